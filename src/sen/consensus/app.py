@@ -1,0 +1,348 @@
+"""The Sen application: the ledger rules behind the ABCI-shaped boundary.
+
+It keeps three things the rules do not: the committed store, a "check state"
+(nonces reserved by transactions waiting in the mempool) and caches of
+transactions already decoded and signature-checked, so that each transaction's
+signature is verified once however many times it is seen. Caches change speed,
+never answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sen.consensus.errors import GenesisMismatch
+from sen.consensus.port import (
+    CheckTxType,
+    ExecTxResult,
+    ProposalStatus,
+    RequestCheckTx,
+    RequestFinalizeBlock,
+    RequestInfo,
+    RequestInitChain,
+    RequestPrepareProposal,
+    RequestProcessProposal,
+    RequestQuery,
+    ResponseCheckTx,
+    ResponseCommit,
+    ResponseFinalizeBlock,
+    ResponseInfo,
+    ResponseInitChain,
+    ResponsePrepareProposal,
+    ResponseProcessProposal,
+    ResponseQuery,
+)
+from sen.consensus.verify import SignatureVerifier
+from sen.ledger import encoding
+from sen.ledger.codes import ResultCode
+from sen.ledger.errors import TxRejected
+from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
+from sen.ledger.types import BlockInfo, ChainParams, TxResult
+from sen.light.genesis import Genesis
+from sen.store.appstore import AppStore
+from sen.store.db import Database
+from sen.store.index import IndexEntry, block_entries
+from sen.store.smt import EMPTY
+
+APP_VERSION = 1
+PARAMS_KEY = b"chain/params"
+CACHE_LIMIT = 500_000
+
+
+@dataclass(slots=True)
+class _PendingBlock:
+    height: int
+    app_hash: bytes
+    changes: list[tuple[bytes, bytes | None]]
+    tree_writes: dict[bytes, bytes | None]
+    results: list[TxResult]
+    index_entries: list[IndexEntry]
+    tx_hashes: list[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedChecks:
+    hashes: list[bytes]
+    items: list[CheckedTx | TxRejected]
+    signatures_ok: list[bool]
+
+
+def _response(rejection: TxRejected) -> ResponseCheckTx:
+    return ResponseCheckTx(
+        code=int(rejection.code),
+        log=str(rejection),
+        field=rejection.field,
+        expected="" if rejection.expected is None else str(rejection.expected),
+        got="" if rejection.got is None else str(rejection.got),
+    )
+
+
+class SenApp:
+    def __init__(
+        self, db: Database, genesis: Genesis, verifier: SignatureVerifier | None = None
+    ) -> None:
+        self.db = db
+        self.store = AppStore(db)
+        self.genesis = genesis
+        self.verifier = verifier or SignatureVerifier()
+        self._lock = threading.RLock()
+        meta = self.store.load_meta()
+        if meta is not None and meta.genesis_hash != genesis.hash:
+            raise GenesisMismatch(
+                f"the data in {db.path} was made from another genesis "
+                f"(stored {meta.genesis_hash.hex()[:16]}…, given {genesis.hash.hex()[:16]}…)"
+            )
+        self.height = meta.height if meta else 0
+        self.app_hash = meta.app_hash if meta else EMPTY
+        self.params = self._load_params()
+        self._checked: dict[bytes, CheckedTx | TxRejected] = {}
+        self._verified: set[bytes] = set()
+        self._reserved_nonces: dict[bytes, int] = {}
+        self._pending: _PendingBlock | None = None
+
+    def _load_params(self) -> ChainParams:
+        stored = self.store.get(PARAMS_KEY)
+        if stored is None:
+            return self.genesis.params
+        value = encoding.decode(stored)
+        return ChainParams.from_json(value)
+
+    # -- info / init --------------------------------------------------------
+    def info(self, request: RequestInfo) -> ResponseInfo:
+        return ResponseInfo(
+            data="sen",
+            version="0.1.0",
+            app_version=APP_VERSION,
+            last_block_height=self.height,
+            last_block_app_hash=self.app_hash,
+        )
+
+    def init_chain(self, request: RequestInitChain) -> ResponseInitChain:
+        if request.chain_id != self.genesis.chain_id:
+            raise GenesisMismatch(
+                f"init_chain for chain {request.chain_id!r}, genesis says {self.genesis.chain_id!r}"
+            )
+        app_state = json.loads(request.app_state_bytes or b"{}")
+        params_doc = app_state.get("params", {})
+        params = ChainParams.from_json({**params_doc, "chain_id": request.chain_id})
+        changes: list[tuple[bytes, bytes | None]] = [
+            (PARAMS_KEY, encoding.encode(params.to_json()))
+        ]
+        with self._lock:
+            root, writes = self.store.compute_root(EMPTY, changes)
+            self.store.save_commit(
+                height=request.initial_height - 1,
+                app_hash=root,
+                genesis_hash=self.genesis.hash,
+                changes=changes,
+                tree_writes=writes,
+                results=[],
+                index_entries=[],
+            )
+            self.height = request.initial_height - 1
+            self.app_hash = root
+            self.params = params
+        return ResponseInitChain(validators=request.validators, app_hash=root)
+
+    # -- mempool ------------------------------------------------------------
+    def _precheck(self, raw: bytes, tx_hash: bytes) -> CheckedTx | TxRejected:
+        found = self._checked.get(tx_hash)
+        if found is None:
+            found = precheck(raw, self.params)
+            if len(self._checked) >= CACHE_LIMIT:
+                self._checked.clear()
+                self._verified.clear()
+            self._checked[tx_hash] = found
+        return found
+
+    def _signatures(self, items: Sequence[CheckedTx | TxRejected], hashes: Sequence[bytes]) -> list[bool]:
+        todo = [
+            (i, item.tx)
+            for i, (item, h) in enumerate(zip(items, hashes, strict=True))
+            if isinstance(item, CheckedTx) and h not in self._verified
+        ]
+        answers = self.verifier.verify_many([tx for _, tx in todo])
+        oks = [True] * len(items)
+        for (i, _), ok in zip(todo, answers, strict=True):
+            oks[i] = ok
+            if ok:
+                self._verified.add(hashes[i])
+        return oks
+
+    def check_tx(self, request: RequestCheckTx) -> ResponseCheckTx:
+        return self.check_txs([request.tx], request.type)[0]
+
+    def check_txs(
+        self, raws: Sequence[bytes], kind: CheckTxType = CheckTxType.NEW
+    ) -> list[ResponseCheckTx]:
+        """CheckTx for many transactions at once, signatures verified in parallel."""
+        return self.admit(self.prepare_checks(raws, kind))
+
+    def prepare_checks(
+        self, raws: Sequence[bytes], kind: CheckTxType = CheckTxType.NEW
+    ) -> PreparedChecks:
+        """The stateless half of CheckTx (decode, envelope, signature); needs no lock."""
+        hashes = [hashlib.sha256(raw).digest() for raw in raws]
+        items = [self._precheck(raw, h) for raw, h in zip(raws, hashes, strict=True)]
+        if kind == CheckTxType.RECHECK:
+            oks = [True] * len(items)
+        else:
+            oks = self._signatures(items, hashes)
+        return PreparedChecks(hashes, items, oks)
+
+    def admit(self, prepared: PreparedChecks) -> list[ResponseCheckTx]:
+        """The stateful half of CheckTx: nonces checked and reserved, in order."""
+        with self._lock:
+            return [
+                self._check_one(item, ok)
+                for item, ok in zip(prepared.items, prepared.signatures_ok, strict=True)
+            ]
+
+    def _check_one(self, item: CheckedTx | TxRejected, signature_ok: bool) -> ResponseCheckTx:
+        if isinstance(item, TxRejected):
+            return _response(item)
+        if not signature_ok:
+            return ResponseCheckTx(
+                code=int(ResultCode.BAD_SIGNATURE),
+                log="signature does not verify",
+                field="signature",
+            )
+        tx = item.tx
+        sender = tx.sender
+        expected = self._reserved_nonces.get(sender)
+        if expected is None:
+            expected = load_nonce(self.store, sender)
+        try:
+            check_nonce(tx, expected)
+        except TxRejected as exc:
+            return _response(exc)
+        self._reserved_nonces[sender] = expected + 1
+        return ResponseCheckTx(code=int(ResultCode.OK))
+
+    # -- proposals ----------------------------------------------------------
+    def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:
+        chosen: list[bytes] = []
+        total = 0
+        limit = min(request.max_tx_bytes, self.params.max_block_bytes)
+        for raw in request.txs:
+            if total + len(raw) > limit:
+                break
+            item = self._precheck(raw, hashlib.sha256(raw).digest())
+            if isinstance(item, TxRejected):
+                continue
+            chosen.append(raw)
+            total += len(raw)
+        return ResponsePrepareProposal(tuple(chosen))
+
+    def process_proposal(self, request: RequestProcessProposal) -> ResponseProcessProposal:
+        total = sum(len(raw) for raw in request.txs)
+        if total > self.params.max_block_bytes:
+            return ResponseProcessProposal(ProposalStatus.REJECT)
+        for raw in request.txs:
+            if isinstance(self._precheck(raw, hashlib.sha256(raw).digest()), TxRejected):
+                return ResponseProcessProposal(ProposalStatus.REJECT)
+        return ResponseProcessProposal(ProposalStatus.ACCEPT)
+
+    # -- blocks -------------------------------------------------------------
+    def finalize_block(self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock:
+        with self._lock:
+            if request.height != self.height + 1:
+                raise ValueError(
+                    f"finalize_block for height {request.height}, expected {self.height + 1}"
+                )
+            hashes = [hashlib.sha256(raw).digest() for raw in request.txs]
+            items = [self._precheck(raw, h) for raw, h in zip(request.txs, hashes, strict=True)]
+            oks = self._signatures(items, hashes)
+            block = BlockInfo(
+                request.height,
+                request.time.seconds,
+                request.time.nanos,
+                request.proposer_address,
+            )
+            with self.db.read() as txn:
+                overlay, results = execute_block(
+                    self.store.reader(txn), items, oks, block, self.params
+                )
+            changes = overlay.changes()
+            root, writes = self.store.compute_root(self.app_hash, changes)
+            self._pending = _PendingBlock(
+                height=request.height,
+                app_hash=root,
+                changes=changes,
+                tree_writes=writes,
+                results=results,
+                index_entries=block_entries(request.height, items, hashes, results),
+                tx_hashes=hashes,
+            )
+        return ResponseFinalizeBlock(
+            tx_results=tuple(
+                ExecTxResult(
+                    code=int(r.code),
+                    data=r.data,
+                    log=r.log,
+                    events=r.events,
+                    gas_wanted=r.gas_wanted,
+                    gas_used=r.gas_used,
+                )
+                for r in results
+            ),
+            app_hash=root,
+        )
+
+    def commit(self) -> ResponseCommit:
+        with self._lock:
+            pending = self._pending
+            if pending is None:
+                raise ValueError("commit without a finalized block")
+            self.store.save_commit(
+                height=pending.height,
+                app_hash=pending.app_hash,
+                genesis_hash=self.genesis.hash,
+                changes=pending.changes,
+                tree_writes=pending.tree_writes,
+                results=pending.results,
+                index_entries=pending.index_entries,
+            )
+            self.height = pending.height
+            self.app_hash = pending.app_hash
+            self._pending = None
+            for tx_hash in pending.tx_hashes:
+                self._checked.pop(tx_hash, None)
+                self._verified.discard(tx_hash)
+            self._reserved_nonces.clear()
+        return ResponseCommit(retain_height=0)
+
+    # -- queries ------------------------------------------------------------
+    def query(self, request: RequestQuery) -> ResponseQuery:
+        if request.path == "/state":
+            height, app_hash, value, proof = self.store.prove(request.data)
+            body: dict[str, object] = {}
+            if request.prove:
+                body = {
+                    "app_hash": app_hash.hex(),
+                    "siblings": [s.hex() for s in proof.siblings],
+                    "leaf_path": None if proof.leaf_path is None else proof.leaf_path.hex(),
+                    "leaf_value_hash": None
+                    if proof.leaf_value_hash is None
+                    else proof.leaf_value_hash.hex(),
+                }
+            return ResponseQuery(
+                code=0 if value is not None else 1,
+                key=request.data,
+                value=value or b"",
+                height=height,
+                proof=body,
+                log="" if value is not None else "key not found",
+            )
+        if request.path == "/account/nonce":
+            return ResponseQuery(
+                code=0,
+                key=request.data,
+                value=str(load_nonce(self.store, request.data)).encode(),
+                height=self.height,
+            )
+        return ResponseQuery(code=2, log=f"unknown query path {request.path!r}")

@@ -1,0 +1,70 @@
+"""Errors of the deterministic ledger core.
+
+One root per layer (see STYLE.md §4)::
+
+    LedgerError
+    ├── EncodingError            bytes are not in Sen's canonical encoding
+    │   └── NonCanonical         decodable, but not the one canonical form
+    ├── TxRejected               a transaction fails a rule; carries a ResultCode
+    └── UnknownSuite             a signature suite name that is not registered
+
+Consensus code never puts the text of these errors into anything hashed: a
+rejection becomes a :class:`~sen.ledger.codes.ResultCode` plus a log line.
+"""
+
+from __future__ import annotations
+
+from sen.ledger.codes import ResultCode
+
+
+class LedgerError(Exception):
+    """Root of every error raised by ``sen.ledger``."""
+
+
+class EncodingError(LedgerError):
+    """The bytes are not a value of Sen's canonical encoding."""
+
+    def __init__(self, reason: str, *, field: str = "") -> None:
+        self.reason = reason
+        self.field = field
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+class NonCanonical(EncodingError):
+    """The bytes decode, but are not the single canonical encoding of their value."""
+
+
+class UnknownSuite(LedgerError):
+    def __init__(self, name: str, known: tuple[str, ...]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(f"unknown signature suite {name!r}; known: {', '.join(known)}")
+
+
+class TxRejected(LedgerError):
+    """A transaction breaks a ledger rule.
+
+    ``code`` goes into consensus; ``field``, ``expected`` and ``got`` are for the
+    log and for API error bodies only.
+    """
+
+    def __init__(
+        self,
+        code: ResultCode,
+        reason: str,
+        *,
+        field: str = "",
+        expected: object = None,
+        got: object = None,
+    ) -> None:
+        self.code = code
+        self.reason = reason
+        self.field = field
+        self.expected = expected
+        self.got = got
+        parts = [reason]
+        if expected is not None:
+            parts.append(f"expected {expected}")
+        if got is not None:
+            parts.append(f"got {got}")
+        super().__init__("; ".join(parts))

@@ -1,0 +1,13 @@
+"""The registry of ledger modules: the state transition dispatches through it."""
+
+from __future__ import annotations
+
+from sen.ledger.modules.base import Action, Module
+from sen.ledger.modules.evidence import MODULE as EVIDENCE
+
+MODULES: dict[str, Module] = {m.name: m for m in (EVIDENCE,)}
+
+
+def find_action(module: str, action: str) -> Action | None:
+    found = MODULES.get(module)
+    return None if found is None else found.actions.get(action)

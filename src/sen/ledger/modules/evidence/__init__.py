@@ -1,0 +1,15 @@
+"""Evidence preservation: anchor document digests, alone or as a Merkle batch.
+
+State (one key per anchored digest)::
+
+    evidence/digest/<algorithm>/<digest>  ->  [count, first_height, first_tx_hash]
+
+Every anchoring is also indexed off-consensus (digest -> height, tx, leaf) so
+that lookups list all anchorings oldest first; a receipt proves one of them
+from the block header alone.
+"""
+
+from sen.ledger.modules.evidence.actions import MODULE, anchor_key
+from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS, DEFAULT_ALGORITHM, digest_file
+
+__all__ = ["DEFAULT_ALGORITHM", "DIGEST_ALGORITHMS", "MODULE", "anchor_key", "digest_file"]

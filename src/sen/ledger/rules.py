@@ -1,0 +1,186 @@
+"""The state transition: how a block of transactions changes the ledger.
+
+Read this module as the specification. It is pure: no I/O, no clock, no
+logging. Speed-ups (caches of decoded transactions, parallel signature
+verification) live in :mod:`sen.consensus.app` and feed their answers in as
+arguments; their answers equal what the rules here would compute.
+
+A transaction is processed in this order:
+
+1. ``check_envelope``: decodes; size, chain id, suite, public key, module,
+   action and arguments are checked without state.
+2. signature: ``verify_signature`` over the transaction's sign bytes.
+3. nonce: must equal the sender's next nonce; the nonce is then consumed even
+   if the action fails, so an included transaction can never be replayed.
+4. the action runs in its own overlay, kept only if it succeeds.
+
+Every transaction of a block gets exactly one :class:`TxResult`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sen.ledger import encoding
+from sen.ledger.codes import ResultCode
+from sen.ledger.crypto import get_suite
+from sen.ledger.errors import TxRejected, UnknownSuite
+from sen.ledger.modules import MODULES, find_action
+from sen.ledger.modules.base import Action, Context
+from sen.ledger.state import Overlay, StateReader
+from sen.ledger.tx import Tx, decode_tx
+from sen.ledger.types import BlockInfo, ChainParams, TxResult
+
+ACCOUNT_PREFIX = b"account/"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedTx:
+    """A transaction that passed every stateless check, with its parsed arguments."""
+
+    tx: Tx
+    action: Action
+    parsed: object
+
+
+def account_key(address: bytes) -> bytes:
+    return ACCOUNT_PREFIX + address
+
+
+def load_nonce(state: StateReader, address: bytes) -> int:
+    """The next nonce the account must use (0 for an account never seen)."""
+    stored = state.get(account_key(address))
+    if stored is None:
+        return 0
+    (nonce,) = encoding.decode(stored)
+    assert isinstance(nonce, int)
+    return nonce
+
+
+def save_nonce(state: Overlay, address: bytes, nonce: int) -> None:
+    state.set(account_key(address), encoding.encode([nonce]))
+
+
+def check_envelope(raw: bytes, params: ChainParams) -> CheckedTx:
+    tx = decode_tx(raw, max_bytes=params.max_tx_bytes)
+    if tx.chain_id != params.chain_id:
+        raise TxRejected(
+            ResultCode.WRONG_CHAIN,
+            "transaction is for another chain",
+            field="chain_id",
+            expected=params.chain_id,
+            got=tx.chain_id,
+        )
+    try:
+        suite = get_suite(tx.suite)
+    except UnknownSuite as exc:
+        raise TxRejected(
+            ResultCode.UNKNOWN_SUITE,
+            "unknown signature suite",
+            field="suite",
+            expected=f"one of {', '.join(exc.known)}",
+            got=tx.suite,
+        ) from None
+    if tx.suite not in params.allowed_suites:
+        raise TxRejected(
+            ResultCode.SUITE_NOT_ALLOWED,
+            "signature suite not allowed on this chain",
+            field="suite",
+            expected=f"one of {', '.join(params.allowed_suites)}",
+            got=tx.suite,
+        )
+    problem = suite.check_public_key(tx.public_key)
+    if problem is not None:
+        raise TxRejected(ResultCode.BAD_PUBLIC_KEY, problem, field="public_key")
+    action = find_action(tx.module, tx.action)
+    if action is None:
+        if tx.module not in MODULES:
+            raise TxRejected(
+                ResultCode.UNKNOWN_MODULE, "unknown module", field="module", got=tx.module
+            )
+        raise TxRejected(
+            ResultCode.UNKNOWN_ACTION,
+            "unknown action",
+            field="action",
+            got=f"{tx.module}.{tx.action}",
+        )
+    parsed = action.parse(tx.args, params)
+    return CheckedTx(tx, action, parsed)
+
+
+def verify_signature(tx: Tx) -> bool:
+    return get_suite(tx.suite).verify(tx.public_key, tx.sign_bytes, tx.signature)
+
+
+def check_nonce(tx: Tx, expected: int) -> None:
+    if tx.nonce < expected:
+        raise TxRejected(
+            ResultCode.NONCE_TOO_LOW,
+            "nonce already used",
+            field="nonce",
+            expected=expected,
+            got=tx.nonce,
+        )
+    if tx.nonce > expected:
+        raise TxRejected(
+            ResultCode.NONCE_TOO_HIGH,
+            "nonce is in the future",
+            field="nonce",
+            expected=expected,
+            got=tx.nonce,
+        )
+
+
+def apply_tx(
+    state: Overlay,
+    checked: CheckedTx | TxRejected,
+    signature_ok: bool,
+    block: BlockInfo,
+    params: ChainParams,
+    index: int,
+) -> TxResult:
+    """Apply one transaction to the block overlay; always returns its one result."""
+    if isinstance(checked, TxRejected):
+        return TxResult(checked.code, log=str(checked))
+    tx = checked.tx
+    if not signature_ok:
+        return TxResult(ResultCode.BAD_SIGNATURE, log="signature does not verify")
+    sender = tx.sender
+    try:
+        check_nonce(tx, load_nonce(state, sender))
+    except TxRejected as exc:
+        return TxResult(exc.code, log=str(exc))
+    save_nonce(state, sender, tx.nonce + 1)
+    scratch = Overlay(state)
+    ctx = Context(scratch, block, params, tx.hash, index, sender)
+    try:
+        outcome = checked.action.execute(ctx, checked.parsed)
+    except TxRejected as exc:
+        return TxResult(exc.code, log=str(exc))
+    scratch.merge_into(state)
+    return TxResult(ResultCode.OK, data=outcome.data, events=outcome.events)
+
+
+def execute_block(
+    state: StateReader,
+    checked: Sequence[CheckedTx | TxRejected],
+    signatures_ok: Sequence[bool],
+    block: BlockInfo,
+    params: ChainParams,
+) -> tuple[Overlay, list[TxResult]]:
+    """Run a block's transactions in order over one overlay of ``state``."""
+    overlay = Overlay(state)
+    results = [
+        apply_tx(overlay, item, ok, block, params, index)
+        for index, (item, ok) in enumerate(zip(checked, signatures_ok, strict=True))
+    ]
+    return overlay, results
+
+
+def precheck(raw: bytes, params: ChainParams) -> CheckedTx | TxRejected:
+    """``check_envelope`` with the rejection returned rather than raised."""
+    try:
+        return check_envelope(raw, params)
+    except TxRejected as exc:
+        return exc

@@ -1,0 +1,54 @@
+"""State overlays: every change to state is buffered, then kept or thrown away whole.
+
+A block runs in one overlay above the committed state; each transaction runs in
+its own overlay above the block's, merged into it only if the transaction
+succeeds. Nothing here touches disk: the store persists a block overlay's
+changes at commit.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+_DELETED = None
+
+
+class StateReader(Protocol):
+    def get(self, key: bytes) -> bytes | None: ...
+
+
+class EmptyState:
+    def get(self, key: bytes) -> bytes | None:
+        return None
+
+
+class Overlay:
+    """Buffered writes over a parent reader; ``None`` marks a deletion."""
+
+    __slots__ = ("_parent", "_writes")
+
+    def __init__(self, parent: StateReader) -> None:
+        self._parent = parent
+        self._writes: dict[bytes, bytes | None] = {}
+
+    def get(self, key: bytes) -> bytes | None:
+        if key in self._writes:
+            return self._writes[key]
+        return self._parent.get(key)
+
+    def set(self, key: bytes, value: bytes) -> None:
+        self._writes[key] = value
+
+    def delete(self, key: bytes) -> None:
+        self._writes[key] = _DELETED
+
+    def merge_into(self, other: Overlay) -> None:
+        """Apply this overlay's writes on top of ``other`` (a child merging into its parent)."""
+        other._writes.update(self._writes)
+
+    def changes(self) -> list[tuple[bytes, bytes | None]]:
+        """Writes in key order (deterministic), deletions as ``None``."""
+        return sorted(self._writes.items())
+
+    def __len__(self) -> int:
+        return len(self._writes)

@@ -1,0 +1,124 @@
+"""Domain types of the ledger: block context, chain parameters, events and results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sen.ledger import encoding
+from sen.ledger.codes import ResultCode
+
+DEFAULT_MAX_TX_BYTES = 512 * 1024
+DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_BATCH_DIGESTS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class ChainParams:
+    """Consensus parameters of a chain, fixed in genesis (changeable by governance later)."""
+
+    chain_id: str
+    max_tx_bytes: int = DEFAULT_MAX_TX_BYTES
+    max_block_bytes: int = DEFAULT_MAX_BLOCK_BYTES
+    allowed_suites: tuple[str, ...] = ("ed25519",)
+    max_batch_digests: int = DEFAULT_MAX_BATCH_DIGESTS
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "chain_id": self.chain_id,
+            "max_tx_bytes": self.max_tx_bytes,
+            "max_block_bytes": self.max_block_bytes,
+            "allowed_suites": list(self.allowed_suites),
+            "max_batch_digests": self.max_batch_digests,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ChainParams:
+        suites = data.get("allowed_suites", ["ed25519"])
+        if not isinstance(suites, list) or not all(isinstance(s, str) for s in suites):
+            raise ValueError("allowed_suites: expected a list of suite names")
+        return cls(
+            chain_id=str(data["chain_id"]),
+            max_tx_bytes=_int(data, "max_tx_bytes", DEFAULT_MAX_TX_BYTES),
+            max_block_bytes=_int(data, "max_block_bytes", DEFAULT_MAX_BLOCK_BYTES),
+            allowed_suites=tuple(suites),
+            max_batch_digests=_int(data, "max_batch_digests", DEFAULT_MAX_BATCH_DIGESTS),
+        )
+
+
+def _int(data: dict[str, object], key: str, default: int) -> int:
+    value = data.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ValueError(f"{key}: expected a positive integer, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class BlockInfo:
+    """What a transaction may know about the block it runs in (block time, never wall clock)."""
+
+    height: int
+    time_seconds: int
+    time_nanos: int
+    proposer: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class EventAttribute:
+    key: str
+    value: str
+    index: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    type: str
+    attributes: tuple[EventAttribute, ...] = ()
+
+    def to_value(self) -> list[object]:
+        return [self.type, [[a.key, a.value, a.index] for a in self.attributes]]
+
+    @classmethod
+    def from_value(cls, value: list[object]) -> Event:
+        kind, attrs = value
+        assert isinstance(kind, str) and isinstance(attrs, list)
+        return cls(kind, tuple(EventAttribute(str(k), str(v), bool(i)) for k, v, i in attrs))
+
+
+@dataclass(frozen=True, slots=True)
+class TxResult:
+    """Exactly one per transaction in a block. ``code`` and ``data`` are hashed; ``log`` is not."""
+
+    code: ResultCode
+    data: bytes = b""
+    log: str = ""
+    events: tuple[Event, ...] = field(default=())
+    gas_wanted: int = 0
+    gas_used: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.code == ResultCode.OK
+
+    def encode(self) -> bytes:
+        return encoding.encode(
+            [
+                int(self.code),
+                self.data,
+                self.log,
+                [e.to_value() for e in self.events],
+                self.gas_wanted,
+                self.gas_used,
+            ]
+        )
+
+    @classmethod
+    def decode(cls, data: bytes) -> TxResult:
+        code, payload, log, events, wanted, used = encoding.decode(data)
+        return cls(
+            ResultCode(code),
+            payload,
+            log,
+            tuple(Event.from_value(e) for e in events),
+            wanted,
+            used,
+        )

@@ -1,0 +1,76 @@
+"""Assembling a node: database, application, engine (and, in the API, the HTTP server)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sen.consensus.app import SenApp
+from sen.consensus.embedded.engine import EmbeddedEngine
+from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
+from sen.light.types import Timestamp
+from sen.node.config import NodeConfig, load_config, write_settings
+from sen.node.errors import ConfigError, NodeError
+from sen.node.keys import load_validator_key, public_bytes, save_validator_key
+from sen.store.blocks import BlockStore
+from sen.store.db import Database
+from sen.store.index import Index
+
+
+def init_home(
+    home: Path,
+    *,
+    chain_id: str = "sen-local",
+    host: str = "127.0.0.1",
+    port: int = 26680,
+    block_interval: float = 0.5,
+    overwrite: bool = False,
+) -> NodeConfig:
+    """Create a single-validator node: key, genesis and settings."""
+    config = NodeConfig(home=home)
+    if config.genesis_path.exists() and not overwrite:
+        raise NodeError(f"{home} already holds a node (config/genesis.json exists)")
+    config.config_dir.mkdir(parents=True, exist_ok=True)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    key = Ed25519PrivateKey.generate()
+    save_validator_key(config.validator_key_path, key)
+    seconds = int(time.time())
+    genesis = make_genesis(
+        chain_id=chain_id,
+        genesis_time=Timestamp(seconds, 0),
+        validators=[GenesisValidator(public_bytes(key), 10, "validator-0")],
+    )
+    config.genesis_path.write_bytes(genesis)
+    write_settings(config.settings_path, host=host, port=port, block_interval=block_interval)
+    return load_config(home)
+
+
+@dataclass
+class Node:
+    config: NodeConfig
+    db: Database
+    app: SenApp
+    engine: EmbeddedEngine
+    index: Index
+
+    @classmethod
+    def open(cls, config: NodeConfig) -> Node:
+        if not config.genesis_path.exists():
+            raise ConfigError(str(config.genesis_path), "genesis file not found")
+        genesis = load_genesis(config.genesis_path.read_bytes())
+        key = load_validator_key(config.validator_key_path)
+        db = Database(config.data_dir, sync=config.sync)
+        app = SenApp(db, genesis)
+        engine = EmbeddedEngine(app, BlockStore(db), genesis, key, config.engine)
+        return cls(config, db, app, engine, Index(db))
+
+    def start(self) -> None:
+        self.engine.start()
+
+    def close(self) -> None:
+        self.engine.stop()
+        self.app.verifier.close()
+        self.db.close()

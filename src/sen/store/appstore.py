@@ -1,0 +1,150 @@
+"""The application's persistent state: values, the state tree, results and meta.
+
+``save_commit`` writes one block's state changes, tree nodes, height, app
+hash, results and index entries in a single LMDB transaction: after a crash
+the store holds either the whole block or none of it.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sen.ledger import encoding
+from sen.ledger.types import TxResult
+from sen.store.db import Database
+from sen.store.errors import StoreCorrupted
+from sen.store.smt import EMPTY, Proof, TreeUpdate, prove
+
+_HEIGHT = struct.Struct(">Q")
+
+
+def height_key(height: int) -> bytes:
+    return _HEIGHT.pack(height)
+
+
+@dataclass(frozen=True, slots=True)
+class AppMeta:
+    height: int
+    app_hash: bytes
+    genesis_hash: bytes
+
+
+class TxnReader:
+    """A consistent read view of committed state (one LMDB read transaction)."""
+
+    __slots__ = ("_get", "_table")
+
+    def __init__(self, txn: Any, table: Any) -> None:
+        self._get = txn.get
+        self._table = table
+
+    def get(self, key: bytes) -> bytes | None:
+        value = self._get(key, db=self._table)
+        return None if value is None else bytes(value)
+
+
+class AppStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._state = db.table("state")
+        self._smt = db.table("smt")
+        self._meta = db.table("meta")
+        self._results = db.table("results")
+
+    # -- meta -------------------------------------------------------------
+    def load_meta(self) -> AppMeta | None:
+        with self.db.read() as txn:
+            raw = txn.get(b"app", db=self._meta)
+        if raw is None:
+            return None
+        try:
+            height, app_hash, genesis_hash = encoding.decode(bytes(raw))
+        except Exception as exc:
+            raise StoreCorrupted(f"application metadata unreadable: {exc}") from None
+        return AppMeta(height, app_hash, genesis_hash)
+
+    # -- state --------------------------------------------------------------
+    def reader(self, txn: Any) -> TxnReader:
+        return TxnReader(txn, self._state)
+
+    def get(self, key: bytes) -> bytes | None:
+        with self.db.read() as txn:
+            value = txn.get(key, db=self._state)
+        return None if value is None else bytes(value)
+
+    def compute_root(
+        self, root: bytes, changes: Sequence[tuple[bytes, bytes | None]]
+    ) -> tuple[bytes, dict[bytes, bytes | None]]:
+        """The new state root after ``changes`` and the tree nodes to write at commit."""
+        with self.db.read() as txn:
+            get = txn.get
+            table = self._smt
+
+            def load(pos: bytes) -> bytes | None:
+                node = get(pos, db=table)
+                return None if node is None else bytes(node)
+
+            update = TreeUpdate(load)
+            new_root = update.apply(root, changes)
+        return new_root, update.writes
+
+    def prove(self, key: bytes) -> tuple[int, bytes, bytes | None, Proof]:
+        """(height, app hash, value, proof) read from one consistent snapshot."""
+        with self.db.read() as txn:
+            raw = txn.get(b"app", db=self._meta)
+            height, app_hash = (0, EMPTY) if raw is None else encoding.decode(bytes(raw))[:2]
+            value = txn.get(key, db=self._state)
+
+            def load(pos: bytes) -> bytes | None:
+                node = txn.get(pos, db=self._smt)
+                return None if node is None else bytes(node)
+
+            proof = prove(load, app_hash, key)
+        return height, app_hash, None if value is None else bytes(value), proof
+
+    # -- commit -------------------------------------------------------------
+    def save_commit(
+        self,
+        *,
+        height: int,
+        app_hash: bytes,
+        genesis_hash: bytes,
+        changes: Sequence[tuple[bytes, bytes | None]],
+        tree_writes: dict[bytes, bytes | None],
+        results: Sequence[TxResult],
+        index_entries: Iterable[tuple[str, bytes, bytes]],
+    ) -> None:
+        with self.db.write() as txn:
+            state = self._state
+            for key, value in changes:
+                if value is None:
+                    txn.delete(key, db=state)
+                else:
+                    txn.put(key, value, db=state)
+            smt = self._smt
+            for pos, node in tree_writes.items():
+                if node is None:
+                    txn.delete(pos, db=smt)
+                else:
+                    txn.put(pos, node, db=smt)
+            txn.put(
+                height_key(height),
+                encoding.encode([r.encode() for r in results]),
+                db=self._results,
+            )
+            tables = self.db.tables
+            for table, key, value in index_entries:
+                txn.put(key, value, db=tables[table])
+            txn.put(
+                b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta
+            )
+
+    def load_results(self, height: int) -> list[TxResult] | None:
+        with self.db.read() as txn:
+            raw = txn.get(height_key(height), db=self._results)
+        if raw is None:
+            return None
+        return [TxResult.decode(item) for item in encoding.decode(bytes(raw))]

@@ -1,0 +1,72 @@
+"""The engine's block store: blocks and the commits that signed them, by height.
+
+The embedded engine saves a block here before the application executes it
+(as CometBFT does); on restart, a block the application has not committed is
+replayed to it. Headers and commits are kept as their CometBFT JSON forms,
+inside Sen's canonical encoding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sen.ledger import encoding
+from sen.store.appstore import height_key
+from sen.store.db import Database
+from sen.store.errors import StoreCorrupted
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlock:
+    height: int
+    header: dict[str, Any]  # CometBFT JSON form (sen.light.types.Header.to_json)
+    txs: tuple[bytes, ...]
+    last_commit: dict[str, Any] | None
+
+
+class BlockStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._blocks = db.table("blocks")
+        self._commits = db.table("commits")
+        self._engine = db.table("engine")
+
+    def save_block(self, block: StoredBlock) -> None:
+        value = encoding.encode(
+            [block.height, block.header, list(block.txs), block.last_commit]
+        )
+        with self.db.write() as txn:
+            txn.put(height_key(block.height), value, db=self._blocks)
+            txn.put(b"height", height_key(block.height), db=self._engine)
+
+    def save_commit(self, height: int, commit: dict[str, Any]) -> None:
+        with self.db.write() as txn:
+            txn.put(height_key(height), encoding.encode(commit), db=self._commits)
+
+    def height(self) -> int:
+        with self.db.read() as txn:
+            raw = txn.get(b"height", db=self._engine)
+        return 0 if raw is None else int.from_bytes(raw, "big")
+
+    def load_block(self, height: int) -> StoredBlock | None:
+        with self.db.read() as txn:
+            raw = txn.get(height_key(height), db=self._blocks)
+        if raw is None:
+            return None
+        try:
+            stored_height, header, txs, last_commit = encoding.decode(bytes(raw))
+        except Exception as exc:
+            raise StoreCorrupted(f"block {height} unreadable: {exc}") from None
+        if stored_height != height:
+            raise StoreCorrupted(f"block stored at {height} says it is {stored_height}")
+        return StoredBlock(height, header, tuple(txs), last_commit)
+
+    def load_commit(self, height: int) -> dict[str, Any] | None:
+        with self.db.read() as txn:
+            raw = txn.get(height_key(height), db=self._commits)
+        if raw is None:
+            return None
+        value = encoding.decode(bytes(raw))
+        assert isinstance(value, dict)
+        return value
