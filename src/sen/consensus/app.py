@@ -194,13 +194,28 @@ class SenApp:
             oks = self._signatures(items, hashes)
         return PreparedChecks(hashes, items, oks)
 
-    def admit(self, prepared: PreparedChecks) -> list[ResponseCheckTx]:
-        """The stateful half of CheckTx: nonces checked and reserved, in order."""
+    def admit(
+        self, prepared: PreparedChecks, *, all_or_nothing: bool = False
+    ) -> list[ResponseCheckTx]:
+        """The stateful half of CheckTx: nonces checked and reserved, in order.
+
+        With ``all_or_nothing``, no nonce is reserved unless every transaction passes.
+        """
         with self._lock:
-            return [
+            saved = dict(self._reserved_nonces) if all_or_nothing else None
+            responses = [
                 self._check_one(item, ok)
                 for item, ok in zip(prepared.items, prepared.signatures_ok, strict=True)
             ]
+            if saved is not None and any(r.code != 0 for r in responses):
+                self._reserved_nonces = saved
+            return responses
+
+    def pending_nonce(self, address: bytes) -> int:
+        """The next nonce counting transactions waiting in the mempool."""
+        with self._lock:
+            reserved = self._reserved_nonces.get(address)
+            return reserved if reserved is not None else load_nonce(self.store, address)
 
     def _check_one(self, item: CheckedTx | TxRejected, signature_ok: bool) -> ResponseCheckTx:
         if isinstance(item, TxRejected):

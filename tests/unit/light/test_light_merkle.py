@@ -96,7 +96,7 @@ def flip(data: bytes, at: int = 0) -> bytes:
     ("name", "proof", "error"),
     [
         ("wrong index", replace(PROOF, index=4), RootHashMismatch),
-        ("wrong index, same depth", replace(PROOF, index=6), ProofAuntCountMismatch),
+        ("wrong index, shallower leaf", replace(PROOF, index=6), ProofAuntCountMismatch),
         ("wrong index, other side", replace(PROOF, index=1), RootHashMismatch),
         ("index past total", replace(PROOF, index=7), ProofIndexOutOfRange),
         ("negative index", replace(PROOF, index=-1), ProofIndexOutOfRange),

@@ -217,10 +217,13 @@ class EmbeddedEngine:
         self._last_time = header.time
 
     # -- submission ---------------------------------------------------------
-    def submit(self, raws: Sequence[bytes]) -> list[ResponseCheckTx]:
+    def submit(
+        self, raws: Sequence[bytes], *, all_or_nothing: bool = False
+    ) -> list[ResponseCheckTx]:
         """CheckTx a batch and add what passes to the mempool.
 
         Raises MempoolFull, with nothing added, when the whole batch does not fit.
+        With ``all_or_nothing``, nothing is added unless every transaction passes.
         """
         if self._stop.is_set():
             raise EngineStopped("the engine is stopped")
@@ -232,7 +235,15 @@ class EmbeddedEngine:
         with self._mempool_lock:
             if not self.mempool.has_room(len(raws), size):
                 raise MempoolFull(len(self.mempool), self.mempool.max_txs)
-            checks = self.app.admit(prepared)
+            checks = self.app.admit(prepared, all_or_nothing=all_or_nothing)
+            duplicates = [h in self.mempool for h in prepared.hashes]
+            if all_or_nothing and (any(c.code != 0 for c in checks) or any(duplicates)):
+                return [
+                    ResponseCheckTx(code=DUPLICATE_CODE, log="transaction already in the mempool")
+                    if dup and c.code == 0
+                    else c
+                    for c, dup in zip(checks, duplicates, strict=True)
+                ]
             for raw, tx_hash, response in zip(raws, prepared.hashes, checks, strict=True):
                 if response.code == 0 and tx_hash in self.mempool:
                     response = ResponseCheckTx(
