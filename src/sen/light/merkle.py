@@ -68,7 +68,8 @@ def _levels(leaves: list[bytes]) -> list[list[bytes]]:
     sha256, prefix = _sha256, _INNER_PREFIX
     while len(level) > 1:
         parent = [
-            sha256(prefix + left + right).digest() for left, right in zip(level[::2], level[1::2])
+            sha256(prefix + left + right).digest()
+            for left, right in zip(level[::2], level[1::2], strict=False)
         ]
         if len(level) % 2:
             parent.append(level[-1])

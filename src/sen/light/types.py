@@ -236,15 +236,9 @@ class Header:
         )
         # CometBFT omits zero versions ("omitempty"), so both keys are optional.
         version = _json.read_object(obj["version"], "version", (), ("block", "app"))
-        block = (
-            _json.read_int_string(version, "block", "version", 0, UINT64_MAX)
-            if ("block" in version)
-            else 0
-        )
-        app = (
-            _json.read_int_string(version, "app", "version", 0, UINT64_MAX)
-            if ("app" in version)
-            else 0
+        block, app = (
+            _json.read_int_string(version, key, "version", 0, UINT64_MAX) if key in version else 0
+            for key in ("block", "app")
         )
         hashes = {name: _json.read_hex(obj, name, "") for name in _HEADER_HASH_FIELDS}
         return cls(

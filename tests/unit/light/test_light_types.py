@@ -101,7 +101,7 @@ def test_go_zero_time_is_year_one() -> None:
         (lambda: Timestamp(0, 1_000_000_000), "timestamp.nanos"),
         (lambda: Timestamp(0, -1), "timestamp.nanos"),
         (lambda: Timestamp(-62_135_596_801, 0), "timestamp.seconds"),
-        (lambda: Timestamp(1.5, 0), "timestamp.seconds"),
+        (lambda: Timestamp(1.5, 0), "timestamp.seconds"),  # type: ignore[arg-type]
         (lambda: PartSetHeader(-1, b""), "part_set_header.total"),
         (lambda: PartSetHeader(1 << 32, b""), "part_set_header.total"),
         (lambda: PartSetHeader(1, b"short"), "part_set_header.hash"),

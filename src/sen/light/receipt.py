@@ -1,0 +1,338 @@
+"""Evidence receipts: self-contained proof that a digest was anchored, checked offline.
+
+A receipt (format in ``docs/spec/receipt.md``) carries everything needed to
+check an anchoring with nothing but the chain's genesis file: the digest and
+its Merkle path to the transaction, the transaction and its inclusion proof
+to the header's ``data_hash``, the transaction's result and its proof to the
+next header's ``last_results_hash``, both headers, the commits that signed
+them and the validator set.
+
+:func:`verify_receipt` runs every check and reports each one by name; any
+failure raises :class:`ReceiptInvalid` naming what did not match.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sen.ledger.codes import ResultCode, describe
+from sen.ledger.errors import LedgerError
+from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS
+from sen.ledger.rules import verify_signature
+from sen.ledger.tx import Tx, decode_tx
+from sen.light.commit import verify_commit
+from sen.light.errors import LightError
+from sen.light.genesis import Genesis
+from sen.light.header import header_hash
+from sen.light.merkle import MerkleProof, hash_from_byte_slices
+from sen.light.results import exec_tx_result_bytes
+from sen.light.txs import tx_hash
+from sen.light.types import Commit, Header, ValidatorSet
+
+FORMAT = "sen-evidence-receipt"
+VERSION = 1
+
+
+class ReceiptInvalid(ValueError):
+    """A receipt failed a check: ``check`` names it, ``reason`` says what did not match."""
+
+    def __init__(self, check: str, reason: str, report: ReceiptReport | None = None) -> None:
+        self.check = check
+        self.reason = reason
+        self.report = report
+        super().__init__(f"{check}: {reason}")
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(slots=True)
+class ReceiptReport:
+    checks: list[Check] = field(default_factory=list)
+    chain_id: str = ""
+    algorithm: str = ""
+    digest: str = ""
+    height: int = 0
+    time: str = ""
+    tx_hash: str = ""
+    title: str = ""
+    organisation: str = ""
+    reference: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.checks) and all(c.ok for c in self.checks)
+
+
+def _hex(value: object, where: str, size: int | None = None) -> bytes:
+    if not isinstance(value, str):
+        raise ReceiptInvalid("format", f"{where}: expected a hex string")
+    try:
+        raw = bytes.fromhex(value)
+    except ValueError:
+        raise ReceiptInvalid("format", f"{where}: not hex") from None
+    if size is not None and len(raw) != size:
+        raise ReceiptInvalid("format", f"{where}: expected {size} bytes, got {len(raw)}")
+    return raw
+
+
+def _int(value: object, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ReceiptInvalid("format", f"{where}: expected a non-negative integer")
+    return value
+
+
+def _object(value: object, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ReceiptInvalid("format", f"{where}: expected an object")
+    return value
+
+
+def merkle_proof_to_json(proof: MerkleProof) -> dict[str, Any]:
+    return {
+        "total": proof.total,
+        "index": proof.index,
+        "leaf_hash": proof.leaf_hash.hex(),
+        "aunts": [a.hex() for a in proof.aunts],
+    }
+
+
+def _proof(value: object, where: str) -> MerkleProof:
+    obj = _object(value, where)
+    aunts = obj.get("aunts")
+    if not isinstance(aunts, list):
+        raise ReceiptInvalid("format", f"{where}.aunts: expected a list")
+    return MerkleProof(
+        total=_int(obj.get("total"), f"{where}.total"),
+        index=_int(obj.get("index"), f"{where}.index"),
+        leaf_hash=_hex(obj.get("leaf_hash"), f"{where}.leaf_hash", 32),
+        aunts=tuple(_hex(a, f"{where}.aunts[{i}]", 32) for i, a in enumerate(aunts)),
+    )
+
+
+class _Run:
+    """Runs named checks in order, recording each; the first failure stops the run."""
+
+    def __init__(self, report: ReceiptReport) -> None:
+        self.report = report
+
+    def check(self, name: str, action: Callable[[], str]) -> None:
+        try:
+            detail = action()
+        except ReceiptInvalid as exc:
+            self.report.checks.append(Check(exc.check, False, exc.reason))
+            raise ReceiptInvalid(exc.check, exc.reason, self.report) from None
+        except (LightError, LedgerError, ValueError) as exc:
+            self.report.checks.append(Check(name, False, str(exc)))
+            raise ReceiptInvalid(name, str(exc), self.report) from None
+        self.report.checks.append(Check(name, True, detail))
+
+
+def verify_receipt(
+    receipt: object, genesis: Genesis, *, document_digest: bytes | None = None
+) -> ReceiptReport:
+    """Check a receipt against a genesis (and optionally a document's digest).
+
+    Returns the report when every check passes; raises :class:`ReceiptInvalid`
+    (with ``.report`` listing the checks run so far) at the first failure.
+    """
+    report = ReceiptReport()
+    run = _Run(report)
+    parsed: dict[str, Any] = {}
+
+    def structure() -> str:
+        doc = _object(receipt, "receipt")
+        if doc.get("format") != FORMAT:
+            raise ReceiptInvalid("format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+        if doc.get("version") != VERSION:
+            raise ReceiptInvalid("format", f"version: expected {VERSION}, got {doc.get('version')!r}")
+        evidence = _object(doc.get("evidence"), "evidence")
+        transaction = _object(doc.get("transaction"), "transaction")
+        result = _object(doc.get("result"), "result")
+        block = _object(doc.get("block"), "block")
+        next_block = _object(doc.get("next_block"), "next_block")
+        algorithm = evidence.get("algorithm")
+        if algorithm not in DIGEST_ALGORITHMS:
+            raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
+        raw_tx_text = transaction.get("tx")
+        if not isinstance(raw_tx_text, str):
+            raise ReceiptInvalid("format", "transaction.tx: expected base64 text")
+        try:
+            raw_tx = base64.b64decode(raw_tx_text, validate=True)
+        except (binascii.Error, ValueError):
+            raise ReceiptInvalid("format", "transaction.tx: not base64") from None
+        batch = evidence.get("batch")
+        parsed.update(
+            chain_id=doc.get("chain_id"),
+            algorithm=algorithm,
+            digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
+            batch=None if batch is None else _object(batch, "evidence.batch"),
+            raw_tx=raw_tx,
+            height=_int(transaction.get("height"), "transaction.height"),
+            index=_int(transaction.get("index"), "transaction.index"),
+            tx_proof=_proof(transaction.get("proof"), "transaction.proof"),
+            code=_int(result.get("code"), "result.code"),
+            data=_hex(result.get("data", ""), "result.data"),
+            gas_wanted=_int(result.get("gas_wanted", 0), "result.gas_wanted"),
+            gas_used=_int(result.get("gas_used", 0), "result.gas_used"),
+            result_proof=_proof(result.get("proof"), "result.proof"),
+            header=Header.from_json(block.get("header")),
+            commit=Commit.from_json(block.get("commit")),
+            next_header=Header.from_json(next_block.get("header")),
+            next_commit=Commit.from_json(next_block.get("commit")),
+            validators=ValidatorSet.from_json(doc.get("validators")),
+        )
+        report.chain_id = str(parsed["chain_id"])
+        report.algorithm = algorithm
+        report.digest = parsed["digest"].hex()
+        report.height = parsed["height"]
+        return "receipt is well formed (version 1)"
+
+    def chain() -> str:
+        if parsed["chain_id"] != genesis.chain_id:
+            raise ReceiptInvalid(
+                "chain", f"receipt is for chain {parsed['chain_id']!r}, genesis is {genesis.chain_id!r}"
+            )
+        for name in ("header", "next_header"):
+            if parsed[name].chain_id != genesis.chain_id:
+                raise ReceiptInvalid("chain", f"{name}.chain_id is {parsed[name].chain_id!r}")
+        return f"chain {genesis.chain_id}"
+
+    def validators() -> str:
+        valset: ValidatorSet = parsed["validators"]
+        expected = genesis.validator_set()
+        if valset.hash() != expected.hash():
+            raise ReceiptInvalid(
+                "validators", "validator set differs from the genesis validator set"
+            )
+        for name in ("header", "next_header"):
+            if parsed[name].validators_hash != valset.hash():
+                raise ReceiptInvalid(
+                    "validators", f"{name}.validators_hash does not match the validator set"
+                )
+        return f"{len(valset.validators)} validator(s) from genesis, total power {valset.total_voting_power()}"
+
+    def commits() -> str:
+        header: Header = parsed["header"]
+        next_header: Header = parsed["next_header"]
+        commit: Commit = parsed["commit"]
+        next_commit: Commit = parsed["next_commit"]
+        valset: ValidatorSet = parsed["validators"]
+        if next_header.height != header.height + 1:
+            raise ReceiptInvalid(
+                "headers", f"next header height {next_header.height}, expected {header.height + 1}"
+            )
+        if header.height != parsed["height"]:
+            raise ReceiptInvalid(
+                "headers", f"header height {header.height} != transaction.height {parsed['height']}"
+            )
+        if commit.block_id.hash != header_hash(header):
+            raise ReceiptInvalid("commit", "block.commit is not for block.header (hash differs)")
+        verify_commit(genesis.chain_id, valset, commit.block_id, header.height, commit)
+        if next_commit.block_id.hash != header_hash(next_header):
+            raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
+        verify_commit(genesis.chain_id, valset, next_commit.block_id, next_header.height, next_commit)
+        if next_header.last_block_id != commit.block_id:
+            raise ReceiptInvalid("headers", "next_block.header.last_block_id does not link to block")
+        report.time = header.time.to_rfc3339()
+        return f"blocks {header.height} and {next_header.height} signed by more than 2/3 of voting power"
+
+    def inclusion() -> str:
+        raw_tx: bytes = parsed["raw_tx"]
+        proof: MerkleProof = parsed["tx_proof"]
+        if proof.index != parsed["index"]:
+            raise ReceiptInvalid("inclusion", "proof index differs from transaction.index")
+        proof.verify(parsed["header"].data_hash, tx_hash(raw_tx))
+        report.tx_hash = tx_hash(raw_tx).hex()
+        return f"transaction {report.tx_hash[:16]}… is #{proof.index} of block {parsed['height']}"
+
+    def result() -> str:
+        if parsed["code"] != ResultCode.OK:
+            raise ReceiptInvalid(
+                "result", f"transaction failed with code {parsed['code']} ({describe(parsed['code'])})"
+            )
+        proof: MerkleProof = parsed["result_proof"]
+        if proof.index != parsed["index"]:
+            raise ReceiptInvalid("result", "result proof index differs from transaction.index")
+        leaf = exec_tx_result_bytes(
+            parsed["code"], parsed["data"], parsed["gas_wanted"], parsed["gas_used"]
+        )
+        proof.verify(parsed["next_header"].last_results_hash, leaf)
+        return "the transaction succeeded (code 0), proven by the next header"
+
+    def transaction() -> str:
+        tx: Tx = decode_tx(parsed["raw_tx"])
+        if tx.chain_id != genesis.chain_id:
+            raise ReceiptInvalid("transaction", f"transaction is for chain {tx.chain_id!r}")
+        if not verify_signature(tx):
+            raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
+        if tx.module != "evidence" or tx.action not in ("anchor", "anchor_batch"):
+            raise ReceiptInvalid("transaction", f"not an evidence anchoring: {tx.module}.{tx.action}")
+        parsed["tx"] = tx
+        report.title = str(tx.args.get("title", ""))
+        report.organisation = str(tx.args.get("organisation", ""))
+        report.reference = str(tx.args.get("reference", ""))
+        return f"signed by {tx.sender.hex()} ({tx.suite}), {tx.module}.{tx.action}"
+
+    def evidence() -> str:
+        tx: Tx = parsed["tx"]
+        digest: bytes = parsed["digest"]
+        algorithm = tx.args.get("algorithm", "sha-256")
+        if algorithm != parsed["algorithm"]:
+            raise ReceiptInvalid(
+                "evidence", f"transaction anchors {algorithm} digests, receipt says {parsed['algorithm']}"
+            )
+        if tx.action == "anchor":
+            if parsed["batch"] is not None:
+                raise ReceiptInvalid("evidence", "a single anchoring must not carry a batch path")
+            if tx.args.get("digest") != digest:
+                raise ReceiptInvalid("evidence", "the transaction anchors a different digest")
+            return "the transaction anchors this digest"
+        batch = parsed["batch"]
+        if batch is None:
+            raise ReceiptInvalid("evidence", "batch anchoring without evidence.batch path")
+        digests = tx.args.get("digests")
+        if not isinstance(digests, list):
+            raise ReceiptInvalid("evidence", "batch transaction has no digest list")
+        root = hash_from_byte_slices(digests)
+        claimed_root = _hex(batch.get("root"), "evidence.batch.root", 32)
+        if claimed_root != root:
+            raise ReceiptInvalid("evidence", "evidence.batch.root is not the transaction's batch root")
+        path = _proof(batch.get("proof"), "evidence.batch.proof")
+        path.verify(root, digest)
+        if path.total != len(digests) or digests[path.index] != digest:
+            raise ReceiptInvalid("evidence", "the batch path does not lead to this digest")
+        return f"digest is leaf {path.index} of {path.total} under batch root {root.hex()[:16]}…"
+
+    def document() -> str:
+        if document_digest is None:
+            return "no document given"
+        if document_digest != parsed["digest"]:
+            raise ReceiptInvalid(
+                "document",
+                f"the document's {parsed['algorithm']} digest {document_digest.hex()} "
+                f"does not match the receipt's {parsed['digest'].hex()}",
+            )
+        return "the document matches the anchored digest"
+
+    for name, step in (
+        ("format", structure),
+        ("chain", chain),
+        ("validators", validators),
+        ("commit", commits),
+        ("inclusion", inclusion),
+        ("result", result),
+        ("transaction", transaction),
+        ("evidence", evidence),
+        ("document", document),
+    ):
+        run.check(name, step)
+    return report
