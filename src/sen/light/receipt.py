@@ -172,6 +172,8 @@ def verify_receipt(
         batch = evidence.get("batch")
         parsed.update(
             chain_id=doc.get("chain_id"),
+            genesis_hash=_hex(doc.get("genesis_hash"), "genesis_hash", 32),
+            claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
             algorithm=algorithm,
             digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
             batch=None if batch is None else _object(batch, "evidence.batch"),
@@ -200,6 +202,10 @@ def verify_receipt(
         if parsed["chain_id"] != genesis.chain_id:
             raise ReceiptInvalid(
                 "chain", f"receipt is for chain {parsed['chain_id']!r}, genesis is {genesis.chain_id!r}"
+            )
+        if parsed["genesis_hash"] != genesis.hash:
+            raise ReceiptInvalid(
+                "chain", "genesis_hash does not match the genesis file given to the verifier"
             )
         for name in ("header", "next_header"):
             if parsed[name].chain_id != genesis.chain_id:
@@ -250,6 +256,12 @@ def verify_receipt(
         proof: MerkleProof = parsed["tx_proof"]
         if proof.index != parsed["index"]:
             raise ReceiptInvalid("inclusion", "proof index differs from transaction.index")
+        if proof.total != parsed["result_proof"].total:
+            raise ReceiptInvalid(
+                "inclusion", "transaction proof and result proof disagree on the block's tx count"
+            )
+        if parsed["claimed_tx_hash"] != tx_hash(raw_tx):
+            raise ReceiptInvalid("inclusion", "transaction.hash is not the SHA-256 of transaction.tx")
         proof.verify(parsed["header"].data_hash, tx_hash(raw_tx))
         report.tx_hash = tx_hash(raw_tx).hex()
         return f"transaction {report.tx_hash[:16]}… is #{proof.index} of block {parsed['height']}"
