@@ -211,6 +211,16 @@ class SenApp:
                 self._reserved_nonces = saved
             return responses
 
+    def recheck(self, raws: Sequence[bytes]) -> list[ResponseCheckTx]:
+        """After a commit: forget every reservation and re-admit the mempool, in order.
+
+        Signatures are not verified again (they cannot have changed).
+        """
+        prepared = self.prepare_checks(raws, CheckTxType.RECHECK)
+        with self._lock:
+            self._reserved_nonces.clear()
+            return self.admit(prepared)
+
     def pending_nonce(self, address: bytes) -> int:
         """The next nonce counting transactions waiting in the mempool."""
         with self._lock:
@@ -328,7 +338,7 @@ class SenApp:
             for tx_hash in pending.tx_hashes:
                 self._checked.pop(tx_hash, None)
                 self._verified.discard(tx_hash)
-            self._reserved_nonces.clear()
+            # Reservations stay until the mempool's recheck rebuilds them (see recheck).
         return ResponseCommit(retain_height=0)
 
     # -- queries ------------------------------------------------------------

@@ -50,26 +50,75 @@ def decode(data: bytes) -> Value:
     return value
 
 
+_SCALARS = (bytes, str, bool, type(None))
+
+
 def _check_value(value: object, depth: int, path: str) -> None:
-    if depth > MAX_DEPTH:
-        raise EncodingError(f"nested deeper than {MAX_DEPTH}", field=path)
-    if value is None or isinstance(value, bool | bytes | str):
-        return
-    if isinstance(value, int):
-        if not MIN_INT <= value <= MAX_INT:
-            raise EncodingError("integer out of range [-2^63, 2^64-1]", field=path)
-        return
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            _check_value(item, depth + 1, f"{path}[{i}]")
-        return
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise EncodingError("map keys must be text strings", field=path)
-            _check_value(item, depth + 1, f"{path}.{key}" if path else key)
-        return
-    raise EncodingError(f"type {type(value).__name__} is not allowed", field=path)
+    """Reject anything outside the allowed subset (iterative and cheap on the happy path)."""
+    stack: list[tuple[object, int]] = [(value, depth)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        item, level = pop()
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if kind is int:
+            if not MIN_INT <= item <= MAX_INT:  # type: ignore[operator]
+                _fail(value, path, "integer out of range [-2^63, 2^64-1]")
+            continue
+        if level >= MAX_DEPTH:
+            _fail(value, path, f"nested deeper than {MAX_DEPTH}")
+        if kind is list or kind is tuple:
+            for child in item:  # type: ignore[attr-defined]
+                push((child, level + 1))
+            continue
+        if kind is dict or isinstance(item, Mapping):
+            for key, child in item.items():  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    _fail(value, path, "map keys must be text strings")
+                push((child, level + 1))
+            continue
+        _fail(value, path, f"type {kind.__name__} is not allowed")
+
+
+def _fail(value: object, path: str, reason: str) -> None:
+    """Find where in ``value`` the first offending item is, and raise naming it."""
+    where = _locate(value, path, 0)
+    raise EncodingError(reason, field=where or path)
+
+
+def _locate(value: object, path: str, level: int) -> str | None:
+    kind = type(value)
+    if kind in _SCALARS:
+        return None
+    if kind is int:
+        return None if MIN_INT <= value <= MAX_INT else path  # type: ignore[operator]
+    if level >= MAX_DEPTH:
+        return path
+    if kind is list or kind is tuple:
+        for i, child in enumerate(value):  # type: ignore[arg-type]
+            found = _locate(child, f"{path}[{i}]", level + 1)
+            if found is not None:
+                return found
+        return None
+    if kind is dict or isinstance(value, Mapping):
+        for key, child in value.items():  # type: ignore[attr-defined]
+            if type(key) is not str:
+                return path
+            found = _locate(child, f"{path}.{key}" if path else key, level + 1)
+            if found is not None:
+                return found
+        return None
+    return path
+
+
+def encode_unchecked(value: Value) -> bytes:
+    """Canonical bytes of a value built by Sen's own code for storage only (never hashed).
+
+    Skips the subset check that :func:`encode` makes; use :func:`encode` for
+    anything hashed, signed or received from outside.
+    """
+    return _dumps(value)
 
 
 def bytes_header_length(length: int) -> int:

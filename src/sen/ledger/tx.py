@@ -38,14 +38,8 @@ class Tx:
     signature: bytes
     raw: bytes
     sign_bytes: bytes
-
-    @property
-    def hash(self) -> bytes:
-        return hashlib.sha256(self.raw).digest()
-
-    @property
-    def sender(self) -> bytes:
-        return address_of(self.suite, self.public_key)
+    hash: bytes  # SHA-256 of raw
+    sender: bytes  # address_of(suite, public_key)
 
 
 def _body(
@@ -86,6 +80,8 @@ def sign_tx(
         signature=signature,
         raw=raw,
         sign_bytes=sign_bytes,
+        hash=hashlib.sha256(raw).digest(),
+        sender=address_of(key.suite, key.public_key),
     )
 
 
@@ -138,6 +134,8 @@ def decode_tx(raw: bytes, *, max_bytes: int | None = None) -> Tx:
         signature=signature,
         raw=bytes(raw),
         sign_bytes=SIGN_DOMAIN + body_bytes,
+        hash=hashlib.sha256(raw).digest(),
+        sender=address_of(suite, public_key),
     )
 
 

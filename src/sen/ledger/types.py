@@ -100,7 +100,8 @@ class TxResult:
         return self.code == ResultCode.OK
 
     def encode(self) -> bytes:
-        return encoding.encode(
+        """Storage form (the hashed form is CometBFT's ExecTxResult, in sen.light.results)."""
+        return encoding.encode_unchecked(
             [
                 int(self.code),
                 self.data,

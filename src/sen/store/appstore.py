@@ -132,7 +132,7 @@ class AppStore:
                     txn.put(pos, node, db=smt)
             txn.put(
                 height_key(height),
-                encoding.encode([r.encode() for r in results]),
+                encoding.encode_unchecked([r.encode() for r in results]),
                 db=self._results,
             )
             tables = self.db.tables

@@ -6,11 +6,14 @@ is never behind or ahead of the state.
 
 Keys (heights and positions big-endian, so LMDB's order is chain order)::
 
-    tx:         tx hash                                        -> [height, index]
-    by_sender:  address ‖ height ‖ index                       -> tx hash
-    by_action:  "module/action" ‖ 0x00 ‖ height ‖ index        -> tx hash
+    tx:         tx hash                                        -> height ‖ index
+    by_sender:  address ‖ height ‖ index                       -> (empty)
+    by_action:  "module/action" ‖ 0x00 ‖ height ‖ index        -> (empty)
     by_digest:  "algorithm/" ‖ digest ‖ 0x00 ‖ height ‖ index ‖ leaf -> tx hash
-    by_event:   "type.key=value" ‖ 0x00 ‖ height ‖ index        -> tx hash
+    by_event:   "type.key=value" ‖ 0x00 ‖ height ‖ index        -> (empty)
+
+Entries that name only a position keep no tx hash (it is in the block), to
+keep storage per transaction small.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from sen.ledger import encoding
 from sen.ledger.errors import TxRejected
 from sen.ledger.rules import CheckedTx
 from sen.ledger.types import TxResult
@@ -50,14 +52,12 @@ def block_entries(
         zip(checked, tx_hashes, results, strict=True)
     ):
         position = _POSITION.pack(height, index)
-        entries.append(("tx", tx_hash, encoding.encode([height, index])))
+        entries.append(("tx", tx_hash, position))
         if isinstance(item, TxRejected):
             continue
         tx = item.tx
-        entries.append(("by_sender", tx.sender + position, tx_hash))
-        entries.append(
-            ("by_action", f"{tx.module}/{tx.action}".encode() + b"\x00" + position, tx_hash)
-        )
+        entries.append(("by_sender", tx.sender + position, b""))
+        entries.append(("by_action", f"{tx.module}/{tx.action}".encode() + b"\x00" + position, b""))
         if not result.ok:
             continue
         index_keys = getattr(item.action, "index_keys", None)
@@ -68,7 +68,7 @@ def block_entries(
             for attribute in event.attributes:
                 if attribute.index:
                     name = f"{event.type}.{attribute.key}={attribute.value}".encode()
-                    entries.append(("by_event", name + b"\x00" + position, tx_hash))
+                    entries.append(("by_event", name + b"\x00" + position, b""))
     return entries
 
 
@@ -81,7 +81,7 @@ class Index:
             raw = txn.get(tx_hash, db=self.db.table("tx"))
         if raw is None:
             return None
-        height, index = encoding.decode(bytes(raw))
+        height, index = _POSITION.unpack(bytes(raw))
         return int(height), int(index)
 
     def _scan(self, table: str, prefix: bytes, limit: int) -> Iterator[tuple[bytes, bytes]]:
@@ -126,5 +126,6 @@ class Index:
 
 
 def _location(position: bytes, tx_hash: bytes) -> TxLocation:
+    """A position; ``tx_hash`` is empty for indexes that do not keep it (see module doc)."""
     height, index = _POSITION.unpack(position[:12])
     return TxLocation(height, index, tx_hash)

@@ -31,7 +31,6 @@ from sen.consensus.app import SenApp
 from sen.consensus.embedded.mempool import Mempool
 from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
 from sen.consensus.port import (
-    CheckTxType,
     ProposalStatus,
     RequestFinalizeBlock,
     RequestInfo,
@@ -409,8 +408,8 @@ class EmbeddedEngine:
         with self._mempool_lock:
             self.mempool.remove(committed.tx_hashes)
             remaining = self.mempool.items()
+            responses = self.app.recheck([raw for _, raw in remaining])
             if remaining:
-                responses = self.app.check_txs([raw for _, raw in remaining], CheckTxType.RECHECK)
                 failed = [h for (h, _), r in zip(remaining, responses, strict=True) if r.code != 0]
                 if failed:
                     log.info("recheck evicted %d transactions", len(failed))

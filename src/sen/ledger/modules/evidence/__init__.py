@@ -2,7 +2,7 @@
 
 State (one key per anchored digest)::
 
-    evidence/digest/<algorithm>/<digest>  ->  [count, first_height, first_tx_hash]
+    evidence/digest/<algorithm>/<digest>  ->  [count, first_height, first_tx_index]
 
 Every anchoring is also indexed off-consensus (digest -> height, tx, leaf) so
 that lookups list all anchorings oldest first; a receipt proves one of them

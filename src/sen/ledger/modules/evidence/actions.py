@@ -101,19 +101,21 @@ def _record(ctx: Context, algorithm: str, digest: bytes) -> None:
     key = anchor_key(algorithm, digest)
     existing = ctx.state.get(key)
     if existing is None:
-        record = [1, ctx.block.height, ctx.tx_hash]
+        record = [1, ctx.block.height, ctx.tx_index]
     else:
-        count, first_height, first_tx = encoding.decode(existing)
-        record = [count + 1, first_height, first_tx]
+        count, first_height, first_index = encoding.decode(existing)
+        record = [count + 1, first_height, first_index]
     ctx.state.set(key, encoding.encode(record))
 
 
 def _metadata_attributes(metadata: Metadata) -> tuple[EventAttribute, ...]:
-    return (
-        EventAttribute("title", metadata.title, index=False),
-        EventAttribute("organisation", metadata.organisation),
-        EventAttribute("reference", metadata.reference),
-    )
+    """Organisation and reference, when given, are indexed; the title stays in the tx."""
+    attributes = []
+    if metadata.organisation:
+        attributes.append(EventAttribute("organisation", metadata.organisation))
+    if metadata.reference:
+        attributes.append(EventAttribute("reference", metadata.reference))
+    return tuple(attributes)
 
 
 class Anchor:
@@ -139,8 +141,8 @@ class Anchor:
         event = Event(
             "evidence.anchor",
             (
-                EventAttribute("algorithm", parsed.algorithm),
-                EventAttribute("digest", parsed.digest.hex()),
+                EventAttribute("algorithm", parsed.algorithm, index=False),
+                EventAttribute("digest", parsed.digest.hex(), index=False),
                 *_metadata_attributes(parsed.metadata),
             ),
         )
@@ -203,9 +205,9 @@ class AnchorBatch:
         event = Event(
             "evidence.anchor_batch",
             (
-                EventAttribute("algorithm", parsed.algorithm),
+                EventAttribute("algorithm", parsed.algorithm, index=False),
                 EventAttribute("root", root.hex()),
-                EventAttribute("count", str(len(parsed.digests))),
+                EventAttribute("count", str(len(parsed.digests)), index=False),
                 *_metadata_attributes(parsed.metadata),
             ),
         )
