@@ -1,0 +1,78 @@
+"""Receipts verified per second, offline (the verifier `sen verify` uses)."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from sen.bench.workload import make_keys
+from sen.ledger.tx import sign_tx
+from sen.light.genesis import load_genesis
+from sen.light.receipt import verify_receipt
+from sen.node.node import Node, init_home
+from sen.node.receipts import build_receipt
+
+
+def run_receipts(*, receipts: int = 200, seconds: float = 5.0) -> dict[str, Any]:
+    home = Path(tempfile.mkdtemp(prefix="sen-bench-receipts-"))
+    config = init_home(home, block_interval=0.05)
+    node = Node.open(config)
+    node.start()
+    try:
+        key = make_keys(1)[0]
+        digests = [os.urandom(32) for _ in range(receipts)]
+        txs = [
+            sign_tx(
+                key,
+                chain_id=node.app.genesis.chain_id,
+                nonce=i,
+                module="evidence",
+                action="anchor",
+                args={"digest": d, "title": f"Hồ sơ {i}", "organisation": "Bệnh viện Bạch Mai"},
+            ).raw
+            for i, d in enumerate(digests)
+        ]
+        node.engine.submit(txs)
+        node.engine.wait_for_height(node.app.height + 3, timeout=30)
+        while len(node.engine.mempool) or node.engine._last_had_txs:
+            time.sleep(0.05)
+        texts = [json.dumps(build_receipt(node, "sha-256", d)) for d in digests]
+    finally:
+        node.close()
+    genesis = load_genesis(config.genesis_path.read_bytes())
+
+    def verify_one(text: str) -> None:
+        verify_receipt(json.loads(text), genesis)
+
+    single = _rate(lambda i: verify_one(texts[i % len(texts)]), seconds)
+    workers = os.cpu_count() or 1
+    with ThreadPoolExecutor(workers) as pool:
+        started = time.perf_counter()
+        done = 0
+        while time.perf_counter() - started < seconds:
+            list(pool.map(verify_one, texts))
+            done += len(texts)
+        parallel = done / (time.perf_counter() - started)
+    return {
+        "benchmark": "receipt_verification",
+        "receipt_bytes": len(texts[0]),
+        "checks_per_receipt": "JSON parse, 2 commits (ed25519), tx signature, 2 Merkle proofs",
+        "receipts_per_s_one_thread": round(single, 1),
+        "receipts_per_s_threads": round(parallel, 1),
+        "threads": workers,
+        "targets": {"receipts_per_s": 5000},
+    }
+
+
+def _rate(action: Any, seconds: float) -> float:
+    started = time.perf_counter()
+    done = 0
+    while time.perf_counter() - started < seconds:
+        action(done)
+        done += 1
+    return done / (time.perf_counter() - started)

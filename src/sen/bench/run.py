@@ -1,0 +1,54 @@
+"""Run every benchmark and write one JSON file with their conditions."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sen.bench.conditions import machine
+
+Progress = Callable[[str, float, float], None]
+
+
+def run_all(
+    *,
+    duration: float = 60.0,
+    out: Path = Path("benchmarks/results"),
+    quick: bool = False,
+    progress: Progress | None = None,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
+    from sen.bench.history import run_history
+    from sen.bench.receipts import run_receipts
+    from sen.bench.throughput import run_throughput
+
+    report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
+    plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        (
+            "rest_throughput",
+            lambda: run_throughput(duration=10 if quick else duration, progress=progress),
+        ),
+        ("receipt_verification", lambda: run_receipts(seconds=2 if quick else 5)),
+        (
+            "throughput_vs_history",
+            lambda: run_history(
+                large=100_000 if quick else 1_000_000,
+                window=10_000 if quick else 30_000,
+                progress=progress,
+            ),
+        ),
+    ]
+    for name, action in plan:
+        if only and name not in only:
+            continue
+        report["results"][name] = action()
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = out / f"bench-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report["path"] = str(path)
+    return report
