@@ -121,6 +121,11 @@ def encode_unchecked(value: Value) -> bytes:
     return _dumps(value)
 
 
+def decode_unchecked(data: bytes) -> Value:
+    """Decode bytes Sen itself stored with :func:`encode_unchecked` (no canonical check)."""
+    return cbor2.loads(data)
+
+
 def bytes_header_length(length: int) -> int:
     """How many bytes the CBOR head of a byte string of ``length`` takes."""
     if length < 24:

@@ -114,7 +114,7 @@ class TxResult:
 
     @classmethod
     def decode(cls, data: bytes) -> TxResult:
-        code, payload, log, events, wanted, used = encoding.decode(data)
+        code, payload, log, events, wanted, used = encoding.decode_unchecked(data)
         return cls(
             ResultCode(code),
             payload,

@@ -130,11 +130,11 @@ class AppStore:
                     txn.delete(pos, db=smt)
                 else:
                     txn.put(pos, node, db=smt)
-            txn.put(
-                height_key(height),
-                encoding.encode_unchecked([r.encode() for r in results]),
-                db=self._results,
-            )
+            results_table = self._results
+            prefix = height_key(height)
+            txn.put(prefix, len(results).to_bytes(4, "big"), db=results_table)
+            for index, result in enumerate(results):
+                txn.put(prefix + index.to_bytes(4, "big"), result.encode(), db=results_table)
             tables = self.db.tables
             for table, key, value in index_entries:
                 txn.put(key, value, db=tables[table])
@@ -143,8 +143,23 @@ class AppStore:
             )
 
     def load_results(self, height: int) -> list[TxResult] | None:
+        """All results of a block, in order (None if the block is not committed)."""
+        prefix = height_key(height)
         with self.db.read() as txn:
-            raw = txn.get(height_key(height), db=self._results)
-        if raw is None:
-            return None
-        return [TxResult.decode(item) for item in encoding.decode(bytes(raw))]
+            count = txn.get(prefix, db=self._results)
+            if count is None:
+                return None
+            total = int.from_bytes(count, "big")
+            found = []
+            for index in range(total):
+                raw = txn.get(prefix + index.to_bytes(4, "big"), db=self._results)
+                if raw is None:
+                    raise StoreCorrupted(f"result {index} of block {height} is missing")
+                found.append(TxResult.decode(bytes(raw)))
+        return found
+
+    def load_result(self, height: int, index: int) -> TxResult | None:
+        """One transaction's result."""
+        with self.db.read() as txn:
+            raw = txn.get(height_key(height) + index.to_bytes(4, "big"), db=self._results)
+        return None if raw is None else TxResult.decode(bytes(raw))

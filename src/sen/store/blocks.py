@@ -33,16 +33,20 @@ class BlockStore:
         self._engine = db.table("engine")
 
     def save_block(self, block: StoredBlock) -> None:
-        value = encoding.encode(
-            [block.height, block.header, list(block.txs), block.last_commit]
+        """Save a block: its header record under the height, each tx under height ‖ index."""
+        prefix = height_key(block.height)
+        value = encoding.encode_unchecked(
+            [block.height, block.header, len(block.txs), block.last_commit]
         )
         with self.db.write() as txn:
-            txn.put(height_key(block.height), value, db=self._blocks)
-            txn.put(b"height", height_key(block.height), db=self._engine)
+            txn.put(prefix, value, db=self._blocks)
+            for index, tx in enumerate(block.txs):
+                txn.put(prefix + index.to_bytes(4, "big"), tx, db=self._blocks)
+            txn.put(b"height", prefix, db=self._engine)
 
     def save_commit(self, height: int, commit: dict[str, Any]) -> None:
         with self.db.write() as txn:
-            txn.put(height_key(height), encoding.encode(commit), db=self._commits)
+            txn.put(height_key(height), encoding.encode_unchecked(commit), db=self._commits)
 
     def height(self) -> int:
         with self.db.read() as txn:
@@ -50,23 +54,39 @@ class BlockStore:
         return 0 if raw is None else int.from_bytes(raw, "big")
 
     def load_block(self, height: int) -> StoredBlock | None:
+        prefix = height_key(height)
         with self.db.read() as txn:
-            raw = txn.get(height_key(height), db=self._blocks)
-        if raw is None:
-            return None
-        try:
-            stored_height, header, txs, last_commit = encoding.decode(bytes(raw))
-        except Exception as exc:
-            raise StoreCorrupted(f"block {height} unreadable: {exc}") from None
-        if stored_height != height:
-            raise StoreCorrupted(f"block stored at {height} says it is {stored_height}")
+            raw = txn.get(prefix, db=self._blocks)
+            if raw is None:
+                return None
+            try:
+                stored_height, header, count, last_commit = encoding.decode_unchecked(bytes(raw))
+            except Exception as exc:
+                raise StoreCorrupted(f"block {height} unreadable: {exc}") from None
+            if stored_height != height:
+                raise StoreCorrupted(f"block stored at {height} says it is {stored_height}")
+            txs = []
+            for index in range(count):
+                tx = txn.get(prefix + index.to_bytes(4, "big"), db=self._blocks)
+                if tx is None:
+                    raise StoreCorrupted(f"transaction {index} of block {height} is missing")
+                txs.append(bytes(tx))
         return StoredBlock(height, header, tuple(txs), last_commit)
+
+    def load_tx(self, height: int, index: int) -> bytes | None:
+        with self.db.read() as txn:
+            tx = txn.get(height_key(height) + index.to_bytes(4, "big"), db=self._blocks)
+        return None if tx is None else bytes(tx)
 
     def load_commit(self, height: int) -> dict[str, Any] | None:
         with self.db.read() as txn:
             raw = txn.get(height_key(height), db=self._commits)
         if raw is None:
             return None
-        value = encoding.decode(bytes(raw))
-        assert isinstance(value, dict)
+        try:
+            value = encoding.decode_unchecked(bytes(raw))
+        except Exception as exc:
+            raise StoreCorrupted(f"commit {height} unreadable: {exc}") from None
+        if not isinstance(value, dict):
+            raise StoreCorrupted(f"commit {height} is not a commit record")
         return value

@@ -16,7 +16,7 @@ TABLES = (
     "meta",  # app: last height, app hash, params
     "state",  # app: state key -> value
     "smt",  # app: sparse Merkle tree nodes by position
-    "results",  # app: height -> encoded tx results
+    "results",  # app: height -> count; height ‖ index -> encoded result
     "tx",  # index: tx hash -> height, index
     "by_sender",  # index: address ‖ height ‖ index -> tx hash
     "by_action",  # index: module/action ‖ 0 ‖ height ‖ index -> tx hash

@@ -32,6 +32,9 @@ class Mempool:
     def __contains__(self, tx_hash: bytes) -> bool:
         return tx_hash in self._txs
 
+    def get(self, tx_hash: bytes) -> bytes | None:
+        return self._txs.get(tx_hash)
+
     def add(self, tx_hash: bytes, raw: bytes) -> None:
         if tx_hash not in self._txs:
             self._txs[tx_hash] = raw
