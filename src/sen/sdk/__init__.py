@@ -1,1 +1,67 @@
-"""sdk"""
+"""The Sen Python SDK: a typed client for a Sen node's REST API, and account keys.
+
+::
+
+    from sen.sdk import Client, Keyring
+
+    client = Client.http("http://127.0.0.1:26680")
+    key = Keyring().load("alice", passphrase)
+    client.anchor(key, Path("diploma.pdf"), title="Diploma 2024")
+
+Everything the SDK raises is a :class:`SenError` (tree in :mod:`sen.sdk.errors`).
+"""
+
+from sen.sdk.args import parse_args
+from sen.sdk.client import Client, digest_of
+from sen.sdk.errors import (
+    ApiError,
+    InvalidInput,
+    KeyFileError,
+    NotFound,
+    NotYetProvable,
+    Rejected,
+    SenError,
+    Timeout,
+    TryLater,
+    Unreachable,
+    VerificationFailed,
+)
+from sen.sdk.keys import DEFAULT_SUITE, KeyInfo, Keyring, address, default_keyring, generate_key
+from sen.sdk.models import Account, Anchored, Anchoring, Lookup, TxInfo, TxResult
+from sen.sdk.receipts import check_receipt, read_genesis, receipt_algorithm
+from sen.sdk.transports import HttpTransport, InProcessTransport, Transport
+
+__all__ = [
+    "DEFAULT_SUITE",
+    "Account",
+    "Anchored",
+    "Anchoring",
+    "ApiError",
+    "Client",
+    "HttpTransport",
+    "InProcessTransport",
+    "InvalidInput",
+    "KeyFileError",
+    "KeyInfo",
+    "Keyring",
+    "Lookup",
+    "NotFound",
+    "NotYetProvable",
+    "Rejected",
+    "SenError",
+    "Timeout",
+    "Transport",
+    "TryLater",
+    "TxInfo",
+    "TxResult",
+    "Unreachable",
+    "VerificationFailed",
+    "address",
+    "check_receipt",
+    "default_keyring",
+    "digest_of",
+    "generate_key",
+    "parse_args",
+    "read_genesis",
+    "receipt_algorithm",
+]

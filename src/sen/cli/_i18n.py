@@ -1,0 +1,86 @@
+"""Messages that matter to citizens (verifying, anchoring), in English and Vietnamese.
+
+Only text for people is translated; codes, hashes and JSON output stay as they are.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "receipt_valid": (
+        "VALID: this receipt proves the document was anchored on chain {chain} "
+        "at block {height} ({time}).",
+        "HỢP LỆ: biên nhận này chứng minh tài liệu đã được ghi nhận trên chuỗi {chain} "
+        "tại khối {height} ({time}).",
+    ),
+    "receipt_invalid": (
+        "INVALID: the receipt failed the {check} check: {reason}",
+        "KHÔNG HỢP LỆ: biên nhận không vượt qua bước kiểm tra {check}: {reason}",
+    ),
+    "document_matches": (
+        "The file {file} is exactly the anchored document.",
+        "Tệp {file} trùng khớp chính xác với tài liệu đã được ghi nhận.",
+    ),
+    "document_not_checked": (
+        "No file given: only the receipt was checked (add --file to check a document).",
+        "Chưa cung cấp tệp: mới chỉ kiểm tra biên nhận (thêm --file để kiểm tra tài liệu).",
+    ),
+    "issued_by": (
+        "Anchored by {sender}; title: {title}; organisation: {organisation}; "
+        "reference: {reference}",
+        "Được ghi nhận bởi {sender}; tiêu đề: {title}; tổ chức: {organisation}; "
+        "số tham chiếu: {reference}",
+    ),
+    "anchored": (
+        "Anchored {count} document(s) in {txs} transaction(s).",
+        "Đã ghi nhận {count} tài liệu trong {txs} giao dịch.",
+    ),
+    "committed": (
+        "Committed at block {height}.",
+        "Đã được xác nhận tại khối {height}.",
+    ),
+    "submitted": (
+        "Submitted; not waiting for the block (--no-wait).",
+        "Đã gửi; không chờ khối được tạo (--no-wait).",
+    ),
+    "rejected": (
+        "Rejected: {reason}",
+        "Bị từ chối: {reason}",
+    ),
+    "not_anchored": (
+        "Not anchored: no record of this {algorithm} digest on the chain.",
+        "Chưa được ghi nhận: không có bản ghi nào của giá trị băm {algorithm} này trên chuỗi.",
+    ),
+    "anchored_times": (
+        "Anchored {count} time(s); first at block {height} ({time}).",
+        "Đã được ghi nhận {count} lần; lần đầu tại khối {height} ({time}).",
+    ),
+    "receipt_saved": (
+        "Receipt saved to {path}. Anyone can check it offline with: sen verify {path}",
+        "Đã lưu biên nhận vào {path}. Bất kỳ ai cũng có thể kiểm tra ngoại tuyến bằng: "
+        "sen verify {path}",
+    ),
+}
+
+
+def text(language: str, key: str, **values: object) -> str:
+    english, vietnamese = MESSAGES[key]
+    return (vietnamese if language == "vi" else english).format(**values)
+
+
+CHECK_NAMES: dict[str, tuple[str, str]] = {
+    "format": ("format", "định dạng"),
+    "chain": ("chain", "chuỗi khối"),
+    "validators": ("validators", "tập nút xác thực"),
+    "commit": ("block signatures", "chữ ký của khối"),
+    "headers": ("block headers", "tiêu đề khối"),
+    "inclusion": ("inclusion in the block", "giao dịch nằm trong khối"),
+    "result": ("transaction result", "kết quả giao dịch"),
+    "transaction": ("transaction signature", "chữ ký giao dịch"),
+    "evidence": ("anchored digest", "giá trị băm được ghi nhận"),
+    "document": ("document", "tài liệu"),
+}
+
+
+def check_name(language: str, name: str) -> str:
+    english, vietnamese = CHECK_NAMES.get(name, (name, name))
+    return vietnamese if language == "vi" else english

@@ -1,0 +1,144 @@
+"""``sen node``: create, run and inspect a single-validator node."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from types import FrameType
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli.errors import CliError, UsageProblem
+from sen.node.config import DEFAULT_API_HOST, DEFAULT_API_PORT, NodeConfig, load_config
+from sen.node.node import Node, init_home
+
+app = typer.Typer(help="Create, run and inspect a node.", no_args_is_help=True)
+
+
+class _Stop(Exception):
+    """Raised from the SIGTERM handler so that the node closes cleanly."""
+
+
+@app.command("init")
+def init(
+    ctx: typer.Context,
+    chain_id: Annotated[str, typer.Option(help="Chain identifier (1-50 characters).")] = (
+        "sen-local"
+    ),
+    api_host: Annotated[str, typer.Option(help="REST API listen address.")] = DEFAULT_API_HOST,
+    api_port: Annotated[int, typer.Option(help="REST API port.")] = DEFAULT_API_PORT,
+    block_interval: Annotated[
+        float, typer.Option(help="Seconds between blocks while transactions wait.")
+    ] = 0.5,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing node here (deletes its data).")
+    ] = False,
+) -> None:
+    """Create a new single-validator chain in --home."""
+    home = settings(ctx).home
+    _check_init_options(chain_id, api_port, block_interval)
+    config = NodeConfig(home=home)
+    if config.genesis_path.exists() and not force:
+        raise CliError(f"{home} already holds a node; use --force to replace it (deletes its data)")
+    if force and config.data_dir.exists():
+        shutil.rmtree(config.data_dir)
+    created = init_home(
+        home,
+        chain_id=chain_id,
+        host=api_host,
+        port=api_port,
+        block_interval=block_interval,
+        overwrite=force,
+    )
+    out.print(f"[green]Initialised[/] chain [bold]{chain_id}[/] in {home.resolve()}")
+    _print_layout(created)
+    out.print(f"Start it with: sen --home {home} node run")
+
+
+def _check_init_options(chain_id: str, port: int, block_interval: float) -> None:
+    if not 1 <= len(chain_id) <= 50:
+        raise UsageProblem(f"--chain-id: expected 1 to 50 characters, got {len(chain_id)}")
+    if not 1 <= port <= 65535:
+        raise UsageProblem(f"--api-port: expected 1 to 65535, got {port}")
+    if not 0 < block_interval <= 60:
+        raise UsageProblem(f"--block-interval: expected 0 < seconds <= 60, got {block_interval}")
+
+
+def _print_layout(config: NodeConfig) -> None:
+    table = Table(show_header=False, box=None)
+    table.add_row("genesis", str(config.genesis_path.resolve()))
+    table.add_row("settings", str(config.settings_path.resolve()))
+    table.add_row("validator key", str(config.validator_key_path.resolve()))
+    table.add_row("data", str(config.data_dir.resolve()))
+    out.print(table)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option(help="Override the API listen address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Override the API port.")] = None,
+) -> None:
+    """Run the node and its REST API until Ctrl-C or SIGTERM (initialises --home if empty)."""
+    from sen.api.app import serve
+
+    home = settings(ctx).home
+    if not NodeConfig(home=home).genesis_path.exists():
+        init_home(home, port=port or DEFAULT_API_PORT, host=host or DEFAULT_API_HOST)
+        out.print(f"[yellow]No node in {home}: initialised a new one (chain sen-local).[/]")
+    config = load_config(home)
+    listen_host = host or config.api_host
+    listen_port = port or config.api_port
+    node = Node.open(config)
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        node.start()
+        shown = "127.0.0.1" if listen_host in ("0.0.0.0", "::") else listen_host
+        url = f"http://{shown}:{listen_port}"
+        out.print(f"chain id  [bold]{node.engine.genesis.chain_id}[/]")
+        out.print(f"API       {url}")
+        out.print(f"docs      {url}/docs")
+        out.print(f"data      {config.data_dir.resolve()}")
+        out.print("Press Ctrl-C to stop.")
+        serve(node, listen_host, listen_port)
+    except (KeyboardInterrupt, _Stop):
+        pass
+    finally:
+        try:
+            node.close()
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    out.print(f"Stopped at height {node.app.height}.")
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stop()
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+) -> None:
+    """Ask the node (--node) for its status."""
+    with settings(ctx).client() as client:
+        body = client.status()
+    if as_json:
+        print_json(body)
+        return
+    table = kv_table(f"Node {settings(ctx).node_url()}")
+    for key, value in _flatten(body):
+        table.add_row(key, value)
+    out.print(table)
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, dict):
+        rows: list[tuple[str, str]] = []
+        for key, item in value.items():
+            rows += _flatten(item, f"{prefix}.{key}" if prefix else str(key))
+        return rows
+    return [(prefix, str(value))]

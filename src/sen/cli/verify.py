@@ -1,0 +1,126 @@
+"""``sen verify``: check an evidence receipt offline, against a genesis file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from sen.cli._context import Settings, out, print_json, settings
+from sen.cli._i18n import check_name
+from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
+from sen.light.receipt import Check, ReceiptReport
+from sen.node.config import NodeConfig
+from sen.sdk.errors import VerificationFailed
+from sen.sdk.receipts import check_receipt, read_genesis
+
+
+def verify(
+    ctx: typer.Context,
+    receipt_path: Annotated[Path, typer.Argument(metavar="RECEIPT", help="receipt.json")],
+    file: Annotated[
+        Path | None, typer.Option("--file", help="The document: check it is the one anchored.")
+    ] = None,
+    genesis: Annotated[
+        Path | None,
+        typer.Option("--genesis", help="Trusted genesis.json (default: the home's config)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Verify a receipt offline: exit 0 if valid, 1 if not. Fetches nothing from the network."""
+    config = settings(ctx)
+    genesis_path = genesis or NodeConfig(home=config.home).genesis_path
+    if not genesis_path.is_file():
+        raise UsageProblem(
+            f"no genesis file at {genesis_path}; pass the chain's trusted genesis with --genesis"
+        )
+    if file is not None and not file.is_file():
+        raise UsageProblem(f"--file: {file} is not a file")
+    receipt = _read_receipt(receipt_path)
+    trusted = read_genesis(genesis_path)
+    try:
+        report = check_receipt(receipt, trusted, file)
+    except VerificationFailed as exc:
+        report = exc.report or ReceiptReport(checks=[Check(exc.check, False, exc.reason)])
+        _show(config, report, as_json, file, failure=exc)
+        raise typer.Exit(EXIT_INVALID) from None
+    _show(config, report, as_json, file, failure=None)
+
+
+def _read_receipt(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path} is not a receipt: not JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise CliError(f"{path} is not a receipt: expected a JSON object")
+    return value
+
+
+def _show(
+    config: Settings,
+    report: ReceiptReport,
+    as_json: bool,
+    file: Path | None,
+    failure: VerificationFailed | None,
+) -> None:
+    if as_json:
+        print_json(
+            {
+                "valid": failure is None,
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks],
+                "chain_id": report.chain_id,
+                "algorithm": report.algorithm,
+                "digest": report.digest,
+                "height": report.height,
+                "time": report.time,
+                "tx_hash": report.tx_hash,
+                "title": report.title,
+                "organisation": report.organisation,
+                "reference": report.reference,
+            }
+        )
+        return
+    for check in report.checks:
+        mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+        out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+    if failure is not None:
+        reason = escape(failure.reason)
+        name = check_name(config.lang, failure.check)
+        out.print("[bold red]" + config.text("receipt_invalid", check=name, reason=reason) + "[/]")
+        return
+    out.print(
+        "[bold green]"
+        + config.text(
+            "receipt_valid", chain=report.chain_id, height=report.height, time=report.time
+        )
+        + "[/]"
+    )
+    if report.title or report.organisation or report.reference:
+        out.print(
+            escape(
+                config.text(
+                    "issued_by",
+                    sender=_sender(report),
+                    title=report.title or "-",
+                    organisation=report.organisation or "-",
+                    reference=report.reference or "-",
+                )
+            )
+        )
+    if file is None:
+        out.print(config.text("document_not_checked"))
+    else:
+        out.print(config.text("document_matches", file=escape(str(file))))
+
+
+def _sender(report: ReceiptReport) -> str:
+    for check in report.checks:
+        if check.name == "transaction" and check.detail.startswith("signed by "):
+            return check.detail.removeprefix("signed by ").split(" ")[0]
+    return "-"

@@ -1,0 +1,226 @@
+"""Account keys: generate, save encrypted, load, list.
+
+A key named ``alice`` lives in a keyring directory as two files::
+
+    alice.pem    the private key, PKCS#8 PEM, always encrypted with a passphrase
+                 (cryptography's BestAvailableEncryption: PBES2, AES-256, scrypt/PBKDF2)
+    alice.json   a sidecar: {"name", "suite", "public_key", "address", "created"}
+
+The sidecar lets ``sen keys list`` show addresses without a passphrase; on load
+the decrypted key must match it, so a swapped or edited file is refused.
+The keyring is ``$SEN_KEYRING`` if set, else ``~/.sen/keys``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+from sen.ledger.crypto import SigningKey, address_of, get_suite, known_suites
+from sen.ledger.errors import UnknownSuite
+from sen.sdk.errors import InvalidInput, KeyFileError
+
+DEFAULT_SUITE = "ed25519"
+KEYRING_ENV = "SEN_KEYRING"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What is known about a stored key without decrypting it."""
+
+    name: str
+    suite: str
+    public_key: bytes
+    address: str  # hex
+    created: int  # unix seconds
+    path: Path
+
+
+# suite -> (signing key -> cryptography key, cryptography key -> raw private bytes)
+_PKCS8: dict[str, tuple[Callable[[bytes], PrivateKeyTypes], Callable[[PrivateKeyTypes], bytes]]]
+_PKCS8 = {
+    "ed25519": (
+        Ed25519PrivateKey.from_private_bytes,
+        lambda key: key.private_bytes_raw() if isinstance(key, Ed25519PrivateKey) else b"",
+    ),
+}
+
+
+def generate_key(suite: str = DEFAULT_SUITE) -> SigningKey:
+    """A new random key of ``suite`` (any registered signature suite)."""
+    try:
+        return get_suite(suite).generate()
+    except UnknownSuite as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def address(key: SigningKey) -> str:
+    """The account address of ``key``, hex."""
+    return address_of(key.suite, key.public_key).hex()
+
+
+def encode_key(key: SigningKey, passphrase: str) -> bytes:
+    """``key`` as an encrypted PKCS#8 PEM."""
+    if not passphrase:
+        raise KeyFileError("a passphrase is required: keys are always stored encrypted")
+    codec = _PKCS8.get(key.suite)
+    if codec is None:
+        raise KeyFileError(f"suite {key.suite!r} cannot be stored as PKCS#8 yet")
+    private = codec[0](key.private_bytes())
+    return private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(passphrase.encode()),
+    )
+
+
+def decode_key(pem: bytes, passphrase: str, suite: str, *, source: str = "key") -> SigningKey:
+    """Decrypt a PKCS#8 PEM made by :func:`encode_key`."""
+    codec = _PKCS8.get(suite)
+    if codec is None:
+        raise KeyFileError(f"{source}: suite {suite!r} cannot be loaded from PKCS#8")
+    try:
+        private = serialization.load_pem_private_key(pem, passphrase.encode() or None)
+    except TypeError:
+        raise KeyFileError(f"{source}: a passphrase is required to decrypt it") from None
+    except ValueError:
+        raise KeyFileError(
+            f"{source}: cannot decrypt: wrong passphrase, or the file is damaged"
+        ) from None
+    raw = codec[1](private)
+    if not raw:
+        raise KeyFileError(f"{source}: holds a {type(private).__name__}, not a {suite} key")
+    return get_suite(suite).load_private(raw)
+
+
+class Keyring:
+    """A directory of encrypted keys."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path if path is not None else default_keyring()
+
+    def _files(self, name: str) -> tuple[Path, Path]:
+        if not _NAME.match(name):
+            raise InvalidInput(
+                f"key name {name!r}: use 1-64 letters, digits, '.', '_' or '-' "
+                "(not starting with '.', '_' or '-')"
+            )
+        return self.path / f"{name}.pem", self.path / f"{name}.json"
+
+    def exists(self, name: str) -> bool:
+        pem, sidecar = self._files(name)
+        return pem.exists() or sidecar.exists()
+
+    def new(self, name: str, passphrase: str, suite: str = DEFAULT_SUITE) -> KeyInfo:
+        """Generate a key, store it encrypted, and return its public details."""
+        key = generate_key(suite)
+        return self.save(name, key, passphrase)
+
+    def save(self, name: str, key: SigningKey, passphrase: str) -> KeyInfo:
+        pem_path, sidecar_path = self._files(name)
+        if pem_path.exists() or sidecar_path.exists():
+            raise KeyFileError(f"a key named {name!r} already exists in {self.path}")
+        pem = encode_key(key, passphrase)
+        info = KeyInfo(
+            name=name,
+            suite=key.suite,
+            public_key=key.public_key,
+            address=address(key),
+            created=int(time.time()),
+            path=pem_path,
+        )
+        self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _write_private(pem_path, pem)
+        sidecar = {
+            "name": name,
+            "suite": info.suite,
+            "public_key": info.public_key.hex(),
+            "address": info.address,
+            "created": info.created,
+        }
+        _write_private(sidecar_path, (json.dumps(sidecar, indent=2) + "\n").encode())
+        return info
+
+    def info(self, name: str) -> KeyInfo:
+        pem_path, sidecar_path = self._files(name)
+        if not pem_path.exists():
+            raise KeyFileError(f"no key named {name!r} in {self.path}")
+        return _read_sidecar(name, sidecar_path, pem_path)
+
+    def load(self, name: str, passphrase: str) -> SigningKey:
+        """Decrypt a stored key; refuse it unless it matches its sidecar."""
+        info = self.info(name)
+        try:
+            pem = info.path.read_bytes()
+        except OSError as exc:
+            raise KeyFileError(f"key {name!r}: cannot read {info.path}: {exc}") from None
+        key = decode_key(pem, passphrase, info.suite, source=f"key {name!r}")
+        if key.public_key != info.public_key:
+            raise KeyFileError(
+                f"key {name!r}: the private key does not match its public key in "
+                f"{info.path.with_suffix('.json')}; the files were altered"
+            )
+        return key
+
+    def list(self) -> list[KeyInfo]:
+        """Every key in the keyring, by name."""
+        if not self.path.is_dir():
+            return []
+        found = []
+        for pem_path in sorted(self.path.glob("*.pem")):
+            name = pem_path.stem
+            if _NAME.match(name):
+                found.append(_read_sidecar(name, pem_path.with_suffix(".json"), pem_path))
+        return found
+
+
+def default_keyring() -> Path:
+    configured = os.environ.get(KEYRING_ENV)
+    return Path(configured) if configured else Path.home() / ".sen" / "keys"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _read_sidecar(name: str, sidecar: Path, pem_path: Path) -> KeyInfo:
+    where = f"key {name!r}: {sidecar}"
+    try:
+        doc = json.loads(sidecar.read_text())
+    except FileNotFoundError:
+        raise KeyFileError(f"{where} is missing") from None
+    except (OSError, ValueError) as exc:
+        raise KeyFileError(f"{where} is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise KeyFileError(f"{where}: expected a JSON object")
+    suite = doc.get("suite")
+    if suite not in known_suites():
+        raise KeyFileError(f"{where}: unknown suite {suite!r}")
+    try:
+        public_key = bytes.fromhex(str(doc.get("public_key")))
+    except ValueError:
+        raise KeyFileError(f"{where}: public_key is not hex") from None
+    problem = get_suite(suite).check_public_key(public_key)
+    if problem:
+        raise KeyFileError(f"{where}: {problem}")
+    created = doc.get("created", 0)
+    return KeyInfo(
+        name=name,
+        suite=suite,
+        public_key=public_key,
+        address=address_of(suite, public_key).hex(),
+        created=created if isinstance(created, int) else 0,
+        path=pem_path,
+    )
