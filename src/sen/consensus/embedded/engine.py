@@ -189,7 +189,9 @@ class EmbeddedEngine:
         log.info("replaying block %d (%d txs) to the application", height, len(block.txs))
         self._execute(header, block.txs)
         if self.blocks.load_commit(height) is None:
-            self._sign_and_save_commit(header, block)
+            last_commit = None if block.last_commit is None else Commit.from_json(block.last_commit)
+            encoded = encode_block(header, block.txs, last_commit)
+            self._sign_and_save_commit(header, block_id(header_hash(header), encoded))
 
     def _restore_tip(self) -> None:
         height = self.app.height
@@ -342,7 +344,7 @@ class EmbeddedEngine:
             None if self._last_commit is None else self._last_commit.to_json(),
         )
         self.blocks.save_block(stored)
-        commit = self._sign_and_save_commit(header, stored)
+        commit = self._sign_and_save_commit(header, this_id)
         self._execute(header, txs)
         self._last_commit = commit
         self._last_time = block_time
@@ -376,9 +378,7 @@ class EmbeddedEngine:
             proposer_address=self.validator.address,
         )
 
-    def _sign_and_save_commit(self, header: Header, block: StoredBlock) -> Commit:
-        last_commit = None if block.last_commit is None else Commit.from_json(block.last_commit)
-        this_id = block_id(header_hash(header), encode_block(header, block.txs, last_commit))
+    def _sign_and_save_commit(self, header: Header, this_id: BlockID) -> Commit:
         signature = sign_commit(self.key, header.chain_id, header.height, 0, this_id, header.time)
         commit = Commit(header.height, 0, this_id, (signature,))
         self.blocks.save_commit(header.height, commit.to_json())
