@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 from types import FrameType
 from typing import Annotated, Any
@@ -43,8 +42,6 @@ def init(
     config = NodeConfig(home=home)
     if config.genesis_path.exists() and not force:
         raise CliError(f"{home} already holds a node; use --force to replace it (deletes its data)")
-    if force and config.data_dir.exists():
-        shutil.rmtree(config.data_dir)
     created = init_home(
         home,
         chain_id=chain_id,

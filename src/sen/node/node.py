@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ def init_home(
     config = NodeConfig(home=home)
     if config.genesis_path.exists() and not overwrite:
         raise NodeError(f"{home} already holds a node (config/genesis.json exists)")
+    if overwrite and config.data_dir.exists():
+        shutil.rmtree(config.data_dir)  # a new genesis never meets the old chain's data
     config.config_dir.mkdir(parents=True, exist_ok=True)
     config.data_dir.mkdir(parents=True, exist_ok=True)
     key = Ed25519PrivateKey.generate()
