@@ -21,7 +21,11 @@ Progress = Callable[[str, float, float], None]
 
 
 def run_history(
-    *, small: int = 10_000, large: int = 1_000_000, window: int = 30_000, progress: Progress | None = None
+    *,
+    small: int = 10_000,
+    large: int = 1_000_000,
+    window: int = 30_000,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     home = Path(tempfile.mkdtemp(prefix="sen-bench-history-"))
     config = init_home(home)

@@ -68,7 +68,7 @@ def run_throughput(
 ) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="sen-bench-"))
     port = free_port()
-    config = init_home(workdir, port=port, block_interval=block_interval)
+    init_home(workdir, port=port, block_interval=block_interval)
     chain_id = "sen-local"
     count = int(expected_rate * duration * 1.3) // batch_size * batch_size
     keys = make_keys(senders)
@@ -181,7 +181,10 @@ def run_throughput(
         cpu_self = time.process_time() - cpu_self_before
         status = httpx.get(f"{base}/v1/status").json()
         end_height = int(status["height"])
-        blocks = [httpx.get(f"{base}/v1/blocks/{h}").json() for h in range(start_height + 1, end_height + 1)]
+        blocks = [
+            httpx.get(f"{base}/v1/blocks/{h}").json()
+            for h in range(start_height + 1, end_height + 1)
+        ]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -194,7 +197,7 @@ def run_throughput(
     size = _database_bytes(workdir / "data")
     return {
         "benchmark": "rest_throughput",
-        "tx_type": "evidence.anchor (ed25519, sha-256 digest, title and organisation in Vietnamese)",
+        "tx_type": "evidence.anchor (ed25519, sha-256, Vietnamese title and organisation)",
         "tx_size_bytes": tx_size,
         "batch_size": batch_size,
         "connections": connections,
@@ -215,7 +218,11 @@ def run_throughput(
         "cpu_seconds_load_generator": round(cpu_self, 2),
         "storage_bytes": size,
         "storage_bytes_per_tx": round(size / max(1, committed), 1),
-        "targets": {"committed_tx_per_s": 10000, "latency_p99_s": 1.0, "storage_bytes_per_tx": 1024},
+        "targets": {
+            "committed_tx_per_s": 10000,
+            "latency_p99_s": 1.0,
+            "storage_bytes_per_tx": 1024,
+        },
     }
 
 

@@ -159,7 +159,9 @@ class SenApp:
             self._checked[tx_hash] = found
         return found
 
-    def _signatures(self, items: Sequence[CheckedTx | TxRejected], hashes: Sequence[bytes]) -> list[bool]:
+    def _signatures(
+        self, items: Sequence[CheckedTx | TxRejected], hashes: Sequence[bytes]
+    ) -> list[bool]:
         todo = [
             (i, item.tx)
             for i, (item, h) in enumerate(zip(items, hashes, strict=True))

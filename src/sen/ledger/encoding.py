@@ -96,7 +96,7 @@ def _locate(value: object, path: str, level: int) -> str | None:
     if level >= MAX_DEPTH:
         return path
     if kind is list or kind is tuple:
-        for i, child in enumerate(value):  # type: ignore[arg-type]
+        for i, child in enumerate(value):  # type: ignore[arg-type, var-annotated]
             found = _locate(child, f"{path}[{i}]", level + 1)
             if found is not None:
                 return found

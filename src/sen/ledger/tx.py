@@ -20,7 +20,7 @@ from typing import Any
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey, address_of
-from sen.ledger.errors import EncodingError, TxRejected
+from sen.ledger.errors import EncodingError, NonCanonical, TxRejected
 
 TX_VERSION = 1
 SIGN_DOMAIN = b"sen/tx/v1\x00"
@@ -98,11 +98,7 @@ def decode_tx(raw: bytes, *, max_bytes: int | None = None) -> Tx:
     try:
         value = encoding.decode(raw)
     except EncodingError as exc:
-        code = (
-            ResultCode.NON_CANONICAL
-            if isinstance(exc, encoding.NonCanonical)
-            else ResultCode.MALFORMED
-        )
+        code = ResultCode.NON_CANONICAL if isinstance(exc, NonCanonical) else ResultCode.MALFORMED
         raise TxRejected(code, str(exc), field="tx") from None
     if not isinstance(value, list) or len(value) != 2:
         raise _shape("tx", "array [body, signature]", value)

@@ -151,9 +151,13 @@ def verify_receipt(
     def structure() -> str:
         doc = _object(receipt, "receipt")
         if doc.get("format") != FORMAT:
-            raise ReceiptInvalid("format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+            raise ReceiptInvalid(
+                "format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}"
+            )
         if doc.get("version") != VERSION:
-            raise ReceiptInvalid("format", f"version: expected {VERSION}, got {doc.get('version')!r}")
+            raise ReceiptInvalid(
+                "format", f"version: expected {VERSION}, got {doc.get('version')!r}"
+            )
         evidence = _object(doc.get("evidence"), "evidence")
         transaction = _object(doc.get("transaction"), "transaction")
         result = _object(doc.get("result"), "result")
@@ -201,7 +205,8 @@ def verify_receipt(
     def chain() -> str:
         if parsed["chain_id"] != genesis.chain_id:
             raise ReceiptInvalid(
-                "chain", f"receipt is for chain {parsed['chain_id']!r}, genesis is {genesis.chain_id!r}"
+                "chain",
+                f"receipt is for chain {parsed['chain_id']!r}, genesis is {genesis.chain_id!r}",
             )
         if parsed["genesis_hash"] != genesis.hash:
             raise ReceiptInvalid(
@@ -224,7 +229,8 @@ def verify_receipt(
                 raise ReceiptInvalid(
                     "validators", f"{name}.validators_hash does not match the validator set"
                 )
-        return f"{len(valset.validators)} validator(s) from genesis, total power {valset.total_voting_power()}"
+        power = valset.total_voting_power()
+        return f"{len(valset.validators)} validator(s) from genesis, total power {power}"
 
     def commits() -> str:
         header: Header = parsed["header"]
@@ -245,11 +251,16 @@ def verify_receipt(
         verify_commit(genesis.chain_id, valset, commit.block_id, header.height, commit)
         if next_commit.block_id.hash != header_hash(next_header):
             raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
-        verify_commit(genesis.chain_id, valset, next_commit.block_id, next_header.height, next_commit)
+        verify_commit(
+            genesis.chain_id, valset, next_commit.block_id, next_header.height, next_commit
+        )
         if next_header.last_block_id != commit.block_id:
-            raise ReceiptInvalid("headers", "next_block.header.last_block_id does not link to block")
+            raise ReceiptInvalid(
+                "headers", "next_block.header.last_block_id does not link to block"
+            )
         report.time = header.time.to_rfc3339()
-        return f"blocks {header.height} and {next_header.height} signed by more than 2/3 of voting power"
+        heights = f"blocks {header.height} and {next_header.height}"
+        return f"{heights} signed by more than 2/3 of voting power"
 
     def inclusion() -> str:
         raw_tx: bytes = parsed["raw_tx"]
@@ -261,7 +272,9 @@ def verify_receipt(
                 "inclusion", "transaction proof and result proof disagree on the block's tx count"
             )
         if parsed["claimed_tx_hash"] != tx_hash(raw_tx):
-            raise ReceiptInvalid("inclusion", "transaction.hash is not the SHA-256 of transaction.tx")
+            raise ReceiptInvalid(
+                "inclusion", "transaction.hash is not the SHA-256 of transaction.tx"
+            )
         proof.verify(parsed["header"].data_hash, tx_hash(raw_tx))
         report.tx_hash = tx_hash(raw_tx).hex()
         return f"transaction {report.tx_hash[:16]}… is #{proof.index} of block {parsed['height']}"
@@ -269,7 +282,8 @@ def verify_receipt(
     def result() -> str:
         if parsed["code"] != ResultCode.OK:
             raise ReceiptInvalid(
-                "result", f"transaction failed with code {parsed['code']} ({describe(parsed['code'])})"
+                "result",
+                f"transaction failed with code {parsed['code']} ({describe(parsed['code'])})",
             )
         proof: MerkleProof = parsed["result_proof"]
         if proof.index != parsed["index"]:
@@ -287,7 +301,9 @@ def verify_receipt(
         if not verify_signature(tx):
             raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
         if tx.module != "evidence" or tx.action not in ("anchor", "anchor_batch"):
-            raise ReceiptInvalid("transaction", f"not an evidence anchoring: {tx.module}.{tx.action}")
+            raise ReceiptInvalid(
+                "transaction", f"not an evidence anchoring: {tx.module}.{tx.action}"
+            )
         parsed["tx"] = tx
         report.title = str(tx.args.get("title", ""))
         report.organisation = str(tx.args.get("organisation", ""))
@@ -300,7 +316,8 @@ def verify_receipt(
         algorithm = tx.args.get("algorithm", "sha-256")
         if algorithm != parsed["algorithm"]:
             raise ReceiptInvalid(
-                "evidence", f"transaction anchors {algorithm} digests, receipt says {parsed['algorithm']}"
+                "evidence",
+                f"transaction anchors {algorithm} digests, receipt says {parsed['algorithm']}",
             )
         if tx.action == "anchor":
             if parsed["batch"] is not None:
@@ -317,7 +334,9 @@ def verify_receipt(
         root = hash_from_byte_slices(digests)
         claimed_root = _hex(batch.get("root"), "evidence.batch.root", 32)
         if claimed_root != root:
-            raise ReceiptInvalid("evidence", "evidence.batch.root is not the transaction's batch root")
+            raise ReceiptInvalid(
+                "evidence", "evidence.batch.root is not the transaction's batch root"
+            )
         path = _proof(batch.get("proof"), "evidence.batch.proof")
         path.verify(root, digest)
         if path.total != len(digests) or digests[path.index] != digest:

@@ -90,7 +90,9 @@ def load_config(home: Path) -> NodeConfig:
     storage = _table(doc, "storage", settings)
     interval = _number(engine, "block_interval", 0.5, settings)
     if not 0 < interval <= 60:
-        raise ConfigError(f"{settings} [engine] block_interval", f"expected 0 < s <= 60, got {interval}")
+        raise ConfigError(
+            f"{settings} [engine] block_interval", f"expected 0 < s <= 60, got {interval}"
+        )
     return NodeConfig(
         home=home,
         api_host=str(api.get("host", DEFAULT_API_HOST)),

@@ -138,9 +138,7 @@ class AppStore:
             tables = self.db.tables
             for table, key, value in index_entries:
                 txn.put(key, value, db=tables[table])
-            txn.put(
-                b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta
-            )
+            txn.put(b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta)
 
     def load_results(self, height: int) -> list[TxResult] | None:
         """All results of a block, in order (None if the block is not committed)."""

@@ -48,9 +48,7 @@ def block_entries(
     results: Sequence[TxResult],
 ) -> list[IndexEntry]:
     entries: list[IndexEntry] = []
-    for index, (item, tx_hash, result) in enumerate(
-        zip(checked, tx_hashes, results, strict=True)
-    ):
+    for index, (item, tx_hash, result) in enumerate(zip(checked, tx_hashes, results, strict=True)):
         position = _POSITION.pack(height, index)
         entries.append(("tx", tx_hash, position))
         if isinstance(item, TxRejected):
@@ -88,11 +86,9 @@ class Index:
         with self.db.read() as txn, txn.cursor(db=self.db.table(table)) as cursor:
             if not cursor.set_range(prefix):
                 return
-            count = 0
-            for key, value in cursor:
+            for count, (key, value) in enumerate(cursor):
                 if not key.startswith(prefix) or count >= limit:
                     return
-                count += 1
                 yield bytes(key), bytes(value)
 
     def by_sender(self, address: bytes, limit: int = 100) -> list[TxLocation]:
@@ -110,9 +106,7 @@ class Index:
 
     def by_event(self, event_type: str, key: str, value: str, limit: int = 100) -> list[TxLocation]:
         prefix = f"{event_type}.{key}={value}".encode() + b"\x00"
-        return [
-            _location(k[len(prefix) :], v) for k, v in self._scan("by_event", prefix, limit)
-        ]
+        return [_location(k[len(prefix) :], v) for k, v in self._scan("by_event", prefix, limit)]
 
     def by_digest(self, algorithm: str, digest: bytes, limit: int = 1000) -> list[TxLocation]:
         prefix = algorithm.encode() + b"/" + digest + b"\x00"

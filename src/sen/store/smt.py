@@ -83,9 +83,7 @@ class TreeUpdate:
 
     def apply(self, root: bytes, changes: Sequence[tuple[bytes, bytes | None]]) -> bytes:
         """Apply ``(key, value or None)`` changes; returns the new root hash."""
-        items = sorted(
-            (key_path(k), None if v is None else _sha(v)) for k, v in changes
-        )
+        items = sorted((key_path(k), None if v is None else _sha(v)) for k, v in changes)
         paths = [p for p, _ in items]
         values = [v for _, v in items]
         new_root, _ = self._update(0, root, paths, values, 0, len(paths))

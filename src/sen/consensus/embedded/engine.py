@@ -109,7 +109,9 @@ class EmbeddedEngine:
         public = validator_key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.validator = Validator(public, 1)
         self.validators = genesis.validator_set()
-        if self.validators.validators != (Validator(public, self.validators.validators[0].voting_power),):
+        if self.validators.validators != (
+            Validator(public, self.validators.validators[0].voting_power),
+        ):
             raise ConsensusError(
                 "the embedded engine runs a single validator, and the genesis validator set "
                 "must be exactly this node's validator key"

@@ -10,6 +10,6 @@ from the block header alone.
 """
 
 from sen.ledger.modules.evidence.actions import MODULE, anchor_key
-from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS, DEFAULT_ALGORITHM, digest_file
+from sen.ledger.modules.evidence.digests import DEFAULT_ALGORITHM, DIGEST_ALGORITHMS, digest_file
 
 __all__ = ["DEFAULT_ALGORITHM", "DIGEST_ALGORITHMS", "MODULE", "anchor_key", "digest_file"]

@@ -127,9 +127,7 @@ class Anchor:
         reject_unknown_fields(args, self.fields)
         algorithm = _algorithm(args)
         if "digest" not in args:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT, "missing argument", field="args.digest"
-            )
+            raise TxRejected(ResultCode.INVALID_ARGUMENT, "missing argument", field="args.digest")
         digest = _digest(args["digest"], algorithm, "args.digest")
         return AnchorArgs(algorithm, digest, _metadata(args))
 
@@ -162,9 +160,7 @@ class AnchorBatch:
                 got=type(digests).__name__,
             )
         if not digests:
-            raise TxRejected(
-                ResultCode.BATCH_EMPTY, "batch has no digests", field="args.digests"
-            )
+            raise TxRejected(ResultCode.BATCH_EMPTY, "batch has no digests", field="args.digests")
         if len(digests) > params.max_batch_digests:
             raise TxRejected(
                 ResultCode.BATCH_TOO_LARGE,
@@ -173,9 +169,7 @@ class AnchorBatch:
                 expected=f"at most {params.max_batch_digests}",
                 got=len(digests),
             )
-        checked = tuple(
-            _digest(d, algorithm, f"args.digests[{i}]") for i, d in enumerate(digests)
-        )
+        checked = tuple(_digest(d, algorithm, f"args.digests[{i}]") for i, d in enumerate(digests))
         if len(set(checked)) != len(checked):
             seen: set[bytes] = set()
             for i, d in enumerate(checked):
