@@ -17,8 +17,6 @@ forgets the local count so that the next call starts from the node's.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import os
 import threading
 import time
@@ -289,7 +287,7 @@ class Client:
         genesis you trust: one fetched from the node proves only what the node says.
         """
         if genesis is None:
-            genesis = _matching_genesis(self.genesis(), receipt)
+            genesis = self.genesis()
         return check_receipt(receipt, read_genesis(genesis), file)
 
     # -- internals ---------------------------------------------------------
@@ -434,25 +432,6 @@ def _seconds(value: object) -> float | None:
         return max(0.0, min(float(str(value)), 30.0)) if value is not None else None
     except ValueError:
         return None
-
-
-def _matching_genesis(raw: bytes, receipt: Mapping[str, Any]) -> bytes:
-    """The node's genesis bytes, or its file layout if only that matches the receipt's hash.
-
-    A node may answer ``GET /v1/genesis`` with the document re-serialised rather
-    than the file's bytes; ``sen node init`` writes it indented, so that layout
-    is tried too. Only bytes whose SHA-256 the receipt names can match; the
-    light client still checks everything else against their content.
-    """
-    claimed = str(receipt.get("genesis_hash", ""))
-    if hashlib.sha256(raw).hexdigest() == claimed:
-        return raw
-    try:
-        document = json.loads(raw)
-    except ValueError:
-        return raw
-    layout = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
-    return layout if hashlib.sha256(layout).hexdigest() == claimed else raw
 
 
 def _metadata(title: str, organisation: str, reference: str) -> dict[str, str]:

@@ -1,0 +1,117 @@
+"""The REST API application: ``create_app(node)`` builds it, ``serve`` runs it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI
+
+import sen
+from sen.api import problems
+from sen.api.limits import MAX_BATCH_BODY_BYTES, BodyLimit
+from sen.api.metrics import ApiMetrics, RequestMetrics
+from sen.api.problems import PROBLEM_MEDIA_TYPE
+from sen.api.routes import ROUTERS
+from sen.node.node import Node
+
+TITLE = "Sen node API"
+DESCRIPTION = """\
+REST API of a Sen node: submit signed transactions, follow them into blocks,
+read accounts and proven state, anchor document digests and fetch receipts
+that verify offline against the genesis file.
+
+*API REST của một nút Sen: gửi giao dịch đã ký, theo dõi khối, đọc trạng thái
+có bằng chứng, neo giá trị băm tài liệu và lấy biên nhận kiểm tra ngoại tuyến.*
+
+Bytes are lowercase hex (hashes, digests, addresses) or standard base64 (raw
+transactions, state values). Every error is `application/problem+json`
+(RFC 9457) with Sen's extensions `field`, `expected`, `got`, `code` and
+`code_name`. A refused request changes nothing.
+"""
+
+TAGS: list[dict[str, Any]] = [
+    {"name": "transactions", "description": "Submit and look up transactions. *Giao dịch.*"},
+    {"name": "blocks", "description": "Committed blocks. *Khối.*"},
+    {"name": "accounts", "description": "Account nonces. *Tài khoản.*"},
+    {"name": "state", "description": "State values with proofs. *Trạng thái.*"},
+    {"name": "evidence", "description": "Document anchoring and receipts. *Chứng cứ.*"},
+    {"name": "node", "description": "Genesis, status, health, metrics. *Nút.*"},
+]
+
+BODY_SLACK_BYTES = 16 * 1024
+DEFAULT_BODY_BYTES = 1024 * 1024
+
+
+class SenApi(FastAPI):
+    """FastAPI whose OpenAPI document describes errors as problem+json."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_schema is None:
+            self.openapi_schema = _problem_responses(super().openapi())
+        return self.openapi_schema
+
+
+def create_app(node: Node) -> FastAPI:
+    """The API of ``node`` (which the caller starts and closes)."""
+    return build_app(node)
+
+
+def build_app(node: Node | None) -> FastAPI:
+    """The API, with or without a node (without: for the OpenAPI document only)."""
+    app = SenApi(
+        title=TITLE,
+        version=sen.__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    metrics = ApiMetrics(node)
+    app.state.node = node
+    app.state.metrics = metrics
+    problems.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimit, limit_for=_body_limits(node))
+    app.add_middleware(RequestMetrics, metrics=metrics)
+    return app
+
+
+def serve(node: Node, host: str, port: int) -> None:
+    """Serve the API of ``node`` until interrupted (blocking; logs, never prints)."""
+    config = uvicorn.Config(
+        create_app(node), host=host, port=port, log_config=None, access_log=False
+    )
+    uvicorn.Server(config).run()
+
+
+def _body_limits(node: Node | None) -> Any:
+    def limit_for(path: str) -> int:
+        if path == "/v1/txs/batch":
+            return MAX_BATCH_BODY_BYTES
+        if node is None:
+            return DEFAULT_BODY_BYTES
+        # base64 of the largest transaction the chain accepts, plus the JSON around it
+        return (node.app.params.max_tx_bytes + 2) // 3 * 4 + BODY_SLACK_BYTES
+
+    return limit_for
+
+
+def _problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Error responses as problem+json; FastAPI's own validation schemas removed."""
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "requestBody" not in operation:
+                responses.pop("422", None)  # path and query values are 400 here
+            for status, response in responses.items():
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+                    if status == "422" and response.get("description") == "Validation Error":
+                        response["description"] = "The body breaks the schema."
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    return schema

@@ -1,0 +1,227 @@
+"""RFC 9457 problem details: the one shape of every error response.
+
+Every error, ours or the framework's (unreadable JSON, schema violations,
+unknown routes, wrong methods), leaves as ``application/problem+json``::
+
+    {"type": "urn:sen:problem:transaction-rejected", "title": "...", "status": 422,
+     "detail": "...", "field": "args.digest", "expected": "32 bytes for sha-256",
+     "got": "31 bytes", "code": 101, "code_name": "WRONG_DIGEST_LENGTH"}
+
+``field`` names the value at fault: ``body.<path>`` for a request body that
+breaks the schema, the parameter's name for path and query values (``hash``,
+``height``, ``wait``), and the transaction's own path for ledger rejections
+(``signature``, ``args.digest``; ``txs[3].signature`` inside a batch).
+``code``/``code_name`` carry the ledger ``ResultCode`` when there is one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from sen.api.errors import ApiError
+from sen.ledger.codes import ResultCode
+
+log = logging.getLogger("sen.api")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:sen:problem:"
+
+_HTTP_SLUGS = {
+    400: ("bad-request", "Bad request"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    413: ("payload-too-large", "Payload too large"),
+    500: ("internal-error", "Internal error"),
+}
+_PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
+
+
+class ProblemResponse(JSONResponse):
+    media_type = PROBLEM_MEDIA_TYPE
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    *,
+    field: str | None = None,
+    expected: str | None = None,
+    got: str | None = None,
+    code: ResultCode | None = None,
+    headers: Mapping[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> ProblemResponse:
+    body: dict[str, Any] = {
+        "type": TYPE_PREFIX + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "field": field,
+        "expected": expected,
+        "got": got,
+        "code": None if code is None else int(code),
+        "code_name": None if code is None else code.name,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return ProblemResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def from_api_error(error: ApiError) -> ProblemResponse:
+    return problem(
+        error.status_code,
+        error.slug,
+        error.title,
+        str(error.detail),
+        field=error.field,
+        expected=error.expected,
+        got=error.got,
+        code=error.code,
+        headers=error.headers,
+    )
+
+
+async def _api_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, ApiError)
+    return from_api_error(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, HTTPException)
+    slug, title = _HTTP_SLUGS.get(exc.status_code, ("http-error", "HTTP error"))
+    detail = str(exc.detail)
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no route {request.url.path}"
+    elif exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return problem(exc.status_code, slug, title, detail, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        first = next(e for e in errors if e.get("type") == "json_invalid")
+        reason = first.get("ctx", {}).get("error", "invalid JSON")
+        return problem(
+            400, "invalid-json", "Body is not valid JSON", f"body: {reason}", field="body"
+        )
+    listed = [_describe(e) for e in errors]
+    first_loc: Sequence[Any] = errors[0].get("loc", ()) if errors else ()
+    in_parameters = len(first_loc) > 0 and first_loc[0] in _PARAMETER_LOCATIONS
+    status, slug, title = (
+        (400, "bad-parameter", "Bad parameter")
+        if in_parameters
+        else (422, "invalid-body", "Body does not match the schema")
+    )
+    head = listed[0] if listed else {"field": None, "detail": "invalid request"}
+    return problem(
+        status,
+        slug,
+        title,
+        f"{head['field']}: {head['detail']}",
+        field=head["field"],
+        expected=head["expected"],
+        got=head["got"],
+        errors=listed,
+    )
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse:
+    log.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "internal-error", "Internal error", "the node failed to answer")
+
+
+def _describe(error: Mapping[str, Any]) -> dict[str, Any]:
+    field = field_path(error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    kind = error.get("type", "")
+    got = None if kind == "missing" else _show(error.get("input"))
+    return {"field": field, "detail": message, "expected": _expected(error), "got": got}
+
+
+def _expected(error: Mapping[str, Any]) -> str | None:
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        return "no such field"
+    if kind == "missing":
+        return "a value"
+    for key, words in (
+        ("ge", ">= {}"),
+        ("gt", "> {}"),
+        ("le", "<= {}"),
+        ("lt", "< {}"),
+        ("min_length", "length >= {}"),
+        ("max_length", "length <= {}"),
+    ):
+        if key in ctx:
+            return words.format(ctx[key])
+    return kind.removesuffix("_type").removesuffix("_parsing") or None
+
+
+def field_path(loc: Sequence[Any]) -> str:
+    """``("body", "txs", 3)`` → ``body.txs[3]``; path and query values by name alone."""
+    parts = list(loc)
+    if parts and parts[0] in _PARAMETER_LOCATIONS:
+        parts = parts[1:]
+    text = ""
+    for part in parts:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _show(value: object) -> str | None:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 64 else repr(value[:61] + "...")
+    if isinstance(value, list):
+        return f"array of {len(value)} items"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def install(app: FastAPI) -> None:
+    """Render every error of ``app`` as problem+json."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+_STATUS_TEXT = {
+    400: "A path, query or body value cannot be read (names `field`).",
+    404: "Not found.",
+    409: "Conflict: already known, or not provable yet.",
+    413: "Body, transaction (code TX_TOO_LARGE) or batch over its limit.",
+    422: "Refused: the body breaks the schema, or CheckTx refused the transaction.",
+    503: "Try again later (see Retry-After).",
+}
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problem statuses a route can answer."""
+    from sen.api.schemas import Problem
+
+    return {
+        status: {"model": Problem, "description": _STATUS_TEXT.get(status, "Problem.")}
+        for status in statuses
+    }

@@ -1,0 +1,32 @@
+"""Accounts: the next nonce, committed and counting the mempool."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sen.api.deps import NodeDep
+from sen.api.parsing import ADDRESS_BYTES, parse_hex
+from sen.api.problems import documented
+from sen.api.schemas import AccountView
+from sen.node.queries import account_nonce
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.get(
+    "/v1/accounts/{address}",
+    summary="An account's next nonce",
+    description=(
+        "`nonce` is the next nonce by committed state; `pending_nonce` counts transactions "
+        "waiting in the mempool (sign the next transaction with it)."
+        "\n\n*Nonce tiếp theo của tài khoản.*"
+    ),
+    responses=documented(400),
+)
+def show_account(address: str, node: NodeDep) -> AccountView:
+    raw = parse_hex(address, "address", length=ADDRESS_BYTES)
+    return AccountView(
+        address=raw.hex(),
+        nonce=account_nonce(node, raw),
+        pending_nonce=node.app.pending_nonce(raw),
+    )

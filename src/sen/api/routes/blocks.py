@@ -1,0 +1,51 @@
+"""Blocks: the latest, or one by height, with CometBFT header and commit JSON."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sen.api.deps import NodeDep
+from sen.api.errors import NotFound
+from sen.api.parsing import parse_height
+from sen.api.problems import documented
+from sen.api.schemas import BlockView
+from sen.api.views import block_view
+from sen.node.queries import load_block_record
+
+router = APIRouter(tags=["blocks"])
+
+
+@router.get(
+    "/v1/blocks/latest",
+    summary="The latest committed block",
+    description="*Khối mới nhất đã được xác nhận.*",
+    responses=documented(404),
+)
+def latest_block(node: NodeDep) -> BlockView:
+    height = node.app.height
+    record = load_block_record(node, height)
+    if record is None:
+        raise NotFound("no block has been committed yet")
+    return block_view(record)
+
+
+@router.get(
+    "/v1/blocks/{height}",
+    summary="A committed block by height",
+    description=(
+        "Header and commit in CometBFT v0.38 JSON, transaction hashes and results."
+        "\n\n*Tra cứu khối theo chiều cao.*"
+    ),
+    responses=documented(400, 404),
+)
+def show_block(height: str, node: NodeDep) -> BlockView:
+    number = parse_height(height)
+    record = load_block_record(node, number)
+    if record is None:
+        raise NotFound(
+            f"block {number} has not been made; the latest is {node.app.height}",
+            field="height",
+            expected=f"at most {node.app.height}",
+            got=str(number),
+        )
+    return block_view(record)
