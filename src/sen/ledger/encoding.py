@@ -31,7 +31,13 @@ MAX_INT = 2**64 - 1
 def encode(value: Value) -> bytes:
     """The canonical encoding of ``value`` (checked against the allowed subset)."""
     _check_value(value, 0, "")
-    return _dumps(value)
+    try:
+        return _dumps(value)
+    except UnicodeEncodeError:
+        raise EncodingError(
+            "text is not valid Unicode (it has a lone surrogate)",
+            field=_locate_bad_text(value, "") or "",
+        ) from None
 
 
 def _dumps(value: Value) -> bytes:
@@ -110,6 +116,28 @@ def _locate(value: object, path: str, level: int) -> str | None:
                 return found
         return None
     return path
+
+
+def _locate_bad_text(value: object, path: str) -> str | None:
+    if type(value) is str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    if isinstance(value, list | tuple):
+        for i, child in enumerate(value):
+            found = _locate_bad_text(child, f"{path}[{i}]")
+            if found is not None:
+                return found
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            found = _locate_bad_text(key, path) or _locate_bad_text(
+                child, f"{path}.{key}" if path else str(key)
+            )
+            if found is not None:
+                return found
+    return None
 
 
 def encode_unchecked(value: Value) -> bytes:

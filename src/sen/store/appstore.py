@@ -115,7 +115,7 @@ class AppStore:
         changes: Sequence[tuple[bytes, bytes | None]],
         tree_writes: dict[bytes, bytes | None],
         results: Sequence[TxResult],
-        index_entries: Iterable[tuple[str, bytes, bytes]],
+        index_entries: Iterable[tuple[str, bytes, bytes, bool]],
     ) -> None:
         with self.db.write() as txn:
             state = self._state
@@ -136,8 +136,8 @@ class AppStore:
             for index, result in enumerate(results):
                 txn.put(prefix + index.to_bytes(4, "big"), result.encode(), db=results_table)
             tables = self.db.tables
-            for table, key, value in index_entries:
-                txn.put(key, value, db=tables[table])
+            for table, key, value, overwrite in index_entries:
+                txn.put(key, value, db=tables[table], overwrite=overwrite)
             txn.put(b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta)
 
     def load_results(self, height: int) -> list[TxResult] | None:

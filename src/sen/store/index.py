@@ -30,7 +30,7 @@ from sen.store.db import Database
 _POSITION = struct.Struct(">QI")
 _LEAF = struct.Struct(">I")
 
-IndexEntry = tuple[str, bytes, bytes]
+IndexEntry = tuple[str, bytes, bytes, bool]  # table, key, value, may overwrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,23 +50,27 @@ def block_entries(
     entries: list[IndexEntry] = []
     for index, (item, tx_hash, result) in enumerate(zip(checked, tx_hashes, results, strict=True)):
         position = _POSITION.pack(height, index)
-        entries.append(("tx", tx_hash, position))
+        # A hash can succeed at most once (nonces); a failed repeat of it, which a
+        # faulty proposer could include, must not hide where it succeeded.
+        entries.append(("tx", tx_hash, position, result.ok))
         if isinstance(item, TxRejected):
             continue
         tx = item.tx
-        entries.append(("by_sender", tx.sender + position, b""))
-        entries.append(("by_action", f"{tx.module}/{tx.action}".encode() + b"\x00" + position, b""))
+        entries.append(("by_sender", tx.sender + position, b"", True))
+        action_key = f"{tx.module}/{tx.action}".encode() + b"\x00" + position
+        entries.append(("by_action", action_key, b"", True))
         if not result.ok:
             continue
         index_keys = getattr(item.action, "index_keys", None)
         if index_keys is not None:
             for table, prefix, leaf in index_keys(item.parsed):
-                entries.append((table, prefix + b"\x00" + position + _LEAF.pack(leaf), tx_hash))
+                key = prefix + b"\x00" + position + _LEAF.pack(leaf)
+                entries.append((table, key, tx_hash, True))
         for event in result.events:
             for attribute in event.attributes:
                 if attribute.index:
                     name = f"{event.type}.{attribute.key}={attribute.value}".encode()
-                    entries.append(("by_event", name + b"\x00" + position, b""))
+                    entries.append(("by_event", name + b"\x00" + position, b"", True))
     return entries
 
 
