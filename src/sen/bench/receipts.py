@@ -6,7 +6,7 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -51,22 +51,41 @@ def run_receipts(*, receipts: int = 200, seconds: float = 5.0) -> dict[str, Any]
 
     single = _rate(lambda i: verify_one(texts[i % len(texts)]), seconds)
     workers = os.cpu_count() or 1
-    with ThreadPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_worker_setup, initargs=(config.genesis_path.read_bytes(), texts)
+    ) as pool:
+        list(pool.map(_worker_verify, [0.1] * workers))  # warm up every worker
         started = time.perf_counter()
-        done = 0
-        while time.perf_counter() - started < seconds:
-            list(pool.map(verify_one, texts))
-            done += len(texts)
-        parallel = done / (time.perf_counter() - started)
+        counts = list(pool.map(_worker_verify, [seconds] * workers))
+        parallel = sum(counts) / (time.perf_counter() - started)
     return {
         "benchmark": "receipt_verification",
         "receipt_bytes": len(texts[0]),
         "checks_per_receipt": "JSON parse, 2 commits (ed25519), tx signature, 2 Merkle proofs",
-        "receipts_per_s_one_thread": round(single, 1),
-        "receipts_per_s_threads": round(parallel, 1),
-        "threads": workers,
+        "receipts_per_s_one_process": round(single, 1),
+        "receipts_per_s_all_cores": round(parallel, 1),
+        "processes": workers,
+        "note": "each receipt verified from scratch: no cache of already-verified commits",
         "targets": {"receipts_per_s": 5000},
     }
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_setup(genesis_bytes: bytes, texts: list[str]) -> None:
+    _WORKER["genesis"] = load_genesis(genesis_bytes)
+    _WORKER["texts"] = texts
+
+
+def _worker_verify(seconds: float) -> int:
+    genesis, texts = _WORKER["genesis"], _WORKER["texts"]
+    started = time.perf_counter()
+    done = 0
+    while time.perf_counter() - started < seconds:
+        verify_receipt(json.loads(texts[done % len(texts)]), genesis)
+        done += 1
+    return done
 
 
 def _rate(action: Any, seconds: float) -> float:

@@ -14,8 +14,9 @@ first bad slot is the one reported.
 
 from __future__ import annotations
 
-from cryptography.exceptions import InvalidSignature as _CryptoInvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+import nacl.bindings
+import nacl.exceptions
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ._json import to_hex
@@ -77,9 +78,12 @@ def _check_well_formed(index: int, sig: CommitSig) -> None:
 
 
 def _signature_is_valid(validator: Validator, message: bytes, signature: bytes) -> bool:
+    """Ed25519 verification with libsodium (about twice as fast here as OpenSSL)."""
+    if len(signature) != 64 or len(validator.pub_key) != 32:
+        return False
     try:
-        Ed25519PublicKey.from_public_bytes(validator.pub_key).verify(signature, message)
-    except _CryptoInvalidSignature:
+        nacl.bindings.crypto_sign_open(signature + message, validator.pub_key)
+    except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
         return False
     return True
 
