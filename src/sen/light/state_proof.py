@@ -1,7 +1,7 @@
 """Verify a state proof: that a key has a value (or none) under an app hash.
 
 Pure and dependency-free; the tree it checks is described in
-:mod:`sen.store.smt` and ``docs/spec/state-proof.md``.
+:mod:`sen.store.smt` and ``docs/spec/encoding.md`` (state tree).
 """
 
 from __future__ import annotations

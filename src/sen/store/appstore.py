@@ -46,6 +46,25 @@ class TxnReader:
         return None if value is None else bytes(value)
 
 
+def _put_sorted(
+    txn: Any,
+    table: Any,
+    items: Iterable[tuple[bytes, bytes | None]],
+    *,
+    overwrite: bool = True,
+) -> None:
+    """Write (or, for ``None``, delete) rows in key order: in a large B+tree, sorted
+    writes touch each page once and keep the copy-on-write set small."""
+    ordered = sorted(items, key=lambda row: row[0])
+    puts = [(key, value) for key, value in ordered if value is not None]
+    for key, value in ordered:
+        if value is None:
+            txn.delete(key, db=table)
+    if puts:
+        with txn.cursor(db=table) as cursor:
+            cursor.putmulti(puts, dupdata=False, overwrite=overwrite)
+
+
 class AppStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -118,26 +137,22 @@ class AppStore:
         index_entries: Iterable[tuple[str, bytes, bytes, bool]],
     ) -> None:
         with self.db.write() as txn:
-            state = self._state
-            for key, value in changes:
-                if value is None:
-                    txn.delete(key, db=state)
-                else:
-                    txn.put(key, value, db=state)
-            smt = self._smt
-            for pos, node in tree_writes.items():
-                if node is None:
-                    txn.delete(pos, db=smt)
-                else:
-                    txn.put(pos, node, db=smt)
+            _put_sorted(txn, self._state, changes)
+            _put_sorted(txn, self._smt, tree_writes.items())
             results_table = self._results
             prefix = height_key(height)
-            txn.put(prefix, len(results).to_bytes(4, "big"), db=results_table)
-            for index, result in enumerate(results):
-                txn.put(prefix + index.to_bytes(4, "big"), result.encode(), db=results_table)
-            tables = self.db.tables
+            rows: list[tuple[bytes, bytes | None]] = [(prefix, len(results).to_bytes(4, "big"))]
+            rows.extend(
+                (prefix + index.to_bytes(4, "big"), result.encode())
+                for index, result in enumerate(results)
+            )
+            _put_sorted(txn, results_table, rows)
+            by_table: dict[tuple[str, bool], list[tuple[bytes, bytes | None]]] = {}
             for table, key, value, overwrite in index_entries:
-                txn.put(key, value, db=tables[table], overwrite=overwrite)
+                by_table.setdefault((table, overwrite), []).append((key, value))
+            tables = self.db.tables
+            for (table, overwrite), items in sorted(by_table.items()):
+                _put_sorted(txn, tables[table], items, overwrite=overwrite)
             txn.put(b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta)
 
     def load_results(self, height: int) -> list[TxResult] | None:

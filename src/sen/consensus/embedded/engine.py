@@ -40,7 +40,6 @@ from sen.consensus.port import (
     ResponseCheckTx,
     ValidatorUpdate,
 )
-from sen.ledger.codes import ResultCode
 from sen.light import _proto
 from sen.light.commit import sign_commit
 from sen.light.genesis import Genesis
@@ -431,5 +430,4 @@ __all__ = [
     "CommittedBlock",
     "EmbeddedEngine",
     "EngineConfig",
-    "ResultCode",
 ]
