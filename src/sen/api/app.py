@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 
 import sen
 from sen.api import problems
@@ -64,9 +69,10 @@ def build_app(node: Node | None) -> FastAPI:
         version=sen.__version__,
         description=DESCRIPTION,
         openapi_tags=TAGS,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    _install_offline_docs(app)
     metrics = ApiMetrics(node)
     app.state.node = node
     app.state.metrics = metrics
@@ -84,6 +90,22 @@ def serve(node: Node, host: str, port: int) -> None:
         create_app(node), host=host, port=port, log_config=None, access_log=False
     )
     uvicorn.Server(config).run()
+
+
+def _install_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from files shipped in a Python package: no CDN, works offline."""
+    assets = Path(str(swagger_ui_bundle.swagger_ui_path))
+    app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=f"{TITLE} — docs",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
 
 
 def _body_limits(node: Node | None) -> Any:

@@ -221,7 +221,11 @@ def test_status_genesis_health_metrics_and_docs(
         "version": sen.__version__,
         "description": schema["info"]["description"],
     }
-    assert client.get("/docs").status_code == 200
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower()  # the docs page works offline
+    assert "/docs/assets/swagger-ui-bundle.js" in docs.text
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_health_is_503_when_consensus_stopped(idle_client: TestClient, idle_node: Node) -> None:
