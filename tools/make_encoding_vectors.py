@@ -224,7 +224,6 @@ def transaction_vector() -> dict[str, Any]:
         "hash": tx.hash.hex(),
         "address": address_of("ed25519", key.public_key).hex(),
         "account_key": (b"account/" + tx.sender).hex(),
-        "evidence_key": (b"evidence/digest/sha-256/" + args["digest"]).hex(),  # type: ignore[operator]
     }
 
 

@@ -158,8 +158,6 @@ def test_transaction_vector_follows_the_spec_formulas() -> None:
         public_key, bytes.fromhex(TX["sign_bytes"]), bytes.fromhex(TX["signature"])
     )
     assert account_key(address).hex() == TX["account_key"]
-    digest = untyped(TX["args"])["digest"]
-    assert bytes.fromhex(TX["evidence_key"]) == b"evidence/digest/sha-256/" + digest
 
 
 def test_transaction_vector_decodes() -> None:

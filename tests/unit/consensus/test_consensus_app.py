@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_harness import CHAIN_ID, Chain, anchor, digest_of, make_genesis_for, member_key
+from app_harness import CHAIN_ID, Chain, anchor, make_genesis_for, member_key
 
 from sen.consensus.app import SenApp
 from sen.consensus.errors import GenesisMismatch
@@ -20,7 +20,7 @@ from sen.consensus.port import (
 )
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
-from sen.ledger.modules.evidence import anchor_key
+from sen.ledger.rules import account_key
 from sen.ledger.tx import SIGN_DOMAIN
 from sen.ledger.types import ChainParams
 from sen.light.state_proof import verify_state_proof
@@ -192,7 +192,7 @@ def test_finalize_without_commit_changes_nothing_visible(chain: Chain) -> None:
     response = chain.finalize([anchor(ALICE, 0, "a").raw])
     assert response.app_hash != before
     assert chain.app.app_hash == before
-    assert chain.app.store.get(anchor_key("sha-256", digest_of("a"))) is None
+    assert chain.app.store.get(account_key(ALICE_ADDRESS)) is None
 
 
 def test_empty_block_keeps_the_app_hash(chain: Chain) -> None:
@@ -216,12 +216,12 @@ def test_reopened_app_resumes_at_its_height_and_hash(tmp_path: Path) -> None:
         db.close()
 
 
-def test_state_query_proves_the_anchor_record(chain: Chain) -> None:
+def test_state_query_proves_the_senders_nonce(chain: Chain) -> None:
     chain.run_block([anchor(ALICE, 0, "a").raw])
-    key = anchor_key("sha-256", digest_of("a"))
+    key = account_key(ALICE_ADDRESS)
     response = chain.app.query(RequestQuery("/state", key, prove=True))
     assert response.code == 0
-    assert encoding.decode(response.value) == [1, 1, 0]
+    assert encoding.decode(response.value) == [1]
     proof = response.proof
     verify_state_proof(
         bytes.fromhex(str(proof["app_hash"])),

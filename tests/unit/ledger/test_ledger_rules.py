@@ -13,7 +13,6 @@ from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
 from sen.ledger.modules.base import Context, Module, Outcome
-from sen.ledger.modules.evidence import anchor_key
 from sen.ledger.rules import (
     CheckedTx,
     account_key,
@@ -133,11 +132,11 @@ def test_envelope_checks_do_not_look_at_the_signature() -> None:
 # -- block execution ------------------------------------------------------------
 
 
-def test_valid_transaction_consumes_its_nonce_and_writes_its_record() -> None:
+def test_valid_transaction_consumes_its_nonce_and_emits_its_event() -> None:
     overlay, results = run([anchor_tx()])
     assert [r.code for r in results] == [ResultCode.OK]
     assert load_nonce(overlay, ALICE_ADDRESS) == 1
-    assert overlay.get(anchor_key("sha-256", DIGEST)) is not None
+    assert [e.type for e in results[0].events] == ["evidence.anchor"]
 
 
 def test_bad_signature_writes_nothing_and_keeps_the_nonce() -> None:

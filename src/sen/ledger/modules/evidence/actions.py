@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.base import (
@@ -23,7 +22,6 @@ from sen.light.merkle import hash_from_byte_slices
 MAX_TITLE_BYTES = 256
 MAX_ORGANISATION_BYTES = 256
 MAX_REFERENCE_BYTES = 512
-KEY_PREFIX = b"evidence/digest/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +47,6 @@ class BatchArgs:
     @property
     def root(self) -> bytes:
         return hash_from_byte_slices(list(self.digests))
-
-
-def anchor_key(algorithm: str, digest: bytes) -> bytes:
-    return KEY_PREFIX + algorithm.encode() + b"/" + digest
 
 
 def _algorithm(args: Mapping[str, Any]) -> str:
@@ -97,17 +91,6 @@ def _metadata(args: Mapping[str, Any]) -> Metadata:
     )
 
 
-def _record(ctx: Context, algorithm: str, digest: bytes) -> None:
-    key = anchor_key(algorithm, digest)
-    existing = ctx.state.get(key)
-    if existing is None:
-        record = [1, ctx.block.height, ctx.tx_index]
-    else:
-        count, first_height, first_index = encoding.decode(existing)
-        record = [count + 1, first_height, first_index]
-    ctx.state.set(key, encoding.encode(record))
-
-
 def _metadata_attributes(metadata: Metadata) -> tuple[EventAttribute, ...]:
     """Organisation and reference, when given, are indexed; the title stays in the tx."""
     attributes = []
@@ -135,7 +118,6 @@ class Anchor:
         return [("by_digest", parsed.algorithm.encode() + b"/" + parsed.digest, 0)]
 
     def execute(self, ctx: Context, parsed: AnchorArgs) -> Outcome:
-        _record(ctx, parsed.algorithm, parsed.digest)
         # The digest itself is in the transaction and in the digest index; the event
         # carries what subscribers filter on, to keep stored results small.
         event = Event("evidence.anchor", _metadata_attributes(parsed.metadata))
@@ -188,8 +170,6 @@ class AnchorBatch:
         return [("by_digest", prefix + digest, leaf) for leaf, digest in enumerate(parsed.digests)]
 
     def execute(self, ctx: Context, parsed: BatchArgs) -> Outcome:
-        for digest in parsed.digests:
-            _record(ctx, parsed.algorithm, digest)
         root = parsed.root
         event = Event(
             "evidence.anchor_batch",

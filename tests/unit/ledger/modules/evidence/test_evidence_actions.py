@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 
-from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import find_action
 from sen.ledger.modules.base import Action, Context
-from sen.ledger.modules.evidence import DIGEST_ALGORITHMS, anchor_key
+from sen.ledger.modules.evidence import DIGEST_ALGORITHMS
 from sen.ledger.modules.evidence.digests import digest_bytes, digest_file
 from sen.ledger.state import EmptyState, Overlay
 from sen.ledger.types import BlockInfo, ChainParams
@@ -192,20 +191,11 @@ def context(state: Overlay, height: int, tx_index: int) -> Context:
     return Context(state, block, PARAMS, bytes([tx_index]) * 32, tx_index, b"\x09" * 20)
 
 
-def record(state: Overlay, digest: bytes, algorithm: str = "sha-256") -> list[Any]:
-    raw = state.get(anchor_key(algorithm, digest))
-    assert raw is not None
-    value = encoding.decode(raw)
-    assert isinstance(value, list)
-    return value
-
-
-def test_anchor_records_count_first_height_and_first_tx_index() -> None:
+def test_anchor_writes_no_state_and_emits_its_event() -> None:
     state = Overlay(EmptyState())
     parsed = ANCHOR.parse({"digest": D1, "organisation": "Sở Tư pháp"}, PARAMS)
     outcome = ANCHOR.execute(context(state, 7, 3), parsed)
-    assert record(state, D1) == [1, 7, 3]
-    assert state.get(b"evidence/digest/sha-256/" + D1) is not None
+    assert len(state) == 0  # anchorings live in blocks and the index, not the state tree
     assert outcome.data == b""
     (event,) = outcome.events
     assert event.type == "evidence.anchor"
@@ -213,27 +203,25 @@ def test_anchor_records_count_first_height_and_first_tx_index() -> None:
     assert indexed == {"organisation": "Sở Tư pháp"}
 
 
-def test_re_anchoring_increments_count_and_keeps_the_first_anchoring() -> None:
-    state = Overlay(EmptyState())
-    parsed = ANCHOR.parse({"digest": D1}, PARAMS)
-    ANCHOR.execute(context(state, 7, 3), parsed)
-    ANCHOR.execute(context(state, 9, 8), parsed)
-    batch = BATCH.parse({"digests": [D2, D1]}, PARAMS)
-    BATCH.execute(context(state, 12, 1), batch)
-    assert record(state, D1) == [3, 7, 3]
-    assert record(state, D2) == [1, 12, 1]
-
-
-def test_same_digest_under_two_algorithms_is_two_records() -> None:
-    state = Overlay(EmptyState())
-    digest = b"\x05" * 32
-    ANCHOR.execute(context(state, 1, 0), ANCHOR.parse({"digest": digest}, PARAMS))
-    ANCHOR.execute(
-        context(state, 2, 1),
-        ANCHOR.parse({"digest": digest, "algorithm": "sha3-256"}, PARAMS),
+def test_anchor_without_metadata_has_an_event_with_no_attributes() -> None:
+    outcome = ANCHOR.execute(
+        context(Overlay(EmptyState()), 1, 0), ANCHOR.parse({"digest": D1}, PARAMS)
     )
-    assert record(state, digest, "sha-256")[1] == 1
-    assert record(state, digest, "sha3-256")[1] == 2
+    assert [(e.type, e.attributes) for e in outcome.events] == [("evidence.anchor", ())]
+
+
+def test_index_keys_name_every_digest_with_its_leaf() -> None:
+    single = ANCHOR.index_keys(ANCHOR.parse({"digest": D1}, PARAMS))
+    assert single == [("by_digest", b"sha-256/" + D1, 0)]
+    batch = BATCH.index_keys(BATCH.parse({"digests": [D2, D1], "algorithm": "sha-256"}, PARAMS))
+    assert batch == [("by_digest", b"sha-256/" + D2, 0), ("by_digest", b"sha-256/" + D1, 1)]
+
+
+def test_same_digest_under_two_algorithms_is_indexed_apart() -> None:
+    digest = b"\x05" * 32
+    sha2 = ANCHOR.index_keys(ANCHOR.parse({"digest": digest}, PARAMS))
+    sha3 = ANCHOR.index_keys(ANCHOR.parse({"digest": digest, "algorithm": "sha3-256"}, PARAMS))
+    assert sha2[0][1] != sha3[0][1]
 
 
 @pytest.mark.parametrize("count", [1, 2, 3])
@@ -246,8 +234,7 @@ def test_batch_root_is_the_cometbft_merkle_root_of_its_digests(count: int) -> No
     attributes = {a.key: a.value for a in outcome.events[0].attributes}
     assert attributes["root"] == root.hex()
     assert attributes["count"] == str(count)
-    for digest in digests:
-        assert record(state, digest) == [1, 4, 6]
+    assert len(state) == 0
 
 
 def test_batch_root_depends_on_order() -> None:
