@@ -62,7 +62,7 @@ def run_throughput(
     batch_size: int = 500,
     connections: int = 4,
     senders: int = 200,
-    expected_rate: int = 6000,
+    expected_rate: int = 9000,
     block_interval: float = 0.5,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
