@@ -12,6 +12,7 @@ varints, as protobuf requires (no zig-zag: that is only for ``sint``).
 
 from __future__ import annotations
 
+import functools
 import struct
 
 __all__ = [
@@ -60,7 +61,9 @@ def varint(value: int) -> bytes:
     return bytes(out)
 
 
+@functools.lru_cache(maxsize=256)
 def tag(field_number: int, wire_type: int) -> bytes:
+    """A field's key (cached: the same few tags are written over and over)."""
     return varint((field_number << 3) | wire_type)
 
 

@@ -35,11 +35,10 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
     location = found[anchoring]
     blocks = node.engine.blocks
     block = blocks.load_block(location.height)
-    commit = blocks.load_commit(location.height)
     next_block = blocks.load_block(location.height + 1)
     next_commit = blocks.load_commit(location.height + 1)
     results = node.app.store.load_results(location.height)
-    if block is None or commit is None or results is None:
+    if block is None or results is None:
         raise ReceiptUnavailable(f"block {location.height} is not stored on this node", 404)
     if next_block is None or next_commit is None or node.app.height <= location.height:
         raise ReceiptUnavailable(
@@ -80,7 +79,7 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
             "gas_used": result.gas_used,
             "proof": merkle_proof_to_json(proof_of_result),
         },
-        "block": {"header": block.header, "commit": commit},
+        "block": {"header": block.header},
         "next_block": {"header": next_block.header, "commit": next_commit},
         "validators": node.app.genesis.validator_set().to_json(),
     }
