@@ -61,7 +61,9 @@ def run_receipts(*, receipts: int = 200, seconds: float = 5.0) -> dict[str, Any]
     return {
         "benchmark": "receipt_verification",
         "receipt_bytes": len(texts[0]),
-        "checks_per_receipt": "JSON parse, 2 headers, 1 commit (ed25519), tx signature, 2 Merkle proofs",
+        "checks_per_receipt": (
+            "JSON parse, 2 headers, 1 commit (ed25519), tx signature, 2 Merkle proofs"
+        ),
         "receipts_per_s_one_process": round(single, 1),
         "receipts_per_s_all_cores": round(parallel, 1),
         "processes": workers,

@@ -37,7 +37,7 @@ def run_all(
             "throughput_vs_history",
             lambda: run_history(
                 large=100_000 if quick else 1_000_000,
-                window=10_000 if quick else 30_000,
+                window=10_000 if quick else 20_000,
                 progress=progress,
             ),
         ),
