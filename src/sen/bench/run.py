@@ -12,6 +12,8 @@ from sen.bench.conditions import machine
 
 Progress = Callable[[str, float, float], None]
 
+PACED_RATE = 3000  # tx/s offered in the latency run: about half of what saturates this machine
+
 
 def run_all(
     *,
@@ -31,6 +33,12 @@ def run_all(
         (
             "rest_throughput",
             lambda: run_throughput(duration=10 if quick else duration, progress=progress),
+        ),
+        (
+            "rest_latency_paced",
+            lambda: run_throughput(
+                duration=10 if quick else 30, offered_rate=PACED_RATE, progress=progress
+            ),
         ),
         ("receipt_verification", lambda: run_receipts(seconds=2 if quick else 5)),
         (

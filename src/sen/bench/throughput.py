@@ -64,8 +64,12 @@ def run_throughput(
     senders: int = 200,
     expected_rate: int = 9000,
     block_interval: float = 0.5,
+    offered_rate: int | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
+    """Saturating load by default; with ``offered_rate`` (tx/s), a paced load instead."""
+    if offered_rate is not None:
+        expected_rate = offered_rate
     workdir = Path(tempfile.mkdtemp(prefix="sen-bench-"))
     port = free_port()
     init_home(workdir, port=port, block_interval=block_interval)
@@ -123,7 +127,14 @@ def run_throughput(
         def submit_lane(batches: queue.SimpleQueue[Batch]) -> None:
             nonlocal retries
             with httpx.Client(base_url=base, timeout=60) as client:
+                sent = 0
                 while time.monotonic() < stop_at and not errors:
+                    if offered_rate is not None:
+                        # this lane's share of the offered rate, one batch at a time
+                        due = started + sent * batch_size * connections / offered_rate
+                        if (pause := due - time.monotonic()) > 0:
+                            time.sleep(pause)
+                    sent += 1
                     try:
                         batch = batches.get_nowait()
                     except queue.Empty:
@@ -197,6 +208,7 @@ def run_throughput(
     size = _database_bytes(workdir / "data")
     return {
         "benchmark": "rest_throughput",
+        "load": "saturating" if offered_rate is None else f"paced at {offered_rate} tx/s",
         "tx_type": "evidence.anchor (ed25519, sha-256, Vietnamese title and organisation)",
         "tx_size_bytes": tx_size,
         "batch_size": batch_size,
