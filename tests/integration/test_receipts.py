@@ -13,7 +13,7 @@ import pytest
 from sen.ledger.crypto import get_suite
 from sen.ledger.tx import sign_tx
 from sen.light.genesis import Genesis, load_genesis
-from sen.light.receipt import ReceiptInvalid, verify_receipt
+from sen.light.receipt import ReceiptInvalid, ReceiptVerifier, verify_receipt
 from sen.node.node import Node, init_home
 from sen.node.receipts import ReceiptUnavailable, build_receipt
 
@@ -133,17 +133,24 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
+@pytest.mark.parametrize("warm", [False, True], ids=["fresh", "warm-verifier"])
 @pytest.mark.parametrize("digest", [SINGLE, BATCH[2]], ids=["single", "batch"])
-def test_every_field_tampered_fails(anchored: tuple[Node, Genesis], digest: bytes) -> None:
+def test_every_field_tampered_fails(
+    anchored: tuple[Node, Genesis], digest: bytes, warm: bool
+) -> None:
     node, genesis = anchored
     original = build_receipt(node, "sha-256", digest)
-    verify_receipt(original, genesis)
+    verifier = ReceiptVerifier(genesis)
+    verifier.verify(original)  # warm: the verifier has already checked these blocks and tx
     survivors = []
     for path in _paths(original):
         tampered = copy.deepcopy(original)
         _set(tampered, path, _mutate(_get(original, path)))
         try:
-            verify_receipt(tampered, genesis)
+            if warm:
+                verifier.verify(tampered)
+            else:
+                verify_receipt(tampered, genesis)
         except ReceiptInvalid as exc:
             assert exc.reason, path
             assert exc.report is None or not exc.report.valid
@@ -158,3 +165,18 @@ def test_receipt_for_another_genesis_fails(anchored: tuple[Node, Genesis], tmp_p
     with pytest.raises(ReceiptInvalid) as caught:
         verify_receipt(build_receipt(node, "sha-256", SINGLE), other)
     assert caught.value.check == "chain"
+
+
+def test_bulk_verifier_checks_shared_blocks_once_and_still_checks_each_digest(
+    anchored: tuple[Node, Genesis],
+) -> None:
+    node, genesis = anchored
+    verifier = ReceiptVerifier(genesis)
+    first = verifier.verify(build_receipt(node, "sha-256", BATCH[0]), document_digest=BATCH[0])
+    second = verifier.verify(build_receipt(node, "sha-256", BATCH[1]), document_digest=BATCH[1])
+    assert first.valid and second.valid
+    assert "earlier receipt" not in {c.name: c.detail for c in first.checks}["commit"]
+    assert "earlier receipt" in {c.name: c.detail for c in second.checks}["commit"]
+    with pytest.raises(ReceiptInvalid) as caught:
+        verifier.verify(build_receipt(node, "sha-256", BATCH[2]), document_digest=BATCH[3])
+    assert caught.value.check == "document"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,59 @@ def verify_receipt(
     Returns the report when every check passes; raises :class:`ReceiptInvalid`
     (with ``.report`` listing the checks run so far) at the first failure.
     """
+    return _verify(receipt, genesis, document_digest, None)
+
+
+class ReceiptVerifier:
+    """Verifies many receipts against one genesis, remembering what it already checked.
+
+    Receipts from one batch share their blocks, commit and transaction; the
+    verifier checks each distinct (headers, commit, validators) and each
+    distinct transaction once, keyed by their exact content, so a class of
+    10,000 diplomas anchored in one transaction costs one commit and one
+    batch-root check. Every receipt still gets all its own checks (its
+    digest, Merkle paths, document); the answers are those of
+    :func:`verify_receipt`.
+    """
+
+    def __init__(self, genesis: Genesis, *, cache_size: int = 4096) -> None:
+        self.genesis = genesis
+        self.cache = _Cache(cache_size)
+
+    def verify(self, receipt: object, *, document_digest: bytes | None = None) -> ReceiptReport:
+        return _verify(receipt, self.genesis, document_digest, self.cache)
+
+
+class _Cache:
+    """Content-keyed results of the checks that receipts of one block or batch share."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.blocks: dict[str, tuple[Header, Header, Commit, ValidatorSet]] = {}
+        self.txs: dict[bytes, tuple[Tx, bytes | None]] = {}
+
+    def remember_block(self, key: str, value: tuple[Header, Header, Commit, ValidatorSet]) -> None:
+        if len(self.blocks) >= self.size:
+            self.blocks.clear()
+        self.blocks[key] = value
+
+    def remember_tx(self, tx_hash: bytes, value: tuple[Tx, bytes | None]) -> None:
+        if len(self.txs) >= self.size:
+            self.txs.clear()
+        self.txs[tx_hash] = value
+
+
+def _block_key(doc: dict[str, Any]) -> str:
+    parts = [doc.get("block"), doc.get("next_block"), doc.get("validators")]
+    return json.dumps(parts, sort_keys=True, separators=(",", ":"))
+
+
+def _verify(
+    receipt: object,
+    genesis: Genesis,
+    document_digest: bytes | None,
+    cache: _Cache | None,
+) -> ReceiptReport:
     report = ReceiptReport()
     run = _Run(report)
     parsed: dict[str, Any] = {}
@@ -185,7 +239,20 @@ def verify_receipt(
         except (binascii.Error, ValueError):
             raise ReceiptInvalid("format", "transaction.tx: not base64") from None
         batch = evidence.get("batch")
+        block_key = _block_key(doc) if cache is not None else ""
+        known = cache.blocks.get(block_key) if cache is not None else None
+        if known is None:
+            blocks = (
+                Header.from_json(block.get("header")),
+                Header.from_json(next_block.get("header")),
+                Commit.from_json(next_block.get("commit")),
+                ValidatorSet.from_json(doc.get("validators")),
+            )
+        else:
+            blocks = known
         parsed.update(
+            block_key=block_key,
+            blocks_verified=known is not None,
             chain_id=doc.get("chain_id"),
             genesis_hash=_hex(doc.get("genesis_hash"), "genesis_hash", 32),
             claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
@@ -201,10 +268,10 @@ def verify_receipt(
             gas_wanted=_int(result.get("gas_wanted", 0), "result.gas_wanted"),
             gas_used=_int(result.get("gas_used", 0), "result.gas_used"),
             result_proof=_proof(result.get("proof"), "result.proof"),
-            header=Header.from_json(block.get("header")),
-            next_header=Header.from_json(next_block.get("header")),
-            next_commit=Commit.from_json(next_block.get("commit")),
-            validators=ValidatorSet.from_json(doc.get("validators")),
+            header=blocks[0],
+            next_header=blocks[1],
+            next_commit=blocks[2],
+            validators=blocks[3],
         )
         report.chain_id = str(parsed["chain_id"])
         report.algorithm = algorithm
@@ -229,6 +296,9 @@ def verify_receipt(
 
     def validators() -> str:
         valset: ValidatorSet = parsed["validators"]
+        if parsed["blocks_verified"]:
+            count = len(valset.validators)
+            return f"{count} validator(s) from genesis (checked for an earlier receipt)"
         valset_hash = valset.hash()
         if valset_hash != _genesis_validators_hash(genesis):
             raise ReceiptInvalid(
@@ -255,6 +325,11 @@ def verify_receipt(
             raise ReceiptInvalid(
                 "headers", f"header height {header.height} != transaction.height {parsed['height']}"
             )
+        report.time = header.time.to_rfc3339()
+        if parsed["blocks_verified"]:
+            return (
+                f"blocks {header.height} and {next_header.height} (checked for an earlier receipt)"
+            )
         if next_commit.block_id.hash != header_hash(next_header):
             raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
         verify_commit(
@@ -266,7 +341,8 @@ def verify_receipt(
             raise ReceiptInvalid(
                 "headers", "next_block.header.last_block_id does not name block.header"
             )
-        report.time = header.time.to_rfc3339()
+        if cache is not None:
+            cache.remember_block(parsed["block_key"], (header, next_header, next_commit, valset))
         return (
             f"block {next_header.height} signed by more than 2/3 of voting power "
             f"and linked by hash to block {header.height}"
@@ -305,11 +381,16 @@ def verify_receipt(
         return "the transaction succeeded (code 0), proven by the next header"
 
     def transaction() -> str:
-        tx: Tx = decode_tx(parsed["raw_tx"])
-        if tx.chain_id != genesis.chain_id:
-            raise ReceiptInvalid("transaction", f"transaction is for chain {tx.chain_id!r}")
-        if not verify_signature(tx):
-            raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
+        known = cache.txs.get(parsed["claimed_tx_hash"]) if cache is not None else None
+        if known is not None:
+            tx, parsed["batch_root"] = known
+        else:
+            tx = decode_tx(parsed["raw_tx"])
+            if tx.chain_id != genesis.chain_id:
+                raise ReceiptInvalid("transaction", f"transaction is for chain {tx.chain_id!r}")
+            if not verify_signature(tx):
+                raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
+            parsed["batch_root"] = None
         if tx.module != "evidence" or tx.action not in ("anchor", "anchor_batch"):
             raise ReceiptInvalid(
                 "transaction", f"not an evidence anchoring: {tx.module}.{tx.action}"
@@ -341,7 +422,11 @@ def verify_receipt(
         digests = tx.args.get("digests")
         if not isinstance(digests, list):
             raise ReceiptInvalid("evidence", "batch transaction has no digest list")
-        root = hash_from_byte_slices(digests)
+        root = parsed["batch_root"]
+        if root is None:
+            root = hash_from_byte_slices(digests)
+            if cache is not None:
+                cache.remember_tx(tx.hash, (tx, root))
         claimed_root = _hex(batch.get("root"), "evidence.batch.root", 32)
         if claimed_root != root:
             raise ReceiptInvalid(
