@@ -214,9 +214,9 @@ class SenApp:
             return responses
 
     def recheck(self, raws: Sequence[bytes]) -> list[ResponseCheckTx]:
-        """After a commit: forget every reservation and re-admit the mempool, in order.
+        """After a commit: re-admit what the mempool still holds, in order.
 
-        Signatures are not verified again (they cannot have changed).
+        Equivalent to CheckTx(RECHECK) for each; signatures are not verified again.
         """
         prepared = self.prepare_checks(raws, CheckTxType.RECHECK)
         with self._lock:
@@ -340,7 +340,9 @@ class SenApp:
             for tx_hash in pending.tx_hashes:
                 self._checked.pop(tx_hash, None)
                 self._verified.discard(tx_hash)
-            # Reservations stay until the mempool's recheck rebuilds them (see recheck).
+            # The check state restarts from the committed state; the mempool's
+            # recheck (CheckTx RECHECK, in order) rebuilds the reservations.
+            self._reserved_nonces.clear()
         return ResponseCommit(retain_height=0)
 
     # -- queries ------------------------------------------------------------

@@ -102,6 +102,18 @@ def test_recheck_after_commit_keeps_what_is_still_valid(chain: Chain) -> None:
     assert chain.app.pending_nonce(ALICE_ADDRESS) == 3
 
 
+def test_cometbft_style_recheck_one_by_one_after_commit(chain: Chain) -> None:
+    # CometBFT's mempool rechecks each remaining tx with CheckTx(RECHECK) after Commit;
+    # commit restarts the check state, so those rechecks must pass in order.
+    txs = [anchor(ALICE, n, f"c{n}").raw for n in range(3)]
+    assert codes(chain.app.check_txs(txs)) == [OK, OK, OK]
+    chain.run_block(txs[:1])
+    assert chain.app.pending_nonce(ALICE_ADDRESS) == 1  # reservations restart at commit
+    rechecked = [chain.app.check_tx(RequestCheckTx(raw, CheckTxType.RECHECK)) for raw in txs[1:]]
+    assert [r.code for r in rechecked] == [OK, OK]
+    assert codes(chain.app.check_txs([anchor(ALICE, 3, "c3").raw])) == [OK]
+
+
 def test_recheck_evicts_a_tx_whose_nonce_another_tx_used(chain: Chain) -> None:
     mine = anchor(ALICE, 0, "mine").raw
     rival = anchor(ALICE, 0, "rival").raw

@@ -47,7 +47,7 @@ from sen.light.header import header_hash
 from sen.light.merkle import EMPTY_HASH
 from sen.light.parts import EMPTY_EVIDENCE_HASH, block_id, commit_hash, encode_block
 from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.txs import data_hash
+from sen.light.txs import data_hash, tx_hash
 from sen.light.types import BlockID, Commit, Header, Timestamp, Validator, Version
 from sen.store.blocks import BlockStore, StoredBlock
 from sen.store.errors import StoreCorrupted
@@ -396,7 +396,12 @@ class EmbeddedEngine:
                 proposer_address=header.proposer_address,
             )
         )
-        self.app.commit()
+        # Commit, then update the mempool, with no submission in between: commit
+        # resets the app's check state (as CometBFT expects) and the recheck
+        # rebuilds it from what is still waiting.
+        with self._mempool_lock:
+            self.app.commit()
+            self._update_mempool([tx_hash(tx) for tx in txs])
         self._last_results_hash = results_hash(
             [
                 exec_tx_result_bytes(r.code, r.data, r.gas_wanted, r.gas_used)
@@ -405,16 +410,17 @@ class EmbeddedEngine:
         )
         self._last_had_txs = bool(txs)
 
+    def _update_mempool(self, committed: Sequence[bytes]) -> None:
+        """Drop committed transactions and recheck the rest (mempool lock held)."""
+        self.mempool.remove(committed)
+        remaining = self.mempool.items()
+        responses = self.app.recheck([raw for _, raw in remaining])
+        failed = [h for (h, _), r in zip(remaining, responses, strict=True) if r.code != 0]
+        if failed:
+            log.info("recheck evicted %d transactions", len(failed))
+            self.mempool.remove(failed)
+
     def _after_commit(self, committed: CommittedBlock, txs: Sequence[bytes]) -> None:
-        with self._mempool_lock:
-            self.mempool.remove(committed.tx_hashes)
-            remaining = self.mempool.items()
-            responses = self.app.recheck([raw for _, raw in remaining])
-            if remaining:
-                failed = [h for (h, _), r in zip(remaining, responses, strict=True) if r.code != 0]
-                if failed:
-                    log.info("recheck evicted %d transactions", len(failed))
-                    self.mempool.remove(failed)
         with self._committed:
             self._committed.notify_all()
         for listener in self.listeners:
