@@ -169,3 +169,22 @@ def test_directory_is_anchored_in_one_batch(
     assert sen(env, "evidence", "receipt", str(one), "-o", str(receipt)).returncode == 0
     assert sen(env, "verify", str(receipt), "--file", str(one)).returncode == 0
     assert sen(env, "verify", str(receipt), "--file", str(folder / "sv-3.pdf")).returncode == 1
+
+    # the whole class at once: one verifier, one line per receipt, exit 1 if any fails
+    receipts = []
+    for i in range(5):
+        path = tmp_path / f"sv-{i}.receipt.json"
+        made = sen(env, "evidence", "receipt", str(folder / f"sv-{i}.pdf"), "-o", str(path))
+        assert made.returncode == 0, made.stderr
+        receipts.append(str(path))
+    bulk = sen(env, "verify", *receipts)
+    assert bulk.returncode == 0, bulk.stdout + bulk.stderr
+    assert "5 of 5 receipts valid" in bulk.stdout
+    tampered = json.loads(Path(receipts[2]).read_text())
+    tampered["evidence"]["digest"] = "00" * 32
+    Path(receipts[2]).write_text(json.dumps(tampered))
+    bulk = sen(env, "verify", "--json", *receipts)
+    assert bulk.returncode == 1
+    report = json.loads(bulk.stdout)
+    assert [row["valid"] for row in report["receipts"]] == [True, True, False, True, True]
+    assert report["receipts"][2]["check"] == "evidence"

@@ -16,6 +16,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "INVALID: the receipt failed the {check} check: {reason}",
         "KHÔNG HỢP LỆ: biên nhận không vượt qua bước kiểm tra {check}: {reason}",
     ),
+    "bulk_line_valid": (
+        "VALID    {name}: block {height}, {organisation}",
+        "HỢP LỆ   {name}: khối {height}, {organisation}",
+    ),
+    "bulk_line_invalid": (
+        "INVALID  {name}: {check}: {reason}",
+        "KHÔNG HỢP LỆ {name}: {check}: {reason}",
+    ),
+    "bulk_summary": (
+        "{valid} of {total} receipts valid.",
+        "{valid} trên {total} biên nhận hợp lệ.",
+    ),
     "document_matches": (
         "The file {file} is exactly the anchored document.",
         "Tệp {file} trùng khớp chính xác với tài liệu đã được ghi nhận.",

@@ -12,7 +12,8 @@ from rich.markup import escape
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli._i18n import check_name
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
-from sen.light.receipt import Check, ReceiptReport
+from sen.light.genesis import Genesis
+from sen.light.receipt import Check, ReceiptInvalid, ReceiptReport, ReceiptVerifier
 from sen.node.config import NodeConfig
 from sen.sdk.errors import VerificationFailed
 from sen.sdk.receipts import check_receipt, read_genesis
@@ -20,7 +21,13 @@ from sen.sdk.receipts import check_receipt, read_genesis
 
 def verify(
     ctx: typer.Context,
-    receipt_path: Annotated[Path, typer.Argument(metavar="RECEIPT", help="receipt.json")],
+    receipt_paths: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RECEIPT...",
+            help="receipt.json; several receipts are checked together (shared blocks once).",
+        ),
+    ],
     file: Annotated[
         Path | None, typer.Option("--file", help="The document: check it is the one anchored.")
     ] = None,
@@ -30,7 +37,7 @@ def verify(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Verify a receipt offline: exit 0 if valid, 1 if not. Fetches nothing from the network."""
+    """Verify receipts offline: exit 0 if all are valid, 1 if not. Fetches nothing."""
     config = settings(ctx)
     genesis_path = genesis or NodeConfig(home=config.home).genesis_path
     if not genesis_path.is_file():
@@ -39,7 +46,12 @@ def verify(
         )
     if file is not None and not file.is_file():
         raise UsageProblem(f"--file: {file} is not a file")
-    receipt = _read_receipt(receipt_path)
+    if len(receipt_paths) > 1:
+        if file is not None:
+            raise UsageProblem("--file checks one document: give it with a single receipt")
+        _verify_many(config, receipt_paths, read_genesis(genesis_path), as_json)
+        return
+    receipt = _read_receipt(receipt_paths[0])
     trusted = read_genesis(genesis_path)
     try:
         report = check_receipt(receipt, trusted, file)
@@ -48,6 +60,58 @@ def verify(
         _show(config, report, as_json, file, failure=exc)
         raise typer.Exit(EXIT_INVALID) from None
     _show(config, report, as_json, file, failure=None)
+
+
+def _verify_many(config: Settings, paths: list[Path], genesis: Genesis, as_json: bool) -> None:
+    """One line per receipt; one verifier, so receipts of one batch share their checks."""
+    verifier = ReceiptVerifier(genesis)
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            report = verifier.verify(_read_receipt(path))
+        except ReceiptInvalid as exc:
+            rows.append(
+                {"receipt": str(path), "valid": False, "check": exc.check, "reason": exc.reason}
+            )
+            if not as_json:
+                out.print(
+                    "[red]"
+                    + escape(
+                        config.text(
+                            "bulk_line_invalid",
+                            name=path.name,
+                            check=check_name(config.lang, exc.check),
+                            reason=exc.reason,
+                        )
+                    )
+                    + "[/]"
+                )
+            continue
+        except CliError as exc:
+            rows.append(
+                {"receipt": str(path), "valid": False, "check": "format", "reason": str(exc)}
+            )
+            if not as_json:
+                out.print("[red]" + escape(f"{path.name}: {exc}") + "[/]")
+            continue
+        rows.append(
+            {"receipt": str(path), "valid": True, "height": report.height, "digest": report.digest}
+        )
+        if not as_json:
+            line = config.text(
+                "bulk_line_valid",
+                name=path.name,
+                height=report.height,
+                organisation=report.organisation or "-",
+            )
+            out.print("[green]" + escape(line) + "[/]")
+    valid = sum(1 for row in rows if row["valid"])
+    if as_json:
+        print_json({"valid": valid == len(rows), "receipts": rows})
+    else:
+        out.print(config.text("bulk_summary", valid=valid, total=len(rows)))
+    if valid != len(rows):
+        raise typer.Exit(EXIT_INVALID)
 
 
 def _read_receipt(path: Path) -> dict[str, Any]:
