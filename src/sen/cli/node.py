@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 from types import FrameType
 from typing import Annotated, Any
 
@@ -89,6 +90,7 @@ def run(
     config = load_config(home)
     listen_host = host or config.api_host
     listen_port = port or config.api_port
+    _check_can_listen(listen_host, listen_port)
     node = Node.open(config)
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
@@ -109,6 +111,20 @@ def run(
         finally:
             signal.signal(signal.SIGTERM, previous)
     out.print(f"Stopped at height {node.app.height}.")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail before the node starts if the API address is taken (a clear one-line error)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CliError(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                "(another node or program uses it; pick another with --port)"
+            ) from None
 
 
 def _raise_stop(signum: int, frame: FrameType | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -51,6 +53,29 @@ def init_home(
     return load_config(home)
 
 
+def _lock_home(data_dir: Path) -> int:
+    """Hold an exclusive lock on the data directory for as long as this node runs.
+
+    LMDB lets several processes open one database; two engines writing the
+    same chain would corrupt it, so a second node on the same home is refused.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "node.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        raise NodeError(
+            f"another node (pid {holder}) is already running on {data_dir.parent}; "
+            "stop it first, or use another --home"
+        ) from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, str(os.getpid()).encode(), 0)
+    return fd
+
+
 @dataclass
 class Node:
     config: NodeConfig
@@ -58,6 +83,7 @@ class Node:
     app: SenApp
     engine: EmbeddedEngine
     index: Index
+    lock_fd: int = -1
 
     @classmethod
     def open(cls, config: NodeConfig) -> Node:
@@ -65,15 +91,25 @@ class Node:
             raise ConfigError(str(config.genesis_path), "genesis file not found")
         genesis = load_genesis(config.genesis_path.read_bytes())
         key = load_validator_key(config.validator_key_path)
-        db = Database(config.data_dir, sync=config.sync)
-        app = SenApp(db, genesis)
-        engine = EmbeddedEngine(app, BlockStore(db), genesis, key, config.engine)
-        return cls(config, db, app, engine, Index(db))
+        lock_fd = _lock_home(config.data_dir)
+        try:
+            db = Database(config.data_dir, sync=config.sync)
+            app = SenApp(db, genesis)
+            engine = EmbeddedEngine(app, BlockStore(db), genesis, key, config.engine)
+        except BaseException:
+            os.close(lock_fd)
+            raise
+        return cls(config, db, app, engine, Index(db), lock_fd)
 
     def start(self) -> None:
         self.engine.start()
 
     def close(self) -> None:
-        self.engine.stop()
-        self.app.verifier.close()
-        self.db.close()
+        try:
+            self.engine.stop()
+            self.app.verifier.close()
+            self.db.close()
+        finally:
+            if self.lock_fd >= 0:
+                os.close(self.lock_fd)  # releases the lock
+                self.lock_fd = -1
