@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import signal
 import socket
 from types import FrameType
@@ -91,6 +93,7 @@ def run(
     listen_host = host or config.api_host
     listen_port = port or config.api_port
     _check_can_listen(listen_host, listen_port)
+    _configure_logging()
     node = Node.open(config)
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
@@ -111,6 +114,15 @@ def run(
         finally:
             signal.signal(signal.SIGTERM, previous)
     out.print(f"Stopped at height {node.app.height}.")
+
+
+def _configure_logging() -> None:
+    """Node logs on stderr; level from SEN_LOG_LEVEL (default INFO; DEBUG logs every block)."""
+    level = os.environ.get("SEN_LOG_LEVEL", "INFO").upper()
+    logging.basicConfig(
+        level=level if level in logging.getLevelNamesMapping() else "INFO",
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
 
 
 def _check_can_listen(host: str, port: int) -> None:

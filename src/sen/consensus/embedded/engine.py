@@ -133,6 +133,12 @@ class EmbeddedEngine:
     # -- lifecycle ----------------------------------------------------------
     def start(self) -> None:
         self.handshake()
+        log.info(
+            "engine started at height %d (app hash %s), chain %s",
+            self.app.height,
+            self.app.app_hash.hex()[:16],
+            self.genesis.chain_id,
+        )
         self._thread = threading.Thread(target=self._run, name="sen-engine", daemon=True)
         self._thread.start()
 
@@ -421,6 +427,13 @@ class EmbeddedEngine:
             self.mempool.remove(failed)
 
     def _after_commit(self, committed: CommittedBlock, txs: Sequence[bytes]) -> None:
+        log.debug(
+            "committed block %d: %d txs, app hash %s, mempool %d",
+            committed.height,
+            len(txs),
+            self.app.app_hash.hex()[:16],
+            len(self.mempool),
+        )
         with self._committed:
             self._committed.notify_all()
         for listener in self.listeners:
