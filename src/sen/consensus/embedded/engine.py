@@ -286,8 +286,11 @@ class EmbeddedEngine:
                     if pause:
                         self._stop.wait(pause)
                 else:
-                    self._wake.wait(self._idle_wait())
+                    # clear, then look again, then sleep: a submission that lands in
+                    # between sets the event and the wait returns at once
                     self._wake.clear()
+                    if not self._should_produce():
+                        self._wake.wait(self._idle_wait())
         except BaseException as exc:  # the node must learn that consensus stopped
             self.error = exc
             log.exception("the embedded engine stopped")
