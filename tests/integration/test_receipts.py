@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ def anchored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, G
     config = init_home(home, block_interval=0.05)
     node = Node.open(config)
     node.start()
+    assert node.engine.wait_for_height(1, timeout=10)  # the engine's first block is made
     key = get_suite("ed25519").generate()
     chain = config_chain(node)
     txs = [
@@ -48,9 +50,22 @@ def anchored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Node, G
         ).raw,
     ]
     assert [r.code for r in node.engine.submit(txs)] == [0, 0]
-    assert node.engine.wait_for_height(node.app.height + 3, timeout=10)
+    _wait_until_provable(node, [SINGLE, BATCH[0]])
     yield node, load_genesis(config.genesis_path.read_bytes())
     node.close()
+
+
+def _wait_until_provable(node: Node, digests: list[bytes], timeout: float = 10.0) -> None:
+    """Until the blocks holding the digests and proving their results are committed."""
+    deadline = time.monotonic() + timeout
+    for digest in digests:
+        while True:
+            try:
+                build_receipt(node, "sha-256", digest)
+                break
+            except ReceiptUnavailable:
+                assert time.monotonic() < deadline, "the anchors never became provable"
+                node.engine.wait_for_height(node.app.height + 1, timeout=0.2)
 
 
 def config_chain(node: Node) -> str:
