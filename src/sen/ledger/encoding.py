@@ -36,7 +36,7 @@ def encode(value: Value) -> bytes:
     except UnicodeEncodeError:
         raise EncodingError(
             "text is not valid Unicode (it has a lone surrogate)",
-            field=_locate_bad_text(value, "") or "",
+            field=_locate(value, "", 0, text=True) or "",
         ) from None
 
 
@@ -93,8 +93,12 @@ def _fail(value: object, path: str, reason: str) -> None:
     raise EncodingError(reason, field=where or path)
 
 
-def _locate(value: object, path: str, level: int) -> str | None:
+def _locate(value: object, path: str, level: int, *, text: bool = False) -> str | None:
+    """Path of the first item outside the subset; with ``text``, of the first text
+    that is not valid Unicode (what the subset check itself does not look at)."""
     kind = type(value)
+    if kind is str:
+        return path if text and not _is_unicode(value) else None  # type: ignore[arg-type]
     if kind in _SCALARS:
         return None
     if kind is int:
@@ -103,41 +107,27 @@ def _locate(value: object, path: str, level: int) -> str | None:
         return path
     if kind is list or kind is tuple:
         for i, child in enumerate(value):  # type: ignore[arg-type, var-annotated]
-            found = _locate(child, f"{path}[{i}]", level + 1)
+            found = _locate(child, f"{path}[{i}]", level + 1, text=text)
             if found is not None:
                 return found
         return None
     if kind is dict or isinstance(value, Mapping):
         for key, child in value.items():  # type: ignore[attr-defined]
-            if type(key) is not str:
+            if type(key) is not str or (text and not _is_unicode(key)):
                 return path
-            found = _locate(child, f"{path}.{key}" if path else key, level + 1)
+            found = _locate(child, f"{path}.{key}" if path else key, level + 1, text=text)
             if found is not None:
                 return found
         return None
     return path
 
 
-def _locate_bad_text(value: object, path: str) -> str | None:
-    if type(value) is str:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return path
-        return None
-    if isinstance(value, list | tuple):
-        for i, child in enumerate(value):
-            found = _locate_bad_text(child, f"{path}[{i}]")
-            if found is not None:
-                return found
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            found = _locate_bad_text(key, path) or _locate_bad_text(
-                child, f"{path}.{key}" if path else str(key)
-            )
-            if found is not None:
-                return found
-    return None
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def encode_unchecked(value: Value) -> bytes:

@@ -194,7 +194,8 @@ class EmbeddedEngine:
                 f"application is at {self.app.app_hash.hex()}: refusing to diverge"
             )
         log.info("replaying block %d (%d txs) to the application", height, len(block.txs))
-        self._execute(header, block.txs)
+        hashes = tuple(tx_hash(tx) for tx in block.txs)
+        self._execute(header, header_hash(header), block.txs, hashes)
         if self.blocks.load_commit(height) is None:
             last_commit = None if block.last_commit is None else Commit.from_json(block.last_commit)
             encoded = encode_block(header, block.txs, last_commit)
@@ -215,7 +216,7 @@ class EmbeddedEngine:
             height,
             header,
             block_id(header_hash(header), encode_block(header, block.txs, last_commit)),
-            tuple(hashlib.sha256(tx).digest() for tx in block.txs),
+            tuple(tx_hash(tx) for tx in block.txs),
         )
         results = self.app.store.load_results(height) or []
         self._last_results_hash = results_hash(
@@ -252,13 +253,15 @@ class EmbeddedEngine:
                     else c
                     for c, dup in zip(checks, duplicates, strict=True)
                 ]
-            for raw, tx_hash, response in zip(raws, prepared.hashes, checks, strict=True):
-                if response.code == 0 and tx_hash in self.mempool:
+            for raw, hashed, response, duplicate in zip(
+                raws, prepared.hashes, checks, duplicates, strict=True
+            ):
+                if response.code == 0 and duplicate:
                     response = ResponseCheckTx(
                         code=DUPLICATE_CODE, log="transaction already in the mempool"
                     )
                 elif response.code == 0:
-                    self.mempool.add(tx_hash, raw)
+                    self.mempool.add(hashed, raw)
                 responses.append(response)
         if any(r.code == 0 for r in responses):
             self._wake.set()
@@ -355,12 +358,11 @@ class EmbeddedEngine:
         )
         self.blocks.save_block(stored)
         commit = self._sign_and_save_commit(header, this_id)
-        self._execute(header, txs)
+        hashes = tuple(tx_hash(tx) for tx in txs)
+        self._execute(header, this_id.hash, txs, hashes)
         self._last_commit = commit
         self._last_time = block_time
-        committed = CommittedBlock(
-            height, header, this_id, tuple(hashlib.sha256(tx).digest() for tx in txs)
-        )
+        committed = CommittedBlock(height, header, this_id, hashes)
         self.last = committed
         self._after_commit(committed, txs)
         return committed
@@ -394,11 +396,14 @@ class EmbeddedEngine:
         self.blocks.save_commit(header.height, commit.to_json())
         return commit
 
-    def _execute(self, header: Header, txs: Sequence[bytes]) -> None:
+    def _execute(
+        self, header: Header, block_hash: bytes, txs: Sequence[bytes], hashes: Sequence[bytes]
+    ) -> None:
+        """Finalize and commit a saved block; ``hashes`` are its transactions' hashes."""
         response = self.app.finalize_block(
             RequestFinalizeBlock(
                 txs=tuple(txs),
-                hash=header_hash(header),
+                hash=block_hash,
                 height=header.height,
                 time=header.time,
                 next_validators_hash=header.next_validators_hash,
@@ -410,7 +415,7 @@ class EmbeddedEngine:
         # rebuilds it from what is still waiting.
         with self._mempool_lock:
             self.app.commit()
-            self._update_mempool([tx_hash(tx) for tx in txs])
+            self._update_mempool(hashes)
         self._last_results_hash = results_hash(
             [
                 exec_tx_result_bytes(r.code, r.data, r.gas_wanted, r.gas_used)
