@@ -9,6 +9,7 @@ that the adapter is a mechanical translation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Protocol
@@ -178,14 +179,101 @@ class ResponseQuery:
     proof: dict[str, object] = field(default_factory=dict)
 
 
+class OfferSnapshotResult(IntEnum):
+    UNKNOWN = 0
+    ACCEPT = 1
+    ABORT = 2
+    REJECT = 3
+    REJECT_FORMAT = 4
+    REJECT_SENDER = 5
+
+
+class ApplySnapshotChunkResult(IntEnum):
+    UNKNOWN = 0
+    ACCEPT = 1
+    ABORT = 2
+    RETRY = 3
+    RETRY_SNAPSHOT = 4
+    REJECT_SNAPSHOT = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    height: int
+    format: int
+    chunks: int
+    hash: bytes
+    metadata: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseListSnapshots:
+    snapshots: tuple[Snapshot, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestOfferSnapshot:
+    snapshot: Snapshot
+    app_hash: bytes  # trusted: from the light client, for the snapshot's height
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseOfferSnapshot:
+    result: OfferSnapshotResult
+
+
+@dataclass(frozen=True, slots=True)
+class RequestLoadSnapshotChunk:
+    height: int
+    format: int
+    chunk: int
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseLoadSnapshotChunk:
+    chunk: bytes = b""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestApplySnapshotChunk:
+    index: int
+    chunk: bytes
+    sender: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseApplySnapshotChunk:
+    result: ApplySnapshotChunkResult
+    refetch_chunks: tuple[int, ...] = ()
+    reject_senders: tuple[str, ...] = ()
+
+
 class Application(Protocol):
-    """What every consensus engine drives (ABCI 2.0 as of CometBFT v0.38)."""
+    """What every consensus engine drives (ABCI 2.0 as of CometBFT v0.38).
+
+    Vote extensions are not used by Sen: an ABCI server answers ExtendVote with
+    an empty extension and VerifyVoteExtension with ACCEPT without asking the app.
+    """
 
     def info(self, request: RequestInfo) -> ResponseInfo: ...
     def init_chain(self, request: RequestInitChain) -> ResponseInitChain: ...
     def check_tx(self, request: RequestCheckTx) -> ResponseCheckTx: ...
+    def check_txs(
+        self, raws: Sequence[bytes], kind: CheckTxType = CheckTxType.NEW
+    ) -> list[ResponseCheckTx]:
+        """CheckTx for consecutive requests at once, answers in order (signatures in parallel)."""
+        ...
+
     def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal: ...
     def process_proposal(self, request: RequestProcessProposal) -> ResponseProcessProposal: ...
     def finalize_block(self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock: ...
     def commit(self) -> ResponseCommit: ...
     def query(self, request: RequestQuery) -> ResponseQuery: ...
+    def list_snapshots(self) -> ResponseListSnapshots: ...
+    def offer_snapshot(self, request: RequestOfferSnapshot) -> ResponseOfferSnapshot: ...
+    def load_snapshot_chunk(
+        self, request: RequestLoadSnapshotChunk
+    ) -> ResponseLoadSnapshotChunk: ...
+    def apply_snapshot_chunk(
+        self, request: RequestApplySnapshotChunk
+    ) -> ResponseApplySnapshotChunk: ...
