@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,22 +21,30 @@ from sen.consensus.port import (
     CheckTxType,
     ExecTxResult,
     ProposalStatus,
+    RequestApplySnapshotChunk,
     RequestCheckTx,
     RequestFinalizeBlock,
     RequestInfo,
     RequestInitChain,
+    RequestLoadSnapshotChunk,
+    RequestOfferSnapshot,
     RequestPrepareProposal,
     RequestProcessProposal,
     RequestQuery,
+    ResponseApplySnapshotChunk,
     ResponseCheckTx,
     ResponseCommit,
     ResponseFinalizeBlock,
     ResponseInfo,
     ResponseInitChain,
+    ResponseListSnapshots,
+    ResponseLoadSnapshotChunk,
+    ResponseOfferSnapshot,
     ResponsePrepareProposal,
     ResponseProcessProposal,
     ResponseQuery,
 )
+from sen.consensus.snapshots import Snapshots, SnapshotSettings
 from sen.consensus.verify import SignatureVerifier
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
@@ -47,6 +56,8 @@ from sen.store.appstore import AppStore
 from sen.store.db import Database
 from sen.store.index import IndexEntry, block_entries
 from sen.store.smt import EMPTY
+
+log = logging.getLogger("sen.app")
 
 APP_VERSION = 1
 PARAMS_KEY = b"chain/params"
@@ -83,7 +94,12 @@ def _response(rejection: TxRejected) -> ResponseCheckTx:
 
 class SenApp:
     def __init__(
-        self, db: Database, genesis: Genesis, verifier: SignatureVerifier | None = None
+        self,
+        db: Database,
+        genesis: Genesis,
+        verifier: SignatureVerifier | None = None,
+        *,
+        snapshots: SnapshotSettings | None = None,
     ) -> None:
         self.db = db
         self.store = AppStore(db)
@@ -103,6 +119,7 @@ class SenApp:
         self._verified: set[bytes] = set()
         self._reserved_nonces: dict[bytes, int] = {}
         self._pending: _PendingBlock | None = None
+        self.snapshots = Snapshots(db, snapshots)
 
     def _load_params(self) -> ChainParams:
         stored = self.store.get(PARAMS_KEY)
@@ -197,19 +214,20 @@ class SenApp:
         return PreparedChecks(hashes, items, oks)
 
     def admit(
-        self, prepared: PreparedChecks, *, all_or_nothing: bool = False
+        self, prepared: PreparedChecks, *, all_or_nothing: bool = False, dry_run: bool = False
     ) -> list[ResponseCheckTx]:
         """The stateful half of CheckTx: nonces checked and reserved, in order.
 
-        With ``all_or_nothing``, no nonce is reserved unless every transaction passes.
+        With ``all_or_nothing``, no nonce is reserved unless every transaction passes;
+        with ``dry_run``, none is reserved at all (the answers CheckTx would give now).
         """
         with self._lock:
-            saved = dict(self._reserved_nonces) if all_or_nothing else None
+            saved = dict(self._reserved_nonces) if all_or_nothing or dry_run else None
             responses = [
                 self._check_one(item, ok)
                 for item, ok in zip(prepared.items, prepared.signatures_ok, strict=True)
             ]
-            if saved is not None and any(r.code != 0 for r in responses):
+            if saved is not None and (dry_run or any(r.code != 0 for r in responses)):
                 self._reserved_nonces = saved
             return responses
 
@@ -251,27 +269,61 @@ class SenApp:
         return ResponseCheckTx(code=int(ResultCode.OK))
 
     # -- proposals ----------------------------------------------------------
-    def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:
+    def _proposable(self, raws: Sequence[bytes], limit: int) -> tuple[list[bytes], str]:
+        """The transactions a proposal may hold, in order, and why any was left out.
+
+        A transaction is proposable if it decodes, passes the envelope checks, its
+        signature verifies, its nonce is the next one for its sender (counting the
+        earlier transactions of this proposal) and it fits in ``limit`` bytes.
+        Depends only on the committed state, so every validator computes the same.
+        """
+        hashes = [hashlib.sha256(raw).digest() for raw in raws]
+        items = [self._precheck(raw, h) for raw, h in zip(raws, hashes, strict=True)]
+        oks = self._signatures(items, hashes)
         chosen: list[bytes] = []
+        reason = ""
         total = 0
-        limit = min(request.max_tx_bytes, self.params.max_block_bytes)
-        for raw in request.txs:
-            if total + len(raw) > limit:
-                break
-            item = self._precheck(raw, hashlib.sha256(raw).digest())
+        next_nonce: dict[bytes, int] = {}
+        for index, (raw, item, ok) in enumerate(zip(raws, items, oks, strict=True)):
             if isinstance(item, TxRejected):
+                reason = reason or f"tx {index}: {item}"
                 continue
+            if not ok:
+                reason = reason or f"tx {index}: signature does not verify"
+                continue
+            sender = item.tx.sender
+            expected = next_nonce.get(sender)
+            if expected is None:
+                expected = load_nonce(self.store, sender)
+            if item.tx.nonce != expected:
+                reason = reason or f"tx {index}: nonce {item.tx.nonce}, expected {expected}"
+                continue
+            if total + len(raw) > limit:
+                reason = reason or f"tx {index}: block would exceed {limit} bytes"
+                continue
+            next_nonce[sender] = expected + 1
             chosen.append(raw)
             total += len(raw)
+        return chosen, reason
+
+    def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:
+        limit = min(request.max_tx_bytes, self.params.max_block_bytes)
+        with self._lock:
+            chosen, _ = self._proposable(request.txs, limit)
         return ResponsePrepareProposal(tuple(chosen))
 
     def process_proposal(self, request: RequestProcessProposal) -> ResponseProcessProposal:
-        total = sum(len(raw) for raw in request.txs)
-        if total > self.params.max_block_bytes:
+        """Accept exactly the blocks `prepare_proposal` could have produced."""
+        with self._lock:
+            chosen, reason = self._proposable(request.txs, self.params.max_block_bytes)
+        if len(chosen) != len(request.txs):
+            log.warning(
+                "rejecting the proposal for height %d from %s: %s",
+                request.height,
+                request.proposer_address.hex().upper(),
+                reason,
+            )
             return ResponseProcessProposal(ProposalStatus.REJECT)
-        for raw in request.txs:
-            if isinstance(self._precheck(raw, hashlib.sha256(raw).digest()), TxRejected):
-                return ResponseProcessProposal(ProposalStatus.REJECT)
         return ResponseProcessProposal(ProposalStatus.ACCEPT)
 
     # -- blocks -------------------------------------------------------------
@@ -343,7 +395,33 @@ class SenApp:
             # The check state restarts from the committed state; the mempool's
             # recheck (CheckTx RECHECK, in order) rebuilds the reservations.
             self._reserved_nonces.clear()
+            self.snapshots.after_commit(pending.height, pending.app_hash)
         return ResponseCommit(retain_height=0)
+
+    # -- state sync (see sen.consensus.snapshots) ---------------------------
+    def list_snapshots(self) -> ResponseListSnapshots:
+        return self.snapshots.list_snapshots()
+
+    def offer_snapshot(self, request: RequestOfferSnapshot) -> ResponseOfferSnapshot:
+        with self._lock:
+            has_blocks = self.height >= self.genesis.initial_height
+            return self.snapshots.offer(request, has_blocks=has_blocks)
+
+    def load_snapshot_chunk(self, request: RequestLoadSnapshotChunk) -> ResponseLoadSnapshotChunk:
+        return self.snapshots.load_chunk(request)
+
+    def apply_snapshot_chunk(
+        self, request: RequestApplySnapshotChunk
+    ) -> ResponseApplySnapshotChunk:
+        with self._lock:
+            response, restored = self.snapshots.apply_chunk(request, genesis_hash=self.genesis.hash)
+            if restored is not None:
+                self.height = restored.height
+                self.app_hash = restored.app_hash
+                self.params = self._load_params()
+                self._pending = None
+                self._reserved_nonces.clear()
+        return response
 
     # -- queries ------------------------------------------------------------
     def query(self, request: RequestQuery) -> ResponseQuery:

@@ -253,3 +253,59 @@ def test_nonce_and_unknown_queries(chain: Chain) -> None:
     missing = chain.app.query(RequestQuery("/state", b"no/such/key"))
     assert missing.code != 0 and missing.value == b""
     assert chain.app.query(RequestQuery("/nope")).code != 0
+
+
+def _prepare(chain: Chain, txs: tuple[bytes, ...], max_bytes: int = 10**6) -> tuple[bytes, ...]:
+    return chain.app.prepare_proposal(
+        RequestPrepareProposal(
+            max_tx_bytes=max_bytes,
+            txs=txs,
+            height=chain.app.height + 1,
+            time=Timestamp(1_700_000_001, 0),
+            next_validators_hash=bytes(32),
+            proposer_address=bytes(20),
+        )
+    ).txs
+
+
+def _process(chain: Chain, txs: tuple[bytes, ...]) -> ProposalStatus:
+    return chain.app.process_proposal(
+        RequestProcessProposal(
+            txs=txs,
+            hash=bytes(32),
+            height=chain.app.height + 1,
+            time=Timestamp(1_700_000_001, 0),
+            next_validators_hash=bytes(32),
+            proposer_address=bytes(20),
+        )
+    ).status
+
+
+def test_prepare_proposal_keeps_each_senders_nonces_contiguous(chain: Chain) -> None:
+    a0, a1, a3 = (anchor(ALICE, n, f"a{n}").raw for n in (0, 1, 3))
+    b0, b1 = (anchor(BOB, n, f"b{n}").raw for n in (0, 1))
+    # a3 has a gap (a2 missing); b1 before b0 is out of order, so only b0 survives
+    assert _prepare(chain, (a0, b1, a1, a3, b0)) == (a0, a1, b0)
+
+
+def test_prepare_proposal_skips_a_stale_nonce_and_a_bad_signature(chain: Chain) -> None:
+    chain.finalize([anchor(ALICE, 0, "first").raw])
+    chain.app.commit()
+    stale = anchor(ALICE, 0, "again").raw
+    fresh = anchor(ALICE, 1, "next").raw
+    forged = bytearray(anchor(BOB, 0, "b").raw)
+    forged[-1] ^= 1
+    assert _prepare(chain, (stale, bytes(forged), fresh)) == (fresh,)
+
+
+def test_process_proposal_rejects_what_prepare_would_not_produce(chain: Chain) -> None:
+    a0, a1, a2 = (anchor(ALICE, n, f"a{n}").raw for n in range(3))
+    forged = bytearray(anchor(BOB, 0, "b").raw)
+    forged[-1] ^= 1
+    assert _process(chain, (a0, a1, a2)) == ProposalStatus.ACCEPT
+    assert _process(chain, (a0, a2)) == ProposalStatus.REJECT  # nonce gap
+    assert _process(chain, (a1, a0)) == ProposalStatus.REJECT  # out of order
+    assert _process(chain, (a0, a0)) == ProposalStatus.REJECT  # replay inside the block
+    assert _process(chain, (a0, bytes(forged))) == ProposalStatus.REJECT  # bad signature
+    # whatever prepare produces, process accepts
+    assert _process(chain, _prepare(chain, (a2, a0, bytes(forged), a1))) == ProposalStatus.ACCEPT
