@@ -1,0 +1,1 @@
+"""ABCI protobuf modules (generated; see sen.abci.protogen)."""
