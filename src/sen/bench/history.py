@@ -35,7 +35,7 @@ def run_history(
         config, engine=EngineConfig(mempool_max_txs=50_000, max_block_txs=10_000)
     )
     node = Node.open(config)
-    engine = node.engine
+    engine = node.embedded()
     engine.handshake()
     engine.produce_block()
     keys = make_keys(500)

@@ -51,7 +51,7 @@ def run_receipts(*, receipts: int = 200, seconds: float = 5.0) -> dict[str, Any]
             ).raw
         )
         node.engine.submit(txs)
-        while len(node.engine.mempool) or node.engine._last_had_txs:
+        while len(node.engine.mempool) or node.embedded()._last_had_txs:
             time.sleep(0.05)
         texts = [json.dumps(build_receipt(node, "sha-256", d)) for d in digests]
         batch_texts = [json.dumps(build_receipt(node, "sha-256", d)) for d in class_of_diplomas]

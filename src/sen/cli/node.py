@@ -104,6 +104,9 @@ def run(
         out.print(f"API       {url}")
         out.print(f"docs      {url}/docs")
         out.print(f"data      {config.data_dir.resolve()}")
+        if config.consensus.engine == "cometbft":
+            out.print(f"consensus CometBFT; ABCI on {config.abci_address}")
+            out.print(f"          CometBFT RPC {config.consensus.cometbft_rpc}")
         out.print("Press Ctrl-C to stop.")
         serve(node, listen_host, listen_port)
     except (KeyboardInterrupt, _Stop):

@@ -39,7 +39,29 @@ max_block_txs = 20000
 
 [storage]
 sync = true   # fsync at every commit; false only for throwaway benchmarks
+
+# [consensus]
+# engine = "embedded"                     # "embedded" (one validator, in-process) or "cometbft"
+# abci_listen = "unix://data/abci.sock"   # with cometbft: where CometBFT's proxy_app connects
+# cometbft_rpc = "http://127.0.0.1:26657" # with cometbft: this node's CometBFT RPC
+#
+# [snapshots]
+# interval = 0   # with cometbft: a state-sync snapshot every N blocks (0: none)
+# keep = 2
 """
+
+ENGINES = ("embedded", "cometbft")
+DEFAULT_ABCI_LISTEN = "unix://data/abci.sock"  # relative unix paths are under the home
+DEFAULT_COMETBFT_RPC = "http://127.0.0.1:26657"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusSettings:
+    engine: str = "embedded"
+    abci_listen: str = DEFAULT_ABCI_LISTEN
+    cometbft_rpc: str = DEFAULT_COMETBFT_RPC
+    snapshot_interval: int = 0
+    snapshot_keep: int = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +71,15 @@ class NodeConfig:
     api_port: int = DEFAULT_API_PORT
     engine: EngineConfig = field(default_factory=EngineConfig)
     sync: bool = True
+    consensus: ConsensusSettings = field(default_factory=ConsensusSettings)
+
+    @property
+    def abci_address(self) -> str:
+        """``abci_listen`` with a relative unix socket path resolved under the home."""
+        listen = self.consensus.abci_listen
+        if listen.startswith("unix://") and not listen.startswith("unix:///"):
+            return "unix://" + str((self.home / listen.removeprefix("unix://")).resolve())
+        return listen
 
     @property
     def config_dir(self) -> Path:
@@ -88,6 +119,7 @@ def load_config(home: Path) -> NodeConfig:
     api = _table(doc, "api", settings)
     engine = _table(doc, "engine", settings)
     storage = _table(doc, "storage", settings)
+    consensus = _consensus(doc, settings)
     interval = _number(engine, "block_interval", 0.5, settings)
     if not 0 < interval <= 60:
         raise ConfigError(
@@ -106,7 +138,38 @@ def load_config(home: Path) -> NodeConfig:
             max_block_txs=int(_number(engine, "max_block_txs", 20_000, settings)),
         ),
         sync=bool(storage.get("sync", True)),
+        consensus=consensus,
     )
+
+
+def _consensus(doc: dict[str, Any], settings: Path) -> ConsensusSettings:
+    table = _table(doc, "consensus", settings)
+    snapshots = _table(doc, "snapshots", settings)
+    engine = table.get("engine", "embedded")
+    if engine not in ENGINES:
+        raise ConfigError(
+            f"{settings} [consensus] engine",
+            f"expected one of {', '.join(ENGINES)}, got {engine!r}",
+        )
+    listen = str(table.get("abci_listen", DEFAULT_ABCI_LISTEN))
+    if not listen.startswith(("unix://", "tcp://")):
+        raise ConfigError(
+            f"{settings} [consensus] abci_listen",
+            f"expected unix://PATH or tcp://HOST:PORT, got {listen!r}",
+        )
+    rpc = str(table.get("cometbft_rpc", DEFAULT_COMETBFT_RPC))
+    if not rpc.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"{settings} [consensus] cometbft_rpc", f"expected an http:// URL, got {rpc!r}"
+        )
+    interval = _number(snapshots, "interval", 0, settings)
+    keep = _number(snapshots, "keep", 2, settings)
+    if interval < 0 or interval != int(interval) or keep < 1 or keep != int(keep):
+        raise ConfigError(
+            f"{settings} [snapshots]",
+            f"expected interval >= 0 and keep >= 1 (whole numbers), got {interval}, {keep}",
+        )
+    return ConsensusSettings(str(engine), listen, rpc, int(interval), int(keep))
 
 
 def _table(doc: dict[str, Any], name: str, where: Path) -> dict[str, Any]:

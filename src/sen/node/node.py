@@ -12,7 +12,10 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sen.consensus.app import SenApp
+from sen.consensus.cometbft.engine import CometEngine, CometSettings
 from sen.consensus.embedded.engine import EmbeddedEngine
+from sen.consensus.engine import Engine
+from sen.consensus.snapshots import SnapshotSettings
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.light.types import Timestamp
 from sen.node.config import NodeConfig, load_config, write_settings
@@ -76,12 +79,29 @@ def _lock_home(data_dir: Path) -> int:
     return fd
 
 
+def _snapshot_settings(config: NodeConfig) -> SnapshotSettings | None:
+    """State-sync snapshots: only under CometBFT (the embedded engine has no peers)."""
+    settings = config.consensus
+    if settings.engine != "cometbft" or settings.snapshot_interval < 1:
+        return None
+    return SnapshotSettings(interval=settings.snapshot_interval, keep=settings.snapshot_keep)
+
+
+def _comet_settings(config: NodeConfig) -> CometSettings:
+    return CometSettings(
+        abci_listen=config.abci_address,
+        rpc_url=config.consensus.cometbft_rpc,
+        block_interval=config.engine.block_interval,
+        mempool_max_txs=config.engine.mempool_max_txs,
+    )
+
+
 @dataclass
 class Node:
     config: NodeConfig
     db: Database
     app: SenApp
-    engine: EmbeddedEngine
+    engine: Engine
     index: Index
     lock_fd: int = -1
 
@@ -90,16 +110,27 @@ class Node:
         if not config.genesis_path.exists():
             raise ConfigError(str(config.genesis_path), "genesis file not found")
         genesis = load_genesis(config.genesis_path.read_bytes())
-        key = load_validator_key(config.validator_key_path)
+        embedded = config.consensus.engine == "embedded"
+        key = load_validator_key(config.validator_key_path) if embedded else None
         lock_fd = _lock_home(config.data_dir)
         try:
             db = Database(config.data_dir, sync=config.sync)
-            app = SenApp(db, genesis)
-            engine = EmbeddedEngine(app, BlockStore(db), genesis, key, config.engine)
+            app = SenApp(db, genesis, snapshots=_snapshot_settings(config))
+            engine: Engine
+            if key is not None:
+                engine = EmbeddedEngine(app, BlockStore(db), genesis, key, config.engine)
+            else:
+                engine = CometEngine(app, genesis, _comet_settings(config))
         except BaseException:
             os.close(lock_fd)
             raise
         return cls(config, db, app, engine, Index(db), lock_fd)
+
+    def embedded(self) -> EmbeddedEngine:
+        """The embedded engine (benchmarks and tools that drive blocks themselves)."""
+        if not isinstance(self.engine, EmbeddedEngine):
+            raise NodeError(f"{self.config.home} runs consensus on CometBFT, not embedded")
+        return self.engine
 
     def start(self) -> None:
         self.engine.start()
@@ -108,6 +139,7 @@ class Node:
         try:
             self.engine.stop()
             self.app.verifier.close()
+            self.app.snapshots.wait()  # a snapshot being written still reads the database
             self.db.close()
         finally:
             if self.lock_fd >= 0:

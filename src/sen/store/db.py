@@ -12,6 +12,8 @@ from typing import Any
 
 import lmdb
 
+from sen.store.errors import StoreCorrupted
+
 TABLES = (
     "meta",  # app: last height, app hash, params
     "state",  # app: state key -> value
@@ -34,16 +36,23 @@ class Database:
     def __init__(self, path: Path, *, map_size: int = DEFAULT_MAP_SIZE, sync: bool = True):
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.env = lmdb.open(
-            str(path),
-            map_size=map_size,
-            max_dbs=len(TABLES) + 4,
-            sync=sync,
-            metasync=sync,
-            readahead=False,
-            max_readers=512,
-        )
-        self.tables: dict[str, Any] = {name: self.env.open_db(name.encode()) for name in TABLES}
+        try:
+            self.env = lmdb.open(
+                str(path),
+                map_size=map_size,
+                max_dbs=len(TABLES) + 4,
+                sync=sync,
+                metasync=sync,
+                readahead=False,
+                max_readers=512,
+            )
+            self.tables: dict[str, Any] = {name: self.env.open_db(name.encode()) for name in TABLES}
+        except lmdb.Error as exc:
+            raise StoreCorrupted(
+                f"the application database {path / 'data.mdb'} cannot be opened ({exc}); "
+                "refusing to start. Restore it from a backup, or remove it and resync the "
+                "node (state sync or replay from peers)"
+            ) from None
 
     def table(self, name: str) -> Any:
         return self.tables[name]

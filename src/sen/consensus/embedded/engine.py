@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from sen.consensus.app import SenApp
 from sen.consensus.embedded.mempool import Mempool
+from sen.consensus.engine import DUPLICATE_CODE, MEMPOOL_FULL_CODE
 from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
 from sen.consensus.port import (
     ProposalStatus,
@@ -54,8 +55,13 @@ from sen.store.errors import StoreCorrupted
 
 log = logging.getLogger("sen.engine")
 
-MEMPOOL_FULL_CODE = 429  # not a ledger code: the engine's "try later"
-DUPLICATE_CODE = 430
+__all__ = [
+    "DUPLICATE_CODE",
+    "MEMPOOL_FULL_CODE",
+    "CommittedBlock",
+    "EmbeddedEngine",
+    "EngineConfig",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Running the Sen application under CometBFT: the RPC client and the engine adapter."""

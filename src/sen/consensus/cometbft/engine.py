@@ -1,0 +1,390 @@
+"""The CometBFT engine: the Sen application behind our ABCI server, CometBFT in front.
+
+CometBFT (a separate process) orders transactions and drives the application
+over ABCI; this adapter gives the node and the REST API the same surface the
+embedded engine does (`sen.consensus.engine.Engine`):
+
+- ``submit`` runs the stateless checks here first (so a rejection names the
+  field at fault, and the signature is verified once: CometBFT's CheckTx then
+  finds it cached), then hands the transactions to CometBFT's mempool with one
+  batched ``broadcast_tx_sync``;
+- ``blocks`` reads headers, transactions and commits back from CometBFT's block
+  store over RPC (immutable once committed, so cached);
+- ``mempool`` is this node's view of CometBFT's mempool, kept from the ABCI
+  calls themselves: added on a passing CheckTx, dropped when a recheck fails
+  or the block that holds it commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sen.consensus.app import SenApp
+from sen.consensus.cometbft.rpc import CometRpc, RpcError, RpcUnavailable
+from sen.consensus.engine import CONSENSUS_REFUSED_CODE, DUPLICATE_CODE, MEMPOOL_FULL_CODE
+from sen.consensus.errors import EngineStopped, MempoolFull
+from sen.consensus.port import (
+    CheckTxType,
+    RequestApplySnapshotChunk,
+    RequestCheckTx,
+    RequestFinalizeBlock,
+    RequestInfo,
+    RequestInitChain,
+    RequestLoadSnapshotChunk,
+    RequestOfferSnapshot,
+    RequestPrepareProposal,
+    RequestProcessProposal,
+    RequestQuery,
+    ResponseApplySnapshotChunk,
+    ResponseCheckTx,
+    ResponseCommit,
+    ResponseFinalizeBlock,
+    ResponseInfo,
+    ResponseInitChain,
+    ResponseListSnapshots,
+    ResponseLoadSnapshotChunk,
+    ResponseOfferSnapshot,
+    ResponsePrepareProposal,
+    ResponseProcessProposal,
+    ResponseQuery,
+)
+from sen.light.genesis import Genesis
+from sen.light.types import Header
+from sen.store.blocks import StoredBlock
+
+log = logging.getLogger("sen.cometbft")
+
+BLOCK_CACHE = 512
+
+Req = TypeVar("Req")
+Res = TypeVar("Res")
+
+
+@dataclass(frozen=True, slots=True)
+class CometSettings:
+    abci_listen: str  # unix:///abs/path.sock or tcp://127.0.0.1:26658
+    rpc_url: str  # this node's CometBFT RPC, e.g. http://127.0.0.1:26657
+    block_interval: float = 1.0  # CometBFT's timeout_commit, for pacing waits
+    mempool_max_txs: int = 50_000  # CometBFT's mempool.size, for the view's bound
+
+
+@dataclass(frozen=True, slots=True)
+class CometBlock:
+    height: int
+    header: Header
+    tx_hashes: tuple[bytes, ...]
+
+
+class PendingTxs:
+    """This node's view of CometBFT's mempool (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._txs: dict[bytes, bytes] = {}
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._txs)
+
+    def __contains__(self, tx_hash: bytes) -> bool:
+        return tx_hash in self._txs
+
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def get(self, tx_hash: bytes) -> bytes | None:
+        return self._txs.get(tx_hash)
+
+    def add(self, tx_hash: bytes, raw: bytes) -> None:
+        with self._lock:
+            if tx_hash not in self._txs:
+                self._txs[tx_hash] = raw
+                self._bytes += len(raw)
+
+    def remove(self, hashes: Iterable[bytes]) -> None:
+        with self._lock:
+            for tx_hash in hashes:
+                raw = self._txs.pop(tx_hash, None)
+                if raw is not None:
+                    self._bytes -= len(raw)
+
+
+class RpcBlocks:
+    """Blocks and commits from CometBFT's block store, cached (they never change)."""
+
+    def __init__(self, rpc: CometRpc) -> None:
+        self.rpc = rpc
+        self._blocks: OrderedDict[int, StoredBlock] = OrderedDict()
+        self._commits: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def load_block(self, height: int) -> StoredBlock | None:
+        with self._lock:
+            cached = self._blocks.get(height)
+        if cached is not None:
+            return cached
+        try:
+            result = self.rpc.block(height)
+        except RpcUnavailable:
+            return None
+        if result is None or result.get("block") is None:
+            return None
+        block = result["block"]
+        txs = tuple(base64.b64decode(t) for t in (block.get("data", {}).get("txs") or []))
+        stored = StoredBlock(height, block["header"], txs, block.get("last_commit"))
+        with self._lock:
+            self._blocks[height] = stored
+            if len(self._blocks) > BLOCK_CACHE:
+                self._blocks.popitem(last=False)
+        return stored
+
+    def load_commit(self, height: int) -> dict[str, Any] | None:
+        with self._lock:
+            cached = self._commits.get(height)
+        if cached is not None:
+            return cached
+        try:
+            result = self.rpc.commit(height)
+        except RpcUnavailable:
+            return None
+        if result is None:
+            return None
+        commit: dict[str, Any] = result["signed_header"]["commit"]
+        if result.get("canonical"):  # a seen commit may still be replaced by the canonical one
+            with self._lock:
+                self._commits[height] = commit
+                if len(self._commits) > BLOCK_CACHE:
+                    self._commits.popitem(last=False)
+        return commit
+
+    def load_tx(self, height: int, index: int) -> bytes | None:
+        block = self.load_block(height)
+        if block is None or not 0 <= index < len(block.txs):
+            return None
+        return block.txs[index]
+
+
+class ObservedApp:
+    """The application as the ABCI server sees it, telling the engine what happens."""
+
+    def __init__(self, app: SenApp, engine: CometEngine) -> None:
+        self.app = app
+        self.engine = engine
+        self._block_hashes: tuple[bytes, ...] = ()
+
+    def info(self, request: RequestInfo) -> ResponseInfo:
+        return self.app.info(request)
+
+    def init_chain(self, request: RequestInitChain) -> ResponseInitChain:
+        return self._consensus(self.app.init_chain, request)
+
+    def check_tx(self, request: RequestCheckTx) -> ResponseCheckTx:
+        return self.check_txs([request.tx], request.type)[0]
+
+    def check_txs(
+        self, raws: Sequence[bytes], kind: CheckTxType = CheckTxType.NEW
+    ) -> list[ResponseCheckTx]:
+        responses = self.app.check_txs(raws, kind)
+        pending = self.engine.pending
+        if kind == CheckTxType.NEW:
+            for raw, response in zip(raws, responses, strict=True):
+                if response.code == 0:
+                    pending.add(hashlib.sha256(raw).digest(), raw)
+        else:
+            pending.remove(
+                hashlib.sha256(raw).digest()
+                for raw, response in zip(raws, responses, strict=True)
+                if response.code != 0
+            )
+        return responses
+
+    def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:
+        return self._consensus(self.app.prepare_proposal, request)
+
+    def process_proposal(self, request: RequestProcessProposal) -> ResponseProcessProposal:
+        return self._consensus(self.app.process_proposal, request)
+
+    def finalize_block(self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock:
+        response = self._consensus(self.app.finalize_block, request)
+        self._block_hashes = tuple(hashlib.sha256(raw).digest() for raw in request.txs)
+        return response
+
+    def commit(self) -> ResponseCommit:
+        try:
+            response = self.app.commit()
+        except BaseException as exc:
+            self.engine.failed(exc)
+            raise
+        self.engine.committed(self.app.height, self._block_hashes)
+        self._block_hashes = ()
+        return response
+
+    def query(self, request: RequestQuery) -> ResponseQuery:
+        return self.app.query(request)
+
+    def list_snapshots(self) -> ResponseListSnapshots:
+        return self.app.list_snapshots()
+
+    def offer_snapshot(self, request: RequestOfferSnapshot) -> ResponseOfferSnapshot:
+        return self.app.offer_snapshot(request)
+
+    def load_snapshot_chunk(self, request: RequestLoadSnapshotChunk) -> ResponseLoadSnapshotChunk:
+        return self.app.load_snapshot_chunk(request)
+
+    def apply_snapshot_chunk(
+        self, request: RequestApplySnapshotChunk
+    ) -> ResponseApplySnapshotChunk:
+        response = self.app.apply_snapshot_chunk(request)
+        self.engine.committed(self.app.height, ())
+        return response
+
+    def _consensus(self, method: Callable[[Req], Res], request: Req) -> Res:
+        try:
+            return method(request)
+        except BaseException as exc:
+            self.engine.failed(exc)
+            raise
+
+
+class CometEngine:
+    """The engine surface for a node whose consensus is a CometBFT process."""
+
+    def __init__(self, app: SenApp, genesis: Genesis, settings: CometSettings) -> None:
+        self.app = app
+        self.genesis = genesis
+        self.config = settings
+        self.rpc = CometRpc(settings.rpc_url)
+        self.blocks = RpcBlocks(self.rpc)
+        self.pending = PendingTxs()
+        self.error: BaseException | None = None
+        self.abci = ObservedApp(app, self)
+        self._committed = threading.Condition()
+        self._last: CometBlock | None = None
+        self._last_hashes: tuple[bytes, ...] = ()
+        self._server: Any = None
+        self._stopped = threading.Event()
+
+    @property
+    def mempool(self) -> PendingTxs:
+        return self.pending
+
+    @property
+    def height(self) -> int:
+        return self.app.height
+
+    @property
+    def last(self) -> CometBlock | None:
+        height = self.app.height
+        cached = self._last
+        if cached is not None and cached.height == height:
+            return cached
+        if height < 1:
+            return None
+        block = self.blocks.load_block(height)
+        if block is None:
+            return cached
+        found = CometBlock(height, Header.from_json(block.header), self._last_hashes)
+        self._last = found
+        return found
+
+    def start(self) -> None:
+        from sen.abci.server import ThreadedAbciServer
+
+        self._server = ThreadedAbciServer(self.abci, self.config.abci_listen)
+        self._server.start()
+        log.info(
+            "ABCI server listening on %s for chain %s (app height %d); CometBFT RPC %s",
+            self.config.abci_listen,
+            self.genesis.chain_id,
+            self.app.height,
+            self.config.rpc_url,
+        )
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        with self._committed:
+            self._committed.notify_all()
+        self.rpc.close()
+
+    # -- called by ObservedApp -------------------------------------------------
+    def committed(self, height: int, tx_hashes: tuple[bytes, ...]) -> None:
+        self.pending.remove(tx_hashes)
+        self._last_hashes = tx_hashes
+        with self._committed:
+            self._committed.notify_all()
+
+    def failed(self, exc: BaseException) -> None:
+        log.error("the application failed during consensus: %s", exc)
+        self.error = exc
+
+    # -- the engine surface ----------------------------------------------------
+    def wait_for_height(self, height: int, timeout: float) -> bool:
+        with self._committed:
+            return (
+                self._committed.wait_for(
+                    lambda: self.app.height >= height or self._stopped.is_set(), timeout
+                )
+                and self.app.height >= height
+            )
+
+    def submit(
+        self, raws: Sequence[bytes], *, all_or_nothing: bool = False
+    ) -> list[ResponseCheckTx]:
+        """Check here, then hand to CometBFT's mempool (which runs CheckTx again, cached).
+
+        With ``all_or_nothing`` nothing is sent unless every transaction passes the
+        checks here; CometBFT's own CheckTx can still refuse one under a concurrent
+        submission from the same sender, and then the others stay admitted.
+        """
+        if self._stopped.is_set():
+            raise EngineStopped("the engine is stopped")
+        prepared = self.app.prepare_checks(raws)
+        previews = self.app.admit(prepared, dry_run=True)
+        responses = [
+            ResponseCheckTx(code=DUPLICATE_CODE, log="transaction already in the mempool")
+            if r.code == 0 and h in self.pending
+            else r
+            for r, h in zip(previews, prepared.hashes, strict=True)
+        ]
+        if all_or_nothing and any(r.code != 0 for r in responses):
+            return responses
+        send = [i for i, r in enumerate(responses) if r.code == 0]
+        try:
+            answers = self.rpc.broadcast([raws[i] for i in send])
+        except RpcUnavailable as exc:
+            raise EngineStopped(str(exc)) from None
+        except RpcError as exc:
+            raise EngineStopped(f"CometBFT refused the batch: {exc}") from None
+        full = 0
+        for i, answer in zip(send, answers, strict=True):
+            if answer.error:
+                text = answer.error
+                if "mempool is full" in text:
+                    full += 1
+                    responses[i] = ResponseCheckTx(code=MEMPOOL_FULL_CODE, log=text)
+                elif "already exists in cache" in text:
+                    responses[i] = ResponseCheckTx(
+                        code=DUPLICATE_CODE, log="transaction already in the mempool"
+                    )
+                else:
+                    responses[i] = ResponseCheckTx(
+                        code=CONSENSUS_REFUSED_CODE, log=f"CometBFT: {text}"
+                    )
+            elif answer.code != 0:
+                responses[i] = ResponseCheckTx(code=answer.code, log=answer.log)
+            else:
+                self.pending.add(prepared.hashes[i], raws[i])
+        if send and full == len(send):
+            raise MempoolFull(len(self.pending), self.config.mempool_max_txs)
+        return responses
