@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOME_DIR ?= .sen
 
-.PHONY: install run test check lint format types bench bench-quick openapi clean
+.PHONY: install run test check lint format types bench bench-quick openapi proto clean cometbft
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sen needs Python 3.11 or newer")'
@@ -18,10 +18,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# CometBFT (version pinned in the script) for multi-validator networks.
+COMETBFT := .bin/cometbft
+
+$(COMETBFT): scripts/install-cometbft.sh
+	scripts/install-cometbft.sh
+	@touch -c $@
+
+cometbft: $(COMETBFT)
+
 run: install
 	$(BIN)/sen --home $(HOME_DIR) node run
 
-test: install
+test: install $(COMETBFT)
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -29,6 +38,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy --strict src/sen
 	$(BIN)/python -m sen.api.openapi --check
+	$(BIN)/python -m sen.abci.protogen --check
 
 format: install
 	$(BIN)/ruff format src tests benchmarks
@@ -47,6 +57,9 @@ bench-quick: install
 
 openapi: install
 	$(BIN)/python -m sen.api.openapi --write
+
+proto: install
+	$(BIN)/python -m sen.abci.protogen --write
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

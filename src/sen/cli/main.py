@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from sen.cli import bench as bench_command
 from sen.cli import evidence, keys, node, tx
+from sen.cli import network as network_command
 from sen.cli import verify as verify_command
 from sen.cli._context import Settings, err
 from sen.cli._i18n import text
@@ -43,6 +44,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(tx.app, name="tx")
 app.add_typer(tx.block_app, name="block")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(network_command.app, name="network")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)
 
