@@ -31,7 +31,7 @@ def cometbft() -> Path:
     try:
         return find_cometbft()
     except CometbftNotFound as exc:
-        pytest.skip(f"needs CometBFT v0.38 ({exc})")
+        pytest.fail(f"needs CometBFT v0.38; install it with `make cometbft` ({exc})")
 
 
 @pytest.fixture
