@@ -123,6 +123,11 @@ class AbciServer:
         """Where the server listens (with the actual port when asked for port 0)."""
         return self._bound
 
+    @property
+    def connections(self) -> int:
+        """ABCI connections open now."""
+        return len(self._connections)
+
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the ABCI server is already started")
@@ -316,6 +321,11 @@ class ThreadedAbciServer:
     @property
     def address(self) -> ListenAddress:
         return self.server.address
+
+    @property
+    def connections(self) -> int:
+        """ABCI connections open now (CometBFT holds four while it runs)."""
+        return self.server.connections
 
     def start(self, timeout: float = 10.0) -> None:
         """Start serving; returns once the socket accepts connections (or raises why not)."""

@@ -54,7 +54,11 @@ class EngineSettings(Protocol):
 
 class Engine(Protocol):
     genesis: Genesis
-    error: BaseException | None
+
+    @property
+    def error(self) -> BaseException | None:
+        """Why consensus stopped (None while it runs)."""
+        ...
 
     @property
     def blocks(self) -> BlockSource: ...

@@ -278,3 +278,22 @@ def test_a_corrupted_block_store_refuses_to_start(network: Network) -> None:
         network.stop_node("node3")
         shutil.rmtree(store)
         shutil.move(backup, store)
+
+
+def test_health_reports_a_node_whose_cometbft_went_away(running: Network) -> None:
+    network = running
+    url = network.manifest.node("node3").api_url
+    assert httpx.get(f"{url}/health", timeout=10).status_code == 200
+    network.stop_cometbft("node3")
+    try:
+        wait_until(
+            lambda: httpx.get(f"{url}/health", timeout=10).status_code == 503,
+            30,
+            "node3's API to report that consensus is gone",
+        )
+        problem = httpx.get(f"{url}/health", timeout=10).json()
+        assert "CometBFT" in problem["detail"]
+        assert httpx.get(f"{url}/v1/status", timeout=10).status_code == 200  # reads still work
+    finally:
+        network.up(["node3"])
+    wait_until(lambda: httpx.get(f"{url}/health", timeout=10).status_code == 200, 30, "recovery")

@@ -264,7 +264,8 @@ class CometEngine:
         self.rpc = CometRpc(settings.rpc_url)
         self.blocks = RpcBlocks(self.rpc)
         self.pending = PendingTxs()
-        self.error: BaseException | None = None
+        self._failure: BaseException | None = None
+        self._ever_connected = False
         self.abci = ObservedApp(app, self)
         self._committed = threading.Condition()
         self._last: CometBlock | None = None
@@ -275,6 +276,22 @@ class CometEngine:
     @property
     def mempool(self) -> PendingTxs:
         return self.pending
+
+    @property
+    def error(self) -> BaseException | None:
+        """Why consensus is not running: the app failed, or CometBFT went away."""
+        if self._failure is not None:
+            return self._failure
+        server = self._server
+        if server is None:
+            return EngineStopped("the engine is stopped") if self._stopped.is_set() else None
+        if server.connections > 0:
+            self._ever_connected = True
+        elif self._ever_connected:
+            return EngineStopped(
+                "CometBFT has disconnected from the ABCI server; is `cometbft start` running?"
+            )
+        return None
 
     @property
     def height(self) -> int:
@@ -326,7 +343,7 @@ class CometEngine:
 
     def failed(self, exc: BaseException) -> None:
         log.error("the application failed during consensus: %s", exc)
-        self.error = exc
+        self._failure = exc
 
     # -- the engine surface ----------------------------------------------------
     def wait_for_height(self, height: int, timeout: float) -> bool:
