@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from sen.cli import hsm
 from sen.cli._context import kv_table, out, passphrase, print_json, settings
 from sen.cli.errors import CliError
 from sen.ledger.crypto import known_suites
@@ -22,7 +23,9 @@ app = typer.Typer(
 def new(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A name for the key, e.g. truong-dhbk.")],
-    suite: Annotated[str, typer.Option(help="Signature suite.")] = DEFAULT_SUITE,
+    suite: Annotated[
+        str, typer.Option(help=f"Signature suite: {', '.join(known_suites())}.")
+    ] = DEFAULT_SUITE,
 ) -> None:
     """Generate a key and store it encrypted with a passphrase ($SEN_PASSPHRASE or a prompt)."""
     keyring = settings(ctx).keyring()
@@ -71,6 +74,11 @@ def show(
         print_json(_as_json(info))
         return
     _print_info(info)
+
+
+# keys held in a hardware security module, through PKCS#11 (sen.cli.hsm)
+app.command("hsm-new")(hsm.hsm_new)
+app.command("hsm-show")(hsm.hsm_show)
 
 
 def _print_info(info: KeyInfo) -> None:

@@ -2,96 +2,59 @@
 
 A suite names an algorithm and knows how to check a public key, verify a
 signature and make keys. Transactions name their suite; chains list which
-suites they accept (``ChainParams.allowed_suites``).
+suites they accept (``ChainParams.allowed_suites``). The suites themselves
+live one per module in :mod:`sen.ledger.suites`; this module is the import
+path everyone uses. Formats: ``docs/spec/signature-suites.md``.
 
-Ed25519 (RFC 8032) is the default. It is verified with libsodium through
-PyNaCl, which is about twice as fast as OpenSSL here and releases the GIL, so
-verification runs in parallel threads.
+=====================  ==========  =========  =====================================
+suite                  public key  signature  private key
+=====================  ==========  =========  =====================================
+``ed25519``            32 B        64 B       32-byte seed (RFC 8032)
+``ecdsa-p256``         33 B SEC1   64 B r‖s   32-byte scalar; low-S only
+``ecdsa-secp256k1``    33 B SEC1   64 B r‖s   32-byte scalar; low-S only
+``ml-dsa-65``          1952 B      3309 B     32-byte seed ξ (FIPS 204)
+=====================  ==========  =========  =====================================
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
-from typing import Protocol
-
-import nacl.bindings
-import nacl.exceptions
-import nacl.signing
 
 from sen.ledger.errors import UnknownSuite
+from sen.ledger.suites.base import Pkcs8Codec, SignatureSuite, SigningKey
+from sen.ledger.suites.ecdsa import (
+    P256,
+    SECP256K1,
+    Curve,
+    EcdsaKey,
+    EcdsaSuite,
+    curve_of,
+    normalize_low_s,
+)
+from sen.ledger.suites.ed25519 import Ed25519Key, Ed25519Suite
+from sen.ledger.suites.mldsa import MlDsa65Key, MlDsa65Suite
 
-
-class SigningKey(Protocol):
-    @property
-    def suite(self) -> str: ...
-    @property
-    def public_key(self) -> bytes: ...
-    def sign(self, message: bytes) -> bytes: ...
-    def private_bytes(self) -> bytes: ...
-
-
-class SignatureSuite(Protocol):
-    name: str
-    public_key_size: int
-    signature_size: int
-
-    def check_public_key(self, public_key: bytes) -> str | None:
-        """None if the key is well formed, else the reason it is not."""
-
-    def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool: ...
-
-    def generate(self) -> SigningKey: ...
-
-    def load_private(self, private: bytes) -> SigningKey: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Ed25519Key:
-    _key: nacl.signing.SigningKey
-
-    @property
-    def suite(self) -> str:
-        return "ed25519"
-
-    @property
-    def public_key(self) -> bytes:
-        return bytes(self._key.verify_key)
-
-    def sign(self, message: bytes) -> bytes:
-        return bytes(self._key.sign(message).signature)
-
-    def private_bytes(self) -> bytes:
-        return bytes(self._key)
-
-
-class Ed25519Suite:
-    name = "ed25519"
-    public_key_size = 32
-    signature_size = 64
-
-    def check_public_key(self, public_key: bytes) -> str | None:
-        if len(public_key) != 32:
-            return f"ed25519 public key must be 32 bytes, got {len(public_key)}"
-        return None
-
-    def verify(self, public_key: bytes, message: bytes, signature: bytes) -> bool:
-        if len(signature) != 64 or len(public_key) != 32:
-            return False
-        try:
-            nacl.bindings.crypto_sign_open(signature + message, public_key)
-        except (nacl.exceptions.BadSignatureError, ValueError, TypeError):
-            return False
-        return True
-
-    def generate(self) -> SigningKey:
-        return Ed25519Key(nacl.signing.SigningKey.generate())
-
-    def load_private(self, private: bytes) -> SigningKey:
-        if len(private) != 32:
-            raise ValueError(f"ed25519 private key (seed) must be 32 bytes, got {len(private)}")
-        return Ed25519Key(nacl.signing.SigningKey(private))
-
+__all__ = [
+    "P256",
+    "SECP256K1",
+    "Curve",
+    "EcdsaKey",
+    "EcdsaSuite",
+    "Ed25519Key",
+    "Ed25519Suite",
+    "MlDsa65Key",
+    "MlDsa65Suite",
+    "Pkcs8Codec",
+    "SignatureSuite",
+    "SigningKey",
+    "address_of",
+    "curve_of",
+    "get_suite",
+    "known_suites",
+    "normalize_low_s",
+    "pkcs8_codec",
+    "register_suite",
+]
 
 _SUITES: dict[str, SignatureSuite] = {}
 
@@ -113,9 +76,18 @@ def known_suites() -> tuple[str, ...]:
     return tuple(sorted(_SUITES))
 
 
+def pkcs8_codec(name: str) -> Pkcs8Codec | None:
+    """The suite's PKCS#8 codec, for storing its keys encrypted; None if it has none."""
+    suite = get_suite(name)
+    return suite if isinstance(suite, Pkcs8Codec) else None
+
+
 def address_of(suite: str, public_key: bytes) -> bytes:
     """A 20-byte account address: the first 20 bytes of SHA-256(suite ‖ 0x00 ‖ key)."""
     return hashlib.sha256(suite.encode() + b"\x00" + public_key).digest()[:20]
 
 
 register_suite(Ed25519Suite())
+register_suite(EcdsaSuite(P256))
+register_suite(EcdsaSuite(SECP256K1))
+register_suite(MlDsa65Suite())

@@ -3,7 +3,9 @@
 A key named ``alice`` lives in a keyring directory as two files::
 
     alice.pem    the private key, PKCS#8 PEM, always encrypted with a passphrase
-                 (cryptography's BestAvailableEncryption: PBES2, AES-256, scrypt/PBKDF2)
+                 (cryptography's BestAvailableEncryption: PBES2, AES-256, scrypt/PBKDF2);
+                 every suite uses it: ECDSA keys name their curve, ML-DSA-65 keys
+                 hold the 32-byte seed (OpenSSL's seed-only PKCS#8 form)
     alice.json   a sidecar: {"name", "suite", "public_key", "address", "created"}
 
 The sidecar lets ``sen keys list`` show addresses without a passphrase; on load
@@ -17,15 +19,19 @@ import json
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
-from sen.ledger.crypto import SigningKey, address_of, get_suite, known_suites
+from sen.ledger.crypto import (
+    Pkcs8Codec,
+    SigningKey,
+    address_of,
+    get_suite,
+    known_suites,
+    pkcs8_codec,
+)
 from sen.ledger.errors import UnknownSuite
 from sen.sdk.errors import InvalidInput, KeyFileError
 
@@ -46,14 +52,12 @@ class KeyInfo:
     path: Path
 
 
-# suite -> (signing key -> cryptography key, cryptography key -> raw private bytes)
-_PKCS8: dict[str, tuple[Callable[[bytes], PrivateKeyTypes], Callable[[PrivateKeyTypes], bytes]]]
-_PKCS8 = {
-    "ed25519": (
-        Ed25519PrivateKey.from_private_bytes,
-        lambda key: key.private_bytes_raw() if isinstance(key, Ed25519PrivateKey) else b"",
-    ),
-}
+def _codec(suite: str) -> Pkcs8Codec | None:
+    """How ``suite`` keys become PKCS#8 (every built-in suite has a codec)."""
+    try:
+        return pkcs8_codec(suite)
+    except UnknownSuite:
+        return None
 
 
 def generate_key(suite: str = DEFAULT_SUITE) -> SigningKey:
@@ -73,10 +77,10 @@ def encode_key(key: SigningKey, passphrase: str) -> bytes:
     """``key`` as an encrypted PKCS#8 PEM."""
     if not passphrase:
         raise KeyFileError("a passphrase is required: keys are always stored encrypted")
-    codec = _PKCS8.get(key.suite)
+    codec = _codec(key.suite)
     if codec is None:
         raise KeyFileError(f"suite {key.suite!r} cannot be stored as PKCS#8 yet")
-    private = codec[0](key.private_bytes())
+    private = codec.to_pkcs8_key(key.private_bytes())
     return private.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -86,7 +90,7 @@ def encode_key(key: SigningKey, passphrase: str) -> bytes:
 
 def decode_key(pem: bytes, passphrase: str, suite: str, *, source: str = "key") -> SigningKey:
     """Decrypt a PKCS#8 PEM made by :func:`encode_key`."""
-    codec = _PKCS8.get(suite)
+    codec = _codec(suite)
     if codec is None:
         raise KeyFileError(f"{source}: suite {suite!r} cannot be loaded from PKCS#8")
     try:
@@ -97,8 +101,8 @@ def decode_key(pem: bytes, passphrase: str, suite: str, *, source: str = "key") 
         raise KeyFileError(
             f"{source}: cannot decrypt: wrong passphrase, or the file is damaged"
         ) from None
-    raw = codec[1](private)
-    if not raw:
+    raw = codec.from_pkcs8_key(private)
+    if raw is None:
         raise KeyFileError(f"{source}: holds a {type(private).__name__}, not a {suite} key")
     return get_suite(suite).load_private(raw)
 

@@ -12,9 +12,10 @@ SUITE = Ed25519Suite()
 KEY = SUITE.load_private(b"\x07" * 32)
 
 
-def test_ed25519_is_registered_by_default() -> None:
-    assert "ed25519" in known_suites()
-    assert get_suite("ed25519").name == "ed25519"
+def test_the_four_suites_are_registered_by_default() -> None:
+    assert known_suites() == ("ecdsa-p256", "ecdsa-secp256k1", "ed25519", "ml-dsa-65")
+    for name in known_suites():
+        assert get_suite(name).name == name
 
 
 @pytest.mark.parametrize("name", ["", "ED25519", "secp256k1", "ed25519 "])
@@ -40,7 +41,13 @@ def test_a_new_suite_becomes_findable(monkeypatch: pytest.MonkeyPatch) -> None:
 
     register_suite(Other())
     assert get_suite("test-other").name == "test-other"
-    assert known_suites() == ("ed25519", "test-other")
+    assert known_suites() == (
+        "ecdsa-p256",
+        "ecdsa-secp256k1",
+        "ed25519",
+        "ml-dsa-65",
+        "test-other",
+    )
 
 
 @pytest.mark.parametrize("size", [0, 31, 33, 64])
