@@ -83,7 +83,7 @@ def _hash_all(files: list[Path], algorithm: str) -> list[bytes]:
 def anchor(
     ctx: typer.Context,
     paths: Annotated[list[Path], typer.Argument(metavar="FILE_OR_DIR...", help="Files to anchor.")],
-    key: Annotated[str, typer.Option("--key", help="Name of the signing key.")],
+    key: Annotated[str, typer.Option("--key", help="Key name or pkcs11: URI.")],
     title: Annotated[str, typer.Option(help="Title, e.g. 'Bằng tốt nghiệp 2024'.")] = "",
     organisation: Annotated[str, typer.Option(help="Issuing organisation.")] = "",
     reference: Annotated[str, typer.Option(help="Reference number.")] = "",

@@ -14,15 +14,19 @@ from rich.table import Table
 
 from sen.cli._context import Settings, kv_table, out, passphrase, print_json, settings
 from sen.cli.errors import UsageProblem
+from sen.cli.hsm import open_hsm_key
 from sen.ledger.crypto import SigningKey
 from sen.sdk.args import parse_args
 from sen.sdk.models import TxInfo
+from sen.sdk.pkcs11 import is_pkcs11_uri
 
 app = typer.Typer(help="Send and inspect transactions.", no_args_is_help=True)
 block_app = typer.Typer(help="Inspect blocks.", no_args_is_help=True)
 
 
 def load_key(config: Settings, name: str) -> SigningKey:
+    if is_pkcs11_uri(name):  # a key held in an HSM (sen.cli.hsm)
+        return open_hsm_key(name)
     keyring = config.keyring()
     keyring.info(name)  # fail fast (no prompt) when the key does not exist
     return keyring.load(name, passphrase(f"Passphrase for {name}"))
@@ -31,7 +35,7 @@ def load_key(config: Settings, name: str) -> SigningKey:
 @app.command("send")
 def send(
     ctx: typer.Context,
-    key: Annotated[str, typer.Option("--key", help="Name of the signing key.")],
+    key: Annotated[str, typer.Option("--key", help="Key name or pkcs11: URI.")],
     module: Annotated[str, typer.Option("--module", help="Module, e.g. evidence.")],
     action: Annotated[str, typer.Option("--action", help="Action, e.g. anchor.")],
     args: Annotated[

@@ -28,6 +28,7 @@ from sen.sdk.errors import (
 )
 from sen.sdk.keys import DEFAULT_SUITE, KeyInfo, Keyring, address, default_keyring, generate_key
 from sen.sdk.models import Account, Anchored, Anchoring, Lookup, TxInfo, TxResult
+from sen.sdk.pkcs11 import HsmError, Pkcs11Key, load_pkcs11_key
 from sen.sdk.receipts import check_receipt, read_genesis, receipt_algorithm
 from sen.sdk.transports import HttpTransport, InProcessTransport, Transport
 
@@ -38,6 +39,7 @@ __all__ = [
     "Anchoring",
     "ApiError",
     "Client",
+    "HsmError",
     "HttpTransport",
     "InProcessTransport",
     "InvalidInput",
@@ -47,6 +49,7 @@ __all__ = [
     "Lookup",
     "NotFound",
     "NotYetProvable",
+    "Pkcs11Key",
     "Rejected",
     "SenError",
     "Timeout",
@@ -61,6 +64,7 @@ __all__ = [
     "default_keyring",
     "digest_of",
     "generate_key",
+    "load_pkcs11_key",
     "parse_args",
     "read_genesis",
     "receipt_algorithm",
