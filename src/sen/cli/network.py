@@ -84,6 +84,13 @@ def init(
         bool, typer.Option("--overwrite", help="Replace a network in --dir (deletes its data).")
     ] = False,
     cometbft: CometbftOption = None,
+    consortium: Annotated[
+        Path | None,
+        typer.Option(
+            "--consortium",
+            help="A permissioned chain: DIR holds org CA dirs (sen ca init-org) and member *.pem.",
+        ),
+    ] = None,
 ) -> None:
     """Create N validator homes with one shared genesis, wired to each other on loopback."""
     plan = NetworkPlan(
@@ -95,6 +102,7 @@ def init(
         snapshot_interval=snapshot_interval,
         abci=abci,
         overwrite=overwrite,
+        consortium=consortium,
     )
     try:
         check_plan(plan)

@@ -17,6 +17,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from sen.ledger.modules.membership.genesis import (
+    MembershipGenesisError,
+    build_membership_state,
+    read_membership_genesis,
+)
 from sen.ledger.types import ChainParams
 from sen.light.genesis import GenesisError, GenesisValidator, load_genesis, make_genesis
 from sen.light.types import Timestamp
@@ -41,6 +46,8 @@ from sen.network.manifest import (
 from sen.network.ports import DEFAULT_BASE_PORT, NodePorts, plan_ports, require_free
 from sen.network.processes import Service
 from sen.network.tomledit import Edits
+from sen.sdk.devca import consortium_section
+from sen.sdk.errors import SenError
 
 VALIDATOR_POWER = 10
 MAX_VALIDATORS = 64
@@ -70,6 +77,7 @@ class NetworkPlan:
     snapshot_keep: int = 2
     abci: AbciTransport = AbciTransport.unix
     overwrite: bool = False
+    consortium: Path | None = None  # org CA dirs and member certs: a permissioned chain
 
 
 def check_plan(plan: NetworkPlan) -> None:
@@ -93,6 +101,8 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
     """Create the network ``plan`` describes; its manifest (also saved as network.toml)."""
     check_plan(plan)
     directory = plan.directory.resolve()
+    genesis_time = Timestamp(int(time.time()), 0)
+    membership = None if plan.consortium is None else _consortium(plan.consortium, genesis_time)
     ports = [plan_ports(plan.base_port, i) for i in range(plan.validators)]
     _prepare_directory(directory, overwrite=plan.overwrite)
     require_free(p for node_ports in ports for p in node_ports.all())
@@ -116,12 +126,13 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
     progress(f"genesis: chain {plan.chain_id}, {plan.validators} validators")
     genesis = make_genesis(
         chain_id=plan.chain_id,
-        genesis_time=Timestamp(int(time.time()), 0),
+        genesis_time=genesis_time,
         validators=[
             GenesisValidator(validator_public_key(node.home), VALIDATOR_POWER, f"validator-{i}")
             for i, node in enumerate(nodes)
         ],
         params=params,
+        membership=membership,
     )
     (directory / "genesis.json").write_bytes(genesis)
     for node in nodes:
@@ -144,6 +155,22 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
     save_manifest(manifest)
     progress(f"wrote {manifest.path}")
     return manifest
+
+
+def _consortium(directory: Path, genesis_time: Timestamp) -> dict[str, object]:
+    """The membership section from ``--consortium DIR``, checked at the genesis time."""
+    try:
+        section = consortium_section(directory)
+        problems: list[MembershipGenesisError] = []
+        read = read_membership_genesis(section, problems)
+        at = (genesis_time.seconds, genesis_time.nanos)
+        problems += build_membership_state(read, at, 0).problems
+    except (SenError, MembershipGenesisError) as exc:
+        raise InvalidPlan("--consortium", str(exc)) from None
+    if problems:
+        listed = "; ".join(str(p) for p in problems)
+        raise InvalidPlan("--consortium", f"{len(problems)} problem(s): {listed}")
+    return section
 
 
 def add_full_node(

@@ -103,7 +103,7 @@ def _metadata_attributes(metadata: Metadata) -> tuple[EventAttribute, ...]:
 
 class Anchor:
     name = "anchor"
-    permission: str | None = None
+    permission: str | None = "writer"
     fields = frozenset({"algorithm", "digest", "title", "organisation", "reference"})
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> AnchorArgs:
@@ -126,7 +126,7 @@ class Anchor:
 
 class AnchorBatch:
     name = "anchor_batch"
-    permission: str | None = None
+    permission: str | None = "writer"
     fields = frozenset({"algorithm", "digests", "title", "organisation", "reference"})
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> BatchArgs:

@@ -1,0 +1,174 @@
+"""The membership module's actions: ``enroll`` (a key joins with its certificate) and ``revoke``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sen.ledger.codes import ResultCode
+from sen.ledger.crypto import address_of
+from sen.ledger.errors import TxRejected
+from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.membership.certificates import (
+    check_ca_profile,
+    check_member_profile,
+    parse_certificate,
+    suite_and_key,
+)
+from sen.ledger.modules.membership.registry import (
+    MAX_CHAIN,
+    identifier,
+    is_admin_of,
+    load_member,
+    load_organisation,
+    member_from_certificate,
+    revoke,
+    save_member,
+)
+from sen.ledger.types import ChainParams, Event, EventAttribute
+
+MAX_SERIAL_DIGITS = 49  # 20 octets (RFC 5280 §4.1.2.2) is at most 49 decimal digits
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollArgs:
+    certificate: bytes
+    chain: tuple[bytes, ...]
+    address: bytes  # the account of the certificate's key
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeArgs:
+    organisation: str
+    serial: str  # decimal
+
+
+class Enroll:
+    """Bind the signer's key to its organisation and roles with a member certificate.
+
+    The transaction must be signed by the key in the certificate (proof of
+    possession). It is the one action a key that is not yet a member may send.
+    """
+
+    name = "enroll"
+    permission: str | None = None
+    fields = frozenset({"certificate", "chain"})
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> EnrollArgs:
+        reject_unknown_fields(args, self.fields)
+        if "certificate" not in args:
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT, "missing argument", field="args.certificate"
+            )
+        certificate = parse_certificate(args["certificate"], "args.certificate")
+        check_member_profile(certificate, "args.certificate")
+        suite, public_key = suite_and_key(certificate, "args.certificate")
+        chain = args.get("chain", [])
+        if not isinstance(chain, list):
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT,
+                "wrong type",
+                field="args.chain",
+                expected="array of DER certificates",
+                got=type(chain).__name__,
+            )
+        if len(chain) > MAX_CHAIN:
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT,
+                "chain too long",
+                field="args.chain",
+                expected=f"at most {MAX_CHAIN} certificates",
+                got=len(chain),
+            )
+        for index, der in enumerate(chain):
+            check_ca_profile(parse_certificate(der, f"args.chain[{index}]"), f"args.chain[{index}]")
+        return EnrollArgs(args["certificate"], tuple(chain), address_of(suite, public_key))
+
+    def execute(self, ctx: Context, parsed: EnrollArgs) -> Outcome:
+        if parsed.address != ctx.sender:
+            raise TxRejected(
+                ResultCode.KEY_MISMATCH,
+                "the certificate's key is not the key that signed the transaction",
+                field="args.certificate",
+                expected=f"a certificate for the signer {ctx.sender.hex()}",
+                got=f"a certificate for {parsed.address.hex()}",
+            )
+        member = member_from_certificate(ctx.state, parsed.certificate, parsed.chain, ctx.block)
+        save_member(ctx.state, ctx.sender, member)
+        event = Event(
+            "membership.enroll",
+            (
+                EventAttribute("organisation", member.org),
+                EventAttribute("address", ctx.sender.hex()),
+                EventAttribute("serial", member.serial),
+                EventAttribute("roles", ",".join(member.roles), index=False),
+            ),
+        )
+        return Outcome(data=ctx.sender, events=(event,))
+
+
+class Revoke:
+    """Revoke a member certificate of the signer's own organisation, by serial number."""
+
+    name = "revoke"
+    permission: str | None = "admin"
+    fields = frozenset({"organisation", "serial"})
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> RevokeArgs:
+        reject_unknown_fields(args, self.fields)
+        organisation = identifier(args.get("organisation"), "args.organisation", "organisation id")
+        return RevokeArgs(organisation, _serial(args.get("serial")))
+
+    def execute(self, ctx: Context, parsed: RevokeArgs) -> Outcome:
+        if load_organisation(ctx.state, parsed.organisation) is None:
+            raise TxRejected(
+                ResultCode.UNKNOWN_ORGANISATION,
+                "unknown organisation",
+                field="args.organisation",
+                got=parsed.organisation,
+            )
+        # Who may act is decided by the state at the start of the block.
+        committed = ctx.committed if ctx.committed is not None else ctx.state
+        if not is_admin_of(committed, ctx.sender, parsed.organisation, ctx.block):
+            member = load_member(committed, ctx.sender)
+            raise TxRejected(
+                ResultCode.NOT_ORGANISATION_ADMIN,
+                "only an admin of the organisation may revoke its certificates",
+                field="sender",
+                expected=f"an admin of {parsed.organisation}",
+                got=f"a member of {member.org}" if member is not None else "not a member",
+            )
+        revoke(ctx.state, parsed.organisation, parsed.serial, ctx.block.height)
+        event = Event(
+            "membership.revoke",
+            (
+                EventAttribute("organisation", parsed.organisation),
+                EventAttribute("serial", parsed.serial),
+            ),
+        )
+        return Outcome(events=(event,))
+
+
+def _serial(value: object) -> str:
+    """A certificate serial number: a non-negative integer, or its decimal text (for big ones)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    if isinstance(value, str) and _is_decimal(value):
+        return value
+    raise TxRejected(
+        ResultCode.INVALID_ARGUMENT,
+        "bad serial number",
+        field="args.serial",
+        expected="a non-negative integer (or its decimal text, without leading zeros)",
+        got=repr(value) if isinstance(value, int | str) else type(value).__name__,
+    )
+
+
+def _is_decimal(text: str) -> bool:
+    if not 0 < len(text) <= MAX_SERIAL_DIGITS or not (text.isascii() and text.isdigit()):
+        return False
+    return text == str(int(text))
+
+
+MODULE = Module("membership", {"enroll": Enroll(), "revoke": Revoke()})
