@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain
+from sen.consensus.port import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.light.types import Header
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
@@ -105,7 +105,9 @@ def replayed_app_hash(node: Node, workdir: Path) -> list[bytes]:
             RequestInitChain(
                 time=genesis.genesis_time,
                 chain_id=genesis.chain_id,
-                validators=(),
+                validators=tuple(  # as the engine (and CometBFT) pass them
+                    ValidatorUpdate("ed25519", v.pub_key, v.power) for v in genesis.validators
+                ),
                 app_state_bytes=genesis.app_state_bytes(),
                 initial_height=genesis.initial_height,
             )

@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sen.consensus.errors import GenesisMismatch
 from sen.consensus.port import (
@@ -43,16 +43,26 @@ from sen.consensus.port import (
     ResponsePrepareProposal,
     ResponseProcessProposal,
     ResponseQuery,
+    ValidatorUpdate,
 )
 from sen.consensus.snapshots import Snapshots, SnapshotSettings
 from sen.consensus.verify import SignatureVerifier
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.governance.genesis import governance_changes
+from sen.ledger.modules.membership.certificates import BlockTime
+from sen.ledger.modules.membership.genesis import genesis_changes
+from sen.ledger.permissions import check_permission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
-from sen.ledger.types import BlockInfo, ChainParams, TxResult
+from sen.ledger.types import BlockInfo, ChainParams, TxResult, ValidatorChange
+from sen.ledger.validators import (
+    VALIDATORS_KEY,
+    encode_validator_set,
+    merge_validator_updates,
+)
 from sen.light.genesis import Genesis
-from sen.store.appstore import AppStore
+from sen.store.appstore import VALIDATOR_CHANGE_PREFIX, AppStore
 from sen.store.db import Database
 from sen.store.index import IndexEntry, block_entries
 from sen.store.smt import EMPTY
@@ -146,9 +156,23 @@ class SenApp:
         app_state = json.loads(request.app_state_bytes or b"{}")
         params_doc = app_state.get("params", {})
         params = ChainParams.from_json({**params_doc, "chain_id": request.chain_id})
+        membership = app_state.get("membership")  # docs/spec/membership.md §5
+        if isinstance(membership, dict) and membership.get("permissioned") is True:
+            params = replace(params, permissioned=True)
         changes: list[tuple[bytes, bytes | None]] = [
             (PARAMS_KEY, encoding.encode(params.to_json()))
         ]
+        changes += governance_changes(app_state.get("governance"))
+        if request.validators:  # the set governance changes later (sen.ledger.validators)
+            genesis_set = [
+                ValidatorChange(v.pub_key_type, v.pub_key, v.power) for v in request.validators
+            ]
+            changes.append((VALIDATORS_KEY, encode_validator_set(genesis_set)))
+        changes.sort()
+        at = (request.time.seconds, request.time.nanos)
+        added = genesis_changes(membership, params.permissioned, at, request.initial_height - 1)
+        if added:
+            changes = sorted(changes + added)
         with self._lock:
             root, writes = self.store.compute_root(EMPTY, changes)
             self.store.save_commit(
@@ -263,10 +287,30 @@ class SenApp:
             expected = load_nonce(self.store, sender)
         try:
             check_nonce(tx, expected)
+            if self.params.permissioned:
+                at = self._last_block_time()
+                check_permission(self.store, tx, item.action, self.params, at)
         except TxRejected as exc:
             return _response(exc)
         self._reserved_nonces[sender] = expected + 1
         return ResponseCheckTx(code=int(ResultCode.OK))
+
+    def _last_block_time(self) -> BlockTime:
+        """The committed block time CheckTx judges certificates by (genesis time at first)."""
+        found = load_last_block_time(self.store)
+        if found is None:
+            return self.genesis.genesis_time.seconds, self.genesis.genesis_time.nanos
+        return found
+
+    def _not_permitted(self, item: CheckedTx) -> TxRejected | None:
+        """Why the committed state refuses ``item``'s sender (permissioned chains), or None."""
+        if not self.params.permissioned:
+            return None
+        try:
+            check_permission(self.store, item.tx, item.action, self.params, self._last_block_time())
+        except TxRejected as exc:
+            return exc
+        return None
 
     # -- proposals ----------------------------------------------------------
     def _proposable(self, raws: Sequence[bytes], limit: int) -> tuple[list[bytes], str]:
@@ -297,6 +341,10 @@ class SenApp:
                 expected = load_nonce(self.store, sender)
             if item.tx.nonce != expected:
                 reason = reason or f"tx {index}: nonce {item.tx.nonce}, expected {expected}"
+                continue
+            refusal = self._not_permitted(item)
+            if refusal is not None:
+                reason = reason or f"tx {index}: {refusal}"
                 continue
             if total + len(raw) > limit:
                 reason = reason or f"tx {index}: block would exceed {limit} bytes"
@@ -357,7 +405,16 @@ class SenApp:
                 index_entries=block_entries(request.height, items, hashes, results),
                 tx_hashes=hashes,
             )
+        updates = merge_validator_updates(u for r in results for u in r.validator_updates)
+        if updates:  # remembered so receipts can prove the set through each change
+            assert self._pending is not None
+            self._pending.index_entries.append(
+                ("meta", VALIDATOR_CHANGE_PREFIX + request.height.to_bytes(8, "big"), b"", True)
+            )
         return ResponseFinalizeBlock(
+            validator_updates=tuple(
+                ValidatorUpdate(u.pub_key_type, u.pub_key, u.power) for u in updates
+            ),
             tx_results=tuple(
                 ExecTxResult(
                     code=int(r.code),
@@ -389,6 +446,8 @@ class SenApp:
             self.height = pending.height
             self.app_hash = pending.app_hash
             self._pending = None
+            if any(key == PARAMS_KEY for key, _ in pending.changes):
+                self.params = self._load_params()  # governance changed them: from the next block
             for tx_hash in pending.tx_hashes:
                 self._checked.pop(tx_hash, None)
                 self._verified.discard(tx_hash)

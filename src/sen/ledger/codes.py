@@ -26,12 +26,37 @@ class ResultCode(IntEnum):
     UNKNOWN_ACTION = 11
     INVALID_ARGUMENT = 12
     SUITE_NOT_ALLOWED = 13
+    MODULE_DISABLED = 14
     # evidence module (100-129)
     UNKNOWN_DIGEST_ALGORITHM = 100
     WRONG_DIGEST_LENGTH = 101
     BATCH_EMPTY = 102
     BATCH_TOO_LARGE = 103
     DUPLICATE_IN_BATCH = 104
+    # membership module and permissions (130-159)
+    UNKNOWN_SIGNER = 130
+    CERTIFICATE_EXPIRED = 131
+    CERTIFICATE_NOT_YET_VALID = 132
+    CERTIFICATE_REVOKED = 133
+    ORGANISATION_REMOVED = 134
+    ROLE_REQUIRED = 135
+    WRONG_CA = 136
+    BAD_CERTIFICATE = 137
+    KEY_MISMATCH = 138
+    ROLE_NOT_ALLOWED = 139
+    UNKNOWN_ROLE = 140
+    UNKNOWN_ORGANISATION = 141
+    ORGANISATION_EXISTS = 142
+    NOT_ORGANISATION_ADMIN = 143
+    ALREADY_REVOKED = 144
+    UNSUPPORTED_KEY = 145
+    # governance module (160-189)
+    UNKNOWN_PROPOSAL = 160
+    PROPOSAL_CLOSED = 161
+    VOTING_CLOSED = 162
+    DOUBLE_VOTE = 163
+    INVALID_PROPOSAL = 164
+    NOT_IN_AN_ORGANISATION = 165
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -72,6 +97,77 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.DUPLICATE_IN_BATCH: (
         "batch repeats a digest",
         "lô có giá trị băm trùng lặp",
+    ),
+    ResultCode.UNKNOWN_SIGNER: (
+        "the signer is not an enrolled member",
+        "người ký chưa đăng ký là thành viên",
+    ),
+    ResultCode.CERTIFICATE_EXPIRED: ("certificate has expired", "chứng thư số đã hết hạn"),
+    ResultCode.CERTIFICATE_NOT_YET_VALID: (
+        "certificate is not yet valid",
+        "chứng thư số chưa có hiệu lực",
+    ),
+    ResultCode.CERTIFICATE_REVOKED: ("certificate is revoked", "chứng thư số đã bị thu hồi"),
+    ResultCode.ORGANISATION_REMOVED: (
+        "organisation has been removed",
+        "tổ chức đã bị loại khỏi mạng",
+    ),
+    ResultCode.ROLE_REQUIRED: (
+        "the signer lacks the role this action needs",
+        "người ký không có vai trò mà hành động yêu cầu",
+    ),
+    ResultCode.WRONG_CA: (
+        "certificate is not issued by a trusted CA",
+        "chứng thư số không do CA được tin cậy cấp",
+    ),
+    ResultCode.BAD_CERTIFICATE: (
+        "certificate is malformed or breaks the profile",
+        "chứng thư số sai định dạng hoặc không đúng hồ sơ",
+    ),
+    ResultCode.KEY_MISMATCH: (
+        "certificate key is not the signer's key",
+        "khoá trong chứng thư số không phải khoá của người ký",
+    ),
+    ResultCode.ROLE_NOT_ALLOWED: (
+        "role not allowed for the organisation",
+        "vai trò không được phép với tổ chức",
+    ),
+    ResultCode.UNKNOWN_ROLE: ("unknown role", "vai trò không xác định"),
+    ResultCode.UNKNOWN_ORGANISATION: ("unknown organisation", "tổ chức không xác định"),
+    ResultCode.ORGANISATION_EXISTS: ("organisation already exists", "tổ chức đã tồn tại"),
+    ResultCode.NOT_ORGANISATION_ADMIN: (
+        "the signer is not an admin of that organisation",
+        "người ký không phải quản trị viên của tổ chức đó",
+    ),
+    ResultCode.ALREADY_REVOKED: (
+        "certificate was already revoked",
+        "chứng thư số đã bị thu hồi trước đó",
+    ),
+    ResultCode.UNSUPPORTED_KEY: (
+        "certificate key algorithm has no signature suite",
+        "thuật toán khoá trong chứng thư số không được hỗ trợ",
+    ),
+    ResultCode.MODULE_DISABLED: (
+        "module disabled on this chain",
+        "mô-đun bị tắt trên chuỗi này",
+    ),
+    ResultCode.UNKNOWN_PROPOSAL: ("unknown proposal", "đề xuất không tồn tại"),
+    ResultCode.PROPOSAL_CLOSED: (
+        "proposal already decided",
+        "đề xuất đã được quyết định",
+    ),
+    ResultCode.VOTING_CLOSED: (
+        "voting period is over",
+        "đã hết thời hạn bỏ phiếu",
+    ),
+    ResultCode.DOUBLE_VOTE: (
+        "organisation has already voted",
+        "tổ chức đã bỏ phiếu",
+    ),
+    ResultCode.INVALID_PROPOSAL: ("invalid proposal", "đề xuất không hợp lệ"),
+    ResultCode.NOT_IN_AN_ORGANISATION: (
+        "sender belongs to no organisation",
+        "người gửi không thuộc tổ chức nào",
     ),
 }
 

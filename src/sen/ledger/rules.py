@@ -10,9 +10,13 @@ A transaction is processed in this order:
 1. ``check_envelope``: decodes; size, chain id, suite, public key, module,
    action and arguments are checked without state.
 2. signature: ``verify_signature`` over the transaction's sign bytes.
-3. nonce: must equal the sender's next nonce; the nonce is then consumed even
-   if the action fails, so an included transaction can never be replayed.
-4. the action runs in its own overlay, kept only if it succeeds.
+3. nonce: must equal the sender's next nonce.
+4. permission (permissioned chains): the sender may run the action, judged on
+   the state at the start of the block (:mod:`sen.ledger.permissions`); a
+   refusal consumes no nonce.
+5. the nonce is consumed even if the action fails, so an included transaction
+   can never be replayed; the action runs in its own overlay, kept only if it
+   succeeds.
 
 Every transaction of a block gets exactly one :class:`TxResult`.
 """
@@ -28,6 +32,7 @@ from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules import MODULES, find_action
 from sen.ledger.modules.base import Action, Context
+from sen.ledger.permissions import check_permission, save_last_block_time
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx, decode_tx
 from sen.ledger.types import BlockInfo, ChainParams, TxResult
@@ -93,6 +98,14 @@ def check_envelope(raw: bytes, params: ChainParams) -> CheckedTx:
     problem = suite.check_public_key(tx.public_key)
     if problem is not None:
         raise TxRejected(ResultCode.BAD_PUBLIC_KEY, problem, field="public_key")
+    if tx.module in params.disabled_modules:
+        raise TxRejected(
+            ResultCode.MODULE_DISABLED,
+            "module disabled on this chain (by governance)",
+            field="module",
+            expected=f"a module not in {', '.join(params.disabled_modules)}",
+            got=tx.module,
+        )
     action = find_action(tx.module, tx.action)
     if action is None:
         if tx.module not in MODULES:
@@ -139,8 +152,13 @@ def apply_tx(
     block: BlockInfo,
     params: ChainParams,
     index: int,
+    committed: StateReader | None = None,
 ) -> TxResult:
-    """Apply one transaction to the block overlay; always returns its one result."""
+    """Apply one transaction to the block overlay; always returns its one result.
+
+    ``committed`` is the state at the start of the block, which decides who may
+    act (:mod:`sen.ledger.permissions`); it defaults to ``state``.
+    """
     if isinstance(checked, TxRejected):
         return TxResult(checked.code, log=str(checked))
     tx = checked.tx
@@ -151,15 +169,25 @@ def apply_tx(
         check_nonce(tx, load_nonce(state, sender))
     except TxRejected as exc:
         return TxResult(exc.code, log=str(exc))
+    start = committed if committed is not None else state
+    try:
+        check_permission(start, tx, checked.action, params, (block.time_seconds, block.time_nanos))
+    except TxRejected as exc:  # refused before it runs: the nonce is not consumed
+        return TxResult(exc.code, log=str(exc))
     save_nonce(state, sender, tx.nonce + 1)
     scratch = Overlay(state)
-    ctx = Context(scratch, block, params, tx.hash, index, sender)
+    ctx = Context(scratch, block, params, tx.hash, index, sender, committed=start)
     try:
         outcome = checked.action.execute(ctx, checked.parsed)
     except TxRejected as exc:
         return TxResult(exc.code, log=str(exc))
     scratch.merge_into(state)
-    return TxResult(ResultCode.OK, data=outcome.data, events=outcome.events)
+    return TxResult(
+        ResultCode.OK,
+        data=outcome.data,
+        events=outcome.events,
+        validator_updates=outcome.validator_updates,
+    )
 
 
 def execute_block(
@@ -172,9 +200,11 @@ def execute_block(
     """Run a block's transactions in order over one overlay of ``state``."""
     overlay = Overlay(state)
     results = [
-        apply_tx(overlay, item, ok, block, params, index)
+        apply_tx(overlay, item, ok, block, params, index, state)
         for index, (item, ok) in enumerate(zip(checked, signatures_ok, strict=True))
     ]
+    if params.permissioned:  # CheckTx judges certificates against the last block's time
+        save_last_block_time(overlay, block)
     return overlay, results
 
 

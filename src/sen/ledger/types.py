@@ -21,28 +21,51 @@ class ChainParams:
     max_block_bytes: int = DEFAULT_MAX_BLOCK_BYTES
     allowed_suites: tuple[str, ...] = ("ed25519",)
     max_batch_digests: int = DEFAULT_MAX_BATCH_DIGESTS
+    # Every transaction but membership.enroll must come from an enrolled member
+    # (docs/spec/membership.md). Written only when true, so that the parameters
+    # (and so the genesis and app hashes) of open chains stay as they were.
+    permissioned: bool = False
+    # Modules whose transactions are refused (governance sets it; written only when set).
+    disabled_modules: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
-        return {
+        document: dict[str, object] = {
             "chain_id": self.chain_id,
             "max_tx_bytes": self.max_tx_bytes,
             "max_block_bytes": self.max_block_bytes,
             "allowed_suites": list(self.allowed_suites),
             "max_batch_digests": self.max_batch_digests,
         }
+        if self.permissioned:
+            document["permissioned"] = True
+        if self.disabled_modules:
+            document["disabled_modules"] = list(self.disabled_modules)
+        return document
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ChainParams:
         suites = data.get("allowed_suites", ["ed25519"])
         if not isinstance(suites, list) or not all(isinstance(s, str) for s in suites):
             raise ValueError("allowed_suites: expected a list of suite names")
+        permissioned = data.get("permissioned", False)
+        if not isinstance(permissioned, bool):
+            raise ValueError(f"permissioned: expected true or false, got {permissioned!r}")
         return cls(
             chain_id=str(data["chain_id"]),
             max_tx_bytes=_int(data, "max_tx_bytes", DEFAULT_MAX_TX_BYTES),
             max_block_bytes=_int(data, "max_block_bytes", DEFAULT_MAX_BLOCK_BYTES),
             allowed_suites=tuple(suites),
             max_batch_digests=_int(data, "max_batch_digests", DEFAULT_MAX_BATCH_DIGESTS),
+            permissioned=permissioned,
+            disabled_modules=_names(data, "disabled_modules"),
         )
+
+
+def _names(data: dict[str, object], key: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key}: expected a list of names, got {value!r}")
+    return tuple(value)
 
 
 def _int(data: dict[str, object], key: str, default: int) -> int:
@@ -85,6 +108,15 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class ValidatorChange:
+    """A change to the consensus validator set (CometBFT ValidatorUpdate; power 0 removes)."""
+
+    pub_key_type: str  # "ed25519"
+    pub_key: bytes
+    power: int
+
+
+@dataclass(frozen=True, slots=True)
 class TxResult:
     """Exactly one per transaction in a block. ``code`` and ``data`` are hashed; ``log`` is not."""
 
@@ -94,6 +126,8 @@ class TxResult:
     events: tuple[Event, ...] = field(default=())
     gas_wanted: int = 0
     gas_used: int = 0
+    # not stored or hashed: handed to consensus by the block that made them
+    validator_updates: tuple[ValidatorChange, ...] = ()
 
     @property
     def ok(self) -> bool:

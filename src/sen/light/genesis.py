@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sen.ledger.types import ChainParams
@@ -43,6 +43,8 @@ class Genesis:
     params: ChainParams
     max_block_bytes: int
     raw: bytes  # the file as read; its SHA-256 identifies the genesis
+    membership: dict[str, Any] | None = None  # app_state.membership (docs/spec/membership.md)
+    governance: dict[str, Any] | None = None  # app_state.governance (threshold, voting periods)
 
     @property
     def hash(self) -> bytes:
@@ -52,9 +54,12 @@ class Genesis:
         return ValidatorSet.sorted(Validator(v.pub_key, v.power) for v in self.validators)
 
     def app_state_bytes(self) -> bytes:
-        return json.dumps(
-            {"params": self.params.to_json()}, sort_keys=True, separators=(",", ":")
-        ).encode()
+        app_state: dict[str, Any] = {"params": self.params.to_json()}
+        if self.membership is not None:
+            app_state["membership"] = self.membership
+        if self.governance is not None:
+            app_state["governance"] = self.governance
+        return json.dumps(app_state, sort_keys=True, separators=(",", ":")).encode()
 
 
 def make_genesis(
@@ -63,9 +68,20 @@ def make_genesis(
     genesis_time: Timestamp,
     validators: list[GenesisValidator],
     params: ChainParams | None = None,
+    membership: dict[str, Any] | None = None,
+    governance: dict[str, Any] | None = None,
 ) -> bytes:
-    """The bytes of a new genesis file."""
+    """The bytes of a new genesis file (``membership``: a consortium's app_state.membership)."""
     chosen = params or ChainParams(chain_id=chain_id)
+    if membership is not None and membership.get("permissioned") is True:
+        chosen = replace(chosen, permissioned=True)
+    app_state: dict[str, Any] = {"params": chosen.to_json()}
+    if membership is not None:
+        app_state["membership"] = membership
+    if governance is not None:
+        app_state["governance"] = (
+            governance  # threshold, voting_period (sen.ledger.modules.governance)
+        )
     document = {
         "genesis_time": format_time(genesis_time.seconds, genesis_time.nanos),
         "chain_id": chain_id,
@@ -94,7 +110,7 @@ def make_genesis(
             for v in validators
         ],
         "app_hash": "",
-        "app_state": {"params": chosen.to_json()},
+        "app_state": app_state,
     }
     return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -126,6 +142,14 @@ def load_genesis(raw: bytes) -> Genesis:
         raise GenesisError("app_state.params", str(exc)) from None
     if params.chain_id != chain_id:
         raise GenesisError("app_state.params.chain_id", f"expected {chain_id}")
+    membership = app_state.get("membership")
+    if membership is not None and not isinstance(membership, dict):
+        raise GenesisError("app_state.membership", "expected an object")
+    if membership is not None and membership.get("permissioned") is True:
+        params = replace(params, permissioned=True)
+    governance = app_state.get("governance")
+    if governance is not None and not isinstance(governance, dict):
+        raise GenesisError("app_state.governance", "expected an object")
     consensus = doc.get("consensus_params", {})
     block = consensus.get("block", {}) if isinstance(consensus, dict) else {}
     max_block_bytes = int(block.get("max_bytes", params.max_block_bytes))
@@ -137,6 +161,8 @@ def load_genesis(raw: bytes) -> Genesis:
         params=params,
         max_block_bytes=max_block_bytes,
         raw=bytes(raw),
+        membership=membership,
+        governance=governance,
     )
 
 

@@ -148,6 +148,58 @@ def _genesis_validators_hash(genesis: Genesis) -> bytes:
     return found
 
 
+def _hop(value: object, where: str) -> tuple[Header, Commit, ValidatorSet]:
+    """One validator-set change: a header, its commit, and the set it names as next."""
+    hop = _object(value, where)
+    try:
+        return (
+            Header.from_json(hop.get("header")),
+            Commit.from_json(hop.get("commit")),
+            ValidatorSet.from_json(hop.get("next_validators")),
+        )
+    except (LightError, ValueError) as exc:
+        raise ReceiptInvalid("format", f"{where}: {exc}") from None
+
+
+def _trusted_validators_hash(
+    genesis: Genesis, history: list[tuple[Header, Commit, ValidatorSet]], until: int
+) -> bytes:
+    """Follow the validator set from genesis through each signed change (light-client style).
+
+    A change is trusted when its header is made by the set trusted so far, is
+    signed by more than 2/3 of that set's power, and names the new set as its
+    next validators; the new set then signs from two heights on (CometBFT).
+    """
+    if not history:
+        return _genesis_validators_hash(genesis)
+    trusted = genesis.validator_set()
+    last = 0
+    for i, (header, commit, next_set) in enumerate(history):
+        where = f"validator_history[{i}]"
+        if header.height <= last or header.height >= until:
+            raise ReceiptInvalid(
+                "validators",
+                f"{where}: height {header.height} out of order (after {last}, before {until})",
+            )
+        if header.chain_id != genesis.chain_id:
+            raise ReceiptInvalid("validators", f"{where}: header is for chain {header.chain_id!r}")
+        if header.validators_hash != trusted.hash():
+            raise ReceiptInvalid("validators", f"{where}: header not made by the trusted set")
+        if commit.height != header.height or commit.block_id.hash != header_hash(header):
+            raise ReceiptInvalid("validators", f"{where}: commit is not for this header")
+        try:
+            verify_commit(genesis.chain_id, trusted, commit.block_id, header.height, commit)
+        except LightError as exc:
+            raise ReceiptInvalid("validators", f"{where}: {exc}") from None
+        if next_set.hash() != header.next_validators_hash:
+            raise ReceiptInvalid(
+                "validators", f"{where}: next_validators do not match header.next_validators_hash"
+            )
+        trusted = next_set
+        last = header.height
+    return trusted.hash()
+
+
 def verify_receipt(
     receipt: object, genesis: Genesis, *, document_digest: bytes | None = None
 ) -> ReceiptReport:
@@ -199,7 +251,12 @@ class _Cache:
 
 
 def _block_key(doc: dict[str, Any]) -> str:
-    parts = [doc.get("block"), doc.get("next_block"), doc.get("validators")]
+    parts = [
+        doc.get("block"),
+        doc.get("next_block"),
+        doc.get("validators"),
+        doc.get("validator_history"),
+    ]
     return json.dumps(parts, sort_keys=True, separators=(",", ":"))
 
 
@@ -229,7 +286,7 @@ def _verify(
         block = _object(doc.get("block"), "block")
         next_block = _object(doc.get("next_block"), "next_block")
         algorithm = evidence.get("algorithm")
-        if algorithm not in DIGEST_ALGORITHMS:
+        if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
             raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
         raw_tx_text = transaction.get("tx")
         if not isinstance(raw_tx_text, str):
@@ -250,7 +307,11 @@ def _verify(
             )
         else:
             blocks = known
+        history = doc.get("validator_history", [])
+        if not isinstance(history, list):
+            raise ReceiptInvalid("format", "validator_history: expected a list")
         parsed.update(
+            history=[_hop(hop, f"validator_history[{i}]") for i, hop in enumerate(history)],
             block_key=block_key,
             blocks_verified=known is not None,
             chain_id=doc.get("chain_id"),
@@ -296,21 +357,27 @@ def _verify(
 
     def validators() -> str:
         valset: ValidatorSet = parsed["validators"]
+        history: list[tuple[Header, Commit, ValidatorSet]] = parsed["history"]
         if parsed["blocks_verified"]:
             count = len(valset.validators)
-            return f"{count} validator(s) from genesis (checked for an earlier receipt)"
+            return f"{count} validator(s) (checked for an earlier receipt)"
         valset_hash = valset.hash()
-        if valset_hash != _genesis_validators_hash(genesis):
+        trusted_hash = _trusted_validators_hash(genesis, history, parsed["next_header"].height)
+        if valset_hash != trusted_hash:
             raise ReceiptInvalid(
-                "validators", "validator set differs from the genesis validator set"
+                "validators",
+                "validator set differs from the genesis set"
+                + (" after the changes in validator_history" if history else ""),
             )
-        for name in ("header", "next_header"):
+        names = ("next_header",) if history else ("header", "next_header")
+        for name in names:
             if parsed[name].validators_hash != valset_hash:
                 raise ReceiptInvalid(
                     "validators", f"{name}.validators_hash does not match the validator set"
                 )
         power = valset.total_voting_power()
-        return f"{len(valset.validators)} validator(s) from genesis, total power {power}"
+        origin = f"genesis and {len(history)} signed change(s)" if history else "genesis"
+        return f"{len(valset.validators)} validator(s) from {origin}, total power {power}"
 
     def commits() -> str:
         header: Header = parsed["header"]

@@ -46,6 +46,12 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
             "retry after the next block",
             409,
         )
+    validators = node.engine.validator_set(location.height + 1)
+    history = node.engine.validator_history(location.height + 1)
+    if validators is None:
+        raise ReceiptUnavailable(
+            f"the validator set of block {location.height + 1} is not available; retry", 409
+        )
     raw_tx = block.txs[location.index]
     tx = decode_tx(raw_tx)
     inclusion = tx_proof(block.txs, location.index)
@@ -81,5 +87,6 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
         },
         "block": {"header": block.header},
         "next_block": {"header": next_block.header, "commit": next_commit},
-        "validators": node.app.genesis.validator_set().to_json(),
+        "validators": validators,
+        **({"validator_history": history} if history else {}),
     }

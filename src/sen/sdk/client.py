@@ -116,6 +116,16 @@ class Client:
             raise InvalidInput(f"block height must be a positive integer or 'latest', got {height}")
         return _as_dict(self._call("GET", f"/v1/blocks/{height}"))
 
+    def proposals(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Governance proposals, newest first (optionally only those with ``status``)."""
+        params = {"status": status} if status else None
+        body = _as_dict(self._call("GET", "/v1/governance/proposals", params=params))
+        found = body.get("proposals", [])
+        return [p for p in found if isinstance(p, dict)] if isinstance(found, list) else []
+
+    def proposal(self, proposal_id: int) -> dict[str, Any]:
+        return _as_dict(self._call("GET", f"/v1/governance/proposals/{proposal_id}"))
+
     def wait(self, tx_hash: str, timeout: float = 30.0, *, check: bool = False) -> TxInfo:
         """Block until the transaction is committed (long-polling the node).
 

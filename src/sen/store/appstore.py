@@ -46,6 +46,9 @@ class TxnReader:
         return None if value is None else bytes(value)
 
 
+VALIDATOR_CHANGE_PREFIX = b"validator-change/"  # in the meta table, by height
+
+
 def _put_sorted(
     txn: Any,
     table: Any,
@@ -154,6 +157,19 @@ class AppStore:
             for (table, overwrite), items in sorted(by_table.items()):
                 _put_sorted(txn, tables[table], items, overwrite=overwrite)
             txn.put(b"app", encoding.encode([height, app_hash, genesis_hash]), db=self._meta)
+
+    def validator_change_heights(self) -> list[int]:
+        """Heights whose block changed the validator set (oldest first)."""
+        heights = []
+        with self.db.read() as txn, txn.cursor(db=self.db.table("meta")) as cursor:
+            if cursor.set_range(VALIDATOR_CHANGE_PREFIX):
+                for key in cursor.iternext(keys=True, values=False):
+                    if not bytes(key).startswith(VALIDATOR_CHANGE_PREFIX):
+                        break
+                    heights.append(
+                        int.from_bytes(bytes(key)[len(VALIDATOR_CHANGE_PREFIX) :], "big")
+                    )
+        return heights
 
     def load_results(self, height: int) -> list[TxResult] | None:
         """All results of a block, in order (None if the block is not committed)."""

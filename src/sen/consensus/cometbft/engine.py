@@ -346,6 +346,32 @@ class CometEngine:
         self._failure = exc
 
     # -- the engine surface ----------------------------------------------------
+    def validator_set(self, height: int) -> dict[str, Any] | None:
+        try:
+            result = self.rpc.call("validators", height=str(height), per_page="100")
+        except (RpcUnavailable, RpcError):
+            return None
+        return {"validators": result["validators"]}
+
+    def validator_history(self, until: int) -> list[dict[str, Any]]:
+        hops = []
+        for changed in self.app.store.validator_change_heights():
+            height = changed + 1  # its header names the new set as next validators
+            if height >= until:
+                break
+            signed = self.rpc.commit(height)
+            next_set = self.validator_set(height + 1)
+            if signed is None or next_set is None:
+                raise RpcUnavailable(f"CometBFT has no commit or validators at {height}")
+            hops.append(
+                {
+                    "header": signed["signed_header"]["header"],
+                    "commit": signed["signed_header"]["commit"],
+                    "next_validators": next_set,
+                }
+            )
+        return hops
+
     def wait_for_height(self, height: int, timeout: float) -> bool:
         with self._committed:
             return (

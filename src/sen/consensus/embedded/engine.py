@@ -23,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -273,6 +274,13 @@ class EmbeddedEngine:
             self._wake.set()
         return responses
 
+    def validator_set(self, height: int) -> dict[str, Any] | None:
+        """One validator, from genesis, at every height (updates are not applied here)."""
+        return self.genesis.validator_set().to_json()
+
+    def validator_history(self, until: int) -> list[dict[str, Any]]:
+        return []
+
     def wait_for_height(self, height: int, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         with self._committed:
@@ -416,6 +424,13 @@ class EmbeddedEngine:
                 proposer_address=header.proposer_address,
             )
         )
+        if response.validator_updates:
+            log.warning(
+                "block %d changes the validator set (%d update(s)); the embedded engine runs "
+                "one validator and does not apply them (run the chain on CometBFT for that)",
+                header.height,
+                len(response.validator_updates),
+            )
         # Commit, then update the mempool, with no submission in between: commit
         # resets the app's check state (as CometBFT expects) and the recheck
         # rebuilds it from what is still waiting.

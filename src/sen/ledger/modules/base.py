@@ -14,8 +14,8 @@ from typing import Any, Protocol
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.state import Overlay
-from sen.ledger.types import BlockInfo, ChainParams, Event
+from sen.ledger.state import Overlay, StateReader
+from sen.ledger.types import BlockInfo, ChainParams, Event, ValidatorChange
 
 
 @dataclass(slots=True)
@@ -28,12 +28,16 @@ class Context:
     tx_hash: bytes
     tx_index: int
     sender: bytes
+    # The state at the start of the block: who may act is decided by it, so that
+    # membership changes take effect from the next block.
+    committed: StateReader | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     data: bytes = b""
     events: tuple[Event, ...] = ()
+    validator_updates: tuple[ValidatorChange, ...] = ()
 
 
 class Action(Protocol):

@@ -1,0 +1,128 @@
+"""Governance: proposals with their votes and outcome, and the governance settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from sen.api.deps import NodeDep
+from sen.api.errors import NotFound
+from sen.api.problems import documented
+from sen.api.schemas import Schema
+from sen.ledger.modules.governance.records import (
+    Proposal,
+    list_proposals,
+    load_config,
+    load_proposal,
+)
+from sen.ledger.modules.membership.registry import active_organisations
+
+router = APIRouter(tags=["governance"])
+
+
+class VoteView(Schema):
+    organisation: str
+    choice: str
+    height: int
+    voter: str
+
+
+class ProposalView(Schema):
+    id: int
+    kind: str
+    title: str
+    payload: dict[str, Any] = Field(description="Byte strings are shown as hex.")
+    proposer: str
+    organisation: str
+    created_height: int
+    deadline_height: int
+    status: str = Field(description="open, passed, rejected, failed or expired.")
+    votes: list[VoteView]
+    decided_height: int
+    outcome: str = Field(description="Why executing it was refused, for status failed.")
+
+
+class ProposalList(Schema):
+    proposals: list[ProposalView]
+
+
+class GovernanceView(Schema):
+    threshold: list[int] = Field(description="[num, den]: passes with more than num/den yes.")
+    voting_period: int
+    max_voting_period: int
+    active_organisations: list[str]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _view(proposal: Proposal, height: int) -> ProposalView:
+    return ProposalView(
+        id=proposal.id,
+        kind=proposal.kind,
+        title=proposal.title,
+        payload=_plain(proposal.payload),
+        proposer=proposal.proposer.hex(),
+        organisation=proposal.organisation,
+        created_height=proposal.created_height,
+        deadline_height=proposal.deadline_height,
+        status=proposal.status_at(height),
+        votes=[
+            VoteView(
+                organisation=v.organisation, choice=v.choice, height=v.height, voter=v.voter.hex()
+            )
+            for v in proposal.votes
+        ],
+        decided_height=proposal.decided_height,
+        outcome=proposal.outcome,
+    )
+
+
+@router.get(
+    "/v1/governance/proposals",
+    summary="Governance proposals, newest first",
+    description="Every proposal with its votes and outcome.\n\n*Các đề xuất quản trị.*",
+)
+def proposals(
+    node: NodeDep, status: str | None = Query(None, description="Only this status.")
+) -> ProposalList:
+    height = node.app.height
+    views = [_view(p, height) for p in reversed(list_proposals(node.app.store))]
+    return ProposalList(proposals=[v for v in views if status is None or v.status == status])
+
+
+@router.get(
+    "/v1/governance/proposals/{proposal_id}",
+    summary="One governance proposal",
+    description="Who proposed it, who voted when, and the result.\n\n*Một đề xuất quản trị.*",
+    responses=documented(404),
+)
+def proposal(proposal_id: int, node: NodeDep) -> ProposalView:
+    found = load_proposal(node.app.store, proposal_id)
+    if found is None:
+        raise NotFound(f"proposal {proposal_id} does not exist", field="proposal_id")
+    return _view(found, node.app.height)
+
+
+@router.get(
+    "/v1/governance",
+    summary="Governance settings",
+    description="Threshold, voting periods, active organisations.\n\n*Cấu hình quản trị.*",
+)
+def settings(node: NodeDep) -> GovernanceView:
+    config = load_config(node.app.store)
+    return GovernanceView(
+        threshold=list(config.threshold),
+        voting_period=config.voting_period,
+        max_voting_period=config.max_voting_period,
+        active_organisations=active_organisations(node.app.store),
+    )

@@ -1,0 +1,246 @@
+"""The governance module's actions: ``propose`` and ``vote``, both for organisation admins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sen.ledger.codes import ResultCode
+from sen.ledger.errors import TxRejected
+from sen.ledger.modules.base import Context, Module, Outcome, optional_text, reject_unknown_fields
+from sen.ledger.modules.governance.kinds import KINDS
+from sen.ledger.modules.governance.records import (
+    FAILED,
+    OPEN,
+    PASSED,
+    REJECTED,
+    Proposal,
+    Vote,
+    load_config,
+    load_proposal,
+    next_proposal_id,
+    save_proposal,
+    tally,
+)
+from sen.ledger.modules.membership import registry
+from sen.ledger.state import Overlay
+from sen.ledger.types import ChainParams, Event, EventAttribute, ValidatorChange
+
+CHOICES = ("yes", "no")
+
+
+@dataclass(frozen=True, slots=True)
+class ProposeArgs:
+    kind: str
+    payload: dict[str, Any]
+    title: str
+    voting_period: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoteArgs:
+    proposal: int
+    choice: str
+
+
+def _organisation_of(ctx: Context) -> str:
+    member = registry.load_member(ctx.state, ctx.sender)
+    if member is None:
+        raise TxRejected(
+            ResultCode.NOT_IN_AN_ORGANISATION,
+            "only organisation admins take part in governance",
+            field="sender",
+            expected="an enrolled admin",
+            got=ctx.sender.hex(),
+        )
+    return str(member.org)
+
+
+class Propose:
+    name = "propose"
+    permission: str | None = "admin"
+    fields = frozenset({"kind", "payload", "title", "voting_period"})
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> ProposeArgs:
+        reject_unknown_fields(args, self.fields)
+        kind = args.get("kind")
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise TxRejected(
+                ResultCode.INVALID_PROPOSAL,
+                "unknown proposal kind",
+                field="args.kind",
+                expected=f"one of {', '.join(sorted(KINDS))}",
+                got=kind,
+            )
+        payload = args.get("payload")
+        if not isinstance(payload, dict):
+            raise TxRejected(
+                ResultCode.INVALID_PROPOSAL,
+                "payload must be a map",
+                field="args.payload",
+                expected="map",
+                got=type(payload).__name__,
+            )
+        period = args.get("voting_period")
+        if period is not None and (
+            not isinstance(period, int) or isinstance(period, bool) or period < 1
+        ):
+            raise TxRejected(
+                ResultCode.INVALID_PROPOSAL,
+                "voting period in blocks",
+                field="args.voting_period",
+                expected="a positive integer",
+                got=period,
+            )
+        return ProposeArgs(
+            kind, KINDS[kind].parse(payload), optional_text(args, "title", 256), period
+        )
+
+    def execute(self, ctx: Context, parsed: ProposeArgs) -> Outcome:
+        organisation = _organisation_of(ctx)
+        config = load_config(ctx.state)
+        period = config.voting_period if parsed.voting_period is None else parsed.voting_period
+        if period > config.max_voting_period:
+            raise TxRejected(
+                ResultCode.INVALID_PROPOSAL,
+                "voting period too long",
+                field="args.voting_period",
+                expected=f"at most {config.max_voting_period} blocks",
+                got=period,
+            )
+        proposal = Proposal(
+            id=next_proposal_id(ctx.state),
+            kind=parsed.kind,
+            payload=parsed.payload,
+            title=parsed.title,
+            proposer=ctx.sender,
+            organisation=organisation,
+            created_height=ctx.block.height,
+            deadline_height=ctx.block.height + period,
+        )
+        save_proposal(ctx.state, proposal)
+        event = Event(
+            "governance.propose",
+            (
+                EventAttribute("proposal", str(proposal.id)),
+                EventAttribute("kind", proposal.kind),
+                EventAttribute("organisation", organisation),
+                EventAttribute("deadline", str(proposal.deadline_height), index=False),
+            ),
+        )
+        return Outcome(data=proposal.id.to_bytes(8, "big"), events=(event,))
+
+
+class CastVote:
+    name = "vote"
+    permission: str | None = "admin"
+    fields = frozenset({"proposal", "choice"})
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> VoteArgs:
+        reject_unknown_fields(args, self.fields)
+        proposal = args.get("proposal")
+        if not isinstance(proposal, int) or isinstance(proposal, bool) or proposal < 1:
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT,
+                "proposal id",
+                field="args.proposal",
+                expected="a positive integer",
+                got=proposal,
+            )
+        choice = args.get("choice")
+        if choice not in CHOICES:
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT,
+                "vote choice",
+                field="args.choice",
+                expected=" or ".join(CHOICES),
+                got=choice,
+            )
+        return VoteArgs(proposal, str(choice))
+
+    def execute(self, ctx: Context, parsed: VoteArgs) -> Outcome:
+        proposal = load_proposal(ctx.state, parsed.proposal)
+        if proposal is None:
+            raise TxRejected(
+                ResultCode.UNKNOWN_PROPOSAL,
+                "no such proposal",
+                field="args.proposal",
+                got=parsed.proposal,
+            )
+        height = ctx.block.height
+        if proposal.status != OPEN:
+            raise TxRejected(
+                ResultCode.PROPOSAL_CLOSED,
+                "the proposal is already decided",
+                field="args.proposal",
+                expected=OPEN,
+                got=proposal.status,
+            )
+        if height > proposal.deadline_height:
+            raise TxRejected(
+                ResultCode.VOTING_CLOSED,
+                "the voting period is over",
+                field="args.proposal",
+                expected=f"a vote by block {proposal.deadline_height}",
+                got=f"block {height}",
+            )
+        organisation = _organisation_of(ctx)
+        if any(v.organisation == organisation for v in proposal.votes):
+            raise TxRejected(
+                ResultCode.DOUBLE_VOTE,
+                "this organisation has already voted",
+                field="sender",
+                expected="one vote per organisation",
+                got=organisation,
+            )
+        proposal = proposal.with_vote(Vote(organisation, parsed.choice, height, ctx.sender))
+        config = load_config(ctx.state)
+        verdict = tally(proposal, registry.active_organisations(ctx.state), config.threshold)
+        events = [
+            Event(
+                "governance.vote",
+                (
+                    EventAttribute("proposal", str(proposal.id)),
+                    EventAttribute("organisation", organisation),
+                    EventAttribute("choice", parsed.choice),
+                ),
+            )
+        ]
+        updates: tuple[ValidatorChange, ...] = ()
+        if verdict == PASSED:
+            proposal, updates = _execute(ctx, proposal)
+        elif verdict == REJECTED:
+            proposal = replace(proposal, status=REJECTED, decided_height=height)
+        save_proposal(ctx.state, proposal)
+        if proposal.status != OPEN:
+            events.append(
+                Event(
+                    "governance.decided",
+                    (
+                        EventAttribute("proposal", str(proposal.id)),
+                        EventAttribute("status", proposal.status),
+                        EventAttribute("kind", proposal.kind),
+                    ),
+                )
+            )
+        return Outcome(
+            data=proposal.status.encode(), events=tuple(events), validator_updates=updates
+        )
+
+
+def _execute(ctx: Context, proposal: Proposal) -> tuple[Proposal, tuple[ValidatorChange, ...]]:
+    """Apply a passed proposal now; a refusal marks it FAILED and applies nothing."""
+    scratch = Overlay(ctx.state)
+    try:
+        updates = KINDS[proposal.kind].execute(scratch, proposal.payload, ctx.block)
+    except TxRejected as exc:
+        failed = replace(
+            proposal, status=FAILED, decided_height=ctx.block.height, outcome=str(exc)[:512]
+        )
+        return failed, ()
+    scratch.merge_into(ctx.state)
+    return replace(proposal, status=PASSED, decided_height=ctx.block.height), updates
+
+
+MODULE = Module("governance", {"propose": Propose(), "vote": CastVote()})
