@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOME_DIR ?= .sen
 
-.PHONY: install run test check lint format types bench bench-quick openapi proto clean cometbft
+.PHONY: install run test check lint format types bench bench-quick bench-network openapi proto clean cometbft browser softhsm
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sen needs Python 3.11 or newer")'
@@ -27,10 +27,28 @@ $(COMETBFT): scripts/install-cometbft.sh
 
 cometbft: $(COMETBFT)
 
+# Chromium (Debian), axe-core (npm, pinned) for the console's browser tests; Playwright is in [dev].
+BROWSER_STAMP := $(VENV)/.browser-stamp
+
+$(BROWSER_STAMP): scripts/install-browser.sh $(STAMP)
+	VENV=$(VENV) bash scripts/install-browser.sh
+	@touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
+# SoftHSM2 (Debian) for the HSM signing tests (tests/integration/hsm); they make their own tokens.
+SOFTHSM_STAMP := $(VENV)/.softhsm-stamp
+
+$(SOFTHSM_STAMP): scripts/install-softhsm.sh
+	bash scripts/install-softhsm.sh
+	@touch $(SOFTHSM_STAMP)
+
+softhsm: $(SOFTHSM_STAMP)
+
 run: install
 	$(BIN)/sen --home $(HOME_DIR) node run
 
-test: install $(COMETBFT)
+test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -54,6 +72,11 @@ bench: install
 
 bench-quick: install
 	$(BIN)/sen bench --quick --out benchmarks/results
+
+# Four validators on this machine, Sen through its API vs CometBFT's kvstore, 60 s each
+# (benchmarks/README.md); QUICK=1 for a 10-second smoke run.
+bench-network: install $(COMETBFT)
+	$(BIN)/python -m sen.bench.network --out benchmarks/results $(if $(QUICK),--quick,)
 
 openapi: install
 	$(BIN)/python -m sen.api.openapi --write

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import sen
+from sen import console
 from sen.api import problems
 from sen.api.limits import MAX_BATCH_BODY_BYTES, BodyLimit
 from sen.api.metrics import ApiMetrics, RequestMetrics
@@ -42,10 +43,18 @@ TAGS: list[dict[str, Any]] = [
     {"name": "state", "description": "State values with proofs. *Trạng thái.*"},
     {"name": "evidence", "description": "Document anchoring and receipts. *Chứng cứ.*"},
     {"name": "node", "description": "Genesis, status, health, metrics. *Nút.*"},
+    {"name": "search", "description": "One search box for the explorer. *Tìm kiếm.*"},
+    {"name": "statistics", "description": "Activity reports. *Thống kê.*"},
+    {"name": "membership", "description": "Organisations and members. *Thành viên.*"},
+    {
+        "name": "governance",
+        "description": "Proposals and votes of organisation admins. *Quản trị trên chuỗi.*",
+    },
 ]
 
 BODY_SLACK_BYTES = 16 * 1024
 DEFAULT_BODY_BYTES = 1024 * 1024
+RECEIPT_SLACK_BYTES = 1024 * 1024  # a receipt's headers, commit and validators around its tx
 
 
 class SenApi(FastAPI):
@@ -79,6 +88,7 @@ def build_app(node: Node | None) -> FastAPI:
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    console.install(app)
     app.add_middleware(BodyLimit, limit_for=_body_limits(node))
     app.add_middleware(RequestMetrics, metrics=metrics)
     return app
@@ -112,6 +122,9 @@ def _body_limits(node: Node | None) -> Any:
     def limit_for(path: str) -> int:
         if path == "/v1/txs/batch":
             return MAX_BATCH_BODY_BYTES
+        if path == "/v1/receipts/verify":
+            tx_text = 0 if node is None else (node.app.params.max_tx_bytes + 2) // 3 * 4
+            return tx_text + RECEIPT_SLACK_BYTES
         if node is None:
             return DEFAULT_BODY_BYTES
         # base64 of the largest transaction the chain accepts, plus the JSON around it

@@ -16,7 +16,9 @@ import typer
 from rich.markup import escape
 
 from sen.cli import bench as bench_command
-from sen.cli import evidence, keys, node, tx
+from sen.cli import ca, evidence, keys, member, node, tx
+from sen.cli import genesis as genesis_command
+from sen.cli import gov as gov_command
 from sen.cli import network as network_command
 from sen.cli import verify as verify_command
 from sen.cli._context import Settings, err
@@ -45,6 +47,10 @@ app.add_typer(tx.app, name="tx")
 app.add_typer(tx.block_app, name="block")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(network_command.app, name="network")
+app.add_typer(gov_command.app, name="gov")
+app.add_typer(genesis_command.app, name="genesis")
+app.add_typer(ca.app, name="ca")
+app.add_typer(member.app, name="member")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)
 

@@ -102,6 +102,7 @@ def run(
         url = f"http://{shown}:{listen_port}"
         out.print(f"chain id  [bold]{node.engine.genesis.chain_id}[/]")
         out.print(f"API       {url}")
+        out.print(f"console   {url}/")
         out.print(f"docs      {url}/docs")
         out.print(f"data      {config.data_dir.resolve()}")
         if config.consensus.engine == "cometbft":

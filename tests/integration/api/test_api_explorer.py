@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 import sen
 from sen.ledger.codes import ResultCode
+from sen.ledger.modules import MODULES
 from sen.node.node import Node
 
 
@@ -42,7 +43,9 @@ def test_recent_blocks_newest_first_and_paged(
     assert body["blocks"][0]["txs"] == len(latest["txs"])
     older = client.get("/v1/blocks", params={"limit": 100, "before": 2}).json()
     assert [b["height"] for b in older["blocks"]] == [1]
-    assert sum(b["txs"] for b in client.get("/v1/blocks", params={"limit": 100}).json()["blocks"]) == 3
+    assert (
+        sum(b["txs"] for b in client.get("/v1/blocks", params={"limit": 100}).json()["blocks"]) == 3
+    )
 
 
 def test_recent_transactions_newest_first(client: TestClient, signer: Signer) -> None:
@@ -119,9 +122,14 @@ def test_search_without_a_match_is_an_empty_list(client: TestClient, query: str)
 
 @pytest.mark.parametrize(
     ("query", "got"),
-    [("xin chào", "'xin chào'"), ("abc", "'abc'"), ("ab" * 10, "'" + "ab" * 10 + "'"),
-     ("", "0 characters"), ("1" * 300, "300 characters")],
-)  # fmt: skip
+    [
+        ("xin chào", "'xin chào'"),
+        ("abc", "'abc'"),
+        ("ab" * 10, "'" + "ab" * 10 + "'"),
+        ("", "0 characters"),
+        ("1" * 300, "300 characters"),
+    ],
+)
 def test_search_text_that_names_nothing_is_400(client: TestClient, query: str, got: str) -> None:
     body = assert_problem(client.get("/v1/search", params={"q": query}), 400, "q", got=got)
     assert body["expected"].startswith("a block height, a transaction hash or digest")
@@ -135,7 +143,7 @@ def test_validators_from_genesis(client: TestClient, node: Node) -> None:
     body = client.get("/v1/validators").json()
     (only,) = node.app.genesis.validators
     assert body["chain_id"] == node.app.genesis.chain_id
-    assert body["source"] == "genesis"
+    assert body["source"] == "state"  # the genesis set, kept in state for governance
     assert body["total_power"] == only.power
     assert body["validators"] == [
         {
@@ -153,15 +161,12 @@ def test_node_describes_itself(client: TestClient, node: Node) -> None:
     assert body["version"] == sen.__version__
     assert body["genesis_hash"] == hashlib.sha256(node.app.genesis.raw).hexdigest()
     assert body["consensus"] == "embedded" and body["peers"] == []
-    assert body["modules"] == [{"name": "evidence", "actions": ["anchor", "anchor_batch"]}]
+    modules = {m["name"]: m["actions"] for m in body["modules"]}
+    assert modules == {name: sorted(m.actions) for name, m in MODULES.items()}
+    assert modules["evidence"] == ["anchor", "anchor_batch"]
     available = {f["name"]: f["available"] for f in body["features"]}
-    assert available == {
-        "evidence": True,
-        "membership": False,
-        "governance": False,
-        "identity": False,
-        "credentials": False,
-    }
+    planned = ("evidence", "membership", "governance", "identity", "credentials")
+    assert available == {name: name in MODULES for name in planned}
     assert body["operator"] == {"name": "", "location": ""}
 
 

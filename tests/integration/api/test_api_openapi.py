@@ -46,6 +46,10 @@ def test_document_shape() -> None:
         "state",
         "evidence",
         "node",
+        "search",
+        "statistics",
+        "membership",
+        "governance",
     }
     rejected = document["paths"]["/v1/txs"]["post"]["responses"]["422"]
     assert list(rejected["content"]) == ["application/problem+json"]

@@ -15,9 +15,16 @@ from sen.light.receipt import verify_receipt
 from sen.node.node import Node
 
 ALL_CHECKS = [
-    "format", "chain", "validators", "commit", "inclusion",
-    "result", "transaction", "evidence", "document",
-]  # fmt: skip
+    "format",
+    "chain",
+    "validators",
+    "commit",
+    "inclusion",
+    "result",
+    "transaction",
+    "evidence",
+    "document",
+]
 
 
 @pytest.fixture
@@ -26,7 +33,9 @@ def receipt(client: TestClient, node: Node, signer: Signer) -> dict[str, Any]:
         args={"digest": digest(0), "title": "Bằng tốt nghiệp", "organisation": "Trường ĐH Cần Thơ"}
     )
     assert client.post("/v1/txs", json={"tx": b64(tx.raw)}).status_code == 202
-    assert client.get(f"/v1/txs/{tx.hash.hex()}", params={"wait": 10}).json()["status"] == "committed"
+    assert (
+        client.get(f"/v1/txs/{tx.hash.hex()}", params={"wait": 10}).json()["status"] == "committed"
+    )
     settle(node)
     body: dict[str, Any] = client.get(f"/v1/evidence/sha-256/{digest(0).hex()}/receipt").json()
     return body
@@ -63,7 +72,10 @@ def test_valid_receipt_with_its_document(
 def test_valid_receipt_alone(client: TestClient, receipt: dict[str, Any]) -> None:
     body = verify(client, receipt)
     assert body["valid"] is True and body["document_checked"] is False
-    assert body["checks"][-1]["explanation"]["en"] == "No document given: only the receipt was checked."
+    assert (
+        body["checks"][-1]["explanation"]["en"]
+        == "No document given: only the receipt was checked."
+    )
 
 
 def test_changed_document_fails_the_document_check(
@@ -136,7 +148,9 @@ def test_unreadable_bodies_are_problems(
 ) -> None:
     with nothing_written():
         not_json = client.post(
-            "/v1/receipts/verify", content=b'{"receipt": ', headers={"content-type": "application/json"}
+            "/v1/receipts/verify",
+            content=b'{"receipt": ',
+            headers={"content-type": "application/json"},
         )
         missing = client.post("/v1/receipts/verify", json={})
         extra = client.post("/v1/receipts/verify", json={"receipt": receipt, "lang": "vi"})

@@ -322,4 +322,4 @@ def test_evidence_lookup_errors(client: TestClient) -> None:
 def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/v1/nothing-here"), 404, None)
     assert_problem(client.delete("/v1/txs"), 405, None)
-    assert_problem(client.get("/v1/txs"), 405, None)
+    assert_problem(client.put("/v1/txs"), 405, None)  # GET /v1/txs lists recent ones

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sen.api.routes import accounts, blocks, evidence, node, state, txs
+from sen.api.routes import (
+    accounts,
+    blocks,
+    evidence,
+    explorer,
+    governance,
+    membership,
+    node,
+    receipts,
+    state,
+    statistics,
+    txs,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     txs.router,
@@ -13,6 +25,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     state.router,
     evidence.router,
     node.router,
+    explorer.router,
+    governance.router,
+    membership.router,
+    receipts.router,
+    statistics.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -1,0 +1,64 @@
+"""The Sen web console: explorer, verification portal, network views and statistics.
+
+Static files (HTML, CSS, ES modules; no build step, nothing from a CDN) in
+``static/``, served by the node next to its API: the page at ``/`` and its
+assets under ``/console/``. The page talks to the REST API of the node that
+served it, so it works offline on the node's own network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ASSETS_PREFIX = "/console"
+
+# Only this node's own files and API: no CDN, no inline script, no third-party origin.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    )
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+
+
+class _Assets(StaticFiles):
+    """Static files that browsers revalidate (ETag) on every use: after an upgrade of the node,
+    a page never mixes old and new modules."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console page at ``/`` and its assets under ``/console/``."""
+    app.mount(ASSETS_PREFIX, _Assets(directory=STATIC_DIR), name="console-assets")
+
+    @app.get("/", include_in_schema=False)
+    def console_page() -> FileResponse:
+        return FileResponse(
+            STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
+        )

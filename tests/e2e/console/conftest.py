@@ -1,0 +1,195 @@
+"""Fixtures for the console's browser tests: a real node, real anchors, a real Chromium.
+
+``console``: a node started with ``sen node run`` on a free loopback port (its
+``[operator]`` declared in sen.toml), with documents anchored through the SDK
+over HTTP: one diploma alone, a class of three in a batch, each with its
+organisation. ``browser``: Debian's Chromium driven by Playwright (installed
+by ``scripts/install-browser.sh``, which ``make test`` runs). A missing browser
+or axe-core fails the tests with the exact reason; they are never skipped.
+``page``: a fresh Vietnamese-language context per test, failing the test on
+any uncaught page error or any request that leaves the node's origin.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from console_support import (
+    AXE,
+    BATCH_ORGANISATION,
+    CHROMIUM_ARGS,
+    INSTALL_HINT,
+    OPERATOR,
+    ORGANISATION,
+    SEN,
+    Console,
+    chromium_path,
+    free_port,
+)
+
+from sen.sdk import generate_key
+
+
+@pytest.fixture(scope="package")
+def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    root = tmp_path_factory.mktemp("console")
+    home = root / "home"
+    env = {**os.environ, "SEN_HOME": str(home), "SEN_LOG_LEVEL": "WARNING"}
+    port = free_port()
+    init = subprocess.run(
+        [
+            str(SEN),
+            "node",
+            "init",
+            "--chain-id",
+            "sen-console",
+            "--api-port",
+            str(port),
+            "--block-interval",
+            "0.1",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert init.returncode == 0, init.stderr
+    settings = home / "config" / "sen.toml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + f'\n[operator]\nname = "{OPERATOR[0]}"\nlocation = "{OPERATOR[1]}"\n',
+        encoding="utf-8",
+    )
+    log = (root / "node.log").open("w")
+    process = subprocess.Popen(
+        [str(SEN), "node", "run"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process, root / "node.log")
+        yield _anchor_documents(url, home, root / "files")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_healthy(url: str, process: subprocess.Popen[str], log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the node exited ({process.returncode}): {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"the node did not answer on {url}: {log.read_text()[-2000:]}")
+
+
+def _anchor_documents(url: str, home: Path, files: Path) -> Console:
+    files.mkdir()
+    diploma = files / "bang-tot-nghiep.pdf"
+    diploma.write_bytes(b"%PDF-1.7\n" + "Bằng tốt nghiệp — Nguyễn Thị Hoà\n".encode() * 50)
+    batch = []
+    for number in range(3):
+        path = files / f"hoc-ba-{number}.pdf"
+        path.write_bytes(f"Học bạ số {number}: Trần Văn Đức\n".encode() * 40)
+        batch.append(path)
+    key = generate_key()
+    console = Console(url=url, home=home, files=files, key=key, diploma=diploma, batch=batch)
+    with console.client() as client:
+        anchored = client.anchor(
+            key, diploma, title="Bằng cử nhân", organisation=ORGANISATION, reference="BK-2026-001"
+        )
+        console.diploma_tx = anchored.tx_hash
+        console.diploma_height = anchored.tx.height or 0
+        batched = client.anchor_batch(
+            key, batch, title="Học bạ", organisation=BATCH_ORGANISATION, reference="HB-2026"
+        )
+        console.batch_tx = batched[0].tx_hash
+        # the receipts are provable once the next block is made
+        client.receipt(console.digest(diploma), wait=True, timeout=30)
+        client.receipt(console.digest(batch[0]), wait=True, timeout=30)
+    return console
+
+
+@pytest.fixture(scope="package")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed at {AXE}: {INSTALL_HINT}")
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.fail(f"Playwright for Python is not installed ({exc}): pip install -e '.[dev]'")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)  # a loaded CI machine is slower than 5 s at times
+    with sync_playwright() as playwright:
+        try:
+            launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        except Exception as exc:
+            pytest.fail(f"Chromium at {executable} did not start: {exc}")
+        yield launched
+        launched.close()
+
+
+@dataclass
+class PageWatch:
+    errors: list[str] = field(default_factory=list)
+    foreign: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def watch() -> PageWatch:
+    return PageWatch()
+
+
+@pytest.fixture
+def context(browser: Any, console: Console, axe_source: str, tmp_path: Path) -> Iterator[Any]:
+    opened = browser.new_context(
+        locale="vi-VN",
+        timezone_id="Asia/Ho_Chi_Minh",
+        viewport={"width": 1280, "height": 900},
+        accept_downloads=True,
+        base_url=console.url,
+    )
+    opened.add_init_script(script=axe_source)  # CDP injection: the page's CSP still applies
+    opened.set_default_timeout(15_000)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def page(context: Any, console: Console, watch: PageWatch) -> Iterator[Any]:
+    opened = context.new_page()
+    opened.on("pageerror", lambda error: watch.errors.append(str(error)))
+
+    def check_origin(request: Any) -> None:
+        if not request.url.startswith((console.url, "blob:", "data:")):
+            watch.foreign.append(request.url)
+
+    opened.on("request", check_origin)
+    yield opened
+    assert watch.errors == [], f"uncaught errors in the page: {watch.errors}"
+    assert watch.foreign == [], f"requests outside the node: {watch.foreign}"
