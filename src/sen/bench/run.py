@@ -26,6 +26,7 @@ def run_all(
     """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
     from sen.bench.history import run_history
     from sen.bench.receipts import run_receipts
+    from sen.bench.suites import run_suites
     from sen.bench.throughput import run_throughput
 
     report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
@@ -41,6 +42,12 @@ def run_all(
             ),
         ),
         ("receipt_verification", lambda: run_receipts(seconds=2 if quick else 5)),
+        (
+            "suites",
+            lambda: run_suites(
+                txs=2_000 if quick else 10_000, seconds=1 if quick else 3, progress=progress
+            ),
+        ),
         (
             "throughput_vs_history",
             lambda: run_history(
