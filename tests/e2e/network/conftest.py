@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import random
-import time
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,9 @@ from sen.network.cometbft import find_cometbft
 from sen.network.create import NetworkPlan, init_network
 from sen.network.network import Network
 from sen.network.ports import PORT_STRIDE, ports_in_use
+
+sys.path.insert(0, str(Path(__file__).parent))
+from network_support import wait_until
 
 VALIDATORS = 4
 
@@ -24,15 +27,6 @@ def _free_base() -> int:
         if not ports_in_use(wanted):
             return base
     raise RuntimeError("no free block of loopback ports found")
-
-
-def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
 
 
 @pytest.fixture(scope="package")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import wait_until
 from cryptography.hazmat.primitives import serialization
+from network_support import wait_until
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "ledger" / "governance"))
 from consortium import issue, key, make_ca
