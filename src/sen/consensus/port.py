@@ -85,6 +85,7 @@ class ResponseCheckTx:
     field: str = ""
     expected: str = ""
     got: str = ""
+    admitted: bool | None = None  # set by an engine that knows it admitted this one
 
 
 @dataclass(frozen=True, slots=True)

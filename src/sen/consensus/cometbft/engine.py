@@ -55,6 +55,7 @@ from sen.consensus.port import (
     ResponseProcessProposal,
     ResponseQuery,
 )
+from sen.ledger.codes import ResultCode
 from sen.light.genesis import Genesis
 from sen.light.types import Header
 from sen.store.blocks import StoredBlock
@@ -254,6 +255,17 @@ class ObservedApp:
             raise
 
 
+def _refused_here(response: ResponseCheckTx) -> bool:
+    return response.code != 0 and response.code != ResultCode.NONCE_TOO_HIGH
+
+
+def _detailed(preview: ResponseCheckTx, code: int, log: str) -> ResponseCheckTx:
+    """CometBFT's answer, with the field/expected/got of our own check when it agrees."""
+    if preview.code == code:
+        return preview
+    return ResponseCheckTx(code=code, log=log)
+
+
 class CometEngine:
     """The engine surface for a node whose consensus is a CometBFT process."""
 
@@ -394,19 +406,25 @@ class CometEngine:
             raise EngineStopped("the engine is stopped")
         prepared = self.app.prepare_checks(raws)
         previews = self.app.admit(prepared, dry_run=True)
+        # A nonce "from the future" may only mean that CometBFT's recheck after a
+        # commit has not yet re-reserved the sender's earlier transactions; CometBFT's
+        # own CheckTx (serialised with the recheck) gives the real answer.
         responses = [
             ResponseCheckTx(code=DUPLICATE_CODE, log="transaction already in the mempool")
             if r.code == 0 and h in self.pending
             else r
             for r, h in zip(previews, prepared.hashes, strict=True)
         ]
-        if all_or_nothing and any(r.code != 0 for r in responses):
+        if all_or_nothing and any(_refused_here(r) for r in responses):
             return responses
-        send = [i for i, r in enumerate(responses) if r.code == 0]
+        send = [i for i, r in enumerate(responses) if not _refused_here(r)]
         try:
             answers = self.rpc.broadcast([raws[i] for i in send])
         except RpcUnavailable as exc:
-            raise EngineStopped(str(exc)) from None
+            raise EngineStopped(
+                f"{exc}; some of these transactions may already be in the mempool: look each "
+                "up (GET /v1/txs/{hash}) before submitting it again"
+            ) from None
         except RpcError as exc:
             raise EngineStopped(f"CometBFT refused the batch: {exc}") from None
         full = 0
@@ -425,8 +443,9 @@ class CometEngine:
                         code=CONSENSUS_REFUSED_CODE, log=f"CometBFT: {text}"
                     )
             elif answer.code != 0:
-                responses[i] = ResponseCheckTx(code=answer.code, log=answer.log)
+                responses[i] = _detailed(responses[i], answer.code, answer.log)
             else:
+                responses[i] = ResponseCheckTx(code=0, admitted=True)
                 self.pending.add(prepared.hashes[i], raws[i])
         if send and full == len(send):
             raise MempoolFull(len(self.pending), self.config.mempool_max_txs)
