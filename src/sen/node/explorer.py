@@ -15,9 +15,11 @@ import struct
 from dataclasses import dataclass
 from typing import Literal
 
+from sen.ledger import encoding
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS
+from sen.ledger.modules.membership.records import MEMBER_PREFIX, Member
 from sen.ledger.tx import decode_tx
 from sen.light.header import header_hash
 from sen.light.types import Header
@@ -197,3 +199,24 @@ def _search_address(node: Node, address: bytes) -> list[SearchMatch]:
     if seen:
         matches.append(SearchMatch("account", address.hex()))
     return matches
+
+
+def enrolled_members(node: Node, organisation: str | None = None) -> list[tuple[bytes, Member]]:
+    """Every enrolled member in committed state (of ``organisation`` if given), by address.
+
+    A scan of the ``membership/member/`` keys: state keeps no per-organisation index, and a
+    consortium's members are few enough (thousands) to read in one pass.
+    """
+    db = node.app.store.db
+    found: list[tuple[bytes, Member]] = []
+    with db.read() as txn, txn.cursor(db=db.table("state")) as cursor:
+        if not cursor.set_range(MEMBER_PREFIX):
+            return found
+        for raw_key, raw_value in cursor:
+            key = bytes(raw_key)
+            if not key.startswith(MEMBER_PREFIX):
+                break
+            member = Member.from_value(encoding.decode(bytes(raw_value)))
+            if organisation is None or member.org == organisation:
+                found.append((key[len(MEMBER_PREFIX) :], member))
+    return found

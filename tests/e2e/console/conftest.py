@@ -8,6 +8,11 @@ by ``scripts/install-browser.sh``, which ``make test`` runs). A missing browser
 or axe-core fails the tests with the exact reason; they are never skipped.
 ``page``: a fresh Vietnamese-language context per test, failing the test on
 any uncaught page error or any request that leaves the node's origin.
+
+``consortium``: a second node whose genesis is a permissioned consortium
+(organisations, members with roles, made with the development CA) on which
+governance runs through the SDK (see ``consortium_chain``); ``consortium_page``
+is ``page`` for it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +41,7 @@ from console_support import (
     chromium_path,
     free_port,
 )
+from consortium_chain import Consortium, govern, write_home
 
 from sen.sdk import generate_key
 
@@ -69,14 +76,31 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         + f'\n[operator]\nname = "{OPERATOR[0]}"\nlocation = "{OPERATOR[1]}"\n',
         encoding="utf-8",
     )
-    log = (root / "node.log").open("w")
+    with _running_node(home, port, root / "node.log") as url:
+        yield _anchor_documents(url, home, root / "files")
+
+
+@pytest.fixture(scope="package")
+def consortium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consortium]:
+    root = tmp_path_factory.mktemp("consortium")
+    port = free_port()
+    plan = write_home(root / "home", root / "cas", port)
+    with _running_node(root / "home", port, root / "node.log") as url:
+        yield govern(url, root / "home", plan)
+
+
+@contextmanager
+def _running_node(home: Path, port: int, log_path: Path) -> Iterator[str]:
+    """``sen node run`` on ``home`` until the block ends; yields its URL once healthy."""
+    env = {**os.environ, "SEN_HOME": str(home), "SEN_LOG_LEVEL": "WARNING"}
+    log = log_path.open("w")
     process = subprocess.Popen(
         [str(SEN), "node", "run"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process, root / "node.log")
-        yield _anchor_documents(url, home, root / "files")
+        _wait_healthy(url, process, log_path)
+        yield url
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -165,14 +189,14 @@ def watch() -> PageWatch:
     return PageWatch()
 
 
-@pytest.fixture
-def context(browser: Any, console: Console, axe_source: str, tmp_path: Path) -> Iterator[Any]:
+@contextmanager
+def _browser_context(browser: Any, url: str, axe_source: str) -> Iterator[Any]:
     opened = browser.new_context(
         locale="vi-VN",
         timezone_id="Asia/Ho_Chi_Minh",
         viewport={"width": 1280, "height": 900},
         accept_downloads=True,
-        base_url=console.url,
+        base_url=url,
     )
     opened.add_init_script(script=axe_source)  # CDP injection: the page's CSP still applies
     opened.set_default_timeout(15_000)
@@ -180,16 +204,39 @@ def context(browser: Any, console: Console, axe_source: str, tmp_path: Path) -> 
     opened.close()
 
 
-@pytest.fixture
-def page(context: Any, console: Console, watch: PageWatch) -> Iterator[Any]:
+@contextmanager
+def _watched_page(context: Any, url: str, watch: PageWatch) -> Iterator[Any]:
     opened = context.new_page()
     opened.on("pageerror", lambda error: watch.errors.append(str(error)))
 
     def check_origin(request: Any) -> None:
-        if not request.url.startswith((console.url, "blob:", "data:")):
+        if not request.url.startswith((url, "blob:", "data:")):
             watch.foreign.append(request.url)
 
     opened.on("request", check_origin)
     yield opened
     assert watch.errors == [], f"uncaught errors in the page: {watch.errors}"
     assert watch.foreign == [], f"requests outside the node: {watch.foreign}"
+
+
+@pytest.fixture
+def context(browser: Any, console: Console, axe_source: str) -> Iterator[Any]:
+    with _browser_context(browser, console.url, axe_source) as opened:
+        yield opened
+
+
+@pytest.fixture
+def page(context: Any, console: Console, watch: PageWatch) -> Iterator[Any]:
+    with _watched_page(context, console.url, watch) as opened:
+        yield opened
+
+
+@pytest.fixture
+def consortium_page(
+    browser: Any, consortium: Consortium, axe_source: str, watch: PageWatch
+) -> Iterator[Any]:
+    with (
+        _browser_context(browser, consortium.url, axe_source) as opened,
+        _watched_page(opened, consortium.url, watch) as consortium_tab,
+    ):
+        yield consortium_tab

@@ -25,8 +25,8 @@ PAGES = [
     ("evidence", "#/evidence/sha-256/{digest}", "Tài liệu đã ghi nhận"),
     ("validators", "#/validators", "Nút xác thực"),
     ("network", "#/network", "Mạng lưới"),
-    ("organisations", "#/organisations", "Tổ chức và thành viên"),
-    ("governance", "#/governance", "Quản trị"),
+    ("organisations", "#/orgs", "Tổ chức và thành viên"),
+    ("governance", "#/gov", "Quản trị"),
     ("statistics", "#/stats", "Thống kê hoạt động"),
 ]
 
@@ -87,9 +87,14 @@ def test_modules_not_on_the_chain_are_said_plainly(page: Any, console: Console) 
     """Driven by GET /v1/node: nothing is faked for a module the chain does not run."""
     info = httpx.get(f"{console.url}/v1/node").json()
     available = {f["name"]: f["available"] for f in info["features"]}
+    # an open chain: no organisations, so neither membership nor governance
+    assert not available["membership"] and not available["governance"]
     pages = (
+        ("#/orgs", "membership", "Tổ chức và thành viên"),
+        ("#/org/dhqg-hn", "membership", "Tổ chức"),
         ("#/organisations", "membership", "Tổ chức và thành viên"),
-        ("#/governance", "governance", "Quản trị"),
+        ("#/gov", "governance", "Quản trị"),
+        ("#/gov/1", "governance", "Quản trị"),
         ("#/credential/abc", "credentials", "Kiểm tra chứng chỉ số"),
     )
     for route, feature, heading in pages:

@@ -250,6 +250,43 @@ def test_membership_routes(consortium_node: Node, capsys: pytest.CaptureFixture[
     assert set(BASE_ROLES) >= {"admin", "writer"}
 
 
+def test_members_of_an_organisation(
+    consortium_node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _ok(["member", "enroll", "--key", "bob", "--cert", str(tmp_path / "bob.pem")], capsys)
+    alice, bob = _address("alice", capsys), _address("bob", capsys)
+    with TestClient(create_app(consortium_node)) as client:
+        listing = client.get("/v1/membership/organisations/uni-hanoi/members").json()
+        assert (listing["organisation"], listing["total"], listing["next"]) == (
+            "uni-hanoi",
+            2,
+            None,
+        )
+        by_address = {m["address"]: m for m in listing["members"]}
+        assert [m["address"] for m in listing["members"]] == sorted([alice, bob])
+        assert (by_address[bob]["name"], by_address[bob]["serial"]) == ("Trần Thị Bình", "42")
+        assert by_address[alice]["roles"] == ["admin", "writer"]
+        first = client.get("/v1/membership/organisations/uni-hanoi/members?limit=1").json()
+        assert len(first["members"]) == 1 and first["next"] == first["members"][0]["address"]
+        rest = client.get(
+            f"/v1/membership/organisations/uni-hanoi/members?after={first['next']}"
+        ).json()
+        assert [m["address"] for m in rest["members"]] == sorted([alice, bob])[1:]
+        assert rest["next"] is None
+        counted = client.get("/v1/membership/organisations").json()["organisations"]
+        assert [o["members"] for o in counted] == [2]
+        assert client.get("/v1/membership/organisations/uni-hanoi").json()["members"] == 2
+        missing = client.get("/v1/membership/organisations/nobody/members")
+        assert (missing.status_code, missing.json()["field"]) == (404, "organisation")
+        bad = client.get("/v1/membership/organisations/Not_An_Id/members")
+        assert (bad.status_code, bad.json()["field"]) == (400, "organisation")
+        bad_after = client.get("/v1/membership/organisations/uni-hanoi/members?after=zz")
+        assert (bad_after.status_code, bad_after.json()["field"]) == (400, "after")
+        features = client.get("/v1/node").json()["features"]
+        available = {f["name"]: f["available"] for f in features}
+        assert available["membership"] and available["governance"]
+
+
 def test_ca_issue_for_a_public_key_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _ok(
         ["ca", "init-org", "--id", "bank-a", "--name", "Ngân hàng A", "--out", str(tmp_path / "b")],

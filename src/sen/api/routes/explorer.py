@@ -31,6 +31,7 @@ from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.views import code_name
 from sen.ledger.codes import ResultCode, describe
+from sen.ledger.modules.membership.registry import organisations
 from sen.ledger.validators import load_validator_set
 from sen.light.types import Validator, ValidatorSet
 from sen.node.errors import ConfigError
@@ -44,6 +45,7 @@ from sen.node.explorer import (
     recent_txs,
     search,
 )
+from sen.node.node import Node
 from sen.node.operator import Operator, load_operator
 from sen.node.queries import node_status
 
@@ -51,6 +53,8 @@ log = logging.getLogger("sen.api")
 router = APIRouter()
 
 PLANNED_FEATURES = ("evidence", "membership", "governance", "identity", "credentials")
+CONSORTIUM_FEATURES = frozenset({"membership", "governance"})
+"""Run by every node's code, but only on a chain with organisations (a consortium)."""
 MAX_QUERY_CHARS = 256
 Limit = Annotated[int, Query(ge=1, le=MAX_LIST, description=f"At most {MAX_LIST}.")]
 
@@ -245,5 +249,15 @@ def show_node(node: NodeDep) -> NodeInfoView:
         peers=[] if node.config.consensus.engine == "embedded" else None,
         operator=OperatorView(name=operator.name, location=operator.location),
         modules=[ModuleView(name=name, actions=list(actions)) for name, actions in modules.items()],
-        features=[FeatureView(name=name, available=name in modules) for name in PLANNED_FEATURES],
+        features=[
+            FeatureView(name=name, available=_on_chain(node, name, modules))
+            for name in PLANNED_FEATURES
+        ],
     )
+
+
+def _on_chain(node: Node, feature: str, modules: dict[str, tuple[str, ...]]) -> bool:
+    """Does this chain use ``feature``? Membership and governance need organisations."""
+    if feature not in modules:
+        return False
+    return feature not in CONSORTIUM_FEATURES or bool(organisations(node.app.store))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from typing import Annotated
 
 from cryptography import x509
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
@@ -14,8 +16,10 @@ from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.ledger.modules.membership import Organisation, load_member, load_organisation
-from sen.ledger.modules.membership.records import IDENTIFIER, revoked_at
+from sen.ledger.modules.membership.records import IDENTIFIER, Member, revoked_at
 from sen.ledger.modules.membership.registry import organisations
+from sen.ledger.state import StateReader
+from sen.node.explorer import enrolled_members
 from sen.sdk.devca import pem
 
 router = APIRouter(tags=["membership"])
@@ -33,6 +37,9 @@ class OrganisationView(Schema):
     not_before: int = Field(description="Unix seconds: the CA chain is valid from…")
     not_after: int = Field(description="…until (inclusive).")
     ca_pem: str | None = Field(default=None, description="The CA certificate (single view).")
+    members: int = Field(
+        default=0, description="Enrolled members (revoked or expired ones included)."
+    )
 
 
 class OrganisationList(Schema):
@@ -56,7 +63,16 @@ class MemberView(Schema):
     )
 
 
-def _view(record: Organisation, *, with_pem: bool = False) -> OrganisationView:
+class MemberList(Schema):
+    organisation: str
+    total: int = Field(description="Enrolled members of the organisation.")
+    members: list[MemberView] = Field(description="By address, at most `limit`.")
+    next: str | None = Field(
+        default=None, description="Pass as `after` for the next page; null on the last."
+    )
+
+
+def _view(record: Organisation, *, members: int = 0, with_pem: bool = False) -> OrganisationView:
     certificate = x509.load_der_x509_certificate(record.ca)
     return OrganisationView(
         id=record.id,
@@ -70,7 +86,37 @@ def _view(record: Organisation, *, with_pem: bool = False) -> OrganisationView:
         not_before=record.not_before,
         not_after=record.not_after,
         ca_pem=pem(certificate) if with_pem else None,
+        members=members,
     )
+
+
+def _member_view(state: StateReader, address: bytes, member: Member) -> MemberView:
+    record = load_organisation(state, member.org)
+    return MemberView(
+        address=address.hex(),
+        organisation=member.org,
+        organisation_status=record.status if record is not None else "unknown",
+        name=member.name,
+        roles=list(member.roles),
+        serial=member.serial,
+        cert_sha256=member.cert_hash.hex(),
+        suite=member.suite,
+        public_key=member.public_key.hex(),
+        not_before=member.not_before,
+        not_after=member.not_after,
+        revoked_height=revoked_at(state, member.org, member.serial),
+    )
+
+
+def _organisation_id(organisation: str) -> str:
+    if not IDENTIFIER.match(organisation):
+        raise BadRequest(
+            "organisation: not an organisation id",
+            field="organisation",
+            expected="1 to 32 characters of a-z, 0-9 and '-'",
+            got=organisation[:40],
+        )
+    return organisation
 
 
 @router.get(
@@ -84,7 +130,10 @@ def _view(record: Organisation, *, with_pem: bool = False) -> OrganisationView:
 def list_organisations(node: NodeDep) -> OrganisationList:
     state = node.app.store
     found = [load_organisation(state, org_id) for org_id in organisations(state)]
-    return OrganisationList(organisations=[_view(r) for r in found if r is not None])
+    counts = Counter(member.org for _, member in enrolled_members(node))
+    return OrganisationList(
+        organisations=[_view(r, members=counts[r.id]) for r in found if r is not None]
+    )
 
 
 @router.get(
@@ -94,17 +143,44 @@ def list_organisations(node: NodeDep) -> OrganisationList:
     responses=documented(400, 404),
 )
 def show_organisation(organisation: str, node: NodeDep) -> OrganisationView:
-    if not IDENTIFIER.match(organisation):
-        raise BadRequest(
-            "organisation: not an organisation id",
-            field="organisation",
-            expected="1 to 32 characters of a-z, 0-9 and '-'",
-            got=organisation[:40],
-        )
-    record = load_organisation(node.app.store, organisation)
+    record = load_organisation(node.app.store, _organisation_id(organisation))
     if record is None:
         raise NotFound(f"no organisation {organisation!r}", field="organisation")
-    return _view(record, with_pem=True)
+    members = len(enrolled_members(node, organisation))
+    return _view(record, members=members, with_pem=True)
+
+
+@router.get(
+    "/v1/membership/organisations/{organisation}/members",
+    summary="The enrolled members of an organisation",
+    description=(
+        "Every member enrolled with a certificate of this organisation's CA, by address, "
+        "with roles, certificate validity and revocation; paged with `after`."
+        "\n\n*Các thành viên của một tổ chức.*"
+    ),
+    responses=documented(400, 404),
+)
+def list_members(
+    organisation: str,
+    node: NodeDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="At most 1000.")] = 100,
+    after: Annotated[
+        str | None, Query(description="Only addresses after this one (hex), for paging.")
+    ] = None,
+) -> MemberList:
+    state = node.app.store
+    if load_organisation(state, _organisation_id(organisation)) is None:
+        raise NotFound(f"no organisation {organisation!r}", field="organisation")
+    start = b"" if after is None else parse_hex(after, "after", length=ADDRESS_BYTES)
+    members = enrolled_members(node, organisation)
+    page = [(address, m) for address, m in members if address > start][:limit]
+    more = bool(page) and page[-1][0] != members[-1][0]
+    return MemberList(
+        organisation=organisation,
+        total=len(members),
+        members=[_member_view(state, address, m) for address, m in page],
+        next=page[-1][0].hex() if more else None,
+    )
 
 
 @router.get(
@@ -122,18 +198,4 @@ def show_member(address: str, node: NodeDep) -> MemberView:
     member = load_member(state, raw)
     if member is None:
         raise NotFound(f"{raw.hex()} is not an enrolled member", field="address")
-    record = load_organisation(state, member.org)
-    return MemberView(
-        address=raw.hex(),
-        organisation=member.org,
-        organisation_status=record.status if record is not None else "unknown",
-        name=member.name,
-        roles=list(member.roles),
-        serial=member.serial,
-        cert_sha256=member.cert_hash.hex(),
-        suite=member.suite,
-        public_key=member.public_key.hex(),
-        not_before=member.not_before,
-        not_after=member.not_after,
-        revoked_height=revoked_at(state, member.org, member.serial),
-    )
+    return _member_view(state, raw, member)

@@ -1,6 +1,8 @@
 // Languages: Vietnamese by default, English on request (kept in localStorage).
 // Numbers and dates through Intl with vi-VN / en-GB.
 
+import * as admin from './i18n-admin.js';
+
 const STORAGE_KEY = 'sen.console.lang';
 const LOCALES = { vi: 'vi-VN', en: 'en-GB' };
 
@@ -20,10 +22,10 @@ const vi = {
   'nav.stats': 'Thống kê',
   'search.label': 'Tìm kiếm',
   'search.button': 'Tìm',
-  'search.hint': 'Chiều cao khối, mã giao dịch, giá trị băm tài liệu, địa chỉ tài khoản hoặc DID',
+  'search.hint': 'Chiều cao khối, mã giao dịch, giá trị băm tài liệu, địa chỉ tài khoản, DID hoặc mã tổ chức',
   'search.title': 'Kết quả tìm kiếm',
   'search.emptyTitle': 'Chưa nhập nội dung tìm kiếm',
-  'search.hintLong': 'Hãy nhập chiều cao khối (ví dụ 12), mã giao dịch hoặc giá trị băm tài liệu (64 ký tự hex), địa chỉ tài khoản (40 ký tự hex) hoặc một DID.',
+  'search.hintLong': 'Hãy nhập chiều cao khối (ví dụ 12), mã giao dịch hoặc giá trị băm tài liệu (64 ký tự hex), địa chỉ tài khoản (40 ký tự hex), một DID hoặc mã tổ chức.',
   'search.unreadableTitle': 'Không nhận ra nội dung tìm kiếm',
   'search.noMatchTitle': 'Không tìm thấy trên chuỗi',
   'search.noMatchText': 'Không có khối, giao dịch, tài liệu hay tài khoản nào trên chuỗi này khớp với nội dung đã nhập.',
@@ -237,7 +239,6 @@ const vi = {
   'validators.address': 'Địa chỉ',
   'validators.power': 'Quyền biểu quyết',
   'validators.share': 'Tỷ lệ',
-  'validators.fromGenesis': 'Tập nút xác thực lấy từ tệp genesis của chuỗi.',
   'validators.changesTitle': 'Thay đổi tập nút xác thực',
   'validators.changesText': 'Chuỗi này chưa có mô-đun quản trị để thay đổi tập nút xác thực; tập nút cố định theo tệp genesis. Trang này chỉ để xem; mọi thao tác được ký bằng CLI/SDK.',
   'validator.title': 'Nút xác thực',
@@ -272,14 +273,8 @@ const vi = {
   'feature.governance': 'Quản trị và đề xuất',
   'feature.identity': 'Định danh (DID)',
   'feature.credentials': 'Chứng chỉ số',
-  'organisations.title': 'Tổ chức và thành viên',
-  'organisations.lead': 'Các tổ chức tham gia chuỗi, thành viên, vai trò và hiệu lực chứng thư.',
-  'organisations.unavailable': 'Chuỗi này chưa chạy mô-đun tổ chức và thành viên (membership). Khi mô-đun được bật, trang này sẽ hiện các tổ chức, thành viên, vai trò và hiệu lực chứng thư.',
-  'governance.title': 'Quản trị',
-  'governance.lead': 'Các đề xuất, phiếu biểu quyết và thời hạn.',
-  'governance.unavailable': 'Chuỗi này chưa chạy mô-đun quản trị (governance). Khi mô-đun được bật, trang này sẽ hiện các đề xuất, phiếu biểu quyết và thời hạn.',
   'unavailable.title': 'Chưa có trên chuỗi này',
-  'unavailable.howActions': 'Bảng điều khiển chỉ để xem; mọi thao tác được ký bằng CLI hoặc SDK, và mỗi trang sẽ ghi rõ lệnh CLI tương ứng.',
+  'unavailable.howActions': 'Bảng điều khiển chỉ để xem; mọi thao tác được ký bằng CLI hoặc SDK, và mỗi trang ghi rõ lệnh CLI tương ứng.',
   'unavailable.nothingShown': 'Không có dữ liệu để hiển thị.',
   'unavailable.consoleTitle': 'Mô-đun đã có trên chuỗi',
   'unavailable.consoleText': 'Chuỗi này đã chạy mô-đun, nhưng phiên bản bảng điều khiển này chưa hiển thị được; hãy dùng API (/docs).',
@@ -337,10 +332,10 @@ const en = {
   'nav.stats': 'Statistics',
   'search.label': 'Search',
   'search.button': 'Search',
-  'search.hint': 'Block height, transaction hash, document digest, account address or DID',
+  'search.hint': 'Block height, transaction hash, document digest, account address, DID or organisation id',
   'search.title': 'Search results',
   'search.emptyTitle': 'Nothing to search for',
-  'search.hintLong': 'Enter a block height (e.g. 12), a transaction hash or document digest (64 hex characters), an account address (40 hex characters) or a DID.',
+  'search.hintLong': 'Enter a block height (e.g. 12), a transaction hash or document digest (64 hex characters), an account address (40 hex characters), a DID or an organisation id.',
   'search.unreadableTitle': 'This search is not understood',
   'search.noMatchTitle': 'Not found on the chain',
   'search.noMatchText': 'No block, transaction, document or account on this chain matches what you entered.',
@@ -554,7 +549,6 @@ const en = {
   'validators.address': 'Address',
   'validators.power': 'Voting power',
   'validators.share': 'Share',
-  'validators.fromGenesis': 'The validator set comes from the chain\'s genesis file.',
   'validators.changesTitle': 'Changing the validator set',
   'validators.changesText': 'This chain has no governance module to change its validators yet; the set is fixed by the genesis file. This page is read-only; every action is signed with the CLI/SDK.',
   'validator.title': 'Validator',
@@ -589,14 +583,8 @@ const en = {
   'feature.governance': 'Governance and proposals',
   'feature.identity': 'Identity (DIDs)',
   'feature.credentials': 'Credentials',
-  'organisations.title': 'Organisations and members',
-  'organisations.lead': 'The organisations on the chain, their members, roles and certificate validity.',
-  'organisations.unavailable': 'This chain does not run the membership module yet. When it is enabled, this page shows organisations, members, roles and certificate validity.',
-  'governance.title': 'Governance',
-  'governance.lead': 'Proposals, votes and deadlines.',
-  'governance.unavailable': 'This chain does not run the governance module yet. When it is enabled, this page shows proposals, votes and deadlines.',
-  'unavailable.title': 'Not available on this chain yet',
-  'unavailable.howActions': 'The console is read-only; every action is signed with the CLI or SDK, and each page will show the exact CLI command for it.',
+  'unavailable.title': 'Not enabled on this chain',
+  'unavailable.howActions': 'The console is read-only; every action is signed with the CLI or SDK, and each page shows the exact CLI command for it.',
   'unavailable.nothingShown': 'Nothing to show.',
   'unavailable.consoleTitle': 'The module is on this chain',
   'unavailable.consoleText': 'This chain runs the module, but this version of the console cannot show it yet; use the API (/docs).',
@@ -638,7 +626,7 @@ const en = {
   'stats.credentialsNote': 'Figures on credentials issued and revoked come when the chain runs the credentials module.',
 };
 
-const DICTIONARIES = { vi, en };
+const DICTIONARIES = { vi: { ...vi, ...admin.vi }, en: { ...en, ...admin.en } };
 const listeners = [];
 
 function stored() {
@@ -686,8 +674,9 @@ export function t(key, vars) {
 /** Keys present in one language and not the other (the browser tests expect none). */
 export function missingKeys() {
   const missing = [];
-  for (const key of Object.keys(vi)) if (!(key in en)) missing.push(`en:${key}`);
-  for (const key of Object.keys(en)) if (!(key in vi)) missing.push(`vi:${key}`);
+  const { vi: allVi, en: allEn } = DICTIONARIES;
+  for (const key of Object.keys(allVi)) if (!(key in allEn)) missing.push(`en:${key}`);
+  for (const key of Object.keys(allEn)) if (!(key in allVi)) missing.push(`vi:${key}`);
   return missing;
 }
 

@@ -8,6 +8,8 @@ import { parseHash, render, route } from './router.js';
 import { nodeInfo } from './state.js';
 import * as explorer from './views/explorer.js';
 import * as network from './views/network.js';
+import * as membership from './views/membership.js';
+import * as governance from './views/governance.js';
 import * as verify from './views/verify.js';
 import * as stats from './views/stats.js';
 
@@ -27,9 +29,15 @@ route('/credential/:id', verify.credential, 'verify');
 route('/validators', network.validators, 'validators');
 route('/validator/:address', network.validator, 'validators');
 route('/network', network.node, 'network');
-route('/organisations', network.organisations, 'organisations');
-route('/organisation/:id', network.organisations, 'organisations');
-route('/governance', network.governance, 'governance');
+route('/orgs', membership.organisations, 'organisations');
+route('/org/:id', membership.organisation, 'organisations');
+route('/member/:address', membership.member, 'organisations');
+route('/gov', governance.governance, 'governance');
+route('/gov/:id', governance.proposal, 'governance');
+// the first console's addresses, kept so bookmarks still open
+route('/organisations', membership.organisations, 'organisations');
+route('/organisation/:id', membership.organisation, 'organisations');
+route('/governance', governance.governance, 'governance');
 route('/stats', stats.page, 'stats');
 
 // For the browser tests and the curious: limits and the dictionary check, no secrets here.

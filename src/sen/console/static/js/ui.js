@@ -71,6 +71,15 @@ export function timeText(iso) {
   return h('time', { datetime: iso, class: 'nowrap-time' }, dateTime(iso));
 }
 
+/** Unix seconds (certificate validity) as a <time>, in Vietnam time like every other time. */
+export function unixTimeText(seconds) {
+  return timeText(new Date(seconds * 1000).toISOString());
+}
+
+export function badge(kind, text) {
+  return h('span', { class: `badge ${kind}` }, text);
+}
+
 export function codeBadge(code, name) {
   const ok = code === 0;
   return h('span', { class: `badge ${ok ? 'ok' : 'bad'}` }, ok ? t('result.ok') : `${t('result.failed')} · ${name}`);

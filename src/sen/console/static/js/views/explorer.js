@@ -5,6 +5,7 @@ import { get, isNotFound, ApiError } from '../api.js';
 import { add, h, replace } from '../dom.js';
 import { t, num, lang } from '../i18n.js';
 import { anchoringList, receiptCommands } from '../receipts.js';
+import { findOrganisation } from './membership.js';
 import { resultCodes } from '../state.js';
 import {
   pageHeader, facts, table, empty, loading, blockLink, txLink, accountLink, evidenceLink,
@@ -293,6 +294,7 @@ const MATCH_ROUTES = {
   evidence: (m) => `#/evidence/${m.algorithm}/${m.id}`,
   account: (m) => `#/account/${m.id}`,
   validator: (m) => `#/validator/${m.id}`,
+  organisation: (m) => `#/org/${m.id}`,
 };
 
 export async function search(ctx) {
@@ -310,16 +312,22 @@ export async function search(ctx) {
     return;
   }
   let body;
+  const organisation = findOrganisation(q, ctx.signal); // an organisation id, on a consortium
   try {
     body = await get(`/v1/search?q=${encodeURIComponent(q)}`, { signal: ctx.signal });
   } catch (err) {
-    if (err instanceof ApiError && err.status === 400) {
-      add(box, notice('bad', t('search.unreadableTitle'), h('p', {}, t('search.hintLong')), h('p', { class: 'hash' }, q)));
-    } else {
+    if (!(err instanceof ApiError && err.status === 400)) {
       add(box, errorBox(err));
+      return;
     }
-    return;
+    body = { matches: [] };
+    if (!(await organisation)) {
+      add(box, notice('bad', t('search.unreadableTitle'), h('p', {}, t('search.hintLong')), h('p', { class: 'hash' }, q)));
+      return;
+    }
   }
+  const found = await organisation;
+  if (found) body.matches.push({ kind: 'organisation', id: found.id });
   if (body.matches.length === 0) {
     add(box, notice('warn', t('search.noMatchTitle'), h('p', {}, t('search.noMatchText')), h('p', { class: 'hash' }, q)));
     return;

@@ -1,11 +1,45 @@
-// Network administration views, read-only: this node, validators and voting power, and the
-// areas this chain does not run yet (organisations, governance), said plainly.
+// Network administration views, read-only: this node, validators and voting power (and how
+// governance changes them), and the plain "not on this chain" of the consortium areas.
 
 import { get } from '../api.js';
 import { add, h } from '../dom.js';
 import { t, num, percent } from '../i18n.js';
 import { nodeInfo } from '../state.js';
-import { pageHeader, facts, table, timeText, notice, errorBox, cli, nodeUrl, empty } from '../ui.js';
+import { pageHeader, facts, table, timeText, notice, errorBox, cli, nodeUrl, empty, quoteArg } from '../ui.js';
+
+export function stat(label, value) {
+  return h('div', { class: 'stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+}
+
+/** True if the chain runs `feature`; otherwise says plainly that it does not, and returns false. */
+export async function featureGate(ctx, feature, textKey) {
+  let info;
+  try {
+    info = await nodeInfo();
+  } catch (err) {
+    add(ctx.main, errorBox(err));
+    return false;
+  }
+  const present = info.features.find((f) => f.name === feature);
+  if (present && present.available) return true;
+  add(ctx.main, h('div', { class: 'notice warn', id: 'unavailable' },
+    h('h2', {}, t('unavailable.title')),
+    h('p', {}, t(textKey)),
+    h('p', {}, t('unavailable.howActions'))));
+  add(ctx.main, empty(t('unavailable.nothingShown')));
+  return false;
+}
+
+function setValidatorCommand(publicKey, power) {
+  const payload = JSON.stringify({ pub_key: `hex:${publicKey}`, power });
+  return `sen --node ${nodeUrl()} gov propose set_validator --payload ${quoteArg(payload)} --key ADMIN`;
+}
+
+async function governed() {
+  const info = await nodeInfo().catch(() => null);
+  const feature = info ? info.features.find((f) => f.name === 'governance') : null;
+  return { on: Boolean(feature && feature.available), embedded: Boolean(info && info.consensus === 'embedded') };
+}
 
 export async function node(ctx) {
   const { main } = ctx;
@@ -55,16 +89,18 @@ export async function validators(ctx) {
   const { main } = ctx;
   add(main, ...pageHeader(t('validators.title'), t('validators.lead')));
   let body;
+  let governance;
   try {
-    body = await get('/v1/validators', { signal: ctx.signal });
+    [body, governance] = await Promise.all([get('/v1/validators', { signal: ctx.signal }), governed()]);
   } catch (err) {
     add(main, errorBox(err));
     return;
   }
-  add(main, 
+  const fromState = body.source === 'state';
+  add(main,
     h('div', { class: 'grid' },
-      h('div', { class: 'stat' }, h('div', { class: 'label' }, t('validators.count')), h('div', { class: 'value' }, num(body.validators.length))),
-      h('div', { class: 'stat' }, h('div', { class: 'label' }, t('validators.totalPower')), h('div', { class: 'value' }, num(body.total_power)))),
+      stat(t('validators.count'), num(body.validators.length)),
+      stat(t('validators.totalPower'), num(body.total_power))),
     table(t('validators.title'), [
       { label: t('validators.name') }, { label: t('validators.address') }, { label: t('validators.power'), num: true },
       { label: t('validators.share'), num: true },
@@ -74,9 +110,14 @@ export async function validators(ctx) {
       num(v.power),
       percent(v.power / body.total_power),
     ]), { id: 'validators-table' }),
-    h('p', { class: 'hint' }, t('validators.fromGenesis')),
-    notice('info', t('validators.changesTitle'), h('p', {}, t('validators.changesText'))),
-    cli(t('cli.genesis'), `curl -o genesis.json ${nodeUrl()}/v1/genesis`),
+    h('p', { class: 'hint', id: 'validators-source' }, `${t('validators.source')}: `,
+      fromState ? t('validators.sourceState') : t('validators.sourceGenesis'), '.'),
+    governance.on
+      ? notice('info', t('validators.governedTitle'), h('p', {}, t('validators.governedText')),
+        governance.embedded ? h('p', {}, t('validators.embeddedNote')) : null,
+        cli(t('cli.setValidator'), setValidatorCommand('…', 10)))
+      : notice('info', t('validators.changesTitle'), h('p', {}, t('validators.changesText'))),
+    cli(fromState ? t('cli.genesisFile') : t('cli.genesis'), `curl -o genesis.json ${nodeUrl()}/v1/genesis`),
   );
 }
 
@@ -85,8 +126,9 @@ export async function validator(ctx) {
   const address = params.address.toLowerCase();
   add(main, ...pageHeader(t('validator.title')));
   let body;
+  let governance;
   try {
-    body = await get('/v1/validators', { signal: ctx.signal });
+    [body, governance] = await Promise.all([get('/v1/validators', { signal: ctx.signal }), governed()]);
   } catch (err) {
     add(main, errorBox(err));
     return;
@@ -102,39 +144,7 @@ export async function validator(ctx) {
     [t('validator.publicKey'), h('span', { class: 'hash' }, found.public_key)],
     [t('validators.power'), num(found.power)],
     [t('validators.share'), percent(found.power / body.total_power)],
-  ])), h('p', {}, h('a', { href: '#/validators' }, t('validator.all'))));
-}
-
-async function unavailable(ctx, { title, lead, feature, textKey }) {
-  const { main } = ctx;
-  add(main, ...pageHeader(title, lead));
-  let info;
-  try {
-    info = await nodeInfo();
-  } catch (err) {
-    add(main, errorBox(err));
-    return;
-  }
-  const present = info.features.find((f) => f.name === feature);
-  if (present && present.available) {
-    add(main, notice('info', t('unavailable.consoleTitle'), h('p', {}, t('unavailable.consoleText'))));
-    return;
-  }
-  add(main, h('div', { class: 'notice warn', id: 'unavailable' },
-    h('h2', {}, t('unavailable.title')),
-    h('p', {}, t(textKey)),
-    h('p', {}, t('unavailable.howActions'))));
-  add(main, empty(t('unavailable.nothingShown')));
-}
-
-export function organisations(ctx) {
-  return unavailable(ctx, {
-    title: t('organisations.title'), lead: t('organisations.lead'), feature: 'membership', textKey: 'organisations.unavailable',
-  });
-}
-
-export function governance(ctx) {
-  return unavailable(ctx, {
-    title: t('governance.title'), lead: t('governance.lead'), feature: 'governance', textKey: 'governance.unavailable',
-  });
+  ])),
+  governance.on ? cli(t('cli.setValidatorThis'), setValidatorCommand(found.public_key, found.power)) : null,
+  h('p', {}, h('a', { href: '#/validators' }, t('validator.all'))));
 }
