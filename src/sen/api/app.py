@@ -50,6 +50,10 @@ TAGS: list[dict[str, Any]] = [
         "name": "governance",
         "description": "Proposals and votes of organisation admins. *Quản trị trên chuỗi.*",
     },
+    {
+        "name": "identity",
+        "description": "DIDs (did:sen, did:key) and DID resolution. *Định danh phi tập trung.*",
+    },
 ]
 
 BODY_SLACK_BYTES = 16 * 1024
@@ -142,6 +146,8 @@ def _problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
             if "requestBody" not in operation:
                 responses.pop("422", None)  # path and query values are 400 here
             for status, response in responses.items():
+                if "application/json" not in response.get("content", {"application/json": 0}):
+                    continue  # the route's own error format (DID Resolution's binding)
                 if status.isdigit() and int(status) >= 400:
                     response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
                     if status == "422" and response.get("description") == "Validation Error":

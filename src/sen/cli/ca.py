@@ -49,7 +49,7 @@ def init_org(
     days: Annotated[int, typer.Option(help="Validity of the CA certificate, in days.")] = 3650,
 ) -> None:
     """Make a self-signed P-256 CA for an organisation (key in DIR/ca-key.pem, mode 0600)."""
-    if not IDENTIFIER.match(org_id):
+    if not IDENTIFIER.fullmatch(org_id):
         raise UsageProblem(f"--id: expected 1-32 of a-z, 0-9 and '-', got {org_id!r}")
     if not name.strip():
         raise UsageProblem("--name: the organisation needs a name")
@@ -87,7 +87,7 @@ def issue(
         raise CliError(f"{out_file} already exists")
     role_list = [r.strip() for r in roles.split(",") if r.strip()]
     for role in role_list:
-        if not IDENTIFIER.match(role):
+        if not IDENTIFIER.fullmatch(role):
             raise UsageProblem(f"--roles: {role!r} is not a role name (a-z, 0-9, '-')")
     authority = load_org_directory(org_dir)
     if key is not None:

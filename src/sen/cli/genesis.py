@@ -212,7 +212,7 @@ def _org(spec: str) -> tuple[str, str, str, list[str] | None]:
     if len(parts) not in (3, 4):
         raise UsageProblem(f"--org: expected ID:NAME:CA.pem[:role,role], got {spec!r}")
     org_id, name, ca_path = parts[:3]
-    if not IDENTIFIER.match(org_id):
+    if not IDENTIFIER.fullmatch(org_id):
         raise UsageProblem(f"--org {spec!r}: id must be 1-32 of a-z, 0-9 and '-'")
     roles = None
     if len(parts) == 4:

@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from sen.cli import bench as bench_command
 from sen.cli import ca, evidence, keys, member, node, tx
+from sen.cli import did as did_command
 from sen.cli import genesis as genesis_command
 from sen.cli import gov as gov_command
 from sen.cli import network as network_command
@@ -51,6 +52,7 @@ app.add_typer(gov_command.app, name="gov")
 app.add_typer(genesis_command.app, name="genesis")
 app.add_typer(ca.app, name="ca")
 app.add_typer(member.app, name="member")
+app.add_typer(did_command.app, name="did")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)
 

@@ -57,6 +57,19 @@ class ResultCode(IntEnum):
     DOUBLE_VOTE = 163
     INVALID_PROPOSAL = 164
     NOT_IN_AN_ORGANISATION = 165
+    # identity module (190-219)
+    INVALID_DID_NAME = 190
+    DID_EXISTS = 191
+    UNKNOWN_DID = 192
+    DID_DEACTIVATED = 193
+    NOT_DID_CONTROLLER = 194
+    INVALID_VERIFICATION_METHOD = 195
+    UNSUPPORTED_KEY_TYPE = 196
+    INVALID_RELATIONSHIP = 197
+    INVALID_SERVICE = 198
+    DUPLICATE_FRAGMENT = 199
+    INVALID_CONTROLLER = 200
+    INVALID_ALSO_KNOWN_AS = 201
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -168,6 +181,48 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.NOT_IN_AN_ORGANISATION: (
         "sender belongs to no organisation",
         "người gửi không thuộc tổ chức nào",
+    ),
+    ResultCode.INVALID_DID_NAME: (
+        "not a valid did:sen name",
+        "tên did:sen không hợp lệ",
+    ),
+    ResultCode.DID_EXISTS: (
+        "a DID with this name already exists",
+        "DID với tên này đã tồn tại",
+    ),
+    ResultCode.UNKNOWN_DID: ("unknown DID", "DID không tồn tại"),
+    ResultCode.DID_DEACTIVATED: (
+        "the DID is deactivated",
+        "DID đã bị vô hiệu hoá",
+    ),
+    ResultCode.NOT_DID_CONTROLLER: (
+        "the signer does not control this DID",
+        "người ký không phải bên kiểm soát DID này",
+    ),
+    ResultCode.INVALID_VERIFICATION_METHOD: (
+        "invalid verification method",
+        "phương thức xác minh không hợp lệ",
+    ),
+    ResultCode.UNSUPPORTED_KEY_TYPE: (
+        "key type not supported (Ed25519 or P-256 Multikey only)",
+        "loại khoá không được hỗ trợ (chỉ Multikey Ed25519 hoặc P-256)",
+    ),
+    ResultCode.INVALID_RELATIONSHIP: (
+        "invalid verification relationship",
+        "quan hệ xác minh không hợp lệ",
+    ),
+    ResultCode.INVALID_SERVICE: ("invalid service", "dịch vụ không hợp lệ"),
+    ResultCode.DUPLICATE_FRAGMENT: (
+        "an id is used twice in the DID document",
+        "một định danh bị dùng hai lần trong tài liệu DID",
+    ),
+    ResultCode.INVALID_CONTROLLER: (
+        "invalid controller",
+        "bên kiểm soát không hợp lệ",
+    ),
+    ResultCode.INVALID_ALSO_KNOWN_AS: (
+        "invalid alsoKnownAs URI",
+        "URI alsoKnownAs không hợp lệ",
     ),
 }
 

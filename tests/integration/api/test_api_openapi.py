@@ -50,8 +50,12 @@ def test_document_shape() -> None:
         "statistics",
         "membership",
         "governance",
+        "identity",
     }
     rejected = document["paths"]["/v1/txs"]["post"]["responses"]["422"]
     assert list(rejected["content"]) == ["application/problem+json"]
     assert "HTTPValidationError" not in document["components"]["schemas"]
     assert document["components"]["schemas"]["SubmitTx"]["additionalProperties"] is False
+    resolution = document["paths"]["/1.0/identifiers/{did}"]["get"]["responses"]
+    assert "application/did-resolution" in resolution["404"]["content"]  # DID Resolution's binding
+    assert "application/problem+json" not in resolution["404"]["content"]

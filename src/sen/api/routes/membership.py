@@ -109,7 +109,7 @@ def _member_view(state: StateReader, address: bytes, member: Member) -> MemberVi
 
 
 def _organisation_id(organisation: str) -> str:
-    if not IDENTIFIER.match(organisation):
+    if not IDENTIFIER.fullmatch(organisation):
         raise BadRequest(
             "organisation: not an organisation id",
             field="organisation",

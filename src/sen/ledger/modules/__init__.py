@@ -5,9 +5,10 @@ from __future__ import annotations
 from sen.ledger.modules.base import Action, Module
 from sen.ledger.modules.evidence import MODULE as EVIDENCE
 from sen.ledger.modules.governance import MODULE as GOVERNANCE
+from sen.ledger.modules.identity import MODULE as IDENTITY
 from sen.ledger.modules.membership import MODULE as MEMBERSHIP
 
-MODULES: dict[str, Module] = {m.name: m for m in (EVIDENCE, MEMBERSHIP, GOVERNANCE)}
+MODULES: dict[str, Module] = {m.name: m for m in (EVIDENCE, MEMBERSHIP, GOVERNANCE, IDENTITY)}
 
 
 def find_action(module: str, action: str) -> Action | None:

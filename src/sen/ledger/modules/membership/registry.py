@@ -482,7 +482,7 @@ def revoke(state: Overlay, org_id: str, serial: str, height: int) -> None:
 
 
 def identifier(value: object, field: str, what: str) -> str:
-    if not isinstance(value, str) or not IDENTIFIER.match(value):
+    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
         raise TxRejected(
             ResultCode.INVALID_ARGUMENT,
             f"bad {what}",
