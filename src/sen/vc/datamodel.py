@@ -1,0 +1,337 @@
+"""The normative rules of the W3C Verifiable Credentials Data Model 2.0, as checks.
+
+Each check returns every :class:`~sen.vc.errors.Problem` it finds (not just
+the first), with the JSON path at fault, so an issuer sees all that is wrong at
+once. What is checked:
+
+- ``@context``: an ordered set whose first item is
+  ``https://www.w3.org/ns/credentials/v2``; later items URLs or objects;
+- ``type``: includes ``VerifiableCredential`` (``VerifiablePresentation``);
+- ``id`` wherever it appears on the credential's own objects: a URL;
+- ``issuer``: a URL, or an object whose ``id`` is a URL;
+- ``credentialSubject``: an object, or a non-empty array of objects, each
+  making at least one claim;
+- ``validFrom``/``validUntil``: ``dateTimeStamp`` s, and not out of order;
+- ``credentialStatus``, ``credentialSchema``, ``evidence``, ``termsOfUse``,
+  ``refreshService``, ``confidenceMethod``, ``renderMethod``: each object has
+  a ``type`` (``credentialSchema`` also an ``id``); ``relatedResource`` an ``id``;
+- presentations: ``holder`` like ``issuer``; each ``verifiableCredential`` a
+  credential by all the rules above.
+
+JSON-LD processing (contexts, dropped terms) is :mod:`sen.vc.canonical`'s.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sen.vc.dates import parse_datetime_stamp
+from sen.vc.errors import ErrorCode, Problem
+from sen.vc.loader import CREDENTIALS_V2
+
+__all__ = [
+    "check_credential",
+    "check_presentation",
+    "is_url",
+    "nfc_warnings",
+    "types_of",
+    "validity_period",
+]
+
+VERIFIABLE_CREDENTIAL = "VerifiableCredential"
+VERIFIABLE_PRESENTATION = "VerifiablePresentation"
+
+# property → (requires type, requires id)
+_TYPED_PROPERTIES: dict[str, tuple[bool, bool]] = {
+    "credentialStatus": (True, False),
+    "credentialSchema": (True, True),
+    "evidence": (True, False),
+    "termsOfUse": (True, False),
+    "refreshService": (True, False),
+    "confidenceMethod": (True, False),
+    "renderMethod": (True, False),
+    "relatedResource": (False, True),
+}
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+")
+
+
+def is_url(value: object) -> bool:
+    """A string with a scheme and no whitespace: ``https:``, ``did:``, ``urn:`` ... all qualify."""
+    return isinstance(value, str) and _URL.fullmatch(value) is not None
+
+
+def types_of(node: object) -> list[str]:
+    """The ``type`` values of an object (a string or a list of strings); [] if none."""
+    if not isinstance(node, dict):
+        return []
+    value = node.get("type")
+    values = value if isinstance(value, list) else [value]
+    return [item for item in values if isinstance(item, str)]
+
+
+def check_credential(credential: object, path: str = "$") -> list[Problem]:
+    if not isinstance(credential, dict):
+        return [
+            Problem(
+                ErrorCode.MALFORMED_CREDENTIAL,
+                f"a credential is a JSON object, got {_kind(credential)}",
+                path,
+            )
+        ]
+    problems = _check_common(credential, path, VERIFIABLE_CREDENTIAL)
+    problems += _check_issuer(credential.get("issuer"), f"{path}.issuer", "issuer")
+    problems += _check_subject(credential.get("credentialSubject"), f"{path}.credentialSubject")
+    problems += _check_validity(credential, path)
+    for name, (needs_type, needs_id) in _TYPED_PROPERTIES.items():
+        if name in credential:
+            problems += _check_typed(credential[name], f"{path}.{name}", needs_type, needs_id)
+    return problems
+
+
+def check_presentation(presentation: object, path: str = "$") -> list[Problem]:
+    if not isinstance(presentation, dict):
+        return [
+            Problem(
+                ErrorCode.MALFORMED_PRESENTATION,
+                f"a presentation is a JSON object, got {_kind(presentation)}",
+                path,
+            )
+        ]
+    problems = _check_common(presentation, path, VERIFIABLE_PRESENTATION)
+    if "holder" in presentation:
+        problems += _check_issuer(presentation["holder"], f"{path}.holder", "holder")
+    if "termsOfUse" in presentation:
+        problems += _check_typed(presentation["termsOfUse"], f"{path}.termsOfUse", True, False)
+    if "verifiableCredential" in presentation:
+        for item_path, item in _items(
+            presentation["verifiableCredential"], f"{path}.verifiableCredential"
+        ):
+            problems += check_credential(item, item_path)
+    return problems
+
+
+def validity_period(credential: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """``(validFrom, validUntil)`` as datetimes; None where absent or not a valid stamp."""
+    bounds: list[datetime | None] = []
+    for name in ("validFrom", "validUntil"):
+        try:
+            bounds.append(parse_datetime_stamp(credential[name]) if name in credential else None)
+        except ValueError:
+            bounds.append(None)
+    return bounds[0], bounds[1]
+
+
+def nfc_warnings(document: object) -> list[Problem]:
+    """Strings not in Unicode NFC: the same Vietnamese text typed on two systems can differ in
+    bytes (``ễ`` as one code point or as ``e`` + two marks), and so in signature and search."""
+    return [
+        Problem(
+            ErrorCode.NOT_NFC,
+            f"{text!r} is not in Unicode NFC; the same text in NFC would be different bytes",
+            path,
+        )
+        for path, text in _strings(document, "$")
+        if not unicodedata.is_normalized("NFC", text)
+    ]
+
+
+def _check_common(document: dict[str, Any], path: str, required_type: str) -> list[Problem]:
+    problems = _check_context(document.get("@context"), f"{path}.@context")
+    if "id" in document and not is_url(document["id"]):
+        problems.append(_not_url(document["id"], f"{path}.id"))
+    if "type" not in document:
+        problems.append(
+            Problem(
+                ErrorCode.MISSING_TYPE,
+                f"'type' is required and must include {required_type!r}",
+                f"{path}.type",
+            )
+        )
+    elif not _is_type_value(document["type"]):
+        problems.append(
+            Problem(
+                ErrorCode.MISSING_TYPE,
+                "'type' must be a string or an array of strings",
+                f"{path}.type",
+            )
+        )
+    elif required_type not in types_of(document):
+        problems.append(
+            Problem(
+                ErrorCode.MISSING_TYPE, f"'type' must include {required_type!r}", f"{path}.type"
+            )
+        )
+    return problems
+
+
+def _check_context(context: object, path: str) -> list[Problem]:
+    if context is None:
+        return [
+            Problem(
+                ErrorCode.INVALID_CONTEXT,
+                f"'@context' is required; its first item must be {CREDENTIALS_V2!r}",
+                path,
+            )
+        ]
+    items = context if isinstance(context, list) else [context]
+    if not items or items[0] != CREDENTIALS_V2:
+        return [
+            Problem(
+                ErrorCode.INVALID_CONTEXT,
+                f"the first '@context' item must be {CREDENTIALS_V2!r}",
+                path,
+            )
+        ]
+    return [
+        Problem(
+            ErrorCode.INVALID_CONTEXT,
+            f"a '@context' item is a URL or an object, got {_kind(item)}",
+            f"{path}[{index}]",
+        )
+        for index, item in enumerate(items)
+        if not (is_url(item) or isinstance(item, dict))
+    ]
+
+
+def _check_issuer(value: object, path: str, role: str) -> list[Problem]:
+    code = ErrorCode.INVALID_ISSUER if role == "issuer" else ErrorCode.INVALID_HOLDER
+    if value is None:
+        return [Problem(code, f"'{role}' is required: a URL, or an object with a URL 'id'", path)]
+    if isinstance(value, dict):
+        if "id" not in value:
+            return [Problem(code, f"an '{role}' object must have an 'id' URL", f"{path}.id")]
+        return [] if is_url(value["id"]) else [_not_url(value["id"], f"{path}.id")]
+    if not is_url(value):
+        return [
+            Problem(
+                code,
+                f"'{role}' must be a URL or an object with a URL 'id', got {_kind(value)}",
+                path,
+            )
+        ]
+    return []
+
+
+def _check_subject(value: object, path: str) -> list[Problem]:
+    if value is None:
+        return [Problem(ErrorCode.EMPTY_SUBJECT, "'credentialSubject' is required", path)]
+    if isinstance(value, list) and not value:
+        return [
+            Problem(ErrorCode.EMPTY_SUBJECT, "'credentialSubject' must not be an empty array", path)
+        ]
+    problems: list[Problem] = []
+    for item_path, subject in _items(value, path):
+        if not isinstance(subject, dict):
+            problems.append(
+                Problem(
+                    ErrorCode.EMPTY_SUBJECT,
+                    f"a subject is an object, got {_kind(subject)}",
+                    item_path,
+                )
+            )
+        elif not set(subject) - {"id"}:
+            problems.append(
+                Problem(
+                    ErrorCode.EMPTY_SUBJECT,
+                    "a subject must make at least one claim besides 'id'",
+                    item_path,
+                )
+            )
+        elif "id" in subject and not is_url(subject["id"]):
+            problems.append(_not_url(subject["id"], f"{item_path}.id"))
+    return problems
+
+
+def _check_validity(credential: dict[str, Any], path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    parsed: dict[str, datetime] = {}
+    for name in ("validFrom", "validUntil"):
+        if name not in credential:
+            continue
+        try:
+            parsed[name] = parse_datetime_stamp(credential[name])
+        except ValueError as exc:
+            problems.append(Problem(ErrorCode.INVALID_DATE, f"'{name}': {exc}", f"{path}.{name}"))
+    if len(parsed) == 2 and parsed["validFrom"] > parsed["validUntil"]:
+        problems.append(
+            Problem(
+                ErrorCode.INVALID_VALIDITY_PERIOD,
+                f"'validFrom' ({credential['validFrom']}) is after "
+                f"'validUntil' ({credential['validUntil']})",
+                f"{path}.validUntil",
+            )
+        )
+    return problems
+
+
+def _check_typed(value: object, path: str, needs_type: bool, needs_id: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    for item_path, item in _items(value, path):
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(
+                    ErrorCode.MALFORMED_CREDENTIAL,
+                    f"expected an object, got {_kind(item)}",
+                    item_path,
+                )
+            )
+            continue
+        if needs_type and not (_is_type_value(item.get("type")) and types_of(item)):
+            problems.append(
+                Problem(
+                    ErrorCode.MISSING_TYPE,
+                    "each object here must have a 'type'",
+                    f"{item_path}.type",
+                )
+            )
+        if "id" in item and not is_url(item["id"]):
+            problems.append(_not_url(item["id"], f"{item_path}.id"))
+        elif needs_id and "id" not in item:
+            problems.append(
+                Problem(
+                    ErrorCode.MISSING_PROPERTY,
+                    "each object here must have an 'id' URL",
+                    f"{item_path}.id",
+                )
+            )
+    return problems
+
+
+def _items(value: object, path: str) -> Iterator[tuple[str, object]]:
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            yield f"{path}[{index}]", item
+    else:
+        yield path, value
+
+
+def _is_type_value(value: object) -> bool:
+    if isinstance(value, str):
+        return True
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _not_url(value: object, path: str) -> Problem:
+    return Problem(ErrorCode.INVALID_URL, f"expected a URL, got {value!r}", path)
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else "a number"
+    )
+
+
+def _strings(node: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _strings(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _strings(item, f"{path}[{index}]")
+    elif isinstance(node, str):
+        yield path, node
