@@ -23,7 +23,8 @@ KINDS_HELP = (
     "admit_organisation {id,name,ca,roles[,chain]} | remove_organisation {id} | "
     "set_organisation_roles {id,roles} | add_role {role} | set_params {max_tx_bytes,"
     "max_block_bytes,allowed_suites,max_batch_digests,disabled_modules} | set_validator "
-    "{pub_key,power[,pub_key_type]} | set_governance {threshold,voting_period,max_voting_period}"
+    "{pub_key,power[,pub_key_type]} | set_governance {threshold,voting_period,max_voting_period} | "
+    "set_trust_roots {roots}"
 )
 
 

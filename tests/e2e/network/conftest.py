@@ -15,7 +15,7 @@ from sen.network.network import Network
 from sen.network.ports import PORT_STRIDE, ports_in_use
 
 sys.path.insert(0, str(Path(__file__).parent))
-from network_support import wait_until
+from four_validator_support import wait_until
 
 VALIDATORS = 4
 

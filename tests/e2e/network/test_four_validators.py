@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from network_support import wait_until
+from four_validator_support import wait_until
 
 from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.tx import Tx, sign_tx

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
-from network_support import wait_until
+from four_validator_support import wait_until
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "ledger" / "governance"))
 from consortium import issue, key, make_ca
