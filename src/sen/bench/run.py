@@ -24,6 +24,7 @@ def run_all(
     only: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
+    from sen.bench.credentials import run_credentials
     from sen.bench.history import run_history
     from sen.bench.receipts import run_receipts
     from sen.bench.suites import run_suites
@@ -42,6 +43,10 @@ def run_all(
             ),
         ),
         ("receipt_verification", lambda: run_receipts(seconds=2 if quick else 5)),
+        (
+            "credentials",
+            lambda: run_credentials(count=30 if quick else 300, dids=100 if quick else 2_000),
+        ),
         (
             "suites",
             lambda: run_suites(
