@@ -53,6 +53,7 @@ from sen.ledger.errors import TxRejected
 from sen.ledger.modules.governance.genesis import governance_changes
 from sen.ledger.modules.membership.certificates import BlockTime
 from sen.ledger.modules.membership.genesis import genesis_changes
+from sen.ledger.modules.trust import trust_changes
 from sen.ledger.permissions import check_permission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
 from sen.ledger.types import BlockInfo, ChainParams, TxResult, ValidatorChange
@@ -163,6 +164,9 @@ class SenApp:
             (PARAMS_KEY, encoding.encode(params.to_json()))
         ]
         changes += governance_changes(app_state.get("governance"))
+        changes += trust_changes(  # docs/spec/trust-and-status.md
+            app_state.get("trust"), request.time.seconds, request.initial_height - 1
+        )
         if request.validators:  # the set governance changes later (sen.ledger.validators)
             genesis_set = [
                 ValidatorChange(v.pub_key_type, v.pub_key, v.power) for v in request.validators

@@ -70,6 +70,30 @@ class ResultCode(IntEnum):
     DUPLICATE_FRAGMENT = 199
     INVALID_CONTROLLER = 200
     INVALID_ALSO_KNOWN_AS = 201
+    # trust module: accreditation and schemas (220-239)
+    INVALID_DID = 220
+    INVALID_CREDENTIAL_TYPE = 221
+    INVALID_VALIDITY = 222
+    NOT_ACCREDITED = 223
+    SELF_ACCREDITATION = 224
+    UNKNOWN_ACCREDITATION = 225
+    ACCREDITATION_REVOKED = 226
+    NOT_ACCREDITOR = 227
+    TOO_MANY_ACCREDITATIONS = 228
+    INVALID_SCHEMA = 229
+    SCHEMA_EXISTS = 230
+    UNKNOWN_SCHEMA = 231
+    SCHEMA_DEPRECATED = 232
+    # status module: Bitstring Status Lists (240-259)
+    INVALID_STATUS_LIST_NAME = 240
+    INVALID_STATUS_PURPOSE = 241
+    INVALID_STATUS_LIST_SIZE = 242
+    STATUS_LIST_EXISTS = 243
+    UNKNOWN_STATUS_LIST = 244
+    STATUS_INDEX_OUT_OF_RANGE = 245
+    STATUS_INDEX_CONFLICT = 246
+    TOO_MANY_STATUS_INDEXES = 247
+    STATUS_IRREVERSIBLE = 248
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -223,6 +247,82 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.INVALID_ALSO_KNOWN_AS: (
         "invalid alsoKnownAs URI",
         "URI alsoKnownAs không hợp lệ",
+    ),
+    ResultCode.INVALID_DID: (
+        "not a did:sen DID",
+        "không phải DID did:sen hợp lệ",
+    ),
+    ResultCode.INVALID_CREDENTIAL_TYPE: (
+        "invalid credential type list",
+        "danh sách loại chứng chỉ không hợp lệ",
+    ),
+    ResultCode.INVALID_VALIDITY: (
+        "invalid validity period",
+        "thời hạn hiệu lực không hợp lệ",
+    ),
+    ResultCode.NOT_ACCREDITED: (
+        "the accreditor is not a trust root and may not accredit for these types",
+        "bên công nhận không phải gốc tin cậy và không được uỷ quyền công nhận cho các loại này",
+    ),
+    ResultCode.SELF_ACCREDITATION: (
+        "a DID cannot accredit itself",
+        "một DID không thể tự công nhận chính mình",
+    ),
+    ResultCode.UNKNOWN_ACCREDITATION: ("unknown accreditation", "không tồn tại bản công nhận"),
+    ResultCode.ACCREDITATION_REVOKED: (
+        "the accreditation is already revoked",
+        "bản công nhận đã bị thu hồi",
+    ),
+    ResultCode.NOT_ACCREDITOR: (
+        "only the accreditor or a trust root may revoke this accreditation",
+        "chỉ bên công nhận hoặc gốc tin cậy mới được thu hồi bản công nhận này",
+    ),
+    ResultCode.TOO_MANY_ACCREDITATIONS: (
+        "the issuer has too many accreditations",
+        "đơn vị phát hành có quá nhiều bản công nhận",
+    ),
+    ResultCode.INVALID_SCHEMA: ("invalid credential schema", "lược đồ chứng chỉ không hợp lệ"),
+    ResultCode.SCHEMA_EXISTS: (
+        "a schema with this id is already registered",
+        "lược đồ với định danh này đã được đăng ký",
+    ),
+    ResultCode.UNKNOWN_SCHEMA: ("unknown schema", "lược đồ không tồn tại"),
+    ResultCode.SCHEMA_DEPRECATED: (
+        "the schema is already deprecated",
+        "lược đồ đã bị ngừng sử dụng",
+    ),
+    ResultCode.INVALID_STATUS_LIST_NAME: (
+        "invalid status list name",
+        "tên danh sách trạng thái không hợp lệ",
+    ),
+    ResultCode.INVALID_STATUS_PURPOSE: (
+        "status purpose must be revocation or suspension",
+        "mục đích trạng thái phải là revocation hoặc suspension",
+    ),
+    ResultCode.INVALID_STATUS_LIST_SIZE: (
+        "invalid status list size",
+        "kích thước danh sách trạng thái không hợp lệ",
+    ),
+    ResultCode.STATUS_LIST_EXISTS: (
+        "the issuer already has a status list with this name",
+        "đơn vị phát hành đã có danh sách trạng thái với tên này",
+    ),
+    ResultCode.UNKNOWN_STATUS_LIST: ("unknown status list", "danh sách trạng thái không tồn tại"),
+    ResultCode.STATUS_INDEX_OUT_OF_RANGE: (
+        "status index out of range",
+        "chỉ số trạng thái nằm ngoài phạm vi",
+    ),
+    ResultCode.STATUS_INDEX_CONFLICT: (
+        "an index is repeated or both set and cleared",
+        "một chỉ số bị lặp lại hoặc vừa được đặt vừa bị xoá",
+    ),
+    ResultCode.TOO_MANY_STATUS_INDEXES: (
+        "too many status indexes in one transaction",
+        "quá nhiều chỉ số trạng thái trong một giao dịch",
+    ),
+    ResultCode.STATUS_IRREVERSIBLE: (
+        "revocation cannot be undone",
+        "không thể huỷ việc thu hồi",
     ),
 }
 

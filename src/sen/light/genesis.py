@@ -45,6 +45,7 @@ class Genesis:
     raw: bytes  # the file as read; its SHA-256 identifies the genesis
     membership: dict[str, Any] | None = None  # app_state.membership (docs/spec/membership.md)
     governance: dict[str, Any] | None = None  # app_state.governance (threshold, voting periods)
+    trust: dict[str, Any] | None = None  # app_state.trust (root authorities, trust-and-status.md)
 
     @property
     def hash(self) -> bytes:
@@ -59,6 +60,8 @@ class Genesis:
             app_state["membership"] = self.membership
         if self.governance is not None:
             app_state["governance"] = self.governance
+        if self.trust is not None:
+            app_state["trust"] = self.trust
         return json.dumps(app_state, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -70,6 +73,7 @@ def make_genesis(
     params: ChainParams | None = None,
     membership: dict[str, Any] | None = None,
     governance: dict[str, Any] | None = None,
+    trust: dict[str, Any] | None = None,
 ) -> bytes:
     """The bytes of a new genesis file (``membership``: a consortium's app_state.membership)."""
     chosen = params or ChainParams(chain_id=chain_id)
@@ -82,6 +86,8 @@ def make_genesis(
         app_state["governance"] = (
             governance  # threshold, voting_period (sen.ledger.modules.governance)
         )
+    if trust is not None:
+        app_state["trust"] = trust  # roots (sen.ledger.modules.trust)
     document = {
         "genesis_time": format_time(genesis_time.seconds, genesis_time.nanos),
         "chain_id": chain_id,
@@ -150,6 +156,9 @@ def load_genesis(raw: bytes) -> Genesis:
     governance = app_state.get("governance")
     if governance is not None and not isinstance(governance, dict):
         raise GenesisError("app_state.governance", "expected an object")
+    trust = app_state.get("trust")
+    if trust is not None and not isinstance(trust, dict):
+        raise GenesisError("app_state.trust", "expected an object")
     consensus = doc.get("consensus_params", {})
     block = consensus.get("block", {}) if isinstance(consensus, dict) else {}
     max_block_bytes = int(block.get("max_bytes", params.max_block_bytes))
@@ -163,6 +172,7 @@ def load_genesis(raw: bytes) -> Genesis:
         raw=bytes(raw),
         membership=membership,
         governance=governance,
+        trust=trust,
     )
 
 

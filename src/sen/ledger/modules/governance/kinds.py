@@ -18,6 +18,7 @@ from sen.ledger.crypto import known_suites
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.governance.records import GovernanceConfig, load_config, save_config
 from sen.ledger.modules.membership import registry
+from sen.ledger.modules.trust.roots import parse_set_roots, set_roots
 from sen.ledger.state import Overlay
 from sen.ledger.types import BlockInfo, ChainParams, ValidatorChange
 from sen.ledger.validators import (
@@ -292,6 +293,14 @@ def _execute_governance(
     return ()
 
 
+# -- trust roots (docs/spec/trust-and-status.md) -------------------------------
+def _execute_trust_roots(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    set_roots(state, tuple(p["roots"]), block)
+    return ()
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -302,5 +311,6 @@ KINDS: dict[str, Kind] = {
         Kind("set_params", _parse_params, _execute_params),
         Kind("set_validator", _parse_validator, _execute_validator),
         Kind("set_governance", parse_governance_settings, _execute_governance),
+        Kind("set_trust_roots", parse_set_roots, _execute_trust_roots),
     )
 }

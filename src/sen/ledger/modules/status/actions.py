@@ -1,0 +1,283 @@
+"""The status module's actions: ``create_list`` and ``update`` a Bitstring Status List.
+
+Both are taken on behalf of the issuer's did:sen DID: the sender must be one
+of its controllers. ``create_list`` also needs the ``issuer`` role on a
+permissioned chain. A revocation list only ever sets bits: revocation is not
+reversible (Bitstring Status List v1.0, ``statusPurpose``); a suspension list
+sets and clears them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sen.ledger.codes import ResultCode
+from sen.ledger.errors import TxRejected
+from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.status.bitstring import MAX_ENTRIES, MIN_ENTRIES, with_changes
+from sen.ledger.modules.status.records import (
+    StatusList,
+    add_to_index,
+    load_bits,
+    load_list,
+    save_bits,
+    save_list,
+)
+from sen.ledger.modules.trust.parsing import parse_did_argument, require_controller
+from sen.ledger.types import ChainParams, Event, EventAttribute
+
+LIST_NAME_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
+PURPOSES = ("revocation", "suspension")
+MAX_INDEXES = 10_000
+"""Indexes one ``update`` may set and clear together."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreateArgs:
+    issuer: str
+    name: str
+    purpose: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateArgs:
+    issuer: str
+    name: str
+    set_indexes: tuple[int, ...]
+    clear_indexes: tuple[int, ...]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
+    return "nothing" if value is None else type(value).__name__
+
+
+def parse_list_name(args: Mapping[str, Any]) -> str:
+    value = args.get("list")
+    if not isinstance(value, str) or LIST_NAME_PATTERN.fullmatch(value) is None:
+        raise TxRejected(
+            ResultCode.INVALID_STATUS_LIST_NAME,
+            "not a status list name",
+            field="args.list",
+            expected="1-64 of a-z, 0-9 and '-'",
+            got=_shown(value),
+        )
+    return value
+
+
+def _parse_size(args: Mapping[str, Any]) -> int:
+    value = args.get("size", MIN_ENTRIES)
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not MIN_ENTRIES <= value <= MAX_ENTRIES
+        or value % 8
+    ):
+        raise TxRejected(
+            ResultCode.INVALID_STATUS_LIST_SIZE,
+            "not a status list size",
+            field="args.size",
+            expected=f"a multiple of 8 from {MIN_ENTRIES} to {MAX_ENTRIES}",
+            got=value if isinstance(value, int) else _shown(value),
+        )
+    return value
+
+
+def _parse_indexes(args: Mapping[str, Any], key: str) -> tuple[int, ...]:
+    value = args.get(key, [])
+    if not isinstance(value, list):
+        raise TxRejected(
+            ResultCode.INVALID_ARGUMENT,
+            "wrong type",
+            field=f"args.{key}",
+            expected="a list of indexes",
+            got=_shown(value),
+        )
+    if len(value) > MAX_INDEXES:
+        raise TxRejected(
+            ResultCode.TOO_MANY_STATUS_INDEXES,
+            "too many indexes",
+            field=f"args.{key}",
+            expected=f"at most {MAX_INDEXES} indexes in set and clear together",
+            got=len(value),
+        )
+    seen: set[int] = set()
+    for i, index in enumerate(value):
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT,
+                "an index is an integer",
+                field=f"args.{key}[{i}]",
+                expected="an integer",
+                got=_shown(index),
+            )
+        if not 0 <= index < MAX_ENTRIES:
+            raise TxRejected(
+                ResultCode.STATUS_INDEX_OUT_OF_RANGE,
+                "index out of range",
+                field=f"args.{key}[{i}]",
+                expected=f"0 to {MAX_ENTRIES - 1}",
+                got=index,
+            )
+        if index in seen:
+            raise TxRejected(
+                ResultCode.STATUS_INDEX_CONFLICT,
+                "an index is repeated",
+                field=f"args.{key}[{i}]",
+                expected="distinct indexes",
+                got=index,
+            )
+        seen.add(index)
+    return tuple(value)
+
+
+class CreateList:
+    name = "create_list"
+    permission: str | None = "issuer"
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> CreateArgs:
+        reject_unknown_fields(args, frozenset({"list", "issuer", "purpose", "size"}))
+        purpose = args.get("purpose")
+        if purpose not in PURPOSES:
+            raise TxRejected(
+                ResultCode.INVALID_STATUS_PURPOSE,
+                "unsupported status purpose",
+                field="args.purpose",
+                expected=" or ".join(PURPOSES),
+                got=_shown(purpose),
+            )
+        assert isinstance(purpose, str)
+        return CreateArgs(
+            issuer=parse_did_argument(args, "issuer"),
+            name=parse_list_name(args),
+            purpose=purpose,
+            size=_parse_size(args),
+        )
+
+    def execute(self, ctx: Context, parsed: CreateArgs) -> Outcome:
+        existing = load_list(ctx.state, parsed.issuer, parsed.name)
+        if existing is not None:
+            raise TxRejected(
+                ResultCode.STATUS_LIST_EXISTS,
+                "the issuer already has a list with this name (names are never reused)",
+                field="args.list",
+                expected="a new list name",
+                got=f"{parsed.name}, created at height {existing.created_height}",
+            )
+        require_controller(ctx.state, parsed.issuer, ctx.sender, "args.issuer")
+        height, seconds = ctx.block.height, ctx.block.time_seconds
+        record = StatusList(
+            issuer=parsed.issuer,
+            name=parsed.name,
+            purpose=parsed.purpose,
+            size=parsed.size,
+            version=1,
+            created_height=height,
+            created_time=seconds,
+            updated_height=height,
+            updated_time=seconds,
+        )
+        save_list(ctx.state, record)
+        save_bits(ctx.state, parsed.issuer, parsed.name, bytes(parsed.size // 8))
+        add_to_index(ctx.state, parsed.issuer, parsed.name)
+        event = Event(
+            "status.create_list",
+            (
+                EventAttribute("issuer", parsed.issuer),
+                EventAttribute("list", parsed.name),
+                EventAttribute("purpose", parsed.purpose, index=False),
+                EventAttribute("size", str(parsed.size), index=False),
+            ),
+        )
+        return Outcome(data=b"1", events=(event,))
+
+
+class Update:
+    name = "update"
+    permission: str | None = None  # a controller of the issuer DID
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> UpdateArgs:
+        reject_unknown_fields(args, frozenset({"list", "issuer", "set", "clear"}))
+        issuer = parse_did_argument(args, "issuer")
+        name = parse_list_name(args)
+        set_indexes = _parse_indexes(args, "set")
+        clear_indexes = _parse_indexes(args, "clear")
+        total = len(set_indexes) + len(clear_indexes)
+        if total == 0 or total > MAX_INDEXES:
+            raise TxRejected(
+                ResultCode.TOO_MANY_STATUS_INDEXES if total else ResultCode.INVALID_ARGUMENT,
+                "nothing to change" if total == 0 else "too many indexes",
+                field="args.set",
+                expected=f"1 to {MAX_INDEXES} indexes in set and clear together",
+                got=total,
+            )
+        in_set = set(set_indexes)
+        for i, index in enumerate(clear_indexes):
+            if index in in_set:
+                raise TxRejected(
+                    ResultCode.STATUS_INDEX_CONFLICT,
+                    "an index is both set and cleared",
+                    field=f"args.clear[{i}]",
+                    expected="an index not in set",
+                    got=index,
+                )
+        return UpdateArgs(issuer, name, set_indexes, clear_indexes)
+
+    def execute(self, ctx: Context, parsed: UpdateArgs) -> Outcome:
+        record = load_list(ctx.state, parsed.issuer, parsed.name)
+        bits = load_bits(ctx.state, parsed.issuer, parsed.name)
+        if record is None or bits is None:
+            raise TxRejected(
+                ResultCode.UNKNOWN_STATUS_LIST,
+                "no such status list",
+                field="args.list",
+                expected=f"a list created by {parsed.issuer} with status.create_list",
+                got=parsed.name,
+            )
+        require_controller(ctx.state, parsed.issuer, ctx.sender, "args.issuer")
+        for key, indexes in (("set", parsed.set_indexes), ("clear", parsed.clear_indexes)):
+            for i, index in enumerate(indexes):
+                if index >= record.size:
+                    raise TxRejected(
+                        ResultCode.STATUS_INDEX_OUT_OF_RANGE,
+                        "index beyond the end of the list",
+                        field=f"args.{key}[{i}]",
+                        expected=f"0 to {record.size - 1}",
+                        got=index,
+                    )
+        if parsed.clear_indexes and record.purpose == "revocation":
+            raise TxRejected(
+                ResultCode.STATUS_IRREVERSIBLE,
+                "a revocation cannot be undone; use a suspension list for reversible status",
+                field="args.clear",
+                expected="no indexes to clear on a revocation list",
+                got=len(parsed.clear_indexes),
+            )
+        changed = with_changes(bits, parsed.set_indexes, parsed.clear_indexes)
+        save_bits(ctx.state, parsed.issuer, parsed.name, changed)
+        updated = replace(
+            record,
+            version=record.version + 1,
+            updated_height=ctx.block.height,
+            updated_time=ctx.block.time_seconds,
+        )
+        save_list(ctx.state, updated)
+        count = len(parsed.set_indexes) + len(parsed.clear_indexes)
+        event = Event(
+            "status.update",
+            (
+                EventAttribute("issuer", parsed.issuer),
+                EventAttribute("list", parsed.name),
+                EventAttribute("version", str(updated.version), index=False),
+                EventAttribute("count", str(count), index=False),
+            ),
+        )
+        return Outcome(data=str(updated.version).encode(), events=(event,))
+
+
+MODULE = Module("status", {"create_list": CreateList(), "update": Update()})
