@@ -54,6 +54,21 @@ TAGS: list[dict[str, Any]] = [
         "name": "identity",
         "description": "DIDs (did:sen, did:key) and DID resolution. *Định danh phi tập trung.*",
     },
+    {
+        "name": "trust",
+        "description": "Trust roots, issuer accreditations and credential schemas. "
+        "*Gốc tin cậy, công nhận đơn vị phát hành và lược đồ chứng chỉ.*",
+    },
+    {
+        "name": "status",
+        "description": "Bitstring Status Lists with state proofs. "
+        "*Danh sách trạng thái chứng chỉ kèm bằng chứng.*",
+    },
+    {
+        "name": "vc-api",
+        "description": "W3C VC-API: issue, verify and revoke credentials; status list "
+        "credentials. *Cấp, kiểm tra và thu hồi chứng chỉ số.*",
+    },
 ]
 
 BODY_SLACK_BYTES = 16 * 1024

@@ -21,6 +21,9 @@ from sen.cli import did as did_command
 from sen.cli import genesis as genesis_command
 from sen.cli import gov as gov_command
 from sen.cli import network as network_command
+from sen.cli import status as status_command
+from sen.cli import trust as trust_command
+from sen.cli import vc as vc_command
 from sen.cli import verify as verify_command
 from sen.cli._context import Settings, err
 from sen.cli._i18n import text
@@ -53,6 +56,9 @@ app.add_typer(genesis_command.app, name="genesis")
 app.add_typer(ca.app, name="ca")
 app.add_typer(member.app, name="member")
 app.add_typer(did_command.app, name="did")
+app.add_typer(trust_command.app, name="trust")
+app.add_typer(status_command.app, name="status")
+app.add_typer(vc_command.app, name="vc")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)
 

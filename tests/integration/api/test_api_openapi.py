@@ -51,6 +51,9 @@ def test_document_shape() -> None:
         "membership",
         "governance",
         "identity",
+        "trust",
+        "status",
+        "vc-api",
     }
     rejected = document["paths"]["/v1/txs"]["post"]["responses"]["422"]
     assert list(rejected["content"]) == ["application/problem+json"]

@@ -16,7 +16,10 @@ from sen.api.routes import (
     receipts,
     state,
     statistics,
+    status,
+    trust,
     txs,
+    vc_api,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -29,9 +32,12 @@ ROUTERS: tuple[APIRouter, ...] = (
     explorer.router,
     governance.router,
     identity.router,
+    trust.router,
+    status.router,
     membership.router,
     receipts.router,
     statistics.router,
+    vc_api.router,
 )
 
 __all__ = ["ROUTERS"]

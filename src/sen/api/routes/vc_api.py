@@ -1,0 +1,454 @@
+"""The W3C VC-API: issue, verify, change status; status list credentials; issued credentials.
+
+Shapes and status codes follow the VC-API (w3c-ccg/vc-api):
+
+* ``POST /credentials/issue`` ``{credential, options?}`` → 201 ``{verifiableCredential}``;
+  400 when the issuer is not configured on this node, 422 when the credential
+  is invalid or its issuer is not accredited for one of its types, 401/403
+  without the bearer token.
+* ``POST /credentials/verify`` ``{verifiableCredential, options?}`` and
+  ``POST /presentations/verify`` ``{verifiablePresentation, options: {challenge,
+  domain}}`` → 200 ``{verified, checks, warnings, errors}`` whether or not it
+  verified; 400/422 only when the request itself is malformed.
+* ``POST /credentials/status`` ``{credentialId | credential, credentialStatus:
+  [{type, status}]}`` → 200 once the ``status.update`` transaction is committed.
+
+Issuing and status changes need ``Authorization: Bearer <token>`` whose
+SHA-256 is ``[vc] issue_token_sha256`` in ``sen.toml``. Verification, status
+list credentials and (for ``urn:uuid`` ids) issued credentials are public.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import threading
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import ConfigDict, Field
+
+from sen.api.deps import NodeDep
+from sen.api.errors import ApiError, BadRequest, NotFound, Unavailable
+from sen.api.problems import documented, problem
+from sen.api.schemas import Schema
+from sen.node.node import Node
+from sen.vc_api.chain import ChainSources
+from sen.vc_api.config import VcSettings, load_vc_settings
+from sen.vc_api.errors import (
+    ChainRefused,
+    CredentialExists,
+    InvalidCredential,
+    IssuerConfigError,
+    IssuerUnavailable,
+    NotAccredited,
+    StatusRefused,
+    UnknownCredential,
+    UnknownIssuer,
+    VcApiError,
+)
+from sen.vc_api.service import TIMEOUT, CredentialService
+from sen.vc_api.store import VcStore
+from sen.vc_api.verification import verify_credential_report, verify_presentation_report
+
+router = APIRouter(tags=["vc-api"])
+
+PUBLISHED_ID = re.compile(
+    r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+)
+_service_lock = threading.Lock()
+
+
+# -- bodies ---------------------------------------------------------------------------
+
+
+class Loose(Schema):
+    model_config = ConfigDict(extra="allow")
+
+
+class IssueOptions(Loose):
+    """Accepted and ignored (the node's configuration decides key, suite and status)."""
+
+
+class IssueRequest(Schema):
+    credential: dict[str, Any] = Field(
+        description="An unsigned credential (VCDM 2.0) whose issuer is configured on this node."
+    )
+    options: IssueOptions | None = None
+
+
+class IssueResponse(Schema):
+    verifiableCredential: dict[str, Any]
+
+
+class VerifyOptions(Loose):
+    challenge: str | None = Field(default=None, description="The challenge the verifier gave.")
+    domain: str | None = Field(default=None, description="The verifier's domain.")
+
+
+class VerifyCredentialRequest(Schema):
+    verifiableCredential: dict[str, Any]
+    options: VerifyOptions | None = None
+
+
+class VerifyPresentationRequest(Schema):
+    verifiablePresentation: dict[str, Any]
+    options: VerifyOptions | None = None
+
+
+class Finding(Schema):
+    code: str = Field(examples=["STATUS_REVOKED"])
+    message: str
+    path: str = Field(description="JSON path at fault.", examples=["$.credentialStatus[0]"])
+
+
+class VerificationResponse(Schema):
+    verified: bool
+    checks: list[str] = Field(
+        description="The checks that ran and passed: dataModel, proof, proofPurpose, "
+        "controller, validity, accreditation, status (credentials, for presentations).",
+        examples=[["dataModel", "proof", "proofPurpose", "controller", "validity"]],
+    )
+    warnings: list[Finding]
+    errors: list[Finding]
+
+
+class StatusItem(Schema):
+    type: Literal["BitstringStatusListEntry"] = Field(description="The status mechanism.")
+    status: Literal["revoked", "suspended", "active"] = Field(
+        description="revoked (final), suspended, or active (lifts a suspension)."
+    )
+
+
+class StatusRequest(Schema):
+    credentialId: str | None = Field(
+        default=None, description="The id of a credential this node issued."
+    )
+    credential: dict[str, Any] | None = Field(
+        default=None, description="Or the credential itself (its id is used)."
+    )
+    credentialStatus: list[StatusItem] = Field(min_length=1, max_length=1)
+
+
+class StatusResponse(Schema):
+    credentialId: str
+    credentialStatus: list[dict[str, Any]] = Field(
+        description="Each status entry with its status now, and the transaction that changed it."
+    )
+
+
+class IssuedView(Schema):
+    verifiableCredential: dict[str, Any]
+    credentialStatus: list[dict[str, Any]]
+    verification: VerificationResponse
+
+
+# -- the service behind the routes ----------------------------------------------------------
+
+
+def _settings_for(node: Node) -> VcSettings:
+    config = node.config
+    host = "127.0.0.1" if config.api_host in ("0.0.0.0", "::", "") else config.api_host
+    host = f"[{host}]" if ":" in host else host
+    return load_vc_settings(config.settings_path, f"http://{host}:{config.api_port}")
+
+
+def get_service(request: Request, node: NodeDep) -> CredentialService:
+    with _service_lock:
+        service = getattr(request.app.state, "vc_service", None)
+        if not isinstance(service, CredentialService) or service.node is not node:
+            try:
+                settings = _settings_for(node)
+            except IssuerConfigError as exc:
+                raise Unavailable(
+                    str(exc),
+                    field=exc.where,
+                    slug="vc-misconfigured",
+                    title="VC-API not configured",
+                ) from None
+            service = CredentialService(node, settings, VcStore(node.config.data_dir / "vc"))
+            request.app.state.vc_service = service
+        return service
+
+
+ServiceDep = Annotated[CredentialService, Depends(get_service)]
+
+
+class Unauthorized(ApiError):
+    status = 401
+    slug = "unauthorized"
+    title = "A bearer token is required"
+
+
+class Forbidden(ApiError):
+    status = 403
+    slug = "forbidden"
+    title = "Not allowed on this node"
+
+
+def require_token(
+    service: ServiceDep, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    expected = service.settings.issue_token_sha256
+    if expected is None:
+        raise Forbidden(
+            "this node issues nothing: [vc] issue_token_sha256 is not set in sen.toml",
+            slug="issuing-disabled",
+        )
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "send Authorization: Bearer <token>",
+            field="authorization",
+            headers={"WWW-Authenticate": 'Bearer realm="sen-vc-api"'},
+        )
+    digest = hashlib.sha256(token.strip().encode()).hexdigest()
+    if not hmac.compare_digest(digest, expected):
+        raise Unauthorized(
+            "the bearer token is not this node's",
+            field="authorization",
+            headers={"WWW-Authenticate": 'Bearer realm="sen-vc-api", error="invalid_token"'},
+        )
+
+
+TokenDep = Annotated[None, Depends(require_token)]
+
+
+def _problem(exc: VcApiError) -> JSONResponse:
+    """One problem+json answer for each error of the credential service."""
+    field = exc.field
+    if isinstance(exc, InvalidCredential):
+        return problem(
+            422,
+            "invalid-credential",
+            "The credential cannot be issued",
+            exc.message,
+            field=field,
+            errors=exc.problems or None,
+        )
+    if isinstance(exc, NotAccredited):
+        return problem(
+            422,
+            "issuer-not-accredited",
+            "The issuer is not accredited",
+            exc.message,
+            field=field,
+            expected=f"an accreditation for {exc.credential_type}",
+            got=exc.reason,
+        )
+    if isinstance(exc, UnknownIssuer):
+        return problem(
+            400, "unknown-issuer", "Issuer not configured here", exc.message, field=field
+        )
+    if isinstance(exc, UnknownCredential):
+        return problem(404, "unknown-credential", "Credential not found", exc.message, field=field)
+    if isinstance(exc, CredentialExists):
+        return problem(
+            409, "credential-exists", "Credential already issued", exc.message, field=field
+        )
+    if isinstance(exc, StatusRefused):
+        return problem(409, "status-refused", "Status cannot change so", exc.message, field=field)
+    if isinstance(exc, ChainRefused):
+        if exc.code_name == TIMEOUT:
+            return problem(
+                503,
+                "not-committed",
+                "Not committed in time",
+                exc.message,
+                field=field,
+                headers={"Retry-After": "1"},
+            )
+        return problem(
+            422,
+            "transaction-rejected",
+            "The chain refused the transaction",
+            exc.message,
+            field=field,
+            got=exc.code_name or None,
+        )
+    if isinstance(exc, IssuerUnavailable | IssuerConfigError):
+        return problem(
+            503, "issuer-unavailable", "The issuer cannot sign now", exc.message, field=field
+        )
+    return problem(500, "internal-error", "Internal error", exc.message, field=field)
+
+
+def _report_response(report: Any) -> VerificationResponse:
+    return VerificationResponse.model_validate(report.as_dict())
+
+
+# -- issuing --------------------------------------------------------------------------------
+
+
+@router.post(
+    "/credentials/issue",
+    status_code=201,
+    summary="Issue a credential (VC-API)",
+    description=(
+        "Signs the credential with its issuer's key, configured on this node "
+        "(`[[vc.issuers]]` in sen.toml). The issuer must be accredited by the trust "
+        "registry for each of the credential's types at the chain's time (422 "
+        "`issuer-not-accredited` otherwise). The node adds an `id` (urn:uuid) if there is "
+        "none, `validFrom` if absent, and a `BitstringStatusListEntry` (revocation, and "
+        "suspension if configured) whose list is on chain. The credential is kept on this "
+        "node only: no personal data goes on chain. Needs `Authorization: Bearer <token>`."
+        "\n\n*Cấp chứng chỉ số (cần được công nhận trong sổ đăng ký tin cậy).*"
+    ),
+    response_model=IssueResponse,
+    responses={
+        **documented(400, 409, 422, 503),
+        401: {"description": "No or a wrong bearer token."},
+        403: {"description": "Issuing is not enabled on this node."},
+    },
+)
+def issue_credential(body: IssueRequest, service: ServiceDep, _: TokenDep) -> Any:
+    try:
+        signed = service.issue(body.credential)
+    except VcApiError as exc:
+        return _problem(exc)
+    return JSONResponse({"verifiableCredential": signed}, status_code=201)
+
+
+@router.post(
+    "/credentials/status",
+    summary="Revoke, suspend or reinstate a credential (VC-API)",
+    description=(
+        "For a credential this node issued (by `credentialId`, or the `credential` itself): "
+        "`revoked` sets its revocation bit (final), `suspended` its suspension bit, `active` "
+        "clears the suspension. Submits `status.update` signed by the issuer's transaction "
+        "key and answers once it is committed. Needs `Authorization: Bearer <token>`."
+        "\n\n*Thu hồi, tạm đình chỉ hoặc khôi phục chứng chỉ.*"
+    ),
+    response_model=StatusResponse,
+    responses={
+        **documented(400, 404, 409, 422, 503),
+        401: {"description": "No or a wrong bearer token."},
+        403: {"description": "Issuing is not enabled on this node."},
+    },
+)
+def update_credential_status(body: StatusRequest, service: ServiceDep, _: TokenDep) -> Any:
+    credential_id = body.credentialId
+    if body.credential is not None:
+        given = body.credential.get("id")
+        if not isinstance(given, str):
+            raise BadRequest("the credential has no id", field="credential.id")
+        if credential_id is not None and credential_id != given:
+            raise BadRequest(
+                "credentialId and credential.id differ", field="credentialId", got=credential_id
+            )
+        credential_id = given
+    if credential_id is None:
+        raise BadRequest(
+            "give credentialId or credential", field="credentialId", expected="a credential id"
+        )
+    [item] = body.credentialStatus
+    try:
+        changes = service.update_status(credential_id, item.status)
+    except VcApiError as exc:
+        return _problem(exc)
+    return StatusResponse(
+        credentialId=credential_id, credentialStatus=[c.to_json() for c in changes]
+    )
+
+
+# -- verifying ---------------------------------------------------------------------------------
+
+
+@router.post(
+    "/credentials/verify",
+    summary="Verify a credential (VC-API)",
+    description=(
+        "Checks, against this chain: the data model; the proof, with the issuer's keys as "
+        "they stood at issuance (the proof's `created`); the proof purpose and the key's "
+        "relationship; the validity period against now; the issuer's accreditation for "
+        "each type at issuance (trust registry); and each `BitstringStatusListEntry` "
+        "against the list on chain (`STATUS_REVOKED`, `STATUS_SUSPENDED`). Always 200 with "
+        "`verified`, `checks`, `warnings` and `errors`; 400/422 only for a malformed request."
+        "\n\n*Kiểm tra chứng chỉ: chữ ký, công nhận, hiệu lực, trạng thái thu hồi.*"
+    ),
+    response_model=VerificationResponse,
+    responses=documented(400, 422),
+)
+def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> VerificationResponse:
+    report = verify_credential_report(body.verifiableCredential, ChainSources(node.app.store))
+    return _report_response(report)
+
+
+@router.post(
+    "/presentations/verify",
+    summary="Verify a presentation and its credentials (VC-API)",
+    description=(
+        "The holder's `authentication` proof, bound to `options.challenge` and "
+        "`options.domain` (a mismatch is `INVALID_CHALLENGE` / `INVALID_DOMAIN`; no challenge "
+        "given is a `NO_CHALLENGE` warning), then every check of `/credentials/verify` on "
+        "each credential, reported under `$.verifiableCredential[i]`."
+        "\n\n*Kiểm tra bản trình diện của người học và các chứng chỉ trong đó.*"
+    ),
+    response_model=VerificationResponse,
+    responses=documented(400, 422),
+)
+def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> VerificationResponse:
+    options = body.options or VerifyOptions()
+    report = verify_presentation_report(
+        body.verifiablePresentation,
+        ChainSources(node.app.store),
+        options.challenge,
+        options.domain,
+    )
+    return _report_response(report)
+
+
+# -- status lists and issued credentials ---------------------------------------------------------
+
+
+@router.get(
+    "/v1/status-lists/{issuer}/{name}/credential",
+    summary="A status list as a BitstringStatusListCredential",
+    description=(
+        "The list's bits from chain state as `encodedList` (GZIP, multibase base64url), "
+        "`validFrom` the block time of its last change, signed by the issuer's key when the "
+        "issuer is configured on this node (unsigned otherwise). The chain's copy is the "
+        "authority: `GET /v1/status-lists/{issuer}/{name}` (the `Link` header) gives the raw "
+        "list with a state proof, so a verifier can check that this list is the current one."
+        "\n\n*Danh sách trạng thái (thu hồi) dưới dạng chứng chỉ.*"
+    ),
+    responses=documented(404),
+)
+def status_list_credential(issuer: str, name: str, service: ServiceDep) -> JSONResponse:
+    document = service.status_list_credential(issuer, name)
+    if document is None:
+        raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")
+    raw = f"/v1/status-lists/{quote(issuer, safe=':')}/{quote(name, safe='')}"
+    return JSONResponse(
+        document,
+        headers={"Link": f'<{raw}>; rel="alternate"; type="application/json"'},
+    )
+
+
+@router.get(
+    "/v1/credentials/{credential_id:path}",
+    summary="A credential this node issued, with its status now",
+    description=(
+        "What a printed diploma's QR code links to. Only credentials whose id is a random "
+        "`urn:uuid` (unguessable) are served, and only if `[vc] publish_credentials` is "
+        "true: the credential holds personal data and stays on the issuing node, off chain."
+        "\n\n*Chứng chỉ do nút này cấp và trạng thái hiện tại (đường dẫn trong mã QR).*"
+    ),
+    response_model=IssuedView,
+    responses=documented(404),
+)
+def issued_credential(credential_id: str, service: ServiceDep, node: NodeDep) -> IssuedView:
+    if not service.settings.publish_credentials or not PUBLISHED_ID.fullmatch(credential_id):
+        raise NotFound(f"no published credential {credential_id!r}", field="credential_id")
+    record = service.store.load(credential_id)
+    if record is None:
+        raise NotFound(f"no published credential {credential_id!r}", field="credential_id")
+    report = verify_credential_report(record.credential, ChainSources(node.app.store))
+    return IssuedView(
+        verifiableCredential=record.credential,
+        credentialStatus=[c.to_json() for c in service.status_of(record)],
+        verification=_report_response(report),
+    )
