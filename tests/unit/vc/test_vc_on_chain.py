@@ -78,3 +78,27 @@ def test_an_unregistered_did_is_an_unknown_verification_method(chain: IdentityCh
     result = verify_credential(_issue(chain), resolve_key, now=NOW, is_authorized=is_authorized)
 
     assert [p.code for p in result.errors] == [ErrorCode.UNKNOWN_VERIFICATION_METHOD]
+
+
+def test_a_credential_signed_after_its_issuer_was_deactivated_is_rejected(
+    chain: IdentityChain,
+) -> None:
+    chain.ok(chain.issuers[0], "create", document("hust", chain.keys[0]))
+    before = _issue(chain)
+    issued_before = block_time(chain.height)
+    chain.block()
+    chain.ok(chain.issuers[0], "deactivate", {"name": "hust"})
+    chain.block()
+    after = _issue(chain)  # the key still exists off chain; the DID does not
+    issued_after = block_time(chain.height)
+
+    resolve_key, is_authorized = ledger_resolvers(chain.store, at=issued_after)
+    rejected = verify_credential(after, resolve_key, now=NOW, is_authorized=is_authorized)
+    assert not rejected.verified
+    assert [p.path for p in rejected.errors] == ["$.proof.verificationMethod"]
+    assert "deactivated" in rejected.errors[0].message.lower()
+
+    # what was signed while the DID was active still verifies at its issuance time
+    resolve_then, authorized_then = ledger_resolvers(chain.store, at=issued_before)
+    kept = verify_credential(before, resolve_then, now=NOW, is_authorized=authorized_then)
+    assert kept.verified, kept.errors
