@@ -51,7 +51,8 @@ ADMIN_PAGES = [
 def _settled(page: Any) -> None:
     page.wait_for_selector("#page-title")
     page.wait_for_load_state("networkidle")
-    assert page.locator("main .loading").count() == 0
+    # live pages refresh themselves; wait (with retries) until nothing is loading
+    expect(page.locator("main .loading")).to_have_count(0, timeout=15_000)
 
 
 @pytest.mark.parametrize(("name", "route", "heading"), ADMIN_PAGES, ids=[p[0] for p in ADMIN_PAGES])
@@ -156,11 +157,10 @@ def test_governance_lists_proposals_with_status_deadline_and_votes(
     assert "0 tán thành · 2 phản đối" in rows[consortium.proposals["rejected"]]
     page.click("nav.filters a[href='#/gov?status=open']")
     page.wait_for_url("**/#/gov?status=open")
-    page.wait_for_function(
-        "document.querySelectorAll('#proposals-table tbody tr').length > 0"
-        " && [...document.querySelectorAll('#proposals-table tbody tr')]"
-        ".every(r => r.innerText.includes('Đang biểu quyết'))"
-    )
+    # polled from Python: a string predicate would need eval, which the page's CSP forbids
+    rows = page.locator("#proposals-table tbody tr")
+    expect(rows.first).to_be_visible()
+    expect(rows.filter(has_not_text="Đang biểu quyết")).to_have_count(0)
     expect(page.locator("main")).to_contain_text("gov list --status open")
 
 
