@@ -55,8 +55,10 @@ class CodeList(Schema):
 
 
 class SearchMatchView(Schema):
-    kind: Literal["block", "transaction", "evidence", "account", "validator"]
-    id: str = Field(description="Height, hash, digest or address, as used in the item's route.")
+    kind: Literal["block", "transaction", "evidence", "account", "validator", "did"]
+    id: str = Field(
+        description="Height, hash, digest, address or DID, as used in the item's route."
+    )
     algorithm: str | None = Field(description="Digest algorithm, for evidence matches.")
 
 

@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 from typing import Literal
 
+from sen.identity.resolver import resolve
 from sen.ledger import encoding
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
@@ -33,7 +34,7 @@ _POSITION = struct.Struct(">QI")
 _HEX = re.compile(r"[0-9a-f]+")
 ADDRESS_BYTES = 20
 
-MatchKind = Literal["block", "transaction", "evidence", "account", "validator"]
+MatchKind = Literal["block", "transaction", "evidence", "account", "validator", "did"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,14 +163,15 @@ def enabled_modules() -> dict[str, tuple[str, ...]]:
 
 
 def search(node: Node, query: str) -> list[SearchMatch]:
-    """What ``query`` names on this chain: a block, a transaction, a digest, an account.
+    """What ``query`` names on this chain: a block, a transaction, a digest, an account, a DID.
 
-    A DID is well formed but finds nothing until the identity module exists.
+    A ``did:sen`` is found when the chain's state resolves it (deactivated ones too), a
+    ``did:key`` whenever it is well formed (it resolves from itself).
     Raises :class:`UnreadableQuery` for text that can name none of them.
     """
     text = query.strip()
     if text.lower().startswith("did:"):
-        return []
+        return _search_did(node, text)
     if text.isascii() and text.isdigit():
         height = int(text)
         return [SearchMatch("block", str(height))] if 1 <= height <= node.app.height else []
@@ -188,6 +190,13 @@ def search(node: Node, query: str) -> list[SearchMatch]:
     if not matches and len(raw) not in {32, *(n for n, _ in DIGEST_ALGORITHMS.values())}:
         raise UnreadableQuery(text)
     return matches
+
+
+def _search_did(node: Node, did: str) -> list[SearchMatch]:
+    result = resolve(did, node.app.store)
+    if result.did_document is None and not result.deactivated:
+        return []
+    return [SearchMatch("did", did)]
 
 
 def _search_address(node: Node, address: bytes) -> list[SearchMatch]:

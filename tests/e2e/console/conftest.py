@@ -9,6 +9,11 @@ or axe-core fails the tests with the exact reason; they are never skipped.
 ``page``: a fresh Vietnamese-language context per test, failing the test on
 any uncaught page error or any request that leaves the node's origin.
 
+``diploma_node``: a third node, the education consortium of the diploma
+walk-through (``tests/e2e/diploma/diploma_chain.py``: a ``[vc]`` service in
+sen.toml, DIDs made, the university accredited), whose VC-API issues the
+diplomas the credential tab checks; ``diploma_page`` is ``page`` for it.
+
 ``consortium``: a second node whose genesis is a permissioned consortium
 (organisations, members with roles, made with the development CA) on which
 governance runs through the SDK (see ``consortium_chain``); ``consortium_page``
@@ -20,6 +25,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +50,9 @@ from console_support import (
 from consortium_chain import Consortium, govern, write_home
 
 from sen.sdk import generate_key
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "diploma"))
+import diploma_chain  # shared with tests/e2e/diploma
 
 
 @pytest.fixture(scope="package")
@@ -89,10 +98,24 @@ def consortium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consortium]
         yield govern(url, root / "home", plan)
 
 
+@pytest.fixture(scope="package")
+def diploma_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[diploma_chain.Chain]:
+    root = tmp_path_factory.mktemp("diploma")
+    port = free_port()
+    plan = diploma_chain.write_home(root, port)
+    passphrase = {"SEN_ISSUER_PASSPHRASE": diploma_chain.PASSPHRASE}
+    with _running_node(plan.home, port, root / "node.log", passphrase) as url:
+        chain = diploma_chain.Chain(plan, url)
+        diploma_chain.found_registry(chain)
+        yield chain
+
+
 @contextmanager
-def _running_node(home: Path, port: int, log_path: Path) -> Iterator[str]:
+def _running_node(
+    home: Path, port: int, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """``sen node run`` on ``home`` until the block ends; yields its URL once healthy."""
-    env = {**os.environ, "SEN_HOME": str(home), "SEN_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "SEN_HOME": str(home), "SEN_LOG_LEVEL": "WARNING", **(extra_env or {})}
     log = log_path.open("w")
     process = subprocess.Popen(
         [str(SEN), "node", "run"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
@@ -240,3 +263,14 @@ def consortium_page(
         _watched_page(opened, consortium.url, watch) as consortium_tab,
     ):
         yield consortium_tab
+
+
+@pytest.fixture
+def diploma_page(
+    browser: Any, diploma_node: diploma_chain.Chain, axe_source: str, watch: PageWatch
+) -> Iterator[Any]:
+    with (
+        _browser_context(browser, diploma_node.url, axe_source) as opened,
+        _watched_page(opened, diploma_node.url, watch) as diploma_tab,
+    ):
+        yield diploma_tab

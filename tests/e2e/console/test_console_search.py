@@ -62,7 +62,7 @@ def test_account_address_opens_the_account(page: Any, console: Console) -> None:
         ("999999", "Không tìm thấy trên chuỗi"),
         ("xin chào", "Không nhận ra nội dung tìm kiếm"),
         ("abc", "Không nhận ra nội dung tìm kiếm"),
-        ("did:sen:truong-dh-bach-khoa", "Định danh (DID) chưa có trên chuỗi này"),
+        ("did:sen:truong-dh-bach-khoa", "Không tìm thấy trên chuỗi"),
         ("   ", "Chưa nhập nội dung tìm kiếm"),
     ],
     ids=["unknown-hash", "future-height", "words", "short-hex", "did", "empty"],

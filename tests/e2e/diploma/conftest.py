@@ -20,9 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from diploma_chain import COLLEGE, MINISTRY, PASSPHRASE, UNIVERSITY, Chain, write_home
-
-from sen.ledger.modules.identity.multikey import encode_multikey
+from diploma_chain import PASSPHRASE, Chain, found_registry, write_home
 
 SEN = Path(sys.executable).parent / "sen"
 
@@ -53,7 +51,7 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
         try:
             _wait_healthy(plan.url, process, log_path)
             chain = Chain(plan, plan.url)
-            _found_the_registry(chain)
+            found_registry(chain)
             yield chain
         finally:
             process.send_signal(signal.SIGTERM)
@@ -76,33 +74,3 @@ def _wait_healthy(url: str, process: subprocess.Popen[str], log: Path) -> None:
             pass
         time.sleep(0.1)
     pytest.fail(f"the node did not become healthy: {log.read_text()[-2000:]}")
-
-
-def _found_the_registry(chain: Chain) -> None:
-    for _, _, key_name, did_name in (MINISTRY, UNIVERSITY, COLLEGE):
-        key = chain.key(key_name)
-        chain.send(
-            key_name,
-            "identity",
-            "create",
-            {
-                "name": did_name,
-                "verification_methods": [
-                    {
-                        "id": "key-1",
-                        "public_key_multibase": encode_multikey(key.suite, key.public_key),
-                    }
-                ],
-                "relationships": {"authentication": ["key-1"], "assertionMethod": ["key-1"]},
-            },
-        )
-    chain.send(
-        MINISTRY[2],
-        "trust",
-        "accredit",
-        {
-            "accreditor": "did:sen:moet",
-            "issuer": "did:sen:vnu",
-            "credential_types": ["DiplomaCredential"],
-        },
-    )

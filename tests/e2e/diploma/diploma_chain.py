@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sen.ledger.crypto import SigningKey
+from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.light.types import Timestamp
 from sen.node.node import init_home
@@ -165,3 +166,34 @@ def diploma(subject_did: str, issuer: str = "did:sen:vnu", **extra: object) -> d
         },
         **extra,
     }
+
+
+def found_registry(chain: Chain) -> None:
+    """Through the SDK: the three DIDs made with their issuer keys, vnu accredited by moet."""
+    for _, _, key_name, did_name in (MINISTRY, UNIVERSITY, COLLEGE):
+        key = chain.key(key_name)
+        chain.send(
+            key_name,
+            "identity",
+            "create",
+            {
+                "name": did_name,
+                "verification_methods": [
+                    {
+                        "id": "key-1",
+                        "public_key_multibase": encode_multikey(key.suite, key.public_key),
+                    }
+                ],
+                "relationships": {"authentication": ["key-1"], "assertionMethod": ["key-1"]},
+            },
+        )
+    chain.send(
+        MINISTRY[2],
+        "trust",
+        "accredit",
+        {
+            "accreditor": "did:sen:moet",
+            "issuer": "did:sen:vnu",
+            "credential_types": ["DiplomaCredential"],
+        },
+    )

@@ -14,6 +14,7 @@ import sen
 from sen.ledger.codes import ResultCode
 from sen.ledger.modules import MODULES
 from sen.node.node import Node
+from sen.vc import did_key
 
 
 def anchor(client: TestClient, signer: Signer, count: int) -> list[str]:
@@ -91,6 +92,7 @@ def test_search_finds_each_kind(client: TestClient, node: Node, signer: Signer) 
     (tx_hash,) = anchor(client, signer, 1)
     height = client.get(f"/v1/txs/{tx_hash}").json()["height"]
     validator = node.app.genesis.validator_set().validators[0].address.hex()
+    key_did, _ = did_key(signer.key.suite, signer.key.public_key)
     cases = {
         str(height): [{"kind": "block", "id": str(height), "algorithm": None}],
         tx_hash.upper(): [{"kind": "transaction", "id": tx_hash, "algorithm": None}],
@@ -99,6 +101,7 @@ def test_search_finds_each_kind(client: TestClient, node: Node, signer: Signer) 
             {"kind": "account", "id": signer.address.hex(), "algorithm": None}
         ],
         validator: [{"kind": "validator", "id": validator, "algorithm": None}],
+        key_did: [{"kind": "did", "id": key_did, "algorithm": None}],  # resolves from itself
     }
     for query, matches in cases.items():
         body = client.get("/v1/search", params={"q": f"  {query} "}).json()
@@ -113,7 +116,8 @@ def test_search_finds_each_kind(client: TestClient, node: Node, signer: Signer) 
         hashlib.sha256(b"never anchored").hexdigest(),
         hashlib.sha512(b"never anchored").hexdigest(),
         "ab" * 20,  # an address that never sent anything
-        "did:sen:bo-y-te",
+        "did:sen:bo-y-te",  # not on this chain
+        "did:key:z6Mnot-a-key",
     ],
 )
 def test_search_without_a_match_is_an_empty_list(client: TestClient, query: str) -> None:

@@ -150,13 +150,14 @@ def list_codes() -> CodeList:
 @router.get(
     "/v1/search",
     tags=["search"],
-    summary="Find a block, transaction, anchored digest, account or validator",
+    summary="Find a block, transaction, anchored digest, account, validator or DID",
     description=(
         "`q` is a block height, a transaction hash or document digest (hex), an account or "
         "validator address (40 hex characters) or a DID. Every match is listed; none is an "
-        "empty list (a DID finds nothing until the identity module exists). Text that can "
+        "empty list (a `did:sen` is found when the chain resolves it, deactivated or not; a "
+        "`did:key` when well formed). Text that can "
         "name none of these is a 400 naming `q`.\n\n*Tìm khối, giao dịch, giá trị băm, "
-        "tài khoản hoặc nút xác thực.*"
+        "tài khoản, nút xác thực hoặc DID.*"
     ),
     responses=documented(400),
 )

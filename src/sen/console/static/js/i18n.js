@@ -2,6 +2,7 @@
 // Numbers and dates through Intl with vi-VN / en-GB.
 
 import * as admin from './i18n-admin.js';
+import * as credentials from './i18n-credentials.js';
 
 const STORAGE_KEY = 'sen.console.lang';
 const LOCALES = { vi: 'vi-VN', en: 'en-GB' };
@@ -29,8 +30,6 @@ const vi = {
   'search.unreadableTitle': 'Không nhận ra nội dung tìm kiếm',
   'search.noMatchTitle': 'Không tìm thấy trên chuỗi',
   'search.noMatchText': 'Không có khối, giao dịch, tài liệu hay tài khoản nào trên chuỗi này khớp với nội dung đã nhập.',
-  'search.didTitle': 'Định danh (DID) chưa có trên chuỗi này',
-  'search.didText': 'Chuỗi này chưa chạy mô-đun định danh, nên chưa tra cứu được DID.',
   'search.several': 'Nội dung tìm kiếm khớp với nhiều mục:',
   'search.kind.block': 'Khối',
   'search.kind.transaction': 'Giao dịch',
@@ -176,7 +175,6 @@ const vi = {
   'verify.tabsLabel': 'Loại xác minh',
   'verify.tab.document': 'Tài liệu',
   'verify.tab.receipt': 'Biên nhận',
-  'verify.tab.credential': 'Chứng chỉ số (sắp có)',
   'verify.documentTitle': 'Kiểm tra một tài liệu',
   'verify.documentLead': 'Tệp được băm (SHA-256) ngay trên máy của bạn; tệp không bao giờ được tải lên. Chỉ giá trị băm được dùng để tra cứu.',
   'verify.chooseDocument': 'Chọn tài liệu…',
@@ -220,7 +218,6 @@ const vi = {
   'verify.genesisHint': 'Để tự kiểm tra ngoại tuyến, tải tệp genesis của chuỗi:',
   'verify.credentialTitle': 'Kiểm tra chứng chỉ số',
   'verify.credentialLead': 'Dán hoặc tải lên một chứng chỉ số, hoặc mở liên kết QR của chứng chỉ, để kiểm tra chữ ký, công nhận bên cấp, trạng thái và thời hạn.',
-  'verify.credentialUnavailable': 'Chuỗi này chưa chạy mô-đun chứng chỉ số, nên chưa kiểm tra được chứng chỉ. Tính năng sẽ có khi mô-đun được bật.',
   'check.format': 'định dạng',
   'check.chain': 'chuỗi khối',
   'check.validators': 'tập nút xác thực',
@@ -339,8 +336,6 @@ const en = {
   'search.unreadableTitle': 'This search is not understood',
   'search.noMatchTitle': 'Not found on the chain',
   'search.noMatchText': 'No block, transaction, document or account on this chain matches what you entered.',
-  'search.didTitle': 'Identities (DIDs) are not on this chain yet',
-  'search.didText': 'This chain does not run the identity module yet, so DIDs cannot be looked up.',
   'search.several': 'Your search matches several items:',
   'search.kind.block': 'Block',
   'search.kind.transaction': 'Transaction',
@@ -486,7 +481,6 @@ const en = {
   'verify.tabsLabel': 'What to verify',
   'verify.tab.document': 'Document',
   'verify.tab.receipt': 'Receipt',
-  'verify.tab.credential': 'Credential (coming)',
   'verify.documentTitle': 'Check a document',
   'verify.documentLead': 'The file is hashed (SHA-256) on your computer and is never uploaded. Only its digest is used to look it up.',
   'verify.chooseDocument': 'Choose a document…',
@@ -530,7 +524,6 @@ const en = {
   'verify.genesisHint': 'To check offline yourself, download the chain\'s genesis file:',
   'verify.credentialTitle': 'Check a credential',
   'verify.credentialLead': 'Paste or upload a credential, or open its QR link, to check its proof, the issuer\'s accreditation, its status and validity.',
-  'verify.credentialUnavailable': 'This chain does not run the credentials module yet, so credentials cannot be checked. This comes when the module is enabled.',
   'check.format': 'format',
   'check.chain': 'chain',
   'check.validators': 'validators',
@@ -626,7 +619,10 @@ const en = {
   'stats.credentialsNote': 'Figures on credentials issued and revoked come when the chain runs the credentials module.',
 };
 
-const DICTIONARIES = { vi: { ...vi, ...admin.vi }, en: { ...en, ...admin.en } };
+const DICTIONARIES = {
+  vi: { ...vi, ...admin.vi, ...credentials.vi },
+  en: { ...en, ...admin.en, ...credentials.en },
+};
 const listeners = [];
 
 function stored() {

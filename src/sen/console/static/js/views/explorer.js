@@ -295,6 +295,7 @@ const MATCH_ROUTES = {
   account: (m) => `#/account/${m.id}`,
   validator: (m) => `#/validator/${m.id}`,
   organisation: (m) => `#/org/${m.id}`,
+  did: (m) => `#/did/${encodeURIComponent(m.id)}`,
 };
 
 export async function search(ctx) {
@@ -305,10 +306,6 @@ export async function search(ctx) {
   add(main, box);
   if (!q) {
     add(box, notice('warn', t('search.emptyTitle'), h('p', {}, t('search.hintLong'))));
-    return;
-  }
-  if (q.toLowerCase().startsWith('did:')) {
-    add(box, notice('warn', t('search.didTitle'), h('p', {}, t('search.didText')), h('p', { class: 'hash' }, q)));
     return;
   }
   let body;

@@ -1,12 +1,13 @@
 // The public verification portal. A document is hashed in the browser and never uploaded; a
-// receipt is checked by the node with the rules of `sen verify`; credentials come later.
+// receipt is checked by the node with the rules of `sen verify`; a credential by the VC-API
+// (views/credential.js).
 
 import { get, post, isNotFound } from '../api.js';
 import { add, h, replace } from '../dom.js';
 import { FileTooLarge, limits, sha256File } from '../hashing.js';
 import { t, num, lang, bytes } from '../i18n.js';
 import { anchoringList, receiptCommands } from '../receipts.js';
-import { hasFeature } from '../state.js';
+import { credentialPanel } from './credential.js';
 import { pageHeader, facts, notice, errorBox, blockLink, txLink, accountLink, timeText, cli } from '../ui.js';
 
 const TABS = ['document', 'receipt', 'credential'];
@@ -320,38 +321,13 @@ function receiptPanel() {
     h('p', { class: 'hint' }, t('verify.genesisHint'), ' ', h('a', { href: '/v1/genesis', download: 'genesis.json' }, t('footer.genesis'))));
 }
 
-// -- credential ---------------------------------------------------------------------------
-
-function credentialNotice(available) {
-  return available
-    ? notice('info', t('unavailable.consoleTitle'), h('p', {}, t('unavailable.consoleText')))
-    : h('div', { class: 'notice warn', id: 'credential-unavailable' },
-      h('h3', {}, t('unavailable.title')), h('p', {}, t('verify.credentialUnavailable')));
-}
-
-function credentialPanel(available) {
-  return h('section', { role: 'tabpanel', id: 'panel-credential', 'aria-labelledby': 'tab-credential', tabindex: '0' },
-    h('h2', {}, t('verify.credentialTitle')),
-    h('p', {}, t('verify.credentialLead')),
-    credentialNotice(available));
-}
-
 export async function page(ctx) {
   const { main, query, signal } = ctx;
   const wanted = query.get('tab');
   if (TABS.includes(wanted)) state.tab = wanted;
-  const credentials = await hasFeature('credentials').catch(() => false);
   add(main, ...pageHeader(t('verify.title'), t('verify.lead')),
-    tabList(), documentPanel(signal), receiptPanel(), credentialPanel(credentials));
+    tabList(), documentPanel(signal), receiptPanel(), credentialPanel());
   setTab(state.tab, false);
   paintDocument(signal);
   paintReceipt();
-}
-
-/** A credential's QR link (#/credential/…): explained, not faked, until credentials exist. */
-export async function credential(ctx) {
-  const { main } = ctx;
-  add(main, ...pageHeader(t('verify.credentialTitle'), t('verify.credentialLead')));
-  const available = await hasFeature('credentials').catch(() => false);
-  add(main, credentialNotice(available), h('p', {}, h('a', { href: '#/verify' }, t('nav.verify'))));
 }
