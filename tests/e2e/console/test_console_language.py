@@ -52,9 +52,8 @@ def test_numbers_and_dates_follow_the_language(page: Any, console: Console) -> N
     assert f"({size:.1f} KB)".replace(".", ",") in page.inner_text("#document-result")
     page.click("button[data-lang='en']")
     # the result stays on screen, now in English, without sending the file again
-    page.wait_for_function(
-        "document.querySelector('#document-result .notice.ok h2')"
-        "?.textContent.startsWith('This document was anchored')"
+    expect(page.locator("#document-result .notice.ok h2")).to_contain_text(
+        "This document was anchored", timeout=15_000
     )
     assert f"({size:.1f} KB)" in page.inner_text("#document-result")
     page.goto(f"/#/block/{console.diploma_height}")
