@@ -68,10 +68,16 @@ class StatisticsTotals(Schema):
     organisations: int = Field(description="Distinct organisations that anchored.")
     validators: int
     credentials_issued: int | None = Field(
-        description="null: this chain has no credentials module yet."
+        description=(
+            "Always null: credentials stay off chain and so does the fact of issuing one; "
+            "issuing nodes keep their own records."
+        )
     )
     credentials_revoked: int | None = Field(
-        description="null: this chain has no credentials module yet."
+        description="Entries set on revocation status lists in the period (from the chain)."
+    )
+    credentials_suspended: int | None = Field(
+        default=None, description="Entries set on suspension status lists in the period."
     )
 
 

@@ -24,6 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from sen.ledger.modules.status.records import load_list
+from sen.ledger.tx import decode_tx
 from sen.ledger.types import TxResult
 from sen.light.types import Timestamp
 from sen.node.node import Node
@@ -92,6 +94,8 @@ class ActivityReport:
     by_organisation: tuple[OrganisationActivity, ...]
     organisations: tuple[str, ...]
     validators: int
+    credentials_revoked: int = 0  # entries set on revocation lists by successful status.update
+    credentials_suspended: int = 0  # the same on suspension lists (a later clear lifts it)
 
     @property
     def transactions(self) -> int:
@@ -165,6 +169,7 @@ def activity_report(node: Node, period: Period) -> ActivityReport:
     first = chain.first_at_or_after(period.start)
     last = chain.first_at_or_after(period.end) - 1
     heights = (first, last) if first <= last else None
+    revoked = suspended = 0
     days = period.days()
     tx_count: Counter[date] = Counter()
     ok_count: Counter[date] = Counter()
@@ -186,6 +191,15 @@ def activity_report(node: Node, period: Period) -> ActivityReport:
                 ok_count[day] += 1
                 if module == EVIDENCE_MODULE:
                     anchor_count[day] += _anchored(result)
+        revoked, suspended = _status_changes(
+            node,
+            [
+                (h, i)
+                for module, action, h, i in _positions_by_action(node, first, last)
+                if module == "status" and action == "update"
+            ],
+            chain,
+        )
         for event, organisation, height, index in _anchoring_organisations(node, first, last):
             day = chain.day(height)
             organisations[(day, organisation)] += 1
@@ -208,7 +222,39 @@ def activity_report(node: Node, period: Period) -> ActivityReport:
         ),
         organisations=tuple(sorted({name for _, name in organisations})),
         validators=len(node.app.genesis.validators),
+        credentials_revoked=revoked,
+        credentials_suspended=suspended,
     )
+
+
+def _status_changes(node: Node, positions: list[tuple[int, int]], chain: _Chain) -> tuple[int, int]:
+    """Entries set on revocation and on suspension lists by successful ``status.update``s.
+
+    Issuance is not counted: credentials stay off chain, and so does the fact of
+    issuing one (only revocations and suspensions are public, by design).
+    """
+    revoked = suspended = 0
+    for height, index in positions:
+        result = chain.result(height, index)
+        raw = node.engine.blocks.load_tx(height, index)
+        if result is None or not result.ok or raw is None:
+            continue
+        args = decode_tx(raw).args
+        issuer, name, changed = args.get("issuer"), args.get("list"), args.get("set") or []
+        if (
+            not isinstance(issuer, str)
+            or not isinstance(name, str)
+            or not isinstance(changed, list)
+        ):
+            continue
+        record = load_list(node.app.store, issuer, name)
+        if record is None:
+            continue
+        if record.purpose == "revocation":
+            revoked += len(changed)
+        else:
+            suspended += len(changed)
+    return revoked, suspended
 
 
 def _action_rows(actions: Counter[tuple[date, str, str, bool]]) -> tuple[ActionActivity, ...]:

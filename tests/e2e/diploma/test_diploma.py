@@ -196,6 +196,9 @@ def test_a_diploma_from_accreditation_to_revocation(
     assert code == 1 and "STATUS_REVOKED" in out
     bits = decode_list(httpx.get(list_url, timeout=30).json()["credentialSubject"]["encodedList"])
     assert bits[int(revocation["statusListIndex"]) // 8]
+    # the state-management statistics count it (from the status list on chain)
+    stats = httpx.get(f"{chain.url}/v1/statistics", timeout=60).json()["totals"]
+    assert stats["credentials_revoked"] >= 1 and stats["credentials_issued"] is None
     # revocation is final
     refused = httpx.post(
         f"{chain.url}/credentials/status",

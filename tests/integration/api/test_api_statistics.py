@@ -96,7 +96,8 @@ def test_days_in_vietnam_time(idle_client: TestClient, activity: Node) -> None:
         "organisations": 2,
         "validators": 1,
         "credentials_issued": None,
-        "credentials_revoked": None,
+        "credentials_revoked": 0,
+        "credentials_suspended": 0,
     }
     assert body["by_action"] == [
         {
@@ -190,7 +191,8 @@ def test_csv_export(idle_client: TestClient, activity: Node) -> None:
     assert ["day", "2026-03-02", "", "", "", "2", "2", "0", "4", "1"] in rows
     assert ["action", "2026-03-02", "evidence", "anchor_batch", "", "1", "1", "0", "", ""] in rows
     assert ["organisation", "2026-03-02", "", "", HUE, "1", "", "", "3", ""] in rows
-    assert rows[-1] == ["total", "2026-03-01/2026-03-02", "", "", "", "4", "4", "0", "6", "2"]
+    assert rows[-3] == ["total", "2026-03-01/2026-03-02", "", "", "", "4", "4", "0", "6", "2"]
+    assert [r[0] for r in rows[-2:]] == ["credentials_revoked", "credentials_suspended"]
 
 
 def test_json_export_is_the_report(idle_client: TestClient, activity: Node) -> None:

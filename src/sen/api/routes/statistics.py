@@ -66,8 +66,8 @@ UtcOffset = Annotated[
     description=(
         f"Transactions per day (succeeded and failed), by module and action, anchored digests, "
         f"and anchorings by organisation (the evidence `organisation` argument), over at most "
-        f"{MAX_DAYS} days counted at `utc_offset`. Credentials figures are null until the "
-        "chain has a credentials module.\n\n*Thống kê hoạt động theo ngày, mô-đun và tổ chức, "
+        f"{MAX_DAYS} days counted at `utc_offset`. Credentials revoked and suspended come from "
+        "the status lists on chain; credentials issued stay null (issuance is off chain).\n\n*Thống kê hoạt động theo ngày, mô-đun và tổ chức, "
         "phục vụ báo cáo quản lý nhà nước.*"
     ),
     responses=documented(400),
@@ -213,7 +213,8 @@ def statistics_view(report: ActivityReport) -> StatisticsView:
                 organisations=len(report.organisations),
                 validators=report.validators,
                 credentials_issued=None,
-                credentials_revoked=None,
+                credentials_revoked=report.credentials_revoked,
+                credentials_suspended=report.credentials_suspended,
             ),
             "days": [
                 DayRow(
@@ -295,6 +296,11 @@ def render_csv(view: StatisticsView) -> str:
     writer.writerow(
         ["total", period, "", "", "", t.transactions, t.succeeded, t.failed, t.anchors, t.blocks]
     )
+    for section, count in (
+        ("credentials_revoked", t.credentials_revoked),
+        ("credentials_suspended", t.credentials_suspended),
+    ):
+        writer.writerow([section, period, "", "", "", count or 0, "", "", "", ""])
     return out.getvalue()
 
 

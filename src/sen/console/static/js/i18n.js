@@ -298,6 +298,7 @@ const vi = {
   'stats.nodes': 'Nút xác thực',
   'stats.blocks': 'Khối',
   'stats.credentials': 'Chứng chỉ số đã cấp / thu hồi',
+  'stats.credentialsRevoked': 'Chứng chỉ số bị thu hồi',
   'stats.notOnChain': 'Chưa có trên chuỗi',
   'stats.txsPerDay': 'Giao dịch theo ngày và theo mô-đun',
   'stats.txsPerDayDesc': 'Biểu đồ cột chồng: số giao dịch mỗi ngày, chia theo mô-đun và hành động; tổng {total} giao dịch.',
@@ -310,7 +311,7 @@ const vi = {
   'stats.noOrganisations': 'Không có tổ chức nào ghi nhận tài liệu trong kỳ này.',
   'stats.dayTable': 'Số liệu theo từng ngày',
   'stats.date': 'Ngày',
-  'stats.credentialsNote': 'Số liệu về chứng chỉ số đã cấp và thu hồi sẽ có khi chuỗi chạy mô-đun chứng chỉ số.',
+  'stats.credentialsNote': 'Số chứng chỉ bị thu hồi lấy từ danh sách trạng thái trên chuỗi. Số chứng chỉ đã cấp không có trên chuỗi (chứng chỉ và việc cấp không được ghi lên chuỗi); đơn vị cấp tự lưu.',
 };
 
 const en = {
@@ -604,6 +605,7 @@ const en = {
   'stats.nodes': 'Validators',
   'stats.blocks': 'Blocks',
   'stats.credentials': 'Credentials issued / revoked',
+  'stats.credentialsRevoked': 'Credentials revoked',
   'stats.notOnChain': 'Not on this chain',
   'stats.txsPerDay': 'Transactions per day and module',
   'stats.txsPerDayDesc': 'Stacked bar chart: transactions per day, by module and action; {total} transactions in all.',
@@ -616,7 +618,7 @@ const en = {
   'stats.noOrganisations': 'No organisation anchored documents in this period.',
   'stats.dayTable': 'Figures day by day',
   'stats.date': 'Day',
-  'stats.credentialsNote': 'Figures on credentials issued and revoked come when the chain runs the credentials module.',
+  'stats.credentialsNote': 'Revocations come from the status lists on chain. Issuance is not on chain (neither credentials nor the fact of issuing one are recorded there); issuers keep their own records.',
 };
 
 const DICTIONARIES = {

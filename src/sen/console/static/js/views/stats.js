@@ -77,7 +77,7 @@ export async function page(ctx) {
       card(t('stats.organisations'), num(totals.organisations), 'total-organisations'),
       card(t('stats.nodes'), num(totals.validators)),
       card(t('stats.blocks'), num(totals.blocks)),
-      card(t('stats.credentials'), totals.credentials_issued === null ? t('stats.notOnChain') : num(totals.credentials_issued)),
+      card(t('stats.credentialsRevoked'), num(totals.credentials_revoked ?? 0), 'total-revoked'),
     ),
   );
   const days = report.days.map((d) => d.date);
