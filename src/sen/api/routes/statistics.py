@@ -67,7 +67,8 @@ UtcOffset = Annotated[
         f"Transactions per day (succeeded and failed), by module and action, anchored digests, "
         f"and anchorings by organisation (the evidence `organisation` argument), over at most "
         f"{MAX_DAYS} days counted at `utc_offset`. Credentials revoked and suspended come from "
-        "the status lists on chain; credentials issued stay null (issuance is off chain).\n\n*Thống kê hoạt động theo ngày, mô-đun và tổ chức, "
+        "the status lists on chain; credentials issued stay null (issuance is off "
+        "chain).\n\n*Thống kê hoạt động theo ngày, mô-đun và tổ chức, "
         "phục vụ báo cáo quản lý nhà nước.*"
     ),
     responses=documented(400),
