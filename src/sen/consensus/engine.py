@@ -84,3 +84,7 @@ class Engine(Protocol):
     def validator_history(self, until: int) -> list[dict[str, Any]]:
         """Each validator-set change before block ``until``: header, commit, next set."""
         ...
+
+    def peers(self) -> list[str] | None:
+        """Connected peers as ``moniker (node id @ address)``; None when not known now."""
+        ...

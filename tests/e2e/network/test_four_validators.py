@@ -297,3 +297,15 @@ def test_health_reports_a_node_whose_cometbft_went_away(running: Network) -> Non
     finally:
         network.up(["node3"])
     wait_until(lambda: httpx.get(f"{url}/health", timeout=10).status_code == 200, 30, "recovery")
+
+
+def test_the_node_view_lists_cometbft_peers(running: Network) -> None:
+    url = running.manifest.node("node0").api_url
+    wait_until(
+        lambda: len(httpx.get(f"{url}/v1/node", timeout=10).json()["peers"] or []) == 3,
+        30,
+        "node0 to see its three peers",
+    )
+    body = httpx.get(f"{url}/v1/node", timeout=10).json()
+    assert body["consensus"] == "cometbft"
+    assert all("@ 127.0.0.1" in peer for peer in body["peers"])

@@ -247,7 +247,7 @@ def show_node(node: NodeDep) -> NodeInfoView:
         genesis_time=genesis.genesis_time.to_rfc3339(),
         genesis_hash=genesis.hash.hex(),
         consensus=node.config.consensus.engine,
-        peers=[] if node.config.consensus.engine == "embedded" else None,
+        peers=node.engine.peers(),
         operator=OperatorView(name=operator.name, location=operator.location),
         modules=[ModuleView(name=name, actions=list(actions)) for name, actions in modules.items()],
         features=[

@@ -365,6 +365,19 @@ class CometEngine:
             return None
         return {"validators": result["validators"]}
 
+    def peers(self) -> list[str] | None:
+        try:
+            result = self.rpc.call("net_info")
+        except (RpcUnavailable, RpcError):
+            return None
+        found = []
+        for peer in result.get("peers") or []:
+            info = peer.get("node_info") or {}
+            found.append(
+                f"{info.get('moniker', '?')} ({info.get('id', '?')} @ {peer.get('remote_ip', '?')})"
+            )
+        return sorted(found)
+
     def validator_history(self, until: int) -> list[dict[str, Any]]:
         hops = []
         for changed in self.app.store.validator_change_heights():

@@ -281,6 +281,9 @@ class EmbeddedEngine:
     def validator_history(self, until: int) -> list[dict[str, Any]]:
         return []
 
+    def peers(self) -> list[str] | None:
+        return []  # one validator, no network
+
     def wait_for_height(self, height: int, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
         with self._committed:
