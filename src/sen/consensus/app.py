@@ -56,7 +56,7 @@ from sen.ledger.modules.membership.genesis import genesis_changes
 from sen.ledger.modules.trust import trust_changes
 from sen.ledger.permissions import check_permission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
-from sen.ledger.types import BlockInfo, ChainParams, TxResult, ValidatorChange
+from sen.ledger.types import PARAMS_KEY, BlockInfo, ChainParams, TxResult, ValidatorChange
 from sen.ledger.validators import (
     VALIDATORS_KEY,
     encode_validator_set,
@@ -71,7 +71,6 @@ from sen.store.smt import EMPTY
 log = logging.getLogger("sen.app")
 
 APP_VERSION = 1
-PARAMS_KEY = b"chain/params"
 CACHE_LIMIT = 500_000
 
 
@@ -130,6 +129,8 @@ class SenApp:
         self._verified: set[bytes] = set()
         self._reserved_nonces: dict[bytes, int] = {}
         self._pending: _PendingBlock | None = None
+        # the hashes of the last committed block's transactions (for an engine's mempool)
+        self.committed_tx_hashes: tuple[bytes, ...] = ()
         self.snapshots = Snapshots(db, snapshots)
 
     def _load_params(self) -> ChainParams:
@@ -449,6 +450,7 @@ class SenApp:
             )
             self.height = pending.height
             self.app_hash = pending.app_hash
+            self.committed_tx_hashes = tuple(pending.tx_hashes)
             self._pending = None
             if any(key == PARAMS_KEY for key, _ in pending.changes):
                 self.params = self._load_params()  # governance changed them: from the next block

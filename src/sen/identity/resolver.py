@@ -34,7 +34,6 @@ from sen.identity.errors import (
 from sen.identity.syntax import ParsedDid, parse_did, parse_did_url
 from sen.ledger import encoding
 from sen.ledger.errors import EncodingError
-from sen.ledger.modules.governance.kinds import PARAMS_KEY
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.identity.records import (
     RELATIONSHIPS,
@@ -45,6 +44,7 @@ from sen.ledger.modules.identity.records import (
     version_at_time,
 )
 from sen.ledger.state import StateReader
+from sen.ledger.types import PARAMS_KEY
 
 DID_LD_JSON = "application/did+ld+json"
 DID_JSON = "application/did+json"

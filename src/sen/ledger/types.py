@@ -11,6 +11,8 @@ DEFAULT_MAX_TX_BYTES = 512 * 1024
 DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_BATCH_DIGESTS = 10_000
 
+PARAMS_KEY = b"chain/params"  # the state key of the chain parameters (canonical map)
+
 
 @dataclass(frozen=True, slots=True)
 class ChainParams:

@@ -18,7 +18,6 @@ embedded engine does (`sen.consensus.engine.Engine`):
 from __future__ import annotations
 
 import base64
-import hashlib
 import logging
 import threading
 from collections import OrderedDict
@@ -179,7 +178,6 @@ class ObservedApp:
     def __init__(self, app: SenApp, engine: CometEngine) -> None:
         self.app = app
         self.engine = engine
-        self._block_hashes: tuple[bytes, ...] = ()
 
     def info(self, request: RequestInfo) -> ResponseInfo:
         return self.app.info(request)
@@ -193,16 +191,17 @@ class ObservedApp:
     def check_txs(
         self, raws: Sequence[bytes], kind: CheckTxType = CheckTxType.NEW
     ) -> list[ResponseCheckTx]:
-        responses = self.app.check_txs(raws, kind)
+        prepared = self.app.prepare_checks(raws, kind)  # what SenApp.check_txs does, keeping
+        responses = self.app.admit(prepared)  # the hashes it computed for the mempool view
         pending = self.engine.pending
         if kind == CheckTxType.NEW:
-            for raw, response in zip(raws, responses, strict=True):
+            for raw, tx_hash, response in zip(raws, prepared.hashes, responses, strict=True):
                 if response.code == 0:
-                    pending.add(hashlib.sha256(raw).digest(), raw)
+                    pending.add(tx_hash, raw)
         else:
             pending.remove(
-                hashlib.sha256(raw).digest()
-                for raw, response in zip(raws, responses, strict=True)
+                tx_hash
+                for tx_hash, response in zip(prepared.hashes, responses, strict=True)
                 if response.code != 0
             )
         return responses
@@ -214,9 +213,7 @@ class ObservedApp:
         return self._consensus(self.app.process_proposal, request)
 
     def finalize_block(self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock:
-        response = self._consensus(self.app.finalize_block, request)
-        self._block_hashes = tuple(hashlib.sha256(raw).digest() for raw in request.txs)
-        return response
+        return self._consensus(self.app.finalize_block, request)
 
     def commit(self) -> ResponseCommit:
         try:
@@ -224,8 +221,7 @@ class ObservedApp:
         except BaseException as exc:
             self.engine.failed(exc)
             raise
-        self.engine.committed(self.app.height, self._block_hashes)
-        self._block_hashes = ()
+        self.engine.committed(self.app.height, self.app.committed_tx_hashes)
         return response
 
     def query(self, request: RequestQuery) -> ResponseQuery:

@@ -20,7 +20,7 @@ from sen.ledger.modules.governance.records import GovernanceConfig, load_config,
 from sen.ledger.modules.membership import registry
 from sen.ledger.modules.trust.roots import parse_set_roots, set_roots
 from sen.ledger.state import Overlay
-from sen.ledger.types import BlockInfo, ChainParams, ValidatorChange
+from sen.ledger.types import PARAMS_KEY, BlockInfo, ChainParams, ValidatorChange
 from sen.ledger.validators import (
     KEY_TYPES,
     VALIDATORS_KEY,
@@ -29,7 +29,6 @@ from sen.ledger.validators import (
     load_validator_set,
 )
 
-PARAMS_KEY = b"chain/params"
 PROTECTED_MODULES = frozenset({"governance", "membership"})
 MAX_POWER = 1_000_000
 
