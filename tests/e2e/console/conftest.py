@@ -23,17 +23,14 @@ is ``page`` for it.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from console_support import (
     AXE,
@@ -52,7 +49,9 @@ from consortium_chain import Consortium, govern, write_home
 from sen.sdk import generate_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "diploma"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import diploma_chain  # shared with tests/e2e/diploma
+from node_process import running_node
 
 
 @pytest.fixture(scope="package")
@@ -85,7 +84,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         + f'\n[operator]\nname = "{OPERATOR[0]}"\nlocation = "{OPERATOR[1]}"\n',
         encoding="utf-8",
     )
-    with _running_node(home, port, root / "node.log") as url:
+    with running_node(home, port, root / "node.log") as url:
         yield _anchor_documents(url, home, root / "files")
 
 
@@ -94,7 +93,7 @@ def consortium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consortium]
     root = tmp_path_factory.mktemp("consortium")
     port = free_port()
     plan = write_home(root / "home", root / "cas", port)
-    with _running_node(root / "home", port, root / "node.log") as url:
+    with running_node(root / "home", port, root / "node.log") as url:
         yield govern(url, root / "home", plan)
 
 
@@ -104,48 +103,10 @@ def diploma_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[diploma_c
     port = free_port()
     plan = diploma_chain.write_home(root, port)
     passphrase = {"SEN_ISSUER_PASSPHRASE": diploma_chain.PASSPHRASE}
-    with _running_node(plan.home, port, root / "node.log", passphrase) as url:
+    with running_node(plan.home, port, root / "node.log", passphrase) as url:
         chain = diploma_chain.Chain(plan, url)
         diploma_chain.found_registry(chain)
         yield chain
-
-
-@contextmanager
-def _running_node(
-    home: Path, port: int, log_path: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """``sen node run`` on ``home`` until the block ends; yields its URL once healthy."""
-    env = {**os.environ, "SEN_HOME": str(home), "SEN_LOG_LEVEL": "WARNING", **(extra_env or {})}
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [str(SEN), "node", "run"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, log_path)
-        yield url
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _wait_healthy(url: str, process: subprocess.Popen[str], log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the node exited ({process.returncode}): {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"the node did not answer on {url}: {log.read_text()[-2000:]}")
 
 
 def _anchor_documents(url: str, home: Path, files: Path) -> Console:
