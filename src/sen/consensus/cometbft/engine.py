@@ -273,6 +273,7 @@ class CometEngine:
         self.blocks = RpcBlocks(self.rpc)
         self.pending = PendingTxs()
         self._failure: BaseException | None = None
+        self._hops: dict[int, dict[str, Any]] = {}  # validator-set changes, for receipts
         self._ever_connected = False
         self.abci = ObservedApp(app, self)
         self._committed = threading.Condition()
@@ -380,17 +381,20 @@ class CometEngine:
             height = changed + 1  # its header names the new set as next validators
             if height >= until:
                 break
-            signed = self.rpc.commit(height)
-            next_set = self.validator_set(height + 1)
-            if signed is None or next_set is None:
-                raise RpcUnavailable(f"CometBFT has no commit or validators at {height}")
-            hops.append(
-                {
+            hop = self._hops.get(height)  # committed history: fetched once, kept
+            if hop is None:
+                signed = self.rpc.commit(height)
+                next_set = self.validator_set(height + 1)
+                if signed is None or next_set is None:
+                    raise RpcUnavailable(f"CometBFT has no commit or validators at {height}")
+                hop = {
                     "header": signed["signed_header"]["header"],
                     "commit": signed["signed_header"]["commit"],
                     "next_validators": next_set,
                 }
-            )
+                if signed.get("canonical"):
+                    self._hops[height] = hop
+            hops.append(hop)
         return hops
 
     def wait_for_height(self, height: int, timeout: float) -> bool:
