@@ -309,3 +309,15 @@ def test_the_node_view_lists_cometbft_peers(running: Network) -> None:
     body = httpx.get(f"{url}/v1/node", timeout=10).json()
     assert body["consensus"] == "cometbft"
     assert all("@ 127.0.0.1" in peer for peer in body["peers"])
+
+
+def test_a_nonce_gap_is_refused_naming_the_nonce_and_admits_nothing(running: Network) -> None:
+    import base64
+
+    url = running.manifest.node("node2").api_url
+    gap = _anchor(_key(17), 5, "gap")  # the account has never sent: 0 is expected
+    answer = httpx.post(f"{url}/v1/txs", json={"tx": base64.b64encode(gap.raw).decode()})
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["field"] == "nonce" and problem["expected"] == "0" and problem["got"] == "5"
+    assert httpx.get(f"{url}/v1/txs/{gap.hash.hex()}", timeout=10).status_code == 404
