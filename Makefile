@@ -9,11 +9,11 @@ HOME_DIR ?= .sen
 
 .PHONY: install run test check lint format types bench bench-quick bench-network openapi proto clean cometbft browser softhsm
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml benchmarks/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sen needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e benchmarks
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -54,16 +54,17 @@ test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP)
 lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/mypy --strict src/sen
+	$(BIN)/mypy --strict src/sen benchmarks/senbench
 	$(BIN)/python -m sen.api.openapi --check
 	$(BIN)/python -m sen.abci.protogen --check
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
 types: install
-	$(BIN)/mypy --strict src/sen
+	$(BIN)/mypy --strict src/sen benchmarks/senbench
 
 check: lint test
 
@@ -76,7 +77,7 @@ bench-quick: install
 # Four validators on this machine, Sen through its API vs CometBFT's kvstore, 60 s each
 # (benchmarks/README.md); QUICK=1 for a 10-second smoke run.
 bench-network: install $(COMETBFT)
-	$(BIN)/python -m sen.bench.network --out benchmarks/results $(if $(QUICK),--quick,)
+	$(BIN)/python -m senbench.network --out benchmarks/results $(if $(QUICK),--quick,)
 
 openapi: install
 	$(BIN)/python -m sen.api.openapi --write

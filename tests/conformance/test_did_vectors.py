@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from sen.identity import did_key_for, resolve, resolve_verification_method
+from sen.did import did_key_for, resolve, resolve_verification_method
 from sen.ledger.crypto import P256, EcdsaSuite, Ed25519Suite
 from sen.ledger.modules.identity.multikey import base58btc_encode, decode_multikey
 from sen.ledger.state import EmptyState

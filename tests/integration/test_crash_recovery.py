@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.light.types import Header
 from sen.node.config import load_config
 from sen.node.node import Node, init_home

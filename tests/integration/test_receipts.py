@@ -16,7 +16,7 @@ from sen.ledger.tx import sign_tx
 from sen.light.genesis import Genesis, load_genesis
 from sen.light.receipt import ReceiptInvalid, ReceiptVerifier, verify_receipt
 from sen.node.node import Node, init_home
-from sen.node.receipts import ReceiptUnavailable, build_receipt
+from sen.services.readmodels.receipts import ReceiptUnavailable, build_receipt
 
 SINGLE = bytes(range(32))
 BATCH = [bytes([i]) * 32 for i in range(40, 47)]

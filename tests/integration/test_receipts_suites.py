@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sen.api.inprocess import in_process_client
 from sen.cli.main import main
 from sen.ledger.crypto import address_of
 from sen.ledger.types import ChainParams
@@ -24,7 +25,7 @@ from sen.light.types import Timestamp
 from sen.node.config import NodeConfig
 from sen.node.keys import load_validator_key, public_bytes
 from sen.node.node import Node, init_home
-from sen.sdk import Client, Keyring
+from sen.sdk import Keyring
 
 CHAIN_ID = "sen-suites"
 SUITES = ("ed25519", "ecdsa-p256", "ecdsa-secp256k1", "ml-dsa-65")
@@ -56,7 +57,7 @@ def anchored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     node = Node.open(config)
     node.start()
     try:
-        client = Client.in_process(node)
+        client = in_process_client(node)
         for suite in SUITES:
             key = keyring.load(f"so-tu-phap-{suite}", "mật khẩu")
             document = root / f"{suite}.pdf"

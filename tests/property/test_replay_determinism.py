@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import Ed25519Suite

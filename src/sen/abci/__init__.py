@@ -2,6 +2,6 @@
 
 ``server`` speaks the wire protocol (length-prefixed protobuf frames, one
 ordered handler per connection), ``translate`` maps the protobuf messages to
-the port's dataclasses (``sen.consensus.port``), ``proto`` holds the generated
+the port's dataclasses (``sen.abci.types``), ``proto`` holds the generated
 protobuf modules and ``protogen`` regenerates them.
 """

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from sen.abci import translate
 from sen.abci.errors import UntranslatableMessage
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
-from sen.consensus.port import (
+from sen.abci.types import (
     Application,
     ApplySnapshotChunkResult,
     CheckTxType,

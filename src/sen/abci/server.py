@@ -42,8 +42,8 @@ from google.protobuf.message import DecodeError
 from sen.abci.dispatch import MAX_CHECK_TX_RUN, Dispatcher
 from sen.abci.errors import FrameError, ListenError
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
+from sen.abci.types import Application
 from sen.abci.wire import FrameDecoder, encode_frame
-from sen.consensus.port import Application
 
 log = logging.getLogger("sen.abci")
 

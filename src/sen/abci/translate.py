@@ -1,4 +1,4 @@
-"""Protobuf ABCI messages ↔ the port's dataclasses (``sen.consensus.port``).
+"""Protobuf ABCI messages ↔ the port's dataclasses (``sen.abci.types``).
 
 A mechanical mapping, field by field; the few places where the two differ:
 
@@ -22,11 +22,11 @@ from collections.abc import Iterable
 
 from google.protobuf import timestamp_pb2
 
+from sen.abci import types as port
 from sen.abci.errors import UntranslatableMessage
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
 from sen.abci.proto.tendermint.crypto import keys_pb2
 from sen.abci.proto.tendermint.types import validator_pb2
-from sen.consensus import port
 from sen.ledger.types import Event, EventAttribute
 from sen.light.errors import InvalidValue
 from sen.light.types import Timestamp

@@ -16,16 +16,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from sen.abci.types import ResponseCheckTx
 from sen.api.errors import ApiError, Conflict, PayloadTooLarge, Unavailable, Unprocessable
 from sen.api.metrics import ApiMetrics
 from sen.api.views import code_name
-from sen.consensus.embedded.engine import DUPLICATE_CODE, MEMPOOL_FULL_CODE
+from sen.consensus.engine import EngineOutcome
 from sen.consensus.errors import EngineStopped, MempoolFull
-from sen.consensus.port import ResponseCheckTx
 from sen.ledger.codes import ResultCode, describe
 from sen.ledger.errors import TxRejected
 from sen.node.node import Node
-from sen.node.queries import is_known_tx
+from sen.services.readmodels.queries import is_known_tx
 
 RETRY_AFTER = {"Retry-After": "1"}
 
@@ -90,7 +90,7 @@ def _refusal(
     node: Node, response: ResponseCheckTx, tx_hash: bytes, field_prefix: str | None
 ) -> ApiError:
     field = _within(field_prefix, response.field)
-    if response.code == DUPLICATE_CODE or (
+    if response.code == EngineOutcome.DUPLICATE or (
         response.code == ResultCode.NONCE_TOO_LOW and is_known_tx(node, tx_hash)
     ):
         return Conflict(
@@ -98,7 +98,7 @@ def _refusal(
             field=field_prefix or "tx",
             got=tx_hash.hex(),
         )
-    if response.code == MEMPOOL_FULL_CODE:
+    if response.code == EngineOutcome.MEMPOOL_FULL:
         return Unavailable(response.log, slug="mempool-full", headers=RETRY_AFTER)
     return ledger_refusal(
         response.code, response.log, field, response.expected or None, response.got or None

@@ -16,10 +16,11 @@ from sen.api.schemas import (
     ResultView,
     TxView,
 )
+from sen.consensus.engine import EngineOutcome
 from sen.ledger.codes import ResultCode
 from sen.ledger.tx import Tx
 from sen.ledger.types import TxResult
-from sen.node.queries import Anchoring, BlockRecord, TxRecord
+from sen.services.readmodels.queries import Anchoring, BlockRecord, TxRecord
 
 
 def jsonable(value: object) -> Any:
@@ -34,10 +35,12 @@ def jsonable(value: object) -> Any:
 
 
 def code_name(code: int) -> str:
-    try:
-        return ResultCode(code).name
-    except ValueError:
-        return f"CODE_{code}"
+    for codes in (ResultCode, EngineOutcome):
+        try:
+            return codes(code).name
+        except ValueError:
+            continue
+    return f"CODE_{code}"
 
 
 def result_view(result: TxResult) -> ResultView:

@@ -5,6 +5,8 @@ Only text for people is translated; codes, hashes and JSON output stay as they a
 
 from __future__ import annotations
 
+from sen.light.checks import CHECK_NAMES
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "receipt_valid": (
         "VALID: this receipt proves the document was anchored on chain {chain} "
@@ -77,20 +79,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def text(language: str, key: str, **values: object) -> str:
     english, vietnamese = MESSAGES[key]
     return (vietnamese if language == "vi" else english).format(**values)
-
-
-CHECK_NAMES: dict[str, tuple[str, str]] = {
-    "format": ("format", "định dạng"),
-    "chain": ("chain", "chuỗi khối"),
-    "validators": ("validators", "tập nút xác thực"),
-    "commit": ("block signatures", "chữ ký của khối"),
-    "headers": ("block headers", "tiêu đề khối"),
-    "inclusion": ("inclusion in the block", "giao dịch nằm trong khối"),
-    "result": ("transaction result", "kết quả giao dịch"),
-    "transaction": ("transaction signature", "chữ ký giao dịch"),
-    "evidence": ("anchored digest", "giá trị băm được ghi nhận"),
-    "document": ("document", "tài liệu"),
-}
 
 
 def check_name(language: str, name: str) -> str:

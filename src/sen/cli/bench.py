@@ -1,4 +1,4 @@
-"""``sen bench``: run the reproducible benchmarks (``sen.bench.run_all``) and write JSON results."""
+"""``sen bench``: run the reproducible benchmarks (``senbench.run_all``) and write JSON results."""
 
 from __future__ import annotations
 
@@ -24,9 +24,12 @@ def bench(
 ) -> None:
     """Run the benchmarks (throughput, receipts, history) and write one JSON file."""
     try:
-        from sen.bench import run_all
+        from senbench import run_all
     except ImportError as exc:
-        raise CliError(f"the benchmark module is missing from this build ({exc})") from None
+        raise CliError(
+            f"the benchmarks are not installed ({exc}); in a source checkout run 'make bench'"
+            " or pip install -e benchmarks"
+        ) from None
     tasks: dict[str, TaskID] = {}
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
 

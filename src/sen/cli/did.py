@@ -17,7 +17,7 @@ from rich.text import Text
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.identity import did_key_for, resolve
+from sen.did import did_key_for, resolve
 from sen.ledger.modules.identity import RELATIONSHIPS
 from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey, encode_multikey
 from sen.ledger.state import EmptyState

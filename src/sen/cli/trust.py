@@ -18,7 +18,7 @@ from rich.text import Text
 from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.identity import InvalidOptions, parse_version_time
+from sen.did import InvalidOptions, parse_version_time
 from sen.sdk.client import error_for
 
 app = typer.Typer(

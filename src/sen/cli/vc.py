@@ -30,14 +30,14 @@ import typer
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli.errors import EXIT_INVALID, EXIT_UNREACHABLE, CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.vc import InvalidDocument, VcError, did_key, sign_presentation
-from sen.vc_api.qr import credential_link, save_qr
-from sen.vc_api.remote import Material, RemoteSources, SavedSources, SourceError
-from sen.vc_api.verification import (
+from sen.services.credentials.qr import credential_link, save_qr
+from sen.services.credentials.remote import Material, RemoteSources, SavedSources, SourceError
+from sen.services.credentials.verification import (
     Report,
     verify_credential_report,
     verify_presentation_report,
 )
+from sen.vc import InvalidDocument, VcError, did_key, sign_presentation
 
 app = typer.Typer(
     help="Verifiable credentials: issue, present, verify, revoke, QR codes.",

@@ -16,8 +16,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sen.consensus.errors import GenesisMismatch
-from sen.consensus.port import (
+from sen.abci.types import (
     CheckTxType,
     ExecTxResult,
     ProposalStatus,
@@ -45,6 +44,7 @@ from sen.consensus.port import (
     ResponseQuery,
     ValidatorUpdate,
 )
+from sen.consensus.errors import GenesisMismatch
 from sen.consensus.snapshots import Snapshots, SnapshotSettings
 from sen.consensus.verify import SignatureVerifier
 from sen.ledger import encoding

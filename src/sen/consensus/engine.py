@@ -8,16 +8,25 @@ engine (queries, receipts, the REST API) is written against this protocol only.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import IntEnum
 from typing import Any, Protocol
 
-from sen.consensus.port import ResponseCheckTx
+from sen.abci.types import ResponseCheckTx
 from sen.light.genesis import Genesis
 from sen.light.types import Header
 from sen.store.blocks import StoredBlock
 
-MEMPOOL_FULL_CODE = 429  # not a ledger code: the engine's "try later"
-DUPLICATE_CODE = 430  # not a ledger code: already waiting or already committed
-CONSENSUS_REFUSED_CODE = 431  # not a ledger code: CometBFT's mempool refused it (reason in log)
+
+class EngineOutcome(IntEnum):
+    """CheckTx codes an engine answers itself, before or instead of the ledger's rules.
+
+    Never ledger :class:`~sen.ledger.codes.ResultCode` values (those stay below
+    1000) and never HTTP statuses: the API maps each to a problem of its own.
+    """
+
+    MEMPOOL_FULL = 1001  # the engine's "try later"
+    DUPLICATE = 1002  # already waiting or already committed
+    CONSENSUS_REFUSED = 1003  # CometBFT's mempool refused it (reason in log)
 
 
 class BlockSource(Protocol):

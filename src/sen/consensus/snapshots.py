@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sen.consensus.port import (
+from sen.abci.types import (
     ApplySnapshotChunkResult,
     OfferSnapshotResult,
     RequestApplySnapshotChunk,

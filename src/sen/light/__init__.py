@@ -5,6 +5,8 @@ hashes, vote sign-bytes and commits, so one verifier checks either. See
 docs/adr/0002-cometbft-formats-by-hand.md for why this is written by hand.
 """
 
+from sen.light.merkle import MerkleProof, hash_from_byte_slices, proofs_from_byte_slices
+
 from .commit import commit_vote_sign_bytes, sign_commit, verify_commit, voting_power_needed
 from .errors import (
     CommitBlockIDMismatch,
@@ -28,7 +30,6 @@ from .errors import (
     ValidatorAddressMismatch,
 )
 from .header import encode_header, header_hash
-from .merkle import MerkleProof, hash_from_byte_slices, proofs_from_byte_slices
 from .parts import BLOCK_PART_SIZE, block_id, commit_hash, encode_block, part_set_header
 from .results import exec_tx_result_bytes, result_proof, results_hash
 from .txs import TxProof, data_hash, tx_hash, tx_proof

@@ -16,9 +16,10 @@ CometBFT returns nil.
 
 from __future__ import annotations
 
+from sen.light.merkle import hash_from_byte_slices
+
 from . import _proto
 from ._encode import encode_block_id, encode_header, encode_timestamp, encode_version
-from .merkle import hash_from_byte_slices
 from .types import Header
 
 __all__ = ["encode_header", "header_hash", "header_hash_leaves"]

@@ -18,9 +18,17 @@ A proof lists the aunts from the leaf's sibling up to the root's child
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from sen.ledger.merkle import (
+    EMPTY_HASH,
+    hash_from_byte_slices,
+    inner_hash,
+    leaf_hash,
+    split_point,
+    tree_levels,
+)
 
 from .errors import (
     InvalidValue,
@@ -40,43 +48,6 @@ __all__ = [
     "split_point",
 ]
 
-EMPTY_HASH = hashlib.sha256(b"").digest()
-_LEAF_PREFIX = b"\x00"
-_INNER_PREFIX = b"\x01"
-_sha256 = hashlib.sha256
-
-
-def leaf_hash(item: bytes) -> bytes:
-    return _sha256(_LEAF_PREFIX + item).digest()
-
-
-def inner_hash(left: bytes, right: bytes) -> bytes:
-    return _sha256(_INNER_PREFIX + left + right).digest()
-
-
-def split_point(length: int) -> int:
-    """The largest power of two strictly smaller than ``length`` (``length >= 2``)."""
-    if length < 2:
-        raise ValueError(f"cannot split a tree of {length} items")
-    return 1 << ((length - 1).bit_length() - 1)
-
-
-def _levels(leaves: list[bytes]) -> list[list[bytes]]:
-    """Every level of the tree, leaves first, root last (one node)."""
-    levels = [leaves]
-    level = leaves
-    sha256, prefix = _sha256, _INNER_PREFIX
-    while len(level) > 1:
-        parent = [
-            sha256(prefix + left + right).digest()
-            for left, right in zip(level[::2], level[1::2], strict=False)
-        ]
-        if len(level) % 2:
-            parent.append(level[-1])
-        levels.append(parent)
-        level = parent
-    return levels
-
 
 def _aunts(levels: list[list[bytes]], index: int) -> tuple[bytes, ...]:
     aunts: list[bytes] = []
@@ -89,18 +60,11 @@ def _aunts(levels: list[list[bytes]], index: int) -> tuple[bytes, ...]:
     return tuple(aunts)
 
 
-def hash_from_byte_slices(items: Sequence[bytes]) -> bytes:
-    """The Merkle root of ``items`` (`merkle.HashFromByteSlices`)."""
-    if not items:
-        return EMPTY_HASH
-    return _levels([leaf_hash(item) for item in items])[-1][0]
-
-
 def proofs_from_byte_slices(items: Sequence[bytes]) -> tuple[bytes, list[MerkleProof]]:
     """The root and one proof per item (`merkle.ProofsFromByteSlices`)."""
     if not items:
         return EMPTY_HASH, []
-    levels = _levels([leaf_hash(item) for item in items])
+    levels = tree_levels([leaf_hash(item) for item in items])
     total = len(items)
     proofs = [
         MerkleProof(total=total, index=i, leaf_hash=levels[0][i], aunts=_aunts(levels, i))
@@ -113,7 +77,7 @@ def proof_from_byte_slices(items: Sequence[bytes], index: int) -> tuple[bytes, M
     """The root and the proof of one item, without building every proof."""
     if not 0 <= index < len(items):
         raise ProofIndexOutOfRange(index, len(items))
-    levels = _levels([leaf_hash(item) for item in items])
+    levels = tree_levels([leaf_hash(item) for item in items])
     proof = MerkleProof(len(items), index, levels[0][index], _aunts(levels, index))
     return levels[-1][0], proof
 

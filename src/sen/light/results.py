@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sen.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
+
 from . import _proto
-from .merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
 
 __all__ = ["exec_tx_result_bytes", "result_proof", "results_hash"]
 

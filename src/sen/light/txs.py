@@ -11,8 +11,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sen.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
+
 from .errors import RootHashMismatch
-from .merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
 
 __all__ = ["TxProof", "data_hash", "tx_hash", "tx_proof"]
 

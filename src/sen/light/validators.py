@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from sen.light.merkle import hash_from_byte_slices
+
 from . import _proto
-from .merkle import hash_from_byte_slices
 
 if TYPE_CHECKING:
     from .types import Validator

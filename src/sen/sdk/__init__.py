@@ -30,7 +30,7 @@ from sen.sdk.keys import DEFAULT_SUITE, KeyInfo, Keyring, address, default_keyri
 from sen.sdk.models import Account, Anchored, Anchoring, Lookup, TxInfo, TxResult
 from sen.sdk.pkcs11 import HsmError, Pkcs11Key, load_pkcs11_key
 from sen.sdk.receipts import check_receipt, read_genesis, receipt_algorithm
-from sen.sdk.transports import HttpTransport, InProcessTransport, Transport
+from sen.sdk.transports import HttpTransport, Transport
 
 __all__ = [
     "DEFAULT_SUITE",
@@ -41,7 +41,6 @@ __all__ = [
     "Client",
     "HsmError",
     "HttpTransport",
-    "InProcessTransport",
     "InvalidInput",
     "KeyFileError",
     "KeyInfo",

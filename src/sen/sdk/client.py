@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
@@ -43,10 +43,7 @@ from sen.sdk.errors import (
 from sen.sdk.keys import address
 from sen.sdk.models import Account, Anchored, Lookup, TxInfo
 from sen.sdk.receipts import check_receipt, read_genesis
-from sen.sdk.transports import HttpTransport, InProcessTransport, Params, Transport
-
-if TYPE_CHECKING:
-    from sen.node.node import Node
+from sen.sdk.transports import HttpTransport, Params, Transport
 
 DigestInput = bytes | str | os.PathLike[str]
 MAX_REQUEST_BYTES = 4 << 20  # group batch submissions into requests of at most this size
@@ -75,10 +72,6 @@ class Client:
     @classmethod
     def http(cls, url: str, *, timeout: float = 30.0, chain_id: str | None = None) -> Client:
         return cls(HttpTransport(url, timeout), chain_id)
-
-    @classmethod
-    def in_process(cls, node: Node, *, chain_id: str | None = None) -> Client:
-        return cls(InProcessTransport(node), chain_id)
 
     def close(self) -> None:
         self.transport.close()

@@ -1,4 +1,4 @@
-"""How the client reaches a node: over HTTP, or in-process through the same FastAPI app.
+"""How the client reaches a node: over HTTP (in-process: ``sen.api.inprocess``).
 
 A transport sends one request and returns ``(status, body)`` where ``body`` is
 the decoded JSON (or ``None`` for an empty answer); with ``raw=True`` a
@@ -11,18 +11,12 @@ answer, error statuses included, is returned for the client to interpret.
 from __future__ import annotations
 
 import json as jsonlib
-import warnings
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import httpx
 
 from sen.sdk.errors import Unreachable
-
-if TYPE_CHECKING:
-    from starlette.testclient import TestClient
-
-    from sen.node.node import Node
 
 Params = Mapping[str, str | int | float | bool]
 
@@ -41,7 +35,7 @@ class Transport(Protocol):
     def close(self) -> None: ...
 
 
-def _body(response: httpx.Response, raw: bool) -> Any:
+def response_body(response: httpx.Response, raw: bool) -> Any:
     if raw and response.is_success:
         return response.content
     if not response.content:
@@ -52,7 +46,7 @@ def _body(response: httpx.Response, raw: bool) -> Any:
         return {"title": "not JSON", "detail": response.text[:200]}
 
 
-def _with_retry_after(status: int, body: Any, response: httpx.Response) -> Any:
+def with_retry_after(status: int, body: Any, response: httpx.Response) -> Any:
     retry_after = response.headers.get("retry-after")
     if status == 503 and isinstance(body, dict) and retry_after and "retry_after" not in body:
         body = {**body, "retry_after": retry_after}
@@ -85,38 +79,8 @@ class HttpTransport:
             raise Unreachable(f"the node at {self.base_url} did not answer in time") from None
         except httpx.TransportError as exc:
             raise Unreachable(f"cannot reach the node at {self.base_url}: {exc}") from None
-        body = _body(response, raw)
-        return response.status_code, _with_retry_after(response.status_code, body, response)
-
-    def close(self) -> None:
-        self._client.close()
-
-
-class InProcessTransport:
-    """The node's FastAPI app called in-process (no sockets), via starlette's TestClient."""
-
-    def __init__(self, node: Node) -> None:
-        with warnings.catch_warnings():
-            # starlette suggests another HTTP package for its TestClient; httpx is what we ship
-            warnings.simplefilter("ignore")
-            from starlette.testclient import TestClient
-
-        from sen.api.app import create_app
-
-        self._client: TestClient = TestClient(create_app(node), raise_server_exceptions=True)
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: Params | None = None,
-        raw: bool = False,
-    ) -> tuple[int, Any]:
-        response = self._client.request(method, path, json=json, params=params)
-        body = _body(response, raw)
-        return response.status_code, _with_retry_after(response.status_code, body, response)
+        body = response_body(response, raw)
+        return response.status_code, with_retry_after(response.status_code, body, response)
 
     def close(self) -> None:
         self._client.close()

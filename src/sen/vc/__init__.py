@@ -16,8 +16,8 @@ Cryptosuites: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022`` (Ed25519 keys) and
 context: ``docs/spec/credentials.md``.
 """
 
+from sen.did.key import did_key, is_did_key, resolve_did_key
 from sen.vc.cryptosuites import CRYPTOSUITES, Cryptosuite, Signer, get_cryptosuite
-from sen.vc.didkey import DidKeyError, did_key, is_did_key, resolve_did_key
 from sen.vc.errors import (
     ContextIntegrityError,
     ErrorCode,
@@ -48,7 +48,6 @@ __all__ = [
     "ContextIntegrityError",
     "ContextLoader",
     "Cryptosuite",
-    "DidKeyError",
     "ErrorCode",
     "InvalidDocument",
     "KeyResolver",

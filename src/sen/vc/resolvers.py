@@ -1,6 +1,6 @@
 """Keys for verification from a Sen chain's state: ``did:sen`` from the ledger, ``did:key`` locally.
 
-:func:`ledger_resolvers` adapts :func:`sen.identity.resolve_verification_method`
+:func:`ledger_resolvers` adapts :func:`sen.did.resolve_verification_method`
 to what :func:`~sen.vc.verify_credential` takes::
 
     resolve_key, is_authorized = ledger_resolvers(node.app.store, at=issued_at)
@@ -14,7 +14,7 @@ to use, and whether a later deactivation matters, is the verifier's policy
 
 from __future__ import annotations
 
-from sen.identity import MethodNotAuthorized, resolve_verification_method
+from sen.did import MethodNotAuthorized, resolve_verification_method
 from sen.ledger.state import StateReader
 from sen.vc.proofs import KeyResolver
 from sen.vc.verify import Authorizer

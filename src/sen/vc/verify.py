@@ -24,8 +24,8 @@ credentials   (presentations) every embedded credential verifies
 ============  ==============================================================
 
 Keys come from the caller's ``resolve_key(verification method URL) -> (suite,
-raw public key, controller DID)`` (``sen.identity``'s resolver for ``did:sen``,
-:func:`sen.vc.didkey.resolve_did_key` for ``did:key``); nothing here touches
+raw public key, controller DID)`` (``sen.did``'s resolver for ``did:sen``,
+:func:`sen.did.key.resolve_did_key` for ``did:key``); nothing here touches
 the network or the ledger.
 """
 
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from sen.did.key import is_did_key
 from sen.vc.canonical import DocumentLoader, expand, undefined_terms
 from sen.vc.datamodel import check_credential, check_presentation, nfc_warnings, validity_period
-from sen.vc.didkey import is_did_key
 from sen.vc.errors import ErrorCode, InvalidDocument, Problem
 from sen.vc.issue import ASSERTION_METHOD, AUTHENTICATION
 from sen.vc.loader import ContextLoader, default_loader

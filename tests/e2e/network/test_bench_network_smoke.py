@@ -11,8 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-from sen.bench.network import Settings, run_network_bench
+from senbench.network import Settings, run_network_bench
 
 pytestmark = pytest.mark.slow
 

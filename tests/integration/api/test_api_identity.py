@@ -9,10 +9,10 @@ import pytest
 from api_support import NothingWritten, Signer, assert_problem, b64
 from fastapi.testclient import TestClient
 
+from sen.api.inprocess import in_process_client
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity import encode_multikey
 from sen.node.node import Node
-from sen.sdk import Client
 
 RESULT = "application/did-resolution"
 RESULT_LD = 'application/ld+json;profile="https://w3id.org/did-resolution"'
@@ -36,7 +36,7 @@ def _args(name: str, *keys: SigningKey) -> dict[str, Any]:
 @pytest.fixture
 def dids(node: Node) -> dict[str, Any]:
     """did:sen:moet (rotated once), did:sen:old (deactivated), on an open chain."""
-    sdk = Client.in_process(node)
+    sdk = in_process_client(node)
     owner = get_suite("ed25519").generate()
     keys = [get_suite("ed25519").generate(), get_suite("ecdsa-p256").generate()]
     created = sdk.send(owner, "identity", "create", _args("moet", keys[0]))

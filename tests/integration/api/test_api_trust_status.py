@@ -15,13 +15,13 @@ from api_support import BLOCK_INTERVAL, assert_problem
 from fastapi.testclient import TestClient
 
 from sen.api import create_app
-from sen.identity import xml_datetime
+from sen.api.inprocess import in_process_client
+from sen.did import xml_datetime
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.status import bits_key, decode_list
 from sen.light.state_proof import verify_state_proof
 from sen.node.node import Node, init_home
-from sen.sdk import Client
 
 DEGREE = "UniversityDegreeCredential"
 SCHEMA_ID = "https://schemas.moet.gov.vn/degree/1.0.json"
@@ -51,7 +51,7 @@ def registry(node: Node) -> dict[str, Any]:
     """moet (root) accredits hust for degrees; a schema; a revocation list with entry 42 set."""
     owner: SigningKey = get_suite("ed25519").generate()
     key = encode_multikey(owner.suite, owner.public_key)
-    sdk = Client.in_process(node)
+    sdk = in_process_client(node)
     for name in ("moet", "hust"):
         document = {
             "name": name,

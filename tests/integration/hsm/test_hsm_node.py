@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from sen.api.inprocess import in_process_client
 from sen.ledger.crypto import address_of
 from sen.ledger.types import ChainParams
 from sen.node.node import Node, init_home
-from sen.sdk import Client
 from sen.sdk.pkcs11 import Pkcs11Key
 
 SUITES = ("ed25519", "ecdsa-p256")
@@ -40,7 +40,7 @@ def test_anchor_signed_on_the_token_is_accepted_and_its_receipt_verifies(
     key = p256_key if suite == "ecdsa-p256" else ed25519_key
     diploma = tmp_path / "bang.pdf"
     diploma.write_bytes(f"Bằng tốt nghiệp — ký bằng HSM ({suite})".encode())
-    with Client.in_process(node) as client:
+    with in_process_client(node) as client:
         anchored = client.anchor(key, diploma, title="Bằng tốt nghiệp", organisation="ĐHBK")
         assert anchored.tx.committed
         signed = anchored.tx.tx

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
 from sen.cli.main import main
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
-from sen.sdk import Client
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -41,7 +41,7 @@ def node(
     config = init_home(tmp_path / "home", chain_id="vn-edu", block_interval=0.05)
     running = Node.open(load_config(config.home))
     running.start()
-    monkeypatch.setattr(Settings, "client", lambda self: Client.in_process(running))
+    monkeypatch.setattr(Settings, "client", lambda self: in_process_client(running))
     yield running
     running.close()
 

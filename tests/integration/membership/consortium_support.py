@@ -10,8 +10,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sen.consensus.app import SenApp
-from sen.consensus.port import (
+from sen.abci.types import (
     RequestCheckTx,
     RequestFinalizeBlock,
     RequestInitChain,
@@ -20,6 +19,7 @@ from sen.consensus.port import (
     ResponseCheckTx,
     ResponseFinalizeBlock,
 )
+from sen.consensus.app import SenApp
 from sen.ledger.crypto import Ed25519Suite, SigningKey, address_of
 from sen.ledger.tx import sign_tx
 from sen.ledger.types import ChainParams

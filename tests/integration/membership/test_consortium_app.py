@@ -28,7 +28,7 @@ from consortium_support import (
 )
 from cryptography import x509
 
-from sen.consensus.port import RequestCheckTx
+from sen.abci.types import RequestCheckTx
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
 from sen.ledger.modules.membership import active_organisations, load_member

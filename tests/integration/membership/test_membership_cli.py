@@ -15,12 +15,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi.testclient import TestClient
 
 from sen.api import create_app
+from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
 from sen.cli.main import main
 from sen.ledger.modules.membership.records import BASE_ROLES
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
-from sen.sdk import Client
 
 ORG_NAME = "Đại học Quốc gia Hà Nội"
 ALICE_NAME = "Nguyễn Văn Anh"
@@ -195,7 +195,7 @@ def consortium_node(
     home = _consortium(tmp_path, capsys)
     node = Node.open(load_config(home))
     node.start()
-    monkeypatch.setattr(Settings, "client", lambda self: Client.in_process(node))
+    monkeypatch.setattr(Settings, "client", lambda self: in_process_client(node))
     yield node
     node.close()
 

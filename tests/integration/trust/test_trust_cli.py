@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
 from sen.cli.main import main
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
-from sen.sdk import Client
 
 DEGREE = "UniversityDegreeCredential"
 
@@ -47,7 +47,7 @@ def node(
     config.genesis_path.write_text(json.dumps(genesis, indent=2), encoding="utf-8")
     running = Node.open(load_config(config.home))
     running.start()
-    monkeypatch.setattr(Settings, "client", lambda self: Client.in_process(running))
+    monkeypatch.setattr(Settings, "client", lambda self: in_process_client(running))
     yield running
     running.close()
 

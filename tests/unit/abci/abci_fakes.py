@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from sen.abci import types as port
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
-from sen.consensus import port
 
 
 class Boom(RuntimeError):

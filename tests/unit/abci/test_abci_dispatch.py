@@ -9,7 +9,7 @@ from abci_fakes import COMMIT, FLUSH, INFO, FakeApp, check_tx, echo, finalize, q
 
 from sen.abci.dispatch import INTERNAL_CODESPACE, INTERNAL_ERROR_CODE, Dispatcher
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
-from sen.consensus.port import CheckTxType
+from sen.abci.types import CheckTxType
 
 
 def kinds(responses: list[abci.Response]) -> list[str]:

@@ -8,11 +8,11 @@ import pytest
 from google.protobuf.timestamp_pb2 import Timestamp as ProtoTimestamp
 
 from sen.abci import translate
+from sen.abci import types as port
 from sen.abci.errors import UntranslatableMessage
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
 from sen.abci.proto.tendermint.crypto import keys_pb2
 from sen.abci.proto.tendermint.types import validator_pb2
-from sen.consensus import port
 from sen.ledger.types import Event, EventAttribute
 from sen.light.types import Timestamp
 

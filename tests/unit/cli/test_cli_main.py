@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sen.api.inprocess import in_process_client
 from sen.cli.main import hoist_global_options, main
 from sen.node.node import Node, init_home
-from sen.sdk import Client, generate_key
+from sen.sdk import generate_key
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -147,7 +148,7 @@ def anchored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     node = Node.open(config)
     node.start()
     try:
-        client = Client.in_process(node)
+        client = in_process_client(node)
         diploma = root / "bang-tot-nghiep.pdf"
         diploma.write_bytes("Bằng tốt nghiệp — Nguyễn Thị Hoa".encode())
         result = client.anchor(

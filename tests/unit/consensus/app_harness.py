@@ -9,8 +9,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ResponseFinalizeBlock
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain, ResponseFinalizeBlock
 from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 from app_harness import CHAIN_ID, Chain, anchor, make_genesis_for, member_key
 
-from sen.consensus.app import SenApp
-from sen.consensus.errors import GenesisMismatch
-from sen.consensus.port import (
+from sen.abci.types import (
     CheckTxType,
     ProposalStatus,
     RequestCheckTx,
@@ -18,6 +16,8 @@ from sen.consensus.port import (
     RequestProcessProposal,
     RequestQuery,
 )
+from sen.consensus.app import SenApp
+from sen.consensus.errors import GenesisMismatch
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.rules import account_key

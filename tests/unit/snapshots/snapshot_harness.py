@@ -8,8 +8,7 @@ from pathlib import Path
 
 from app_harness import CHAIN_ID, GENESIS_SECONDS, make_genesis_for
 
-from sen.consensus.app import SenApp
-from sen.consensus.port import (
+from sen.abci.types import (
     RequestApplySnapshotChunk,
     RequestFinalizeBlock,
     RequestInitChain,
@@ -20,6 +19,7 @@ from sen.consensus.port import (
     ResponseOfferSnapshot,
     Snapshot,
 )
+from sen.consensus.app import SenApp
 from sen.consensus.snapshots import SnapshotSettings
 from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.tx import Tx, sign_tx

@@ -28,7 +28,7 @@ from snapshot_harness import (
     state_rows,
 )
 
-from sen.consensus.port import (
+from sen.abci.types import (
     ApplySnapshotChunkResult,
     OfferSnapshotResult,
     RequestInfo,

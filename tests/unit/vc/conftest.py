@@ -5,7 +5,7 @@ so a JSON-LD context fetched by accident cannot pass unnoticed.
 
 ``issuer``: a university with a ``did:sen`` DID and two keys (Ed25519 and
 P-256) listed under ``assertionMethod``; it resolves them (and ``did:key``)
-the way ``sen.identity`` does from the ledger.
+the way ``sen.did`` does from the ledger.
 """
 
 from __future__ import annotations

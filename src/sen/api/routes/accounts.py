@@ -8,7 +8,7 @@ from sen.api.deps import NodeDep
 from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import AccountView
-from sen.node.queries import account_nonce
+from sen.services.readmodels.queries import account_nonce
 
 router = APIRouter(tags=["accounts"])
 

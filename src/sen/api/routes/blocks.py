@@ -10,7 +10,7 @@ from sen.api.parsing import parse_height
 from sen.api.problems import documented
 from sen.api.schemas import BlockView
 from sen.api.views import block_view
-from sen.node.queries import load_block_record
+from sen.services.readmodels.queries import load_block_record
 
 router = APIRouter(tags=["blocks"])
 

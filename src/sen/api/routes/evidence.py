@@ -17,8 +17,8 @@ from sen.ledger.errors import TxRejected
 from sen.ledger.modules.evidence.actions import AnchorArgs, BatchArgs
 from sen.ledger.rules import check_envelope
 from sen.ledger.tx import decode_tx
-from sen.node.queries import find_anchorings
-from sen.node.receipts import ReceiptUnavailable, build_receipt
+from sen.services.readmodels.queries import find_anchorings
+from sen.services.readmodels.receipts import ReceiptUnavailable, build_receipt
 
 router = APIRouter(tags=["evidence"])
 

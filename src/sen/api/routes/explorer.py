@@ -35,7 +35,9 @@ from sen.ledger.modules.membership.registry import organisations
 from sen.ledger.validators import load_validator_set
 from sen.light.types import Validator, ValidatorSet
 from sen.node.errors import ConfigError
-from sen.node.explorer import (
+from sen.node.node import Node
+from sen.node.operator import Operator, load_operator
+from sen.services.readmodels.explorer import (
     MAX_LIST,
     TxSummary,
     UnreadableQuery,
@@ -45,9 +47,7 @@ from sen.node.explorer import (
     recent_txs,
     search,
 )
-from sen.node.node import Node
-from sen.node.operator import Operator, load_operator
-from sen.node.queries import node_status
+from sen.services.readmodels.queries import node_status
 
 log = logging.getLogger("sen.api")
 router = APIRouter()

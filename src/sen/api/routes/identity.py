@@ -23,7 +23,7 @@ from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.problems import documented
 from sen.api.schemas import Schema
-from sen.identity import (
+from sen.did import (
     DID_JSON,
     DID_LD_JSON,
     InvalidDid,
@@ -33,8 +33,8 @@ from sen.identity import (
     resolve,
     xml_datetime,
 )
-from sen.identity.errors import MethodNotSupported, RepresentationNotSupported
-from sen.identity.resolver import error_result
+from sen.did.errors import MethodNotSupported, RepresentationNotSupported
+from sen.did.resolver import error_result
 from sen.ledger.modules.identity import DID_METHOD_PREFIX, DidRecord, load_did
 from sen.ledger.modules.identity.records import did_count, load_version, name_at
 from sen.ledger.state import StateReader

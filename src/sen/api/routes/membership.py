@@ -19,8 +19,8 @@ from sen.ledger.modules.membership import Organisation, load_member, load_organi
 from sen.ledger.modules.membership.records import IDENTIFIER, Member, revoked_at
 from sen.ledger.modules.membership.registry import organisations
 from sen.ledger.state import StateReader
-from sen.node.explorer import enrolled_members
 from sen.sdk.devca import pem
+from sen.services.readmodels.explorer import enrolled_members
 
 router = APIRouter(tags=["membership"])
 

@@ -11,7 +11,7 @@ from sen.api.errors import Unavailable
 from sen.api.metrics import CONTENT_TYPE
 from sen.api.problems import documented
 from sen.api.schemas import HealthView, MempoolView, StatusView
-from sen.node.queries import node_status
+from sen.services.readmodels.queries import node_status
 
 router = APIRouter(tags=["node"])
 

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from sen.abci.types import RequestQuery
 from sen.api.deps import NodeDep
 from sen.api.parsing import MAX_STATE_KEY_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import StateProofView, StateView
-from sen.consensus.port import RequestQuery
 
 router = APIRouter(tags=["state"])
 

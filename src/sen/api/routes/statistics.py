@@ -22,7 +22,7 @@ from sen.api.report_schemas import (
     StatisticsTotals,
     StatisticsView,
 )
-from sen.node.statistics import MAX_DAYS, ActivityReport, Period, activity_report
+from sen.services.readmodels.statistics import MAX_DAYS, ActivityReport, Period, activity_report
 
 router = APIRouter(tags=["statistics"])
 

@@ -20,7 +20,7 @@ from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
-from sen.identity import xml_datetime
+from sen.did import xml_datetime
 from sen.ledger import encoding
 from sen.ledger.modules.status import (
     LIST_NAME_PATTERN,

@@ -18,7 +18,7 @@ from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.problems import documented
 from sen.api.schemas import Schema
-from sen.identity import InvalidOptions, parse_version_time, xml_datetime
+from sen.did import InvalidOptions, parse_version_time, xml_datetime
 from sen.ledger.modules.trust import (
     Accreditation,
     SchemaRecord,

@@ -17,7 +17,7 @@ from sen.api.schemas import MAX_BATCH_TXS, BatchSubmitted, SubmitBatch, Submitte
 from sen.api.submission import submit_all, submit_one
 from sen.api.views import tx_view
 from sen.node.node import Node
-from sen.node.queries import find_tx
+from sen.services.readmodels.queries import find_tx
 
 router = APIRouter(tags=["transactions"])
 

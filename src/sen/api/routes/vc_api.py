@@ -36,9 +36,9 @@ from sen.api.errors import ApiError, BadRequest, NotFound, Unavailable
 from sen.api.problems import documented, problem
 from sen.api.schemas import Schema
 from sen.node.node import Node
-from sen.vc_api.chain import ChainSources
-from sen.vc_api.config import VcSettings, load_vc_settings
-from sen.vc_api.errors import (
+from sen.services.credentials.chain import ChainSources
+from sen.services.credentials.config import VcSettings, load_vc_settings
+from sen.services.credentials.errors import (
     ChainRefused,
     CredentialExists,
     InvalidCredential,
@@ -50,9 +50,12 @@ from sen.vc_api.errors import (
     UnknownIssuer,
     VcApiError,
 )
-from sen.vc_api.service import TIMEOUT, CredentialService
-from sen.vc_api.store import VcStore
-from sen.vc_api.verification import verify_credential_report, verify_presentation_report
+from sen.services.credentials.service import TIMEOUT, CredentialService
+from sen.services.credentials.store import VcStore
+from sen.services.credentials.verification import (
+    verify_credential_report,
+    verify_presentation_report,
+)
 
 router = APIRouter(tags=["vc-api"])
 

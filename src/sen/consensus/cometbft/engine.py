@@ -25,11 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sen.consensus.app import SenApp
-from sen.consensus.cometbft.rpc import CometRpc, RpcError, RpcUnavailable
-from sen.consensus.engine import CONSENSUS_REFUSED_CODE, DUPLICATE_CODE, MEMPOOL_FULL_CODE
-from sen.consensus.errors import EngineStopped, MempoolFull
-from sen.consensus.port import (
+from sen.abci.types import (
     CheckTxType,
     RequestApplySnapshotChunk,
     RequestCheckTx,
@@ -54,6 +50,10 @@ from sen.consensus.port import (
     ResponseProcessProposal,
     ResponseQuery,
 )
+from sen.consensus.app import SenApp
+from sen.consensus.cometbft.rpc import CometRpc, RpcError, RpcUnavailable
+from sen.consensus.engine import EngineOutcome
+from sen.consensus.errors import EngineStopped, MempoolFull
 from sen.ledger.codes import ResultCode
 from sen.light.genesis import Genesis
 from sen.light.types import Header
@@ -423,7 +423,7 @@ class CometEngine:
         # commit has not yet re-reserved the sender's earlier transactions; CometBFT's
         # own CheckTx (serialised with the recheck) gives the real answer.
         responses = [
-            ResponseCheckTx(code=DUPLICATE_CODE, log="transaction already in the mempool")
+            ResponseCheckTx(code=EngineOutcome.DUPLICATE, log="transaction already in the mempool")
             if r.code == 0 and h in self.pending
             else r
             for r, h in zip(previews, prepared.hashes, strict=True)
@@ -446,14 +446,14 @@ class CometEngine:
                 text = answer.error
                 if "mempool is full" in text:
                     full += 1
-                    responses[i] = ResponseCheckTx(code=MEMPOOL_FULL_CODE, log=text)
+                    responses[i] = ResponseCheckTx(code=EngineOutcome.MEMPOOL_FULL, log=text)
                 elif "already exists in cache" in text:
                     responses[i] = ResponseCheckTx(
-                        code=DUPLICATE_CODE, log="transaction already in the mempool"
+                        code=EngineOutcome.DUPLICATE, log="transaction already in the mempool"
                     )
                 else:
                     responses[i] = ResponseCheckTx(
-                        code=CONSENSUS_REFUSED_CODE, log=f"CometBFT: {text}"
+                        code=EngineOutcome.CONSENSUS_REFUSED, log=f"CometBFT: {text}"
                     )
             elif answer.code != 0:
                 responses[i] = _detailed(responses[i], answer.code, answer.log)

@@ -28,11 +28,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from sen.consensus.app import SenApp
-from sen.consensus.embedded.mempool import Mempool
-from sen.consensus.engine import DUPLICATE_CODE, MEMPOOL_FULL_CODE
-from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
-from sen.consensus.port import (
+from sen.abci.types import (
     ProposalStatus,
     RequestFinalizeBlock,
     RequestInfo,
@@ -42,6 +38,10 @@ from sen.consensus.port import (
     ResponseCheckTx,
     ValidatorUpdate,
 )
+from sen.consensus.app import SenApp
+from sen.consensus.embedded.mempool import Mempool
+from sen.consensus.engine import EngineOutcome
+from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
 from sen.light import _proto
 from sen.light.commit import sign_commit
 from sen.light.genesis import Genesis
@@ -57,8 +57,6 @@ from sen.store.errors import StoreCorrupted
 log = logging.getLogger("sen.engine")
 
 __all__ = [
-    "DUPLICATE_CODE",
-    "MEMPOOL_FULL_CODE",
     "CommittedBlock",
     "EmbeddedEngine",
     "EngineConfig",
@@ -255,7 +253,9 @@ class EmbeddedEngine:
             duplicates = [h in self.mempool for h in prepared.hashes]
             if all_or_nothing and (any(c.code != 0 for c in checks) or any(duplicates)):
                 return [
-                    ResponseCheckTx(code=DUPLICATE_CODE, log="transaction already in the mempool")
+                    ResponseCheckTx(
+                        code=EngineOutcome.DUPLICATE, log="transaction already in the mempool"
+                    )
                     if dup and c.code == 0
                     else c
                     for c, dup in zip(checks, duplicates, strict=True)
@@ -265,7 +265,7 @@ class EmbeddedEngine:
             ):
                 if response.code == 0 and duplicate:
                     response = ResponseCheckTx(
-                        code=DUPLICATE_CODE, log="transaction already in the mempool"
+                        code=EngineOutcome.DUPLICATE, log="transaction already in the mempool"
                     )
                 elif response.code == 0:
                     self.mempool.add(hashed, raw)
@@ -476,8 +476,6 @@ class EmbeddedEngine:
 
 
 __all__ = [
-    "DUPLICATE_CODE",
-    "MEMPOOL_FULL_CODE",
     "CommittedBlock",
     "EmbeddedEngine",
     "EngineConfig",

@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import NameOID
 
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.ledger.crypto import Ed25519Suite, SigningKey, address_of
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import Tx, sign_tx

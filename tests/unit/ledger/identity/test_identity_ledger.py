@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from identity_chain import IdentityChain, address, block_time, document
 
-from sen.identity import render_document
+from sen.did import render_document
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import TxRejected

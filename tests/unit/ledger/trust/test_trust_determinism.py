@@ -8,8 +8,8 @@ from typing import Any
 from consortium import CHAIN_ID, VALIDATOR_KEY
 from trust_chain import DEGREE, TRANSCRIPT, TrustChain, block_time
 
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.light.types import Timestamp
 from sen.store.db import Database
 

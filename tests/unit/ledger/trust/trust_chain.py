@@ -22,8 +22,8 @@ from consortium import (
     make_ca,
 )
 
+from sen.abci.types import RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
-from sen.consensus.port import RequestInitChain, ValidatorUpdate
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey, address_of
 from sen.ledger.errors import TxRejected

@@ -8,6 +8,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.merkle import hash_from_byte_slices
 from sen.ledger.modules.base import (
     Context,
     Module,
@@ -17,7 +18,6 @@ from sen.ledger.modules.base import (
 )
 from sen.ledger.modules.evidence.digests import DEFAULT_ALGORITHM, DIGEST_ALGORITHMS
 from sen.ledger.types import ChainParams, Event, EventAttribute
-from sen.light.merkle import hash_from_byte_slices
 
 MAX_TITLE_BYTES = 256
 MAX_ORGANISATION_BYTES = 256

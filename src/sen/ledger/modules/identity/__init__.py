@@ -6,7 +6,7 @@ and controllers; a controller updates it (key rotation is an update with a new
 method set) or deactivates it. Every change is a new version, kept in state,
 so the document valid at any past time can be resolved. People are never
 registered on chain: holders use ``did:key``. See ``docs/spec/did-sen.md``;
-resolution is :mod:`sen.identity`.
+resolution is :mod:`sen.did`.
 """
 
 from sen.ledger.modules.identity.actions import DID_METHOD_PREFIX, MODULE

@@ -8,7 +8,7 @@ State layout (docs/spec/did-sen.md §4)::
     identity/seq/<n:8>             name          the n-th DID created (for listing)
 
 A DID document is never stored as JSON: the content is kept as typed fields
-and the document is rendered from them (:mod:`sen.identity.document`).
+and the document is rendered from them (:mod:`sen.did.document`).
 Deactivation is a version too, with no keys and no services, so the history
 reads create → updates → deactivate and every version stays resolvable.
 Names are never reused, even after deactivation.

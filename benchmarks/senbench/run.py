@@ -1,0 +1,74 @@
+"""Run every benchmark and write one JSON file with their conditions."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from senbench.conditions import machine
+
+Progress = Callable[[str, float, float], None]
+
+PACED_RATE = 3000  # tx/s offered in the latency run: about half of what saturates this machine
+
+
+def run_all(
+    *,
+    duration: float = 60.0,
+    out: Path = Path("benchmarks/results"),
+    quick: bool = False,
+    progress: Progress | None = None,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
+    from senbench.credentials import run_credentials
+    from senbench.history import run_history
+    from senbench.receipts import run_receipts
+    from senbench.suites import run_suites
+    from senbench.throughput import run_throughput
+
+    report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
+    plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        (
+            "rest_throughput",
+            lambda: run_throughput(duration=10 if quick else duration, progress=progress),
+        ),
+        (
+            "rest_latency_paced",
+            lambda: run_throughput(
+                duration=10 if quick else 30, offered_rate=PACED_RATE, progress=progress
+            ),
+        ),
+        ("receipt_verification", lambda: run_receipts(seconds=2 if quick else 5)),
+        (
+            "credentials",
+            lambda: run_credentials(count=30 if quick else 300, dids=100 if quick else 2_000),
+        ),
+        (
+            "suites",
+            lambda: run_suites(
+                txs=2_000 if quick else 10_000, seconds=1 if quick else 3, progress=progress
+            ),
+        ),
+        (
+            "throughput_vs_history",
+            lambda: run_history(
+                large=100_000 if quick else 1_000_000,
+                window=10_000 if quick else 20_000,
+                progress=progress,
+            ),
+        ),
+    ]
+    for name, action in plan:
+        if only and name not in only:
+            continue
+        report["results"][name] = action()
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = out / f"bench-{stamp}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    report["path"] = str(path)
+    return report

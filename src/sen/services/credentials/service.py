@@ -1,0 +1,458 @@
+"""The issuing side of a node: issue credentials, change their status, serve status lists.
+
+An organisation's node holds its issuer keys (keyring or HSM, named in
+``sen.toml``, see :mod:`sen.services.credentials.config`). Issuing:
+
+1. the credential's issuer is configured here, and the trust registry
+   accredits it for each of the credential's types at the chain's time
+   (the last block's);
+2. the node's status list exists on chain (created with the issuer's
+   transaction key the first time), and the credential gets the next free
+   index of it — a ``BitstringStatusListEntry`` whose
+   ``statusListCredential`` is ``<public url>/v1/status-lists/<issuer>/<list>/credential``;
+3. it is signed with the issuer's key, stored here by its id (off chain:
+   it holds personal data) and returned.
+
+Changing a status (revoke, suspend, reinstate) is a ``status.update``
+transaction signed by the issuer's transaction key; the call returns once it
+is committed. Revocation is final.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sen.did import ResolutionError, resolve_verification_method
+from sen.ledger.codes import ResultCode
+from sen.ledger.crypto import SigningKey, address_of
+from sen.ledger.modules.status.bitstring import encode_list
+from sen.ledger.tx import sign_tx
+from sen.sdk.errors import SenError
+from sen.sdk.keys import Keyring
+from sen.sdk.pkcs11 import is_pkcs11_uri, load_pkcs11_key
+from sen.services.credentials.chain import ChainSources, chain_time, load_status_list
+from sen.services.credentials.config import PASSPHRASE_ENV, IssuerSettings, VcSettings
+from sen.services.credentials.errors import (
+    ChainRefused,
+    CredentialExists,
+    InvalidCredential,
+    IssuerUnavailable,
+    NotAccredited,
+    StatusRefused,
+    UnknownCredential,
+    UnknownIssuer,
+)
+from sen.services.credentials.store import IssuedCredential, StatusAssignment, VcStore
+from sen.services.credentials.verification import (
+    ENTRY_TYPE,
+    UNACCREDITED_TYPES,
+    StatusListState,
+    status_list_url,
+)
+from sen.vc import CREDENTIALS_V2, InvalidDocument, VcError, default_loader, sign_credential
+from sen.vc.canonical import expand
+from sen.vc.datamodel import check_credential
+from sen.vc.dates import format_datetime_stamp
+
+if TYPE_CHECKING:
+    from sen.node.node import Node
+
+__all__ = ["STATUSES", "CredentialService", "StatusChange"]
+
+REVOCATION = "revocation"
+SUSPENSION = "suspension"
+STATUSES = ("revoked", "suspended", "active")
+COMMIT_TIMEOUT = 30.0
+TIMEOUT = "TIMEOUT"
+_NONCE_CODES = frozenset({int(ResultCode.NONCE_TOO_LOW), int(ResultCode.NONCE_TOO_HIGH)})
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One status entry of a credential after a change."""
+
+    entry: dict[str, Any]  # the credential's BitstringStatusListEntry
+    status: str  # the entry's bit now: "revoked"/"suspended" (1) or "active" (0)
+    changed: bool
+    tx_hash: str | None = None
+    height: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            **self.entry,
+            "status": self.status,
+            "changed": self.changed,
+            "txHash": self.tx_hash,
+            "height": self.height,
+        }
+
+
+class CredentialService:
+    def __init__(self, node: Node, settings: VcSettings, store: VcStore) -> None:
+        self.node = node
+        self.settings = settings
+        self.store = store
+        self._keys: dict[str, SigningKey] = {}
+        self._keys_lock = threading.Lock()
+        self._chain_lock = threading.Lock()  # one issuing transaction at a time: nonces
+        self._lists_lock = threading.Lock()  # one creation of a list, not two racing
+        self._list_credentials: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+
+    @property
+    def reader(self) -> Any:
+        return self.node.app.store
+
+    # -- issuing -----------------------------------------------------------------
+
+    def issue(self, credential: Mapping[str, Any]) -> dict[str, Any]:
+        """Sign ``credential`` for its issuer (configured here, accredited now) with a status."""
+        issuer = self._issuer_of(credential)
+        for name in ("proof", "credentialStatus"):
+            if name in credential:
+                raise InvalidCredential(
+                    f"the credential already has {name}: the node adds it when it issues",
+                    field=f"credential.{name}",
+                )
+        draft = copy.deepcopy(dict(credential))
+        draft.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
+        if not isinstance(draft["id"], str):
+            raise InvalidCredential("id must be a URL", field="credential.id")
+        if self.store.exists(draft["id"]):
+            raise CredentialExists(
+                f"a credential with id {draft['id']!r} was issued here already",
+                field="credential.id",
+            )
+        now = chain_time(self.node)
+        self._require_accredited(issuer.did, draft, now)
+        draft.setdefault("validFrom", format_datetime_stamp(datetime.now(UTC)))
+        assignments = [(REVOCATION, issuer.status_list)]
+        if issuer.suspension_list is not None:
+            assignments.append((SUSPENSION, issuer.suspension_list))
+        draft["credentialStatus"] = [
+            self._entry(issuer.did, purpose, name, 0) for purpose, name in assignments
+        ]
+        _require_valid(draft)
+        key = self._key(issuer.key)
+        self._require_method_key(issuer, key)
+        entries = []
+        for purpose, name in assignments:
+            state = self._ensure_list(issuer, name, purpose)
+            entries.append(
+                StatusAssignment(purpose, name, self.store.allocate(issuer.did, name, state.size))
+            )
+        draft["credentialStatus"] = [
+            self._entry(issuer.did, e.purpose, e.list_name, e.index) for e in entries
+        ]
+        try:
+            signed = sign_credential(draft, key, issuer.verification_method, issuer.cryptosuite)
+        except InvalidDocument as exc:
+            raise _invalid(exc) from None
+        except VcError as exc:
+            raise IssuerUnavailable(f"{issuer.key}: {exc.message}", field="key") from None
+        self.store.save(IssuedCredential(signed, issuer.did, tuple(entries), now))
+        return signed
+
+    def _issuer_of(self, credential: Mapping[str, Any]) -> IssuerSettings:
+        party = credential.get("issuer")
+        did = party.get("id") if isinstance(party, dict) else party
+        if not isinstance(did, str):
+            raise InvalidCredential(
+                "issuer must be a DID, or an object with the DID as id", field="credential.issuer"
+            )
+        found = self.settings.issuer(did)
+        if found is None:
+            configured = ", ".join(i.did for i in self.settings.issuers) or "none"
+            raise UnknownIssuer(
+                f"{did} does not issue on this node (configured here: {configured})",
+                field="credential.issuer",
+            )
+        return found
+
+    def _require_accredited(self, issuer: str, credential: Mapping[str, Any], at: int) -> None:
+        types = credential.get("type")
+        listed = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+        sources = ChainSources(self.reader)
+        for credential_type in listed:
+            if not isinstance(credential_type, str) or credential_type in UNACCREDITED_TYPES:
+                continue
+            answer = sources.accreditation(issuer, credential_type, at)
+            if not answer.ok:
+                raise NotAccredited(issuer, credential_type, f"{answer.error}: {answer.reason}")
+
+    def _require_method_key(self, issuer: IssuerSettings, key: SigningKey) -> None:
+        """The configured key must be the DID's assertion key on chain now (not rotated away)."""
+        try:
+            suite, public_key, _ = resolve_verification_method(
+                issuer.verification_method, self.reader, None, purpose="assertionMethod"
+            )
+        except ResolutionError as exc:
+            raise IssuerUnavailable(
+                f"{issuer.verification_method} cannot sign credentials now: {exc}",
+                field="verification_method",
+            ) from None
+        if (suite, public_key) != (key.suite, key.public_key):
+            raise IssuerUnavailable(
+                f"the key {issuer.key!r} is not {issuer.verification_method} on chain "
+                "(was the DID's key rotated?)",
+                field="key",
+            )
+
+    def _entry(self, issuer: str, purpose: str, name: str, index: int) -> dict[str, Any]:
+        url = status_list_url(self.settings.public_url, issuer, name)
+        return {
+            "id": f"{url}#{index}",
+            "type": ENTRY_TYPE,
+            "statusPurpose": purpose,
+            "statusListIndex": str(index),
+            "statusListCredential": url,
+        }
+
+    def _ensure_list(self, issuer: IssuerSettings, name: str, purpose: str) -> StatusListState:
+        with self._lists_lock:
+            return self._ensure_list_locked(issuer, name, purpose)
+
+    def _ensure_list_locked(
+        self, issuer: IssuerSettings, name: str, purpose: str
+    ) -> StatusListState:
+        state = load_status_list(self.reader, issuer.did, name)
+        if state is None:
+            args = {"list": name, "issuer": issuer.did, "purpose": purpose}
+            self._transact(issuer, "create_list", args, field="status_list")
+            state = load_status_list(self.reader, issuer.did, name)
+            if state is None:
+                raise ChainRefused(f"status list {name!r} was not created", field="status_list")
+        if state.purpose != purpose:
+            raise IssuerUnavailable(
+                f"status list {name!r} of {issuer.did} is for {state.purpose!r}, not {purpose!r}",
+                field="status_list",
+            )
+        return state
+
+    # -- status --------------------------------------------------------------------
+
+    def issued(self, credential_id: str) -> IssuedCredential:
+        found = self.store.load(credential_id)
+        if found is None:
+            raise UnknownCredential(
+                f"no credential with id {credential_id!r} was issued by this node",
+                field="credentialId",
+            )
+        return found
+
+    def update_status(self, credential_id: str, status: str) -> list[StatusChange]:
+        """Make the credential ``status`` (revoked, suspended, active); one tx per list."""
+        record = self.issued(credential_id)
+        issuer = self.settings.issuer(record.issuer)
+        if issuer is None:
+            raise UnknownIssuer(f"{record.issuer} no longer issues on this node", field="issuer")
+        current = {e: self._bit(record.issuer, e) for e in record.entries}
+        revoked = any(bit for e, bit in current.items() if e.purpose == REVOCATION)
+        wanted: dict[StatusAssignment, bool] = {}
+        if status == "revoked":
+            wanted = {e: True for e in record.entries if e.purpose == REVOCATION}
+        elif status == "suspended":
+            if revoked:
+                raise StatusRefused("the credential is revoked; revocation is final", "status")
+            wanted = {e: True for e in record.entries if e.purpose == SUSPENSION}
+            if not wanted:
+                raise StatusRefused(
+                    f"{credential_id} was issued without a suspension entry (configure "
+                    "suspension_list before issuing); it can only be revoked",
+                    field="status",
+                )
+        elif status == "active":
+            if revoked:
+                raise StatusRefused("the credential is revoked; revocation is final", "status")
+            wanted = {e: False for e in record.entries if e.purpose == SUSPENSION}
+        else:
+            raise StatusRefused(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
+        changes: list[StatusChange] = []
+        for entry in record.entries:
+            bit = current[entry]
+            target = wanted.get(entry, bit)
+            tx_hash: str | None = None
+            height: int | None = None
+            if target != bit:
+                args: dict[str, Any] = {
+                    "list": entry.list_name,
+                    "issuer": record.issuer,
+                    "set": [entry.index] if target else [],
+                    "clear": [] if target else [entry.index],
+                }
+                tx_hash, height = self._transact(issuer, "update", args, field="status")
+            changes.append(
+                StatusChange(
+                    entry=self._entry(record.issuer, entry.purpose, entry.list_name, entry.index),
+                    status=_status_word(entry.purpose, target),
+                    changed=target != bit,
+                    tx_hash=tx_hash,
+                    height=height,
+                )
+            )
+        return changes
+
+    def status_of(self, record: IssuedCredential) -> list[StatusChange]:
+        return [
+            StatusChange(
+                entry=self._entry(record.issuer, e.purpose, e.list_name, e.index),
+                status=_status_word(e.purpose, self._bit(record.issuer, e)),
+                changed=False,
+            )
+            for e in record.entries
+        ]
+
+    def _bit(self, issuer: str, entry: StatusAssignment) -> bool:
+        state = load_status_list(self.reader, issuer, entry.list_name)
+        return state is not None and entry.index < state.size and state.bit(entry.index)
+
+    # -- status list credentials ----------------------------------------------------
+
+    def status_list_credential(self, issuer: str, name: str) -> dict[str, Any] | None:
+        """The list as a BitstringStatusListCredential, signed if its issuer is configured here."""
+        state = load_status_list(self.reader, issuer, name)
+        if state is None:
+            return None
+        cached = self._list_credentials.get((issuer, name))
+        if cached is not None and cached[0] == state.height:
+            return cached[1]
+        url = status_list_url(self.settings.public_url, issuer, name)
+        document: dict[str, Any] = {
+            "@context": [CREDENTIALS_V2],
+            "id": url,
+            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": issuer,
+            "validFrom": format_datetime_stamp(datetime.fromtimestamp(state.updated, UTC)),
+            "credentialSubject": {
+                "id": f"{url}#list",
+                "type": "BitstringStatusList",
+                "statusPurpose": state.purpose,
+                "encodedList": encode_list(state.bits),
+            },
+        }
+        settings = self.settings.issuer(issuer)
+        if settings is not None:
+            try:
+                key = self._key(settings.key)
+                document = sign_credential(
+                    document, key, settings.verification_method, settings.cryptosuite
+                )
+            except (IssuerUnavailable, VcError):
+                pass  # served unsigned: the chain's copy is the authority either way
+        self._list_credentials[(issuer, name)] = (state.height, document)
+        return document
+
+    # -- keys and transactions ---------------------------------------------------------
+
+    def _key(self, name: str) -> SigningKey:
+        with self._keys_lock:
+            if name not in self._keys:
+                self._keys[name] = self._open_key(name)
+            return self._keys[name]
+
+    def _open_key(self, name: str) -> SigningKey:
+        try:
+            if is_pkcs11_uri(name):
+                return load_pkcs11_key(name)
+            passphrase = os.environ.get(PASSPHRASE_ENV)
+            if not passphrase:
+                raise IssuerUnavailable(
+                    f"the issuer key {name!r} is encrypted: set {PASSPHRASE_ENV} for the node",
+                    field="key",
+                )
+            return Keyring(self.settings.keyring).load(name, passphrase)
+        except SenError as exc:
+            raise IssuerUnavailable(f"cannot open the issuer key {name!r}: {exc}", "key") from None
+
+    def _transact(
+        self, issuer: IssuerSettings, action: str, args: dict[str, Any], *, field: str
+    ) -> tuple[str, int]:
+        """Sign ``status.<action>`` with the issuer's transaction key; wait for its commit."""
+        key = self._key(issuer.transaction_key)
+        sender = address_of(key.suite, key.public_key)
+        chain_id = self.node.app.genesis.chain_id
+        with self._chain_lock:
+            for attempt in range(2):
+                nonce = self.node.app.pending_nonce(sender)
+                tx = sign_tx(
+                    key, chain_id=chain_id, nonce=nonce, module="status", action=action, args=args
+                )
+                [response] = self.node.engine.submit([tx.raw])
+                if response.code in _NONCE_CODES and attempt == 0:
+                    continue
+                if response.code != 0:
+                    raise ChainRefused(
+                        f"status.{action} refused: {_code_name(response.code)}: {response.log}",
+                        code_name=_code_name(response.code),
+                        field=field,
+                    )
+                break
+            tx_hash = hashlib.sha256(tx.raw).digest()
+            height = self._committed(tx_hash, action, field)
+        return tx_hash.hex(), height
+
+    def _committed(self, tx_hash: bytes, action: str, field: str) -> int:
+        deadline = time.monotonic() + COMMIT_TIMEOUT
+        pause = min(max(self.node.engine.config.block_interval / 4, 0.01), 0.1)
+        while True:
+            location = self.node.index.locate_tx(tx_hash)
+            if location is not None:
+                height, index = location
+                result = self.node.app.store.load_result(height, index)
+                if result is not None:
+                    if result.code != 0:
+                        name = _code_name(int(result.code))
+                        raise ChainRefused(
+                            f"status.{action} failed in block {height}: {name}: {result.log}",
+                            code_name=name,
+                            field=field,
+                        )
+                    return height
+            if time.monotonic() > deadline:
+                raise ChainRefused(
+                    f"status.{action} ({tx_hash.hex()}) was not committed within "
+                    f"{COMMIT_TIMEOUT:g} s",
+                    code_name=TIMEOUT,
+                    field=field,
+                )
+            time.sleep(pause)
+
+
+def _require_valid(credential: Mapping[str, Any]) -> None:
+    """The checks signing makes, before an index is spent on the credential."""
+    problems = list(check_credential(credential))
+    if not problems:
+        try:
+            expand(credential, default_loader())
+        except InvalidDocument as exc:
+            problems = list(exc.problems)
+    if problems:
+        raise _invalid(InvalidDocument(problems))
+
+
+def _invalid(exc: InvalidDocument) -> InvalidCredential:
+    problems = [p.as_dict() for p in exc.problems]
+    first = exc.problems[0]
+    field = "credential" + first.path[1:] if first.path.startswith("$") else "credential"
+    return InvalidCredential(f"{first.code}: {first.message}", field=field, problems=problems)
+
+
+def _status_word(purpose: str, bit: bool) -> str:
+    if not bit:
+        return "active"
+    return "revoked" if purpose == REVOCATION else "suspended"
+
+
+def _code_name(code: int) -> str:
+    try:
+        return ResultCode(code).name
+    except ValueError:
+        return f"code {code}"

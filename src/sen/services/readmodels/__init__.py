@@ -1,0 +1,1 @@
+"""Read models over committed blocks: the explorer, account/tx queries, statistics, receipts."""
