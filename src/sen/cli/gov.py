@@ -98,7 +98,9 @@ def show(
     if found.get("decided_height"):
         table.add_row("decided at", str(found.get("decided_height")))
     if found.get("outcome"):
-        table.add_row("outcome", str(found.get("outcome")))
+        table.add_row("outcome", f"{found.get('outcome')} ({found.get('outcome_code_name')})")
+    if found.get("outcome_log"):
+        table.add_row("refusal", str(found.get("outcome_log")))
     table.add_row("payload", json.dumps(found.get("payload"), ensure_ascii=False))
     for vote_row in found.get("votes", []):
         table.add_row(

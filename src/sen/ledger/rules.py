@@ -185,6 +185,7 @@ def apply_tx(
     return TxResult(
         ResultCode.OK,
         data=outcome.data,
+        log=outcome.log,
         events=outcome.events,
         validator_updates=outcome.validator_updates,
     )

@@ -11,13 +11,16 @@ from sen.api.deps import NodeDep
 from sen.api.errors import NotFound
 from sen.api.problems import documented
 from sen.api.schemas import Schema
+from sen.ledger.codes import ResultCode, describe
 from sen.ledger.modules.governance.records import (
+    FAILED,
     Proposal,
     list_proposals,
     load_config,
     load_proposal,
 )
 from sen.ledger.modules.membership.registry import active_organisations
+from sen.node.node import Node
 
 router = APIRouter(tags=["governance"])
 
@@ -41,7 +44,19 @@ class ProposalView(Schema):
     status: str = Field(description="open, passed, rejected, failed or expired.")
     votes: list[VoteView]
     decided_height: int
-    outcome: str = Field(description="Why executing it was refused, for status failed.")
+    outcome: str = Field(
+        description="Why executing it was refused, for status failed: the meaning of "
+        "outcome_code (GET /v1/codes has it in Vietnamese too)."
+    )
+    outcome_code: int | None = Field(
+        description="The result code executing it was refused with, for status failed; "
+        "this code is what the chain records."
+    )
+    outcome_code_name: str | None = Field(description="The name of outcome_code.")
+    outcome_log: str = Field(
+        description="The refusal in words, with the payload field at fault: the log of the "
+        "deciding vote (not part of the chain's state; empty if that vote is not indexed)."
+    )
 
 
 class ProposalList(Schema):
@@ -65,7 +80,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _view(proposal: Proposal, height: int) -> ProposalView:
+def _deciding_log(node: Node, proposal: Proposal) -> str:
+    """The log of the vote that decided ``proposal`` (it says why a failed one was refused)."""
+    found = node.index.by_event("governance.decided", "proposal", str(proposal.id), limit=1)
+    if not found:
+        return ""
+    result = node.app.store.load_result(found[0].height, found[0].index)
+    return "" if result is None else result.log
+
+
+def _view(node: Node, proposal: Proposal, height: int) -> ProposalView:
+    failed = proposal.status == FAILED
+    code = proposal.outcome if failed else None
     return ProposalView(
         id=proposal.id,
         kind=proposal.kind,
@@ -83,7 +109,10 @@ def _view(proposal: Proposal, height: int) -> ProposalView:
             for v in proposal.votes
         ],
         decided_height=proposal.decided_height,
-        outcome=proposal.outcome,
+        outcome="" if code is None else describe(code),
+        outcome_code=None if code is None else int(code),
+        outcome_code_name=None if code is None else ResultCode(code).name,
+        outcome_log=_deciding_log(node, proposal) if failed else "",
     )
 
 
@@ -96,7 +125,7 @@ def proposals(
     node: NodeDep, status: str | None = Query(None, description="Only this status.")
 ) -> ProposalList:
     height = node.app.height
-    views = [_view(p, height) for p in reversed(list_proposals(node.app.store))]
+    views = [_view(node, p, height) for p in reversed(list_proposals(node.app.store))]
     return ProposalList(proposals=[v for v in views if status is None or v.status == status])
 
 
@@ -110,7 +139,7 @@ def proposal(proposal_id: int, node: NodeDep) -> ProposalView:
     found = load_proposal(node.app.store, proposal_id)
     if found is None:
         raise NotFound(f"proposal {proposal_id} does not exist", field="proposal_id")
-    return _view(found, node.app.height)
+    return _view(node, found, node.app.height)
 
 
 @router.get(

@@ -38,6 +38,7 @@ class Outcome:
     data: bytes = b""
     events: tuple[Event, ...] = ()
     validator_updates: tuple[ValidatorChange, ...] = ()
+    log: str = ""  # human text for the result's log, which is never hashed
 
 
 class Action(Protocol):

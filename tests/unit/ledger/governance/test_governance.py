@@ -7,8 +7,15 @@ from pathlib import Path
 from consortium import Consortium, issue
 from cryptography.hazmat.primitives import serialization
 
+from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
-from sen.ledger.modules.governance.records import list_proposals, load_config, load_proposal
+from sen.ledger.modules.governance.records import (
+    Proposal,
+    list_proposals,
+    load_config,
+    load_proposal,
+    proposal_key,
+)
 from sen.ledger.modules.membership.registry import active_organisations
 from sen.ledger.validators import load_validator_set
 
@@ -129,8 +136,28 @@ def test_a_failed_execution_is_recorded_and_changes_nothing(consortium: Consorti
         last = c.vote(admin, pid)
     assert last.code == 0 and last.data == b"failed"
     proposal = load_proposal(c.app.store, pid)
-    assert proposal is not None and "not a validator" in proposal.outcome
+    # the proposal (state, hashed) keeps the refusal's code; its words are in the vote's log
+    assert proposal is not None and proposal.outcome == ResultCode.INVALID_PROPOSAL
+    assert "not a validator" in last.log and "args.payload.pub_key" in last.log
     assert c.last_updates == ()
+
+
+def test_a_failed_proposal_is_stored_with_its_code_and_no_text(consortium: Consortium) -> None:
+    c = consortium
+    pid = c.propose(c.admins[0], "remove_organisation", {"id": "org-9"})
+    for admin in c.admins[:3]:
+        last = c.vote(admin, pid)
+    assert last.data == b"failed" and "org-9" in last.log
+    stored = c.app.store.get(proposal_key(pid))
+    assert stored is not None
+    value = encoding.decode(stored)
+    assert value["outcome"] == int(ResultCode.UNKNOWN_ORGANISATION) == 141
+    assert Proposal.from_value(value).outcome is ResultCode.UNKNOWN_ORGANISATION
+    passed = c.propose(c.admins[0], "add_role", {"role": "notary"})
+    for admin in c.admins[:3]:
+        c.vote(admin, passed)
+    found = load_proposal(c.app.store, passed)
+    assert found is not None and found.to_value()["outcome"] == 0
 
 
 def test_the_last_validator_cannot_be_removed(consortium: Consortium) -> None:

@@ -1,4 +1,15 @@
-"""The governance module's actions: ``propose`` and ``vote``, both for organisation admins."""
+"""The governance module's actions: ``propose`` and ``vote``, both for organisation admins.
+
+A vote is processed in this order:
+
+1. ``load_open_proposal``: the proposal exists, is not decided, and its voting
+   period is not over;
+2. the sender's organisation has not voted on it yet (``check_first_vote``);
+3. ``decide``: the votes of the organisations active now are counted; a
+   proposal that passes is executed at once (``execute_passed``), and if its
+   execution is refused it is FAILED with the refusal's ``ResultCode`` and
+   nothing of it is applied. The words of the refusal go to the vote's log.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +35,7 @@ from sen.ledger.modules.governance.records import (
     tally,
 )
 from sen.ledger.modules.membership import registry
-from sen.ledger.state import Overlay
+from sen.ledger.state import Overlay, StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute, ValidatorChange
 
 CHOICES = ("yes", "no")
@@ -160,87 +171,129 @@ class CastVote:
         return VoteArgs(proposal, str(choice))
 
     def execute(self, ctx: Context, parsed: VoteArgs) -> Outcome:
-        proposal = load_proposal(ctx.state, parsed.proposal)
-        if proposal is None:
-            raise TxRejected(
-                ResultCode.UNKNOWN_PROPOSAL,
-                "no such proposal",
-                field="args.proposal",
-                got=parsed.proposal,
-            )
         height = ctx.block.height
-        if proposal.status != OPEN:
-            raise TxRejected(
-                ResultCode.PROPOSAL_CLOSED,
-                "the proposal is already decided",
-                field="args.proposal",
-                expected=OPEN,
-                got=proposal.status,
-            )
-        if height > proposal.deadline_height:
-            raise TxRejected(
-                ResultCode.VOTING_CLOSED,
-                "the voting period is over",
-                field="args.proposal",
-                expected=f"a vote by block {proposal.deadline_height}",
-                got=f"block {height}",
-            )
+        proposal = load_open_proposal(ctx.state, parsed.proposal, height)
         organisation = _organisation_of(ctx)
-        if any(v.organisation == organisation for v in proposal.votes):
-            raise TxRejected(
-                ResultCode.DOUBLE_VOTE,
-                "this organisation has already voted",
-                field="sender",
-                expected="one vote per organisation",
-                got=organisation,
-            )
+        check_first_vote(proposal, organisation)
         proposal = proposal.with_vote(Vote(organisation, parsed.choice, height, ctx.sender))
-        config = load_config(ctx.state)
-        verdict = tally(proposal, registry.active_organisations(ctx.state), config.threshold)
-        events = [
-            Event(
-                "governance.vote",
-                (
-                    EventAttribute("proposal", str(proposal.id)),
-                    EventAttribute("organisation", organisation),
-                    EventAttribute("choice", parsed.choice),
-                ),
-            )
-        ]
-        updates: tuple[ValidatorChange, ...] = ()
-        if verdict == PASSED:
-            proposal, updates = _execute(ctx, proposal)
-        elif verdict == REJECTED:
-            proposal = replace(proposal, status=REJECTED, decided_height=height)
-        save_proposal(ctx.state, proposal)
-        if proposal.status != OPEN:
-            events.append(
-                Event(
-                    "governance.decided",
-                    (
-                        EventAttribute("proposal", str(proposal.id)),
-                        EventAttribute("status", proposal.status),
-                        EventAttribute("kind", proposal.kind),
-                    ),
-                )
-            )
+        decision = decide(ctx, proposal)
+        save_proposal(ctx.state, decision.proposal)
         return Outcome(
-            data=proposal.status.encode(), events=tuple(events), validator_updates=updates
+            data=decision.proposal.status.encode(),
+            events=_vote_events(decision.proposal, organisation, parsed.choice),
+            validator_updates=decision.updates,
+            log=decision.log,
         )
 
 
-def _execute(ctx: Context, proposal: Proposal) -> tuple[Proposal, tuple[ValidatorChange, ...]]:
-    """Apply a passed proposal now; a refusal marks it FAILED and applies nothing."""
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A proposal after a vote, with the validator changes it makes and, if it failed, why.
+
+    ``log`` is the refusal in words, for the vote's result log (never hashed); the
+    proposal itself keeps only the refusal's code.
+    """
+
+    proposal: Proposal
+    updates: tuple[ValidatorChange, ...] = ()
+    log: str = ""
+
+
+def load_open_proposal(state: StateReader, proposal_id: int, height: int) -> Proposal:
+    """The proposal voted on: it exists, is not decided, and its voting period is not over."""
+    proposal = load_proposal(state, proposal_id)
+    if proposal is None:
+        raise TxRejected(
+            ResultCode.UNKNOWN_PROPOSAL,
+            "no such proposal",
+            field="args.proposal",
+            got=proposal_id,
+        )
+    if proposal.status != OPEN:
+        raise TxRejected(
+            ResultCode.PROPOSAL_CLOSED,
+            "the proposal is already decided",
+            field="args.proposal",
+            expected=OPEN,
+            got=proposal.status,
+        )
+    if height > proposal.deadline_height:
+        raise TxRejected(
+            ResultCode.VOTING_CLOSED,
+            "the voting period is over",
+            field="args.proposal",
+            expected=f"a vote by block {proposal.deadline_height}",
+            got=f"block {height}",
+        )
+    return proposal
+
+
+def check_first_vote(proposal: Proposal, organisation: str) -> None:
+    if any(v.organisation == organisation for v in proposal.votes):
+        raise TxRejected(
+            ResultCode.DOUBLE_VOTE,
+            "this organisation has already voted",
+            field="sender",
+            expected="one vote per organisation",
+            got=organisation,
+        )
+
+
+def decide(ctx: Context, proposal: Proposal) -> Decision:
+    """Count the votes of the organisations active now; a passed proposal is executed now."""
+    config = load_config(ctx.state)
+    verdict = tally(proposal, registry.active_organisations(ctx.state), config.threshold)
+    if verdict == PASSED:
+        return execute_passed(ctx, proposal)
+    if verdict == REJECTED:
+        return Decision(replace(proposal, status=REJECTED, decided_height=ctx.block.height))
+    return Decision(proposal)
+
+
+def execute_passed(ctx: Context, proposal: Proposal) -> Decision:
+    """Apply a passed proposal; a refusal marks it FAILED with the refusal's code, applying nothing.
+
+    The proposal is state, so it keeps the code only: the refusal's words (which
+    may be reworded in any release) go to the log (docs/spec/determinism.md D6).
+    """
     scratch = Overlay(ctx.state)
     try:
         updates = KINDS[proposal.kind].execute(scratch, proposal.payload, ctx.block)
     except TxRejected as exc:
-        failed = replace(
-            proposal, status=FAILED, decided_height=ctx.block.height, outcome=str(exc)[:512]
-        )
-        return failed, ()
+        failed = replace(proposal, status=FAILED, decided_height=ctx.block.height, outcome=exc.code)
+        return Decision(failed, log=_refusal_log(proposal, exc))
     scratch.merge_into(ctx.state)
-    return replace(proposal, status=PASSED, decided_height=ctx.block.height), updates
+    return Decision(replace(proposal, status=PASSED, decided_height=ctx.block.height), updates)
+
+
+def _refusal_log(proposal: Proposal, refusal: TxRejected) -> str:
+    where = f" at {refusal.field}" if refusal.field else ""
+    return (
+        f"proposal {proposal.id} passed, but executing it was refused with "
+        f"{refusal.code.name}{where}: {refusal}"
+    )
+
+
+def _vote_events(proposal: Proposal, organisation: str, choice: str) -> tuple[Event, ...]:
+    vote = Event(
+        "governance.vote",
+        (
+            EventAttribute("proposal", str(proposal.id)),
+            EventAttribute("organisation", organisation),
+            EventAttribute("choice", choice),
+        ),
+    )
+    if proposal.status == OPEN:
+        return (vote,)
+    decided = Event(
+        "governance.decided",
+        (
+            EventAttribute("proposal", str(proposal.id)),
+            EventAttribute("status", proposal.status),
+            EventAttribute("kind", proposal.kind),
+        ),
+    )
+    return (vote, decided)
 
 
 MODULE = Module("governance", {"propose": Propose(), "vote": CastVote()})

@@ -3,7 +3,7 @@
 ``parse`` is stateless (at propose time: a bad payload is refused before anyone
 votes); ``execute`` runs inside the deciding vote's transaction, against the
 state of that moment, and may still refuse (then the proposal is FAILED with
-the reason, and nothing of it is applied).
+the refusal's result code, and nothing of it is applied).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sen.ledger import encoding
+from sen.ledger.codes import ResultCode
 from sen.ledger.state import Overlay, StateReader
 
 CONFIG_KEY = b"governance/config"
@@ -30,7 +31,7 @@ DEFAULT_MAX_VOTING_PERIOD = 100_000
 OPEN = "open"
 PASSED = "passed"
 REJECTED = "rejected"
-FAILED = "failed"  # passed, but executing it was refused (the reason is kept)
+FAILED = "failed"  # passed, but executing it was refused (the refusal's code is kept)
 EXPIRED = "expired"  # shown for an open proposal past its deadline (never stored)
 
 
@@ -76,7 +77,9 @@ class Proposal:
     status: str = OPEN
     votes: tuple[Vote, ...] = field(default=())
     decided_height: int = 0
-    outcome: str = ""  # why it failed, when it did
+    # Why executing it was refused (status FAILED), as a code: OK otherwise. Never text,
+    # which is not consensus (docs/spec/determinism.md D6); the words are in the log.
+    outcome: ResultCode = ResultCode.OK
 
     def status_at(self, height: int) -> str:
         """The status as seen at ``height`` (an open proposal past its deadline has expired)."""
@@ -100,7 +103,7 @@ class Proposal:
             "status": self.status,
             "votes": [[v.organisation, v.choice, v.height, v.voter] for v in self.votes],
             "decided_height": self.decided_height,
-            "outcome": self.outcome,
+            "outcome": int(self.outcome),
         }
 
     @classmethod
@@ -117,7 +120,7 @@ class Proposal:
             status=str(value["status"]),
             votes=tuple(Vote(str(o), str(c), int(h), bytes(v)) for o, c, h, v in value["votes"]),
             decided_height=int(value["decided_height"]),
-            outcome=str(value["outcome"]),
+            outcome=ResultCode(int(value["outcome"])),
         )
 
 

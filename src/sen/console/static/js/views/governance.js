@@ -4,8 +4,8 @@
 
 import { get, isNotFound } from '../api.js';
 import { add, h, replace } from '../dom.js';
-import { t, num, bytes } from '../i18n.js';
-import { hasFeature } from '../state.js';
+import { t, num, bytes, lang } from '../i18n.js';
+import { hasFeature, resultCodes } from '../state.js';
 import { Sha256, toHex } from '../sha256.js';
 import {
   pageHeader, facts, table, empty, notice, errorBox, cli, nodeUrl, quoteArg, blockLink, accountLink, badge, loading,
@@ -188,6 +188,15 @@ function payloadLabel(name) {
   return label === key ? h('code', {}, name) : h('span', {}, label, ' ', h('code', { class: 'hint' }, name));
 }
 
+// A failed proposal: the meaning of the code the chain keeps, in the reader's language, its
+// name, and the deciding vote's log (the refusal in words, with the field at fault).
+function outcomeText(p, codes) {
+  const meaning = codes.get(p.outcome_code);
+  return h('span', { id: 'proposal-outcome' }, meaning ? meaning[lang()] : p.outcome, ' ',
+    h('code', { class: 'hint' }, p.outcome_code_name || ''),
+    p.outcome_log ? h('span', { class: 'hint', id: 'proposal-outcome-log' }, ` — ${p.outcome_log}`) : null);
+}
+
 export async function proposal(ctx) {
   const { main, params } = ctx;
   const id = params.id;
@@ -212,6 +221,7 @@ export async function proposal(ctx) {
     return;
   }
   const box = h('div', {});
+  const codes = await resultCodes().catch(() => new Map());
   add(main, ...pageHeader(t('proposal.titleN', { id: num(Number(id)) }), loaded.body.title || null), box);
   const draw = ({ settings, body: p, height }) => {
     const open = p.status === 'open';
@@ -226,7 +236,7 @@ export async function proposal(ctx) {
         [t('proposal.deadline'), deadlineCell(p, height)],
         [t('proposal.decided'), p.decided_height ? blockLink(p.decided_height) : null],
         [t('proposal.tally'), votesText(p, settings)],
-        [t('proposal.outcome'), p.status === 'failed' ? h('span', { id: 'proposal-outcome' }, p.outcome) : null],
+        [t('proposal.outcome'), p.status === 'failed' ? outcomeText(p, codes) : null],
       ])),
       h('h2', {}, t('proposal.payload')),
       table(t('proposal.payload'), [{ label: t('proposal.field') }, { label: t('proposal.value') }],
