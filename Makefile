@@ -9,11 +9,13 @@ HOME_DIR ?= .sen
 
 .PHONY: install run test check lint format types bench bench-quick bench-network openapi proto clean cometbft browser softhsm
 
-$(STAMP): pyproject.toml benchmarks/pyproject.toml
+# constraints/consensus.txt pins the consensus-critical libraries exactly (docs/spec/determinism.md
+# D8): every validator runs the same versions, and a node with others refuses to start.
+$(STAMP): pyproject.toml benchmarks/pyproject.toml constraints/consensus.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sen needs Python 3.11 or newer")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e benchmarks
+	$(BIN)/python -m pip install --quiet -c constraints/consensus.txt -e '.[dev]' -e benchmarks
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -4,7 +4,8 @@
 
     NodeError
     ├── ConfigError        a setting is missing or wrong (names the file and key)
-    └── NotInitialised     the home directory has no node yet (run `sen node init`)
+    ├── NotInitialised     the home directory has no node yet (run `sen node init`)
+    └── UnpinnedLibrary    a consensus-critical library is not at its pinned version
 """
 
 from __future__ import annotations
@@ -23,3 +24,19 @@ class ConfigError(NodeError):
 
 class NotInitialised(NodeError):
     pass
+
+
+class UnpinnedLibrary(NodeError):
+    """A consensus-critical library's installed version is not the pinned one (sen.node.pins)."""
+
+    def __init__(self, name: str, pinned: str, installed: str | None) -> None:
+        self.name = name
+        self.pinned = pinned
+        self.installed = installed
+        found = (
+            f"{name} is not installed" if installed is None else f"{name} {installed} is installed"
+        )
+        super().__init__(
+            f"{found}, but consensus pins {name}=={pinned} (docs/spec/determinism.md D8): "
+            f"the node will not start until it runs that version: pip install '{name}=={pinned}'"
+        )

@@ -21,6 +21,7 @@ from sen.light.types import Timestamp
 from sen.node.config import NodeConfig, load_config, write_settings
 from sen.node.errors import ConfigError, NodeError
 from sen.node.keys import load_validator_key, public_bytes, save_validator_key
+from sen.node.pins import check_pins
 from sen.store.blocks import BlockStore
 from sen.store.db import Database
 from sen.store.index import Index
@@ -107,6 +108,7 @@ class Node:
 
     @classmethod
     def open(cls, config: NodeConfig) -> Node:
+        check_pins()  # a library at another version could fork this node off its network
         if not config.genesis_path.exists():
             raise ConfigError(str(config.genesis_path), "genesis file not found")
         genesis = load_genesis(config.genesis_path.read_bytes())
