@@ -186,7 +186,10 @@ def test_a_proposal_shows_its_payload_votes_and_outcome(
     page.goto(f"/#/gov/{consortium.proposals['failed']}")
     outcome = page.locator("#proposal-outcome")
     outcome.wait_for()
-    assert "organisation already exists" in outcome.inner_text()
+    assert "organisation already exists" in outcome.inner_text()  # the deciding vote's log
+    # the code the chain keeps: its meaning in the reader's language, and its name
+    assert "tổ chức đã tồn tại" in outcome.inner_text()
+    assert "ORGANISATION_EXISTS" in outcome.inner_text()
     expect(page.locator("#proposal-facts")).to_contain_text("Không thực thi được")
 
     opened = consortium.proposals["open"]
