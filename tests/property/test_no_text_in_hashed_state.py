@@ -33,6 +33,7 @@ from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import LedgerError, TxRejected
 from sen.ledger.modules.governance.records import FAILED, list_proposals
 from sen.ledger.modules.identity import encode_multikey
+from sen.ledger.modules.trust.paths import AccreditationPath
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
 from sen.ledger.types import TxResult
@@ -250,7 +251,8 @@ def _hashed(results: list[TxResult]) -> tuple[bytes, list[Any]]:
 
 
 def reword_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ledger exception and code description says something else (same code, same field)."""
+    """Every ledger message says something else: exceptions (same code, same field), the
+    reasons of accreditation paths and the descriptions of codes."""
     original_init = TxRejected.__init__
     original_str = LedgerError.__str__
 
@@ -273,6 +275,14 @@ def reword_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(TxRejected, "__init__", reworded_init)
+    original_path = AccreditationPath.__init__
+
+    def reworded_path(self: AccreditationPath, *args: Any, **fields: Any) -> None:
+        original_path(self, *args, **fields)
+        if self.reason:  # why an issuer is not accredited, in English: text, like messages
+            object.__setattr__(self, "reason", f"reworded «{self.reason[::-1]}»")
+
+    monkeypatch.setattr(AccreditationPath, "__init__", reworded_path)
     monkeypatch.setattr(LedgerError, "__str__", lambda self: f"REWORDED {original_str(self)}!")
     for code, (english, vietnamese) in list(codes.DESCRIPTIONS.items()):
         monkeypatch.setitem(
