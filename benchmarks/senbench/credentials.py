@@ -108,10 +108,10 @@ def _identity_state(dids: int) -> Overlay:
             ],
             "relationships": {"assertionMethod": ["key-1"], "authentication": ["key-1"]},
         }
-        parsed = create.parse(args, params)
+        call = create.check(args, params)
         block = BlockInfo(1 + n, 1_767_225_600 + n, 0, bytes(20))
         sender = hashlib.sha256(key.public_key).digest()[:20]
-        create.execute(Context(state, block, params, bytes(32), 0, sender), parsed)
+        call.execute(Context(state, block, params, bytes(32), 0, sender))
     return state
 
 

@@ -50,10 +50,9 @@ from sen.consensus.verify import SignatureVerifier
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.governance.genesis import governance_changes
+from sen.ledger.modules import MODULES
+from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.membership.certificates import BlockTime
-from sen.ledger.modules.membership.genesis import genesis_changes
-from sen.ledger.modules.trust import trust_changes
 from sen.ledger.permissions import check_permission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
 from sen.ledger.types import PARAMS_KEY, BlockInfo, ChainParams, TxResult, ValidatorChange
@@ -161,23 +160,19 @@ class SenApp:
         membership = app_state.get("membership")  # docs/spec/membership.md §5
         if isinstance(membership, dict) and membership.get("permissioned") is True:
             params = replace(params, permissioned=True)
-        changes: list[tuple[bytes, bytes | None]] = [
-            (PARAMS_KEY, encoding.encode(params.to_json()))
-        ]
-        changes += governance_changes(app_state.get("governance"))
-        changes += trust_changes(  # docs/spec/trust-and-status.md
-            app_state.get("trust"), request.time.seconds, request.initial_height - 1
-        )
+        changes: list[StateChange] = [(PARAMS_KEY, encoding.encode(params.to_json()))]
         if request.validators:  # the set governance changes later (sen.ledger.validators)
             genesis_set = [
                 ValidatorChange(v.pub_key_type, v.pub_key, v.power) for v in request.validators
             ]
             changes.append((VALIDATORS_KEY, encode_validator_set(genesis_set)))
+        genesis = GenesisContext(
+            params, request.time.seconds, request.time.nanos, request.initial_height - 1
+        )
+        for module in MODULES.values():  # each reads its own section, app_state.<module name>
+            if module.genesis is not None:
+                changes += module.genesis(app_state.get(module.name), genesis)
         changes.sort()
-        at = (request.time.seconds, request.time.nanos)
-        added = genesis_changes(membership, params.permissioned, at, request.initial_height - 1)
-        if added:
-            changes = sorted(changes + added)
         with self._lock:
             root, writes = self.store.compute_root(EMPTY, changes)
             self.store.save_commit(

@@ -15,21 +15,20 @@ own time), where a refusal is a result code that consumes no nonce.
 from __future__ import annotations
 
 from sen.ledger import encoding
-from sen.ledger.modules.base import Action
+from sen.ledger.modules.base import AnyAction
 from sen.ledger.modules.membership.certificates import BlockTime
+from sen.ledger.modules.membership.records import LAST_BLOCK_TIME_KEY as LAST_BLOCK_TIME_KEY
 from sen.ledger.modules.membership.registry import require_member
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx
 from sen.ledger.types import BlockInfo, ChainParams
-
-LAST_BLOCK_TIME_KEY = b"chain/last_block_time"
 
 OPEN_ACTIONS = frozenset({("membership", "enroll")})
 """Actions a key that is not (yet) a member may send."""
 
 
 def check_permission(
-    committed: StateReader, tx: Tx, action: Action, params: ChainParams, at: BlockTime
+    committed: StateReader, tx: Tx, action: AnyAction, params: ChainParams, at: BlockTime
 ) -> None:
     """Raise :class:`~sen.ledger.errors.TxRejected` unless ``tx``'s sender may run ``action``."""
     if not params.permissioned or (tx.module, tx.action) in OPEN_ACTIONS:
@@ -49,8 +48,3 @@ def load_last_block_time(state: StateReader) -> BlockTime | None:
 
 def save_last_block_time(state: Overlay, block: BlockInfo) -> None:
     state.set(LAST_BLOCK_TIME_KEY, encoding.encode([block.time_seconds, block.time_nanos]))
-
-
-def last_block_time_change(seconds: int, nanos: int) -> tuple[bytes, bytes]:
-    """The state write recording a block time (for genesis, which has no overlay)."""
-    return LAST_BLOCK_TIME_KEY, encoding.encode([seconds, nanos])

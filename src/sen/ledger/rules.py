@@ -31,7 +31,7 @@ from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules import MODULES, find_action
-from sen.ledger.modules.base import Action, Context
+from sen.ledger.modules.base import AnyAction, Call, Context
 from sen.ledger.permissions import check_permission, save_last_block_time
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx, decode_tx
@@ -42,11 +42,14 @@ ACCOUNT_PREFIX = b"account/"
 
 @dataclass(frozen=True, slots=True)
 class CheckedTx:
-    """A transaction that passed every stateless check, with its parsed arguments."""
+    """A transaction that passed every stateless check, its action bound to its parsed arguments."""
 
     tx: Tx
-    action: Action
-    parsed: object
+    call: Call
+
+    @property
+    def action(self) -> AnyAction:
+        return self.call.action
 
 
 def account_key(address: bytes) -> bytes:
@@ -118,8 +121,7 @@ def check_envelope(raw: bytes, params: ChainParams) -> CheckedTx:
             field="action",
             got=f"{tx.module}.{tx.action}",
         )
-    parsed = action.parse(tx.args, params)
-    return CheckedTx(tx, action, parsed)
+    return CheckedTx(tx, action.check(tx.args, params))
 
 
 def verify_signature(tx: Tx) -> bool:
@@ -178,7 +180,7 @@ def apply_tx(
     scratch = Overlay(state)
     ctx = Context(scratch, block, params, tx.hash, index, sender, committed=start)
     try:
-        outcome = checked.action.execute(ctx, checked.parsed)
+        outcome = checked.call.execute(ctx)
     except TxRejected as exc:
         return TxResult(exc.code, log=str(exc))
     scratch.merge_into(state)

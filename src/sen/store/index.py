@@ -61,11 +61,9 @@ def block_entries(
         entries.append(("by_action", action_key, b"", True))
         if not result.ok:
             continue
-        index_keys = getattr(item.action, "index_keys", None)
-        if index_keys is not None:
-            for table, prefix, leaf in index_keys(item.parsed):
-                key = prefix + b"\x00" + position + _LEAF.pack(leaf)
-                entries.append((table, key, tx_hash, True))
+        for table, prefix, leaf in item.call.index_keys():
+            key = prefix + b"\x00" + position + _LEAF.pack(leaf)
+            entries.append((table, key, tx_hash, True))
         for event in result.events:
             for attribute in event.attributes:
                 if attribute.index:

@@ -12,7 +12,7 @@ from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
-from sen.ledger.modules.base import Context, Module, Outcome
+from sen.ledger.modules.base import Action, Context, Module, Outcome
 from sen.ledger.rules import (
     CheckedTx,
     account_key,
@@ -183,16 +183,16 @@ def test_nonces_are_per_sender() -> None:
     assert load_nonce(overlay, ALICE_ADDRESS) == 1
 
 
-class FailingAction:
+class FailingAction(Action[None]):
     """Writes, then fails: its write must not survive."""
 
     name = "fail"
     permission: str | None = None
 
-    def parse(self, args: Mapping[str, Any], params: ChainParams) -> object:
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> None:
         return None
 
-    def execute(self, ctx: Context, parsed: Any) -> Outcome:
+    def execute(self, ctx: Context, parsed: None) -> Outcome:
         ctx.state.set(b"test/written-before-failing", b"x")
         raise TxRejected(ResultCode.INVALID_ARGUMENT, "fails on purpose", field="args")
 

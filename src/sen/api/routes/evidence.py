@@ -14,8 +14,7 @@ from sen.api.schemas import AnchorSubmitted, EvidenceView, SubmitTx
 from sen.api.submission import RETRY_AFTER, rejected, submit_one
 from sen.api.views import anchoring_view
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.evidence.actions import AnchorArgs, BatchArgs
-from sen.ledger.rules import check_envelope
+from sen.ledger.modules.evidence.actions import ANCHOR, ANCHOR_BATCH
 from sen.ledger.tx import decode_tx
 from sen.services.readmodels.queries import find_anchorings
 from sen.services.readmodels.receipts import ReceiptUnavailable, build_receipt
@@ -48,12 +47,12 @@ def submit_anchor(body: SubmitTx, node: NodeDep, metrics: MetricsDep) -> AnchorS
     if tx.action not in ANCHOR_ACTIONS:
         raise _not_an_anchor("action", " or ".join(ANCHOR_ACTIONS), tx.action)
     tx_hash = submit_one(node, metrics, raw)
-    parsed = check_envelope(raw, node.app.params).parsed
-    if isinstance(parsed, AnchorArgs):
-        algorithm, digests = parsed.algorithm, [parsed.digest]
+    if tx.action == ANCHOR.name:
+        anchor = ANCHOR.parse(tx.args, node.app.params)
+        algorithm, digests = anchor.algorithm, [anchor.digest]
     else:
-        assert isinstance(parsed, BatchArgs)
-        algorithm, digests = parsed.algorithm, list(parsed.digests)
+        batch = ANCHOR_BATCH.parse(tx.args, node.app.params)
+        algorithm, digests = batch.algorithm, list(batch.digests)
     return AnchorSubmitted(
         hash=tx_hash.hex(), digests=[d.hex() for d in digests], algorithm=algorithm
     )

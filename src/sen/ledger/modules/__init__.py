@@ -1,8 +1,12 @@
-"""The registry of ledger modules: the state transition dispatches through it."""
+"""The registry of ledger modules: the state transition dispatches through it.
+
+A module plugs in by being listed here: its actions, its genesis hook and its
+declared dependencies are all on its :class:`~sen.ledger.modules.base.Module`.
+"""
 
 from __future__ import annotations
 
-from sen.ledger.modules.base import Action, Module
+from sen.ledger.modules.base import AnyAction, Module
 from sen.ledger.modules.evidence import MODULE as EVIDENCE
 from sen.ledger.modules.governance import MODULE as GOVERNANCE
 from sen.ledger.modules.identity import MODULE as IDENTITY
@@ -11,10 +15,12 @@ from sen.ledger.modules.status import MODULE as STATUS
 from sen.ledger.modules.trust import MODULE as TRUST
 
 MODULES: dict[str, Module] = {
-    m.name: m for m in (EVIDENCE, MEMBERSHIP, GOVERNANCE, IDENTITY, TRUST, STATUS)
+    m.name: m for m in (EVIDENCE, GOVERNANCE, IDENTITY, TRUST, STATUS, MEMBERSHIP)
 }
+"""Every module by name. ``init_chain`` runs the genesis hooks in this order (governance,
+trust, membership): of several problems in a genesis file, the first found is reported."""
 
 
-def find_action(module: str, action: str) -> Action | None:
+def find_action(module: str, action: str) -> AnyAction | None:
     found = MODULES.get(module)
     return None if found is None else found.actions.get(action)

@@ -1,21 +1,43 @@
 """What a ledger module is: named actions that parse their arguments and change state.
 
 Modules are registered in :mod:`sen.ledger.modules`; the state transition
-dispatches on ``(tx.module, tx.action)`` through that registry. Each action
-declares ``permission`` (the role it needs) so that the membership rules,
-when they land, check every action through one mechanism.
+dispatches on ``(tx.module, tx.action)`` through that registry, and a module
+plugs in by registration alone. A module declares:
+
+- ``actions``: each an :class:`Action` generic over its parsed arguments,
+  with the role it needs (``permission``), its stateless ``parse``, its
+  ``execute`` over those same arguments, and optionally ``index_keys`` (the
+  query-index entries of a successful transaction);
+- ``depends_on``: the other modules it may import (checked against the
+  import contract in ``pyproject.toml`` by a unit test);
+- ``genesis``: optionally, the state it writes from its genesis section,
+  ``app_state.<module name>``, all with one signature (:data:`GenesisHook`).
+
+The registry holds actions of different argument types, so the state
+transition sees each one as an :class:`AnyAction`: ``check`` parses and binds
+the arguments to the action (:class:`Call`), which runs and indexes them with
+their own type.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from sen.ledger.codes import ResultCode
-from sen.ledger.errors import TxRejected
+from sen.ledger.modules.arguments import optional_text as optional_text
+from sen.ledger.modules.arguments import reject_unknown_fields as reject_unknown_fields
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.types import BlockInfo, ChainParams, Event, ValidatorChange
+
+ArgsT = TypeVar("ArgsT")
+
+IndexKey = tuple[str, bytes, int]
+"""An index entry of a successful transaction: (table, key prefix, leaf)."""
+
+StateChange = tuple[bytes, bytes | None]
+"""A state write: (key, value), a value of None deleting the key."""
 
 
 @dataclass(slots=True)
@@ -41,51 +63,79 @@ class Outcome:
     log: str = ""  # human text for the result's log, which is never hashed
 
 
-class Action(Protocol):
+class Call(Protocol):
+    """An action with its checked arguments: what the state transition runs and indexes."""
+
+    @property
+    def action(self) -> AnyAction: ...
+
+    def execute(self, ctx: Context) -> Outcome: ...
+
+    def index_keys(self) -> Sequence[IndexKey]: ...
+
+
+class AnyAction(ABC):
+    """An action as the registry holds it, whatever the type of its parsed arguments."""
+
     name: str
     permission: str | None
 
-    def parse(self, args: Mapping[str, Any], params: ChainParams) -> object:
+    @abstractmethod
+    def check(self, args: Mapping[str, Any], params: ChainParams) -> Call:
+        """Parse ``args`` (raising TxRejected naming the field) and bind them to the action."""
+
+
+class Action(AnyAction, Generic[ArgsT]):
+    """One action of a module, over its parsed arguments ``ArgsT``."""
+
+    @abstractmethod
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> ArgsT:
         """Stateless argument checks; raise TxRejected naming the field."""
 
-    def execute(self, ctx: Context, parsed: Any) -> Outcome: ...
+    @abstractmethod
+    def execute(self, ctx: Context, parsed: ArgsT) -> Outcome: ...
+
+    def index_keys(self, parsed: ArgsT) -> Sequence[IndexKey]:
+        """The query-index entries of a successful transaction (none unless declared)."""
+        return ()
+
+    def check(self, args: Mapping[str, Any], params: ChainParams) -> Call:
+        return BoundCall(self, self.parse(args, params))
+
+
+@dataclass(frozen=True, slots=True)
+class BoundCall(Generic[ArgsT]):
+    """An action bound to arguments it parsed: it runs and indexes them with their own type."""
+
+    action: Action[ArgsT]
+    args: ArgsT
+
+    def execute(self, ctx: Context) -> Outcome:
+        return self.action.execute(ctx, self.args)
+
+    def index_keys(self) -> Sequence[IndexKey]:
+        return self.action.index_keys(self.args)
+
+
+@dataclass(frozen=True, slots=True)
+class GenesisContext:
+    """What a module's genesis hook may read besides its own section."""
+
+    params: ChainParams
+    time_seconds: int  # the genesis time
+    time_nanos: int
+    height: int  # the height before the first block (initial height - 1)
+
+
+GenesisHook = Callable[[object, GenesisContext], list[StateChange]]
+"""``hook(section, genesis)``: the state a module writes at genesis from its section
+``app_state.<module name>`` (None when absent), raising on the first problem."""
 
 
 @dataclass(frozen=True, slots=True)
 class Module:
     name: str
-    actions: Mapping[str, Action]
-
-
-def reject_unknown_fields(args: Mapping[str, Any], allowed: frozenset[str]) -> None:
-    for key in sorted(args):
-        if key not in allowed:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "unknown argument",
-                field=f"args.{key}",
-                expected=f"one of {', '.join(sorted(allowed))}",
-                got=key,
-            )
-
-
-def optional_text(args: Mapping[str, Any], key: str, max_bytes: int) -> str:
-    value = args.get(key, "")
-    if not isinstance(value, str):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "wrong type",
-            field=f"args.{key}",
-            expected="text",
-            got=type(value).__name__,
-        )
-    size = len(value.encode())
-    if size > max_bytes:
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "text too long",
-            field=f"args.{key}",
-            expected=f"at most {max_bytes} bytes of UTF-8",
-            got=f"{size} bytes",
-        )
-    return value
+    actions: Mapping[str, AnyAction]
+    depends_on: tuple[str, ...] = ()
+    """The modules this one may import (pyproject's import contract says the same)."""
+    genesis: GenesisHook | None = None

@@ -9,13 +9,17 @@ from typing import Any
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.merkle import hash_from_byte_slices
-from sen.ledger.modules.base import (
-    Context,
-    Module,
-    Outcome,
+from sen.ledger.modules.arguments import (
     optional_text,
     reject_unknown_fields,
+    require_at_most,
+    require_bytes,
+    require_distinct,
+    require_list,
+    require_one_of,
+    required,
 )
+from sen.ledger.modules.base import Action, Context, IndexKey, Module, Outcome
 from sen.ledger.modules.evidence.digests import DEFAULT_ALGORITHM, DIGEST_ALGORITHMS
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
@@ -50,28 +54,19 @@ class BatchArgs:
 
 
 def _algorithm(args: Mapping[str, Any]) -> str:
-    algorithm = args.get("algorithm", DEFAULT_ALGORITHM)
-    if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
-        raise TxRejected(
-            ResultCode.UNKNOWN_DIGEST_ALGORITHM,
-            "unknown digest algorithm",
-            field="args.algorithm",
-            expected=f"one of {', '.join(DIGEST_ALGORITHMS)}",
-            got=algorithm,
-        )
-    return algorithm
+    return require_one_of(
+        args.get("algorithm", DEFAULT_ALGORITHM),
+        "args.algorithm",
+        DIGEST_ALGORITHMS,
+        code=ResultCode.UNKNOWN_DIGEST_ALGORITHM,
+        reason="unknown digest algorithm",
+        expected=f"one of {', '.join(DIGEST_ALGORITHMS)}",
+    )
 
 
 def _digest(value: object, algorithm: str, field: str) -> bytes:
     length = DIGEST_ALGORITHMS[algorithm][0]
-    if not isinstance(value, bytes):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "wrong type",
-            field=field,
-            expected="bytes",
-            got=type(value).__name__,
-        )
+    value = require_bytes(value, field, expected="bytes")
     if len(value) != length:
         raise TxRejected(
             ResultCode.WRONG_DIGEST_LENGTH,
@@ -101,7 +96,7 @@ def _metadata_attributes(metadata: Metadata) -> tuple[EventAttribute, ...]:
     return tuple(attributes)
 
 
-class Anchor:
+class Anchor(Action[AnchorArgs]):
     name = "anchor"
     permission: str | None = "writer"
     fields = frozenset({"algorithm", "digest", "title", "organisation", "reference"})
@@ -109,12 +104,10 @@ class Anchor:
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> AnchorArgs:
         reject_unknown_fields(args, self.fields)
         algorithm = _algorithm(args)
-        if "digest" not in args:
-            raise TxRejected(ResultCode.INVALID_ARGUMENT, "missing argument", field="args.digest")
-        digest = _digest(args["digest"], algorithm, "args.digest")
+        digest = _digest(required(args, "digest"), algorithm, "args.digest")
         return AnchorArgs(algorithm, digest, _metadata(args))
 
-    def index_keys(self, parsed: AnchorArgs) -> list[tuple[str, bytes, int]]:
+    def index_keys(self, parsed: AnchorArgs) -> list[IndexKey]:
         return [("by_digest", parsed.algorithm.encode() + b"/" + parsed.digest, 0)]
 
     def execute(self, ctx: Context, parsed: AnchorArgs) -> Outcome:
@@ -124,7 +117,7 @@ class Anchor:
         return Outcome(events=(event,))
 
 
-class AnchorBatch:
+class AnchorBatch(Action[BatchArgs]):
     name = "anchor_batch"
     permission: str | None = "writer"
     fields = frozenset({"algorithm", "digests", "title", "organisation", "reference"})
@@ -132,40 +125,33 @@ class AnchorBatch:
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> BatchArgs:
         reject_unknown_fields(args, self.fields)
         algorithm = _algorithm(args)
-        digests = args.get("digests")
-        if not isinstance(digests, list):
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "missing or wrong type",
-                field="args.digests",
-                expected="array of digests",
-                got=type(digests).__name__,
-            )
+        digests = require_list(
+            args.get("digests"),
+            "args.digests",
+            reason="missing or wrong type",
+            expected="array of digests",
+        )
         if not digests:
             raise TxRejected(ResultCode.BATCH_EMPTY, "batch has no digests", field="args.digests")
-        if len(digests) > params.max_batch_digests:
-            raise TxRejected(
-                ResultCode.BATCH_TOO_LARGE,
-                "batch has too many digests",
-                field="args.digests",
-                expected=f"at most {params.max_batch_digests}",
-                got=len(digests),
-            )
+        require_at_most(
+            digests,
+            "args.digests",
+            params.max_batch_digests,
+            code=ResultCode.BATCH_TOO_LARGE,
+            reason="batch has too many digests",
+            expected=f"at most {params.max_batch_digests}",
+        )
         checked = tuple(_digest(d, algorithm, f"args.digests[{i}]") for i, d in enumerate(digests))
-        if len(set(checked)) != len(checked):
-            seen: set[bytes] = set()
-            for i, d in enumerate(checked):
-                if d in seen:
-                    raise TxRejected(
-                        ResultCode.DUPLICATE_IN_BATCH,
-                        "batch repeats a digest",
-                        field=f"args.digests[{i}]",
-                        got=d.hex(),
-                    )
-                seen.add(d)
+        require_distinct(
+            checked,
+            "args.digests",
+            code=ResultCode.DUPLICATE_IN_BATCH,
+            reason="batch repeats a digest",
+            got=bytes.hex,
+        )
         return BatchArgs(algorithm, checked, _metadata(args))
 
-    def index_keys(self, parsed: BatchArgs) -> list[tuple[str, bytes, int]]:
+    def index_keys(self, parsed: BatchArgs) -> list[IndexKey]:
         prefix = parsed.algorithm.encode() + b"/"
         return [("by_digest", prefix + digest, leaf) for leaf, digest in enumerate(parsed.digests)]
 
@@ -183,4 +169,7 @@ class AnchorBatch:
         return Outcome(data=root, events=(event,))
 
 
-MODULE = Module("evidence", {"anchor": Anchor(), "anchor_batch": AnchorBatch()})
+ANCHOR = Anchor()
+ANCHOR_BATCH = AnchorBatch()
+
+MODULE = Module("evidence", {"anchor": ANCHOR, "anchor_batch": ANCHOR_BATCH}, depends_on=())

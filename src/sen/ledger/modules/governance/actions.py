@@ -19,7 +19,15 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Context, Module, Outcome, optional_text, reject_unknown_fields
+from sen.ledger.modules.base import (
+    Action,
+    Context,
+    Module,
+    Outcome,
+    optional_text,
+    reject_unknown_fields,
+)
+from sen.ledger.modules.governance.genesis import governance_genesis
 from sen.ledger.modules.governance.kinds import KINDS
 from sen.ledger.modules.governance.records import (
     FAILED,
@@ -68,7 +76,7 @@ def _organisation_of(ctx: Context) -> str:
     return str(member.org)
 
 
-class Propose:
+class Propose(Action[ProposeArgs]):
     name = "propose"
     permission: str | None = "admin"
     fields = frozenset({"kind", "payload", "title", "voting_period"})
@@ -143,7 +151,7 @@ class Propose:
         return Outcome(data=proposal.id.to_bytes(8, "big"), events=(event,))
 
 
-class CastVote:
+class CastVote(Action[VoteArgs]):
     name = "vote"
     permission: str | None = "admin"
     fields = frozenset({"proposal", "choice"})
@@ -296,4 +304,9 @@ def _vote_events(proposal: Proposal, organisation: str, choice: str) -> tuple[Ev
     return (vote, decided)
 
 
-MODULE = Module("governance", {"propose": Propose(), "vote": CastVote()})
+MODULE = Module(
+    "governance",
+    {"propose": Propose(), "vote": CastVote()},
+    depends_on=("membership", "trust"),
+    genesis=governance_genesis,
+)

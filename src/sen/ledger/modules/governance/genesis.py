@@ -14,6 +14,7 @@ from typing import Any
 
 from sen.ledger import encoding
 from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.governance.kinds import parse_governance_settings
 from sen.ledger.modules.governance.records import CONFIG_KEY, GovernanceConfig
 
@@ -46,3 +47,8 @@ def governance_changes(document: object) -> list[tuple[bytes, bytes | None]]:
             "app_state.governance.voting_period", "longer than max_voting_period"
         )
     return [(CONFIG_KEY, encoding.encode(config.to_value()))]
+
+
+def governance_genesis(section: object, genesis: GenesisContext) -> list[StateChange]:
+    """The module's genesis hook: the state of ``app_state.governance``."""
+    return governance_changes(section)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
 from sen.ledger.modules.identity.parsing import (
     DOCUMENT_FIELDS,
     parse_content,
@@ -109,7 +109,7 @@ def _controlled(ctx: Context, name: str) -> DidRecord:
     return record
 
 
-class Create:
+class Create(Action[DocumentArgs]):
     name = "create"
     permission: str | None = "issuer"
 
@@ -153,7 +153,7 @@ class Create:
         )
 
 
-class Update:
+class Update(Action[DocumentArgs]):
     name = "update"
     permission: str | None = None  # the sender must be a controller of the DID
 
@@ -179,7 +179,7 @@ class Update:
         return Outcome(data=str(number).encode(), events=(_event("update", parsed.name, number),))
 
 
-class Deactivate:
+class Deactivate(Action[NameArgs]):
     name = "deactivate"
     permission: str | None = None  # the sender must be a controller of the DID
 
@@ -207,4 +207,8 @@ class Deactivate:
         )
 
 
-MODULE = Module("identity", {"create": Create(), "update": Update(), "deactivate": Deactivate()})
+MODULE = Module(
+    "identity",
+    {"create": Create(), "update": Update(), "deactivate": Deactivate()},
+    depends_on=("membership",),
+)

@@ -9,13 +9,14 @@ from typing import Any
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import address_of
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
 from sen.ledger.modules.membership.certificates import (
     check_ca_profile,
     check_member_profile,
     parse_certificate,
     suite_and_key,
 )
+from sen.ledger.modules.membership.genesis import membership_genesis
 from sen.ledger.modules.membership.registry import (
     MAX_CHAIN,
     identifier,
@@ -44,7 +45,7 @@ class RevokeArgs:
     serial: str  # decimal
 
 
-class Enroll:
+class Enroll(Action[EnrollArgs]):
     """Bind the signer's key to its organisation and roles with a member certificate.
 
     The transaction must be signed by the key in the certificate (proof of
@@ -108,7 +109,7 @@ class Enroll:
         return Outcome(data=ctx.sender, events=(event,))
 
 
-class Revoke:
+class Revoke(Action[RevokeArgs]):
     """Revoke a member certificate of the signer's own organisation, by serial number."""
 
     name = "revoke"
@@ -171,4 +172,9 @@ def _is_decimal(text: str) -> bool:
     return text == str(int(text))
 
 
-MODULE = Module("membership", {"enroll": Enroll(), "revoke": Revoke()})
+MODULE = Module(
+    "membership",
+    {"enroll": Enroll(), "revoke": Revoke()},
+    depends_on=(),
+    genesis=membership_genesis,
+)

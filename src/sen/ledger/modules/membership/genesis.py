@@ -29,8 +29,9 @@ from cryptography.hazmat.primitives import serialization
 
 from sen.ledger.crypto import address_of
 from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.membership.certificates import BlockTime
-from sen.ledger.modules.membership.records import BASE_ROLES
+from sen.ledger.modules.membership.records import BASE_ROLES, last_block_time_change
 from sen.ledger.modules.membership.registry import (
     admit_organisation,
     known_roles,
@@ -40,7 +41,6 @@ from sen.ledger.modules.membership.registry import (
     set_known_roles,
     set_roots,
 )
-from sen.ledger.permissions import last_block_time_change
 from sen.ledger.state import EmptyState, Overlay
 
 SECTION = "app_state.membership"
@@ -264,6 +264,12 @@ def genesis_changes(
     if permissioned:
         changes.append(last_block_time_change(*at))
     return sorted(changes)
+
+
+def membership_genesis(section: object, genesis: GenesisContext) -> list[StateChange]:
+    """The module's genesis hook: :func:`genesis_changes` at the genesis time."""
+    at = (genesis.time_seconds, genesis.time_nanos)
+    return genesis_changes(section, genesis.params.permissioned, at, genesis.height)
 
 
 def membership_document(

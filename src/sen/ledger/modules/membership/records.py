@@ -8,6 +8,8 @@ State layout (docs/spec/membership.md §2)::
     membership/org/<org_id>            Organisation              map
     membership/member/<address>        Member                    map (address: 20 raw bytes)
     membership/revoked/<org>/<serial>  [height]                  serial in decimal
+    chain/last_block_time              [seconds, nanos]          permissioned chains: what
+                                                                 CheckTx judges certificates at
 
 Certificate serial numbers are up to 20 octets (RFC 5280), beyond the
 canonical encoding's 64-bit integers, so they are kept as decimal text.
@@ -28,6 +30,7 @@ ORGANISATIONS_KEY = b"membership/organisations"
 ORG_PREFIX = b"membership/org/"
 MEMBER_PREFIX = b"membership/member/"
 REVOKED_PREFIX = b"membership/revoked/"
+LAST_BLOCK_TIME_KEY = b"chain/last_block_time"
 
 BASE_ROLES = ("admin", "auditor", "issuer", "validator-operator", "writer")
 ACTIVE = "active"
@@ -163,3 +166,8 @@ def revoked_at(state: StateReader, org_id: str, serial: str) -> int | None:
     (height,) = encoding.decode(stored)
     assert isinstance(height, int)
     return height
+
+
+def last_block_time_change(seconds: int, nanos: int) -> tuple[bytes, bytes]:
+    """The state write recording a block time (for genesis, which has no overlay)."""
+    return LAST_BLOCK_TIME_KEY, encoding.encode([seconds, nanos])

@@ -16,7 +16,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
 from sen.ledger.modules.status.bitstring import MAX_ENTRIES, MIN_ENTRIES, with_changes
 from sen.ledger.modules.status.records import (
     StatusList,
@@ -136,7 +136,7 @@ def _parse_indexes(args: Mapping[str, Any], key: str) -> tuple[int, ...]:
     return tuple(value)
 
 
-class CreateList:
+class CreateList(Action[CreateArgs]):
     name = "create_list"
     permission: str | None = "issuer"
 
@@ -197,7 +197,7 @@ class CreateList:
         return Outcome(data=b"1", events=(event,))
 
 
-class Update:
+class Update(Action[UpdateArgs]):
     name = "update"
     permission: str | None = None  # a controller of the issuer DID
 
@@ -280,4 +280,4 @@ class Update:
         return Outcome(data=str(updated.version).encode(), events=(event,))
 
 
-MODULE = Module("status", {"create_list": CreateList(), "update": Update()})
+MODULE = Module("status", {"create_list": CreateList(), "update": Update()}, depends_on=("trust",))

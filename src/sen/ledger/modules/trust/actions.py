@@ -13,7 +13,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
 from sen.ledger.modules.trust.parsing import (
     parse_credential_type,
     parse_credential_types,
@@ -40,6 +40,7 @@ from sen.ledger.modules.trust.records import (
     save_accreditation,
     save_schema,
 )
+from sen.ledger.modules.trust.roots import trust_genesis
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
 MAX_ACCREDITATIONS_PER_ISSUER = 128
@@ -102,7 +103,7 @@ def _accreditor_may_grant(ctx: Context, parsed: AccreditArgs) -> None:
             )
 
 
-class Accredit:
+class Accredit(Action[AccreditArgs]):
     name = "accredit"
     permission: str | None = "issuer"
     fields = frozenset({"accreditor", "issuer", "credential_types", "may_accredit", "valid_until"})
@@ -173,7 +174,7 @@ class Accredit:
         return Outcome(data=str(number).encode(), events=(event,))
 
 
-class RevokeAccreditation:
+class RevokeAccreditation(Action[RevokeArgs]):
     name = "revoke_accreditation"
     permission: str | None = None  # a controller of the accreditor, or of a trust root
 
@@ -228,7 +229,7 @@ class RevokeAccreditation:
         return Outcome(data=str(parsed.id).encode(), events=(event,))
 
 
-class RegisterSchema:
+class RegisterSchema(Action[SchemaArgs]):
     name = "register_schema"
     permission: str | None = "issuer"
     fields = frozenset({"id", "name", "version", "credential_type", "digest", "issuer"})
@@ -282,7 +283,7 @@ class RegisterSchema:
         return Outcome(data=parsed.id.encode(), events=(event,))
 
 
-class DeprecateSchema:
+class DeprecateSchema(Action[SchemaIdArgs]):
     name = "deprecate_schema"
     permission: str | None = None  # a controller of the schema's issuer DID
 
@@ -329,4 +330,6 @@ MODULE = Module(
         "register_schema": RegisterSchema(),
         "deprecate_schema": DeprecateSchema(),
     },
+    depends_on=("identity",),
+    genesis=trust_genesis,
 )

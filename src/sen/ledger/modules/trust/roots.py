@@ -15,6 +15,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.trust.parsing import is_sen_did, require_active
 from sen.ledger.modules.trust.records import RootsVersion, load_roots, roots_changes, save_roots
 from sen.ledger.state import Overlay
@@ -111,3 +112,8 @@ def trust_changes(
         raise TrustGenesisError(exc.field, str(exc)) from None
     version = RootsVersion(version=1, roots=roots, height=height, time_seconds=genesis_seconds)
     return list(roots_changes(version))
+
+
+def trust_genesis(section: object, genesis: GenesisContext) -> list[StateChange]:
+    """The module's genesis hook: the roots of ``app_state.trust``, dated at the genesis time."""
+    return trust_changes(section, genesis.time_seconds, genesis.height)
