@@ -38,6 +38,11 @@ def nothing(value: object) -> None:
     return None
 
 
+def text_or_type_name(value: object) -> object:
+    """Show text as itself and anything else by its type."""
+    return value if isinstance(value, str) else type_name(value)
+
+
 def number_or(shown: Shown) -> Shown:
     """Show an integer as itself and anything else with ``shown``."""
 
@@ -47,14 +52,23 @@ def number_or(shown: Shown) -> Shown:
     return show
 
 
-def reject_unknown_fields(args: Mapping[str, Any], allowed: frozenset[str]) -> None:
+def reject_unknown_fields(
+    args: Mapping[str, Any],
+    allowed: frozenset[str],
+    *,
+    prefix: str = "args.",
+    code: ResultCode = ResultCode.INVALID_ARGUMENT,
+    reason: str = "unknown argument",
+    expected: str | None = None,
+) -> None:
+    """Refuse the first key (in sorted order) not in ``allowed``, naming ``prefix + key``."""
     for key in sorted(args):
         if key not in allowed:
             raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "unknown argument",
-                field=f"args.{key}",
-                expected=f"one of {', '.join(sorted(allowed))}",
+                code,
+                reason,
+                field=f"{prefix}{key}",
+                expected=expected or f"one of {', '.join(sorted(allowed))}",
                 got=key,
             )
 

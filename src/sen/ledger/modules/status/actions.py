@@ -16,7 +16,18 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.arguments import (
+    as_given,
+    number_or,
+    reject_unknown_fields,
+    require_at_most,
+    require_int,
+    require_list,
+    require_new,
+    require_one_of,
+    require_text,
+)
+from sen.ledger.modules.base import Action, Context, Module, Outcome
 from sen.ledger.modules.status.bitstring import MAX_ENTRIES, MIN_ENTRIES, with_changes
 from sen.ledger.modules.status.records import (
     StatusList,
@@ -58,82 +69,70 @@ def _shown(value: object) -> str:
 
 
 def parse_list_name(args: Mapping[str, Any]) -> str:
-    value = args.get("list")
-    if not isinstance(value, str) or LIST_NAME_PATTERN.fullmatch(value) is None:
-        raise TxRejected(
-            ResultCode.INVALID_STATUS_LIST_NAME,
-            "not a status list name",
-            field="args.list",
-            expected="1-64 of a-z, 0-9 and '-'",
-            got=_shown(value),
-        )
-    return value
+    return require_text(
+        args.get("list"),
+        "args.list",
+        code=ResultCode.INVALID_STATUS_LIST_NAME,
+        reason="not a status list name",
+        expected="1-64 of a-z, 0-9 and '-'",
+        pattern=LIST_NAME_PATTERN,
+        got=_shown,
+    )
 
 
 def _parse_size(args: Mapping[str, Any]) -> int:
-    value = args.get("size", MIN_ENTRIES)
-    if (
-        not isinstance(value, int)
-        or isinstance(value, bool)
-        or not MIN_ENTRIES <= value <= MAX_ENTRIES
-        or value % 8
-    ):
-        raise TxRejected(
-            ResultCode.INVALID_STATUS_LIST_SIZE,
-            "not a status list size",
-            field="args.size",
-            expected=f"a multiple of 8 from {MIN_ENTRIES} to {MAX_ENTRIES}",
-            got=value if isinstance(value, int) else _shown(value),
-        )
-    return value
+    return require_int(
+        args.get("size", MIN_ENTRIES),
+        "args.size",
+        code=ResultCode.INVALID_STATUS_LIST_SIZE,
+        reason="not a status list size",
+        expected=f"a multiple of 8 from {MIN_ENTRIES} to {MAX_ENTRIES}",
+        minimum=MIN_ENTRIES,
+        maximum=MAX_ENTRIES,
+        multiple_of=8,
+        got=number_or(_shown),
+    )
 
 
 def _parse_indexes(args: Mapping[str, Any], key: str) -> tuple[int, ...]:
-    value = args.get(key, [])
-    if not isinstance(value, list):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "wrong type",
-            field=f"args.{key}",
-            expected="a list of indexes",
-            got=_shown(value),
-        )
-    if len(value) > MAX_INDEXES:
-        raise TxRejected(
-            ResultCode.TOO_MANY_STATUS_INDEXES,
-            "too many indexes",
-            field=f"args.{key}",
-            expected=f"at most {MAX_INDEXES} indexes in set and clear together",
-            got=len(value),
-        )
+    field = f"args.{key}"
+    value = require_list(args.get(key, []), field, expected="a list of indexes", got=_shown)
+    require_at_most(
+        value,
+        field,
+        MAX_INDEXES,
+        code=ResultCode.TOO_MANY_STATUS_INDEXES,
+        reason="too many indexes",
+        expected=f"at most {MAX_INDEXES} indexes in set and clear together",
+    )
+    indexes: list[int] = []
     seen: set[int] = set()
-    for i, index in enumerate(value):
-        if not isinstance(index, int) or isinstance(index, bool):
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "an index is an integer",
-                field=f"args.{key}[{i}]",
-                expected="an integer",
-                got=_shown(index),
-            )
-        if not 0 <= index < MAX_ENTRIES:
-            raise TxRejected(
-                ResultCode.STATUS_INDEX_OUT_OF_RANGE,
-                "index out of range",
-                field=f"args.{key}[{i}]",
-                expected=f"0 to {MAX_ENTRIES - 1}",
-                got=index,
-            )
-        if index in seen:
-            raise TxRejected(
-                ResultCode.STATUS_INDEX_CONFLICT,
-                "an index is repeated",
-                field=f"args.{key}[{i}]",
-                expected="distinct indexes",
-                got=index,
-            )
+    for i, item in enumerate(value):
+        where = f"{field}[{i}]"
+        index = require_int(
+            item, where, reason="an index is an integer", expected="an integer", got=_shown
+        )
+        require_int(
+            index,
+            where,
+            code=ResultCode.STATUS_INDEX_OUT_OF_RANGE,
+            reason="index out of range",
+            expected=f"0 to {MAX_ENTRIES - 1}",
+            minimum=0,
+            maximum=MAX_ENTRIES - 1,
+            got=as_given,
+        )
+        require_new(
+            index,
+            seen,
+            where,
+            code=ResultCode.STATUS_INDEX_CONFLICT,
+            reason="an index is repeated",
+            expected="distinct indexes",
+        )
         seen.add(index)
-    return tuple(value)
+        indexes.append(index)
+    return tuple(indexes)
 
 
 class CreateList(Action[CreateArgs]):
@@ -142,16 +141,15 @@ class CreateList(Action[CreateArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> CreateArgs:
         reject_unknown_fields(args, frozenset({"list", "issuer", "purpose", "size"}))
-        purpose = args.get("purpose")
-        if purpose not in PURPOSES:
-            raise TxRejected(
-                ResultCode.INVALID_STATUS_PURPOSE,
-                "unsupported status purpose",
-                field="args.purpose",
-                expected=" or ".join(PURPOSES),
-                got=_shown(purpose),
-            )
-        assert isinstance(purpose, str)
+        purpose = require_one_of(
+            args.get("purpose"),
+            "args.purpose",
+            PURPOSES,
+            code=ResultCode.INVALID_STATUS_PURPOSE,
+            reason="unsupported status purpose",
+            expected=" or ".join(PURPOSES),
+            got=_shown,
+        )
         return CreateArgs(
             issuer=parse_did_argument(args, "issuer"),
             name=parse_list_name(args),
@@ -218,14 +216,14 @@ class Update(Action[UpdateArgs]):
             )
         in_set = set(set_indexes)
         for i, index in enumerate(clear_indexes):
-            if index in in_set:
-                raise TxRejected(
-                    ResultCode.STATUS_INDEX_CONFLICT,
-                    "an index is both set and cleared",
-                    field=f"args.clear[{i}]",
-                    expected="an index not in set",
-                    got=index,
-                )
+            require_new(
+                index,
+                in_set,
+                f"args.clear[{i}]",
+                code=ResultCode.STATUS_INDEX_CONFLICT,
+                reason="an index is both set and cleared",
+                expected="an index not in set",
+            )
         return UpdateArgs(issuer, name, set_indexes, clear_indexes)
 
     def execute(self, ctx: Context, parsed: UpdateArgs) -> Outcome:

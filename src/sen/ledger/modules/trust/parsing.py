@@ -15,6 +15,15 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.arguments import (
+    number_or,
+    require_bool,
+    require_bytes,
+    require_distinct,
+    require_int,
+    require_list,
+    require_text,
+)
 from sen.ledger.modules.identity.parsing import NAME_PATTERN
 from sen.ledger.modules.identity.records import DidRecord, load_did, version_at_time
 from sen.ledger.state import StateReader
@@ -66,54 +75,47 @@ def is_sen_did(value: object) -> bool:
 
 
 def parse_credential_type(value: object, field: str) -> str:
-    if not isinstance(value, str) or CREDENTIAL_TYPE_PATTERN.fullmatch(value) is None:
-        raise TxRejected(
-            ResultCode.INVALID_CREDENTIAL_TYPE,
-            "not a credential type",
-            field=field,
-            expected="a VC type term or IRI: a letter, then up to 255 of letters, digits and "
-            "._:/#?=&%~+-",
-            got=_shown(value),
-        )
-    return value
+    return require_text(
+        value,
+        field,
+        code=ResultCode.INVALID_CREDENTIAL_TYPE,
+        reason="not a credential type",
+        expected="a VC type term or IRI: a letter, then up to 255 of letters, digits and "
+        "._:/#?=&%~+-",
+        pattern=CREDENTIAL_TYPE_PATTERN,
+        got=_shown,
+    )
 
 
 def parse_credential_types(args: Mapping[str, Any]) -> tuple[str, ...]:
     """1-32 distinct credential types, returned sorted."""
-    value = args.get("credential_types")
-    if not isinstance(value, list) or not 0 < len(value) <= MAX_TYPES:
-        got = f"{len(value)} types" if isinstance(value, list) else _shown(value)
-        raise TxRejected(
-            ResultCode.INVALID_CREDENTIAL_TYPE,
-            "credential_types is a list of 1 to 32 types",
-            field="args.credential_types",
-            expected=f"a list of 1 to {MAX_TYPES} credential types",
-            got=got,
-        )
+    value = require_list(
+        args.get("credential_types"),
+        "args.credential_types",
+        code=ResultCode.INVALID_CREDENTIAL_TYPE,
+        reason="credential_types is a list of 1 to 32 types",
+        expected=f"a list of 1 to {MAX_TYPES} credential types",
+        min_items=1,
+        max_items=MAX_TYPES,
+        got=_count_of_types,
+    )
     types = [parse_credential_type(t, f"args.credential_types[{i}]") for i, t in enumerate(value)]
-    for i, credential_type in enumerate(types):
-        if credential_type in types[:i]:
-            raise TxRejected(
-                ResultCode.INVALID_CREDENTIAL_TYPE,
-                "a credential type is repeated",
-                field=f"args.credential_types[{i}]",
-                expected="distinct types",
-                got=credential_type,
-            )
+    require_distinct(
+        types,
+        "args.credential_types",
+        code=ResultCode.INVALID_CREDENTIAL_TYPE,
+        reason="a credential type is repeated",
+        expected="distinct types",
+    )
     return tuple(sorted(types))
 
 
+def _count_of_types(value: object) -> str:
+    return f"{len(value)} types" if isinstance(value, list) else _shown(value)
+
+
 def parse_flag(args: Mapping[str, Any], key: str) -> bool:
-    value = args.get(key, False)
-    if not isinstance(value, bool):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "wrong type",
-            field=f"args.{key}",
-            expected="true or false",
-            got=_shown(value),
-        )
-    return value
+    return require_bool(args.get(key, False), f"args.{key}", got=_shown)
 
 
 def parse_seconds(args: Mapping[str, Any], key: str) -> int | None:
@@ -121,59 +123,55 @@ def parse_seconds(args: Mapping[str, Any], key: str) -> int | None:
     value = args.get(key)
     if value is None:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_SECONDS:
-        raise TxRejected(
-            ResultCode.INVALID_VALIDITY,
-            "not a time",
-            field=f"args.{key}",
-            expected="unix seconds, a positive integer",
-            got=value if isinstance(value, int) else _shown(value),
-        )
-    return value
+    return require_int(
+        value,
+        f"args.{key}",
+        code=ResultCode.INVALID_VALIDITY,
+        reason="not a time",
+        expected="unix seconds, a positive integer",
+        minimum=1,
+        maximum=MAX_SECONDS,
+        got=number_or(_shown),
+    )
 
 
 def parse_positive(args: Mapping[str, Any], key: str) -> int:
-    value = args.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**32:
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "not an id",
-            field=f"args.{key}",
-            expected="an integer from 1",
-            got=value if isinstance(value, int) else _shown(value),
-        )
-    return value
+    return require_int(
+        args.get(key),
+        f"args.{key}",
+        reason="not an id",
+        expected="an integer from 1",
+        minimum=1,
+        maximum=2**32 - 1,
+        got=number_or(_shown),
+    )
 
 
 def parse_schema_id(args: Mapping[str, Any]) -> str:
-    value = args.get("id")
-    if (
-        not isinstance(value, str)
-        or len(value) > MAX_SCHEMA_ID_BYTES
-        or SCHEMA_ID_PATTERN.fullmatch(value) is None
-    ):
-        raise TxRejected(
-            ResultCode.INVALID_SCHEMA,
-            "a schema id is an https:// URL",
-            field="args.id",
-            expected=f"an absolute https:// URL of printable ASCII, at most {MAX_SCHEMA_ID_BYTES}",
-            got=_shown(value),
-        )
-    return value
+    return require_text(
+        args.get("id"),
+        "args.id",
+        code=ResultCode.INVALID_SCHEMA,
+        reason="a schema id is an https:// URL",
+        expected=f"an absolute https:// URL of printable ASCII, at most {MAX_SCHEMA_ID_BYTES}",
+        max_chars=MAX_SCHEMA_ID_BYTES,
+        pattern=SCHEMA_ID_PATTERN,
+        got=_shown,
+    )
 
 
 def parse_schema_text(args: Mapping[str, Any], key: str) -> str:
     value = args.get(key)
     if key == "version":
-        if not isinstance(value, str) or SCHEMA_VERSION_PATTERN.fullmatch(value) is None:
-            raise TxRejected(
-                ResultCode.INVALID_SCHEMA,
-                "not a version",
-                field="args.version",
-                expected="1-32 of letters, digits and .+- (e.g. 1.0.0)",
-                got=_shown(value),
-            )
-        return value
+        return require_text(
+            value,
+            "args.version",
+            code=ResultCode.INVALID_SCHEMA,
+            reason="not a version",
+            expected="1-32 of letters, digits and .+- (e.g. 1.0.0)",
+            pattern=SCHEMA_VERSION_PATTERN,
+            got=_shown,
+        )
     size = len(value.encode()) if isinstance(value, str) else 0
     if (
         not isinstance(value, str)
@@ -191,16 +189,15 @@ def parse_schema_text(args: Mapping[str, Any], key: str) -> str:
 
 
 def parse_digest(args: Mapping[str, Any]) -> bytes:
-    value = args.get("digest")
-    if not isinstance(value, bytes) or len(value) != DIGEST_SIZE:
-        raise TxRejected(
-            ResultCode.INVALID_SCHEMA,
-            "digest is the SHA-256 of the JSON Schema document",
-            field="args.digest",
-            expected=f"{DIGEST_SIZE} bytes",
-            got=_shown(value),
-        )
-    return value
+    return require_bytes(
+        args.get("digest"),
+        "args.digest",
+        code=ResultCode.INVALID_SCHEMA,
+        reason="digest is the SHA-256 of the JSON Schema document",
+        expected=f"{DIGEST_SIZE} bytes",
+        size=DIGEST_SIZE,
+        got=_shown,
+    )
 
 
 # -- DIDs in state --------------------------------------------------------------------

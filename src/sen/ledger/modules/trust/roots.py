@@ -15,6 +15,12 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.modules.arguments import (
+    reject_unknown_fields,
+    require_list,
+    require_new,
+    type_name,
+)
 from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.trust.parsing import is_sen_did, require_active
 from sen.ledger.modules.trust.records import RootsVersion, load_roots, roots_changes, save_roots
@@ -34,12 +40,16 @@ class TrustGenesisError(LedgerError, ValueError):
 
 def parse_roots(value: object, field: str, code: ResultCode) -> tuple[str, ...]:
     """0-32 distinct did:sen DIDs, returned sorted; refusals carry ``code`` and name ``field``."""
-    if not isinstance(value, list) or len(value) > MAX_ROOTS:
-        got = f"{len(value)} DIDs" if isinstance(value, list) else type(value).__name__
-        raise TxRejected(
-            code, "roots is a list of DIDs", field=field, expected=f"0 to {MAX_ROOTS} DIDs", got=got
-        )
-    for i, did in enumerate(value):
+    roots = require_list(
+        value,
+        field,
+        code=code,
+        reason="roots is a list of DIDs",
+        expected=f"0 to {MAX_ROOTS} DIDs",
+        max_items=MAX_ROOTS,
+        got=_count_of_dids,
+    )
+    for i, did in enumerate(roots):
         if not is_sen_did(did):
             raise TxRejected(
                 code,
@@ -48,24 +58,31 @@ def parse_roots(value: object, field: str, code: ResultCode) -> tuple[str, ...]:
                 expected="did:sen:<name>",
                 got=repr(did)[:80],
             )
-        if did in value[:i]:
-            raise TxRejected(
-                code, "a root is repeated", field=f"{field}[{i}]", expected="distinct DIDs", got=did
-            )
-    return tuple(sorted(value))
+        require_new(
+            did,
+            roots[:i],
+            f"{field}[{i}]",
+            code=code,
+            reason="a root is repeated",
+            expected="distinct DIDs",
+        )
+    return tuple(sorted(str(did) for did in roots))
+
+
+def _count_of_dids(value: object) -> str:
+    return f"{len(value)} DIDs" if isinstance(value, list) else type_name(value)
 
 
 def parse_set_roots(payload: Mapping[str, Any]) -> dict[str, Any]:
     """The payload of a ``set_trust_roots`` proposal: ``{roots: [did, ...]}``."""
-    for key in sorted(payload):
-        if key != "roots":
-            raise TxRejected(
-                ResultCode.INVALID_PROPOSAL,
-                "unknown field",
-                field=f"args.payload.{key}",
-                expected="roots",
-                got=key,
-            )
+    reject_unknown_fields(
+        payload,
+        frozenset({"roots"}),
+        prefix="args.payload.",
+        code=ResultCode.INVALID_PROPOSAL,
+        reason="unknown field",
+        expected="roots",
+    )
     if "roots" not in payload:
         raise TxRejected(
             ResultCode.INVALID_PROPOSAL,
