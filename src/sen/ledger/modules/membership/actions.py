@@ -9,10 +9,17 @@ from typing import Any
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import address_of
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import Action, Context, Module, Outcome, reject_unknown_fields
+from sen.ledger.modules.arguments import (
+    reject_unknown_fields,
+    require_at_most,
+    require_list,
+    required,
+)
+from sen.ledger.modules.base import Action, Context, Module, Outcome
 from sen.ledger.modules.membership.certificates import (
     check_ca_profile,
     check_member_profile,
+    der_bytes,
     parse_certificate,
     suite_and_key,
 )
@@ -58,33 +65,27 @@ class Enroll(Action[EnrollArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> EnrollArgs:
         reject_unknown_fields(args, self.fields)
-        if "certificate" not in args:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT, "missing argument", field="args.certificate"
-            )
-        certificate = parse_certificate(args["certificate"], "args.certificate")
+        certificate_der = der_bytes(required(args, "certificate"), "args.certificate")
+        certificate = parse_certificate(certificate_der, "args.certificate")
         check_member_profile(certificate, "args.certificate")
         suite, public_key = suite_and_key(certificate, "args.certificate")
-        chain = args.get("chain", [])
-        if not isinstance(chain, list):
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "wrong type",
-                field="args.chain",
-                expected="array of DER certificates",
-                got=type(chain).__name__,
-            )
-        if len(chain) > MAX_CHAIN:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "chain too long",
-                field="args.chain",
-                expected=f"at most {MAX_CHAIN} certificates",
-                got=len(chain),
-            )
-        for index, der in enumerate(chain):
-            check_ca_profile(parse_certificate(der, f"args.chain[{index}]"), f"args.chain[{index}]")
-        return EnrollArgs(args["certificate"], tuple(chain), address_of(suite, public_key))
+        chain = require_list(
+            args.get("chain", []), "args.chain", expected="array of DER certificates"
+        )
+        require_at_most(
+            chain,
+            "args.chain",
+            MAX_CHAIN,
+            reason="chain too long",
+            expected=f"at most {MAX_CHAIN} certificates",
+        )
+        ders = []
+        for index, item in enumerate(chain):
+            where = f"args.chain[{index}]"
+            der = der_bytes(item, where)
+            check_ca_profile(parse_certificate(der, where), where)
+            ders.append(der)
+        return EnrollArgs(certificate_der, tuple(ders), address_of(suite, public_key))
 
     def execute(self, ctx: Context, parsed: EnrollArgs) -> Outcome:
         if parsed.address != ctx.sender:

@@ -24,6 +24,7 @@ from cryptography.x509.oid import NameOID
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.arguments import require_bytes
 
 MAX_CERTIFICATE_BYTES = 16 * 1024  # an ML-DSA-65 certificate is about 5.5 KiB
 
@@ -37,16 +38,14 @@ def bad_certificate(
     return TxRejected(ResultCode.BAD_CERTIFICATE, reason, field=field, expected=expected, got=got)
 
 
-def parse_certificate(der: object, field: str) -> x509.Certificate:
+def der_bytes(value: object, field: str) -> bytes:
+    """The bytes of a DER certificate argument (its contents are checked by parse_certificate)."""
+    return require_bytes(value, field, expected="bytes (a DER certificate)")
+
+
+def parse_certificate(value: object, field: str) -> x509.Certificate:
     """One DER certificate (exactly its bytes: no trailing data, no PEM)."""
-    if not isinstance(der, bytes):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "wrong type",
-            field=field,
-            expected="bytes (a DER certificate)",
-            got=type(der).__name__,
-        )
+    der = der_bytes(value, field)
     if len(der) > MAX_CERTIFICATE_BYTES:
         raise bad_certificate(
             field,

@@ -19,6 +19,15 @@ from cryptography import x509
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.arguments import (
+    nothing,
+    require_at_most,
+    require_new,
+    require_one_of,
+    require_text,
+    require_utf8_size,
+    text_or_type_name,
+)
 from sen.ledger.modules.membership.certificates import (
     BlockTime,
     bad_certificate,
@@ -171,14 +180,13 @@ def admit_organisation(
         )
     checked_name = _name(name, f"{prefix}name")
     checked_roles = _role_list(roles, f"{prefix}roles", known=known_roles(state))
-    if len(chain) > MAX_CHAIN:
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "chain too long",
-            field=f"{prefix}chain",
-            expected=f"at most {MAX_CHAIN} certificates",
-            got=len(chain),
-        )
+    require_at_most(
+        chain,
+        f"{prefix}chain",
+        MAX_CHAIN,
+        reason="chain too long",
+        expected=f"at most {MAX_CHAIN} certificates",
+    )
     ca = parse_certificate(ca_der, f"{prefix}ca")
     check_ca_profile(ca, f"{prefix}ca")
     issuers = [parse_certificate(der, f"{prefix}chain[{i}]") for i, der in enumerate(chain)]
@@ -313,14 +321,13 @@ def member_from_certificate(
     certificate = parse_certificate(certificate_der, field)
     check_member_profile(certificate, field)
     suite, public_key = suite_and_key(certificate, field)
-    if len(chain) > MAX_CHAIN:
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "chain too long",
-            field=chain_field,
-            expected=f"at most {MAX_CHAIN} certificates",
-            got=len(chain),
-        )
+    require_at_most(
+        chain,
+        chain_field,
+        MAX_CHAIN,
+        reason="chain too long",
+        expected=f"at most {MAX_CHAIN} certificates",
+    )
     intermediates = [parse_certificate(d, f"{chain_field}[{i}]") for i, d in enumerate(chain)]
     for i, intermediate in enumerate(intermediates):
         check_ca_profile(intermediate, f"{chain_field}[{i}]")
@@ -482,32 +489,21 @@ def revoke(state: Overlay, org_id: str, serial: str, height: int) -> None:
 
 
 def identifier(value: object, field: str, what: str) -> str:
-    if not isinstance(value, str) or not IDENTIFIER.fullmatch(value):
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            f"bad {what}",
-            field=field,
-            expected="1 to 32 characters of a-z, 0-9 and '-'",
-            got=value if isinstance(value, str) else type(value).__name__,
-        )
-    return value
+    return require_text(
+        value,
+        field,
+        reason=f"bad {what}",
+        expected="1 to 32 characters of a-z, 0-9 and '-'",
+        pattern=IDENTIFIER,
+        got=text_or_type_name,
+    )
 
 
 def _name(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT, "a name is needed", field=field, expected="text"
-        )
-    size = len(value.encode())
-    if size > MAX_NAME_BYTES:
-        raise TxRejected(
-            ResultCode.INVALID_ARGUMENT,
-            "name too long",
-            field=field,
-            expected=f"at most {MAX_NAME_BYTES} bytes of UTF-8",
-            got=f"{size} bytes",
-        )
-    return value
+    name = require_text(
+        value, field, reason="a name is needed", expected="text", non_blank=True, got=nothing
+    )
+    return require_utf8_size(name, field, MAX_NAME_BYTES, reason="name too long")
 
 
 def _role_list(
@@ -523,16 +519,14 @@ def _role_list(
         )
     checked = [identifier(r, f"{field}[{i}]", "role name") for i, r in enumerate(roles)]
     for i, role in enumerate(checked):
-        if role in checked[:i]:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT, "role repeated", field=f"{field}[{i}]", got=role
-            )
-        if known is not None and role not in known:
-            raise TxRejected(
-                ResultCode.UNKNOWN_ROLE,
-                "unknown role",
-                field=f"{field}[{i}]",
+        require_new(role, checked[:i], f"{field}[{i}]", reason="role repeated")
+        if known is not None:
+            require_one_of(
+                role,
+                f"{field}[{i}]",
+                known,
+                code=ResultCode.UNKNOWN_ROLE,
+                reason="unknown role",
                 expected=f"one of {', '.join(known)}",
-                got=role,
             )
     return tuple(sorted(checked))
