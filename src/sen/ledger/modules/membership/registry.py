@@ -169,40 +169,20 @@ def admit_organisation(
     admitted again; an active one may not. ``prefix`` is put before the field
     names in refusals (e.g. ``"args."``).
     """
+    ca_field, chain_field = f"{prefix}ca", f"{prefix}chain"
     checked_id = identifier(org_id, f"{prefix}id", "organisation id")
-    existing = load_organisation_record(state, checked_id)
-    if existing is not None and existing.active:
-        raise TxRejected(
-            ResultCode.ORGANISATION_EXISTS,
-            "organisation already exists",
-            field=f"{prefix}id",
-            got=checked_id,
-        )
+    _require_not_already_active(state, checked_id, f"{prefix}id")
     checked_name = _name(name, f"{prefix}name")
     checked_roles = _role_list(roles, f"{prefix}roles", known=known_roles(state))
-    require_at_most(
-        chain,
-        f"{prefix}chain",
-        MAX_CHAIN,
-        reason="chain too long",
-        expected=f"at most {MAX_CHAIN} certificates",
-    )
-    ca = parse_certificate(ca_der, f"{prefix}ca")
-    check_ca_profile(ca, f"{prefix}ca")
-    issuers = [parse_certificate(der, f"{prefix}chain[{i}]") for i, der in enumerate(chain)]
-    for i, issuer in enumerate(issuers):
-        check_ca_profile(issuer, f"{prefix}chain[{i}]")
-    path = [ca, *issuers]
-    for i in range(len(path) - 1):
-        check_issued_by(
-            path[i], path[i + 1], f"{prefix}ca" if i == 0 else f"{prefix}chain[{i - 1}]"
-        )
-    anchor = _anchor(
-        state, path[-1], f"{prefix}chain[{len(issuers) - 1}]" if issuers else f"{prefix}ca"
-    )
+    _check_chain_length(chain, chain_field)
+    ca = parse_certificate(ca_der, ca_field)
+    check_ca_profile(ca, ca_field)
+    path, fields = _path_above(ca, ca_field, chain, chain_field)
+    _check_links(path, fields)
+    anchor = _anchor(state, path[-1], fields[-1])
     not_before, not_after = window_of([*path, *anchor])
     if block_time is not None:
-        check_window(not_before, not_after, _time(block_time), f"{prefix}ca")
+        check_window(not_before, not_after, _time(block_time), ca_field)
     record = Organisation(
         id=checked_id,
         name=checked_name,
@@ -216,6 +196,15 @@ def admit_organisation(
     )
     _save_organisation(state, record)
     return record
+
+
+def _require_not_already_active(state: StateReader, org_id: str, field: str) -> None:
+    """A removed organisation may be admitted again; an active one may not."""
+    existing = load_organisation_record(state, org_id)
+    if existing is not None and existing.active:
+        raise TxRejected(
+            ResultCode.ORGANISATION_EXISTS, "organisation already exists", field=field, got=org_id
+        )
 
 
 def _anchor(state: StateReader, top: x509.Certificate, field: str) -> list[x509.Certificate]:
@@ -285,6 +274,37 @@ def _save_organisation(state: Overlay, record: Organisation) -> None:
         state.set(ORGANISATIONS_KEY, encoding.encode(sorted([*ids, record.id])))
 
 
+# -- certificate paths ----------------------------------------------------------
+
+
+def _check_chain_length(chain: Sequence[bytes], field: str) -> None:
+    require_at_most(
+        chain,
+        field,
+        MAX_CHAIN,
+        reason="chain too long",
+        expected=f"at most {MAX_CHAIN} certificates",
+    )
+
+
+def _path_above(
+    first: x509.Certificate, first_field: str, chain: Sequence[bytes], chain_field: str
+) -> tuple[list[x509.Certificate], list[str]]:
+    """``first`` and the CA certificates of ``chain`` above it (nearest first), each with
+    the field that names it in refusals."""
+    issuers = [parse_certificate(der, f"{chain_field}[{i}]") for i, der in enumerate(chain)]
+    for i, issuer in enumerate(issuers):
+        check_ca_profile(issuer, f"{chain_field}[{i}]")
+    fields = [first_field, *(f"{chain_field}[{i}]" for i in range(len(issuers)))]
+    return [first, *issuers], fields
+
+
+def _check_links(path: Sequence[x509.Certificate], fields: Sequence[str]) -> None:
+    """Each certificate of ``path`` is issued by the next one."""
+    for i in range(len(path) - 1):
+        check_issued_by(path[i], path[i + 1], fields[i])
+
+
 # -- members --------------------------------------------------------------------
 
 
@@ -321,60 +341,18 @@ def member_from_certificate(
     certificate = parse_certificate(certificate_der, field)
     check_member_profile(certificate, field)
     suite, public_key = suite_and_key(certificate, field)
-    require_at_most(
-        chain,
-        chain_field,
-        MAX_CHAIN,
-        reason="chain too long",
-        expected=f"at most {MAX_CHAIN} certificates",
-    )
-    intermediates = [parse_certificate(d, f"{chain_field}[{i}]") for i, d in enumerate(chain)]
-    for i, intermediate in enumerate(intermediates):
-        check_ca_profile(intermediate, f"{chain_field}[{i}]")
-    path = [certificate, *intermediates]
-    fields = [field, *(f"{chain_field}[{i}]" for i in range(len(intermediates)))]
+    _check_chain_length(chain, chain_field)
+    path, fields = _path_above(certificate, field, chain, chain_field)
     organisation = _issuing_organisation(state, path[-1], fields[-1])
-    if not organisation.active:
-        raise TxRejected(
-            ResultCode.ORGANISATION_REMOVED,
-            "the issuing organisation has been removed",
-            field=fields[-1],
-            expected="an active organisation",
-            got=organisation.id,
-        )
-    for i in range(len(path) - 1):
-        check_issued_by(path[i], path[i + 1], fields[i])
+    _require_active_issuer(organisation, fields[-1])
+    _check_links(path, fields)
     for item, where in zip(path, fields, strict=True):
         check_window(*validity(item), at, where)
     check_window(organisation.not_before, organisation.not_after, at, f"{field} (organisation CA)")
     roles = roles_of(certificate)
-    known = known_roles(state)
-    for role in roles:
-        if role not in known:
-            raise TxRejected(
-                ResultCode.UNKNOWN_ROLE,
-                "certificate carries an unknown role (Subject OU)",
-                field=f"{field}.subject.OU",
-                expected=f"one of {', '.join(known)}",
-                got=role,
-            )
-        if role not in organisation.roles:
-            raise TxRejected(
-                ResultCode.ROLE_NOT_ALLOWED,
-                "role not allowed for the organisation",
-                field=f"{field}.subject.OU",
-                expected=f"one of {', '.join(organisation.roles)} ({organisation.id})",
-                got=role,
-            )
+    _check_roles(roles, known_roles(state), organisation, f"{field}.subject.OU")
     serial = str(certificate.serial_number)
-    revoked = revoked_at(state, organisation.id, serial)
-    if revoked is not None:
-        raise TxRejected(
-            ResultCode.CERTIFICATE_REVOKED,
-            "certificate is revoked",
-            field=field,
-            got=f"serial {serial} of {organisation.id}, revoked at height {revoked}",
-        )
+    _require_not_revoked(state, organisation.id, serial, field)
     not_before, not_after = window_of(path)
     return Member(
         org=organisation.id,
@@ -387,6 +365,51 @@ def member_from_certificate(
         suite=suite,
         public_key=public_key,
     )
+
+
+def _require_active_issuer(organisation: Organisation, field: str) -> None:
+    if not organisation.active:
+        raise TxRejected(
+            ResultCode.ORGANISATION_REMOVED,
+            "the issuing organisation has been removed",
+            field=field,
+            expected="an active organisation",
+            got=organisation.id,
+        )
+
+
+def _check_roles(
+    roles: Sequence[str], known: tuple[str, ...], organisation: Organisation, field: str
+) -> None:
+    """Each role is known to the chain and allowed for the organisation."""
+    for role in roles:
+        if role not in known:
+            raise TxRejected(
+                ResultCode.UNKNOWN_ROLE,
+                "certificate carries an unknown role (Subject OU)",
+                field=field,
+                expected=f"one of {', '.join(known)}",
+                got=role,
+            )
+        if role not in organisation.roles:
+            raise TxRejected(
+                ResultCode.ROLE_NOT_ALLOWED,
+                "role not allowed for the organisation",
+                field=field,
+                expected=f"one of {', '.join(organisation.roles)} ({organisation.id})",
+                got=role,
+            )
+
+
+def _require_not_revoked(state: StateReader, org_id: str, serial: str, field: str) -> None:
+    revoked = revoked_at(state, org_id, serial)
+    if revoked is not None:
+        raise TxRejected(
+            ResultCode.CERTIFICATE_REVOKED,
+            "certificate is revoked",
+            field=field,
+            got=f"serial {serial} of {org_id}, revoked at height {revoked}",
+        )
 
 
 def _issuing_organisation(state: StateReader, top: x509.Certificate, field: str) -> Organisation:
