@@ -213,10 +213,13 @@ def require_at_most(
     reason: str,
     expected: str,
     code: ResultCode = ResultCode.INVALID_ARGUMENT,
+    unit: str | None = None,
 ) -> None:
-    """No more than ``maximum`` entries; the refusal shows how many there are."""
-    if len(items) > maximum:
-        raise TxRejected(code, reason, field=field, expected=expected, got=len(items))
+    """No more than ``maximum`` entries; the refusal shows how many (``"<n> <unit>"`` if given)."""
+    count = len(items)
+    if count > maximum:
+        got = count if unit is None else f"{count} {unit}"
+        raise TxRejected(code, reason, field=field, expected=expected, got=got)
 
 
 def require_one_of(

@@ -13,6 +13,15 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.arguments import (
+    reject_unknown_fields,
+    require_at_most,
+    require_bytes,
+    require_list,
+    require_new,
+    require_one_of,
+    require_text,
+)
 from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey
 from sen.ledger.modules.identity.records import (
     RELATIONSHIPS,
@@ -65,48 +74,67 @@ def _shown(value: object) -> str:
     return type(value).__name__
 
 
+def _shown_or_nothing(value: object) -> str:
+    return "nothing" if value is None else _shown(value)
+
+
 def parse_name(args: Mapping[str, Any]) -> str:
-    name = args.get("name")
-    if not isinstance(name, str) or NAME_PATTERN.fullmatch(name) is None:
-        raise _reject(
-            ResultCode.INVALID_DID_NAME,
-            "not a did:sen name",
-            "args.name",
-            "1-64 of a-z, 0-9, with '.' or '-' inside (e.g. moet, vnu.uet)",
-            _shown(name) if name is not None else "nothing",
-        )
-    return name
+    return require_text(
+        args.get("name"),
+        "args.name",
+        code=ResultCode.INVALID_DID_NAME,
+        reason="not a did:sen name",
+        expected="1-64 of a-z, 0-9, with '.' or '-' inside (e.g. moet, vnu.uet)",
+        pattern=NAME_PATTERN,
+        got=_shown_or_nothing,
+    )
 
 
-def _list(args: Mapping[str, Any], key: str, code: ResultCode, limit: int) -> list[Any]:
-    value = args.get(key, [])
-    if not isinstance(value, list):
-        raise _reject(code, "expected an array", f"args.{key}", "an array", _shown(value))
-    if len(value) > limit:
-        raise _reject(
-            code, "too many entries", f"args.{key}", f"at most {limit}", f"{len(value)} entries"
-        )
+def _list(args: Mapping[str, Any], key: str, code: ResultCode, limit: int) -> list[object]:
+    field = f"args.{key}"
+    value = require_list(
+        args.get(key, []),
+        field,
+        code=code,
+        reason="expected an array",
+        expected="an array",
+        got=_shown,
+    )
+    require_at_most(
+        value,
+        field,
+        limit,
+        code=code,
+        reason="too many entries",
+        expected=f"at most {limit}",
+        unit="entries",
+    )
     return value
 
 
 def _fragment(value: object, field: str, code: ResultCode) -> str:
-    if not isinstance(value, str) or FRAGMENT_PATTERN.fullmatch(value) is None:
-        raise _reject(
-            code,
-            "not a fragment id",
-            field,
-            "1-64 of A-Z, a-z, 0-9, '.', '_', '-' (without '#'), e.g. key-1",
-            _shown(value),
-        )
-    return value
+    return require_text(
+        value,
+        field,
+        code=code,
+        reason="not a fragment id",
+        expected="1-64 of A-Z, a-z, 0-9, '.', '_', '-' (without '#'), e.g. key-1",
+        pattern=FRAGMENT_PATTERN,
+        got=_shown,
+    )
 
 
 def _entry(value: object, field: str, code: ResultCode, keys: frozenset[str]) -> Mapping[str, Any]:
     if not isinstance(value, dict):
         raise _reject(code, "expected an object", field, "an object", _shown(value))
-    for key in sorted(value):
-        if key not in keys:
-            raise _reject(code, "unknown field", f"{field}.{key}", ", ".join(sorted(keys)), key)
+    reject_unknown_fields(
+        value,
+        keys,
+        prefix=f"{field}.",
+        code=code,
+        reason="unknown field",
+        expected=", ".join(sorted(keys)),
+    )
     return value
 
 
@@ -124,15 +152,14 @@ def parse_methods(args: Mapping[str, Any]) -> tuple[VerificationMethod, ...]:
         where = f"args.verification_methods[{index}]"
         item = _entry(entry, where, code, frozenset({"id", "public_key_multibase"}))
         fragment = _fragment(item.get("id"), f"{where}.id", code)
-        text = item.get("public_key_multibase")
-        if not isinstance(text, str):
-            raise _reject(
-                code,
-                "expected a Multikey",
-                f"{where}.public_key_multibase",
-                "text such as z6Mk... (Ed25519) or zDn... (P-256)",
-                _shown(text) if text is not None else "nothing",
-            )
+        text = require_text(
+            item.get("public_key_multibase"),
+            f"{where}.public_key_multibase",
+            code=code,
+            reason="expected a Multikey",
+            expected="text such as z6Mk... (Ed25519) or zDn... (P-256)",
+            got=_shown_or_nothing,
+        )
         try:
             suite, public_key = decode_multikey(text)
         except MultikeyError as exc:
@@ -160,35 +187,41 @@ def parse_relationships(
             "an object such as {assertionMethod: [key-1]}",
             _shown(value) if value is not None else "nothing",
         )
-    for name in sorted(value):
-        if name not in RELATIONSHIPS:
-            raise _reject(
-                code,
-                "unknown verification relationship",
-                f"args.relationships.{name}",
-                ", ".join(RELATIONSHIPS),
-                name,
-            )
+    reject_unknown_fields(
+        value,
+        frozenset(RELATIONSHIPS),
+        prefix="args.relationships.",
+        code=code,
+        reason="unknown verification relationship",
+        expected=", ".join(RELATIONSHIPS),
+    )
     known = [m.id for m in methods]
     found = []
     for name in RELATIONSHIPS:
         if name not in value:
             continue
-        ids = value[name]
         where = f"args.relationships.{name}"
-        if not isinstance(ids, list) or not ids:
-            raise _reject(
-                code, "expected method ids", where, "a non-empty array of ids", _shown(ids)
+        items = require_list(
+            value[name],
+            where,
+            code=code,
+            reason="expected method ids",
+            expected="a non-empty array of ids",
+            min_items=1,
+            got=_shown,
+        )
+        ids = [
+            require_one_of(
+                fragment,
+                f"{where}[{index}]",
+                known,
+                code=code,
+                reason="refers to no verification method of this document",
+                expected=f"one of {', '.join(known)}",
+                got=_shown,
             )
-        for index, fragment in enumerate(ids):
-            if fragment not in known:
-                raise _reject(
-                    code,
-                    "refers to no verification method of this document",
-                    f"{where}[{index}]",
-                    f"one of {', '.join(known)}",
-                    _shown(fragment),
-                )
+            for index, fragment in enumerate(items)
+        ]
         if len(set(ids)) != len(ids):
             raise _reject(code, "an id repeats", where, "distinct ids", ", ".join(ids))
         found.append((name, tuple(ids)))
@@ -203,37 +236,42 @@ def parse_services(args: Mapping[str, Any]) -> tuple[Service, ...]:
         where = f"args.services[{index}]"
         item = _entry(entry, where, code, keys)
         fragment = _fragment(item.get("id"), f"{where}.id", code)
-        kind = item.get("type")
-        if not isinstance(kind, str) or SERVICE_TYPE_PATTERN.fullmatch(kind) is None:
-            raise _reject(
-                code,
-                "not a service type",
-                f"{where}.type",
-                "a type name such as LinkedDomains (1-64 of A-Z, a-z, 0-9, '_', '-')",
-                _shown(kind) if kind is not None else "nothing",
-            )
-        endpoint = item.get("service_endpoint")
-        if (
-            not isinstance(endpoint, str)
-            or len(endpoint) > MAX_URI_BYTES
-            or URL_PATTERN.fullmatch(endpoint) is None
-        ):
-            raise _reject(
-                code,
-                "not an http(s) URL",
-                f"{where}.service_endpoint",
-                f"an absolute http:// or https:// URL of printable ASCII, at most {MAX_URI_BYTES}",
-                _shown(endpoint) if endpoint is not None else "nothing",
-            )
+        kind = require_text(
+            item.get("type"),
+            f"{where}.type",
+            code=code,
+            reason="not a service type",
+            expected="a type name such as LinkedDomains (1-64 of A-Z, a-z, 0-9, '_', '-')",
+            pattern=SERVICE_TYPE_PATTERN,
+            got=_shown_or_nothing,
+        )
+        endpoint = require_text(
+            item.get("service_endpoint"),
+            f"{where}.service_endpoint",
+            code=code,
+            reason="not an http(s) URL",
+            expected="an absolute http:// or https:// URL of printable ASCII, "
+            f"at most {MAX_URI_BYTES}",
+            max_chars=MAX_URI_BYTES,
+            pattern=URL_PATTERN,
+            got=_shown_or_nothing,
+        )
         services.append(Service(fragment, kind, endpoint))
     return tuple(services)
 
 
 def _texts(args: Mapping[str, Any], key: str, code: ResultCode, limit: int) -> list[str]:
-    values = _list(args, key, code, limit)
-    for index, value in enumerate(values):
-        if not isinstance(value, str):
-            raise _reject(code, "expected text", f"args.{key}[{index}]", "text", _shown(value))
+    values = [
+        require_text(
+            value,
+            f"args.{key}[{index}]",
+            code=code,
+            reason="expected text",
+            expected="text",
+            got=_shown,
+        )
+        for index, value in enumerate(_list(args, key, code, limit))
+    ]
     if len(set(values)) != len(values):
         raise _reject(code, "a value repeats", f"args.{key}", "distinct values", len(values))
     return values
@@ -243,14 +281,17 @@ def parse_also_known_as(args: Mapping[str, Any]) -> tuple[str, ...]:
     code = ResultCode.INVALID_ALSO_KNOWN_AS
     values = _texts(args, "also_known_as", code, MAX_ALSO_KNOWN_AS)
     for index, value in enumerate(values):
-        if len(value) > MAX_URI_BYTES or URI_PATTERN.fullmatch(value) is None:
-            raise _reject(
-                code,
-                "not a URI",
-                f"args.also_known_as[{index}]",
-                f"an absolute URI (https://..., did:...) of printable ASCII, <= {MAX_URI_BYTES}",
-                _shown(value),
-            )
+        require_text(
+            value,
+            f"args.also_known_as[{index}]",
+            code=code,
+            reason="not a URI",
+            expected="an absolute URI (https://..., did:...) of printable ASCII, "
+            f"<= {MAX_URI_BYTES}",
+            max_chars=MAX_URI_BYTES,
+            pattern=URI_PATTERN,
+            got=_shown,
+        )
     return tuple(values)
 
 
@@ -258,14 +299,16 @@ def parse_controller_dids(args: Mapping[str, Any]) -> tuple[str, ...]:
     code = ResultCode.INVALID_CONTROLLER
     values = _texts(args, "controller_dids", code, MAX_CONTROLLER_DIDS)
     for index, value in enumerate(values):
-        if len(value) > MAX_URI_BYTES or DID_PATTERN.fullmatch(value) is None:
-            raise _reject(
-                code,
-                "not a DID",
-                f"args.controller_dids[{index}]",
-                "a DID such as did:sen:moet",
-                _shown(value),
-            )
+        require_text(
+            value,
+            f"args.controller_dids[{index}]",
+            code=code,
+            reason="not a DID",
+            expected="a DID such as did:sen:moet",
+            max_chars=MAX_URI_BYTES,
+            pattern=DID_PATTERN,
+            got=_shown,
+        )
     return tuple(values)
 
 
@@ -279,20 +322,23 @@ def parse_controllers(args: Mapping[str, Any]) -> tuple[bytes, ...] | None:
         raise _reject(
             code, "no controllers", "args.controllers", "at least one address", "an empty array"
         )
-    for index, value in enumerate(values):
-        if not isinstance(value, bytes) or len(value) != ADDRESS_SIZE:
-            raise _reject(
-                code,
-                "not an account address",
-                f"args.controllers[{index}]",
-                f"{ADDRESS_SIZE} bytes",
-                _shown(value),
-            )
-    if len(set(values)) != len(values):
+    addresses = [
+        require_bytes(
+            value,
+            f"args.controllers[{index}]",
+            code=code,
+            reason="not an account address",
+            expected=f"{ADDRESS_SIZE} bytes",
+            size=ADDRESS_SIZE,
+            got=_shown,
+        )
+        for index, value in enumerate(values)
+    ]
+    if len(set(addresses)) != len(addresses):
         raise _reject(
             code, "an address repeats", "args.controllers", "distinct addresses", "a repeat"
         )
-    return tuple(values)
+    return tuple(addresses)
 
 
 def parse_content(args: Mapping[str, Any]) -> DocumentContent:
@@ -305,14 +351,14 @@ def parse_content(args: Mapping[str, Any]) -> DocumentContent:
         *((f"args.verification_methods[{i}].id", m.id) for i, m in enumerate(methods)),
         *((f"args.services[{i}].id", s.id) for i, s in enumerate(services)),
     ]:
-        if fragment in seen:
-            raise _reject(
-                ResultCode.DUPLICATE_FRAGMENT,
-                "an id is used twice in the document",
-                where,
-                "ids unique across methods and services",
-                fragment,
-            )
+        require_new(
+            fragment,
+            seen,
+            where,
+            code=ResultCode.DUPLICATE_FRAGMENT,
+            reason="an id is used twice in the document",
+            expected="ids unique across methods and services",
+        )
         seen.add(fragment)
     return DocumentContent(
         methods=methods,
