@@ -19,14 +19,14 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.base import (
-    Action,
-    Context,
-    Module,
-    Outcome,
+from sen.ledger.modules.arguments import (
+    as_given,
     optional_text,
     reject_unknown_fields,
+    require_int,
+    require_one_of,
 )
+from sen.ledger.modules.base import Action, Context, Module, Outcome
 from sen.ledger.modules.governance.genesis import governance_genesis
 from sen.ledger.modules.governance.kinds import KINDS
 from sen.ledger.modules.governance.records import (
@@ -83,15 +83,14 @@ class Propose(Action[ProposeArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> ProposeArgs:
         reject_unknown_fields(args, self.fields)
-        kind = args.get("kind")
-        if not isinstance(kind, str) or kind not in KINDS:
-            raise TxRejected(
-                ResultCode.INVALID_PROPOSAL,
-                "unknown proposal kind",
-                field="args.kind",
-                expected=f"one of {', '.join(sorted(KINDS))}",
-                got=kind,
-            )
+        kind = require_one_of(
+            args.get("kind"),
+            "args.kind",
+            KINDS,
+            code=ResultCode.INVALID_PROPOSAL,
+            reason="unknown proposal kind",
+            expected=f"one of {', '.join(sorted(KINDS))}",
+        )
         payload = args.get("payload")
         if not isinstance(payload, dict):
             raise TxRejected(
@@ -102,15 +101,15 @@ class Propose(Action[ProposeArgs]):
                 got=type(payload).__name__,
             )
         period = args.get("voting_period")
-        if period is not None and (
-            not isinstance(period, int) or isinstance(period, bool) or period < 1
-        ):
-            raise TxRejected(
-                ResultCode.INVALID_PROPOSAL,
-                "voting period in blocks",
-                field="args.voting_period",
+        if period is not None:
+            period = require_int(
+                period,
+                "args.voting_period",
+                code=ResultCode.INVALID_PROPOSAL,
+                reason="voting period in blocks",
                 expected="a positive integer",
-                got=period,
+                minimum=1,
+                got=as_given,
             )
         return ProposeArgs(
             kind, KINDS[kind].parse(payload), optional_text(args, "title", 256), period
@@ -158,25 +157,22 @@ class CastVote(Action[VoteArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> VoteArgs:
         reject_unknown_fields(args, self.fields)
-        proposal = args.get("proposal")
-        if not isinstance(proposal, int) or isinstance(proposal, bool) or proposal < 1:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "proposal id",
-                field="args.proposal",
-                expected="a positive integer",
-                got=proposal,
-            )
-        choice = args.get("choice")
-        if choice not in CHOICES:
-            raise TxRejected(
-                ResultCode.INVALID_ARGUMENT,
-                "vote choice",
-                field="args.choice",
-                expected=" or ".join(CHOICES),
-                got=choice,
-            )
-        return VoteArgs(proposal, str(choice))
+        proposal = require_int(
+            args.get("proposal"),
+            "args.proposal",
+            reason="proposal id",
+            expected="a positive integer",
+            minimum=1,
+            got=as_given,
+        )
+        choice = require_one_of(
+            args.get("choice"),
+            "args.choice",
+            CHOICES,
+            reason="vote choice",
+            expected=" or ".join(CHOICES),
+        )
+        return VoteArgs(proposal, choice)
 
     def execute(self, ctx: Context, parsed: VoteArgs) -> Outcome:
         height = ctx.block.height
