@@ -6,7 +6,9 @@ One root per layer (see STYLE.md §4)::
     ├── EncodingError            bytes are not in Sen's canonical encoding
     │   └── NonCanonical         decodable, but not the one canonical form
     ├── TxRejected               a transaction fails a rule; carries a ResultCode
-    └── UnknownSuite             a signature suite name that is not registered
+    ├── UnknownSuite             a signature suite name that is not registered
+    └── InvalidParams            chain parameters (genesis app_state.params, or as
+                                 stored) that are missing or out of range (names the key)
 
 Consensus code never puts the text of these errors into anything hashed: a
 rejection becomes a :class:`~sen.ledger.codes.ResultCode` plus a log line.
@@ -39,6 +41,15 @@ class UnknownSuite(LedgerError):
         self.name = name
         self.known = known
         super().__init__(f"unknown signature suite {name!r}; known: {', '.join(known)}")
+
+
+class InvalidParams(LedgerError):
+    """Chain parameters that cannot be read: ``field`` names the key, ``reason`` what is wrong."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field}: {reason}")
 
 
 class TxRejected(LedgerError):

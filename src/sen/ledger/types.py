@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
+from sen.ledger.errors import InvalidParams
 
 DEFAULT_MAX_TX_BYTES = 512 * 1024
 DEFAULT_MAX_BLOCK_BYTES = 16 * 1024 * 1024
@@ -46,12 +47,15 @@ class ChainParams:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> ChainParams:
+        """Read parameters back; raises :class:`InvalidParams` naming the key at fault."""
+        if "chain_id" not in data:
+            raise InvalidParams("chain_id", "missing")
         suites = data.get("allowed_suites", ["ed25519"])
         if not isinstance(suites, list) or not all(isinstance(s, str) for s in suites):
-            raise ValueError("allowed_suites: expected a list of suite names")
+            raise InvalidParams("allowed_suites", "expected a list of suite names")
         permissioned = data.get("permissioned", False)
         if not isinstance(permissioned, bool):
-            raise ValueError(f"permissioned: expected true or false, got {permissioned!r}")
+            raise InvalidParams("permissioned", f"expected true or false, got {permissioned!r}")
         return cls(
             chain_id=str(data["chain_id"]),
             max_tx_bytes=_int(data, "max_tx_bytes", DEFAULT_MAX_TX_BYTES),
@@ -66,14 +70,14 @@ class ChainParams:
 def _names(data: dict[str, object], key: str) -> tuple[str, ...]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{key}: expected a list of names, got {value!r}")
+        raise InvalidParams(key, f"expected a list of names, got {value!r}")
     return tuple(value)
 
 
 def _int(data: dict[str, object], key: str, default: int) -> int:
     value = data.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise ValueError(f"{key}: expected a positive integer, got {value!r}")
+        raise InvalidParams(key, f"expected a positive integer, got {value!r}")
     return value
 
 

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from sen.ledger.errors import InvalidParams
 from sen.ledger.types import ChainParams
 from sen.light._json import format_time, parse_time
 from sen.light.types import Timestamp, Validator, ValidatorSet
@@ -144,7 +145,7 @@ def load_genesis(raw: bytes) -> Genesis:
         raise GenesisError("app_state.params", "expected an object")
     try:
         params = ChainParams.from_json({"chain_id": chain_id, **params_doc})
-    except (ValueError, KeyError) as exc:
+    except InvalidParams as exc:
         raise GenesisError("app_state.params", str(exc)) from None
     if params.chain_id != chain_id:
         raise GenesisError("app_state.params.chain_id", f"expected {chain_id}")
