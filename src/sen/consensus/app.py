@@ -44,7 +44,7 @@ from sen.abci.types import (
     ResponseQuery,
     ValidatorUpdate,
 )
-from sen.consensus.errors import GenesisMismatch
+from sen.consensus.errors import GenesisMismatch, OutOfOrder
 from sen.consensus.snapshots import Snapshots, SnapshotSettings
 from sen.consensus.verify import SignatureVerifier
 from sen.ledger import encoding
@@ -378,7 +378,7 @@ class SenApp:
     def finalize_block(self, request: RequestFinalizeBlock) -> ResponseFinalizeBlock:
         with self._lock:
             if request.height != self.height + 1:
-                raise ValueError(
+                raise OutOfOrder(
                     f"finalize_block for height {request.height}, expected {self.height + 1}"
                 )
             hashes = [hashlib.sha256(raw).digest() for raw in request.txs]
@@ -433,7 +433,7 @@ class SenApp:
         with self._lock:
             pending = self._pending
             if pending is None:
-                raise ValueError("commit without a finalized block")
+                raise OutOfOrder("commit without a finalized block")
             self.store.save_commit(
                 height=pending.height,
                 app_hash=pending.app_hash,

@@ -5,7 +5,9 @@
     ConsensusError
     ├── GenesisMismatch     the data directory was made from another genesis
     ├── MempoolFull         back-pressure: try again later (nothing was dropped)
-    └── EngineStopped       the engine is not running
+    ├── EngineStopped       the engine is not running
+    └── OutOfOrder          an engine called the application out of the ABCI order
+                            (finalize_block for the wrong height, commit before it)
 """
 
 from __future__ import annotations
@@ -28,3 +30,7 @@ class MempoolFull(ConsensusError):
 
 class EngineStopped(ConsensusError):
     pass
+
+
+class OutOfOrder(ConsensusError):
+    """The engine broke the ABCI call order; the application changed nothing."""

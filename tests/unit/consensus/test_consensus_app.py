@@ -17,7 +17,7 @@ from sen.abci.types import (
     RequestQuery,
 )
 from sen.consensus.app import SenApp
-from sen.consensus.errors import GenesisMismatch
+from sen.consensus.errors import GenesisMismatch, OutOfOrder
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.rules import account_key
@@ -170,15 +170,15 @@ def test_prepare_proposal_drops_undecodable_and_respects_max_bytes(chain: Chain)
 
 
 def test_finalize_for_the_wrong_height_is_refused(chain: Chain) -> None:
-    with pytest.raises(ValueError, match="expected 1"):
+    with pytest.raises(OutOfOrder, match="expected 1"):
         chain.finalize([], height=2)
     chain.run_block([])
-    with pytest.raises(ValueError, match="expected 2"):
+    with pytest.raises(OutOfOrder, match="expected 2"):
         chain.finalize([], height=1)
 
 
 def test_commit_without_finalize_is_refused(chain: Chain) -> None:
-    with pytest.raises(ValueError, match="without a finalized block"):
+    with pytest.raises(OutOfOrder, match="without a finalized block"):
         chain.app.commit()
 
 
