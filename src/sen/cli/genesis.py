@@ -35,8 +35,8 @@ from sen.ledger.modules.membership.records import IDENTIFIER
 from sen.ledger.modules.membership.registry import load_member, load_organisation
 from sen.ledger.types import ChainParams
 from sen.light._json import parse_time
-from sen.light.errors import LightError
-from sen.light.genesis import Genesis, GenesisError, GenesisValidator, load_genesis, make_genesis
+from sen.light.errors import GenesisError, LightError
+from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
 from sen.light.types import Timestamp
 
 app = typer.Typer(help="Write and check genesis files (consortium chains).", no_args_is_help=True)

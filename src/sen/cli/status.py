@@ -17,7 +17,8 @@ from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.ledger.modules.status import StatusListError, decode_list, list_digest
-from sen.light.state_proof import StateProofError, verify_state_proof
+from sen.light.errors import StateProofError
+from sen.light.state_proof import verify_state_proof
 from sen.sdk.client import error_for
 
 app = typer.Typer(

@@ -12,8 +12,9 @@ from rich.markup import escape
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli._i18n import check_name
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
+from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis
-from sen.light.receipt import Check, ReceiptInvalid, ReceiptReport, ReceiptVerifier
+from sen.light.receipt import Check, ReceiptReport, ReceiptVerifier
 from sen.node.config import NodeConfig
 from sen.sdk.errors import VerificationFailed
 from sen.sdk.receipts import check_receipt, read_genesis

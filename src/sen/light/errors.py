@@ -14,17 +14,28 @@ CLI edges can translate it once without parsing messages::
     │   ├── ProofAuntCountMismatch
     │   ├── LeafHashMismatch
     │   └── RootHashMismatch
-    └── CommitError                   a commit that does not commit the block
-        ├── CommitSizeMismatch
-        ├── CommitHeightMismatch
-        ├── CommitBlockIDMismatch
-        ├── MalformedCommitSig
-        ├── ValidatorAddressMismatch
-        ├── InvalidSignature
-        └── InsufficientVotingPower
+    ├── CommitError                   a commit that does not commit the block
+    │   ├── CommitSizeMismatch
+    │   ├── CommitHeightMismatch
+    │   ├── CommitBlockIDMismatch
+    │   ├── MalformedCommitSig
+    │   ├── ValidatorAddressMismatch
+    │   ├── InvalidSignature
+    │   └── InsufficientVotingPower
+    ├── GenesisError(field, reason)   a genesis file that cannot be read (names the field)
+    ├── StateProofError               a state proof that does not show key -> value
+    │                                 (or absence) under an app hash
+    └── ReceiptInvalid(check, reason, report)
+                                      an evidence receipt fails a named check; ``report``
+                                      lists the checks run up to and including it
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sen.light.receipt import ReceiptReport
 
 __all__ = [
     "CommitBlockIDMismatch",
@@ -32,6 +43,7 @@ __all__ = [
     "CommitHeightMismatch",
     "CommitSizeMismatch",
     "DecodeError",
+    "GenesisError",
     "InsufficientVotingPower",
     "InvalidField",
     "InvalidSignature",
@@ -43,7 +55,9 @@ __all__ = [
     "ProofAuntCountMismatch",
     "ProofError",
     "ProofIndexOutOfRange",
+    "ReceiptInvalid",
     "RootHashMismatch",
+    "StateProofError",
     "UnexpectedField",
     "ValidatorAddressMismatch",
 ]
@@ -182,3 +196,29 @@ class InsufficientVotingPower(CommitError):
         self.signed = signed
         self.needed = needed
         super().__init__(f"insufficient voting power: got {signed}, needed more than {needed}")
+
+
+# ---------------------------------------------------------------- genesis, state, receipts
+
+
+class GenesisError(LightError):
+    """A genesis file that cannot be read: ``field`` names the value at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"genesis {field}: {reason}")
+
+
+class StateProofError(LightError):
+    """A state proof that does not show what it claims."""
+
+
+class ReceiptInvalid(LightError):
+    """A receipt failed a check: ``check`` names it, ``reason`` says what did not match."""
+
+    def __init__(self, check: str, reason: str, report: ReceiptReport | None = None) -> None:
+        self.check = check
+        self.reason = reason
+        self.report = report
+        super().__init__(f"{check}: {reason}")

@@ -16,16 +16,10 @@ from typing import Any
 from sen.ledger.errors import InvalidParams
 from sen.ledger.types import ChainParams
 from sen.light._json import format_time, parse_time
+from sen.light.errors import GenesisError
 from sen.light.types import Timestamp, Validator, ValidatorSet
 
 ED25519_KEY_TYPE = "tendermint/PubKeyEd25519"
-
-
-class GenesisError(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        self.field = field
-        self.reason = reason
-        super().__init__(f"genesis {field}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS
 from sen.ledger.rules import verify_signature
 from sen.ledger.tx import Tx, decode_tx
 from sen.light.commit import verify_commit
-from sen.light.errors import LightError
+from sen.light.errors import LightError, ReceiptInvalid
 from sen.light.genesis import Genesis
 from sen.light.header import header_hash
 from sen.light.merkle import MerkleProof, hash_from_byte_slices
@@ -36,16 +36,6 @@ from sen.light.types import Commit, Header, ValidatorSet
 
 FORMAT = "sen-evidence-receipt"
 VERSION = 1
-
-
-class ReceiptInvalid(ValueError):
-    """A receipt failed a check: ``check`` names it, ``reason`` says what did not match."""
-
-    def __init__(self, check: str, reason: str, report: ReceiptReport | None = None) -> None:
-        self.check = check
-        self.reason = reason
-        self.report = report
-        super().__init__(f"{check}: {reason}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
+from sen.light.errors import StateProofError
+
 EMPTY = bytes(32)
-
-
-class StateProofError(ValueError):
-    """The proof does not show what it claims."""
 
 
 def _sha(data: bytes) -> bytes:

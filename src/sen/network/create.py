@@ -23,7 +23,8 @@ from sen.ledger.modules.membership.genesis import (
     read_membership_genesis,
 )
 from sen.ledger.types import ChainParams
-from sen.light.genesis import GenesisError, GenesisValidator, load_genesis, make_genesis
+from sen.light.errors import GenesisError
+from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.light.types import Timestamp
 from sen.network import cometbft
 from sen.network.configure import (

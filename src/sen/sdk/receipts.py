@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS, digest_file
-from sen.light.genesis import Genesis, GenesisError, load_genesis
-from sen.light.receipt import ReceiptInvalid, ReceiptReport, verify_receipt
+from sen.light.errors import GenesisError, ReceiptInvalid
+from sen.light.genesis import Genesis, load_genesis
+from sen.light.receipt import ReceiptReport, verify_receipt
 from sen.sdk.errors import InvalidInput, VerificationFailed
 
 

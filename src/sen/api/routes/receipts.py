@@ -9,7 +9,8 @@ from sen.api.parsing import parse_hex
 from sen.api.problems import documented
 from sen.api.receipt_checks import verification_view
 from sen.api.report_schemas import ReceiptVerification, VerifyReceipt
-from sen.light.receipt import Check, ReceiptInvalid, ReceiptReport, verify_receipt
+from sen.light.errors import ReceiptInvalid
+from sen.light.receipt import Check, ReceiptReport, verify_receipt
 
 router = APIRouter(tags=["evidence"])
 

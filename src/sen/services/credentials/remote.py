@@ -35,6 +35,7 @@ from sen.did import xml_datetime
 from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey
 from sen.ledger.modules.status.bitstring import StatusListError, decode_list
 from sen.ledger.modules.status.records import bits_key
+from sen.light.errors import StateProofError
 from sen.light.state_proof import verify_state_proof
 from sen.services.credentials.verification import (
     AccreditationAnswer,
@@ -257,7 +258,7 @@ def anchor_note(anchor: Any, issuer: str, name: str, state: StatusListState) -> 
             None if proof["leaf_path"] is None else bytes.fromhex(proof["leaf_path"]),
             None if proof["leaf_value_hash"] is None else bytes.fromhex(proof["leaf_value_hash"]),
         )
-    except (KeyError, TypeError, ValueError, StatusListError) as exc:
+    except (KeyError, TypeError, ValueError, StatusListError, StateProofError) as exc:
         return f"MISMATCH: the on-chain copy of status list {name!r} does not check: {exc}"
     if key != bits_key(issuer, name):
         return f"MISMATCH: the proof is of another key than {issuer}'s list {name!r}"
