@@ -16,7 +16,8 @@ from sen.ledger.tx import sign_tx
 from sen.light.genesis import Genesis, load_genesis
 from sen.light.receipt import ReceiptInvalid, ReceiptVerifier, verify_receipt
 from sen.node.node import Node, init_home
-from sen.services.readmodels.receipts import ReceiptUnavailable, build_receipt
+from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
+from sen.services.readmodels.receipts import build_receipt
 
 SINGLE = bytes(range(32))
 BATCH = [bytes([i]) * 32 for i in range(40, 47)]
@@ -104,7 +105,8 @@ def test_unknown_digest_has_no_receipt(anchored: tuple[Node, Genesis]) -> None:
     node, _ = anchored
     with pytest.raises(ReceiptUnavailable) as caught:
         build_receipt(node, "sha-256", b"\xee" * 32)
-    assert caught.value.status == 404
+    assert caught.value.kind is Unprovable.NOT_ANCHORED
+    assert caught.value.field == "digest"
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

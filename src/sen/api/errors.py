@@ -22,6 +22,9 @@ from starlette.exceptions import HTTPException
 
 from sen.ledger.codes import ResultCode
 
+RETRY_AFTER = {"Retry-After": "1"}
+"""The header of every answer that asks to try again (503, and 409 not-yet-provable)."""
+
 
 class ApiError(HTTPException):
     """Root of every error raised by ``sen.api``."""

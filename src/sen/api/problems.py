@@ -12,12 +12,18 @@ breaks the schema, the parameter's name for path and query values (``hash``,
 ``height``, ``wait``), and the transaction's own path for ledger rejections
 (``signature``, ``args.digest``; ``txs[3].signature`` inside a batch).
 ``code``/``code_name`` carry the ledger ``ResultCode`` when there is one.
+
+Errors of the layers below are translated here, once, by one handler per
+layer's root (STYLE.md §4): :class:`~sen.services.errors.ServiceError` (read
+models and credentials). Those layers carry no HTTP status; the tables below
+give each class its status, type and title, and the error its detail and field.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,8 +31,22 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from sen.api.errors import ApiError
+from sen.api.errors import RETRY_AFTER, ApiError
 from sen.ledger.codes import ResultCode
+from sen.services.credentials.errors import (
+    ChainRefused,
+    CommitTimeout,
+    CredentialExists,
+    InvalidCredential,
+    IssuerConfigError,
+    IssuerUnavailable,
+    NotAccredited,
+    StatusRefused,
+    UnknownCredential,
+    UnknownIssuer,
+)
+from sen.services.errors import ServiceError
+from sen.services.readmodels.errors import ReceiptUnavailable, UnreadableQuery
 
 log = logging.getLogger("sen.api")
 
@@ -141,6 +161,63 @@ async def _unexpected_error(request: Request, exc: Exception) -> ProblemResponse
     return problem(500, "internal-error", "Internal error", "the node failed to answer")
 
 
+# -- the layers below: one handler per root ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What an error class becomes: a status, a problem type and a title."""
+
+    status: int
+    slug: str
+    title: str
+    retry_after: bool = False
+
+
+_SERVICE_SHAPES: dict[type[Exception], _Shape] = {
+    UnreadableQuery: _Shape(400, "bad-request", "Bad request"),
+    UnknownIssuer: _Shape(400, "unknown-issuer", "Issuer not configured here"),
+    UnknownCredential: _Shape(404, "unknown-credential", "Credential not found"),
+    CredentialExists: _Shape(409, "credential-exists", "Credential already issued"),
+    StatusRefused: _Shape(409, "status-refused", "Status cannot change so"),
+    InvalidCredential: _Shape(422, "invalid-credential", "The credential cannot be issued"),
+    NotAccredited: _Shape(422, "issuer-not-accredited", "The issuer is not accredited"),
+    ChainRefused: _Shape(422, "transaction-rejected", "The chain refused the transaction"),
+    CommitTimeout: _Shape(503, "not-committed", "Not committed in time", retry_after=True),
+    IssuerUnavailable: _Shape(503, "issuer-unavailable", "The issuer cannot sign now"),
+    IssuerConfigError: _Shape(503, "vc-misconfigured", "VC-API not configured"),
+    ServiceError: _Shape(500, "internal-error", "Internal error"),
+}
+_NO_RECEIPT = _Shape(404, "not-found", "Not found")
+_NO_RECEIPT_YET = _Shape(
+    409, "not-yet-provable", "Not provable yet; retry after the next block", retry_after=True
+)
+
+
+def _shape_of(error: Exception, shapes: Mapping[type[Exception], _Shape]) -> _Shape | None:
+    """The shape of the nearest class of ``error`` that ``shapes`` lists."""
+    return next((shapes[k] for k in type(error).__mro__ if k in shapes), None)
+
+
+def _shaped(shape: _Shape, detail: str, **fields: Any) -> ProblemResponse:
+    headers = RETRY_AFTER if shape.retry_after else None
+    return problem(shape.status, shape.slug, shape.title, detail, headers=headers, **fields)
+
+
+async def _service_error(request: Request, exc: Exception) -> ProblemResponse:
+    assert isinstance(exc, ServiceError)
+    if isinstance(exc, ReceiptUnavailable):
+        shape = _NO_RECEIPT_YET if exc.kind.after_next_block else _NO_RECEIPT
+    else:
+        shape = _shape_of(exc, _SERVICE_SHAPES) or _SERVICE_SHAPES[ServiceError]
+    if shape is _SERVICE_SHAPES[ServiceError]:  # no answer was planned for it: say so in the log
+        log.error("%s in %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+    errors = (exc.problems or None) if isinstance(exc, InvalidCredential) else None
+    return _shaped(
+        shape, exc.message, field=exc.field, expected=exc.expected, got=exc.got, errors=errors
+    )
+
+
 def _describe(error: Mapping[str, Any]) -> dict[str, Any]:
     field = field_path(error.get("loc", ()))
     message = str(error.get("msg", "invalid value"))
@@ -202,6 +279,7 @@ def _show(value: object) -> str | None:
 def install(app: FastAPI) -> None:
     """Render every error of ``app`` as problem+json."""
     app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(ServiceError, _service_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

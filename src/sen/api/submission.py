@@ -17,7 +17,14 @@ import hashlib
 from collections.abc import Sequence
 
 from sen.abci.types import ResponseCheckTx
-from sen.api.errors import ApiError, Conflict, PayloadTooLarge, Unavailable, Unprocessable
+from sen.api.errors import (
+    RETRY_AFTER,
+    ApiError,
+    Conflict,
+    PayloadTooLarge,
+    Unavailable,
+    Unprocessable,
+)
 from sen.api.metrics import ApiMetrics
 from sen.api.views import code_name
 from sen.consensus.engine import EngineOutcome
@@ -26,8 +33,6 @@ from sen.ledger.codes import ResultCode, describe
 from sen.ledger.errors import TxRejected
 from sen.node.node import Node
 from sen.services.readmodels.queries import is_known_tx
-
-RETRY_AFTER = {"Retry-After": "1"}
 
 
 def submit_one(node: Node, metrics: ApiMetrics, raw: bytes) -> bytes:

@@ -30,8 +30,9 @@ import typer
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli.errors import EXIT_INVALID, EXIT_UNREACHABLE, CliError, UsageProblem
 from sen.cli.tx import load_key
+from sen.services.credentials.errors import SourceError
 from sen.services.credentials.qr import credential_link, save_qr
-from sen.services.credentials.remote import Material, RemoteSources, SavedSources, SourceError
+from sen.services.credentials.remote import Material, RemoteSources, SavedSources
 from sen.services.credentials.verification import (
     Report,
     verify_credential_report,

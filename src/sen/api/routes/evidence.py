@@ -7,17 +7,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from sen.api.deps import MetricsDep, NodeDep
-from sen.api.errors import NotFound, NotYetAvailable, Unprocessable
+from sen.api.errors import NotFound, Unprocessable
 from sen.api.parsing import parse_algorithm, parse_base64, parse_digest
 from sen.api.problems import documented
 from sen.api.schemas import AnchorSubmitted, EvidenceView, SubmitTx
-from sen.api.submission import RETRY_AFTER, rejected, submit_one
+from sen.api.submission import rejected, submit_one
 from sen.api.views import anchoring_view
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.evidence.actions import ANCHOR, ANCHOR_BATCH
 from sen.ledger.tx import decode_tx
 from sen.services.readmodels.queries import find_anchorings
-from sen.services.readmodels.receipts import ReceiptUnavailable, build_receipt
+from sen.services.readmodels.receipts import build_receipt
 
 router = APIRouter(tags=["evidence"])
 
@@ -106,10 +106,4 @@ def show_receipt(
 ) -> dict[str, Any]:
     name = parse_algorithm(algorithm)
     value = parse_digest(digest, name)
-    try:
-        return build_receipt(node, name, value, anchoring)
-    except ReceiptUnavailable as exc:
-        if exc.status == 409:
-            raise NotYetAvailable(exc.reason, field="anchoring", headers=RETRY_AFTER) from None
-        anchored = bool(node.index.by_digest(name, value, limit=1))
-        raise NotFound(exc.reason, field="anchoring" if anchored else "digest") from None
+    return build_receipt(node, name, value, anchoring)  # ReceiptUnavailable: 404, or 409

@@ -37,10 +37,10 @@ from sen.light.types import Validator, ValidatorSet
 from sen.node.errors import ConfigError
 from sen.node.node import Node
 from sen.node.operator import Operator, load_operator
+from sen.services.readmodels.errors import SEARCHABLE
 from sen.services.readmodels.explorer import (
     MAX_LIST,
     TxSummary,
-    UnreadableQuery,
     account_txs,
     enabled_modules,
     recent_blocks,
@@ -162,25 +162,15 @@ def list_codes() -> CodeList:
     responses=documented(400),
 )
 def find(node: NodeDep, q: Annotated[str, Query(description="What to look for.")]) -> SearchResult:
-    expected = (
-        "a block height, a transaction hash or digest (hex), "
-        "an address (40 hex characters) or a DID"
-    )
     text = q.strip()
     if not text or len(text) > MAX_QUERY_CHARS:
         raise BadRequest(
-            f"q: expected {expected}",
+            f"q: expected {SEARCHABLE}",
             field="q",
-            expected=expected,
+            expected=SEARCHABLE,
             got=f"{len(text)} characters",
         )
-    try:
-        matches = search(node, text)
-    except UnreadableQuery:
-        shown = repr(text) if len(text) <= 64 else repr(text[:61] + "...")
-        raise BadRequest(
-            f"q: expected {expected}", field="q", expected=expected, got=shown
-        ) from None
+    matches = search(node, text)  # UnreadableQuery: 400 naming q
     return SearchResult(
         query=text,
         matches=[SearchMatchView(kind=m.kind, id=m.id, algorithm=m.algorithm) for m in matches],

@@ -32,25 +32,13 @@ from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field
 
 from sen.api.deps import NodeDep
-from sen.api.errors import ApiError, BadRequest, NotFound, Unavailable
-from sen.api.problems import documented, problem
+from sen.api.errors import ApiError, BadRequest, NotFound
+from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.node.node import Node
 from sen.services.credentials.chain import ChainSources
 from sen.services.credentials.config import VcSettings, load_vc_settings
-from sen.services.credentials.errors import (
-    ChainRefused,
-    CredentialExists,
-    InvalidCredential,
-    IssuerConfigError,
-    IssuerUnavailable,
-    NotAccredited,
-    StatusRefused,
-    UnknownCredential,
-    UnknownIssuer,
-    VcApiError,
-)
-from sen.services.credentials.service import TIMEOUT, CredentialService
+from sen.services.credentials.service import CredentialService
 from sen.services.credentials.store import VcStore
 from sen.services.credentials.verification import (
     verify_credential_report,
@@ -163,15 +151,7 @@ def get_service(request: Request, node: NodeDep) -> CredentialService:
     with _service_lock:
         service = getattr(request.app.state, "vc_service", None)
         if not isinstance(service, CredentialService) or service.node is not node:
-            try:
-                settings = _settings_for(node)
-            except IssuerConfigError as exc:
-                raise Unavailable(
-                    str(exc),
-                    field=exc.where,
-                    slug="vc-misconfigured",
-                    title="VC-API not configured",
-                ) from None
+            settings = _settings_for(node)  # IssuerConfigError: 503 vc-misconfigured
             service = CredentialService(node, settings, VcStore(node.config.data_dir / "vc"))
             request.app.state.vc_service = service
         return service
@@ -220,65 +200,6 @@ def require_token(
 TokenDep = Annotated[None, Depends(require_token)]
 
 
-def _problem(exc: VcApiError) -> JSONResponse:
-    """One problem+json answer for each error of the credential service."""
-    field = exc.field
-    if isinstance(exc, InvalidCredential):
-        return problem(
-            422,
-            "invalid-credential",
-            "The credential cannot be issued",
-            exc.message,
-            field=field,
-            errors=exc.problems or None,
-        )
-    if isinstance(exc, NotAccredited):
-        return problem(
-            422,
-            "issuer-not-accredited",
-            "The issuer is not accredited",
-            exc.message,
-            field=field,
-            expected=f"an accreditation for {exc.credential_type}",
-            got=exc.reason,
-        )
-    if isinstance(exc, UnknownIssuer):
-        return problem(
-            400, "unknown-issuer", "Issuer not configured here", exc.message, field=field
-        )
-    if isinstance(exc, UnknownCredential):
-        return problem(404, "unknown-credential", "Credential not found", exc.message, field=field)
-    if isinstance(exc, CredentialExists):
-        return problem(
-            409, "credential-exists", "Credential already issued", exc.message, field=field
-        )
-    if isinstance(exc, StatusRefused):
-        return problem(409, "status-refused", "Status cannot change so", exc.message, field=field)
-    if isinstance(exc, ChainRefused):
-        if exc.code_name == TIMEOUT:
-            return problem(
-                503,
-                "not-committed",
-                "Not committed in time",
-                exc.message,
-                field=field,
-                headers={"Retry-After": "1"},
-            )
-        return problem(
-            422,
-            "transaction-rejected",
-            "The chain refused the transaction",
-            exc.message,
-            field=field,
-            got=exc.code_name or None,
-        )
-    if isinstance(exc, IssuerUnavailable | IssuerConfigError):
-        return problem(
-            503, "issuer-unavailable", "The issuer cannot sign now", exc.message, field=field
-        )
-    return problem(500, "internal-error", "Internal error", exc.message, field=field)
-
-
 def _report_response(report: Any) -> VerificationResponse:
     return VerificationResponse.model_validate(report.as_dict())
 
@@ -308,10 +229,7 @@ def _report_response(report: Any) -> VerificationResponse:
     },
 )
 def issue_credential(body: IssueRequest, service: ServiceDep, _: TokenDep) -> Any:
-    try:
-        signed = service.issue(body.credential)
-    except VcApiError as exc:
-        return _problem(exc)
+    signed = service.issue(body.credential)
     return JSONResponse({"verifiableCredential": signed}, status_code=201)
 
 
@@ -348,10 +266,7 @@ def update_credential_status(body: StatusRequest, service: ServiceDep, _: TokenD
             "give credentialId or credential", field="credentialId", expected="a credential id"
         )
     [item] = body.credentialStatus
-    try:
-        changes = service.update_status(credential_id, item.status)
-    except VcApiError as exc:
-        return _problem(exc)
+    changes = service.update_status(credential_id, item.status)
     return StatusResponse(
         credentialId=credential_id, credentialStatus=[c.to_json() for c in changes]
     )

@@ -1,9 +1,10 @@
-"""Errors of the node's credential service (issuing, status, stored credentials).
+"""Errors of the node's credential service (issuing, status, stored credentials, sources).
 
 Verification never raises for a bad credential: it answers with a report
-whose errors name what failed. The issuing side raises, one root::
+whose errors name what failed. The rest raises, in this branch of
+:mod:`sen.services.errors`::
 
-    VcApiError(message, field)
+    CredentialError(message, field)
     ├── IssuerConfigError        sen.toml [vc] / [[vc.issuers]] is wrong (names the key)
     ├── IssuerUnavailable        the issuer's key cannot be opened (passphrase, HSM)
     ├── InvalidCredential        the credential cannot be issued as given (lists every problem)
@@ -12,36 +13,38 @@ whose errors name what failed. The issuing side raises, one root::
     ├── UnknownCredential        no credential with that id was issued here
     ├── CredentialExists         a credential with that id was issued here already
     ├── StatusRefused            a status change that cannot be made (revocation is final)
-    └── ChainRefused             the chain refused or did not commit a transaction in time
+    ├── ChainRefused             the chain refused a transaction (``code_name`` says why)
+    │   └── CommitTimeout        ... or did not commit it in time
+    ├── SourceError              a verifier away from the chain (``sen vc verify``) could
+    │                            not read a DID, a status list or an accreditation
+    └── StatusListUnavailable    a status list exists but cannot be trusted (its credential
+                                 does not verify, or differs from the chain's list)
 
-The REST routes translate each into problem+json once (``sen.api.routes.vc_api``);
+The REST API translates each into problem+json once (:mod:`sen.api.problems`);
 the CLI into one line and an exit code.
 """
 
 from __future__ import annotations
 
+from sen.services.errors import ServiceError
 
-class VcApiError(Exception):
+
+class CredentialError(ServiceError):
     """Root of every error raised by :mod:`sen.services.credentials`."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.message = message
-        self.field = field
-        super().__init__(message)
 
-
-class IssuerConfigError(VcApiError):
+class IssuerConfigError(CredentialError):
     def __init__(self, where: str, reason: str) -> None:
         self.where = where
         self.reason = reason
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {reason}", where)
 
 
-class IssuerUnavailable(VcApiError):
+class IssuerUnavailable(CredentialError):
     pass
 
 
-class InvalidCredential(VcApiError):
+class InvalidCredential(CredentialError):
     def __init__(
         self, message: str, field: str | None = None, problems: list[dict[str, str]] | None = None
     ) -> None:
@@ -49,33 +52,52 @@ class InvalidCredential(VcApiError):
         super().__init__(message, field)
 
 
-class UnknownIssuer(VcApiError):
+class UnknownIssuer(CredentialError):
     pass
 
 
-class NotAccredited(VcApiError):
+class NotAccredited(CredentialError):
     def __init__(self, issuer: str, credential_type: str, reason: str) -> None:
         self.issuer = issuer
         self.credential_type = credential_type
         self.reason = reason
         super().__init__(
-            f"{issuer} is not accredited for {credential_type}: {reason}", "credential.type"
+            f"{issuer} is not accredited for {credential_type}: {reason}",
+            "credential.type",
+            expected=f"an accreditation for {credential_type}",
+            got=reason,
         )
 
 
-class UnknownCredential(VcApiError):
+class UnknownCredential(CredentialError):
     pass
 
 
-class CredentialExists(VcApiError):
+class CredentialExists(CredentialError):
     pass
 
 
-class StatusRefused(VcApiError):
+class StatusRefused(CredentialError):
     pass
 
 
-class ChainRefused(VcApiError):
+class ChainRefused(CredentialError):
     def __init__(self, message: str, code_name: str = "", field: str | None = None) -> None:
         self.code_name = code_name
-        super().__init__(message, field)
+        super().__init__(message, field, got=code_name or None)
+
+
+class CommitTimeout(ChainRefused):
+    """The transaction was admitted but not committed in time (it may still be)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message, "TIMEOUT", field)
+        self.got = None  # nothing was refused: there is no result code to show
+
+
+class SourceError(CredentialError):
+    """A DID, a status list or an accreditation could not be had from a node or saved material."""
+
+
+class StatusListUnavailable(CredentialError):
+    """A status list exists but cannot be used (its credential does not verify, ...)."""

@@ -37,10 +37,10 @@ from sen.ledger.modules.status.bitstring import StatusListError, decode_list
 from sen.ledger.modules.status.records import bits_key
 from sen.light.errors import StateProofError
 from sen.light.state_proof import verify_state_proof
+from sen.services.credentials.errors import SourceError, StatusListUnavailable
 from sen.services.credentials.verification import (
     AccreditationAnswer,
     StatusListState,
-    StatusListUnavailable,
     issuance_time,
 )
 from sen.vc import Authorizer, KeyResolver, is_did_key, resolve_did_key, verify_credential
@@ -52,10 +52,6 @@ Fetch = Callable[[str, Mapping[str, str] | None], tuple[int, Any]]
 """``fetch(path, params) -> (status, decoded JSON body)`` against one node's API."""
 
 MATERIAL_FORMAT = "sen-vc-verification-material/1"
-
-
-class SourceError(Exception):
-    """A DID or a status list could not be had."""
 
 
 @dataclass(slots=True)

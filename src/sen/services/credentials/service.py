@@ -43,6 +43,7 @@ from sen.services.credentials.chain import ChainSources, chain_time, load_status
 from sen.services.credentials.config import PASSPHRASE_ENV, IssuerSettings, VcSettings
 from sen.services.credentials.errors import (
     ChainRefused,
+    CommitTimeout,
     CredentialExists,
     InvalidCredential,
     IssuerUnavailable,
@@ -72,7 +73,6 @@ REVOCATION = "revocation"
 SUSPENSION = "suspension"
 STATUSES = ("revoked", "suspended", "active")
 COMMIT_TIMEOUT = 30.0
-TIMEOUT = "TIMEOUT"
 _NONCE_CODES = frozenset({int(ResultCode.NONCE_TOO_LOW), int(ResultCode.NONCE_TOO_HIGH)})
 
 
@@ -417,10 +417,9 @@ class CredentialService:
                         )
                     return height
             if time.monotonic() > deadline:
-                raise ChainRefused(
+                raise CommitTimeout(
                     f"status.{action} ({tx_hash.hex()}) was not committed within "
                     f"{COMMIT_TIMEOUT:g} s",
-                    code_name=TIMEOUT,
                     field=field,
                 )
             time.sleep(pause)

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from sen.services.credentials.errors import StatusListUnavailable
 from sen.vc import Authorizer, KeyResolver, VerificationResult, verify_credential
 from sen.vc import verify_presentation as verify_presentation_proofs
 from sen.vc.dates import parse_datetime_stamp
@@ -44,7 +45,6 @@ __all__ = [
     "Report",
     "Sources",
     "StatusListState",
-    "StatusListUnavailable",
     "issuance_time",
     "parse_status_list_url",
     "status_list_url",
@@ -117,10 +117,6 @@ class StatusListState:
 
     def bit(self, index: int) -> bool:
         return bool(self.bits[index // 8] >> (7 - index % 8) & 1)
-
-
-class StatusListUnavailable(Exception):
-    """A status list exists but cannot be used (its credential does not verify, ...)."""
 
 
 class Sources(Protocol):

@@ -25,6 +25,7 @@ from sen.ledger.tx import decode_tx
 from sen.light.header import header_hash
 from sen.light.types import Header
 from sen.node.node import Node
+from sen.services.readmodels.errors import UnreadableQuery
 from sen.services.readmodels.queries import find_anchorings, find_tx
 from sen.store.blocks import StoredBlock
 
@@ -64,10 +65,6 @@ class SearchMatch:
     kind: MatchKind
     id: str
     algorithm: str | None = None
-
-
-class UnreadableQuery(ValueError):
-    """A search text that is none of: a height, a hash or digest, an address, a DID."""
 
 
 def recent_blocks(node: Node, limit: int, before: int | None = None) -> list[BlockSummary]:

@@ -11,26 +11,20 @@ from sen.light.receipt import FORMAT, VERSION, merkle_proof_to_json
 from sen.light.results import exec_tx_result_bytes, result_proof
 from sen.light.txs import tx_proof
 from sen.node.node import Node
-
-
-class ReceiptUnavailable(Exception):
-    """No receipt can be made (yet): ``status`` 404 not anchored, 409 not yet provable."""
-
-    def __init__(self, reason: str, status: int) -> None:
-        self.reason = reason
-        self.status = status
-        super().__init__(reason)
+from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
 
 
 def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0) -> dict[str, Any]:
     """The receipt for the ``anchoring``-th (oldest first) anchoring of ``digest``."""
     found = node.index.by_digest(algorithm, digest)
     if not found:
-        raise ReceiptUnavailable(f"{algorithm} digest {digest.hex()} has not been anchored", 404)
+        raise ReceiptUnavailable(
+            Unprovable.NOT_ANCHORED, f"{algorithm} digest {digest.hex()} has not been anchored"
+        )
     if not 0 <= anchoring < len(found):
         raise ReceiptUnavailable(
+            Unprovable.NO_SUCH_ANCHORING,
             f"anchoring {anchoring} does not exist; the digest has {len(found)} anchoring(s)",
-            404,
         )
     location = found[anchoring]
     blocks = node.engine.blocks
@@ -39,18 +33,21 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
     next_commit = blocks.load_commit(location.height + 1)
     results = node.app.store.load_results(location.height)
     if block is None or results is None:
-        raise ReceiptUnavailable(f"block {location.height} is not stored on this node", 404)
+        raise ReceiptUnavailable(
+            Unprovable.BLOCK_NOT_STORED, f"block {location.height} is not stored on this node"
+        )
     if next_block is None or next_commit is None or node.app.height <= location.height:
         raise ReceiptUnavailable(
+            Unprovable.RESULT_NOT_COMMITTED,
             f"block {location.height + 1}, which proves the result, is not committed yet; "
             "retry after the next block",
-            409,
         )
     validators = node.engine.validator_set(location.height + 1)
     history = node.engine.validator_history(location.height + 1)
     if validators is None:
         raise ReceiptUnavailable(
-            f"the validator set of block {location.height + 1} is not available; retry", 409
+            Unprovable.VALIDATORS_NOT_KNOWN,
+            f"the validator set of block {location.height + 1} is not available; retry",
         )
     raw_tx = block.txs[location.index]
     tx = decode_tx(raw_tx)
