@@ -15,8 +15,11 @@ breaks the schema, the parameter's name for path and query values (``hash``,
 
 Errors of the layers below are translated here, once, by one handler per
 layer's root (STYLE.md §4): :class:`~sen.services.errors.ServiceError` (read
-models and credentials). Those layers carry no HTTP status; the tables below
-give each class its status, type and title, and the error its detail and field.
+models and credentials), :class:`~sen.ledger.errors.LedgerError` (a
+transaction refused before it reaches the mempool answers as CheckTx would)
+and :class:`~sen.consensus.errors.ConsensusError` (mempool full, engine
+stopped). Those layers carry no HTTP status; the tables below give each
+class its status, type and title, and the error its detail and field.
 """
 
 from __future__ import annotations
@@ -32,7 +35,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from sen.api.errors import RETRY_AFTER, ApiError
+from sen.api.submission import rejected
+from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
 from sen.ledger.codes import ResultCode
+from sen.ledger.errors import LedgerError, TxRejected
 from sen.services.credentials.errors import (
     ChainRefused,
     CommitTimeout,
@@ -192,6 +198,12 @@ _NO_RECEIPT = _Shape(404, "not-found", "Not found")
 _NO_RECEIPT_YET = _Shape(
     409, "not-yet-provable", "Not provable yet; retry after the next block", retry_after=True
 )
+_CONSENSUS_SHAPES: dict[type[Exception], _Shape] = {
+    MempoolFull: _Shape(503, "mempool-full", "Mempool full", retry_after=True),
+    EngineStopped: _Shape(
+        503, "engine-stopped", "Service unavailable; try again later", retry_after=True
+    ),
+}
 
 
 def _shape_of(error: Exception, shapes: Mapping[type[Exception], _Shape]) -> _Shape | None:
@@ -216,6 +228,19 @@ async def _service_error(request: Request, exc: Exception) -> ProblemResponse:
     return _shaped(
         shape, exc.message, field=exc.field, expected=exc.expected, got=exc.got, errors=errors
     )
+
+
+async def _ledger_error(request: Request, exc: Exception) -> ProblemResponse:
+    if isinstance(exc, TxRejected):  # refused before the mempool: the problem CheckTx gives
+        return from_api_error(rejected(exc))
+    return await _unexpected_error(request, exc)
+
+
+async def _consensus_error(request: Request, exc: Exception) -> ProblemResponse:
+    shape = _shape_of(exc, _CONSENSUS_SHAPES)
+    if shape is None:
+        return await _unexpected_error(request, exc)
+    return _shaped(shape, str(exc))
 
 
 def _describe(error: Mapping[str, Any]) -> dict[str, Any]:
@@ -280,6 +305,8 @@ def install(app: FastAPI) -> None:
     """Render every error of ``app`` as problem+json."""
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(LedgerError, _ledger_error)
+    app.add_exception_handler(ConsensusError, _consensus_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -81,14 +81,12 @@ def _submit(
     metrics.txs_submitted.inc(len(raws))
     try:
         return node.engine.submit(raws, all_or_nothing=all_or_nothing)
-    except MempoolFull as exc:
+    except MempoolFull:  # counted here; answered (503) by sen.api.problems
         metrics.txs_rejected.labels("MEMPOOL_FULL").inc(len(raws))
-        raise Unavailable(
-            str(exc), slug="mempool-full", title="Mempool full", headers=RETRY_AFTER
-        ) from None
-    except EngineStopped as exc:
+        raise
+    except EngineStopped:
         metrics.txs_rejected.labels("ENGINE_STOPPED").inc(len(raws))
-        raise Unavailable(str(exc), slug="engine-stopped", headers=RETRY_AFTER) from None
+        raise
 
 
 def _refusal(

@@ -13,6 +13,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sen.api import problems
+from sen.consensus.errors import EngineStopped, MempoolFull, OutOfOrder
+from sen.ledger.codes import ResultCode
+from sen.ledger.errors import EncodingError, TxRejected
 from sen.services.credentials.errors import (
     ChainRefused,
     CommitTimeout,
@@ -181,6 +184,46 @@ ROWS: list[tuple[Exception, int, str, str, dict[str, Any], bool]] = [
         "internal-error",
         "Internal error",
         {"detail": "a verifier's error, never planned for the API"},
+        False,
+    ),
+    (
+        MempoolFull(10, 10),
+        503,
+        "mempool-full",
+        "Mempool full",
+        {"detail": "mempool is full (10 of 10 transactions); try again later", "field": None},
+        True,
+    ),
+    (
+        EngineStopped("the engine is stopped"),
+        503,
+        "engine-stopped",
+        "Service unavailable; try again later",
+        {"detail": "the engine is stopped"},
+        True,
+    ),
+    (
+        OutOfOrder("commit without a finalized block"),
+        500,
+        "internal-error",
+        "Internal error",
+        {"detail": "the node failed to answer"},
+        False,
+    ),
+    (
+        TxRejected(ResultCode.TX_TOO_LARGE, "too large", field="tx", expected=10, got=11),
+        413,
+        "transaction-rejected",
+        None,
+        {"field": "tx", "expected": "10", "got": "11", "code_name": "TX_TOO_LARGE"},
+        False,
+    ),
+    (
+        EncodingError("not canonical"),
+        500,
+        "internal-error",
+        "Internal error",
+        {"detail": "the node failed to answer"},
         False,
     ),
 ]

@@ -11,9 +11,8 @@ from sen.api.errors import NotFound, Unprocessable
 from sen.api.parsing import parse_algorithm, parse_base64, parse_digest
 from sen.api.problems import documented
 from sen.api.schemas import AnchorSubmitted, EvidenceView, SubmitTx
-from sen.api.submission import rejected, submit_one
+from sen.api.submission import submit_one
 from sen.api.views import anchoring_view
-from sen.ledger.errors import TxRejected
 from sen.ledger.modules.evidence.actions import ANCHOR, ANCHOR_BATCH
 from sen.ledger.tx import decode_tx
 from sen.services.readmodels.queries import find_anchorings
@@ -38,10 +37,7 @@ ANCHOR_ACTIONS = ("anchor", "anchor_batch")
 )
 def submit_anchor(body: SubmitTx, node: NodeDep, metrics: MetricsDep) -> AnchorSubmitted:
     raw = parse_base64(body.tx, "tx")
-    try:
-        tx = decode_tx(raw, max_bytes=node.app.params.max_tx_bytes)
-    except TxRejected as exc:
-        raise rejected(exc) from None
+    tx = decode_tx(raw, max_bytes=node.app.params.max_tx_bytes)  # TxRejected: as CheckTx
     if tx.module != EVIDENCE_MODULE:
         raise _not_an_anchor("module", EVIDENCE_MODULE, tx.module)
     if tx.action not in ANCHOR_ACTIONS:
