@@ -7,8 +7,29 @@ to the header's ``data_hash``, the transaction's result and its proof to the
 next header's ``last_results_hash``, both headers, the commit that signed the
 next header (which names the first by hash) and the validator set.
 
-:func:`verify_receipt` runs every check and reports each one by name; any
-failure raises :class:`ReceiptInvalid` naming what did not match.
+A receipt is read once into a frozen :class:`ParsedReceipt`, then checked in
+this order, each check reported by name (the first failure stops the run):
+
+1. ``format``: :func:`parse_receipt`: format and version known, every field
+   of the right type and length.
+2. ``chain``: :func:`check_chain`: the chain id, both headers' and the genesis
+   hash are the genesis file's.
+3. ``validators``: :func:`check_validators`: the set is the genesis set, or
+   the one reached through the signed changes in ``validator_history``.
+4. ``commit``: :func:`check_heights`, then :func:`check_commit`: more than 2/3
+   of the set signed the next header, which names the anchoring's header by hash.
+5. ``inclusion``: :func:`check_inclusion`: the transaction is in the block.
+6. ``result``: :func:`check_result`: it succeeded, proven by the next header.
+7. ``transaction``: :func:`check_signed_tx` (this chain's, its signature
+   verifies), then :func:`check_anchoring` (an evidence anchoring).
+8. ``evidence``: :func:`check_algorithm`, then :func:`check_single_anchor`, or
+   :func:`batch_digests` and :func:`check_batch_path`: it anchors this digest.
+9. ``document``: :func:`check_document`: the document given is the one anchored.
+
+:func:`verify_receipt` runs every check; any failure raises
+:class:`~sen.light.errors.ReceiptInvalid` naming what did not match.
+:class:`ReceiptVerifier` does the same for many receipts, checking the blocks
+and the transaction they share once.
 """
 
 from __future__ import annotations
@@ -16,7 +37,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +58,9 @@ from sen.light.types import Commit, Header, ValidatorSet
 
 FORMAT = "sen-evidence-receipt"
 VERSION = 1
+
+Hop = tuple[Header, Commit, ValidatorSet]
+"""One validator-set change: a header, its commit, and the set it names as next."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +86,188 @@ class ReceiptReport:
     @property
     def valid(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
+
+
+def verify_receipt(
+    receipt: object, genesis: Genesis, *, document_digest: bytes | None = None
+) -> ReceiptReport:
+    """Check a receipt against a genesis (and optionally a document's digest).
+
+    Returns the report when every check passes; raises :class:`ReceiptInvalid`
+    (with ``.report`` listing the checks run so far) at the first failure.
+    """
+    return _verify(receipt, genesis, document_digest, None)
+
+
+class ReceiptVerifier:
+    """Verifies many receipts against one genesis, remembering what it already checked.
+
+    Receipts from one batch share their blocks, commit and transaction; the
+    verifier checks each distinct (headers, commit, validators) and each
+    distinct transaction once, keyed by their exact content, so a class of
+    10,000 diplomas anchored in one transaction costs one commit and one
+    batch-root check. Every receipt still gets all its own checks (its
+    digest, Merkle paths, document); the answers are those of
+    :func:`verify_receipt`.
+    """
+
+    def __init__(self, genesis: Genesis, *, cache_size: int = 4096) -> None:
+        self.genesis = genesis
+        self.cache = _Cache(cache_size)
+
+    def verify(self, receipt: object, *, document_digest: bytes | None = None) -> ReceiptReport:
+        return _verify(receipt, self.genesis, document_digest, self.cache)
+
+
+def _verify(
+    receipt: object,
+    genesis: Genesis,
+    document_digest: bytes | None,
+    cache: _Cache | None,
+) -> ReceiptReport:
+    """The checks in the order of the module docstring, each reported under its name."""
+    report = ReceiptReport()
+    run = _Run(report)
+    with run.step("format") as step:
+        r = parse_receipt(receipt, cache)
+        step.passed("receipt is well formed (version 1)")
+    report.chain_id, report.algorithm = str(r.chain_id), r.algorithm
+    report.digest, report.height = r.digest.hex(), r.height
+    with run.step("chain") as step:
+        step.passed(check_chain(r, genesis))
+    with run.step("validators") as step:
+        step.passed(check_validators(r, genesis))
+    with run.step("commit") as step:
+        check_heights(r)
+        report.time = r.header.time.to_rfc3339()
+        step.passed(check_commit(r, genesis))
+    if cache is not None and not r.blocks_verified:
+        cache.remember_block(r.block_key, (r.header, r.next_header, r.next_commit, r.validators))
+    with run.step("inclusion") as step:
+        step.passed(check_inclusion(r))
+    report.tx_hash = tx_hash(r.raw_tx).hex()
+    with run.step("result") as step:
+        step.passed(check_result(r))
+    known = cache.txs.get(r.claimed_tx_hash) if cache is not None else None
+    with run.step("transaction") as step:
+        tx, batch_root = known if known is not None else (check_signed_tx(r.raw_tx, genesis), None)
+        step.passed(check_anchoring(tx))
+    report.title = str(tx.args.get("title", ""))
+    report.organisation = str(tx.args.get("organisation", ""))
+    report.reference = str(tx.args.get("reference", ""))
+    with run.step("evidence") as step:
+        check_algorithm(tx, r.algorithm)
+        if tx.action == "anchor":
+            step.passed(check_single_anchor(tx, r))
+        else:
+            digests = batch_digests(tx, r.batch)
+            if batch_root is None:
+                batch_root = hash_from_byte_slices(digests)
+                if cache is not None:
+                    cache.remember_tx(tx.hash, (tx, batch_root))
+            step.passed(check_batch_path(r.batch, digests, batch_root, r.digest))
+    with run.step("document") as step:
+        step.passed(check_document(document_digest, r))
+    return report
+
+
+# -- the one parse step -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedReceipt:
+    """A receipt's values, typed: what the checks read (none of them is checked yet).
+
+    ``batch`` stays the JSON object of ``evidence.batch``: its root and path are
+    read by the evidence check, so that a malformed one is reported there, after
+    the transaction checks, as receipts always reported it.
+    """
+
+    chain_id: object  # as written; the chain check compares it with the genesis
+    genesis_hash: bytes
+    algorithm: str
+    digest: bytes
+    batch: Mapping[str, Any] | None
+    raw_tx: bytes
+    claimed_tx_hash: bytes
+    height: int
+    index: int
+    tx_proof: MerkleProof
+    code: int
+    data: bytes
+    gas_wanted: int
+    gas_used: int
+    result_proof: MerkleProof
+    header: Header
+    next_header: Header
+    next_commit: Commit
+    validators: ValidatorSet
+    history: tuple[Hop, ...]
+    block_key: str  # the content key of the blocks and validators (for a ReceiptVerifier)
+    blocks_verified: bool  # a ReceiptVerifier checked these blocks for an earlier receipt
+
+
+def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt:
+    """Read every field (raises ``ReceiptInvalid("format", ...)``, or a LightError)."""
+    doc = _object(receipt, "receipt")
+    if doc.get("format") != FORMAT:
+        raise ReceiptInvalid("format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+    if doc.get("version") != VERSION:
+        raise ReceiptInvalid("format", f"version: expected {VERSION}, got {doc.get('version')!r}")
+    evidence = _object(doc.get("evidence"), "evidence")
+    transaction = _object(doc.get("transaction"), "transaction")
+    result = _object(doc.get("result"), "result")
+    block = _object(doc.get("block"), "block")
+    next_block = _object(doc.get("next_block"), "next_block")
+    algorithm = evidence.get("algorithm")
+    if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
+        raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
+    raw_tx = _base64(transaction.get("tx"), "transaction.tx")
+    batch = evidence.get("batch")
+    block_key = _block_key(doc) if cache is not None else ""
+    known = cache.blocks.get(block_key) if cache is not None else None
+    header, next_header, next_commit, validators = known or (
+        Header.from_json(block.get("header")),
+        Header.from_json(next_block.get("header")),
+        Commit.from_json(next_block.get("commit")),
+        ValidatorSet.from_json(doc.get("validators")),
+    )
+    history = doc.get("validator_history", [])
+    if not isinstance(history, list):
+        raise ReceiptInvalid("format", "validator_history: expected a list")
+    return ParsedReceipt(
+        history=tuple(_hop(hop, f"validator_history[{i}]") for i, hop in enumerate(history)),
+        block_key=block_key,
+        blocks_verified=known is not None,
+        chain_id=doc.get("chain_id"),
+        genesis_hash=_hex(doc.get("genesis_hash"), "genesis_hash", 32),
+        claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
+        algorithm=algorithm,
+        digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
+        batch=None if batch is None else _object(batch, "evidence.batch"),
+        raw_tx=raw_tx,
+        height=_int(transaction.get("height"), "transaction.height"),
+        index=_int(transaction.get("index"), "transaction.index"),
+        tx_proof=_proof(transaction.get("proof"), "transaction.proof"),
+        code=_int(result.get("code"), "result.code"),
+        data=_hex(result.get("data", ""), "result.data"),
+        gas_wanted=_int(result.get("gas_wanted", 0), "result.gas_wanted"),
+        gas_used=_int(result.get("gas_used", 0), "result.gas_used"),
+        result_proof=_proof(result.get("proof"), "result.proof"),
+        header=header,
+        next_header=next_header,
+        next_commit=next_commit,
+        validators=validators,
+    )
+
+
+def _base64(value: object, where: str) -> bytes:
+    if not isinstance(value, str):
+        raise ReceiptInvalid("format", f"{where}: expected base64 text")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ReceiptInvalid("format", f"{where}: not base64") from None
 
 
 def _hex(value: object, where: str, size: int | None = None) -> bytes:
@@ -109,22 +316,57 @@ def _proof(value: object, where: str) -> MerkleProof:
     )
 
 
-class _Run:
-    """Runs named checks in order, recording each; the first failure stops the run."""
+def _hop(value: object, where: str) -> Hop:
+    hop = _object(value, where)
+    try:
+        return (
+            Header.from_json(hop.get("header")),
+            Commit.from_json(hop.get("commit")),
+            ValidatorSet.from_json(hop.get("next_validators")),
+        )
+    except (LightError, ValueError) as exc:
+        raise ReceiptInvalid("format", f"{where}: {exc}") from None
 
-    def __init__(self, report: ReceiptReport) -> None:
-        self.report = report
 
-    def check(self, name: str, action: Callable[[], str]) -> None:
-        try:
-            detail = action()
-        except ReceiptInvalid as exc:
-            self.report.checks.append(Check(exc.check, False, exc.reason))
-            raise ReceiptInvalid(exc.check, exc.reason, self.report) from None
-        except (LightError, LedgerError, ValueError) as exc:
-            self.report.checks.append(Check(name, False, str(exc)))
-            raise ReceiptInvalid(name, str(exc), self.report) from None
-        self.report.checks.append(Check(name, True, detail))
+# -- the checks, in order ---------------------------------------------------------------
+
+
+def check_chain(r: ParsedReceipt, genesis: Genesis) -> str:
+    if r.chain_id != genesis.chain_id:
+        raise ReceiptInvalid(
+            "chain", f"receipt is for chain {r.chain_id!r}, genesis is {genesis.chain_id!r}"
+        )
+    if r.genesis_hash != genesis.hash:
+        raise ReceiptInvalid(
+            "chain", "genesis_hash does not match the genesis file given to the verifier"
+        )
+    for name, header in (("header", r.header), ("next_header", r.next_header)):
+        if header.chain_id != genesis.chain_id:
+            raise ReceiptInvalid("chain", f"{name}.chain_id is {header.chain_id!r}")
+    return f"chain {genesis.chain_id}"
+
+
+def check_validators(r: ParsedReceipt, genesis: Genesis) -> str:
+    if r.blocks_verified:
+        return f"{len(r.validators.validators)} validator(s) (checked for an earlier receipt)"
+    valset_hash = r.validators.hash()
+    if valset_hash != _trusted_validators_hash(genesis, r.history, r.next_header.height):
+        raise ReceiptInvalid(
+            "validators",
+            "validator set differs from the genesis set"
+            + (" after the changes in validator_history" if r.history else ""),
+        )
+    made_by_it = [("next_header", r.next_header)]
+    if not r.history:  # after a change, only the next header is made by the current set
+        made_by_it.insert(0, ("header", r.header))
+    for name, header in made_by_it:
+        if header.validators_hash != valset_hash:
+            raise ReceiptInvalid(
+                "validators", f"{name}.validators_hash does not match the validator set"
+            )
+    power = r.validators.total_voting_power()
+    origin = f"genesis and {len(r.history)} signed change(s)" if r.history else "genesis"
+    return f"{len(r.validators.validators)} validator(s) from {origin}, total power {power}"
 
 
 _GENESIS_VALIDATORS: dict[bytes, bytes] = {}
@@ -138,22 +380,7 @@ def _genesis_validators_hash(genesis: Genesis) -> bytes:
     return found
 
 
-def _hop(value: object, where: str) -> tuple[Header, Commit, ValidatorSet]:
-    """One validator-set change: a header, its commit, and the set it names as next."""
-    hop = _object(value, where)
-    try:
-        return (
-            Header.from_json(hop.get("header")),
-            Commit.from_json(hop.get("commit")),
-            ValidatorSet.from_json(hop.get("next_validators")),
-        )
-    except (LightError, ValueError) as exc:
-        raise ReceiptInvalid("format", f"{where}: {exc}") from None
-
-
-def _trusted_validators_hash(
-    genesis: Genesis, history: list[tuple[Header, Commit, ValidatorSet]], until: int
-) -> bytes:
+def _trusted_validators_hash(genesis: Genesis, history: tuple[Hop, ...], until: int) -> bytes:
     """Follow the validator set from genesis through each signed change (light-client style).
 
     A change is trusted when its header is made by the set trusted so far, is
@@ -190,35 +417,169 @@ def _trusted_validators_hash(
     return trusted.hash()
 
 
-def verify_receipt(
-    receipt: object, genesis: Genesis, *, document_digest: bytes | None = None
-) -> ReceiptReport:
-    """Check a receipt against a genesis (and optionally a document's digest).
+def check_heights(r: ParsedReceipt) -> None:
+    if r.next_header.height != r.header.height + 1:
+        raise ReceiptInvalid(
+            "headers", f"next header height {r.next_header.height}, expected {r.header.height + 1}"
+        )
+    if r.header.height != r.height:
+        raise ReceiptInvalid(
+            "headers", f"header height {r.header.height} != transaction.height {r.height}"
+        )
 
-    Returns the report when every check passes; raises :class:`ReceiptInvalid`
-    (with ``.report`` listing the checks run so far) at the first failure.
+
+def check_commit(r: ParsedReceipt, genesis: Genesis) -> str:
+    header, next_header, next_commit = r.header, r.next_header, r.next_commit
+    if r.blocks_verified:
+        return f"blocks {header.height} and {next_header.height} (checked for an earlier receipt)"
+    if next_commit.block_id.hash != header_hash(next_header):
+        raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
+    verify_commit(
+        genesis.chain_id, r.validators, next_commit.block_id, next_header.height, next_commit
+    )
+    # The signed next header names this header by hash (CometBFT's adjacent-header
+    # link), so this header is authenticated without a commit of its own.
+    if next_header.last_block_id.hash != header_hash(header):
+        raise ReceiptInvalid(
+            "headers", "next_block.header.last_block_id does not name block.header"
+        )
+    return (
+        f"block {next_header.height} signed by more than 2/3 of voting power "
+        f"and linked by hash to block {header.height}"
+    )
+
+
+def check_inclusion(r: ParsedReceipt) -> str:
+    proof = r.tx_proof
+    if proof.index != r.index:
+        raise ReceiptInvalid("inclusion", "proof index differs from transaction.index")
+    if proof.total != r.result_proof.total:
+        raise ReceiptInvalid(
+            "inclusion", "transaction proof and result proof disagree on the block's tx count"
+        )
+    hashed = tx_hash(r.raw_tx)
+    if r.claimed_tx_hash != hashed:
+        raise ReceiptInvalid("inclusion", "transaction.hash is not the SHA-256 of transaction.tx")
+    proof.verify(r.header.data_hash, hashed)
+    return f"transaction {hashed.hex()[:16]}… is #{proof.index} of block {r.height}"
+
+
+def check_result(r: ParsedReceipt) -> str:
+    if r.code != ResultCode.OK:
+        raise ReceiptInvalid(
+            "result", f"transaction failed with code {r.code} ({describe(r.code)})"
+        )
+    if r.result_proof.index != r.index:
+        raise ReceiptInvalid("result", "result proof index differs from transaction.index")
+    leaf = exec_tx_result_bytes(r.code, r.data, r.gas_wanted, r.gas_used)
+    r.result_proof.verify(r.next_header.last_results_hash, leaf)
+    return "the transaction succeeded (code 0), proven by the next header"
+
+
+def check_signed_tx(raw_tx: bytes, genesis: Genesis) -> Tx:
+    tx = decode_tx(raw_tx)
+    if tx.chain_id != genesis.chain_id:
+        raise ReceiptInvalid("transaction", f"transaction is for chain {tx.chain_id!r}")
+    if not verify_signature(tx):
+        raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
+    return tx
+
+
+def check_anchoring(tx: Tx) -> str:
+    if tx.module != "evidence" or tx.action not in ("anchor", "anchor_batch"):
+        raise ReceiptInvalid("transaction", f"not an evidence anchoring: {tx.module}.{tx.action}")
+    return f"signed by {tx.sender.hex()} ({tx.suite}), {tx.module}.{tx.action}"
+
+
+def check_algorithm(tx: Tx, algorithm: str) -> None:
+    anchored = tx.args.get("algorithm", "sha-256")
+    if anchored != algorithm:
+        raise ReceiptInvalid(
+            "evidence", f"transaction anchors {anchored} digests, receipt says {algorithm}"
+        )
+
+
+def check_single_anchor(tx: Tx, r: ParsedReceipt) -> str:
+    if r.batch is not None:
+        raise ReceiptInvalid("evidence", "a single anchoring must not carry a batch path")
+    if tx.args.get("digest") != r.digest:
+        raise ReceiptInvalid("evidence", "the transaction anchors a different digest")
+    return "the transaction anchors this digest"
+
+
+def batch_digests(tx: Tx, batch: Mapping[str, Any] | None) -> list[bytes]:
+    """The batch transaction's digest list (a batch receipt must carry its path)."""
+    if batch is None:
+        raise ReceiptInvalid("evidence", "batch anchoring without evidence.batch path")
+    digests = tx.args.get("digests")
+    if not isinstance(digests, list):
+        raise ReceiptInvalid("evidence", "batch transaction has no digest list")
+    return digests
+
+
+def check_batch_path(
+    batch: Mapping[str, Any] | None, digests: list[bytes], root: bytes, digest: bytes
+) -> str:
+    assert batch is not None  # batch_digests refused a batch receipt without one
+    if _hex(batch.get("root"), "evidence.batch.root", 32) != root:
+        raise ReceiptInvalid("evidence", "evidence.batch.root is not the transaction's batch root")
+    path = _proof(batch.get("proof"), "evidence.batch.proof")
+    path.verify(root, digest)
+    if path.total != len(digests) or digests[path.index] != digest:
+        raise ReceiptInvalid("evidence", "the batch path does not lead to this digest")
+    return f"digest is leaf {path.index} of {path.total} under batch root {root.hex()[:16]}…"
+
+
+def check_document(document_digest: bytes | None, r: ParsedReceipt) -> str:
+    if document_digest is None:
+        return "no document given"
+    if document_digest != r.digest:
+        raise ReceiptInvalid(
+            "document",
+            f"the document's {r.algorithm} digest {document_digest.hex()} "
+            f"does not match the receipt's {r.digest.hex()}",
+        )
+    return "the document matches the anchored digest"
+
+
+# -- running the checks, and what a ReceiptVerifier remembers ------------------------------
+
+
+class _Step:
+    """What a passing check reports."""
+
+    def __init__(self) -> None:
+        self.detail: str | None = None
+
+    def passed(self, detail: str) -> None:
+        self.detail = detail
+
+
+class _Run:
+    """Runs named checks in order, recording each; the first failure stops the run.
+
+    A failure is recorded under the name its :class:`ReceiptInvalid` gives (the
+    commit check reports a broken header link as ``headers``), any other
+    LightError or LedgerError (a proof, a commit, a transaction that does not
+    decode) under the step's own name, with the error's text.
     """
-    return _verify(receipt, genesis, document_digest, None)
 
+    def __init__(self, report: ReceiptReport) -> None:
+        self.report = report
 
-class ReceiptVerifier:
-    """Verifies many receipts against one genesis, remembering what it already checked.
-
-    Receipts from one batch share their blocks, commit and transaction; the
-    verifier checks each distinct (headers, commit, validators) and each
-    distinct transaction once, keyed by their exact content, so a class of
-    10,000 diplomas anchored in one transaction costs one commit and one
-    batch-root check. Every receipt still gets all its own checks (its
-    digest, Merkle paths, document); the answers are those of
-    :func:`verify_receipt`.
-    """
-
-    def __init__(self, genesis: Genesis, *, cache_size: int = 4096) -> None:
-        self.genesis = genesis
-        self.cache = _Cache(cache_size)
-
-    def verify(self, receipt: object, *, document_digest: bytes | None = None) -> ReceiptReport:
-        return _verify(receipt, self.genesis, document_digest, self.cache)
+    @contextmanager
+    def step(self, name: str) -> Iterator[_Step]:
+        outcome = _Step()
+        try:
+            yield outcome
+        except ReceiptInvalid as exc:
+            self.report.checks.append(Check(exc.check, False, exc.reason))
+            raise ReceiptInvalid(exc.check, exc.reason, self.report) from None
+        except (LightError, LedgerError, ValueError) as exc:
+            self.report.checks.append(Check(name, False, str(exc)))
+            raise ReceiptInvalid(name, str(exc), self.report) from None
+        assert outcome.detail is not None, f"the {name} check passed without saying so"
+        self.report.checks.append(Check(name, True, outcome.detail))
 
 
 class _Cache:
@@ -248,274 +609,3 @@ def _block_key(doc: dict[str, Any]) -> str:
         doc.get("validator_history"),
     ]
     return json.dumps(parts, sort_keys=True, separators=(",", ":"))
-
-
-def _verify(
-    receipt: object,
-    genesis: Genesis,
-    document_digest: bytes | None,
-    cache: _Cache | None,
-) -> ReceiptReport:
-    report = ReceiptReport()
-    run = _Run(report)
-    parsed: dict[str, Any] = {}
-
-    def structure() -> str:
-        doc = _object(receipt, "receipt")
-        if doc.get("format") != FORMAT:
-            raise ReceiptInvalid(
-                "format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}"
-            )
-        if doc.get("version") != VERSION:
-            raise ReceiptInvalid(
-                "format", f"version: expected {VERSION}, got {doc.get('version')!r}"
-            )
-        evidence = _object(doc.get("evidence"), "evidence")
-        transaction = _object(doc.get("transaction"), "transaction")
-        result = _object(doc.get("result"), "result")
-        block = _object(doc.get("block"), "block")
-        next_block = _object(doc.get("next_block"), "next_block")
-        algorithm = evidence.get("algorithm")
-        if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
-            raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
-        raw_tx_text = transaction.get("tx")
-        if not isinstance(raw_tx_text, str):
-            raise ReceiptInvalid("format", "transaction.tx: expected base64 text")
-        try:
-            raw_tx = base64.b64decode(raw_tx_text, validate=True)
-        except (binascii.Error, ValueError):
-            raise ReceiptInvalid("format", "transaction.tx: not base64") from None
-        batch = evidence.get("batch")
-        block_key = _block_key(doc) if cache is not None else ""
-        known = cache.blocks.get(block_key) if cache is not None else None
-        if known is None:
-            blocks = (
-                Header.from_json(block.get("header")),
-                Header.from_json(next_block.get("header")),
-                Commit.from_json(next_block.get("commit")),
-                ValidatorSet.from_json(doc.get("validators")),
-            )
-        else:
-            blocks = known
-        history = doc.get("validator_history", [])
-        if not isinstance(history, list):
-            raise ReceiptInvalid("format", "validator_history: expected a list")
-        parsed.update(
-            history=[_hop(hop, f"validator_history[{i}]") for i, hop in enumerate(history)],
-            block_key=block_key,
-            blocks_verified=known is not None,
-            chain_id=doc.get("chain_id"),
-            genesis_hash=_hex(doc.get("genesis_hash"), "genesis_hash", 32),
-            claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
-            algorithm=algorithm,
-            digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
-            batch=None if batch is None else _object(batch, "evidence.batch"),
-            raw_tx=raw_tx,
-            height=_int(transaction.get("height"), "transaction.height"),
-            index=_int(transaction.get("index"), "transaction.index"),
-            tx_proof=_proof(transaction.get("proof"), "transaction.proof"),
-            code=_int(result.get("code"), "result.code"),
-            data=_hex(result.get("data", ""), "result.data"),
-            gas_wanted=_int(result.get("gas_wanted", 0), "result.gas_wanted"),
-            gas_used=_int(result.get("gas_used", 0), "result.gas_used"),
-            result_proof=_proof(result.get("proof"), "result.proof"),
-            header=blocks[0],
-            next_header=blocks[1],
-            next_commit=blocks[2],
-            validators=blocks[3],
-        )
-        report.chain_id = str(parsed["chain_id"])
-        report.algorithm = algorithm
-        report.digest = parsed["digest"].hex()
-        report.height = parsed["height"]
-        return "receipt is well formed (version 1)"
-
-    def chain() -> str:
-        if parsed["chain_id"] != genesis.chain_id:
-            raise ReceiptInvalid(
-                "chain",
-                f"receipt is for chain {parsed['chain_id']!r}, genesis is {genesis.chain_id!r}",
-            )
-        if parsed["genesis_hash"] != genesis.hash:
-            raise ReceiptInvalid(
-                "chain", "genesis_hash does not match the genesis file given to the verifier"
-            )
-        for name in ("header", "next_header"):
-            if parsed[name].chain_id != genesis.chain_id:
-                raise ReceiptInvalid("chain", f"{name}.chain_id is {parsed[name].chain_id!r}")
-        return f"chain {genesis.chain_id}"
-
-    def validators() -> str:
-        valset: ValidatorSet = parsed["validators"]
-        history: list[tuple[Header, Commit, ValidatorSet]] = parsed["history"]
-        if parsed["blocks_verified"]:
-            count = len(valset.validators)
-            return f"{count} validator(s) (checked for an earlier receipt)"
-        valset_hash = valset.hash()
-        trusted_hash = _trusted_validators_hash(genesis, history, parsed["next_header"].height)
-        if valset_hash != trusted_hash:
-            raise ReceiptInvalid(
-                "validators",
-                "validator set differs from the genesis set"
-                + (" after the changes in validator_history" if history else ""),
-            )
-        names = ("next_header",) if history else ("header", "next_header")
-        for name in names:
-            if parsed[name].validators_hash != valset_hash:
-                raise ReceiptInvalid(
-                    "validators", f"{name}.validators_hash does not match the validator set"
-                )
-        power = valset.total_voting_power()
-        origin = f"genesis and {len(history)} signed change(s)" if history else "genesis"
-        return f"{len(valset.validators)} validator(s) from {origin}, total power {power}"
-
-    def commits() -> str:
-        header: Header = parsed["header"]
-        next_header: Header = parsed["next_header"]
-        next_commit: Commit = parsed["next_commit"]
-        valset: ValidatorSet = parsed["validators"]
-        if next_header.height != header.height + 1:
-            raise ReceiptInvalid(
-                "headers", f"next header height {next_header.height}, expected {header.height + 1}"
-            )
-        if header.height != parsed["height"]:
-            raise ReceiptInvalid(
-                "headers", f"header height {header.height} != transaction.height {parsed['height']}"
-            )
-        report.time = header.time.to_rfc3339()
-        if parsed["blocks_verified"]:
-            return (
-                f"blocks {header.height} and {next_header.height} (checked for an earlier receipt)"
-            )
-        if next_commit.block_id.hash != header_hash(next_header):
-            raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
-        verify_commit(
-            genesis.chain_id, valset, next_commit.block_id, next_header.height, next_commit
-        )
-        # The signed next header names this header by hash (CometBFT's adjacent-header
-        # link), so this header is authenticated without a commit of its own.
-        if next_header.last_block_id.hash != header_hash(header):
-            raise ReceiptInvalid(
-                "headers", "next_block.header.last_block_id does not name block.header"
-            )
-        if cache is not None:
-            cache.remember_block(parsed["block_key"], (header, next_header, next_commit, valset))
-        return (
-            f"block {next_header.height} signed by more than 2/3 of voting power "
-            f"and linked by hash to block {header.height}"
-        )
-
-    def inclusion() -> str:
-        raw_tx: bytes = parsed["raw_tx"]
-        proof: MerkleProof = parsed["tx_proof"]
-        if proof.index != parsed["index"]:
-            raise ReceiptInvalid("inclusion", "proof index differs from transaction.index")
-        if proof.total != parsed["result_proof"].total:
-            raise ReceiptInvalid(
-                "inclusion", "transaction proof and result proof disagree on the block's tx count"
-            )
-        if parsed["claimed_tx_hash"] != tx_hash(raw_tx):
-            raise ReceiptInvalid(
-                "inclusion", "transaction.hash is not the SHA-256 of transaction.tx"
-            )
-        proof.verify(parsed["header"].data_hash, tx_hash(raw_tx))
-        report.tx_hash = tx_hash(raw_tx).hex()
-        return f"transaction {report.tx_hash[:16]}… is #{proof.index} of block {parsed['height']}"
-
-    def result() -> str:
-        if parsed["code"] != ResultCode.OK:
-            raise ReceiptInvalid(
-                "result",
-                f"transaction failed with code {parsed['code']} ({describe(parsed['code'])})",
-            )
-        proof: MerkleProof = parsed["result_proof"]
-        if proof.index != parsed["index"]:
-            raise ReceiptInvalid("result", "result proof index differs from transaction.index")
-        leaf = exec_tx_result_bytes(
-            parsed["code"], parsed["data"], parsed["gas_wanted"], parsed["gas_used"]
-        )
-        proof.verify(parsed["next_header"].last_results_hash, leaf)
-        return "the transaction succeeded (code 0), proven by the next header"
-
-    def transaction() -> str:
-        known = cache.txs.get(parsed["claimed_tx_hash"]) if cache is not None else None
-        if known is not None:
-            tx, parsed["batch_root"] = known
-        else:
-            tx = decode_tx(parsed["raw_tx"])
-            if tx.chain_id != genesis.chain_id:
-                raise ReceiptInvalid("transaction", f"transaction is for chain {tx.chain_id!r}")
-            if not verify_signature(tx):
-                raise ReceiptInvalid("transaction", "the transaction's signature does not verify")
-            parsed["batch_root"] = None
-        if tx.module != "evidence" or tx.action not in ("anchor", "anchor_batch"):
-            raise ReceiptInvalid(
-                "transaction", f"not an evidence anchoring: {tx.module}.{tx.action}"
-            )
-        parsed["tx"] = tx
-        report.title = str(tx.args.get("title", ""))
-        report.organisation = str(tx.args.get("organisation", ""))
-        report.reference = str(tx.args.get("reference", ""))
-        return f"signed by {tx.sender.hex()} ({tx.suite}), {tx.module}.{tx.action}"
-
-    def evidence() -> str:
-        tx: Tx = parsed["tx"]
-        digest: bytes = parsed["digest"]
-        algorithm = tx.args.get("algorithm", "sha-256")
-        if algorithm != parsed["algorithm"]:
-            raise ReceiptInvalid(
-                "evidence",
-                f"transaction anchors {algorithm} digests, receipt says {parsed['algorithm']}",
-            )
-        if tx.action == "anchor":
-            if parsed["batch"] is not None:
-                raise ReceiptInvalid("evidence", "a single anchoring must not carry a batch path")
-            if tx.args.get("digest") != digest:
-                raise ReceiptInvalid("evidence", "the transaction anchors a different digest")
-            return "the transaction anchors this digest"
-        batch = parsed["batch"]
-        if batch is None:
-            raise ReceiptInvalid("evidence", "batch anchoring without evidence.batch path")
-        digests = tx.args.get("digests")
-        if not isinstance(digests, list):
-            raise ReceiptInvalid("evidence", "batch transaction has no digest list")
-        root = parsed["batch_root"]
-        if root is None:
-            root = hash_from_byte_slices(digests)
-            if cache is not None:
-                cache.remember_tx(tx.hash, (tx, root))
-        claimed_root = _hex(batch.get("root"), "evidence.batch.root", 32)
-        if claimed_root != root:
-            raise ReceiptInvalid(
-                "evidence", "evidence.batch.root is not the transaction's batch root"
-            )
-        path = _proof(batch.get("proof"), "evidence.batch.proof")
-        path.verify(root, digest)
-        if path.total != len(digests) or digests[path.index] != digest:
-            raise ReceiptInvalid("evidence", "the batch path does not lead to this digest")
-        return f"digest is leaf {path.index} of {path.total} under batch root {root.hex()[:16]}…"
-
-    def document() -> str:
-        if document_digest is None:
-            return "no document given"
-        if document_digest != parsed["digest"]:
-            raise ReceiptInvalid(
-                "document",
-                f"the document's {parsed['algorithm']} digest {document_digest.hex()} "
-                f"does not match the receipt's {parsed['digest'].hex()}",
-            )
-        return "the document matches the anchored digest"
-
-    for name, step in (
-        ("format", structure),
-        ("chain", chain),
-        ("validators", validators),
-        ("commit", commits),
-        ("inclusion", inclusion),
-        ("result", result),
-        ("transaction", transaction),
-        ("evidence", evidence),
-        ("document", document),
-    ):
-        run.check(name, step)
-    return report
