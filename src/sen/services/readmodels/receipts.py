@@ -1,21 +1,51 @@
-"""Building evidence receipts from a node's stores (the verifier is sen.light.receipt)."""
+"""Building evidence receipts from a node's stores (the verifier is sen.light.receipt).
+
+A receipt for one anchoring is made in three steps: find the anchoring
+(:func:`_locate`), load the blocks that prove it (:func:`_load_proving_blocks`:
+its block, the next block with its commit, the results, the validators), then
+write the document (:func:`_receipt_document`). The first two raise
+:class:`~sen.services.readmodels.errors.ReceiptUnavailable` saying why no
+receipt can be made, or not yet.
+"""
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
-from sen.ledger.tx import decode_tx
+from sen.ledger.tx import Tx, decode_tx
+from sen.ledger.types import TxResult
 from sen.light.merkle import proof_from_byte_slices
 from sen.light.receipt import FORMAT, VERSION, merkle_proof_to_json
 from sen.light.results import exec_tx_result_bytes, result_proof
 from sen.light.txs import tx_proof
 from sen.node.node import Node
 from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
+from sen.store.blocks import StoredBlock
+from sen.store.index import TxLocation
+
+
+@dataclass(frozen=True, slots=True)
+class _ProvingBlocks:
+    """What proves one anchoring: its block and results, the next block, and who signed."""
+
+    block: StoredBlock
+    results: tuple[TxResult, ...]
+    next_block: StoredBlock
+    next_commit: dict[str, Any]
+    validators: dict[str, Any]
+    history: tuple[dict[str, Any], ...]
 
 
 def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0) -> dict[str, Any]:
     """The receipt for the ``anchoring``-th (oldest first) anchoring of ``digest``."""
+    location = _locate(node, algorithm, digest, anchoring)
+    blocks = _load_proving_blocks(node, location)
+    return _receipt_document(node, algorithm, digest, location, blocks)
+
+
+def _locate(node: Node, algorithm: str, digest: bytes, anchoring: int) -> TxLocation:
     found = node.index.by_digest(algorithm, digest)
     if not found:
         raise ReceiptUnavailable(
@@ -26,48 +56,56 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
             Unprovable.NO_SUCH_ANCHORING,
             f"anchoring {anchoring} does not exist; the digest has {len(found)} anchoring(s)",
         )
-    location = found[anchoring]
+    return found[anchoring]
+
+
+def _load_proving_blocks(node: Node, location: TxLocation) -> _ProvingBlocks:
+    height = location.height
     blocks = node.engine.blocks
-    block = blocks.load_block(location.height)
-    next_block = blocks.load_block(location.height + 1)
-    next_commit = blocks.load_commit(location.height + 1)
-    results = node.app.store.load_results(location.height)
+    block = blocks.load_block(height)
+    next_block = blocks.load_block(height + 1)
+    next_commit = blocks.load_commit(height + 1)
+    results = node.app.store.load_results(height)
     if block is None or results is None:
         raise ReceiptUnavailable(
-            Unprovable.BLOCK_NOT_STORED, f"block {location.height} is not stored on this node"
+            Unprovable.BLOCK_NOT_STORED, f"block {height} is not stored on this node"
         )
-    if next_block is None or next_commit is None or node.app.height <= location.height:
+    if next_block is None or next_commit is None or node.app.height <= height:
         raise ReceiptUnavailable(
             Unprovable.RESULT_NOT_COMMITTED,
-            f"block {location.height + 1}, which proves the result, is not committed yet; "
+            f"block {height + 1}, which proves the result, is not committed yet; "
             "retry after the next block",
         )
-    validators = node.engine.validator_set(location.height + 1)
-    history = node.engine.validator_history(location.height + 1)
+    validators = node.engine.validator_set(height + 1)
+    history = node.engine.validator_history(height + 1)
     if validators is None:
         raise ReceiptUnavailable(
             Unprovable.VALIDATORS_NOT_KNOWN,
-            f"the validator set of block {location.height + 1} is not available; retry",
+            f"the validator set of block {height + 1} is not available; retry",
         )
-    raw_tx = block.txs[location.index]
+    return _ProvingBlocks(
+        block, tuple(results), next_block, next_commit, validators, tuple(history)
+    )
+
+
+def _receipt_document(
+    node: Node, algorithm: str, digest: bytes, location: TxLocation, blocks: _ProvingBlocks
+) -> dict[str, Any]:
+    """The receipt in its JSON form (``docs/spec/receipt.md``)."""
+    raw_tx = blocks.block.txs[location.index]
     tx = decode_tx(raw_tx)
-    inclusion = tx_proof(block.txs, location.index)
-    result = results[location.index]
-    encoded_results = [
-        exec_tx_result_bytes(int(r.code), r.data, r.gas_wanted, r.gas_used) for r in results
-    ]
-    _, proof_of_result = result_proof(encoded_results, location.index)
-    batch: dict[str, Any] | None = None
-    if tx.action == "anchor_batch":
-        digests = list(tx.args["digests"])
-        root, path = proof_from_byte_slices(digests, location.leaf)
-        batch = {"root": root.hex(), "proof": merkle_proof_to_json(path)}
+    inclusion = tx_proof(blocks.block.txs, location.index)
+    result = blocks.results[location.index]
     return {
         "format": FORMAT,
         "version": VERSION,
         "chain_id": node.app.genesis.chain_id,
         "genesis_hash": node.app.genesis.hash.hex(),
-        "evidence": {"algorithm": algorithm, "digest": digest.hex(), "batch": batch},
+        "evidence": {
+            "algorithm": algorithm,
+            "digest": digest.hex(),
+            "batch": _batch_path(tx, location.leaf),
+        },
         "transaction": {
             "tx": base64.b64encode(raw_tx).decode(),
             "hash": tx.hash.hex(),
@@ -80,10 +118,25 @@ def build_receipt(node: Node, algorithm: str, digest: bytes, anchoring: int = 0)
             "data": result.data.hex(),
             "gas_wanted": result.gas_wanted,
             "gas_used": result.gas_used,
-            "proof": merkle_proof_to_json(proof_of_result),
+            "proof": _result_proof(blocks.results, location.index),
         },
-        "block": {"header": block.header},
-        "next_block": {"header": next_block.header, "commit": next_commit},
-        "validators": validators,
-        **({"validator_history": history} if history else {}),
+        "block": {"header": blocks.block.header},
+        "next_block": {"header": blocks.next_block.header, "commit": blocks.next_commit},
+        "validators": blocks.validators,
+        **({"validator_history": list(blocks.history)} if blocks.history else {}),
     }
+
+
+def _batch_path(tx: Tx, leaf: int) -> dict[str, Any] | None:
+    """For a batch anchoring, its root and the path from the digest at ``leaf`` to it."""
+    if tx.action != "anchor_batch":
+        return None
+    root, path = proof_from_byte_slices(list(tx.args["digests"]), leaf)
+    return {"root": root.hex(), "proof": merkle_proof_to_json(path)}
+
+
+def _result_proof(results: tuple[TxResult, ...], index: int) -> dict[str, Any]:
+    """The proof of result ``index`` under the next header's ``last_results_hash``."""
+    encoded = [exec_tx_result_bytes(int(r.code), r.data, r.gas_wanted, r.gas_used) for r in results]
+    _, proof = result_proof(encoded, index)
+    return merkle_proof_to_json(proof)
