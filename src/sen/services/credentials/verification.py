@@ -335,6 +335,46 @@ def _check_status(
 def _entry_problem(
     entry: object, issuer: str | None, sources: Sources, where: str
 ) -> Finding | None:
+    """What is wrong with one status entry (None: its bit is clear).
+
+    The entry is read first (:func:`_read_entry`); then its list must be the
+    credential issuer's, be on this chain and trusted, have the entry's
+    purpose, and hold the entry's index (:func:`_bit_problem`).
+    """
+    read = _read_entry(entry, where)
+    if isinstance(read, Finding):
+        return read
+    if read.list_issuer != issuer:
+        return Finding(
+            "STATUS_LIST_ISSUER_MISMATCH",
+            f"the list belongs to {read.list_issuer}, not to the credential's issuer {issuer}",
+            f"{where}.statusListCredential",
+        )
+    try:
+        state = sources.status_list(read.list_issuer, read.name)
+    except StatusListUnavailable as exc:
+        return Finding("STATUS_LIST_UNVERIFIED", str(exc), f"{where}.statusListCredential")
+    if state is None:
+        return Finding(
+            "STATUS_LIST_NOT_FOUND",
+            f"{read.list_issuer} has no status list {read.name!r} on this chain",
+            f"{where}.statusListCredential",
+        )
+    return _bit_problem(read, state, where)
+
+
+@dataclass(frozen=True, slots=True)
+class _StatusEntry:
+    """A ``BitstringStatusListEntry``, read: which bit of which list, for what purpose."""
+
+    purpose: str
+    index: int
+    list_issuer: str
+    name: str
+
+
+def _read_entry(entry: object, where: str) -> _StatusEntry | Finding:
+    """The entry's values, or the first thing that makes it unreadable."""
     if not isinstance(entry, dict):
         return Finding("MALFORMED_STATUS", "a status entry is a JSON object", where)
     if entry.get("type") != ENTRY_TYPE:
@@ -371,43 +411,31 @@ def _entry_problem(
             f"{where}.statusListCredential",
         )
     list_issuer, name = located
-    if list_issuer != issuer:
-        return Finding(
-            "STATUS_LIST_ISSUER_MISMATCH",
-            f"the list belongs to {list_issuer}, not to the credential's issuer {issuer}",
-            f"{where}.statusListCredential",
-        )
-    try:
-        state = sources.status_list(list_issuer, name)
-    except StatusListUnavailable as exc:
-        return Finding("STATUS_LIST_UNVERIFIED", str(exc), f"{where}.statusListCredential")
-    if state is None:
-        return Finding(
-            "STATUS_LIST_NOT_FOUND",
-            f"{list_issuer} has no status list {name!r} on this chain",
-            f"{where}.statusListCredential",
-        )
-    if state.purpose != purpose:
+    return _StatusEntry(purpose, int(index_text), list_issuer, name)
+
+
+def _bit_problem(entry: _StatusEntry, state: StatusListState, where: str) -> Finding | None:
+    """The entry against its list: the same purpose, an index inside it, and its bit."""
+    if state.purpose != entry.purpose:
         return Finding(
             "STATUS_PURPOSE_MISMATCH",
-            f"the list {name!r} is for {state.purpose!r}, the entry says {purpose!r}",
+            f"the list {entry.name!r} is for {state.purpose!r}, the entry says {entry.purpose!r}",
             f"{where}.statusPurpose",
         )
-    index = int(index_text)
-    if index >= state.size:
+    if entry.index >= state.size:
         return Finding(
             "STATUS_INDEX_OUT_OF_RANGE",
-            f"index {index} is beyond the list's {state.size} entries",
+            f"index {entry.index} is beyond the list's {state.size} entries",
             f"{where}.statusListIndex",
         )
-    if not state.bit(index):
+    if not state.bit(entry.index):
         return None
     code = {"revocation": "STATUS_REVOKED", "suspension": "STATUS_SUSPENDED"}.get(
-        purpose, "STATUS_SET"
+        entry.purpose, "STATUS_SET"
     )
     return Finding(
         code,
-        f"{purpose}: bit {index} of {list_issuer}'s list {name!r} is set "
+        f"{entry.purpose}: bit {entry.index} of {entry.list_issuer}'s list {entry.name!r} is set "
         f"(since {_stamp(state.updated)} at the latest)",
         where,
     )
