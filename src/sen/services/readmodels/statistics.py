@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import struct
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from sen.ledger.modules.status.records import load_list
@@ -168,63 +168,71 @@ def activity_report(node: Node, period: Period) -> ActivityReport:
     chain = _Chain(node, period.utc_offset)
     first = chain.first_at_or_after(period.start)
     last = chain.first_at_or_after(period.end) - 1
-    heights = (first, last) if first <= last else None
-    revoked = suspended = 0
-    days = period.days()
-    tx_count: Counter[date] = Counter()
-    ok_count: Counter[date] = Counter()
-    anchor_count: Counter[date] = Counter()
-    block_count: Counter[date] = Counter()
-    actions: Counter[tuple[date, str, str, bool]] = Counter()
-    organisations: Counter[tuple[date, str]] = Counter()
-    organisation_anchors: Counter[tuple[date, str]] = Counter()
-    if heights is not None:
-        for height in range(first, last + 1):
-            block_count[chain.day(height)] += 1
-        for module, action, height, index in _positions_by_action(node, first, last):
-            day = chain.day(height)
-            result = chain.result(height, index)
-            ok = result is not None and result.ok
-            actions[(day, module, action, ok)] += 1
-            tx_count[day] += 1
-            if ok:
-                ok_count[day] += 1
-                if module == EVIDENCE_MODULE:
-                    anchor_count[day] += _anchored(result)
-        revoked, suspended = _status_changes(
-            node,
-            [
-                (h, i)
-                for module, action, h, i in _positions_by_action(node, first, last)
-                if module == "status" and action == "update"
-            ],
-            chain,
-        )
-        for event, organisation, height, index in _anchoring_organisations(node, first, last):
-            day = chain.day(height)
-            organisations[(day, organisation)] += 1
-            organisation_anchors[(day, organisation)] += (
-                1 if event == "evidence.anchor" else _anchored(chain.one_result(height, index))
-            )
+    found = first <= last
+    counts = _count(node, chain, first, last) if found else _Counts()
     return ActivityReport(
         chain_id=node.app.genesis.chain_id,
         period=period,
-        first_height=None if heights is None else first,
-        last_height=None if heights is None else last,
+        first_height=first if found else None,
+        last_height=last if found else None,
         days=tuple(
-            DayActivity(day, tx_count[day], ok_count[day], anchor_count[day], block_count[day])
-            for day in days
+            DayActivity(
+                day, counts.txs[day], counts.ok[day], counts.anchored[day], counts.blocks[day]
+            )
+            for day in period.days()
         ),
-        by_action=_action_rows(actions),
+        by_action=_action_rows(counts.actions),
         by_organisation=tuple(
-            OrganisationActivity(day, name, count, organisation_anchors[(day, name)])
-            for (day, name), count in sorted(organisations.items())
+            OrganisationActivity(day, name, count, counts.organisation_anchored[(day, name)])
+            for (day, name), count in sorted(counts.organisations.items())
         ),
-        organisations=tuple(sorted({name for _, name in organisations})),
+        organisations=tuple(sorted({name for _, name in counts.organisations})),
         validators=len(node.app.genesis.validators),
-        credentials_revoked=revoked,
-        credentials_suspended=suspended,
+        credentials_revoked=counts.revoked,
+        credentials_suspended=counts.suspended,
     )
+
+
+@dataclass(slots=True)
+class _Counts:
+    """What the blocks of a period hold, counted by day (all zero when it has no block)."""
+
+    blocks: Counter[date] = field(default_factory=Counter)
+    txs: Counter[date] = field(default_factory=Counter)
+    ok: Counter[date] = field(default_factory=Counter)
+    anchored: Counter[date] = field(default_factory=Counter)  # digests, not transactions
+    actions: Counter[tuple[date, str, str, bool]] = field(default_factory=Counter)
+    organisations: Counter[tuple[date, str]] = field(default_factory=Counter)
+    organisation_anchored: Counter[tuple[date, str]] = field(default_factory=Counter)
+    revoked: int = 0
+    suspended: int = 0
+
+
+def _count(node: Node, chain: _Chain, first: int, last: int) -> _Counts:
+    """Blocks, transactions by action, anchorings by organisation, and status changes."""
+    counts = _Counts()
+    for height in range(first, last + 1):
+        counts.blocks[chain.day(height)] += 1
+    positions = _positions_by_action(node, first, last)
+    for module, action, height, index in positions:
+        day = chain.day(height)
+        result = chain.result(height, index)
+        ok = result is not None and result.ok
+        counts.actions[(day, module, action, ok)] += 1
+        counts.txs[day] += 1
+        if ok:
+            counts.ok[day] += 1
+            if module == EVIDENCE_MODULE:
+                counts.anchored[day] += _anchored(result)
+    status_updates = [(h, i) for m, a, h, i in positions if (m, a) == ("status", "update")]
+    counts.revoked, counts.suspended = _status_changes(node, status_updates, chain)
+    for event, organisation, height, index in _anchoring_organisations(node, first, last):
+        day = chain.day(height)
+        counts.organisations[(day, organisation)] += 1
+        counts.organisation_anchored[(day, organisation)] += (
+            1 if event == "evidence.anchor" else _anchored(chain.one_result(height, index))
+        )
+    return counts
 
 
 def _status_changes(node: Node, positions: list[tuple[int, int]], chain: _Chain) -> tuple[int, int]:
