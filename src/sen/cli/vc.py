@@ -32,7 +32,13 @@ from sen.cli.errors import EXIT_INVALID, EXIT_UNREACHABLE, CliError, UsageProble
 from sen.cli.tx import load_key
 from sen.services.credentials.errors import SourceError
 from sen.services.credentials.qr import credential_link, save_qr
-from sen.services.credentials.remote import Material, RemoteSources, SavedSources
+from sen.services.credentials.remote import (
+    Material,
+    NodeAnswer,
+    Outcome,
+    RemoteSources,
+    SavedSources,
+)
 from sen.services.credentials.verification import (
     Report,
     verify_credential_report,
@@ -209,16 +215,22 @@ def _types(document: Mapping[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else list(value) if isinstance(value, list) else []
 
 
-def _get(config: Settings, path: str, params: Mapping[str, str] | None) -> tuple[int, Any]:
+def _get(config: Settings, path: str, params: Mapping[str, str] | None) -> NodeAnswer:
     url = config.node_url()
     try:
         response = httpx.get(url + path, params=dict(params or {}), timeout=30)
     except httpx.HTTPError as exc:
         raise CliError(f"cannot reach the node at {url}: {exc}", EXIT_UNREACHABLE) from None
+    status = response.status_code
+    if response.is_success:
+        outcome = Outcome.FOUND
+    else:
+        outcome = Outcome.MISSING if status == httpx.codes.NOT_FOUND else Outcome.FAILED
     try:
-        return response.status_code, response.json()
+        body = response.json()
     except ValueError:
-        return response.status_code, None
+        body = None
+    return NodeAnswer(outcome, body, str(status))
 
 
 def _verify(

@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -46,10 +47,36 @@ from sen.services.credentials.verification import (
 from sen.vc import Authorizer, KeyResolver, is_did_key, resolve_did_key, verify_credential
 from sen.vc.dates import parse_datetime_stamp
 
-__all__ = ["Fetch", "Material", "RemoteSources", "SavedSources", "status_from_credential"]
+__all__ = [
+    "Fetch",
+    "Material",
+    "NodeAnswer",
+    "Outcome",
+    "RemoteSources",
+    "SavedSources",
+    "status_from_credential",
+]
 
-Fetch = Callable[[str, Mapping[str, str] | None], tuple[int, Any]]
-"""``fetch(path, params) -> (status, decoded JSON body)`` against one node's API."""
+
+class Outcome(Enum):
+    """What a node's answer means to a verifier (the transport decides, e.g. from HTTP)."""
+
+    FOUND = "found"  # the node answered with what was asked
+    MISSING = "missing"  # the node has no such thing
+    FAILED = "failed"  # any other answer
+
+
+@dataclass(frozen=True, slots=True)
+class NodeAnswer:
+    """One answer of a node's API: what it means, its decoded body, and how it was said."""
+
+    outcome: Outcome
+    body: Any
+    said: str  # for messages: how the node answered (an HTTP client gives the status)
+
+
+Fetch = Callable[[str, Mapping[str, str] | None], NodeAnswer]
+"""``fetch(path, params) -> NodeAnswer`` against one node's API."""
 
 MATERIAL_FORMAT = "sen-vc-verification-material/1"
 
@@ -171,29 +198,30 @@ class RemoteSources(_DocumentSources):
         key = _key(did, at)
         if key not in self.material.resolutions:
             params = None if at is None else {"versionTime": xml_datetime(at)}
-            _, body = self.fetch(f"/1.0/identifiers/{did}", params)
-            self.material.resolutions[key] = body
+            answer = self.fetch(f"/1.0/identifiers/{did}", params)
+            self.material.resolutions[key] = answer.body  # a failed resolution says why
         return self.material.resolutions[key]
 
     def list_credential(self, issuer: str, name: str) -> Any:
         key = f"{issuer} {name}"
         if key not in self.material.status_lists:
             path = f"/v1/status-lists/{quote(issuer, safe=':')}/{quote(name, safe='')}/credential"
-            status, body = self.fetch(path, None)
-            if status == 404:
+            answer = self.fetch(path, None)
+            if answer.outcome is Outcome.MISSING:
                 return None
-            if status != 200 or not isinstance(body, dict):
-                raise SourceError(f"{path}: the node answered {status}")
-            self.material.status_lists[key] = body
+            if answer.outcome is not Outcome.FOUND or not isinstance(answer.body, dict):
+                raise SourceError(f"{path}: the node answered {answer.said}")
+            self.material.status_lists[key] = answer.body
         return self.material.status_lists[key]
 
     def accreditation(
         self, issuer: str, credential_type: str, at: int
     ) -> AccreditationAnswer | None:
         params = {"issuer": issuer, "type": credential_type, "at": str(at)}
-        status, body = self.fetch("/v1/trust/check", params)
-        if status != 200 or not isinstance(body, dict):
-            raise SourceError(f"/v1/trust/check: the node answered {status}")
+        answer = self.fetch("/v1/trust/check", params)
+        body = answer.body
+        if answer.outcome is not Outcome.FOUND or not isinstance(body, dict):
+            raise SourceError(f"/v1/trust/check: the node answered {answer.said}")
         path = body.get("path") or []
         return AccreditationAnswer(
             ok=body.get("ok") is True,
@@ -207,8 +235,8 @@ class RemoteSources(_DocumentSources):
         key = f"{issuer} {name}"
         if key not in self.material.anchors:
             path = f"/v1/status-lists/{quote(issuer, safe=':')}/{quote(name, safe='')}"
-            status, body = self.fetch(path, None)
-            self.material.anchors[key] = body if status == 200 else None
+            answer = self.fetch(path, None)
+            self.material.anchors[key] = answer.body if answer.outcome is Outcome.FOUND else None
         return self.material.anchors[key]
 
 
