@@ -27,16 +27,27 @@ SEN = Path(sys.executable).parent / "sen"
 
 CLIENT_SCRIPT = """
 import hashlib, importlib.util, json, sys
+from pathlib import Path
 absent = [m for m in ("fastapi", "starlette", "uvicorn", "lmdb", "typer", "pydantic")
           if importlib.util.find_spec(m) is not None]
-from sen.sdk import Client, generate_key
+from sen.sdk import Client, InvalidInput, check_receipt, generate_key
 with Client.http(sys.argv[1]) as client:
     digest = hashlib.sha256(b"a diploma, anchored by a client with only the SDK").digest()
     anchored = client.anchor(generate_key(), digest)
     receipt = client.receipt(digest)
     report = client.verify(receipt)
+    genesis_file = Path(sys.argv[2])
+    genesis_file.write_bytes(client.genesis())
+    offline = check_receipt(receipt, genesis_file)  # a path, as the SDK guide shows
+    genesis_file.write_text("{not a genesis")
+    try:
+        check_receipt(receipt, genesis_file)
+        refused = ""
+    except InvalidInput as exc:
+        refused = type(exc).__name__
     print(json.dumps({"present": absent, "chain_id": client.chain_id,
                       "height": anchored.tx.height, "valid": report.valid,
+                      "offline_valid": offline.valid, "refused": refused,
                       "sen_modules": sorted({m.split(".")[1] for m in sys.modules
                                              if m.startswith("sen.") and m.count(".") >= 1})}))
 """
@@ -72,7 +83,7 @@ def node_url(tmp_path: Path) -> Iterator[str]:
 
 def test_the_sdk_alone_anchors_and_verifies_against_a_node(sdk_venv: Path, node_url: str) -> None:
     run = subprocess.run(
-        [str(sdk_venv / "bin" / "python"), "-c", CLIENT_SCRIPT, node_url],
+        [str(sdk_venv / "bin" / "python"), "-c", CLIENT_SCRIPT, node_url, str(sdk_venv / "g.json")],
         capture_output=True,
         text=True,
         timeout=120,
@@ -84,6 +95,8 @@ def test_the_sdk_alone_anchors_and_verifies_against_a_node(sdk_venv: Path, node_
     assert answer["chain_id"] == "sdk-only"
     assert answer["height"] >= 1
     assert answer["valid"] is True
+    assert answer["offline_valid"] is True
+    assert answer["refused"] == "InvalidInput"
     assert set(answer["sen_modules"]) <= {"sdk", "ledger", "light"}, answer["sen_modules"]
 
 
@@ -92,5 +105,5 @@ def test_the_sen_command_without_server_packages_says_what_to_install(sdk_venv: 
         [str(sdk_venv / "bin" / "sen"), "status"], capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 1
-    assert "pip install 'sen[server]'" in run.stderr
+    assert "pip install -c constraints/consensus.txt '.[server]'" in run.stderr
     assert "Traceback" not in run.stderr

@@ -16,6 +16,7 @@ from sen.cli._context import kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.node.config import DEFAULT_API_HOST, DEFAULT_API_PORT, NodeConfig, load_config
 from sen.node.node import Node, init_home
+from sen.node.pins import check_pins
 
 app = typer.Typer(help="Create, run and inspect a node.", no_args_is_help=True)
 
@@ -86,6 +87,7 @@ def run(
     from sen.api.app import serve
 
     home = settings(ctx).home
+    check_pins()  # before anything is written: a first run must not create a home it won't run
     if not NodeConfig(home=home).genesis_path.exists():
         init_home(home, port=port or DEFAULT_API_PORT, host=host or DEFAULT_API_HOST)
         out.print(f"[yellow]No node in {home}: initialised a new one (chain sen-local).[/]")

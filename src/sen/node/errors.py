@@ -5,7 +5,9 @@
     NodeError
     ├── ConfigError        a setting is missing or wrong (names the file and key)
     ├── NotInitialised     the home directory has no node yet (run `sen node init`)
-    └── UnpinnedLibrary    a consensus-critical library is not at its pinned version
+    ├── UnpinnedLibrary    a consensus-critical library is not at its pinned version
+    ├── ShadowedLibrary    ... is imported from files not of its pinned distribution
+    └── WrongImplementation ... runs another implementation (protobuf: not upb)
 """
 
 from __future__ import annotations
@@ -39,4 +41,30 @@ class UnpinnedLibrary(NodeError):
         super().__init__(
             f"{found}, but consensus pins {name}=={pinned} (docs/spec/determinism.md D8): "
             f"the node will not start until it runs that version: pip install '{name}=={pinned}'"
+        )
+
+
+class ShadowedLibrary(NodeError):
+    """Python imports a consensus-critical library from files not of its pinned distribution."""
+
+    def __init__(self, name: str, pinned: str, module: str, path: object) -> None:
+        self.name = name
+        self.path = path
+        super().__init__(
+            f"{module} is imported from {path}, not from the installed {name}=={pinned} "
+            "(docs/spec/determinism.md D8): the node will not start with another copy of a "
+            "consensus library; remove it from PYTHONPATH or the working directory"
+        )
+
+
+class WrongImplementation(NodeError):
+    """A consensus-critical library runs another implementation than the pinned one."""
+
+    def __init__(self, name: str, pinned: str, running: str) -> None:
+        self.name = name
+        self.running = running
+        super().__init__(
+            f"{name} runs its {running!r} implementation, but consensus pins {pinned!r} "
+            "(docs/spec/determinism.md D8): the node will not start; unset "
+            "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS, digest_file
-from sen.light.errors import GenesisError, ReceiptInvalid
+from sen.light.errors import LightError, ReceiptInvalid
 from sen.light.genesis import Genesis, load_genesis
 from sen.light.receipt import ReceiptReport, verify_receipt
 from sen.sdk.errors import InvalidInput, VerificationFailed
@@ -38,14 +38,16 @@ def read_genesis(source: Genesis | bytes | Path) -> Genesis:
             raise InvalidInput(f"cannot read genesis file: {exc}") from None
     try:
         return load_genesis(source)
-    except GenesisError as exc:
+    except (LightError, ValueError) as exc:  # GenesisError, or a malformed value inside
         raise InvalidInput(str(exc)) from None
 
 
 def check_receipt(
-    receipt: Mapping[str, Any], genesis: Genesis, document: Path | None = None
+    receipt: Mapping[str, Any], genesis: Genesis | bytes | Path, document: Path | None = None
 ) -> ReceiptReport:
-    """Verify ``receipt``; with ``document``, also check that it is the anchored file."""
+    """Verify ``receipt`` against ``genesis`` (loaded, its bytes, or its file); with
+    ``document``, also check that it is the anchored file."""
+    genesis = read_genesis(genesis)
     digest = None
     if document is not None:
         try:

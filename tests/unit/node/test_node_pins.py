@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -88,3 +92,44 @@ def test_sen_node_run_says_so_in_one_line(
         main(["--home", str(home), "node", "run"])
     assert exited.value.code == 1
     assert capsys.readouterr().err == f"error: {REFUSAL}\n"
+
+
+def _sen_node_run(home: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``sen node run`` on an empty home, in a process of its own (imports start afresh)."""
+    code = "import sys; from sen.cli.main import main; main(sys.argv[1:])"
+    return subprocess.run(
+        [sys.executable, "-c", code, "--home", str(home), "node", "run"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_copy_of_a_pinned_library_earlier_on_the_path_is_refused(tmp_path: Path) -> None:
+    """Same version in the metadata, other code: a cbor2 copy on PYTHONPATH is not the pin."""
+    import cbor2
+
+    shadow = tmp_path / "shadow"
+    shutil.copytree(Path(cbor2.__file__).parent, shadow / "cbor2")
+    home = tmp_path / "home"
+    paths = [str(shadow), os.environ.get("PYTHONPATH", "")]
+    ran = _sen_node_run(home, {"PYTHONPATH": os.pathsep.join(p for p in paths if p)})
+    assert ran.returncode == 1, ran.stderr
+    assert ran.stderr.startswith(
+        f"error: cbor2 is imported from {(shadow / 'cbor2' / '__init__.py').resolve()}, "
+        "not from the installed cbor2==6.3.0 (docs/spec/determinism.md D8)"
+    ), ran.stderr
+    assert not home.exists(), "it initialised a home before refusing"
+
+
+def test_protobuf_in_pure_python_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    ran = _sen_node_run(home, {"PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION": "python"})
+    assert ran.returncode == 1, ran.stderr
+    assert ran.stderr == (
+        "error: protobuf runs its 'python' implementation, but consensus pins 'upb' "
+        "(docs/spec/determinism.md D8): the node will not start; unset "
+        "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION\n"
+    )
+    assert not home.exists()

@@ -17,6 +17,9 @@ The registry holds actions of different argument types, so the state
 transition sees each one as an :class:`AnyAction`: ``check`` parses and binds
 the arguments to the action (:class:`Call`), which runs and indexes them with
 their own type.
+
+How to write one, step by step, with the rules that keep validators in step:
+``docs/guides/modules.md``.
 """
 
 from __future__ import annotations

@@ -33,6 +33,13 @@ def test_the_independence_contract_lists_every_registered_module() -> None:
     assert sorted(name.removeprefix(PACKAGE) for name in listed) == sorted(MODULES)
 
 
+def test_every_module_folder_is_registered() -> None:
+    """A module package that is not registered would escape the contract above: none may exist."""
+    folder = Path(__file__).resolve().parents[4] / "src" / "sen" / "ledger" / "modules"
+    packages = sorted(p.parent.name for p in folder.glob("*/__init__.py"))
+    assert packages == sorted(MODULES)
+
+
 def test_declared_dependencies_are_exactly_the_contracts_ignored_imports() -> None:
     ignored = set()
     for line in modules_contract()["ignore_imports"]:
