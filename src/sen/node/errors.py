@@ -7,7 +7,8 @@
     ├── NotInitialised     the home directory has no node yet (run `sen node init`)
     ├── UnpinnedLibrary    a consensus-critical library is not at its pinned version
     ├── ShadowedLibrary    ... is imported from files not of its pinned distribution
-    └── WrongImplementation ... runs another implementation (protobuf: not upb)
+    ├── WrongImplementation ... runs another implementation (protobuf: not upb)
+    └── WrongPython        another Python minor version than the pinned one
 """
 
 from __future__ import annotations
@@ -67,4 +68,16 @@ class WrongImplementation(NodeError):
             f"{name} runs its {running!r} implementation, but consensus pins {pinned!r} "
             "(docs/spec/determinism.md D8): the node will not start; unset "
             "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"
+        )
+
+
+class WrongPython(NodeError):
+    """The node runs on another Python minor version than the network's."""
+
+    def __init__(self, pinned: str, running: str) -> None:
+        self.pinned = pinned
+        self.running = running
+        super().__init__(
+            f"Python {running} is running, but consensus pins Python {pinned} "
+            f"(docs/spec/determinism.md D8): the node will not start; run it with Python {pinned}"
         )

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from sen.node.errors import ShadowedLibrary, UnpinnedLibrary, WrongImplementation
+from sen.node.errors import ShadowedLibrary, UnpinnedLibrary, WrongImplementation, WrongPython
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,14 @@ CONSENSUS_PINS: tuple[Pin, ...] = (
 )
 
 
+PYTHON_MINOR = (3, 11)
+"""The Python minor version every validator runs (D8: int, str and hashing behaviour)."""
+
+
+def python_minor() -> tuple[int, int]:
+    return sys.version_info.major, sys.version_info.minor
+
+
 def installed_version(name: str) -> str | None:
     """The installed version of distribution ``name``, or None if it is not installed."""
     try:
@@ -104,8 +113,12 @@ def check_pins() -> None:
     :class:`UnpinnedLibrary` when the installed version differs (or it is
     missing); :class:`ShadowedLibrary` when Python imports the library from
     somewhere other than that installed distribution; and
-    :class:`WrongImplementation` when protobuf runs other than ``upb``.
+    :class:`WrongImplementation` when protobuf runs other than ``upb``; and
+    :class:`WrongPython` on another Python minor version.
     """
+    running = python_minor()
+    if running != PYTHON_MINOR:
+        raise WrongPython("{}.{}".format(*PYTHON_MINOR), "{}.{}".format(*running))
     for pin in CONSENSUS_PINS:
         found = installed_version(pin.name)
         if found != pin.version:

@@ -13,7 +13,7 @@ import pytest
 
 from sen.cli.main import main
 from sen.node import pins
-from sen.node.errors import UnpinnedLibrary
+from sen.node.errors import UnpinnedLibrary, WrongPython
 from sen.node.node import Node, init_home
 
 CONSTRAINTS = Path(__file__).parents[3] / "constraints" / "consensus.txt"
@@ -133,3 +133,13 @@ def test_protobuf_in_pure_python_is_refused(tmp_path: Path) -> None:
         "PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION\n"
     )
     assert not home.exists()
+
+
+def test_another_python_minor_version_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pins, "python_minor", lambda: (3, 12))
+    with pytest.raises(WrongPython) as refused:
+        pins.check_pins()
+    assert str(refused.value) == (
+        "Python 3.12 is running, but consensus pins Python 3.11 "
+        "(docs/spec/determinism.md D8): the node will not start; run it with Python 3.11"
+    )
