@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOME_DIR ?= .sen
 
-.PHONY: install run test check lint format types bench bench-quick bench-network openapi proto clean cometbft browser softhsm
+.PHONY: install run test check lint format types bench bench-quick bench-check bench-network openapi proto clean cometbft browser softhsm
 
 # constraints/consensus.txt pins the consensus-critical libraries exactly (docs/spec/determinism.md
 # D8): every validator runs the same versions, and a node with others refuses to start.
@@ -75,6 +75,11 @@ bench: install
 
 bench-quick: install
 	$(BIN)/sen bench --quick --out benchmarks/results
+
+# A short run (~1 min) that fails if Sen's throughput fell >15% relative to this machine's
+# Ed25519 verify rate measured in the same run (benchmarks/reference/check.json; --record to reset).
+bench-check: install
+	$(BIN)/python -m senbench.check --out benchmarks/results
 
 # Four validators on this machine, Sen through its API vs CometBFT's kvstore, 60 s each
 # (benchmarks/README.md); QUICK=1 for a 10-second smoke run.

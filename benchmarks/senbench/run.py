@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from senbench.conditions import machine
+from senbench.reference import ed25519_verify_rate, reference_of, throughput_ratios
 
 Progress = Callable[[str, float, float], None]
 
@@ -31,6 +32,7 @@ def run_all(
     from senbench.throughput import run_throughput
 
     report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
+    samples = [ed25519_verify_rate()]  # the same-run reference, again after each benchmark
     plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         (
             "rest_throughput",
@@ -66,6 +68,11 @@ def run_all(
         if only and name not in only:
             continue
         report["results"][name] = action()
+        samples.append(ed25519_verify_rate())
+    reference = reference_of(samples)
+    report["reference"] = reference
+    for result in report["results"].values():
+        result["ratios_to_reference"] = throughput_ratios(result, reference["value"])
     out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     path = out / f"bench-{stamp}.json"
