@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ import pytest
 from sen.ledger.crypto import get_suite
 from sen.ledger.tx import sign_tx
 from sen.light.genesis import Genesis, load_genesis
-from sen.light.receipt import ReceiptInvalid, ReceiptVerifier, verify_receipt
+from sen.light.receipt import ReceiptInvalid, ReceiptVerifier, check_batch_path, verify_receipt
 from sen.node.node import Node, init_home
 from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
 from sen.services.readmodels.receipts import build_receipt
@@ -197,3 +198,117 @@ def test_bulk_verifier_checks_shared_blocks_once_and_still_checks_each_digest(
     with pytest.raises(ReceiptInvalid) as caught:
         verifier.verify(build_receipt(node, "sha-256", BATCH[2]), document_digest=BATCH[3])
     assert caught.value.check == "document"
+
+
+# Spellings that parse to the same values but are not the receipt's one form: each is refused,
+# so that a changed byte anywhere fails (docs/spec/receipt.md, "Strict form").
+RESPELLINGS: list[tuple[str, Any]] = [
+    ("upper-case genesis_hash", lambda r: _set(r, ("genesis_hash",), r["genesis_hash"].upper())),
+    ("upper-case digest", lambda r: _set(r, ("evidence", "digest"), _get(r, ("evidence", "digest")).upper())),  # noqa: E501
+    (
+        "lower-case header hash",
+        lambda r: _set(
+            r, ("block", "header", "data_hash"), r["block"]["header"]["data_hash"].lower()
+        ),
+    ),
+    (
+        "time with +00:00",
+        lambda r: _set(
+            r,
+            ("block", "header", "time"),
+            r["block"]["header"]["time"].removesuffix("Z") + "+00:00",
+        ),
+    ),
+    ("version true", lambda r: _set(r, ("version",), True)),
+    ("version 1.0", lambda r: _set(r, ("version",), 1.0)),
+    ("extra top-level field", lambda r: _set(r, ("note",), "x")),
+    ("extra result field", lambda r: _set(r, ("result", "log"), "")),
+    ("extra proof field", lambda r: _set(r, ("transaction", "proof", "extra"), 0)),
+    ("extra header field", lambda r: _set(r, ("block", "header", "extra"), "")),
+    ("missing result.data", lambda r: r["result"].pop("data")),
+    ("missing gas_used", lambda r: r["result"].pop("gas_used")),
+    ("missing evidence.batch", lambda r: r["evidence"].pop("batch")),
+    ("empty validator_history", lambda r: _set(r, ("validator_history",), [])),
+    ("validator proposer_priority", lambda r: r["validators"]["validators"][0].update(
+        proposer_priority="0"
+    )),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "respell"), RESPELLINGS, ids=[n for n, _ in RESPELLINGS])
+def test_another_spelling_of_the_same_values_is_refused(
+    anchored: tuple[Node, Genesis], name: str, respell: Any
+) -> None:
+    node, genesis = anchored
+    receipt = json.loads(json.dumps(build_receipt(node, "sha-256", SINGLE)))
+    verify_receipt(receipt, genesis)
+    respell(receipt)
+    with pytest.raises(ReceiptInvalid) as caught:
+        verify_receipt(receipt, genesis)
+    assert caught.value.check == "format", (name, caught.value.reason)
+
+
+def test_the_result_data_of_a_batch_is_its_root(anchored: tuple[Node, Genesis]) -> None:
+    """The chain records the batch root as the result's data; the verifier holds them equal."""
+    node, _ = anchored
+    receipt = build_receipt(node, "sha-256", BATCH[1])
+    root = bytes.fromhex(receipt["result"]["data"])
+    assert receipt["evidence"]["batch"]["root"] == root.hex()
+    assert build_receipt(node, "sha-256", SINGLE)["result"]["data"] == ""
+    batch = receipt["evidence"]["batch"]
+    assert check_batch_path(batch, BATCH, root, BATCH[1], root).startswith("digest is leaf 1")
+    with pytest.raises(ReceiptInvalid) as caught:
+        check_batch_path(batch, BATCH, root, BATCH[1], bytes(32))
+    assert (caught.value.check, caught.value.reason) == (
+        "evidence",
+        "result.data is not the batch root the chain recorded",
+    )
+
+
+def test_header_links_beyond_the_hash_are_checked(anchored: tuple[Node, Genesis]) -> None:
+    """H's next_validators_hash is H+1's validators_hash, and H+1 is later than H.
+
+    Both headers are re-signed here so that only the link is wrong: the check
+    must name ``headers``, not the signature or the hash link.
+    """
+    from sen.light.commit import sign_commit
+    from sen.light.header import header_hash
+    from sen.light.types import BlockID, Commit, Header, PartSetHeader
+    from sen.node.keys import load_validator_key
+
+    node, genesis = anchored
+    key = load_validator_key(node.config.validator_key_path)
+    receipt = json.loads(json.dumps(build_receipt(node, "sha-256", SINGLE)))
+
+    def relinked(header: Header, next_header: Header) -> dict[str, Any]:
+        linked = dataclasses.replace(
+            next_header,
+            last_block_id=BlockID(header_hash(header), next_header.last_block_id.part_set_header),
+        )
+        block_id = BlockID(header_hash(linked), PartSetHeader(1, bytes(32)))
+        signature = sign_commit(key, genesis.chain_id, linked.height, 0, block_id, linked.time)
+        commit = Commit(linked.height, 0, block_id, (signature,))
+        doc = copy.deepcopy(receipt)
+        doc["block"]["header"] = header.to_json()
+        doc["next_block"] = {"header": linked.to_json(), "commit": commit.to_json()}
+        return doc
+
+    header = Header.from_json(receipt["block"]["header"])
+    next_header = Header.from_json(receipt["next_block"]["header"])
+    verify_receipt(relinked(header, next_header), genesis)  # re-signing alone changes nothing
+
+    other_next = dataclasses.replace(header, next_validators_hash=bytes(32))
+    with pytest.raises(ReceiptInvalid) as caught:
+        verify_receipt(relinked(other_next, next_header), genesis)
+    assert (caught.value.check, caught.value.reason) == (
+        "headers",
+        "block.header.next_validators_hash is not next_block.header.validators_hash",
+    )
+
+    later = dataclasses.replace(header, time=next_header.time)
+    with pytest.raises(ReceiptInvalid) as caught:
+        verify_receipt(relinked(later, next_header), genesis)
+    assert (caught.value.check, caught.value.reason) == (
+        "headers",
+        "next_block.header.time is not after block.header.time",
+    )

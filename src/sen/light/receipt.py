@@ -37,6 +37,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -165,7 +166,7 @@ def _verify(
                 batch_root = hash_from_byte_slices(digests)
                 if cache is not None:
                     cache.remember_tx(tx.hash, (tx, batch_root))
-            step.passed(check_batch_path(r.batch, digests, batch_root, r.digest))
+            step.passed(check_batch_path(r.batch, digests, batch_root, r.digest, r.data))
     with run.step("document") as step:
         step.passed(check_document(document_digest, r))
     return report
@@ -209,32 +210,40 @@ class ParsedReceipt:
 
 def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt:
     """Read every field (raises ``ReceiptInvalid("format", ...)``, or a LightError)."""
-    doc = _object(receipt, "receipt")
+    doc = _object(receipt, "receipt", _RECEIPT_FIELDS)
     if doc.get("format") != FORMAT:
         raise ReceiptInvalid("format", f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
-    if doc.get("version") != VERSION:
-        raise ReceiptInvalid("format", f"version: expected {VERSION}, got {doc.get('version')!r}")
-    evidence = _object(doc.get("evidence"), "evidence")
-    transaction = _object(doc.get("transaction"), "transaction")
-    result = _object(doc.get("result"), "result")
-    block = _object(doc.get("block"), "block")
-    next_block = _object(doc.get("next_block"), "next_block")
+    version = doc.get("version")
+    if type(version) is not int or version != VERSION:  # not True, not 1.0
+        raise ReceiptInvalid("format", f"version: expected {VERSION}, got {version!r}")
+    evidence = _object(doc.get("evidence"), "evidence", _EVIDENCE_FIELDS)
+    transaction = _object(doc.get("transaction"), "transaction", _TRANSACTION_FIELDS)
+    result = _object(doc.get("result"), "result", _RESULT_FIELDS)
+    block = _object(doc.get("block"), "block", frozenset({"header"}))
+    next_block = _object(doc.get("next_block"), "next_block", frozenset({"header", "commit"}))
     algorithm = evidence.get("algorithm")
     if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
         raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
     raw_tx = _base64(transaction.get("tx"), "transaction.tx")
+    if "batch" not in evidence:
+        raise ReceiptInvalid("format", "evidence.batch: expected null or an object, missing")
     batch = evidence.get("batch")
     block_key = _block_key(doc) if cache is not None else ""
     known = cache.blocks.get(block_key) if cache is not None else None
     header, next_header, next_commit, validators = known or (
-        Header.from_json(block.get("header")),
-        Header.from_json(next_block.get("header")),
-        Commit.from_json(next_block.get("commit")),
-        ValidatorSet.from_json(doc.get("validators")),
+        _canonical(Header, block.get("header"), "block.header"),
+        _canonical(Header, next_block.get("header"), "next_block.header"),
+        _canonical(Commit, next_block.get("commit"), "next_block.commit"),
+        _canonical(ValidatorSet, doc.get("validators"), "validators"),
     )
-    history = doc.get("validator_history", [])
-    if not isinstance(history, list):
-        raise ReceiptInvalid("format", "validator_history: expected a list")
+    history = doc.get("validator_history", None)
+    if history is None and "validator_history" in doc:
+        raise ReceiptInvalid("format", "validator_history: expected a non-empty list, got null")
+    history = [] if history is None else history
+    if not isinstance(history, list) or (not history and "validator_history" in doc):
+        raise ReceiptInvalid(
+            "format", "validator_history: expected a non-empty list (omitted when no change)"
+        )
     return ParsedReceipt(
         history=tuple(_hop(hop, f"validator_history[{i}]") for i, hop in enumerate(history)),
         block_key=block_key,
@@ -244,15 +253,15 @@ def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt
         claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
         algorithm=algorithm,
         digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
-        batch=None if batch is None else _object(batch, "evidence.batch"),
+        batch=None if batch is None else _object(batch, "evidence.batch", _BATCH_FIELDS),
         raw_tx=raw_tx,
         height=_int(transaction.get("height"), "transaction.height"),
         index=_int(transaction.get("index"), "transaction.index"),
         tx_proof=_proof(transaction.get("proof"), "transaction.proof"),
         code=_int(result.get("code"), "result.code"),
-        data=_hex(result.get("data", ""), "result.data"),
-        gas_wanted=_int(result.get("gas_wanted", 0), "result.gas_wanted"),
-        gas_used=_int(result.get("gas_used", 0), "result.gas_used"),
+        data=_hex(result.get("data"), "result.data"),
+        gas_wanted=_int(result.get("gas_wanted"), "result.gas_wanted"),
+        gas_used=_int(result.get("gas_used"), "result.gas_used"),
         result_proof=_proof(result.get("proof"), "result.proof"),
         header=header,
         next_header=next_header,
@@ -270,13 +279,40 @@ def _base64(value: object, where: str) -> bytes:
         raise ReceiptInvalid("format", f"{where}: not base64") from None
 
 
+_RECEIPT_FIELDS = frozenset(
+    {
+        "format", "version", "chain_id", "genesis_hash", "evidence", "transaction", "result",
+        "block", "next_block", "validators", "validator_history",
+    }
+)  # fmt: skip
+_EVIDENCE_FIELDS = frozenset({"algorithm", "digest", "batch"})
+_BATCH_FIELDS = frozenset({"root", "proof"})
+_TRANSACTION_FIELDS = frozenset({"tx", "hash", "height", "index", "proof"})
+_RESULT_FIELDS = frozenset({"code", "data", "gas_wanted", "gas_used", "proof"})
+_PROOF_FIELDS = frozenset({"total", "index", "leaf_hash", "aunts"})
+_HOP_FIELDS = frozenset({"header", "commit", "next_validators"})
+_LOWER_HEX = re.compile(r"(?:[0-9a-f]{2})*")
+
+
+def _canonical(kind: Any, value: object, where: str) -> Any:
+    """``kind.from_json(value)``, refused unless writing it back gives ``value`` exactly.
+
+    CometBFT's JSON forms admit spellings that parse to the same values (hex in
+    either case, a time with an offset, an extra field); a receipt allows only
+    the one its writer produces, so that a changed byte anywhere fails.
+    """
+    parsed = kind.from_json(value)
+    if parsed.to_json() != value:
+        raise ReceiptInvalid(
+            "format", f"{where}: not in canonical form (as the node writes it: {kind.__name__})"
+        )
+    return parsed
+
+
 def _hex(value: object, where: str, size: int | None = None) -> bytes:
-    if not isinstance(value, str):
-        raise ReceiptInvalid("format", f"{where}: expected a hex string")
-    try:
-        raw = bytes.fromhex(value)
-    except ValueError:
-        raise ReceiptInvalid("format", f"{where}: not hex") from None
+    if not isinstance(value, str) or _LOWER_HEX.fullmatch(value) is None:
+        raise ReceiptInvalid("format", f"{where}: expected lower-case hex")
+    raw = bytes.fromhex(value)
     if size is not None and len(raw) != size:
         raise ReceiptInvalid("format", f"{where}: expected {size} bytes, got {len(raw)}")
     return raw
@@ -288,9 +324,13 @@ def _int(value: object, where: str) -> int:
     return value
 
 
-def _object(value: object, where: str) -> dict[str, Any]:
+def _object(value: object, where: str, fields: frozenset[str] | None = None) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ReceiptInvalid("format", f"{where}: expected an object")
+    if fields is not None:
+        unexpected = sorted(str(k) for k in value if k not in fields)
+        if unexpected:
+            raise ReceiptInvalid("format", f"{where}: unexpected field {unexpected[0]!r}")
     return value
 
 
@@ -304,7 +344,7 @@ def merkle_proof_to_json(proof: MerkleProof) -> dict[str, Any]:
 
 
 def _proof(value: object, where: str) -> MerkleProof:
-    obj = _object(value, where)
+    obj = _object(value, where, _PROOF_FIELDS)
     aunts = obj.get("aunts")
     if not isinstance(aunts, list):
         raise ReceiptInvalid("format", f"{where}.aunts: expected a list")
@@ -317,12 +357,12 @@ def _proof(value: object, where: str) -> MerkleProof:
 
 
 def _hop(value: object, where: str) -> Hop:
-    hop = _object(value, where)
+    hop = _object(value, where, _HOP_FIELDS)
     try:
         return (
-            Header.from_json(hop.get("header")),
-            Commit.from_json(hop.get("commit")),
-            ValidatorSet.from_json(hop.get("next_validators")),
+            _canonical(Header, hop.get("header"), f"{where}.header"),
+            _canonical(Commit, hop.get("commit"), f"{where}.commit"),
+            _canonical(ValidatorSet, hop.get("next_validators"), f"{where}.next_validators"),
         )
     except (LightError, ValueError) as exc:
         raise ReceiptInvalid("format", f"{where}: {exc}") from None
@@ -443,6 +483,16 @@ def check_commit(r: ParsedReceipt, genesis: Genesis) -> str:
         raise ReceiptInvalid(
             "headers", "next_block.header.last_block_id does not name block.header"
         )
+    if header.next_validators_hash != next_header.validators_hash:
+        raise ReceiptInvalid(
+            "headers",
+            "block.header.next_validators_hash is not next_block.header.validators_hash",
+        )
+    if (next_header.time.seconds, next_header.time.nanos) <= (
+        header.time.seconds,
+        header.time.nanos,
+    ):
+        raise ReceiptInvalid("headers", "next_block.header.time is not after block.header.time")
     return (
         f"block {next_header.height} signed by more than 2/3 of voting power "
         f"and linked by hash to block {header.height}"
@@ -504,6 +554,8 @@ def check_single_anchor(tx: Tx, r: ParsedReceipt) -> str:
         raise ReceiptInvalid("evidence", "a single anchoring must not carry a batch path")
     if tx.args.get("digest") != r.digest:
         raise ReceiptInvalid("evidence", "the transaction anchors a different digest")
+    if r.data:
+        raise ReceiptInvalid("evidence", "result.data of a single anchoring must be empty")
     return "the transaction anchors this digest"
 
 
@@ -518,11 +570,17 @@ def batch_digests(tx: Tx, batch: Mapping[str, Any] | None) -> list[bytes]:
 
 
 def check_batch_path(
-    batch: Mapping[str, Any] | None, digests: list[bytes], root: bytes, digest: bytes
+    batch: Mapping[str, Any] | None,
+    digests: list[bytes],
+    root: bytes,
+    digest: bytes,
+    result_data: bytes,
 ) -> str:
     assert batch is not None  # batch_digests refused a batch receipt without one
     if _hex(batch.get("root"), "evidence.batch.root", 32) != root:
         raise ReceiptInvalid("evidence", "evidence.batch.root is not the transaction's batch root")
+    if result_data != root:
+        raise ReceiptInvalid("evidence", "result.data is not the batch root the chain recorded")
     path = _proof(batch.get("proof"), "evidence.batch.proof")
     path.verify(root, digest)
     if path.total != len(digests) or digests[path.index] != digest:

@@ -20,6 +20,7 @@ from sen.light.merkle import proof_from_byte_slices
 from sen.light.receipt import FORMAT, VERSION, merkle_proof_to_json
 from sen.light.results import exec_tx_result_bytes, result_proof
 from sen.light.txs import tx_proof
+from sen.light.types import Commit, Header, ValidatorSet
 from sen.node.node import Node
 from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
 from sen.store.blocks import StoredBlock
@@ -120,10 +121,31 @@ def _receipt_document(
             "gas_used": result.gas_used,
             "proof": _result_proof(blocks.results, location.index),
         },
-        "block": {"header": blocks.block.header},
-        "next_block": {"header": blocks.next_block.header, "commit": blocks.next_commit},
-        "validators": blocks.validators,
-        **({"validator_history": list(blocks.history)} if blocks.history else {}),
+        "block": {"header": _canonical(Header, blocks.block.header)},
+        "next_block": {
+            "header": _canonical(Header, blocks.next_block.header),
+            "commit": _canonical(Commit, blocks.next_commit),
+        },
+        "validators": _canonical(ValidatorSet, blocks.validators),
+        **(
+            {"validator_history": [_canonical_hop(hop) for hop in blocks.history]}
+            if blocks.history
+            else {}
+        ),
+    }
+
+
+def _canonical(kind: Any, value: object) -> dict[str, Any]:
+    """The one JSON form a verifier accepts (CometBFT's RPC adds, e.g., proposer_priority)."""
+    written: dict[str, Any] = kind.from_json(value).to_json()
+    return written
+
+
+def _canonical_hop(hop: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "header": _canonical(Header, hop["header"]),
+        "commit": _canonical(Commit, hop["commit"]),
+        "next_validators": _canonical(ValidatorSet, hop["next_validators"]),
     }
 
 
