@@ -234,11 +234,11 @@ def _check_subject(value: object, path: str) -> list[Problem]:
                     item_path,
                 )
             )
-        elif not set(subject) - {"id"}:
+        elif not subject:  # {"id": ...} alone names a subject (VCDM 2.0 §4.8); {} names none
             problems.append(
                 Problem(
                     ErrorCode.EMPTY_SUBJECT,
-                    "a subject must make at least one claim besides 'id'",
+                    "a subject must have an 'id' or at least one claim",
                     item_path,
                 )
             )

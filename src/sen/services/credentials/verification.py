@@ -252,7 +252,11 @@ def verify_presentation_report(
                     f"{path}.credentialSubject",
                 )
             )
-    required = (ACCREDITATION, STATUS) if require_accreditation else (STATUS,)
+    # Accreditation and status are checks of credentials: a presentation with none
+    # (VC-API, VCDM 2.0 §4.13: verifiableCredential is optional) is judged on its proof.
+    required: tuple[str, ...] = ()
+    if credentials:
+        required = (ACCREDITATION, STATUS) if require_accreditation else (STATUS,)
     return _merge(base, [extra], require=required)
 
 

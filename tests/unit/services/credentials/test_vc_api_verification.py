@@ -223,6 +223,29 @@ def test_a_presentation_checks_each_credential(key: SigningKey, sources: Sources
     assert "NO_CHALLENGE" in [w.code for w in unbound.warnings]
 
 
+def test_a_signed_presentation_without_credentials_verifies(sources: Sources) -> None:
+    """The holder's proof alone: no credential check is demanded of no credentials."""
+    holder = get_suite("ed25519").generate()
+    did, method = did_key(holder.suite, holder.public_key)
+    presentation = sign_presentation(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiablePresentation"],
+            "holder": did,
+        },
+        holder,
+        method,
+        "eddsa-rdfc-2022",
+        challenge="c",
+        domain="d",
+    )
+    report = verify_presentation_report(presentation, sources, "c", "d", now=NOW)
+    assert (report.verified, report.errors) == (True, ())
+    tampered = {**presentation, "holder": "did:example:someone-else"}
+    refused = verify_presentation_report(tampered, sources, "c", "d", now=NOW)
+    assert not refused.verified and refused.errors
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
