@@ -90,6 +90,65 @@ def check_credential(credential: object, path: str = "$") -> list[Problem]:
     for name, (needs_type, needs_id) in _TYPED_PROPERTIES.items():
         if name in credential:
             problems += _check_typed(credential[name], f"{path}.{name}", needs_type, needs_id)
+    if "relatedResource" in credential:
+        problems += _check_related(credential["relatedResource"], f"{path}.relatedResource")
+    return problems
+
+
+_SRI = re.compile(r"(sha256|sha384|sha512)-[A-Za-z0-9+/]+={0,2}")
+_MULTIBASE = re.compile(r"[uz][A-Za-z0-9_\-]+")
+
+
+def _check_related(value: object, path: str) -> list[Problem]:
+    """VCDM 2.0 §5.3: each related resource has a unique ``id`` and a digest to check it by.
+
+    The digests are checked for form (``digestSRI`` as Subresource Integrity
+    metadata, ``digestMultibase`` as multibase text); checking them against the
+    resource would mean fetching it, which a verifier here never does.
+    """
+    problems: list[Problem] = []
+    seen: set[object] = set()
+    for item_path, item in _items(value, path):
+        if not isinstance(item, dict):
+            continue  # the typed-property check reports it
+        resource_id = item.get("id")
+        if resource_id in seen:
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_RELATED_RESOURCE,
+                    f"related resource id {resource_id!r} is listed twice",
+                    f"{item_path}.id",
+                )
+            )
+        seen.add(resource_id)
+        sri, multibase = item.get("digestSRI"), item.get("digestMultibase")
+        if sri is None and multibase is None:
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_RELATED_RESOURCE,
+                    "a related resource needs 'digestSRI' or 'digestMultibase'",
+                    item_path,
+                )
+            )
+        if sri is not None and not (isinstance(sri, str) and _SRI.fullmatch(sri)):
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_RELATED_RESOURCE,
+                    "'digestSRI' is Subresource Integrity metadata such as sha384-<base64>, "
+                    f"got {_kind(sri)}",
+                    f"{item_path}.digestSRI",
+                )
+            )
+        if multibase is not None and not (
+            isinstance(multibase, str) and _MULTIBASE.fullmatch(multibase)
+        ):
+            problems.append(
+                Problem(
+                    ErrorCode.INVALID_RELATED_RESOURCE,
+                    f"'digestMultibase' is multibase text (u… or z…), got {_kind(multibase)}",
+                    f"{item_path}.digestMultibase",
+                )
+            )
     return problems
 
 

@@ -90,6 +90,36 @@ CASES: list[tuple[str, Change, ErrorCode, str]] = [
         "$.credentialSubject",
     ),
     (
+        "related resources with one id twice",
+        _set(
+            "relatedResource",
+            [
+                {"id": "https://a.example/x", "digestSRI": "sha384-AAAA"},
+                {"id": "https://a.example/x", "digestMultibase": "uEiAAAA"},
+            ],
+        ),
+        ErrorCode.INVALID_RELATED_RESOURCE,
+        "$.relatedResource[1].id",
+    ),
+    (
+        "related resource without a digest",
+        _set("relatedResource", [{"id": "https://a.example/x"}]),
+        ErrorCode.INVALID_RELATED_RESOURCE,
+        "$.relatedResource[0]",
+    ),
+    (
+        "related resource digestSRI not SRI",
+        _set("relatedResource", {"id": "https://a.example/x", "digestSRI": "md5:abc"}),
+        ErrorCode.INVALID_RELATED_RESOURCE,
+        "$.relatedResource.digestSRI",
+    ),
+    (
+        "related resource digestMultibase not multibase",
+        _set("relatedResource", {"id": "https://a.example/x", "digestMultibase": 12}),
+        ErrorCode.INVALID_RELATED_RESOURCE,
+        "$.relatedResource.digestMultibase",
+    ),
+    (
         "subject array with a string",
         _set("credentialSubject", [{"name": "A"}, "B"]),
         ErrorCode.EMPTY_SUBJECT,
@@ -253,6 +283,10 @@ def test_well_formed_optional_properties_pass() -> None:
     credential["credentialSubject"] = [credential["credentialSubject"], {"name": "Trần Văn Bình"}]
     credential["issuer"] = "did:sen:hust"
     credential["@context"] = credential["@context"][0]
+    credential["relatedResource"] = [
+        {"id": "https://sen.gov.vn/a.pdf", "digestSRI": "sha384-AbCd+/9=", "mediaType": "x/y"},
+        {"id": "https://sen.gov.vn/b.pdf", "digestMultibase": "zQmXyz"},
+    ]
 
     assert check_credential(credential) == []
 
