@@ -8,20 +8,27 @@ that holds the role the action declares (``Action.permission``), if any.
 The check reads the state as of the start of the block (the committed state),
 so membership changes take effect from the next block. It runs in three
 places with the same answer: CheckTx (against the last committed block time),
-proposal checks, and :func:`sen.ledger.rules.apply_tx` (against the block's
-own time), where a refusal is a result code that consumes no nonce.
+proposal checks (against the proposed block's time), and
+:func:`sen.ledger.rules.apply_tx` (against the block's own time), where a
+refusal is a result code that consumes no nonce.
+
+Before a block, CheckTx and the proposal checks ask more
+(:func:`check_admission`): a transaction from a non-member is taken only if its
+action is open to non-members and passes every check of that action the
+committed state can judge (``Action.admit``; for ``enroll``, all of them). So a
+non-member's transaction is never admitted to the mempool nor accepted in a
+proposal; at block time the same checks run again, on the block's state.
 """
 
 from __future__ import annotations
 
 from sen.ledger import encoding
-from sen.ledger.modules.base import AnyAction
-from sen.ledger.modules.membership.certificates import BlockTime
+from sen.ledger.modules.base import AnyAction, Call
 from sen.ledger.modules.membership.records import LAST_BLOCK_TIME_KEY as LAST_BLOCK_TIME_KEY
 from sen.ledger.modules.membership.registry import require_member
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx
-from sen.ledger.types import BlockInfo, ChainParams
+from sen.ledger.types import BlockInfo, BlockTime, ChainParams
 
 OPEN_ACTIONS = frozenset({("membership", "enroll")})
 """Actions a key that is not (yet) a member may send."""
@@ -34,6 +41,21 @@ def check_permission(
     if not params.permissioned or (tx.module, tx.action) in OPEN_ACTIONS:
         return
     require_member(committed, tx.sender, at, action.permission)
+
+
+def check_admission(
+    committed: StateReader, tx: Tx, call: Call, params: ChainParams, at: BlockTime
+) -> None:
+    """Raise :class:`~sen.ledger.errors.TxRejected` unless ``tx`` may be taken before its block.
+
+    What CheckTx and the proposal checks ask of a transaction on a
+    permissioned chain: the permission check, and for an action open to
+    non-members, that action's own checks on the committed state at ``at``
+    (``Action.admit``), with the refusal its execution would give.
+    """
+    check_permission(committed, tx, call.action, params, at)
+    if params.permissioned and (tx.module, tx.action) in OPEN_ACTIONS:
+        call.admit(committed, tx.sender, at)
 
 
 def load_last_block_time(state: StateReader) -> BlockTime | None:

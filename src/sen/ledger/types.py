@@ -81,6 +81,10 @@ def _int(data: dict[str, object], key: str, default: int) -> int:
     return value
 
 
+BlockTime = tuple[int, int]
+"""A block time as (unix seconds, nanoseconds): what the rules compare validity against."""
+
+
 @dataclass(frozen=True, slots=True)
 class BlockInfo:
     """What a transaction may know about the block it runs in (block time, never wall clock)."""

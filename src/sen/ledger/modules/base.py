@@ -6,8 +6,11 @@ plugs in by registration alone. A module declares:
 
 - ``actions``: each an :class:`Action` generic over its parsed arguments,
   with the role it needs (``permission``), its stateless ``parse``, its
-  ``execute`` over those same arguments, and optionally ``index_keys`` (the
-  query-index entries of a successful transaction);
+  ``execute`` over those same arguments, optionally ``index_keys`` (the
+  query-index entries of a successful transaction) and, for an action a
+  non-member may send, ``admit`` (the checks of ``execute`` that CheckTx and
+  the proposal checks run first, so that a non-member's transaction that
+  would be refused never reaches a block);
 - ``depends_on``: the other modules it may import (checked against the
   import contract in ``pyproject.toml`` by a unit test);
 - ``genesis``: optionally, the state it writes from its genesis section,
@@ -32,7 +35,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sen.ledger.modules.arguments import optional_text as optional_text
 from sen.ledger.modules.arguments import reject_unknown_fields as reject_unknown_fields
 from sen.ledger.state import Overlay, StateReader
-from sen.ledger.types import BlockInfo, ChainParams, Event, ValidatorChange
+from sen.ledger.types import BlockInfo, BlockTime, ChainParams, Event, ValidatorChange
 
 ArgsT = TypeVar("ArgsT")
 
@@ -72,6 +75,8 @@ class Call(Protocol):
     @property
     def action(self) -> AnyAction: ...
 
+    def admit(self, committed: StateReader, sender: bytes, at: BlockTime) -> None: ...
+
     def execute(self, ctx: Context) -> Outcome: ...
 
     def index_keys(self) -> Sequence[IndexKey]: ...
@@ -98,6 +103,17 @@ class Action(AnyAction, Generic[ArgsT]):
     @abstractmethod
     def execute(self, ctx: Context, parsed: ArgsT) -> Outcome: ...
 
+    def admit(self, committed: StateReader, sender: bytes, parsed: ArgsT, at: BlockTime) -> None:
+        """The checks of ``execute`` that the committed state can judge before the block.
+
+        Run, on a permissioned chain, for an action a non-member may send
+        (:data:`sen.ledger.permissions.OPEN_ACTIONS`) by CheckTx (at the last
+        block's time) and by the proposal checks (at the proposed block's time),
+        raising the refusal ``execute`` would raise on that state at that time.
+        Call the same functions ``execute`` calls, never a copy of them. None
+        unless the action declares them.
+        """
+
     def index_keys(self, parsed: ArgsT) -> Sequence[IndexKey]:
         """The query-index entries of a successful transaction (none unless declared)."""
         return ()
@@ -112,6 +128,9 @@ class BoundCall(Generic[ArgsT]):
 
     action: Action[ArgsT]
     args: ArgsT
+
+    def admit(self, committed: StateReader, sender: bytes, at: BlockTime) -> None:
+        self.action.admit(committed, sender, self.args, at)
 
     def execute(self, ctx: Context) -> Outcome:
         return self.action.execute(ctx, self.args)

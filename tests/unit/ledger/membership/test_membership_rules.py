@@ -1,7 +1,9 @@
 """Enrolment, revocation and the permission check, block by block through ``execute_block``.
 
 Each block runs over the state the previous one left (its "committed" state),
-with a fixed block time, so "from the next block" can be seen happening.
+with a fixed block time, so "from the next block" can be seen happening. The
+admission check (what CheckTx and the proposal checks ask before a block) is
+held to give exactly the refusal execution gives.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from membership_pki import (
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey, get_suite
+from sen.ledger.errors import TxRejected
 from sen.ledger.modules.membership import load_member, remove_organisation
 from sen.ledger.modules.membership.records import member_key as member_state_key
-from sen.ledger.permissions import LAST_BLOCK_TIME_KEY, load_last_block_time
+from sen.ledger.permissions import LAST_BLOCK_TIME_KEY, check_admission, load_last_block_time
 from sen.ledger.rules import CheckedTx, execute_block, load_nonce, precheck, verify_signature
 from sen.ledger.state import EmptyState, Overlay, StateReader
 from sen.ledger.tx import sign_tx
@@ -219,6 +222,90 @@ def test_re_enrolling_replaces_the_record(ledger: Ledger) -> None:
     assert ledger.codes([enroll_tx(WRITER, raw, nonce(ledger, WRITER))]) == [ResultCode.OK]
     member = load_member(ledger.state, address(WRITER))
     assert member is not None and (member.serial, member.roles) == ("20", ("auditor", "writer"))
+
+
+# -- admission: what CheckTx and proposals ask before the block ------------------
+
+
+def _admission(ledger: Ledger, raw: bytes, seconds: int) -> TxRejected | None:
+    """The refusal of ``raw`` before a block at ``seconds`` on the ledger's state, or None."""
+    item = precheck(raw, ledger.params)
+    if isinstance(item, TxRejected):  # the arguments' stateless checks refuse it
+        return item
+    try:
+        check_admission(ledger.state, item.tx, item.call, ledger.params, (seconds, 0))
+    except TxRejected as exc:
+        return exc
+    return None
+
+
+def _same_refusal_before_and_in_the_block(ledger: Ledger, raw: bytes, seconds: int) -> TxRejected:
+    refusal = _admission(ledger, raw, seconds)
+    assert refusal is not None
+    (result,) = ledger.run([raw], seconds)
+    assert (result.code, result.log) == (refusal.code, str(refusal))
+    return refusal
+
+
+@pytest.mark.parametrize(
+    ("certificate", "seconds", "code"),
+    [case[1:] for case in ENROLL_REFUSALS],
+    ids=[case[0] for case in ENROLL_REFUSALS],
+)
+def test_admission_refuses_an_enrolment_exactly_as_execution_does(
+    certificate: object, seconds: int | None, code: ResultCode
+) -> None:
+    assert callable(certificate)
+    ledger = Ledger()
+    refusal = _same_refusal_before_and_in_the_block(
+        ledger, enroll_tx(OUTSIDER, certificate()), T0 + 10 if seconds is None else seconds
+    )
+    assert refusal.code == code
+
+
+def test_admission_of_a_genesis_members_certificate_with_another_key_names_both_keys() -> None:
+    ledger = Ledger()
+    raw = enroll_tx(OUTSIDER, member_certificate(UNI, WRITER, ["writer"], serial=2))
+    refusal = _same_refusal_before_and_in_the_block(ledger, raw, T0 + 10)
+    assert (refusal.code, refusal.field) == (ResultCode.KEY_MISMATCH, "args.certificate")
+    assert refusal.expected == f"a certificate for the signer {address(OUTSIDER).hex()}"
+    assert refusal.got == f"a certificate for {address(WRITER).hex()}"
+
+
+def test_admission_refuses_a_revoked_serial_and_a_removed_organisation(ledger: Ledger) -> None:
+    assert ledger.codes([revoke_tx(ADMIN, nonce(ledger, ADMIN), "uni-hanoi", 77)]) == [
+        ResultCode.OK
+    ]
+    revoked = enroll_tx(OUTSIDER, member_certificate(UNI, OUTSIDER, ["writer"], serial=77))
+    refusal = _same_refusal_before_and_in_the_block(ledger, revoked, T0 + 100)
+    assert refusal.code == ResultCode.CERTIFICATE_REVOKED
+    remove_organisation(ledger.state, "bank-a", ledger.height)
+    removed = enroll_tx(OUTSIDER, member_certificate(BANK, OUTSIDER, ["writer"], serial=9), 1)
+    refusal = _same_refusal_before_and_in_the_block(ledger, removed, T0 + 200)
+    assert refusal.code == ResultCode.ORGANISATION_REMOVED
+
+
+def test_admission_takes_a_valid_enrolment_and_a_members_permitted_action(ledger: Ledger) -> None:
+    raw = enroll_tx(OUTSIDER, member_certificate(UNI, OUTSIDER, ["writer"], serial=9))
+    assert _admission(ledger, raw, T0 + 100) is None
+    assert _admission(ledger, anchor_tx(WRITER, nonce(ledger, WRITER)), T0 + 100) is None
+    refusal = _admission(ledger, anchor_tx(OUTSIDER, 0), T0 + 100)
+    assert refusal is not None and refusal.code == ResultCode.UNKNOWN_SIGNER
+
+
+def test_admission_checks_a_members_enrolment_too(ledger: Ledger) -> None:
+    raw = enroll_tx(
+        WRITER, member_certificate(UNI, ADMIN, ["admin"], serial=1), nonce(ledger, WRITER)
+    )
+    refusal = _same_refusal_before_and_in_the_block(ledger, raw, T0 + 100)
+    assert refusal.code == ResultCode.KEY_MISMATCH
+
+
+def test_open_chains_admit_without_membership() -> None:
+    ledger = Ledger(OPEN)
+    raw = enroll_tx(OUTSIDER, member_certificate(UNI, WRITER, ["writer"], serial=2))
+    assert _admission(ledger, raw, T0 + 10) is None
+    assert _admission(ledger, anchor_tx(OUTSIDER, 0), T0 + 10) is None
 
 
 # -- the permission check ---------------------------------------------------------

@@ -17,6 +17,7 @@ from sen.ledger.modules.arguments import (
 )
 from sen.ledger.modules.base import Action, Context, Module, Outcome
 from sen.ledger.modules.membership.certificates import (
+    BlockTime,
     check_ca_profile,
     check_member_profile,
     der_bytes,
@@ -24,6 +25,7 @@ from sen.ledger.modules.membership.certificates import (
     suite_and_key,
 )
 from sen.ledger.modules.membership.genesis import membership_genesis
+from sen.ledger.modules.membership.records import Member
 from sen.ledger.modules.membership.registry import (
     MAX_CHAIN,
     identifier,
@@ -34,7 +36,8 @@ from sen.ledger.modules.membership.registry import (
     revoke,
     save_member,
 )
-from sen.ledger.types import ChainParams, Event, EventAttribute
+from sen.ledger.state import StateReader
+from sen.ledger.types import BlockInfo, ChainParams, Event, EventAttribute
 
 MAX_SERIAL_DIGITS = 49  # 20 octets (RFC 5280 §4.1.2.2) is at most 49 decimal digits
 
@@ -56,7 +59,10 @@ class Enroll(Action[EnrollArgs]):
     """Bind the signer's key to its organisation and roles with a member certificate.
 
     The transaction must be signed by the key in the certificate (proof of
-    possession). It is the one action a key that is not yet a member may send.
+    possession). It is the one action a key that is not yet a member may send,
+    so on a permissioned chain CheckTx and the proposal checks run every check
+    of :func:`check_enrolment` first (``admit``): a non-member's enrolment that
+    would be refused never reaches a block.
     """
 
     name = "enroll"
@@ -87,16 +93,13 @@ class Enroll(Action[EnrollArgs]):
             ders.append(der)
         return EnrollArgs(certificate_der, tuple(ders), address_of(suite, public_key))
 
+    def admit(
+        self, committed: StateReader, sender: bytes, parsed: EnrollArgs, at: BlockTime
+    ) -> None:
+        check_enrolment(committed, sender, parsed, at)
+
     def execute(self, ctx: Context, parsed: EnrollArgs) -> Outcome:
-        if parsed.address != ctx.sender:
-            raise TxRejected(
-                ResultCode.KEY_MISMATCH,
-                "the certificate's key is not the key that signed the transaction",
-                field="args.certificate",
-                expected=f"a certificate for the signer {ctx.sender.hex()}",
-                got=f"a certificate for {parsed.address.hex()}",
-            )
-        member = member_from_certificate(ctx.state, parsed.certificate, parsed.chain, ctx.block)
+        member = check_enrolment(ctx.state, ctx.sender, parsed, ctx.block)
         save_member(ctx.state, ctx.sender, member)
         event = Event(
             "membership.enroll",
@@ -108,6 +111,29 @@ class Enroll(Action[EnrollArgs]):
             ),
         )
         return Outcome(data=ctx.sender, events=(event,))
+
+
+def check_enrolment(
+    state: StateReader, sender: bytes, parsed: EnrollArgs, at: BlockTime | BlockInfo
+) -> Member:
+    """The member record an enrolment by ``sender`` makes at ``at``, or its refusal.
+
+    Every check of ``enroll``, in order: the certificate's key is the signer's
+    (KEY_MISMATCH), then :func:`member_from_certificate` (CA, organisation
+    active, links, validity at ``at``, roles, revocation). ``execute`` runs it
+    on the block's state at the block time; CheckTx and the proposal checks on
+    the committed state, through ``admit``. One implementation, so they cannot
+    disagree on the same state and time.
+    """
+    if parsed.address != sender:
+        raise TxRejected(
+            ResultCode.KEY_MISMATCH,
+            "the certificate's key is not the key that signed the transaction",
+            field="args.certificate",
+            expected=f"a certificate for the signer {sender.hex()}",
+            got=f"a certificate for {parsed.address.hex()}",
+        )
+    return member_from_certificate(state, parsed.certificate, parsed.chain, at)
 
 
 class Revoke(Action[RevokeArgs]):

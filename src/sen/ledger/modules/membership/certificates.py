@@ -25,11 +25,9 @@ from cryptography.x509.oid import NameOID
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.arguments import require_bytes
+from sen.ledger.types import BlockTime as BlockTime
 
 MAX_CERTIFICATE_BYTES = 16 * 1024  # an ML-DSA-65 certificate is about 5.5 KiB
-
-BlockTime = tuple[int, int]
-"""A block time as (unix seconds, nanoseconds): what the rules compare validity against."""
 
 
 def bad_certificate(
