@@ -52,10 +52,16 @@ from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
 from sen.ledger.modules.base import GenesisContext, StateChange
-from sen.ledger.modules.membership.certificates import BlockTime
-from sen.ledger.permissions import check_permission, load_last_block_time
+from sen.ledger.permissions import check_admission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
-from sen.ledger.types import PARAMS_KEY, BlockInfo, ChainParams, TxResult, ValidatorChange
+from sen.ledger.types import (
+    PARAMS_KEY,
+    BlockInfo,
+    BlockTime,
+    ChainParams,
+    TxResult,
+    ValidatorChange,
+)
 from sen.ledger.validators import (
     VALIDATORS_KEY,
     encode_validator_set,
@@ -287,9 +293,9 @@ class SenApp:
             expected = load_nonce(self.store, sender)
         try:
             check_nonce(tx, expected)
-            if self.params.permissioned:
+            if self.params.permissioned:  # a non-member's transaction never enters the mempool
                 at = self._last_block_time()
-                check_permission(self.store, tx, item.action, self.params, at)
+                check_admission(self.store, tx, item.call, self.params, at)
         except TxRejected as exc:
             return _response(exc)
         self._reserved_nonces[sender] = expected + 1
@@ -302,24 +308,30 @@ class SenApp:
             return self.genesis.genesis_time.seconds, self.genesis.genesis_time.nanos
         return found
 
-    def _not_permitted(self, item: CheckedTx) -> TxRejected | None:
-        """Why the committed state refuses ``item``'s sender (permissioned chains), or None."""
+    def _not_admissible(self, item: CheckedTx, at: BlockTime) -> TxRejected | None:
+        """Why the committed state refuses ``item`` at block time ``at`` (permissioned
+        chains: :func:`~sen.ledger.permissions.check_admission`), or None."""
         if not self.params.permissioned:
             return None
         try:
-            check_permission(self.store, item.tx, item.action, self.params, self._last_block_time())
+            check_admission(self.store, item.tx, item.call, self.params, at)
         except TxRejected as exc:
             return exc
         return None
 
     # -- proposals ----------------------------------------------------------
-    def _proposable(self, raws: Sequence[bytes], limit: int) -> tuple[list[bytes], str]:
+    def _proposable(
+        self, raws: Sequence[bytes], limit: int, at: BlockTime
+    ) -> tuple[list[bytes], str]:
         """The transactions a proposal may hold, in order, and why any was left out.
 
         A transaction is proposable if it decodes, passes the envelope checks, its
         signature verifies, its nonce is the next one for its sender (counting the
-        earlier transactions of this proposal) and it fits in ``limit`` bytes.
-        Depends only on the committed state, so every validator computes the same.
+        earlier transactions of this proposal), on a permissioned chain it passes
+        the admission check at the proposed block's time ``at`` (so no proposal
+        holds a non-member's transaction), and it fits in ``limit`` bytes.
+        Depends only on the committed state and the proposal, never on the local
+        mempool, so every validator computes the same.
         """
         hashes = [hashlib.sha256(raw).digest() for raw in raws]
         items = [self._precheck(raw, h) for raw, h in zip(raws, hashes, strict=True)]
@@ -342,7 +354,7 @@ class SenApp:
             if item.tx.nonce != expected:
                 reason = reason or f"tx {index}: nonce {item.tx.nonce}, expected {expected}"
                 continue
-            refusal = self._not_permitted(item)
+            refusal = self._not_admissible(item, at)
             if refusal is not None:
                 reason = reason or f"tx {index}: {refusal}"
                 continue
@@ -356,14 +368,16 @@ class SenApp:
 
     def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:
         limit = min(request.max_tx_bytes, self.params.max_block_bytes)
+        at = (request.time.seconds, request.time.nanos)
         with self._lock:
-            chosen, _ = self._proposable(request.txs, limit)
+            chosen, _ = self._proposable(request.txs, limit, at)
         return ResponsePrepareProposal(tuple(chosen))
 
     def process_proposal(self, request: RequestProcessProposal) -> ResponseProcessProposal:
         """Accept exactly the blocks `prepare_proposal` could have produced."""
+        at = (request.time.seconds, request.time.nanos)
         with self._lock:
-            chosen, reason = self._proposable(request.txs, self.params.max_block_bytes)
+            chosen, reason = self._proposable(request.txs, self.params.max_block_bytes, at)
         if len(chosen) != len(request.txs):
             log.warning(
                 "rejecting the proposal for height %d from %s: %s",

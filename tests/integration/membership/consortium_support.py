@@ -156,7 +156,7 @@ class Consortium:
                 txs=tuple(txs),
                 hash=bytes(32),
                 height=height,
-                time=Timestamp(GENESIS_SECONDS + height if seconds is None else seconds, 0),
+                time=self._next_time(seconds),
                 next_validators_hash=bytes(32),
                 proposer_address=bytes(20),
             )
@@ -164,25 +164,28 @@ class Consortium:
         self.app.commit()
         return response
 
-    def prepare(self, txs: Sequence[bytes]) -> tuple[bytes, ...]:
+    def _next_time(self, seconds: int | None) -> Timestamp:
+        return Timestamp(GENESIS_SECONDS + self.app.height + 1 if seconds is None else seconds, 0)
+
+    def prepare(self, txs: Sequence[bytes], seconds: int | None = None) -> tuple[bytes, ...]:
         return self.app.prepare_proposal(
             RequestPrepareProposal(
                 max_tx_bytes=1 << 20,
                 txs=tuple(txs),
                 height=self.app.height + 1,
-                time=Timestamp(GENESIS_SECONDS + self.app.height + 1, 0),
+                time=self._next_time(seconds),
                 next_validators_hash=bytes(32),
                 proposer_address=bytes(20),
             )
         ).txs
 
-    def process(self, txs: Sequence[bytes]) -> bool:
+    def process(self, txs: Sequence[bytes], seconds: int | None = None) -> bool:
         response = self.app.process_proposal(
             RequestProcessProposal(
                 txs=tuple(txs),
                 hash=bytes(32),
                 height=self.app.height + 1,
-                time=Timestamp(GENESIS_SECONDS + self.app.height + 1, 0),
+                time=self._next_time(seconds),
                 next_validators_hash=bytes(32),
                 proposer_address=bytes(20),
             )

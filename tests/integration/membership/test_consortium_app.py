@@ -24,6 +24,7 @@ from consortium_support import (
     certificate,
     consortium_genesis,
     membership_section,
+    org,
     tx,
 )
 from cryptography import x509
@@ -33,6 +34,7 @@ from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
 from sen.ledger.modules.membership import active_organisations, load_member
 from sen.ledger.modules.membership.genesis import MembershipGenesisError
+from sen.ledger.rules import load_nonce
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, load_genesis, make_genesis
 from sen.light.types import Timestamp
@@ -81,6 +83,80 @@ def test_enrolment_admits_the_key_from_the_next_block(chain: Consortium) -> None
     response = chain.run_block([enrolment])
     assert [r.code for r in response.tx_results] == [ResultCode.OK]
     assert chain.check(anchor(NEWCOMER, 1)).code == ResultCode.OK
+
+
+def test_check_tx_refuses_a_genesis_certificate_signed_with_a_fresh_key(chain: Consortium) -> None:
+    """The review's finding: a public member certificate with someone else's key."""
+    app_hash, height = chain.app.app_hash, chain.app.height
+    stolen = enroll(STRANGER, certificate(UNI, WRITER, ["writer"], 2))
+    response = chain.check(stolen)
+    assert (response.code, response.field) == (ResultCode.KEY_MISMATCH, "args.certificate")
+    assert response.expected == f"a certificate for the signer {_hex(STRANGER)}"
+    assert response.got == f"a certificate for {_hex(WRITER)}"
+    assert chain.app.pending_nonce(address(STRANGER)) == 0
+    assert chain.prepare([stolen]) == ()
+    assert not chain.process([stolen])
+    assert (chain.app.app_hash, chain.app.height) == (app_hash, height)
+    assert load_nonce(chain.app.store, address(STRANGER)) == 0
+
+
+FOREIGN = org("stranger", "Không rõ", 3)  # a CA no organisation of the chain has
+
+CHECK_TX_ENROLMENT_REFUSALS = [
+    ("a member's certificate", lambda: certificate(UNI, ADMIN, ["admin"], 1), "KEY_MISMATCH"),
+    ("an unknown CA", lambda: certificate(FOREIGN, STRANGER, ["writer"], 9), "WRONG_CA"),
+    ("a role not allowed", lambda: certificate(UNI, STRANGER, ["auditor"], 9), "ROLE_NOT_ALLOWED"),
+    ("an unknown role", lambda: certificate(UNI, STRANGER, ["minister"], 9), "UNKNOWN_ROLE"),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "code"),
+    [case[1:] for case in CHECK_TX_ENROLMENT_REFUSALS],
+    ids=[case[0] for case in CHECK_TX_ENROLMENT_REFUSALS],
+)
+def test_check_tx_refuses_every_enrolment_execution_would_refuse(
+    chain: Consortium, make: object, code: str
+) -> None:
+    assert callable(make)
+    refused = enroll(STRANGER, make())
+    response = chain.check(refused)
+    assert ResultCode(response.code).name == code
+    assert response.field.startswith("args.certificate")
+    assert chain.app.pending_nonce(address(STRANGER)) == 0
+    # forced into a block (as a faulty proposer might), execution gives the same refusal
+    (result,) = chain.run_block([refused]).tx_results
+    assert (result.code, result.log) == (response.code, response.log)
+
+
+def test_check_tx_refuses_an_enrolment_of_a_revoked_serial(chain: Consortium) -> None:
+    chain.run_block([tx(ADMIN, 0, "membership", "revoke", organisation="uni-hanoi", serial=9)])
+    response = chain.check(enroll(STRANGER, certificate(UNI, STRANGER, ["writer"], 9)))
+    assert (response.code, response.field) == (ResultCode.CERTIFICATE_REVOKED, "args.certificate")
+
+
+def test_check_tx_refuses_an_enrolment_expired_at_the_last_block_time(chain: Consortium) -> None:
+    chain.run_block([], seconds=EXPIRY + 1)
+    response = chain.check(enroll(STRANGER, certificate(UNI, STRANGER, ["writer"], 9)))
+    assert (response.code, response.field) == (ResultCode.CERTIFICATE_EXPIRED, "args.certificate")
+
+
+def test_a_proposal_holding_a_refused_enrolment_is_rejected(chain: Consortium) -> None:
+    good = anchor(WRITER, 0)
+    stolen = enroll(STRANGER, certificate(UNI, WRITER, ["writer"], 2))
+    welcome = enroll(NEWCOMER, certificate(UNI, NEWCOMER, ["writer"], 10))
+    assert chain.prepare([stolen, good, welcome]) == (good, welcome)
+    assert not chain.process([stolen, good])
+    assert not chain.process([good, stolen])
+    assert chain.process([good, welcome])
+
+
+def test_proposals_judge_members_at_the_proposed_blocks_time(chain: Consortium) -> None:
+    waiting = anchor(WRITER, 0)
+    assert chain.check(waiting).code == ResultCode.OK  # at the genesis time
+    assert chain.prepare([waiting], seconds=EXPIRY + 1) == ()
+    assert not chain.process([waiting], seconds=EXPIRY + 1)
+    assert chain.process([waiting], seconds=EXPIRY)
 
 
 def test_proposals_leave_out_and_refuse_what_the_committed_state_refuses(
