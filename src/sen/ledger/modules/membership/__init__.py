@@ -10,7 +10,10 @@ of the organisation revokes certificates by serial number (``revoke``).
 On a chain with ``permissioned`` set, every transaction but ``enroll`` must
 come from an enrolled member of an active organisation whose certificate is
 valid at the block time and not revoked, and that holds the role the action
-needs (:mod:`sen.ledger.permissions`). See ``docs/spec/membership.md``.
+needs (:mod:`sen.ledger.permissions`). Before a block, an ``enroll`` must pass
+every one of its own checks too (``check_enrolment``, run by CheckTx and the
+proposal checks), so a non-member's transaction never reaches a block. See
+``docs/spec/membership.md``.
 """
 
 from sen.ledger.modules.membership.actions import MODULE
