@@ -7,6 +7,7 @@ through CometBFT's RPC ``broadcast_tx_sync`` and comes out committed.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import socket
@@ -20,10 +21,24 @@ from typing import Any
 import httpx
 import pytest
 from abci_support import Served, anchor, member_key, serve_sen_app, short_socket_dir
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from sen.ledger.codes import ResultCode
+from sen.ledger.crypto import SigningKey
+from sen.ledger.rules import load_nonce
+from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import load_genesis
+from sen.sdk.devca import (
+    OrgAuthority,
+    der,
+    issue_ca_certificate,
+    issue_member_certificate,
+    pem,
+    public_key_for,
+    utc_now,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
 COMETBFT = ROOT / ".bin" / "cometbft"
@@ -84,6 +99,11 @@ class Network:
 
 @pytest.fixture
 def network(tmp_path: Path) -> Iterator[Network]:
+    yield from _network(tmp_path, membership=None)
+
+
+def _network(tmp_path: Path, membership: dict[str, Any] | None) -> Iterator[Network]:
+    """A one-validator CometBFT network driving a SenApp (``membership``: a consortium)."""
     if not COMETBFT.is_file():
         pytest.fail(f"{COMETBFT} is missing: run `make cometbft` to install CometBFT v0.38")
     home = tmp_path / "cometbft"
@@ -92,7 +112,10 @@ def network(tmp_path: Path) -> Iterator[Network]:
     )
     genesis_path = home / "config" / "genesis.json"
     document = json.loads(genesis_path.read_text())
-    document["app_state"] = {"params": ChainParams(chain_id=document["chain_id"]).to_json()}
+    params = ChainParams(chain_id=document["chain_id"], permissioned=membership is not None)
+    document["app_state"] = {"params": params.to_json()}
+    if membership is not None:
+        document["app_state"]["membership"] = membership
     genesis_path.write_text(json.dumps(document, indent=2))
     genesis = load_genesis(genesis_path.read_bytes())
 
@@ -163,3 +186,90 @@ def test_cometbft_makes_blocks_and_commits_a_sen_transaction(network: Network) -
     assert refused["code"] == int(ResultCode.NONCE_TOO_LOW), refused  # CheckTx said no
     start = network.height()
     network.wait_for("two more blocks", lambda: network.height() >= start + 2, timeout=30)
+
+
+def _member_certificate(
+    authority: OrgAuthority, signer: SigningKey, serial: int
+) -> x509.Certificate:
+    now = utc_now()
+    return issue_member_certificate(
+        authority,
+        public_key_for(signer.suite, signer.public_key),
+        common_name=f"Thành viên {serial}",
+        roles=["writer"],
+        not_before=now - datetime.timedelta(days=1),
+        not_after=now + datetime.timedelta(days=1),
+        serial=serial,
+    )
+
+
+def _authority() -> OrgAuthority:
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = utc_now()
+    certificate = issue_ca_certificate(
+        key,
+        common_name="Đại học Quốc gia Hà Nội CA",
+        organisation="Đại học Quốc gia Hà Nội",
+        not_before=now - datetime.timedelta(days=1),
+        not_after=now + datetime.timedelta(days=1),
+    )
+    return OrgAuthority("uni-hanoi", "Đại học Quốc gia Hà Nội", certificate, key)
+
+
+UNI = _authority()
+MEMBER, STRANGER = member_key(8), member_key(9)
+
+
+@pytest.fixture
+def consortium_network(tmp_path: Path) -> Iterator[Network]:
+    membership = {
+        "permissioned": True,
+        "organisations": [{"id": UNI.id, "name": UNI.name, "ca": pem(UNI.certificate)}],
+        "members": [pem(_member_certificate(UNI, MEMBER, 1))],
+    }
+    yield from _network(tmp_path, membership=membership)
+
+
+def test_cometbft_never_commits_a_non_members_transaction(consortium_network: Network) -> None:
+    """CheckTx refuses a genesis certificate signed with another key (review issue 10)."""
+    network = consortium_network
+    network.wait_for("height 2", lambda: network.height() >= 2)
+    app = network.served.app
+    chain_id = app.genesis.chain_id
+
+    def enroll(certificate: x509.Certificate) -> Tx:
+        return sign_tx(
+            STRANGER,
+            chain_id=chain_id,
+            nonce=0,
+            module="membership",
+            action="enroll",
+            args={"certificate": der(certificate)},
+        )
+
+    def broadcast(tx: Tx) -> dict[str, Any]:
+        result: dict[str, Any] = network.rpc_get("broadcast_tx_sync", tx=f"0x{tx.raw.hex()}")[
+            "result"
+        ]
+        return result
+
+    stolen = enroll(_member_certificate(UNI, MEMBER, 1))
+    assert broadcast(stolen)["code"] == int(ResultCode.KEY_MISMATCH)
+    stranger_anchor = anchor(STRANGER, 0, "not a member", chain_id=chain_id)
+    assert broadcast(stranger_anchor)["code"] == int(ResultCode.UNKNOWN_SIGNER)
+
+    own = enroll(_member_certificate(UNI, STRANGER, 2))
+    assert broadcast(own)["code"] == 0
+
+    def committed() -> dict[str, Any] | None:
+        result: dict[str, Any] | None = network.rpc_get("tx", hash=f"0x{own.hash.hex()}").get(
+            "result"
+        )
+        return result
+
+    included = network.wait_for("the enrolment", committed, timeout=30)
+    assert included["tx_result"]["code"] == 0
+    network.wait_for("the app to commit it", lambda: app.height >= int(included["height"]))
+    for refused in (stolen, stranger_anchor):  # never in a block
+        assert "result" not in network.rpc_get("tx", hash=f"0x{refused.hash.hex()}")
+    assert load_nonce(app.store, own.sender) == 1
