@@ -274,9 +274,12 @@ def _base64(value: object, where: str) -> bytes:
     if not isinstance(value, str):
         raise ReceiptInvalid("format", f"{where}: expected base64 text")
     try:
-        return base64.b64decode(value, validate=True)
+        raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
         raise ReceiptInvalid("format", f"{where}: not base64") from None
+    if base64.b64encode(raw).decode() != value:  # padding bits set: another spelling of raw
+        raise ReceiptInvalid("format", f"{where}: not in canonical base64 (padding bits set)")
+    return raw
 
 
 _RECEIPT_FIELDS = frozenset(
