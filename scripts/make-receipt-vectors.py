@@ -467,6 +467,11 @@ def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list
     replace = dataclasses.replace
     other_chain_tx = resigned(chain_id="sen-other")
     not_anchoring = resigned(module="evidence", action="revoke")
+    text_digests = resigned(
+        nonce=1,
+        action="anchor_batch",
+        args={"digests": [sha256(text).hex() for text in DOCUMENTS["batch"]]},
+    )
     cases: list[tuple[str, str, str, list[dict[str, Any]], str | None]] = [
         # (name, receipt, what it does, changes, document) -> the expected failing check
         ("version-true", "single", "version is true, not 1",
@@ -551,6 +556,9 @@ def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list
          [{"set": ["evidence", "batch", "proof", "index"], "value": 3}], None),
         ("batch-digest", "batch-member", "another digest of the same batch, same path",
          [{"set": ["evidence", "digest"], "value": sha256(DOCUMENTS["batch"][3]).hex()}], None),
+        ("forged-batch-digests-not-bytes", "batch-member",
+         "re-signed: a batch transaction whose digests are text",
+         Forger(chain, batch["transaction"]["height"]).forge(batch, tx=text_digests), None),
         ("forged-batch-result-data", "batch-member", "re-signed: result.data is not the batch root",
          Forger(chain, batch["transaction"]["height"]).forge(batch, data=bytes(32)), None),
         ("document", "single", "another document", [], "Bằng tốt nghiệp số 0002/2026\n"),

@@ -55,7 +55,7 @@ from sen.light.header import header_hash
 from sen.light.merkle import MerkleProof, hash_from_byte_slices
 from sen.light.results import exec_tx_result_bytes
 from sen.light.txs import tx_hash
-from sen.light.types import Commit, Header, ValidatorSet
+from sen.light.types import GO_ZERO_TIME, BlockIDFlag, Commit, Header, ValidatorSet
 
 FORMAT = "sen-evidence-receipt"
 VERSION = 1
@@ -447,6 +447,7 @@ def _trusted_validators_hash(genesis: Genesis, history: tuple[Hop, ...], until: 
             raise ReceiptInvalid("validators", f"{where}: header not made by the trusted set")
         if commit.height != header.height or commit.block_id.hash != header_hash(header):
             raise ReceiptInvalid("validators", f"{where}: commit is not for this header")
+        check_absent_slots(commit, "validators", f"{where}.commit")
         try:
             verify_commit(genesis.chain_id, trusted, commit.block_id, header.height, commit)
         except LightError as exc:
@@ -477,6 +478,7 @@ def check_commit(r: ParsedReceipt, genesis: Genesis) -> str:
         return f"blocks {header.height} and {next_header.height} (checked for an earlier receipt)"
     if next_commit.block_id.hash != header_hash(next_header):
         raise ReceiptInvalid("commit", "next_block.commit is not for next_block.header")
+    check_absent_slots(next_commit, "commit", "next_block.commit")
     verify_commit(
         genesis.chain_id, r.validators, next_commit.block_id, next_header.height, next_commit
     )
@@ -500,6 +502,19 @@ def check_commit(r: ParsedReceipt, genesis: Genesis) -> str:
         f"block {next_header.height} signed by more than 2/3 of voting power "
         f"and linked by hash to block {header.height}"
     )
+
+
+def check_absent_slots(commit: Commit, check: str, where: str) -> None:
+    """An absent slot carries nothing (CometBFT's ``CommitSig.ValidateBasic``).
+
+    `verify_commit` skips absent slots, so without this a receipt's absent slot
+    could carry any address, time or signature and still verify.
+    """
+    for i, sig in enumerate(commit.signatures):
+        if sig.block_id_flag == BlockIDFlag.ABSENT and (
+            sig.validator_address or sig.signature or sig.timestamp != GO_ZERO_TIME
+        ):
+            raise ReceiptInvalid(check, f"{where}.signatures[{i}]: an absent slot carries a vote")
 
 
 def check_inclusion(r: ParsedReceipt) -> str:
@@ -567,8 +582,8 @@ def batch_digests(tx: Tx, batch: Mapping[str, Any] | None) -> list[bytes]:
     if batch is None:
         raise ReceiptInvalid("evidence", "batch anchoring without evidence.batch path")
     digests = tx.args.get("digests")
-    if not isinstance(digests, list):
-        raise ReceiptInvalid("evidence", "batch transaction has no digest list")
+    if not isinstance(digests, list) or not all(isinstance(d, bytes) for d in digests):
+        raise ReceiptInvalid("evidence", "batch transaction has no list of digests")
     return digests
 
 
