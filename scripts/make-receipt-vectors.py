@@ -5,11 +5,13 @@ Usage (from the repository root)::
     PYTHONPATH=src .venv/bin/python scripts/make-receipt-vectors.py          # rewrite the file
     PYTHONPATH=src .venv/bin/python scripts/make-receipt-vectors.py --check  # exit 1 if stale
 
-A single-validator node (Sen's embedded engine, in a temporary home) runs a
-fixed chain: fixed keys (from seeds), a fixed genesis time and fixed block
-times, blocks produced one by one in-process. Block 2 holds three evidence
-transactions; block 3 proves their results. The receipts are the ones the
-node writes (``sen.services.readmodels.receipts.build_receipt``); every
+Two chains run in-process on Sen's embedded engine, in temporary homes, with
+fixed keys (from seeds), a fixed genesis time and fixed block times, blocks
+produced one by one: a single-validator chain whose block 2 holds three
+evidence transactions (block 3 proves their results), and a chain whose
+validator set changes once (:class:`ChangingValidators`), for a receipt with
+``validator_history``. The receipts are the ones a node writes
+(``sen.services.readmodels.receipts.build_receipt``); every
 intermediate value (transaction bytes, ExecTxResult bytes, header hash
 leaves, vote sign-bytes, validator encodings, Merkle nodes) is written next
 to them, and so are tampered variants with the check that must fail, each
@@ -31,12 +33,14 @@ import hashlib
 import json
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from sen.consensus.app import SenApp
+from sen.consensus.embedded.engine import EmbeddedEngine
 from sen.ledger.crypto import Ed25519Suite, SigningKey
 from sen.ledger.merkle import leaf_hash, tree_levels
 from sen.ledger.tx import SIGN_DOMAIN, sign_tx
@@ -49,12 +53,24 @@ from sen.light.merkle import proof_from_byte_slices
 from sen.light.receipt import merkle_proof_to_json, verify_receipt
 from sen.light.results import exec_tx_result_bytes, results_hash
 from sen.light.txs import data_hash, tx_hash, tx_proof
-from sen.light.types import BlockID, Commit, Header, Timestamp, Validator, ValidatorSet
+from sen.light.types import (
+    BlockID,
+    BlockIDFlag,
+    Commit,
+    CommitSig,
+    Header,
+    Timestamp,
+    Validator,
+    ValidatorSet,
+)
 from sen.light.validators import encode_simple_validator
 from sen.node.config import load_config, write_settings
 from sen.node.keys import save_validator_key
 from sen.node.node import Node
 from sen.services.readmodels.receipts import build_receipt
+from sen.store.blocks import BlockStore
+from sen.store.db import Database
+from sen.store.index import Index
 
 OUTPUT = (
     Path(__file__).resolve().parent.parent / "docs" / "spec" / "vectors" / "receipt-vectors.json"
@@ -85,6 +101,7 @@ DOCUMENTS = {
     "single": "Bằng tốt nghiệp số 0001/2026\n",
     "batch": [f"Diploma {i:04d}, class of 2026\n" for i in range(5)],
     "sha3-512": "Hợp đồng số 07/2026\n",
+    "history": "Biên bản họp số 12/2026\n",
 }
 
 
@@ -170,6 +187,128 @@ def sha256(text: str) -> bytes:
     return hashlib.sha256(text.encode()).digest()
 
 
+# -- a chain whose validator set changes ------------------------------------------------------
+
+HISTORY_CHAIN_ID = "sen-vectors-history"
+HISTORY_TIMES = [Timestamp(1_767_225_600 + 10 * h, 0) for h in range(1, 5)]
+OLD_SET = [("validator a", 10), ("validator b", 10), ("validator c", 5)]
+NEW_SET = [*OLD_SET, ("validator d", 20)]
+CHANGED_AT = 1  # FinalizeBlock(1) returns the change: header 2 names the new set, it signs from 3
+
+
+def validator_set_of(members: list[tuple[str, int]]) -> ValidatorSet:
+    keys = [Ed25519PrivateKey.from_private_bytes(seed(label)) for label, _ in members]
+    return ValidatorSet.sorted(
+        Validator(k.public_key().public_bytes_raw(), p)
+        for k, (_, p) in zip(keys, members, strict=True)
+    )
+
+
+KEYS = {
+    Ed25519PrivateKey.from_private_bytes(seed(label)).public_key().public_bytes_raw(): seed(label)
+    for label, _ in NEW_SET
+}
+
+
+class ChangingValidators(EmbeddedEngine):
+    """The embedded engine run by several validators whose set changes once.
+
+    The genesis set (a 10, b 10, c 5) is replaced after block ``CHANGED_AT`` by
+    one with d 20 added, as a passed ``set_validator`` proposal would on
+    CometBFT: header ``CHANGED_AT + 1`` names the new set as next, which signs
+    from ``CHANGED_AT + 2``. The change is the script's, not a governance vote:
+    a receipt's verifier sees only headers, commits and sets. Each commit has a
+    nil vote or an absent slot: c votes nil under the old set and is absent
+    under the new one.
+    """
+
+    def __init__(self, app: SenApp, blocks: BlockStore, genesis: Genesis) -> None:
+        proposer = Ed25519PrivateKey.from_private_bytes(seed("validator a"))
+        alone = dataclasses.replace(
+            genesis,
+            validators=(GenesisValidator(proposer.public_key().public_bytes_raw(), 10, "a"),),
+        )
+        super().__init__(app, blocks, alone, proposer)
+        self.genesis = genesis
+        self.old, self.new = validator_set_of(OLD_SET), validator_set_of(NEW_SET)
+
+    def set_at(self, height: int) -> ValidatorSet:
+        return self.old if height <= CHANGED_AT + 1 else self.new
+
+    def _header(self, height: int, block_time: Timestamp, txs: Sequence[bytes]) -> Header:
+        header = super()._header(height, block_time, txs)
+        return dataclasses.replace(
+            header,
+            validators_hash=self.set_at(height).hash(),
+            next_validators_hash=self.set_at(height + 1).hash(),
+        )
+
+    def _sign_and_save_commit(self, header: Header, this_id: BlockID) -> Commit:
+        slots = []
+        for validator in self.set_at(header.height).validators:
+            key = Ed25519PrivateKey.from_private_bytes(KEYS[validator.pub_key])
+            if validator.voting_power == 5 and self.set_at(header.height) is self.new:
+                slots.append(CommitSig.absent())
+                continue
+            flag = BlockIDFlag.NIL if validator.voting_power == 5 else BlockIDFlag.COMMIT
+            slots.append(
+                sign_commit(key, header.chain_id, header.height, 0, this_id, header.time, flag)
+            )
+        commit = Commit(header.height, 0, this_id, tuple(slots))
+        self.blocks.save_commit(header.height, commit.to_json())
+        return commit
+
+    def validator_set(self, height: int) -> dict[str, Any] | None:
+        return self.set_at(height).to_json()
+
+    def validator_history(self, until: int) -> list[dict[str, Any]]:
+        height = CHANGED_AT + 1
+        if height >= until:
+            return []
+        block, commit = self.blocks.load_block(height), self.blocks.load_commit(height)
+        assert block is not None and commit is not None
+        return [{"header": block.header, "commit": commit, "next_validators": self.new.to_json()}]
+
+
+def open_history_chain(home: Path) -> tuple[Node, bytes, bytes]:
+    """The chain, its genesis bytes and the anchored digest (its block 3; block 4 proves it)."""
+    (home / "config").mkdir(parents=True)
+    genesis_bytes = make_genesis(
+        chain_id=HISTORY_CHAIN_ID,
+        genesis_time=GENESIS_TIME,
+        validators=[
+            GenesisValidator(
+                Ed25519PrivateKey.from_private_bytes(seed(label)).public_key().public_bytes_raw(),
+                power,
+                label,
+            )
+            for label, power in OLD_SET
+        ],
+    )
+    (home / "config" / "genesis.json").write_bytes(genesis_bytes)
+    write_settings(home / "config" / "sen.toml", host="127.0.0.1", port=26680, block_interval=0.05)
+    genesis = load_genesis(genesis_bytes)
+    db = Database(home / "data", sync=False)
+    app = SenApp(db, genesis)
+    engine = ChangingValidators(app, BlockStore(db), genesis)
+    node = Node(load_config(home), db, app, engine, Index(db))
+    times: Iterator[Timestamp] = iter(HISTORY_TIMES)
+    engine.clock = lambda: next(times)
+    engine.handshake()
+    engine.produce_block()  # 1: FinalizeBlock(1) "returns" the change
+    engine.produce_block()  # 2: names the new set as next (the hop)
+    digest = sha256(DOCUMENTS["history"])
+    sender = Ed25519Suite().load_private(SENDER_SEED)
+    args = {"digest": digest, "title": "Biên bản họp hội đồng quản trị"}
+    tx = sign_tx(
+        sender, chain_id=HISTORY_CHAIN_ID, nonce=0, module="evidence", action="anchor", args=args
+    )
+    assert [r.code for r in engine.submit([tx.raw])] == [0]
+    engine.produce_block()  # 3: the anchoring, signed by the new set
+    engine.produce_block()  # 4: proves its result
+    return node, genesis_bytes, digest
+
+
 # -- worked examples ------------------------------------------------------------------------
 
 
@@ -238,6 +377,16 @@ def header_vector(name: str, header: Header) -> dict[str, Any]:
         "tree": merkle_vector(leaves),
         "hash": header_hash(header).hex(),
     }
+
+
+def seeds_of(members: list[tuple[str, int]]) -> list[str]:
+    """The seeds of a set's validators, in the set's order."""
+    ordered = validator_set_of(members).validators
+    by_key = {
+        Ed25519PrivateKey.from_private_bytes(seed(label)).public_key().public_bytes_raw(): label
+        for label, _ in members
+    }
+    return [seed(by_key[v.pub_key]).hex() for v in ordered]
 
 
 def validator_set_vector(name: str, validators: ValidatorSet, seeds: list[str]) -> dict[str, Any]:
@@ -444,8 +593,12 @@ class Forger:
         ]
 
 
-def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    single, batch = receipts["single"], receipts["batch-member"]
+def tampered_variants(
+    chain: Chain, receipts: dict[str, dict[str, Any]], geneses: dict[str, Genesis]
+) -> list[dict[str, Any]]:
+    single, batch, history = receipts["single"], receipts["batch-member"], receipts["history"]
+    hop_commit = history["validator_history"][0]["commit"]["signatures"]
+    hop_header = history["validator_history"][0]["header"]
     forger = Forger(chain, single["transaction"]["height"])
     sender = chain.sender
 
@@ -562,6 +715,25 @@ def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list
         ("forged-batch-result-data", "batch-member", "re-signed: result.data is not the batch root",
          Forger(chain, batch["transaction"]["height"]).forge(batch, data=bytes(32)), None),
         ("document", "single", "another document", [], "Bằng tốt nghiệp số 0002/2026\n"),
+        ("history-removed", "history", "the validator_history left out",
+         [{"remove": ["validator_history"]}], None),
+        ("history-validators-old-set", "history", "the genesis set given as the signing set",
+         [{"set": ["validators"], "value": validator_set_of(OLD_SET).to_json()}], None),
+        ("history-hop-signature", "history", "one bit of a commit signature in the hop",
+         [{"set": ["validator_history", 0, "commit", "signatures", 0, "signature"],
+           "value": flip_base64(hop_commit[0]["signature"])}], None),
+        ("history-hop-nil-vote", "history", "one bit of the nil vote's signature in the hop",
+         [{"set": ["validator_history", 0, "commit", "signatures", 2, "signature"],
+           "value": flip_base64(hop_commit[2]["signature"])}], None),
+        ("history-hop-header", "history", "the hop header names another next set",
+         [{"set": ["validator_history", 0, "header", "next_validators_hash"],
+           "value": flip_hex(hop_header["next_validators_hash"])}], None),
+        ("history-next-validators-power", "history", "a power in the hop's next set changed",
+         [{"set": ["validator_history", 0, "next_validators", "validators", 0, "voting_power"],
+           "value": "21"}], None),
+        ("history-absent-slot-time", "history", "an absent slot given a time",
+         [{"set": ["next_block", "commit", "signatures", 3, "timestamp"],
+           "value": "0001-01-01T00:00:01Z"}], None),
     ]  # fmt: skip
     out = []
     for name, base, about, changes, document in cases:
@@ -574,7 +746,9 @@ def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list
                 "about": about,
                 "changes": changes,
                 "document": document,
-                "check": failing_check(tampered, chain.genesis, digest),
+                "check": failing_check(
+                    tampered, geneses["history_genesis" if base == "history" else "genesis"], digest
+                ),
             }
         )
     return out
@@ -584,27 +758,37 @@ def tampered_variants(chain: Chain, receipts: dict[str, dict[str, Any]]) -> list
 
 
 def build_vectors() -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="sen-receipt-vectors-") as home:
+    with (
+        tempfile.TemporaryDirectory(prefix="sen-receipt-vectors-") as home,
+        tempfile.TemporaryDirectory(prefix="sen-receipt-vectors-history-") as history_home,
+    ):
         chain = open_chain(Path(home))
+        history = open_history_chain(Path(history_home))
         try:
-            return vectors_of(chain)
+            return vectors_of(chain, history)
         finally:
             chain.node.close()
+            history[0].close()
 
 
-def vectors_of(chain: Chain) -> dict[str, Any]:
+def vectors_of(chain: Chain, history: tuple[Node, bytes, bytes]) -> dict[str, Any]:
     node, genesis = chain.node, chain.genesis
+    history_node, history_genesis_bytes, history_digest = history
+    history_genesis = load_genesis(history_genesis_bytes)
+    geneses = {"genesis": genesis, "history_genesis": history_genesis}
     batch_digests = [sha256(text) for text in DOCUMENTS["batch"]]
     sha3_digest = hashlib.sha3_512(DOCUMENTS["sha3-512"].encode()).digest()
     receipts = {
         "single": build_receipt(node, "sha-256", sha256(DOCUMENTS["single"])),
         "batch-member": build_receipt(node, "sha-256", batch_digests[2]),
         "sha3-512": build_receipt(node, "sha3-512", sha3_digest),
+        "history": build_receipt(history_node, "sha-256", history_digest),
     }
     documents = {
         "single": DOCUMENTS["single"],
         "batch-member": DOCUMENTS["batch"][2],
         "sha3-512": DOCUMENTS["sha3-512"],
+        "history": DOCUMENTS["history"],
     }
     height = receipts["single"]["transaction"]["height"]
     block = Header.from_json(receipts["single"]["block"]["header"])
@@ -618,12 +802,14 @@ def vectors_of(chain: Chain) -> dict[str, Any]:
         digest = hashlib.new(
             {"sha-256": "sha256", "sha3-512": "sha3_512"}[algorithm], document.encode()
         )
+        which = "history_genesis" if name == "history" else "genesis"
         receipt_vectors.append(
             {
                 "name": name,
+                "genesis": which,
                 "document": document,
                 "receipt": receipt,
-                "checks": checks_of(receipt, genesis, digest.digest()),
+                "checks": checks_of(receipt, geneses[which], digest.digest()),
             }
         )
     return {
@@ -637,6 +823,12 @@ def vectors_of(chain: Chain) -> dict[str, Any]:
             "sha256": genesis.hash.hex(),
             "chain_id": genesis.chain_id,
             "validator_seed": VALIDATOR_SEED.hex(),
+        },
+        "history_genesis": {
+            "file": history_genesis_bytes.decode(),
+            "sha256": history_genesis.hash.hex(),
+            "chain_id": history_genesis.chain_id,
+            "validator_seeds": {label: seed(label).hex() for label, _ in NEW_SET},
         },
         "protobuf": protobuf_examples(),
         "transactions": [transaction_vector(chain, i) for i in range(len(chain.txs))],
@@ -654,9 +846,15 @@ def vectors_of(chain: Chain) -> dict[str, Any]:
         "validator_sets": [
             validator_set_vector("genesis", validators, [VALIDATOR_SEED.hex()]),
             three_validators(),
+            validator_set_vector(
+                "history: genesis set", validator_set_of(OLD_SET), seeds_of(OLD_SET)
+            ),
+            validator_set_vector(
+                "history: changed set", validator_set_of(NEW_SET), seeds_of(NEW_SET)
+            ),
         ],
         "receipts": receipt_vectors,
-        "tampered": tampered_variants(chain, receipts),
+        "tampered": tampered_variants(chain, receipts, geneses),
     }
 
 

@@ -53,6 +53,12 @@ GENESIS = load_genesis(GENESIS_BYTES)
 RECEIPTS = {r["name"]: r for r in VECTORS["receipts"]}
 
 
+def genesis_bytes_of(receipt_name: str) -> bytes:
+    """The genesis file a receipt is checked against (``genesis`` or ``history_genesis``)."""
+    text: str = VECTORS[RECEIPTS[receipt_name]["genesis"]]["file"]
+    return text.encode()
+
+
 def load(name: str, path: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
@@ -125,6 +131,27 @@ def test_genesis() -> None:
         Validator(key.public_key().public_bytes_raw(), 10),
     )
     assert GENESIS.validator_set().hash().hex() == VECTORS["validator_sets"][0]["hash"]
+
+
+def test_history_genesis() -> None:
+    """The history chain starts from the set "history: genesis set" and changes once."""
+    history = VECTORS["history_genesis"]
+    genesis = load_genesis(history["file"].encode())
+    assert genesis.hash.hex() == history["sha256"] and genesis.chain_id == history["chain_id"]
+    sets = {v["name"]: v for v in VECTORS["validator_sets"]}
+    assert genesis.validator_set().hash().hex() == sets["history: genesis set"]["hash"]
+    receipt = RECEIPTS["history"]["receipt"]
+    (hop,) = receipt["validator_history"]
+    assert (
+        Header.from_json(hop["header"]).validators_hash.hex()
+        == sets["history: genesis set"]["hash"]
+    )
+    assert hop["next_validators"] == sets["history: changed set"]["validators"]
+    assert receipt["validators"] == sets["history: changed set"]["validators"]
+    flags = [s["block_id_flag"] for s in hop["commit"]["signatures"]]
+    assert flags == [2, 2, 3]  # the hop's commit has a nil vote
+    flags = [s["block_id_flag"] for s in receipt["next_block"]["commit"]["signatures"]]
+    assert flags == [2, 2, 2, 1]  # and the receipt's an absent slot
 
 
 def test_protobuf_examples() -> None:
@@ -266,22 +293,21 @@ def test_validator_set(vector: dict[str, Any]) -> None:
 def test_receipt_verifies_with_sen(vector: dict[str, Any]) -> None:
     receipt = vector["receipt"]
     digest = document_digest(receipt["evidence"]["algorithm"], vector["document"])
-    report = verify_receipt(copy.deepcopy(receipt), GENESIS, document_digest=digest)
+    genesis = load_genesis(genesis_bytes_of(vector["name"]))
+    report = verify_receipt(copy.deepcopy(receipt), genesis, document_digest=digest)
     assert [c.name for c in report.checks] == vector["checks"]
-    assert (
-        receipt["transaction"]["tx"]
-        == base64.b64encode(
-            bytes.fromhex(VECTORS["block"]["txs"][receipt["transaction"]["index"]])
-        ).decode()
-    )
+    if vector["genesis"] == "genesis":  # block 2 of the main chain
+        raw = bytes.fromhex(VECTORS["block"]["txs"][receipt["transaction"]["index"]])
+        assert receipt["transaction"]["tx"] == base64.b64encode(raw).decode()
 
 
 @pytest.mark.parametrize("case", VECTORS["tampered"], ids=lambda c: c["name"])
 def test_tampered_receipt_fails_with_sen(case: dict[str, Any]) -> None:
     doc = tampered(case)
     algorithm = RECEIPTS[case["receipt"]]["receipt"]["evidence"]["algorithm"]
+    genesis = load_genesis(genesis_bytes_of(case["receipt"]))
     with pytest.raises(ReceiptInvalid) as caught:
-        verify_receipt(doc, GENESIS, document_digest=document_digest(algorithm, case["document"]))
+        verify_receipt(doc, genesis, document_digest=document_digest(algorithm, case["document"]))
     assert caught.value.check == case["check"], caught.value.reason
 
 
@@ -314,7 +340,8 @@ def test_the_independent_verifier_does_not_import_sen() -> None:
 def test_receipt_verifies_independently(vector: dict[str, Any]) -> None:
     receipt = vector["receipt"]
     digest = document_digest(receipt["evidence"]["algorithm"], vector["document"])
-    assert INDEPENDENT.verify(copy.deepcopy(receipt), GENESIS_BYTES, digest) == vector["checks"]
+    genesis = genesis_bytes_of(vector["name"])
+    assert INDEPENDENT.verify(copy.deepcopy(receipt), genesis, digest) == vector["checks"]
 
 
 @pytest.mark.parametrize("case", VECTORS["tampered"], ids=lambda c: c["name"])
@@ -322,7 +349,7 @@ def test_tampered_receipt_fails_independently(case: dict[str, Any]) -> None:
     algorithm = RECEIPTS[case["receipt"]]["receipt"]["evidence"]["algorithm"]
     digest = document_digest(algorithm, case["document"])
     with pytest.raises(INDEPENDENT.Failed) as caught:
-        INDEPENDENT.verify(tampered(case), GENESIS_BYTES, digest)
+        INDEPENDENT.verify(tampered(case), genesis_bytes_of(case["receipt"]), digest)
     assert caught.value.check == case["check"], caught.value.reason
 
 
