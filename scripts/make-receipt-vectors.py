@@ -645,6 +645,8 @@ def tampered_variants(
          [{"set": ["validator_history"], "value": []}], None),
         ("chain-id", "single", "another chain id",
          [{"set": ["chain_id"], "value": "sen-other"}], None),
+        ("chain-id-missing", "single", "no chain_id (the chain check, not format, says so)",
+         [{"remove": ["chain_id"]}], None),
         ("genesis-hash", "single", "another genesis hash",
          [{"set": ["genesis_hash"], "value": flip_hex(single["genesis_hash"])}], None),
         ("validator-power", "single", "the validator's power changed",

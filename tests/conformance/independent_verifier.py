@@ -455,9 +455,9 @@ def _proof(value: Any, where: str) -> dict[str, Any]:
 
 def read_receipt(doc: Any) -> dict[str, Any]:
     """Check 1, format: the strict form (§Strict form), into plain values."""
-    top = {"format", "version", "chain_id", "genesis_hash", "evidence", "transaction", "result",
-           "block", "next_block", "validators"}  # fmt: skip
-    doc = _fields(doc, "receipt", top, {"validator_history"})
+    top = {"format", "version", "genesis_hash", "evidence", "transaction", "result", "block",
+           "next_block", "validators"}  # fmt: skip
+    doc = _fields(doc, "receipt", top, {"chain_id", "validator_history"})
     if (
         doc["format"] != "sen-evidence-receipt"
         or type(doc["version"]) is not int
@@ -488,7 +488,7 @@ def read_receipt(doc: Any) -> dict[str, Any]:
         commit = read_commit(hop["commit"], f"{at}.commit")
         hops.append((header, commit, read_validator_set(hop["next_validators"], f"{at}.next")))
     return {
-        "chain_id": doc["chain_id"],  # compared by the chain check
+        "chain_id": doc.get("chain_id"),  # any value, or none: compared by the chain check
         "genesis_hash": _lower_hex(doc["genesis_hash"], "genesis_hash", 32),
         "algorithm": algorithm,
         "digest": _lower_hex(evidence["digest"], "evidence.digest", ALGORITHMS[algorithm]),
