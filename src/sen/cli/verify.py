@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +13,7 @@ from sen.cli._i18n import check_name
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
 from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis
-from sen.light.receipt import Check, ReceiptReport, ReceiptVerifier
+from sen.light.receipt import Check, ReceiptReport, ReceiptVerifier, read_receipt_json
 from sen.node.config import NodeConfig
 from sen.sdk.errors import VerificationFailed
 from sen.sdk.receipts import check_receipt, read_genesis
@@ -117,7 +116,9 @@ def _verify_many(config: Settings, paths: list[Path], genesis: Genesis, as_json:
 
 def _read_receipt(path: Path) -> dict[str, Any]:
     try:
-        value = json.loads(path.read_text(encoding="utf-8"))
+        value = read_receipt_json(path.read_text(encoding="utf-8"))
+    except ReceiptInvalid as exc:
+        raise CliError(f"{path} is not a valid receipt: {exc.reason}") from None
     except OSError as exc:
         raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:

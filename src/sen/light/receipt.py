@@ -89,6 +89,31 @@ class ReceiptReport:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
 
+def read_receipt_json(text: str | bytes) -> object:
+    """A receipt's JSON text as a value, refusing what plain ``json`` lets through.
+
+    A repeated member name (``json`` keeps the last, so two readers could see
+    two receipts), ``NaN``/``Infinity`` and numbers with a fraction or exponent
+    (a receipt has none) raise ``ReceiptInvalid("format", ...)``. Anything
+    that is not JSON raises ``ValueError``.
+    """
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, value in pairs:
+            if name in found:
+                raise ReceiptInvalid("format", f"member {name!r} is repeated in one object")
+            found[name] = value
+        return found
+
+    def no_float(text: str) -> Any:
+        raise ReceiptInvalid("format", f"a receipt has no number like {text[:20]!r}")
+
+    return json.loads(
+        text, object_pairs_hook=members, parse_float=no_float, parse_constant=no_float
+    )
+
+
 def verify_receipt(
     receipt: object, genesis: Genesis, *, document_digest: bytes | None = None
 ) -> ReceiptReport:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sen.light.receipt import ReceiptInvalid, check_absent_slots
+from sen.light.receipt import ReceiptInvalid, check_absent_slots, read_receipt_json
 from sen.light.types import (
     GO_ZERO_TIME,
     BlockID,
@@ -40,3 +40,23 @@ def test_an_absent_slot_carrying_anything_is_refused(slot: CommitSig) -> None:
         "commit",
         "next_block.commit.signatures[1]: an absent slot carries a vote",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"version": 1, "version": 2}', "member 'version' is repeated in one object"),
+        ('{"a": {"b": 1, "b": 1}}', "member 'b' is repeated in one object"),
+        ('{"version": 1.0}', "a receipt has no number like '1.0'"),
+        ('{"version": NaN}', "a receipt has no number like 'NaN'"),
+        ('{"version": 1e0}', "a receipt has no number like '1e0'"),
+    ],
+)
+def test_the_receipt_reader_refuses_what_plain_json_lets_through(text: str, reason: str) -> None:
+    with pytest.raises(ReceiptInvalid) as caught:
+        read_receipt_json(text)
+    assert (caught.value.check, caught.value.reason) == ("format", reason)
+
+
+def test_the_receipt_reader_reads_json() -> None:
+    assert read_receipt_json(b'{"a": [1, "x", null, true]}') == {"a": [1, "x", None, True]}
