@@ -53,13 +53,13 @@ def anchored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, P
     config = allow_all_suites(root / "home")
     keyring = Keyring(root / "keys")
     for suite in SUITES:
-        keyring.new(f"so-tu-phap-{suite}", "mật khẩu", suite)
+        keyring.new(f"so-tu-phap-{suite}", "mật khẩu đủ dài", suite)
     node = Node.open(config)
     node.start()
     try:
         client = in_process_client(node)
         for suite in SUITES:
-            key = keyring.load(f"so-tu-phap-{suite}", "mật khẩu")
+            key = keyring.load(f"so-tu-phap-{suite}", "mật khẩu đủ dài")
             document = root / f"{suite}.pdf"
             document.write_bytes(f"Giấy khai sinh — ký bằng {suite}".encode())
             result = client.anchor(key, document, title=f"Khai sinh ({suite})")

@@ -25,6 +25,7 @@ from sen.sdk.errors import (
     TryLater,
     Unreachable,
     VerificationFailed,
+    WeakPassphrase,
 )
 from sen.sdk.keys import DEFAULT_SUITE, KeyInfo, Keyring, address, default_keyring, generate_key
 from sen.sdk.models import Account, Anchored, Anchoring, Lookup, TxInfo, TxResult
@@ -58,6 +59,7 @@ __all__ = [
     "TxResult",
     "Unreachable",
     "VerificationFailed",
+    "WeakPassphrase",
     "address",
     "check_receipt",
     "default_keyring",

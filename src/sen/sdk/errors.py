@@ -14,6 +14,7 @@ One root, so that ``except SenError`` catches everything the SDK raises::
     ├── Timeout                        waited longer than asked (commit, receipt)
     ├── KeyFileError                   a key file is missing, damaged, or the passphrase is wrong
     ├── InvalidInput                   a caller-supplied value is unusable (bad hex, bad JSON args)
+    │   └── WeakPassphrase             a new key's passphrase breaks the rule (12+ characters, ...)
     └── VerificationFailed(check, reason)
                                        a receipt does not verify (wraps sen.light's ReceiptInvalid)
 """
@@ -123,6 +124,10 @@ class KeyFileError(SenError):
 
 class InvalidInput(SenError):
     pass
+
+
+class WeakPassphrase(InvalidInput):
+    """A passphrase too weak to encrypt a new key file with (the message states the rule)."""
 
 
 class VerificationFailed(SenError):

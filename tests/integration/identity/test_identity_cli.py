@@ -34,7 +34,7 @@ def node(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Node]:
     monkeypatch.setenv("SEN_KEYRING", str(tmp_path / "keys"))
-    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu")
+    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài")
     monkeypatch.delenv("SEN_NODE", raising=False)
     monkeypatch.delenv("SEN_LANG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")

@@ -37,7 +37,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.fixture(autouse=True)
 def _environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEN_KEYRING", str(tmp_path / "keys"))
-    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu")
+    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài")
     monkeypatch.delenv("SEN_NODE", raising=False)
     monkeypatch.delenv("SEN_LANG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")

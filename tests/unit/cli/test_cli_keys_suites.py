@@ -25,7 +25,7 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
 @pytest.fixture(autouse=True)
 def _environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SEN_KEYRING", str(tmp_path / "keys"))
-    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu")
+    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài")
     monkeypatch.setenv("SEN_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("SEN_NODE", raising=False)
     monkeypatch.delenv("SEN_LANG", raising=False)
@@ -48,7 +48,7 @@ def test_keys_new_with_a_suite_stores_it_encrypted(
     code, out, _ = run(["keys", "show", "so-y-te"], capsys)
     assert code == 0 and suite in out and shown["address"] in out
     assert "ENCRYPTED PRIVATE KEY" in (tmp_path / "keys" / "so-y-te.pem").read_text()
-    key = Keyring(tmp_path / "keys").load("so-y-te", "mật-khẩu")
+    key = Keyring(tmp_path / "keys").load("so-y-te", "mật-khẩu-đủ-dài")
     assert key.suite == suite and key.public_key == public_key
 
 
@@ -67,3 +67,16 @@ def test_an_unknown_suite_is_a_usage_error_listing_the_known(
     assert code == 2
     assert "unknown suite 'rsa-2048'" in err
     assert "ecdsa-p256, ecdsa-secp256k1, ed25519, ml-dsa-65" in err
+
+
+def test_keys_new_refuses_a_weak_passphrase_naming_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SEN_PASSPHRASE", "123456789012")
+    code, _, err = run(["keys", "new", "so-y-te"], capsys)
+    assert code == 2
+    assert err.strip().endswith(
+        "passphrase too weak: it is all digits; use at least 12 characters, not all digits, "
+        "not one character repeated"
+    )
+    assert not (tmp_path / "keys" / "so-y-te.pem").exists()
