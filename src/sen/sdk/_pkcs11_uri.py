@@ -15,6 +15,10 @@ public half itself). Query attributes: ``module-path``, ``pin-value``,
 else is refused by name rather than ignored: a URI that picks a signing key
 must mean exactly what it says. Parsing is pure; reading the PIN file and the
 environment happens when a key is opened (:mod:`sen.sdk.pkcs11`).
+
+A URI may carry the PIN itself (``pin-value``): show one to a person, a log or
+an HTTP answer only through :func:`redact_uri`, which works on text that does
+not parse too.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ _NOT_SUPPORTED = {
     "library-version": "pick the module with module-path=",
 }
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_SHOWN_QUERY_ATTRIBUTES = ("module-path", "pin-source")  # the rest may be a secret
+REDACTED = "***"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +108,26 @@ def is_pkcs11_uri(text: str) -> bool:
     return text[: len(SCHEME)].lower() == SCHEME
 
 
+def redact_uri(text: str) -> str:
+    """``text`` fit to show: in a ``pkcs11:`` URI, every query value but ``module-path`` and
+    ``pin-source`` becomes ``***`` (so ``pin-value``, however spelt); other text is unchanged."""
+    if not is_pkcs11_uri(text):
+        return text
+    path, question, query = text.partition("?")
+    if not question:
+        return text
+    shown = []
+    for attribute in query.split("&"):
+        name, equals, _ = attribute.partition("=")
+        if name.lower() in _SHOWN_QUERY_ATTRIBUTES and equals:
+            shown.append(attribute)
+        elif equals:
+            shown.append(f"{name}={REDACTED}")
+        else:
+            shown.append(REDACTED)  # no '=': the whole part may be a mistyped PIN
+    return f"{path}?{'&'.join(shown)}"
+
+
 def parse_uri(text: str) -> Pkcs11Uri:
     """Parse a ``pkcs11:`` URI; :class:`InvalidInput` names the part at fault."""
     if not is_pkcs11_uri(text):
@@ -149,6 +175,8 @@ def _parse_part(
                 f"PKCS#11 URI: an empty attribute in the {where} ('{separator}{separator}')"
             )
         name, equals, value = attribute.partition("=")
+        if not equals and where == "query":  # not echoed: it may be a PIN typed without its name
+            raise InvalidInput("PKCS#11 URI: a query attribute has no value (expected name=value)")
         if not equals:
             raise InvalidInput(f"PKCS#11 URI: {name!r} has no value (expected {name}=...)")
         if name in _NOT_SUPPORTED:

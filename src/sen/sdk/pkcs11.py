@@ -11,7 +11,8 @@ signature back. A key is named by an RFC 7512 URI (:mod:`sen.sdk._pkcs11_uri`)::
 
 The module comes from ``module-path``, else ``$SEN_PKCS11_MODULE``; the PIN
 from ``pin-value``, ``pin-source`` (a file), else ``$SEN_PKCS11_PIN``. The PIN
-is never logged, printed or kept in an error message. On opening a key Sen
+is never logged, printed or kept in an error message; a URI shown to anyone
+goes through :func:`redact_uri` first (``pin-value=***``). On opening a key Sen
 signs a probe message and checks it against the token's public key object.
 
 Suites: ``ecdsa-p256`` and ``ecdsa-secp256k1`` (``CKM_ECDSA_SHA256``, or
@@ -51,7 +52,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from sen.ledger.crypto import address_of, curve_of, get_suite, normalize_low_s
-from sen.sdk._pkcs11_uri import Pkcs11Uri, is_pkcs11_uri, parse_uri
+from sen.sdk._pkcs11_uri import Pkcs11Uri, is_pkcs11_uri, parse_uri, redact_uri
 from sen.sdk.errors import InvalidInput, KeyFileError
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ __all__ = [
     "is_pkcs11_uri",
     "load_pkcs11_key",
     "parse_uri",
+    "redact_uri",
     "resolve_module",
     "resolve_pin",
 ]

@@ -16,6 +16,7 @@ from sen.sdk.pkcs11 import (
     is_pkcs11_uri,
     load_pkcs11_key,
     parse_uri,
+    redact_uri,
     resolve_module,
     resolve_pin,
 )
@@ -118,6 +119,40 @@ def test_bad_uris_are_refused_naming_the_part_at_fault(text: str, message: str) 
     with pytest.raises(InvalidInput) as refused:
         parse_uri(text)
     assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (
+            "pkcs11:token=t;object=a?module-path=/m.so&pin-value=s3cr3t-pin",
+            "pkcs11:token=t;object=a?module-path=/m.so&pin-value=***",
+        ),
+        ("PKCS11:object=a?pin-value=s3cr3t-pin", "PKCS11:object=a?pin-value=***"),
+        (
+            "pkcs11:object=a?pin-source=file:/run/pin&module-path=/m.so",
+            "pkcs11:object=a?pin-source=file:/run/pin&module-path=/m.so",
+        ),
+        ("pkcs11:object=a?pin%2Dvalue=s3cr3t-pin", "pkcs11:object=a?pin%2Dvalue=***"),
+        ("pkcs11:object=a?pin-value:s3cr3t-pin", "pkcs11:object=a?***"),
+        (
+            "pkcs11:object=a?pin-value=s3cr3t&pin-value=s3cr3t",
+            "pkcs11:object=a?pin-value=***&pin-value=***",
+        ),
+        ("pkcs11:token=t;object=a", "pkcs11:token=t;object=a"),
+        ("vnu-issuer", "vnu-issuer"),
+    ],
+)
+def test_redact_uri_hides_every_query_value_but_the_module_and_pin_file(
+    text: str, shown: str
+) -> None:
+    assert redact_uri(text) == shown
+
+
+def test_a_query_part_without_a_value_is_not_echoed() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_uri("pkcs11:object=a?pin-value:s3cr3t-pin")
+    assert str(refused.value) == "PKCS#11 URI: a query attribute has no value (expected name=value)"
 
 
 def test_the_pin_never_shows_in_repr_str_or_errors() -> None:

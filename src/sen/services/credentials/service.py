@@ -38,7 +38,7 @@ from sen.ledger.modules.status.bitstring import encode_list
 from sen.ledger.tx import sign_tx
 from sen.sdk.errors import SenError
 from sen.sdk.keys import Keyring
-from sen.sdk.pkcs11 import is_pkcs11_uri, load_pkcs11_key
+from sen.sdk.pkcs11 import is_pkcs11_uri, load_pkcs11_key, redact_uri
 from sen.services.credentials.chain import ChainSources, chain_time, load_status_list
 from sen.services.credentials.config import PASSPHRASE_ENV, IssuerSettings, VcSettings
 from sen.services.credentials.errors import (
@@ -157,7 +157,7 @@ class CredentialService:
         except InvalidDocument as exc:
             raise _invalid(exc) from None
         except VcError as exc:
-            raise IssuerUnavailable(f"{issuer.key}: {exc.message}", field="key") from None
+            raise IssuerUnavailable(f"{_shown(issuer.key)}: {exc.message}", field="key") from None
         self.store.save(IssuedCredential(signed, issuer.did, tuple(entries), now))
         return signed
 
@@ -201,7 +201,7 @@ class CredentialService:
             ) from None
         if (suite, public_key) != (key.suite, key.public_key):
             raise IssuerUnavailable(
-                f"the key {issuer.key!r} is not {issuer.verification_method} on chain "
+                f"the key {_shown(issuer.key)!r} is not {issuer.verification_method} on chain "
                 "(was the DID's key rotated?)",
                 field="key",
             )
@@ -370,7 +370,9 @@ class CredentialService:
                 )
             return Keyring(self.settings.keyring).load(name, passphrase)
         except SenError as exc:
-            raise IssuerUnavailable(f"cannot open the issuer key {name!r}: {exc}", "key") from None
+            raise IssuerUnavailable(
+                f"cannot open the issuer key {_shown(name)!r}: {exc}", "key"
+            ) from None
 
     def _transact(
         self, issuer: IssuerSettings, action: str, args: dict[str, Any], *, field: str
@@ -423,6 +425,11 @@ class CredentialService:
                     field=field,
                 )
             time.sleep(pause)
+
+
+def _shown(key: str) -> str:
+    """An issuer's ``key`` setting as errors show it: a ``pkcs11:`` URI without its PIN."""
+    return redact_uri(key)
 
 
 def _require_valid(credential: Mapping[str, Any]) -> None:
