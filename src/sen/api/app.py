@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import swagger_ui_bundle  # type: ignore[import-untyped]
 import uvicorn
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
-from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 import sen
 from sen import console
-from sen.api import problems
+from sen.api import problems, swagger
+from sen.api.headers import SecurityHeaders
 from sen.api.limits import MAX_BATCH_BODY_BYTES, BodyLimit
 from sen.api.metrics import ApiMetrics, RequestMetrics
 from sen.api.problems import PROBLEM_MEDIA_TYPE
@@ -77,12 +74,17 @@ RECEIPT_SLACK_BYTES = 1024 * 1024  # a receipt's headers, commit and validators 
 
 
 class SenApi(FastAPI):
-    """FastAPI whose OpenAPI document describes errors as problem+json."""
+    """FastAPI whose OpenAPI document describes errors as problem+json, and whose every
+    answer carries the security headers (:mod:`sen.api.headers`)."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_schema is None:
             self.openapi_schema = _problem_responses(super().openapi())
         return self.openapi_schema
+
+    def build_middleware_stack(self) -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, so that a 500 has the headers too.
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(node: Node) -> FastAPI:
@@ -100,7 +102,7 @@ def build_app(node: Node | None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    _install_offline_docs(app)
+    swagger.install(app, f"{TITLE} — docs")
     metrics = ApiMetrics(node)
     app.state.node = node
     app.state.metrics = metrics
@@ -119,22 +121,6 @@ def serve(node: Node, host: str, port: int) -> None:
         create_app(node), host=host, port=port, log_config=None, access_log=False
     )
     uvicorn.Server(config).run()
-
-
-def _install_offline_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from files shipped in a Python package: no CDN, works offline."""
-    assets = Path(str(swagger_ui_bundle.swagger_ui_path))
-    app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
-
-    @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title=f"{TITLE} — docs",
-            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs/assets/swagger-ui.css",
-            swagger_favicon_url="/docs/assets/favicon-32x32.png",
-        )
 
 
 def _body_limits(node: Node | None) -> Any:
