@@ -45,6 +45,7 @@ from sen.services.credentials.errors import (
     CredentialExists,
     InvalidCredential,
     IssuerConfigError,
+    IssuerNotPermitted,
     IssuerUnavailable,
     NotAccredited,
     StatusRefused,
@@ -183,6 +184,7 @@ class _Shape:
 _SERVICE_SHAPES: dict[type[Exception], _Shape] = {
     UnreadableQuery: _Shape(400, "bad-request", "Bad request"),
     UnknownIssuer: _Shape(400, "unknown-issuer", "Issuer not configured here"),
+    IssuerNotPermitted: _Shape(403, "token-not-for-issuer", "The token is for another issuer"),
     UnknownCredential: _Shape(404, "unknown-credential", "Credential not found"),
     CredentialExists: _Shape(409, "credential-exists", "Credential already issued"),
     StatusRefused: _Shape(409, "status-refused", "Status cannot change so"),

@@ -8,6 +8,7 @@
     sen vc verify vp.json --challenge C --domain D --offline --material material.json
     sen vc revoke --credential signed.json --token $SEN_VC_TOKEN
     sen vc qr signed.json -o diploma.svg
+    sen vc token create did:sen:vnu        # on the node's host: a token for one issuer
 
 ``verify`` checks every signature on this machine. Online it asks the node
 (``--node``) for DID documents, the issuer's status list credential (and the
@@ -27,6 +28,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
+from sen.cli import vc_tokens
 from sen.cli._context import Settings, out, print_json, settings
 from sen.cli.errors import EXIT_INVALID, EXIT_UNREACHABLE, CliError, UsageProblem
 from sen.cli.tx import load_key
@@ -51,11 +53,13 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+app.add_typer(vc_tokens.app, name="token")
+
 TOKEN_ENV = "SEN_VC_TOKEN"
 Token = Annotated[
     str,
     typer.Option(
-        "--token", envvar=TOKEN_ENV, help=f"The node's VC-API bearer token (or ${TOKEN_ENV})."
+        "--token", envvar=TOKEN_ENV, help=f"The issuer's VC-API bearer token (or ${TOKEN_ENV})."
     ),
 ]
 Output = Annotated[

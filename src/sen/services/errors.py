@@ -15,6 +15,7 @@ an exit code. Each package draws its own branch in its ``errors.py``::
         ├── IssuerUnavailable          the issuer's key cannot be opened (passphrase, HSM)
         ├── InvalidCredential          the credential cannot be issued as given
         ├── UnknownIssuer              the credential's issuer is not configured here
+        ├── IssuerNotPermitted         the caller's token is for another issuer
         ├── NotAccredited              the trust registry does not accredit the issuer
         ├── UnknownCredential          no credential with that id was issued here
         ├── CredentialExists           a credential with that id was issued here already

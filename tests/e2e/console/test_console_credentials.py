@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from console_support import axe_violations, screenshot
-from diploma_chain import TOKEN, Chain, diploma
+from diploma_chain import Chain, auth, diploma
 
 from sen.sdk import generate_key
 from sen.vc import did_key, sign_presentation
@@ -19,7 +19,6 @@ from sen.vc import did_key, sign_presentation
 pytestmark = pytest.mark.slow
 
 NAME = "Nguyễn Thị Minh Khai"
-AUTH = {"authorization": f"Bearer {TOKEN}"}
 ALL_CHECKS = ["dataModel", "proof", "proofPurpose", "controller", "validity", "accreditation"]
 
 
@@ -29,7 +28,7 @@ def issue(chain: Chain) -> dict[str, Any]:
     response = httpx.post(
         f"{chain.url}/credentials/issue",
         json={"credential": diploma(holder_did)},
-        headers=AUTH,
+        headers=auth(),
         timeout=60,
     )
     assert response.status_code == 201, response.text
@@ -106,7 +105,7 @@ def test_a_revoked_diploma_fails_its_status(diploma_page: Any, diploma_node: Cha
             "credentialId": signed["id"],
             "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
         },
-        headers=AUTH,
+        headers=auth(),
         timeout=60,
     )
     assert revoked.status_code == 200, revoked.text
@@ -131,7 +130,7 @@ def test_a_presentation_with_challenge_and_domain(diploma_page: Any, diploma_nod
     signed_for_holder = httpx.post(
         f"{diploma_node.url}/credentials/issue",
         json={"credential": diploma(did)},
-        headers=AUTH,
+        headers=auth(),
         timeout=60,
     ).json()["verifiableCredential"]
     presentation = sign_presentation(

@@ -7,13 +7,13 @@ one member key with the roles ``admin`` and ``issuer`` in a keyring. The
 genesis names ``did:sen:moet`` a trust root (the Ministry creates that DID
 once the chain runs). ``sen.toml`` configures the node's credential service:
 both institutions issue from this node, with keys from that keyring,
-``SEN_ISSUER_PASSPHRASE`` and a bearer token whose SHA-256 only is written.
+``SEN_ISSUER_PASSPHRASE`` and one bearer token each (``config/vc-tokens.json``
+keeps their salted hashes; the tokens themselves are in :data:`TOKENS`).
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,13 +31,14 @@ from sen.sdk.devca import (
     public_key_for,
     utc_now,
 )
+from sen.services.credentials.tokens import TokenStore, tokens_path
 
 CHAIN_ID = "sen-giao-duc"
 MINISTRY = ("bo-gddt", "Bộ Giáo dục và Đào tạo", "moet-admin", "moet")
 UNIVERSITY = ("dhqg-hn", "Đại học Quốc gia Hà Nội", "vnu-issuer", "vnu")
 COLLEGE = ("cd-moi", "Trường Cao đẳng Mới", "college-issuer", "college")
 PASSPHRASE = "mật-khẩu-khoá-phát-hành"
-TOKEN = "sen-vc-3f9a2c7e61b04d58a1c2e9f07b6d4a13"  # HTTP headers are ASCII
+TOKENS: dict[str, str] = {}  # issuer DID -> its VC-API token, made by write_home
 REVOCATION_LIST = "bang-2025"
 SUSPENSION_LIST = "bang-2025-tam-dung"
 
@@ -107,13 +108,11 @@ def write_home(root: Path, port: int) -> Plan:
     )
     config.genesis_path.write_bytes(genesis)
     url = f"http://127.0.0.1:{port}"
-    token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
     config.settings_path.write_text(
         config.settings_path.read_text(encoding="utf-8")
         + f"""
 [vc]
 public_url = "{url}"
-issue_token_sha256 = "{token_hash}"
 keyring = "{keyring_path}"
 
 [[vc.issuers]]
@@ -133,7 +132,15 @@ status_list = "college-2025"
 """,
         encoding="utf-8",
     )
+    tokens = TokenStore(tokens_path(config.settings_path))
+    for issuer in ("did:sen:vnu", "did:sen:college"):
+        TOKENS[issuer] = tokens.create(issuer)[1]
     return Plan(home=home, keyring=keyring_path, url=url, keys=keys)
+
+
+def auth(issuer: str = "did:sen:vnu") -> dict[str, str]:
+    """The Authorization header of ``issuer``'s token."""
+    return {"authorization": f"Bearer {TOKENS[issuer]}"}
 
 
 def diploma(subject_did: str, issuer: str = "did:sen:vnu", **extra: object) -> dict[str, object]:

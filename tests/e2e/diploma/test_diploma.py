@@ -23,7 +23,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 import segno
-from diploma_chain import COLLEGE, MINISTRY, REVOCATION_LIST, TOKEN, Chain, diploma
+from diploma_chain import COLLEGE, MINISTRY, REVOCATION_LIST, TOKENS, Chain, auth, diploma
 
 from sen.cli.main import main
 from sen.ledger.crypto import SigningKey
@@ -34,7 +34,6 @@ from sen.vc import did_key, sign_credential, sign_presentation
 pytestmark = pytest.mark.slow
 
 NAME = "Nguyễn Thị Minh Khai"
-AUTH = {"authorization": f"Bearer {TOKEN}"}
 CHALLENGE = "a3f1c2d4-tuyen-dung-2025"
 DOMAIN = "https://tuyendung.fpt.example"
 
@@ -43,9 +42,16 @@ def issue(chain: Chain, credential: dict[str, Any], **headers: str) -> httpx.Res
     return httpx.post(
         f"{chain.url}/credentials/issue",
         json={"credential": credential},
-        headers=headers or AUTH,
+        headers=headers or auth(_token_issuer(credential)),
         timeout=60,
     )
+
+
+def _token_issuer(credential: dict[str, Any]) -> str:
+    """The credential's issuer if it has a token on the node, else did:sen:vnu."""
+    party = credential.get("issuer")
+    did = party.get("id") if isinstance(party, dict) else party
+    return did if did in TOKENS else "did:sen:vnu"
 
 
 def verify(chain: Chain, credential: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +188,16 @@ def test_a_diploma_from_accreditation_to_revocation(
 
     # the university revokes it; every verification now fails, naming the reason
     code, out, err = sen(
-        [*node, "vc", "revoke", "--credential", str(credential_file), "--token", TOKEN], capsys
+        [
+            *node,
+            "vc",
+            "revoke",
+            "--credential",
+            str(credential_file),
+            "--token",
+            TOKENS["did:sen:vnu"],
+        ],
+        capsys,
     )
     assert code == 0, out + err
     assert "now revoked" in out
@@ -206,7 +221,7 @@ def test_a_diploma_from_accreditation_to_revocation(
             "credentialId": signed["id"],
             "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "active"}],
         },
-        headers=AUTH,
+        headers=auth(),
         timeout=60,
     )
     assert refused.status_code == 409, refused.text
@@ -228,7 +243,17 @@ def test_issue_and_present_with_the_cli(
     unsigned, signed_file, vp_file = (tmp_path / n for n in ("bang.json", "da-ky.json", "vp.json"))
     unsigned.write_text(json.dumps(diploma(holder_did), ensure_ascii=False), encoding="utf-8")
     code, out, err = sen(
-        [*node, "vc", "issue", str(unsigned), "--token", TOKEN, "-o", str(signed_file)], capsys
+        [
+            *node,
+            "vc",
+            "issue",
+            str(unsigned),
+            "--token",
+            TOKENS["did:sen:vnu"],
+            "-o",
+            str(signed_file),
+        ],
+        capsys,
     )
     assert code == 0, out + err
     signed = json.loads(signed_file.read_text(encoding="utf-8"))
@@ -274,7 +299,7 @@ def test_suspension_expiry_and_the_token(chain: Chain) -> None:
                 "credential": current,
                 "credentialStatus": [{"type": "BitstringStatusListEntry", "status": status}],
             },
-            headers=AUTH,
+            headers=auth(),
             timeout=60,
         )
         assert changed.status_code == 200, changed.text
@@ -283,8 +308,25 @@ def test_suspension_expiry_and_the_token(chain: Chain) -> None:
     assert issue(chain, diploma(holder_did), authorization="Bearer wrong").status_code == 401
     no_token = httpx.post(f"{chain.url}/credentials/issue", json={"credential": {}}, timeout=30)
     assert no_token.status_code == 401 and "Bearer" in no_token.headers["www-authenticate"]
-    unknown = issue(chain, diploma(holder_did, issuer="did:sen:moet"))
-    assert unknown.status_code == 400 and unknown.json()["field"] == "credential.issuer"
+    unknown = issue(chain, diploma(holder_did, issuer="did:sen:moet"))  # with vnu's token
+    assert unknown.status_code == 403 and unknown.json()["field"] == "credential.issuer"
+    assert unknown.json()["type"] == "urn:sen:problem:token-not-for-issuer"
+    as_college = issue(chain, diploma(holder_did, issuer="did:sen:college"), **auth())
+    assert as_college.status_code == 403, as_college.text
+    assert as_college.json()["detail"] == (
+        "this token is for did:sen:vnu; it cannot act for did:sen:college"
+    )
+    college_revokes_vnu = httpx.post(
+        f"{chain.url}/credentials/status",
+        json={
+            "credential": current,
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+        },
+        headers=auth("did:sen:college"),
+        timeout=60,
+    )
+    assert college_revokes_vnu.status_code == 403, college_revokes_vnu.text
+    assert codes(verify(chain, current)) == []  # still valid: nothing was revoked
     malformed = httpx.post(
         f"{chain.url}/credentials/verify", json={"verifiableCredential": "not a VC"}, timeout=30
     )

@@ -13,9 +13,11 @@ Shapes and status codes follow the VC-API (w3c-ccg/vc-api):
 * ``POST /credentials/status`` ``{credentialId | credential, credentialStatus:
   [{type, status}]}`` → 200 once the ``status.update`` transaction is committed.
 
-Issuing and status changes need ``Authorization: Bearer <token>`` whose
-SHA-256 is ``[vc] issue_token_sha256`` in ``sen.toml``. Verification, status
-list credentials and (for ``urn:uuid`` ids) issued credentials are public.
+Issuing and status changes need ``Authorization: Bearer <token>``, a token
+for the credential's issuer (``sen vc token create DID``; one per issuer,
+:mod:`sen.services.credentials.tokens`): 403 ``token-not-for-issuer`` for a
+credential of another issuer. Verification, status list credentials and (for
+``urn:uuid`` ids) issued credentials are public.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from sen.services.credentials.chain import ChainSources
 from sen.services.credentials.config import VcSettings, load_vc_settings
 from sen.services.credentials.service import CredentialService
 from sen.services.credentials.store import VcStore
+from sen.services.credentials.tokens import TokenStore, tokens_path
 from sen.services.credentials.verification import (
     verify_credential_report,
     verify_presentation_report,
@@ -152,7 +155,9 @@ def get_service(request: Request, node: NodeDep) -> CredentialService:
         service = getattr(request.app.state, "vc_service", None)
         if not isinstance(service, CredentialService) or service.node is not node:
             settings = _settings_for(node)  # IssuerConfigError: 503 vc-misconfigured
-            service = CredentialService(node, settings, VcStore(node.config.data_dir / "vc"))
+            store = VcStore(node.config.data_dir / "vc")
+            tokens = TokenStore(tokens_path(node.config.settings_path))
+            service = CredentialService(node, settings, store, tokens)
             request.app.state.vc_service = service
         return service
 
@@ -172,15 +177,27 @@ class Forbidden(ApiError):
     title = "Not allowed on this node"
 
 
+RETIRED_TOKEN = (
+    "[vc] issue_token_sha256 (one token for every issuer) is retired: create a token for "
+    "each issuer with `sen vc token create DID` and remove that line"
+)
+
+
 def require_token(
     service: ServiceDep, authorization: Annotated[str | None, Header()] = None
-) -> None:
-    expected = service.settings.issue_token_sha256
-    if expected is None:
-        raise Forbidden(
-            "this node issues nothing: [vc] issue_token_sha256 is not set in sen.toml",
-            slug="issuing-disabled",
+) -> str:
+    """The issuer the bearer token is for (tokens: ``<home>/config/vc-tokens.json``)."""
+    legacy = service.settings.issue_token_sha256
+    if not service.tokens.records():  # IssuerConfigError (a file others can read): 503
+        detail = (
+            RETIRED_TOKEN
+            if legacy
+            else (
+                "this node issues nothing: no VC-API token exists; create one for each issuer "
+                "with `sen vc token create DID`"
+            )
         )
+        raise Forbidden(detail, slug="issuing-disabled")
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
@@ -188,16 +205,19 @@ def require_token(
             field="authorization",
             headers={"WWW-Authenticate": 'Bearer realm="sen-vc-api"'},
         )
+    issuer = service.tokens.issuer_of(token.strip())
+    if issuer is not None:
+        return issuer
     digest = hashlib.sha256(token.strip().encode()).hexdigest()
-    if not hmac.compare_digest(digest, expected):
-        raise Unauthorized(
-            "the bearer token is not this node's",
-            field="authorization",
-            headers={"WWW-Authenticate": 'Bearer realm="sen-vc-api", error="invalid_token"'},
-        )
+    retired = legacy is not None and hmac.compare_digest(digest, legacy)
+    raise Unauthorized(
+        RETIRED_TOKEN if retired else "the bearer token is not one of this node's",
+        field="authorization",
+        headers={"WWW-Authenticate": 'Bearer realm="sen-vc-api", error="invalid_token"'},
+    )
 
 
-TokenDep = Annotated[None, Depends(require_token)]
+TokenDep = Annotated[str, Depends(require_token)]
 
 
 def _report_response(report: Any) -> VerificationResponse:
@@ -218,18 +238,22 @@ def _report_response(report: Any) -> VerificationResponse:
         "`issuer-not-accredited` otherwise). The node adds an `id` (urn:uuid) if there is "
         "none, `validFrom` if absent, and a `BitstringStatusListEntry` (revocation, and "
         "suspension if configured) whose list is on chain. The credential is kept on this "
-        "node only: no personal data goes on chain. Needs `Authorization: Bearer <token>`."
+        "node only: no personal data goes on chain. Needs `Authorization: Bearer <token>`, "
+        "a token for the credential's issuer (`sen vc token create DID`)."
         "\n\n*Cấp chứng chỉ số (cần được công nhận trong sổ đăng ký tin cậy).*"
     ),
     response_model=IssueResponse,
     responses={
         **documented(400, 409, 422, 503),
         401: {"description": "No or a wrong bearer token."},
-        403: {"description": "Issuing is not enabled on this node."},
+        403: {
+            "description": "Issuing is not enabled on this node (`issuing-disabled`), or the "
+            "token is for another issuer (`token-not-for-issuer`)."
+        },
     },
 )
-def issue_credential(body: IssueRequest, service: ServiceDep, _: TokenDep) -> Any:
-    signed = service.issue(body.credential)
+def issue_credential(body: IssueRequest, service: ServiceDep, acting_for: TokenDep) -> Any:
+    signed = service.issue(body.credential, acting_for=acting_for)
     return JSONResponse({"verifiableCredential": signed}, status_code=201)
 
 
@@ -240,17 +264,21 @@ def issue_credential(body: IssueRequest, service: ServiceDep, _: TokenDep) -> An
         "For a credential this node issued (by `credentialId`, or the `credential` itself): "
         "`revoked` sets its revocation bit (final), `suspended` its suspension bit, `active` "
         "clears the suspension. Submits `status.update` signed by the issuer's transaction "
-        "key and answers once it is committed. Needs `Authorization: Bearer <token>`."
+        "key and answers once it is committed. Needs `Authorization: Bearer <token>`, a "
+        "token for the credential's issuer."
         "\n\n*Thu hồi, tạm đình chỉ hoặc khôi phục chứng chỉ.*"
     ),
     response_model=StatusResponse,
     responses={
         **documented(400, 404, 409, 422, 503),
         401: {"description": "No or a wrong bearer token."},
-        403: {"description": "Issuing is not enabled on this node."},
+        403: {
+            "description": "Issuing is not enabled on this node (`issuing-disabled`), or the "
+            "token is for another issuer (`token-not-for-issuer`)."
+        },
     },
 )
-def update_credential_status(body: StatusRequest, service: ServiceDep, _: TokenDep) -> Any:
+def update_credential_status(body: StatusRequest, service: ServiceDep, acting_for: TokenDep) -> Any:
     credential_id = body.credentialId
     if body.credential is not None:
         given = body.credential.get("id")
@@ -266,7 +294,7 @@ def update_credential_status(body: StatusRequest, service: ServiceDep, _: TokenD
             "give credentialId or credential", field="credentialId", expected="a credential id"
         )
     [item] = body.credentialStatus
-    changes = service.update_status(credential_id, item.status)
+    changes = service.update_status(credential_id, item.status, acting_for=acting_for)
     return StatusResponse(
         credentialId=credential_id, credentialStatus=[c.to_json() for c in changes]
     )

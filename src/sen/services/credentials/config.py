@@ -4,7 +4,6 @@
 
     [vc]
     public_url = "https://vc.vnu.edu.vn"   # where verifiers reach this node (status lists, links)
-    issue_token_sha256 = "9f86d0…"         # SHA-256 (hex) of the bearer token; never the token
     publish_credentials = true             # GET /v1/credentials/{id} for urn:uuid ids
     # keyring = "/srv/sen/keys"            # default: $SEN_KEYRING, else ~/.sen/keys
 
@@ -19,9 +18,14 @@
     #                                      # (default: key)
 
 Keyring keys are decrypted with ``$SEN_ISSUER_PASSPHRASE`` (never stored in
-the file). Without ``issue_token_sha256`` the node issues nothing and
-changes no status; verification and the status list credentials are open
-to anyone either way.
+the file). Issuing and status changes need a bearer token for the issuer
+(``sen vc token create DID``, kept salted-hashed in ``config/vc-tokens.json``:
+:mod:`sen.services.credentials.tokens`); without one the node issues nothing.
+Verification and the status list credentials are open to anyone either way.
+
+``issue_token_sha256`` (the SHA-256 of one node-wide token, for every issuer)
+is still read, so that a node configured with it says what to do instead, but
+it opens nothing any more.
 """
 
 from __future__ import annotations
@@ -73,7 +77,7 @@ class IssuerSettings:
 @dataclass(frozen=True, slots=True)
 class VcSettings:
     public_url: str
-    issue_token_sha256: str | None = None
+    issue_token_sha256: str | None = None  # retired: read only to explain its retirement
     publish_credentials: bool = True
     keyring: Path | None = None
     issuers: tuple[IssuerSettings, ...] = ()

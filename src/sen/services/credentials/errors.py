@@ -9,6 +9,7 @@ whose errors name what failed. The rest raises, in this branch of
     ├── IssuerUnavailable        the issuer's key cannot be opened (passphrase, HSM)
     ├── InvalidCredential        the credential cannot be issued as given (lists every problem)
     ├── UnknownIssuer            the credential's issuer is not configured on this node
+    ├── IssuerNotPermitted       the caller's token is for another issuer
     ├── NotAccredited            the trust registry does not accredit the issuer for a type
     ├── UnknownCredential        no credential with that id was issued here
     ├── CredentialExists         a credential with that id was issued here already
@@ -54,6 +55,20 @@ class InvalidCredential(CredentialError):
 
 class UnknownIssuer(CredentialError):
     pass
+
+
+class IssuerNotPermitted(CredentialError):
+    """The caller acts for one issuer (its VC-API token's) and asked to act for another."""
+
+    def __init__(self, allowed: str, asked: str, field: str) -> None:
+        self.allowed = allowed
+        self.asked = asked
+        super().__init__(
+            f"this token is for {allowed}; it cannot act for {asked}",
+            field,
+            expected=allowed,
+            got=asked,
+        )
 
 
 class NotAccredited(CredentialError):

@@ -46,6 +46,7 @@ from sen.services.credentials.errors import (
     CommitTimeout,
     CredentialExists,
     InvalidCredential,
+    IssuerNotPermitted,
     IssuerUnavailable,
     NotAccredited,
     StatusRefused,
@@ -53,6 +54,7 @@ from sen.services.credentials.errors import (
     UnknownIssuer,
 )
 from sen.services.credentials.store import IssuedCredential, StatusAssignment, VcStore
+from sen.services.credentials.tokens import TokenStore
 from sen.services.credentials.verification import (
     ENTRY_TYPE,
     UNACCREDITED_TYPES,
@@ -97,10 +99,13 @@ class StatusChange:
 
 
 class CredentialService:
-    def __init__(self, node: Node, settings: VcSettings, store: VcStore) -> None:
+    def __init__(
+        self, node: Node, settings: VcSettings, store: VcStore, tokens: TokenStore
+    ) -> None:
         self.node = node
         self.settings = settings
         self.store = store
+        self.tokens = tokens
         self._keys: dict[str, SigningKey] = {}
         self._keys_lock = threading.Lock()
         self._chain_lock = threading.Lock()  # one issuing transaction at a time: nonces
@@ -113,9 +118,12 @@ class CredentialService:
 
     # -- issuing -----------------------------------------------------------------
 
-    def issue(self, credential: Mapping[str, Any]) -> dict[str, Any]:
-        """Sign ``credential`` for its issuer (configured here, accredited now) with a status."""
-        issuer = self._issuer_of(credential)
+    def issue(self, credential: Mapping[str, Any], *, acting_for: str) -> dict[str, Any]:
+        """Sign ``credential`` for its issuer (configured here, accredited now) with a status.
+
+        ``acting_for`` is the issuer the caller may act for (its token's): any other is refused.
+        """
+        issuer = self._issuer_of(credential, acting_for)
         for name in ("proof", "credentialStatus"):
             if name in credential:
                 raise InvalidCredential(
@@ -161,13 +169,15 @@ class CredentialService:
         self.store.save(IssuedCredential(signed, issuer.did, tuple(entries), now))
         return signed
 
-    def _issuer_of(self, credential: Mapping[str, Any]) -> IssuerSettings:
+    def _issuer_of(self, credential: Mapping[str, Any], acting_for: str) -> IssuerSettings:
         party = credential.get("issuer")
         did = party.get("id") if isinstance(party, dict) else party
         if not isinstance(did, str):
             raise InvalidCredential(
                 "issuer must be a DID, or an object with the DID as id", field="credential.issuer"
             )
+        if did != acting_for:
+            raise IssuerNotPermitted(acting_for, did, field="credential.issuer")
         found = self.settings.issuer(did)
         if found is None:
             configured = ", ".join(i.did for i in self.settings.issuers) or "none"
@@ -248,9 +258,16 @@ class CredentialService:
             )
         return found
 
-    def update_status(self, credential_id: str, status: str) -> list[StatusChange]:
-        """Make the credential ``status`` (revoked, suspended, active); one tx per list."""
+    def update_status(
+        self, credential_id: str, status: str, *, acting_for: str
+    ) -> list[StatusChange]:
+        """Make the credential ``status`` (revoked, suspended, active); one tx per list.
+
+        Only for a credential of ``acting_for``, the issuer the caller may act for.
+        """
         record = self.issued(credential_id)
+        if record.issuer != acting_for:
+            raise IssuerNotPermitted(acting_for, record.issuer, field="credentialId")
         issuer = self.settings.issuer(record.issuer)
         if issuer is None:
             raise UnknownIssuer(f"{record.issuer} no longer issues on this node", field="issuer")

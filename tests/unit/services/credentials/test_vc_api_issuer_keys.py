@@ -12,6 +12,7 @@ from sen.services.credentials.config import parse_vc_settings
 from sen.services.credentials.errors import IssuerUnavailable
 from sen.services.credentials.service import CredentialService
 from sen.services.credentials.store import VcStore
+from sen.services.credentials.tokens import TokenStore
 
 if TYPE_CHECKING:
     from sen.node.node import Node
@@ -33,7 +34,9 @@ def _service(tmp_path: Path, key: str) -> CredentialService:
         "status_list": "bang-2025",
     }
     settings = parse_vc_settings({"issuers": [issuer]}, "http://127.0.0.1:1", where="sen.toml")
-    return CredentialService(cast("Node", None), settings, VcStore(tmp_path))
+    return CredentialService(
+        cast("Node", None), settings, VcStore(tmp_path), TokenStore(tmp_path / "tokens.json")
+    )
 
 
 @pytest.mark.parametrize(
