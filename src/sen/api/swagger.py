@@ -1,5 +1,9 @@
 """The API's docs page: Swagger UI at ``/docs``, from files shipped in a Python package.
 
+Swagger UI 5 (the static files of ``swagger-ui-py``, located without importing
+that package's Python code): version 4 cannot render an OpenAPI 3.1 document,
+which is what the node serves.
+
 No CDN (it works offline) and no inline script: the page loads Swagger UI's
 bundle and :data:`INIT_SCRIPT` from this node, so its Content-Security-Policy
 allows scripts from ``'self'`` only and forbids framing (``frame-ancestors
@@ -10,9 +14,9 @@ call validator.swagger.io, is off.
 from __future__ import annotations
 
 import html
+import importlib.util
 from pathlib import Path
 
-import swagger_ui_bundle  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -71,9 +75,17 @@ def page(title: str) -> str:
 """
 
 
+def swagger_ui_assets() -> Path:
+    """The folder of Swagger UI's files in the installed ``swagger-ui-py`` package."""
+    spec = importlib.util.find_spec("swagger_ui")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("swagger-ui-py is not installed: pip install '.[server]'")
+    return Path(spec.origin).parent / "static"
+
+
 def install(app: FastAPI, title: str) -> None:
     """Serve the docs page at ``/docs``, its script and Swagger UI's files under ``/docs/``."""
-    assets = Path(str(swagger_ui_bundle.swagger_ui_path))
+    assets = swagger_ui_assets()
     app.mount(ASSETS, StaticFiles(directory=assets), name="docs-assets")
     text = page(title)
 

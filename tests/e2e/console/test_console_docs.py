@@ -1,8 +1,7 @@
 """The API docs page (Swagger UI) and the console run under their Content-Security-Policy.
 
-(Swagger UI 4.15, from swagger-ui-bundle 1.1, reads OpenAPI 3.0 only: it says it
-cannot render the node's 3.1 document, with or without a policy. These tests
-check that the policy blocks nothing the page loads.)
+Swagger UI 5 (from swagger-ui-py) renders the node's OpenAPI 3.1 document: the
+operations are listed, and the policy blocks nothing the page loads.
 """
 
 from __future__ import annotations
@@ -35,6 +34,8 @@ def test_docs_page_runs_swagger_ui_without_a_csp_violation(page: Any, console: C
     page.wait_for_selector("#swagger-ui .swagger-ui")  # the bundle and /docs/init.js ran
     page.wait_for_load_state("networkidle")
     assert page.evaluate("typeof window.ui") == "object"
+    page.wait_for_selector(".opblock-summary-path[data-path='/v1/status']")
+    assert page.locator(".errors-wrapper").count() == 0, "Swagger UI reports errors"
     assert violations == []
 
 
