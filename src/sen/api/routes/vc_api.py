@@ -220,8 +220,20 @@ def require_token(
 TokenDep = Annotated[str, Depends(require_token)]
 
 
-def _report_response(report: Any) -> VerificationResponse:
-    return VerificationResponse.model_validate(report.as_dict())
+def _report_response(report: Any) -> JSONResponse:
+    """200 when verified; 400 with the same report when not (what the W3C test suites and
+    their VC-API verifiers expect: a failed verification is an error answer)."""
+    body = VerificationResponse.model_validate(report.as_dict())
+    return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.verified else 400)
+
+
+_NOT_VERIFIED = {
+    400: {
+        "model": VerificationResponse,
+        "description": "Not verified: the same report, with `verified: false` and the errors "
+        "(or the check that could not run). A malformed request is a problem+json 400/422.",
+    }
+}
 
 
 # -- issuing --------------------------------------------------------------------------------
@@ -311,14 +323,16 @@ def update_credential_status(body: StatusRequest, service: ServiceDep, acting_fo
         "they stood at issuance (the proof's `created`); the proof purpose and the key's "
         "relationship; the validity period against now; the issuer's accreditation for "
         "each type at issuance (trust registry); and each `BitstringStatusListEntry` "
-        "against the list on chain (`STATUS_REVOKED`, `STATUS_SUSPENDED`). Always 200 with "
-        "`verified`, `checks`, `warnings` and `errors`; 400/422 only for a malformed request."
+        "against the list on chain (`STATUS_REVOKED`, `STATUS_SUSPENDED`). 200 with "
+        "`verified`, `checks`, `warnings` and `errors` when it verifies; 400 with the same "
+        "report when it does not (`verified: false`); a malformed request is a problem+json "
+        "400/422."
         "\n\n*Kiểm tra chứng chỉ: chữ ký, công nhận, hiệu lực, trạng thái thu hồi.*"
     ),
     response_model=VerificationResponse,
-    responses=documented(400, 422),
+    responses={**documented(422), **_NOT_VERIFIED},
 )
-def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> VerificationResponse:
+def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> JSONResponse:
     report = verify_credential_report(body.verifiableCredential, ChainSources(node.app.store))
     return _report_response(report)
 
@@ -330,13 +344,14 @@ def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> Verificat
         "The holder's `authentication` proof, bound to `options.challenge` and "
         "`options.domain` (a mismatch is `INVALID_CHALLENGE` / `INVALID_DOMAIN`; no challenge "
         "given is a `NO_CHALLENGE` warning), then every check of `/credentials/verify` on "
-        "each credential, reported under `$.verifiableCredential[i]`."
+        "each credential, reported under `$.verifiableCredential[i]`. 200 when it verifies, "
+        "400 with the same report when it does not."
         "\n\n*Kiểm tra bản trình diện của người học và các chứng chỉ trong đó.*"
     ),
     response_model=VerificationResponse,
-    responses=documented(400, 422),
+    responses={**documented(422), **_NOT_VERIFIED},
 )
-def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> VerificationResponse:
+def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> JSONResponse:
     options = body.options or VerifyOptions()
     report = verify_presentation_report(
         body.verifiablePresentation,
@@ -396,5 +411,5 @@ def issued_credential(credential_id: str, service: ServiceDep, node: NodeDep) ->
     return IssuedView(
         verifiableCredential=record.credential,
         credentialStatus=[c.to_json() for c in service.status_of(record)],
-        verification=_report_response(report),
+        verification=VerificationResponse.model_validate(report.as_dict()),
     )

@@ -189,8 +189,14 @@ async function check() {
       : await post('/credentials/verify', { verifiableCredential: read.value });
     state.phase = 'done';
   } catch (err) {
-    state.phase = 'error';
-    state.error = err;
+    // Not verified is a 400 whose body is the report itself (verified: false, errors).
+    if (err && err.status === 400 && err.problem && err.problem.verified === false) {
+      state.result = err.problem;
+      state.phase = 'done';
+    } else {
+      state.phase = 'error';
+      state.error = err;
+    }
   }
   paint();
 }
