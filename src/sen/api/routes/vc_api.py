@@ -227,7 +227,7 @@ def _report_response(report: Any) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=200 if body.verified else 400)
 
 
-_NOT_VERIFIED = {
+_NOT_VERIFIED: dict[int | str, dict[str, Any]] = {
     400: {
         "model": VerificationResponse,
         "description": "Not verified: the same report, with `verified: false` and the errors "
