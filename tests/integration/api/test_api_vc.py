@@ -236,3 +236,37 @@ def test_a_pin_in_an_issuer_key_uri_is_not_in_the_503(
     assert response.json()["type"] == "urn:sen:problem:issuer-unavailable"
     assert PIN not in response.text and PIN not in caplog.text
     assert "pin-value=***" in response.json()["detail"]
+
+
+def test_nan_and_duplicate_keys_are_refused_before_anything_is_signed(node: Node) -> None:
+    _, token = _configure(node).create("did:sen:vnu")
+    bearer = {**_bearer(token), "content-type": "application/json"}
+    with TestClient(create_app(node)) as client:
+        nan = client.post(
+            "/credentials/issue",
+            content=b'{"credential": {"issuer": "did:sen:vnu", "credentialSubject": {"gpa": NaN}}}',
+            headers=bearer,
+        )
+        twice = client.post(
+            "/credentials/issue",
+            content=b'{"credential": {"issuer": "did:sen:vnu", "issuer": "did:sen:college"}}',
+            headers=bearer,
+        )
+        huge = client.post(
+            "/credentials/verify",
+            content=b'{"verifiableCredential": {"n": 1e999}}',
+            headers=bearer,
+        )
+    for response, field in (
+        (nan, "body.credential.credentialSubject.gpa"),
+        (twice, "body.credential.issuer"),
+        (huge, "body.verifiableCredential.n"),
+    ):
+        assert response.status_code == 400, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        problem = response.json()
+        assert problem["type"] == "urn:sen:problem:invalid-json"
+        assert problem["field"] == field
+    assert "duplicate key 'issuer'" in twice.json()["detail"]
+    stored = node.config.data_dir / "vc"
+    assert not stored.exists() or not any(stored.rglob("*.json"))

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sen.api.deps import NodeDep
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import AccountView
 from sen.services.readmodels.queries import account_nonce
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=JsonRoute, tags=["accounts"])
 
 
 @router.get(

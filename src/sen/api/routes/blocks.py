@@ -6,13 +6,14 @@ from fastapi import APIRouter
 
 from sen.api.deps import NodeDep
 from sen.api.errors import NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import parse_height
 from sen.api.problems import documented
 from sen.api.schemas import BlockView
 from sen.api.views import block_view
 from sen.services.readmodels.queries import load_block_record
 
-router = APIRouter(tags=["blocks"])
+router = APIRouter(route_class=JsonRoute, tags=["blocks"])
 
 
 @router.get(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from sen.api.deps import MetricsDep, NodeDep
 from sen.api.errors import NotFound, Unprocessable
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import parse_algorithm, parse_base64, parse_digest
 from sen.api.problems import documented
 from sen.api.schemas import AnchorSubmitted, EvidenceView, SubmitTx
@@ -18,7 +19,7 @@ from sen.ledger.tx import decode_tx
 from sen.services.readmodels.queries import find_anchorings
 from sen.services.readmodels.receipts import build_receipt
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(route_class=JsonRoute, tags=["evidence"])
 
 EVIDENCE_MODULE = "evidence"
 ANCHOR_ACTIONS = ("anchor", "anchor_batch")

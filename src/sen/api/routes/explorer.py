@@ -27,6 +27,7 @@ from sen.api.explorer_schemas import (
     ValidatorsView,
     ValidatorView,
 )
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.views import code_name
@@ -50,7 +51,7 @@ from sen.services.readmodels.explorer import (
 from sen.services.readmodels.queries import node_status
 
 log = logging.getLogger("sen.api")
-router = APIRouter()
+router = APIRouter(route_class=JsonRoute)
 
 PLANNED_FEATURES = ("evidence", "membership", "governance", "identity", "credentials")
 CONSORTIUM_FEATURES = frozenset({"membership", "governance"})

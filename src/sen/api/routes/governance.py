@@ -9,6 +9,7 @@ from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.ledger.codes import ResultCode, describe
@@ -22,7 +23,7 @@ from sen.ledger.modules.governance.records import (
 from sen.ledger.modules.membership.registry import active_organisations
 from sen.node.node import Node
 
-router = APIRouter(tags=["governance"])
+router = APIRouter(route_class=JsonRoute, tags=["governance"])
 
 
 class VoteView(Schema):

@@ -21,6 +21,7 @@ from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.did import (
@@ -39,7 +40,7 @@ from sen.ledger.modules.identity import DID_METHOD_PREFIX, DidRecord, load_did
 from sen.ledger.modules.identity.records import did_count, load_version, name_at
 from sen.ledger.state import StateReader
 
-router = APIRouter(tags=["identity"])
+router = APIRouter(route_class=JsonRoute, tags=["identity"])
 
 RESULT_MEDIA_TYPE = "application/did-resolution"
 RESULT_LD_MEDIA_TYPE = 'application/ld+json;profile="https://w3id.org/did-resolution"'

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import ADDRESS_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import Schema
@@ -22,7 +23,7 @@ from sen.ledger.state import StateReader
 from sen.sdk.devca import pem
 from sen.services.readmodels.explorer import enrolled_members
 
-router = APIRouter(tags=["membership"])
+router = APIRouter(route_class=JsonRoute, tags=["membership"])
 
 
 class OrganisationView(Schema):

@@ -8,12 +8,13 @@ from fastapi.responses import Response
 import sen
 from sen.api.deps import MetricsDep, NodeDep
 from sen.api.errors import Unavailable
+from sen.api.json_body import JsonRoute
 from sen.api.metrics import CONTENT_TYPE
 from sen.api.problems import documented
 from sen.api.schemas import HealthView, MempoolView, StatusView
 from sen.services.readmodels.queries import node_status
 
-router = APIRouter(tags=["node"])
+router = APIRouter(route_class=JsonRoute, tags=["node"])
 
 
 @router.get(

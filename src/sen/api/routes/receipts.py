@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sen.api.deps import NodeDep
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import parse_hex
 from sen.api.problems import documented
 from sen.api.receipt_checks import verification_view
@@ -12,7 +13,7 @@ from sen.api.report_schemas import ReceiptVerification, VerifyReceipt
 from sen.light.errors import ReceiptInvalid
 from sen.light.receipt import Check, ReceiptReport, verify_receipt
 
-router = APIRouter(tags=["evidence"])
+router = APIRouter(route_class=JsonRoute, tags=["evidence"])
 
 MAX_DIGEST_BYTES = 64
 

@@ -9,11 +9,12 @@ from fastapi import APIRouter, Query
 
 from sen.abci.types import RequestQuery
 from sen.api.deps import NodeDep
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import MAX_STATE_KEY_BYTES, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import StateProofView, StateView
 
-router = APIRouter(tags=["state"])
+router = APIRouter(route_class=JsonRoute, tags=["state"])
 
 
 @router.get(

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.report_schemas import (
     ActionRow,
@@ -24,7 +25,7 @@ from sen.api.report_schemas import (
 )
 from sen.services.readmodels.statistics import MAX_DAYS, ActivityReport, Period, activity_report
 
-router = APIRouter(tags=["statistics"])
+router = APIRouter(route_class=JsonRoute, tags=["statistics"])
 
 DEFAULT_DAYS = 30
 DEFAULT_UTC_OFFSET = "+07:00"

@@ -18,6 +18,7 @@ from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.did import xml_datetime
@@ -35,7 +36,7 @@ from sen.ledger.modules.trust.parsing import is_sen_did
 from sen.node.node import Node
 from sen.store.smt import Proof
 
-router = APIRouter(tags=["status"])
+router = APIRouter(route_class=JsonRoute, tags=["status"])
 
 _READ_ATTEMPTS = 3
 

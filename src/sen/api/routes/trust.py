@@ -16,6 +16,7 @@ from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.did import InvalidOptions, parse_version_time, xml_datetime
@@ -34,7 +35,7 @@ from sen.ledger.modules.trust import (
 )
 from sen.ledger.modules.trust.parsing import CREDENTIAL_TYPE_PATTERN, is_sen_did
 
-router = APIRouter(tags=["trust"])
+router = APIRouter(route_class=JsonRoute, tags=["trust"])
 
 MAX_LIST = 1000
 

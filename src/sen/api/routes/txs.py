@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sen.api.deps import MetricsDep, NodeDep
 from sen.api.errors import NotFound, PayloadTooLarge
+from sen.api.json_body import JsonRoute
 from sen.api.parsing import HASH_BYTES, parse_base64, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import MAX_BATCH_TXS, BatchSubmitted, SubmitBatch, Submitted, SubmitTx, TxView
@@ -19,7 +20,7 @@ from sen.api.views import tx_view
 from sen.node.node import Node
 from sen.services.readmodels.queries import find_tx
 
-router = APIRouter(tags=["transactions"])
+router = APIRouter(route_class=JsonRoute, tags=["transactions"])
 
 POLL_SECONDS = 0.1
 

@@ -35,6 +35,7 @@ from pydantic import ConfigDict, Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import ApiError, BadRequest, NotFound
+from sen.api.json_body import JsonRoute
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.node.node import Node
@@ -48,7 +49,7 @@ from sen.services.credentials.verification import (
     verify_presentation_report,
 )
 
-router = APIRouter(tags=["vc-api"])
+router = APIRouter(route_class=JsonRoute, tags=["vc-api"])
 
 PUBLISHED_ID = re.compile(
     r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
