@@ -1,7 +1,10 @@
 """Reading path and query values: hex, base64, heights, digest algorithms.
 
 Each reader raises :class:`~sen.api.errors.BadRequest` naming the value at
-fault, what it expected and what it got.
+fault, what it expected and what it got. The ``*_PATTERN`` constants say the
+same in the OpenAPI document (``pattern`` of the parameter or field), so a
+client knows what will be read before it sends it; the readers stay the
+checks, with their own messages.
 """
 
 from __future__ import annotations
@@ -9,15 +12,72 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Annotated
+
+from fastapi import Path
+from pydantic.config import JsonDict
 
 from sen.api.errors import BadRequest
 from sen.ledger.modules.evidence import DIGEST_ALGORITHMS
+from sen.ledger.modules.identity.parsing import NAME_PATTERN
+from sen.ledger.modules.membership.records import IDENTIFIER
+from sen.ledger.modules.status import LIST_NAME_PATTERN as STATUS_LIST_NAME
+from sen.ledger.modules.trust.parsing import CREDENTIAL_TYPE_PATTERN as CREDENTIAL_TYPE
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 HASH_BYTES = 32
 ADDRESS_BYTES = 20
 MAX_STATE_KEY_BYTES = 1024
+MAX_ID = 2**63 - 1
+"""Ids, heights and indexes are at most a signed 64-bit integer."""
+
+ADDRESS_PATTERN = r"^[0-9a-fA-F]{40}$"
+HASH_PATTERN = r"^[0-9a-fA-F]{64}$"
+STATE_KEY_PATTERN = rf"^(?:[0-9a-fA-F]{{2}}){{1,{MAX_STATE_KEY_BYTES}}}$"
+DIGEST_PATTERN = r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$"
+BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
+SEN_DID_PATTERN = "^did:sen:" + NAME_PATTERN.pattern.removeprefix("^")
+
+
+def pattern(regex: str) -> JsonDict:
+    """``json_schema_extra`` stating a pattern the handler checks itself."""
+    return {"pattern": regex}
+
+
+LIST_NAME_PATTERN = STATUS_LIST_NAME.pattern
+ORGANISATION_PATTERN = IDENTIFIER.pattern
+CREDENTIAL_TYPE_PATTERN = CREDENTIAL_TYPE.pattern
+DATE_PATTERN = (
+    r"^(?:[1-9][0-9]{3}|0(?:[1-9][0-9]{2}|0[1-9][0-9]|00[1-9]))"
+    r"-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+)
+XML_DATETIME_PATTERN = (
+    r"^[1-9][0-9]{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:Z|[+-](?:0[0-9]|1[0-4]):[0-5][0-9])$"
+)
+
+
+Address = Annotated[
+    str, Path(description="40 hex characters.", json_schema_extra=pattern(ADDRESS_PATTERN))
+]
+SenDid = Annotated[
+    str, Path(description="did:sen:<name>.", json_schema_extra=pattern(SEN_DID_PATTERN))
+]
+ListName = Annotated[
+    str, Path(description="1 to 64 of a-z, 0-9, -.", json_schema_extra=pattern(LIST_NAME_PATTERN))
+]
+Algorithm = Annotated[
+    str,
+    Path(description="The digest algorithm.", json_schema_extra={"enum": list(DIGEST_ALGORITHMS)}),
+]
+Digest = Annotated[
+    str,
+    Path(
+        description="The digest, hex: 32, 48 or 64 bytes as the algorithm gives.",
+        json_schema_extra=pattern(DIGEST_PATTERN),
+    ),
+]
 
 
 def parse_hex(text: str, field: str, *, length: int | None = None, max_length: int = 0) -> bytes:
@@ -62,17 +122,6 @@ def parse_base64(text: str, field: str) -> bytes:
     if not raw:
         raise BadRequest(f"{field}: empty", field=field, expected="a transaction", got="0 bytes")
     return raw
-
-
-def parse_height(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise BadRequest(
-            "height: expected a positive integer",
-            field="height",
-            expected="integer >= 1",
-            got=_short(text),
-        )
-    return int(text)
 
 
 def parse_algorithm(text: str) -> str:

@@ -20,6 +20,7 @@ class VerifyReceipt(Schema):
         default=None,
         description="Optional: the document's digest (hex, the receipt's algorithm), to check "
         "that the document is the one anchored, like `sen verify --file`.",
+        json_schema_extra={"pattern": r"^(?:[0-9a-fA-F]{2}){1,64}$"},
     )
 
 

@@ -7,9 +7,11 @@ commits are CometBFT's own JSON, unchanged.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from sen.api.parsing import BASE64_PATTERN, pattern
 
 MAX_BATCH_TXS = 10_000
 
@@ -22,11 +24,15 @@ class Schema(BaseModel):
 
 
 class SubmitTx(Schema):
-    tx: str = Field(description="A signed transaction, standard base64.", examples=["glwB..."])
+    tx: str = Field(
+        description="A signed transaction, standard base64.",
+        examples=["glwBAA=="],
+        json_schema_extra=pattern(BASE64_PATTERN),
+    )
 
 
 class SubmitBatch(Schema):
-    txs: list[str] = Field(
+    txs: list[Annotated[str, Field(json_schema_extra=pattern(BASE64_PATTERN))]] = Field(
         min_length=1,
         description=(
             f"1 to {MAX_BATCH_TXS} signed transactions, standard base64. All or nothing: "

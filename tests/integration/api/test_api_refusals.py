@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from api_support import (
     NothingWritten,
     Signer,
@@ -290,6 +291,25 @@ def test_block_lookup_errors(client: TestClient, node: Node) -> None:
     assert_problem(client.get("/v1/blocks/-3"), 400, "height")
     assert_problem(client.get("/v1/blocks/ten"), 400, "height")
     assert_problem(client.get(f"/v1/blocks/{node.app.height + 1000}"), 404, "height")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/v1/blocks/" + "9" * 5000, "height"),
+        (f"/v1/blocks/{2**63}", "height"),
+        ("/v1/governance/proposals/-1", "proposal_id"),
+        (f"/v1/governance/proposals/{2**63}", "proposal_id"),
+        ("/v1/governance/proposals/" + "9" * 5000, "proposal_id"),
+        ("/v1/status-lists/did:sen:moet/degrees/" + "9" * 5000, "index"),
+        ("/v1/status-lists/did:sen:moet/degrees/-1", "index"),
+        ("/v1/blocks?before=" + "9" * 30, "before"),
+        ("/v1/evidence/sha-256/" + "ab" * 32 + f"/receipt?anchoring={2**63}", "anchoring"),
+    ],
+)
+def test_out_of_range_ids_are_400_not_500(client: TestClient, path: str, field: str) -> None:
+    body = assert_problem(client.get(path), 400, field)
+    assert body["type"] == "urn:sen:problem:bad-parameter"
 
 
 def test_account_and_state_lookup_errors(client: TestClient) -> None:

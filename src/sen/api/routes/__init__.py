@@ -33,11 +33,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     governance.router,
     identity.router,
     trust.router,
+    vc_api.router,  # before status: /v1/status-lists/{issuer}/{name}/credential first
     status.router,
     membership.router,
     receipts.router,
     statistics.router,
-    vc_api.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from sen.api.deps import NodeDep
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import ADDRESS_BYTES, parse_hex
+from sen.api.parsing import ADDRESS_BYTES, Address, parse_hex
 from sen.api.problems import documented
 from sen.api.schemas import AccountView
 from sen.services.readmodels.queries import account_nonce
@@ -24,7 +24,7 @@ router = APIRouter(route_class=JsonRoute, tags=["accounts"])
     ),
     responses=documented(400),
 )
-def show_account(address: str, node: NodeDep) -> AccountView:
+def show_account(address: Address, node: NodeDep) -> AccountView:
     raw = parse_hex(address, "address", length=ADDRESS_BYTES)
     return AccountView(
         address=raw.hex(),

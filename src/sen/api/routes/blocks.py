@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from sen.api.deps import NodeDep
 from sen.api.errors import NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import parse_height
+from sen.api.parsing import MAX_ID
 from sen.api.problems import documented
 from sen.api.schemas import BlockView
 from sen.api.views import block_view
@@ -39,8 +41,11 @@ def latest_block(node: NodeDep) -> BlockView:
     ),
     responses=documented(400, 404),
 )
-def show_block(height: str, node: NodeDep) -> BlockView:
-    number = parse_height(height)
+def show_block(
+    height: Annotated[int, Path(ge=1, le=MAX_ID, description="A height, 1 or more.")],
+    node: NodeDep,
+) -> BlockView:
+    number = height
     record = load_block_record(node, number)
     if record is None:
         raise NotFound(

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Query
 from sen.api.deps import MetricsDep, NodeDep
 from sen.api.errors import NotFound, Unprocessable
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import parse_algorithm, parse_base64, parse_digest
+from sen.api.parsing import (
+    MAX_ID,
+    Algorithm,
+    Digest,
+    parse_algorithm,
+    parse_base64,
+    parse_digest,
+)
 from sen.api.problems import documented
 from sen.api.schemas import AnchorSubmitted, EvidenceView, SubmitTx
 from sen.api.submission import submit_one
@@ -73,7 +80,7 @@ def _not_an_anchor(field: str, expected: str, got: str) -> Unprocessable:
     description="*Tra cứu các lần neo của một giá trị băm, cũ nhất trước.*",
     responses=documented(400, 404),
 )
-def show_evidence(algorithm: str, digest: str, node: NodeDep) -> EvidenceView:
+def show_evidence(algorithm: Algorithm, digest: Digest, node: NodeDep) -> EvidenceView:
     name = parse_algorithm(algorithm)
     value = parse_digest(digest, name)
     found = find_anchorings(node, name, value)
@@ -96,10 +103,12 @@ def show_evidence(algorithm: str, digest: str, node: NodeDep) -> EvidenceView:
     responses=documented(400, 404, 409),
 )
 def show_receipt(
-    algorithm: str,
-    digest: str,
+    algorithm: Algorithm,
+    digest: Digest,
     node: NodeDep,
-    anchoring: Annotated[int, Query(ge=0, description="Which anchoring, 0 = oldest.")] = 0,
+    anchoring: Annotated[
+        int, Query(ge=0, le=MAX_ID, description="Which anchoring, 0 = oldest.")
+    ] = 0,
 ) -> dict[str, Any]:
     name = parse_algorithm(algorithm)
     value = parse_digest(digest, name)

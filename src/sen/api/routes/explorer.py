@@ -28,7 +28,7 @@ from sen.api.explorer_schemas import (
     ValidatorView,
 )
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import ADDRESS_BYTES, parse_hex
+from sen.api.parsing import ADDRESS_BYTES, MAX_ID, Address, parse_hex, pattern
 from sen.api.problems import documented
 from sen.api.views import code_name
 from sen.ledger.codes import ResultCode, describe
@@ -57,6 +57,10 @@ PLANNED_FEATURES = ("evidence", "membership", "governance", "identity", "credent
 CONSORTIUM_FEATURES = frozenset({"membership", "governance"})
 """Run by every node's code, but only on a chain with organisations (a consortium)."""
 MAX_QUERY_CHARS = 256
+SEARCH_PATTERN = (
+    r"^\s*(?:[0-9]+|(?:0[xX])?(?:[0-9a-fA-F]{40}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}"
+    r"|[0-9a-fA-F]{128})|[dD][iI][dD]:\S+)\s*$"
+)
 Limit = Annotated[int, Query(ge=1, le=MAX_LIST, description=f"At most {MAX_LIST}.")]
 
 
@@ -73,7 +77,9 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIST, description=f"At most {MAX_LIST}
 def list_blocks(
     node: NodeDep,
     limit: Limit = 20,
-    before: Annotated[int | None, Query(ge=1, description="Only heights below this.")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only heights below this.")
+    ] = None,
 ) -> BlockList:
     return BlockList(
         height=node.app.height,
@@ -109,7 +115,7 @@ def list_txs(node: NodeDep, limit: Limit = 20) -> TxList:
     description="*Các giao dịch của một tài khoản, mới nhất trước.*",
     responses=documented(400),
 )
-def list_account_txs(address: str, node: NodeDep, limit: Limit = 20) -> TxList:
+def list_account_txs(address: Address, node: NodeDep, limit: Limit = 20) -> TxList:
     raw = parse_hex(address, "address", length=ADDRESS_BYTES)
     return TxList(txs=[_tx_summary(t) for t in account_txs(node, raw, limit)])
 
@@ -162,7 +168,16 @@ def list_codes() -> CodeList:
     ),
     responses=documented(400),
 )
-def find(node: NodeDep, q: Annotated[str, Query(description="What to look for.")]) -> SearchResult:
+def find(
+    node: NodeDep,
+    q: Annotated[
+        str,
+        Query(
+            description="What to look for.",
+            json_schema_extra={**pattern(SEARCH_PATTERN), "maxLength": MAX_QUERY_CHARS},
+        ),
+    ],
+) -> SearchResult:
     text = q.strip()
     if not text or len(text) > MAX_QUERY_CHARS:
         raise BadRequest(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import NotFound
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import MAX_ID
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.ledger.codes import ResultCode, describe
@@ -134,9 +135,12 @@ def proposals(
     "/v1/governance/proposals/{proposal_id}",
     summary="One governance proposal",
     description="Who proposed it, who voted when, and the result.\n\n*Một đề xuất quản trị.*",
-    responses=documented(404),
+    responses=documented(400, 404),
 )
-def proposal(proposal_id: int, node: NodeDep) -> ProposalView:
+def proposal(
+    proposal_id: Annotated[int, Path(ge=0, le=MAX_ID, description="0, 1, 2, ...")],
+    node: NodeDep,
+) -> ProposalView:
     found = load_proposal(node.app.store, proposal_id)
     if found is None:
         raise NotFound(f"proposal {proposal_id} does not exist", field="proposal_id")

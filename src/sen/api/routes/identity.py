@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import XML_DATETIME_PATTERN, SenDid, pattern
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.did import (
@@ -184,17 +185,29 @@ _DEACTIVATED_CONTENT = {
     },
 )
 def resolve_identifier(
-    did: str,
+    did: Annotated[
+        str, Path(description="A DID.", json_schema_extra=pattern(r"^did:[a-z0-9]+:\S+$"))
+    ],
+    request: Request,
     node: NodeDep,
     version_time: Annotated[
         str | None,
-        Query(alias="versionTime", description="XML datetime, e.g. 2027-01-15T00:00:00Z."),
+        Query(
+            alias="versionTime",
+            description="XML datetime, e.g. 2027-01-15T00:00:00Z.",
+            json_schema_extra=pattern(XML_DATETIME_PATTERN),
+        ),
     ] = None,
     version_id: Annotated[
-        str | None, Query(alias="versionId", description="A version number: 1, 2, ...")
+        str | None,
+        Query(
+            alias="versionId",
+            description="A version number: 1, 2, ...",
+            json_schema_extra=pattern(r"^[1-9][0-9]{0,9}$"),
+        ),
     ] = None,
-    accept: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
+    accept = request.headers.get("accept")
     try:
         what, media_type = negotiate(accept)
     except ResolutionError as exc:
@@ -279,6 +292,7 @@ def _records(store: StateReader, organisation: str | None, limit: int) -> list[D
     "/v1/identity/dids",
     summary="The chain's DIDs, newest first",
     description="Every did:sen DID created on this chain.\n\n*Các DID trên chuỗi.*",
+    responses=documented(400),
 )
 def dids(
     node: NodeDep,
@@ -301,7 +315,7 @@ def dids(
     ),
     responses=documented(400, 404),
 )
-def did_versions(did: str, node: NodeDep) -> DidHistory:
+def did_versions(did: SenDid, node: NodeDep) -> DidHistory:
     try:
         parsed = parse_did(did)
     except (InvalidDid, MethodNotSupported) as exc:

@@ -7,13 +7,20 @@ from collections import Counter
 from typing import Annotated
 
 from cryptography import x509
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import ADDRESS_BYTES, parse_hex
+from sen.api.parsing import (
+    ADDRESS_BYTES,
+    ADDRESS_PATTERN,
+    ORGANISATION_PATTERN,
+    Address,
+    parse_hex,
+    pattern,
+)
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.ledger.modules.membership import Organisation, load_member, load_organisation
@@ -24,6 +31,11 @@ from sen.sdk.devca import pem
 from sen.services.readmodels.explorer import enrolled_members
 
 router = APIRouter(route_class=JsonRoute, tags=["membership"])
+
+OrganisationId = Annotated[
+    str,
+    Path(description="1 to 32 of a-z, 0-9, -.", json_schema_extra=pattern(ORGANISATION_PATTERN)),
+]
 
 
 class OrganisationView(Schema):
@@ -143,7 +155,7 @@ def list_organisations(node: NodeDep) -> OrganisationList:
     description="*Một tổ chức và chứng thư số CA của tổ chức.*",
     responses=documented(400, 404),
 )
-def show_organisation(organisation: str, node: NodeDep) -> OrganisationView:
+def show_organisation(organisation: OrganisationId, node: NodeDep) -> OrganisationView:
     record = load_organisation(node.app.store, _organisation_id(organisation))
     if record is None:
         raise NotFound(f"no organisation {organisation!r}", field="organisation")
@@ -162,11 +174,15 @@ def show_organisation(organisation: str, node: NodeDep) -> OrganisationView:
     responses=documented(400, 404),
 )
 def list_members(
-    organisation: str,
+    organisation: OrganisationId,
     node: NodeDep,
     limit: Annotated[int, Query(ge=1, le=1000, description="At most 1000.")] = 100,
     after: Annotated[
-        str | None, Query(description="Only addresses after this one (hex), for paging.")
+        str | None,
+        Query(
+            description="Only addresses after this one (hex), for paging.",
+            json_schema_extra=pattern(ADDRESS_PATTERN),
+        ),
     ] = None,
 ) -> MemberList:
     state = node.app.store
@@ -193,7 +209,7 @@ def list_members(
     ),
     responses=documented(400, 404),
 )
-def show_member(address: str, node: NodeDep) -> MemberView:
+def show_member(address: Address, node: NodeDep) -> MemberView:
     raw = parse_hex(address, "address", length=ADDRESS_BYTES)
     state = node.app.store
     member = load_member(state, raw)

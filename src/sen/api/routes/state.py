@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from sen.abci.types import RequestQuery
 from sen.api.deps import NodeDep
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import MAX_STATE_KEY_BYTES, parse_hex
+from sen.api.parsing import MAX_STATE_KEY_BYTES, STATE_KEY_PATTERN, parse_hex, pattern
 from sen.api.problems import documented
 from sen.api.schemas import StateProofView, StateView
 
@@ -28,7 +28,13 @@ router = APIRouter(route_class=JsonRoute, tags=["state"])
     responses=documented(400),
 )
 def show_state(
-    key: str,
+    key: Annotated[
+        str,
+        Path(
+            description=f"1 to {MAX_STATE_KEY_BYTES} bytes, hex.",
+            json_schema_extra=pattern(STATE_KEY_PATTERN),
+        ),
+    ],
     node: NodeDep,
     prove: Annotated[bool, Query(description="Include the proof.")] = False,
 ) -> StateView:

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import DATE_PATTERN, pattern
 from sen.api.problems import documented
 from sen.api.report_schemas import (
     ActionRow,
@@ -50,14 +51,23 @@ FromDate = Annotated[
     Query(
         alias="from",
         description=f"First day, YYYY-MM-DD (default: {DEFAULT_DAYS - 1} days before `to`).",
+        json_schema_extra=pattern(DATE_PATTERN),
     ),
 ]
 ToDate = Annotated[
-    str | None, Query(alias="to", description="Last day, inclusive, YYYY-MM-DD (default: today).")
+    str | None,
+    Query(
+        alias="to",
+        description="Last day, inclusive, YYYY-MM-DD (default: today).",
+        json_schema_extra=pattern(DATE_PATTERN),
+    ),
 ]
 UtcOffset = Annotated[
     str,
-    Query(description="The days' UTC offset, ±HH:MM (default +07:00, Vietnam)."),
+    Query(
+        description="The days' UTC offset, ±HH:MM (default +07:00, Vietnam).",
+        json_schema_extra=pattern(r"^[+-](?:0[0-9]|1[0-3]):[0-5][0-9]$|^[+-]14:00$"),
+    ),
 ]
 
 

@@ -13,12 +13,15 @@ itself is the credential service's job.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import MAX_ID, ListName, SenDid
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.did import xml_datetime
@@ -106,7 +109,7 @@ def _read(node: Node, issuer: str, name: str) -> tuple[StatusList, bytes, int, b
     ),
     responses=documented(400, 404),
 )
-def status_list(issuer: str, list_name: str, node: NodeDep) -> StatusListView:
+def status_list(issuer: SenDid, list_name: ListName, node: NodeDep) -> StatusListView:
     _names(issuer, list_name)
     record, bits, height, app_hash, proof = _read(node, issuer, list_name)
     return StatusListView(
@@ -137,12 +140,17 @@ def _proof_view(app_hash: bytes, proof: Proof) -> StateProofView:
 
 
 @router.get(
-    "/v1/status-lists/{issuer}/{list_name}/{index:int}",
+    "/v1/status-lists/{issuer}/{list_name}/{index}",
     summary="One entry of a status list",
     description="`status` 1 means revoked (or suspended).\n\n*Trạng thái của một mục.*",
     responses=documented(400, 404),
 )
-def status_entry(issuer: str, list_name: str, index: int, node: NodeDep) -> StatusEntryView:
+def status_entry(
+    issuer: SenDid,
+    list_name: ListName,
+    index: Annotated[int, Path(ge=0, le=MAX_ID, description="0, 1, 2, ...")],
+    node: NodeDep,
+) -> StatusEntryView:
     _names(issuer, list_name)
     record, bits, height, _, _ = _read(node, issuer, list_name)
     if not 0 <= index < record.size:

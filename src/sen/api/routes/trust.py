@@ -17,6 +17,12 @@ from pydantic import Field
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import (
+    SEN_DID_PATTERN,
+    XML_DATETIME_PATTERN,
+    SenDid,
+    pattern,
+)
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.did import InvalidOptions, parse_version_time, xml_datetime
@@ -205,7 +211,7 @@ def roots(node: NodeDep) -> RootsView:
     ),
     responses=documented(400),
 )
-def issuer(did: str, node: NodeDep) -> IssuerView:
+def issuer(did: SenDid, node: NodeDep) -> IssuerView:
     store = node.app.store
     _did(did, "did")
     granted = []
@@ -233,15 +239,29 @@ def issuer(did: str, node: NodeDep) -> IssuerView:
 )
 def check(
     node: NodeDep,
-    issuer: Annotated[str, Query(description="The issuer's DID.", examples=["did:sen:hust"])],
+    issuer: Annotated[
+        str,
+        Query(
+            description="The issuer's DID.",
+            examples=["did:sen:hust"],
+            json_schema_extra=pattern(SEN_DID_PATTERN),
+        ),
+    ],
     credential_type: Annotated[
         str,
         Query(
-            alias="type", description="A credential type.", examples=["UniversityDegreeCredential"]
+            alias="type",
+            description="A credential type.",
+            examples=["UniversityDegreeCredential"],
+            json_schema_extra=pattern(CREDENTIAL_TYPE_PATTERN.pattern),
         ),
     ],
     at: Annotated[
-        str | None, Query(description="XML datetime or unix seconds (default: now).")
+        str | None,
+        Query(
+            description="XML datetime or unix seconds (default: now).",
+            json_schema_extra=pattern(rf"^[0-9]{{1,18}}$|{XML_DATETIME_PATTERN}"),
+        ),
     ] = None,
 ) -> CheckView:
     _did(issuer, "issuer")
@@ -284,6 +304,7 @@ def _seconds(at: str | None) -> int:
     "/v1/trust/schemas",
     summary="Registered credential schemas, newest first",
     description="*Các lược đồ chứng chỉ đã đăng ký.*",
+    responses=documented(400),
 )
 def schemas(
     node: NodeDep,

@@ -6,13 +6,13 @@ import asyncio
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from starlette.concurrency import run_in_threadpool
 
 from sen.api.deps import MetricsDep, NodeDep
 from sen.api.errors import NotFound, PayloadTooLarge
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import HASH_BYTES, parse_base64, parse_hex
+from sen.api.parsing import HASH_BYTES, HASH_PATTERN, parse_base64, parse_hex, pattern
 from sen.api.problems import documented
 from sen.api.schemas import MAX_BATCH_TXS, BatchSubmitted, SubmitBatch, Submitted, SubmitTx, TxView
 from sen.api.submission import submit_all, submit_one
@@ -76,7 +76,9 @@ def submit_batch(body: SubmitBatch, node: NodeDep, metrics: MetricsDep) -> Batch
     responses=documented(400, 404),
 )
 async def show_tx(
-    hash: str,
+    hash: Annotated[
+        str, Path(description="64 hex characters.", json_schema_extra=pattern(HASH_PATTERN))
+    ],
     node: NodeDep,
     wait: Annotated[
         float, Query(ge=0, le=60, description="Seconds to wait for a pending transaction.")

@@ -34,8 +34,9 @@ from fastapi.responses import JSONResponse
 from pydantic import ConfigDict, Field
 
 from sen.api.deps import NodeDep
-from sen.api.errors import ApiError, BadRequest, NotFound
+from sen.api.errors import ApiError, NotFound, Unprocessable
 from sen.api.json_body import JsonRoute
+from sen.api.parsing import ListName, SenDid
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.node.node import Node
@@ -119,11 +120,21 @@ class StatusItem(Schema):
 
 
 class StatusRequest(Schema):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [{"required": ["credentialId"]}, {"required": ["credential"]}],
+        },
+    )
+
     credentialId: str | None = Field(
         default=None, description="The id of a credential this node issued."
     )
     credential: dict[str, Any] | None = Field(
-        default=None, description="Or the credential itself (its id is used)."
+        default=None,
+        description="Or the credential itself (its id is used; it must equal credentialId "
+        "when both are given).",
+        json_schema_extra={"required": ["id"], "properties": {"id": {"type": "string"}}},
     )
     credentialStatus: list[StatusItem] = Field(min_length=1, max_length=1)
 
@@ -296,20 +307,36 @@ def update_credential_status(body: StatusRequest, service: ServiceDep, acting_fo
     if body.credential is not None:
         given = body.credential.get("id")
         if not isinstance(given, str):
-            raise BadRequest("the credential has no id", field="credential.id")
+            raise _invalid_body("the credential has no id", field="body.credential.id")
         if credential_id is not None and credential_id != given:
-            raise BadRequest(
-                "credentialId and credential.id differ", field="credentialId", got=credential_id
+            raise _invalid_body(
+                "credentialId and credential.id differ",
+                field="body.credentialId",
+                got=credential_id,
             )
         credential_id = given
     if credential_id is None:
-        raise BadRequest(
-            "give credentialId or credential", field="credentialId", expected="a credential id"
+        raise _invalid_body(
+            "give credentialId or credential", field="body.credentialId", expected="a credential id"
         )
     [item] = body.credentialStatus
     changes = service.update_status(credential_id, item.status, acting_for=acting_for)
     return StatusResponse(
         credentialId=credential_id, credentialStatus=[c.to_json() for c in changes]
+    )
+
+
+def _invalid_body(
+    detail: str, *, field: str, expected: str | None = None, got: str | None = None
+) -> ApiError:
+    """A body the schema refuses (its anyOf, or a cross-field rule it can only describe)."""
+    return Unprocessable(
+        f"{field}: {detail}",
+        field=field,
+        expected=expected,
+        got=got,
+        slug="invalid-body",
+        title="Body does not match the schema",
     )
 
 
@@ -379,7 +406,7 @@ def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> JSONR
     ),
     responses=documented(404),
 )
-def status_list_credential(issuer: str, name: str, service: ServiceDep) -> JSONResponse:
+def status_list_credential(issuer: SenDid, name: ListName, service: ServiceDep) -> JSONResponse:
     document = service.status_list_credential(issuer, name)
     if document is None:
         raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")

@@ -1,0 +1,129 @@
+"""The API against its committed OpenAPI document, by schemathesis: no input is a 500.
+
+Every operation of ``docs/api/openapi.json`` is called in-process (ASGI) with
+examples schemathesis derives from the document (its examples, coverage and
+fuzzing phases), deterministically (``derandomize``), a bounded number per
+operation. A response fails the test when:
+
+* it is a server error, unless the document lists that 5xx for the operation
+  as a refusal (503 try later, 501 a DID method not supported) — 500 never is;
+* its status, content type, headers or body do not match the document;
+* a request the document calls valid is answered 400 ("cannot be read"): the
+  document must say what the handler enforces (patterns, bounds). A 422 is a
+  well-formed request refused for its meaning (a transaction the ledger
+  refuses), which no schema can state; so are the rules across values listed
+  in ``CROSS_FIELD``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from api_support import open_node
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    positive_data_acceptance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from sen.api import create_app
+from sen.api.openapi import DEFAULT_PATH
+from sen.node.node import Node
+
+pytestmark = pytest.mark.slow
+
+TOKEN = "schemathesis-token"
+_PERIOD = "a period is read whole: real calendar days, from <= to, at most MAX_DAYS days"
+_DIGEST = "the digest's length is the algorithm's (32, 48 or 64 bytes)"
+CROSS_FIELD = {
+    "GET /1.0/identifiers/{did}": "versionTime and versionId exclude each other (invalidOptions)",
+    "GET /v1/evidence/{algorithm}/{digest}": _DIGEST,
+    "GET /v1/evidence/{algorithm}/{digest}/receipt": _DIGEST,
+    "GET /v1/statistics": _PERIOD,
+    "GET /v1/statistics/export": _PERIOD,
+}
+"""Operations whose 400s come from rules across values, which OpenAPI cannot state: for
+them a 400 to a schema-valid request is not a mismatch (every other check still runs)."""
+MAX_EXAMPLES = 25
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            # 422: well-formed, refused for its meaning (README "Statuses"); 400 must not
+            # happen to a request the document calls valid.
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "401", "403", "404", "409", "410", "422", "503"]
+            },
+        },
+        "headers": {"Authorization": f"Bearer {TOKEN}"},
+    }
+)
+
+
+class _App:
+    """The app of the module's node, set by a fixture (schemathesis binds the app on import)."""
+
+    app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+APP = _App()
+schema = schemathesis.openapi.from_path(DEFAULT_PATH, config=CONFIG)
+schema.app = APP
+
+
+@pytest.fixture(scope="module")
+def api_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
+    node = open_node(tmp_path_factory.mktemp("schemathesis") / "node")
+    settings_path = node.config.settings_path
+    digest = hashlib.sha256(TOKEN.encode()).hexdigest()
+    settings_path.write_text(
+        settings_path.read_text() + f'\n[vc]\nissue_token_sha256 = "{digest}"\n'
+    )
+    node.start()
+    yield node
+    node.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _served_in_process(api_node: Node) -> None:
+    APP.app = create_app(api_node)  # the committed document, answered by the app (ASGI)
+
+
+def _refusals(case: Any) -> set[int]:
+    """The 5xx statuses the document lists for this operation (never 500)."""
+    documented = case.operation.definition.raw.get("responses", {})
+    return {int(s) for s in documented if s.isdigit() and int(s) >= 501}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_no_input_is_a_server_error(case: Any) -> None:
+    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    status = response.status_code
+    assert status < 500 or status in _refusals(case), (
+        f"{case.operation.label} answered {status}: {response.text[:500]}\n{case.as_curl_command()}"
+    )
+    checks = [
+        status_code_conformance,
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+    ]
+    if case.operation.label not in CROSS_FIELD:
+        checks.append(positive_data_acceptance)
+    case.validate_response(response, checks=checks)
