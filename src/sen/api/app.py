@@ -1,10 +1,9 @@
-"""The REST API application: ``create_app(node)`` builds it, ``serve`` runs it."""
+"""The REST API application: ``create_app(node)`` builds it, ``serve`` runs it (``server``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from starlette.types import ASGIApp
 
@@ -12,10 +11,12 @@ import sen
 from sen import console
 from sen.api import problems, swagger
 from sen.api.headers import SecurityHeaders
-from sen.api.limits import MAX_BATCH_BODY_BYTES, BodyLimit
+from sen.api.limits import MAX_BATCH_BODY_BYTES, BodyLimit, BodyRules
 from sen.api.metrics import ApiMetrics, RequestMetrics
 from sen.api.problems import PROBLEM_MEDIA_TYPE
 from sen.api.routes import ROUTERS
+from sen.api.server import serve_until_stopped
+from sen.node.config import ApiSettings
 from sen.node.node import Node
 
 TITLE = "Sen node API"
@@ -110,17 +111,20 @@ def build_app(node: Node | None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     console.install(app)
-    app.add_middleware(BodyLimit, limit_for=_body_limits(node))
+    settings = ApiSettings() if node is None else node.config.api
+    rules = BodyRules(
+        body_timeout=settings.body_timeout,
+        large_body_bytes=settings.large_body_bytes,
+        max_large_bodies=settings.max_large_bodies,
+    )
+    app.add_middleware(BodyLimit, limit_for=_body_limits(node), rules=rules)
     app.add_middleware(RequestMetrics, metrics=metrics)
     return app
 
 
 def serve(node: Node, host: str, port: int) -> None:
     """Serve the API of ``node`` until interrupted (blocking; logs, never prints)."""
-    config = uvicorn.Config(
-        create_app(node), host=host, port=port, log_config=None, access_log=False
-    )
-    uvicorn.Server(config).run()
+    serve_until_stopped(create_app(node), host, port, node.config.api)
 
 
 def _body_limits(node: Node | None) -> Any:

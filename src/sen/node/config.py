@@ -28,6 +28,14 @@ TEMPLATE = """\
 [api]
 host = "{host}"        # listen address of the REST API and console
 port = {port}
+# header_timeout = 10          # seconds for a request's line and headers to arrive
+# keep_alive_timeout = 5       # seconds an idle kept-alive connection stays open
+# max_connections = 512        # open connections; more are answered 503 (kept under ulimit -n)
+# max_header_bytes = 16384     # request line and headers at most
+# backlog = 511                # connections waiting to be accepted
+# body_timeout = 30            # seconds a request body may pause between chunks (408)
+# large_body_bytes = 1048576   # bodies over this size are "large" ...
+# max_large_bodies = 2         # ... and at most this many are read at once (more: 503)
 
 [engine]
 block_interval = {block_interval}   # seconds between blocks while transactions wait (<= 1)
@@ -56,6 +64,20 @@ DEFAULT_COMETBFT_RPC = "http://127.0.0.1:26657"
 
 
 @dataclass(frozen=True, slots=True)
+class ApiSettings:
+    """Limits of the REST API server (``[api]`` in sen.toml; ``docs/guides/operator.md``)."""
+
+    header_timeout: float = 10.0
+    keep_alive_timeout: int = 5
+    max_connections: int = 512
+    max_header_bytes: int = 16 * 1024
+    backlog: int = 511
+    body_timeout: float = 30.0
+    large_body_bytes: int = 1024 * 1024
+    max_large_bodies: int = 2
+
+
+@dataclass(frozen=True, slots=True)
 class ConsensusSettings:
     engine: str = "embedded"
     abci_listen: str = DEFAULT_ABCI_LISTEN
@@ -69,6 +91,7 @@ class NodeConfig:
     home: Path
     api_host: str = DEFAULT_API_HOST
     api_port: int = DEFAULT_API_PORT
+    api: ApiSettings = field(default_factory=ApiSettings)
     engine: EngineConfig = field(default_factory=EngineConfig)
     sync: bool = True
     consensus: ConsensusSettings = field(default_factory=ConsensusSettings)
@@ -129,6 +152,7 @@ def load_config(home: Path) -> NodeConfig:
         home=home,
         api_host=str(api.get("host", DEFAULT_API_HOST)),
         api_port=int(_number(api, "port", DEFAULT_API_PORT, settings)),
+        api=_api_settings(api, settings),
         engine=EngineConfig(
             block_interval=interval,
             create_empty_blocks=bool(engine.get("create_empty_blocks", False)),
@@ -139,6 +163,35 @@ def load_config(home: Path) -> NodeConfig:
         ),
         sync=bool(storage.get("sync", True)),
         consensus=consensus,
+    )
+
+
+def _api_settings(table: dict[str, Any], settings: Path) -> ApiSettings:
+    defaults = ApiSettings()
+
+    def seconds(key: str) -> float:
+        value = _number(table, key, getattr(defaults, key), settings)
+        if not 0 < value <= 3600:
+            raise ConfigError(f"{settings} [api] {key}", f"expected 0 < s <= 3600, got {value}")
+        return value
+
+    def count(key: str) -> int:
+        value = _number(table, key, getattr(defaults, key), settings)
+        if value < 1 or value != int(value):
+            raise ConfigError(
+                f"{settings} [api] {key}", f"expected a whole number >= 1, got {value}"
+            )
+        return int(value)
+
+    return ApiSettings(
+        header_timeout=seconds("header_timeout"),
+        keep_alive_timeout=count("keep_alive_timeout"),
+        max_connections=count("max_connections"),
+        max_header_bytes=count("max_header_bytes"),
+        backlog=count("backlog"),
+        body_timeout=seconds("body_timeout"),
+        large_body_bytes=count("large_body_bytes"),
+        max_large_bodies=count("max_large_bodies"),
     )
 
 
