@@ -123,12 +123,19 @@ def run(
 
 
 def _configure_logging() -> None:
-    """Node logs on stderr; level from SEN_LOG_LEVEL (default INFO; DEBUG logs every block)."""
+    """Node logs on stderr; level from SEN_LOG_LEVEL (default INFO; DEBUG logs every block).
+
+    A warning or error repeated word for word passes once per 10 s (``sen.api.logs``).
+    """
+    from sen.api import logs
+
     level = os.environ.get("SEN_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(
         level=level if level in logging.getLevelNamesMapping() else "INFO",
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    for handler in logging.getLogger().handlers:
+        logs.install(handler)
 
 
 def _check_can_listen(host: str, port: int) -> None:
