@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp
 
 import sen
@@ -107,6 +108,7 @@ def build_app(node: Node | None) -> FastAPI:
     metrics = ApiMetrics(node)
     app.state.node = node
     app.state.metrics = metrics
+    app.state.allowed_methods = allowed_methods
     problems.install(app)
     for router in ROUTERS:
         app.include_router(router)
@@ -125,6 +127,16 @@ def build_app(node: Node | None) -> FastAPI:
 def serve(node: Node, host: str, port: int) -> None:
     """Serve the API of ``node`` until interrupted (blocking; logs, never prints)."""
     serve_until_stopped(create_app(node), host, port, node.config.api)
+
+
+def allowed_methods(path: str) -> list[str]:
+    """Every method some route of the API answers on ``path`` (a 405's ``Allow``)."""
+    methods: set[str] = set()
+    for router in ROUTERS:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.path_regex.match(path):
+                methods |= route.methods
+    return sorted(methods)
 
 
 def _body_limits(node: Node | None) -> Any:

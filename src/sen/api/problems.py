@@ -128,9 +128,14 @@ async def _http_error(request: Request, exc: Exception) -> ProblemResponse:
     detail = str(exc.detail)
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.url.path}"
-    elif exc.status_code == 405:
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}"
-    return problem(exc.status_code, slug, title, detail, headers=exc.headers)
+        allowed = getattr(request.app.state, "allowed_methods", None)
+        methods = allowed(request.url.path) if callable(allowed) else []
+        if methods:  # every route on the path, not only the first that matched it
+            headers["Allow"] = ", ".join(methods)
+    return problem(exc.status_code, slug, title, detail, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> ProblemResponse:

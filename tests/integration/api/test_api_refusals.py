@@ -342,4 +342,7 @@ def test_evidence_lookup_errors(client: TestClient) -> None:
 def test_unknown_route_and_method_are_problems(client: TestClient) -> None:
     assert_problem(client.get("/v1/nothing-here"), 404, None)
     assert_problem(client.delete("/v1/txs"), 405, None)
-    assert_problem(client.put("/v1/txs"), 405, None)  # GET /v1/txs lists recent ones
+    put = client.put("/v1/txs")  # GET /v1/txs lists recent ones, POST submits one
+    assert_problem(put, 405, None)
+    assert put.headers["allow"] == "GET, POST"
+    assert client.options("/v1/blocks/latest").headers["allow"] == "GET"
