@@ -3,7 +3,8 @@
 Python's ``json`` module accepts more than JSON: ``NaN``, ``Infinity`` and
 ``-Infinity``, numbers that overflow to infinity (``1e400``), lone UTF-16
 surrogates (``"\\ud800"``), and duplicate keys, the last one winning (so a
-credential's ``issuer`` could be overridden after a reviewer saw the first).
+credential's ``issuer`` could be overridden after a reviewer saw the first);
+and it fails on integers of more than 4300 digits.
 Every JSON body of the API is read here instead, and each of these is a 400
 ``invalid-json`` problem naming the JSON path at fault (``body.credential.issuer``)
 before any route sees the body.
@@ -25,8 +26,8 @@ from fastapi.routing import APIRoute
 
 from sen.api.errors import BadRequest
 
-MAX_INTEGER_DIGITS = 20
-"""Integers beyond 64 bits are refused: nothing the API takes is larger."""
+MAX_INTEGER_DIGITS = 4300
+"""Longer integers are refused (Python's own limit on reading them, CVE-2020-10735)."""
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

@@ -52,7 +52,7 @@ CROSS_FIELD = {
 }
 """Operations whose 400s come from rules across values, which OpenAPI cannot state: for
 them a 400 to a schema-valid request is not a mismatch (every other check still runs)."""
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 100
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {

@@ -21,6 +21,7 @@ from sen.api.routes import ROUTERS
         ('{"a": -Infinity}', "body.a", "-Infinity is not a JSON value"),
         ('{"a": 1e400}', "body.a", "1e400 is out of range"),
         ('{"a": ' + "9" * 5000 + "}", "body.a", "an integer of 5000 digits is out of range"),
+        ('{"a": [-' + "9" * 4301 + "]}", "body.a[0]", "an integer of 4301 digits is out"),
         (
             '{"credential": {"issuer": "did:sen:a", "issuer": "did:sen:b"}}',
             "body.credential.issuer",
@@ -45,6 +46,7 @@ def test_refused_with_the_path_at_fault(text: str | bytes, field: str, reason: s
     ("text", "value"),
     [
         ('{"a": 1.5, "b": [true, null, "x"], "c": -9223372036854775808}', None),
+        ('{"n": ' + "9" * 4300 + "}", None),
         ('{"s": "\\ud83d\\ude00", "t": "tiếng Việt"}', {"s": "😀", "t": "tiếng Việt"}),
         ("[]", []),
     ],
