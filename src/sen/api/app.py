@@ -135,7 +135,7 @@ def allowed_methods(path: str) -> list[str]:
     for router in ROUTERS:
         for route in router.routes:
             if isinstance(route, APIRoute) and route.path_regex.match(path):
-                methods |= route.methods
+                methods |= route.methods or set()
     return sorted(methods)
 
 
