@@ -322,10 +322,12 @@ def install(app: FastAPI) -> None:
 _STATUS_TEXT = {
     400: "A path, query or body value cannot be read (names `field`).",
     404: "Not found.",
+    408: "The request body stopped arriving (paused longer than [api] body_timeout).",
     409: "Conflict: already known, or not provable yet.",
     413: "Body, transaction (code TX_TOO_LARGE) or batch over its limit.",
     422: "Refused: the body breaks the schema, or CheckTx refused the transaction.",
-    503: "Try again later (see Retry-After).",
+    503: "Try again later (see Retry-After): mempool full, engine stopped, or busy with "
+    "other large bodies.",
 }
 
 

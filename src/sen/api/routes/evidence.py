@@ -41,7 +41,7 @@ ANCHOR_ACTIONS = ("anchor", "anchor_batch")
         "transactions (anything else is 422 naming `module` or `action`)."
         "\n\n*Neo giá trị băm của tài liệu lên chuỗi.*"
     ),
-    responses=documented(400, 409, 413, 422, 503),
+    responses=documented(400, 408, 409, 413, 422, 503),
 )
 def submit_anchor(body: SubmitTx, node: NodeDep, metrics: MetricsDep) -> AnchorSubmitted:
     raw = parse_base64(body.tx, "tx")

@@ -29,7 +29,7 @@ MAX_DIGEST_BYTES = 64
         "problem. Verifying offline with `sen verify` and the genesis file needs no node at all."
         "\n\n*Kiểm tra biên nhận theo đúng các bước của `sen verify`.*"
     ),
-    responses=documented(400, 413, 422),
+    responses=documented(400, 408, 413, 422, 503),
 )
 def verify(body: VerifyReceipt, node: NodeDep) -> ReceiptVerification:
     digest = None

@@ -33,7 +33,7 @@ POLL_SECONDS = 0.1
         "CheckTx, then the mempool. 202 once admitted; follow it with "
         "`GET /v1/txs/{hash}?wait=10`.\n\n*Gửi một giao dịch đã ký vào mempool.*"
     ),
-    responses=documented(400, 409, 413, 422, 503),
+    responses=documented(400, 408, 409, 413, 422, 503),
 )
 def submit_tx(body: SubmitTx, node: NodeDep, metrics: MetricsDep) -> Submitted:
     raw = parse_base64(body.tx, "tx")
@@ -50,7 +50,7 @@ def submit_tx(body: SubmitTx, node: NodeDep, metrics: MetricsDep) -> Submitted:
         "the answer names it as `txs[i]` and nothing is admitted."
         "\n\n*Gửi một lô giao dịch: nhận tất cả hoặc không nhận giao dịch nào.*"
     ),
-    responses=documented(400, 409, 413, 422, 503),
+    responses=documented(400, 408, 409, 413, 422, 503),
 )
 def submit_batch(body: SubmitBatch, node: NodeDep, metrics: MetricsDep) -> BatchSubmitted:
     if len(body.txs) > MAX_BATCH_TXS:

@@ -268,7 +268,7 @@ _NOT_VERIFIED: dict[int | str, dict[str, Any]] = {
     ),
     response_model=IssueResponse,
     responses={
-        **documented(400, 409, 422, 503),
+        **documented(400, 408, 409, 413, 422, 503),
         401: {"description": "No or a wrong bearer token."},
         403: {
             "description": "Issuing is not enabled on this node (`issuing-disabled`), or the "
@@ -294,7 +294,7 @@ def issue_credential(body: IssueRequest, service: ServiceDep, acting_for: TokenD
     ),
     response_model=StatusResponse,
     responses={
-        **documented(400, 404, 409, 422, 503),
+        **documented(400, 404, 408, 409, 413, 422, 503),
         401: {"description": "No or a wrong bearer token."},
         403: {
             "description": "Issuing is not enabled on this node (`issuing-disabled`), or the "
@@ -358,7 +358,7 @@ def _invalid_body(
         "\n\n*Kiểm tra chứng chỉ: chữ ký, công nhận, hiệu lực, trạng thái thu hồi.*"
     ),
     response_model=VerificationResponse,
-    responses={**documented(422), **_NOT_VERIFIED},
+    responses={**documented(408, 413, 422), **_NOT_VERIFIED},
 )
 def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> JSONResponse:
     report = verify_credential_report(body.verifiableCredential, ChainSources(node.app.store))
@@ -377,7 +377,7 @@ def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> JSONRespo
         "\n\n*Kiểm tra bản trình diện của người học và các chứng chỉ trong đó.*"
     ),
     response_model=VerificationResponse,
-    responses={**documented(422), **_NOT_VERIFIED},
+    responses={**documented(408, 413, 422), **_NOT_VERIFIED},
 )
 def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> JSONResponse:
     options = body.options or VerifyOptions()
