@@ -123,7 +123,10 @@ class StatusRequest(Schema):
     model_config = ConfigDict(
         extra="forbid",
         json_schema_extra={
-            "anyOf": [{"required": ["credentialId"]}, {"required": ["credential"]}],
+            "anyOf": [
+                {"required": ["credentialId"], "properties": {"credentialId": {"type": "string"}}},
+                {"required": ["credential"], "properties": {"credential": {"type": "object"}}},
+            ],
         },
     )
 
