@@ -17,7 +17,6 @@ operation. A response fails the test when:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,10 +36,17 @@ from schemathesis.specs.openapi.checks import (
 from sen.api import create_app
 from sen.api.openapi import DEFAULT_PATH
 from sen.node.node import Node
+from sen.services.credentials.tokens import TokenStore, tokens_path
 
 pytestmark = pytest.mark.slow
 
-TOKEN = "schemathesis-token"
+ISSUER = """
+[[vc.issuers]]
+did = "did:sen:vnu"
+verification_method = "did:sen:vnu#key-1"
+key = "vnu-issuer"
+status_list = "bang-2025"
+"""
 _PERIOD = "a period is read whole: real calendar days, from <= to, at most MAX_DAYS days"
 _DIGEST = "the digest's length is the algorithm's (32, 48 or 64 bytes)"
 CROSS_FIELD = {
@@ -62,7 +68,6 @@ CONFIG = SchemathesisConfig.from_dict(
                 "expected-statuses": ["2xx", "401", "403", "404", "409", "410", "422", "503"]
             },
         },
-        "headers": {"Authorization": f"Bearer {TOKEN}"},
         "cache": {"enabled": False},  # nothing written into the checkout
     }
 )
@@ -72,6 +77,7 @@ class _App:
     """The app of the module's node, set by a fixture (schemathesis binds the app on import)."""
 
     app: Any = None
+    token = ""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
@@ -85,11 +91,9 @@ schema.app = APP
 @pytest.fixture(scope="module")
 def api_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Node]:
     node = open_node(tmp_path_factory.mktemp("schemathesis") / "node")
-    settings_path = node.config.settings_path
-    digest = hashlib.sha256(TOKEN.encode()).hexdigest()
-    settings_path.write_text(
-        settings_path.read_text() + f'\n[vc]\nissue_token_sha256 = "{digest}"\n'
-    )
+    settings = node.config.settings_path
+    settings.write_text(settings.read_text() + ISSUER)
+    _, APP.token = TokenStore(tokens_path(settings)).create("did:sen:vnu")  # past the bearer check
     node.start()
     yield node
     node.close()
@@ -114,7 +118,7 @@ def _refusals(case: Any) -> set[int]:
     suppress_health_check=list(HealthCheck),
 )
 def test_no_input_is_a_server_error(case: Any) -> None:
-    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
+    response = case.call(headers={"Authorization": f"Bearer {APP.token}"})
     status = response.status_code
     assert status < 500 or status in _refusals(case), (
         f"{case.operation.label} answered {status}: {response.text[:500]}\n{case.as_curl_command()}"

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field
+from starlette.convertors import Convertor, register_url_convertor
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
@@ -42,6 +43,23 @@ from sen.ledger.modules.identity.records import did_count, load_version, name_at
 from sen.ledger.state import StateReader
 
 router = APIRouter(route_class=JsonRoute, tags=["identity"])
+
+
+class AnyText(Convertor[str]):
+    """The rest of the path, control characters included (``path`` stops at a newline), so
+    that any text after /1.0/identifiers/ gets DID Resolution's answer (invalidDid), not a
+    404 for an unknown route."""
+
+    regex = "(?s:.+)"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("any_text", AnyText())
 
 RESULT_MEDIA_TYPE = "application/did-resolution"
 RESULT_LD_MEDIA_TYPE = 'application/ld+json;profile="https://w3id.org/did-resolution"'
@@ -161,7 +179,7 @@ _DEACTIVATED_CONTENT = {
 
 
 @router.get(
-    "/1.0/identifiers/{did:path}",
+    "/1.0/identifiers/{did:any_text}",
     summary="Resolve a DID (DID Resolution HTTP(S) binding)",
     description=(
         "Resolves `did:sen:<name>` from this chain's committed state and `did:key` (Ed25519, "
