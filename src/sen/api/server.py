@@ -33,6 +33,7 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sen.api.errors import RETRY_AFTER
+from sen.api.headers import SECURITY_HEADERS
 from sen.api.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
 from sen.node.config import ApiSettings
 
@@ -105,6 +106,7 @@ async def too_many_connections(scope: Any, receive: Any, send: Any) -> None:
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
         *((k.lower().encode(), v.encode()) for k, v in RETRY_AFTER.items()),
+        *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS),
     ]
     await send({"type": "http.response.start", "status": 503, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})

@@ -109,6 +109,7 @@ def test_over_the_connection_cap_a_request_is_503_with_retry_after() -> None:
         assert status == 503
         assert headers["retry-after"] == "1"
         assert headers["content-type"] == "application/problem+json"
+        assert headers["x-content-type-options"] == "nosniff"
         problem = json.loads(body)
         assert problem["type"] == "urn:sen:problem:too-many-connections"
         assert problem["status"] == 503
