@@ -166,7 +166,13 @@ def _problem_responses(schema: dict[str, Any]) -> dict[str, Any]:
                 if "application/json" not in response.get("content", {"application/json": 0}):
                     continue  # the route's own error format (DID Resolution's binding)
                 if status.isdigit() and int(status) >= 400:
-                    response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
+                    content = response.get("content", {})
+                    own = content.get("application/json", {}).get("schema")
+                    kept = (
+                        {} if own in (None, problem_ref) else {"application/json": {"schema": own}}
+                    )
+                    # a route's own answer (a verification report) is kept beside the problem
+                    response["content"] = {**kept, PROBLEM_MEDIA_TYPE: {"schema": problem_ref}}
                     if status == "422" and response.get("description") == "Validation Error":
                         response["description"] = "The body breaks the schema."
     components = schema.get("components", {}).get("schemas", {})
