@@ -212,8 +212,14 @@ def execute_block(
 
 
 def precheck(raw: bytes, params: ChainParams) -> CheckedTx | TxRejected:
-    """``check_envelope`` with the rejection returned rather than raised."""
+    """``check_envelope`` with the rejection returned rather than raised.
+
+    The rejection is returned bare (no traceback, cause or context): callers keep
+    it (the mempool's check cache), and a traceback's frames would keep the
+    caller's locals alive with it, a whole batch of transactions among them.
+    """
     try:
         return check_envelope(raw, params)
     except TxRejected as exc:
-        return exc
+        exc.__cause__ = exc.__context__ = None
+        return exc.with_traceback(None)

@@ -253,3 +253,15 @@ def test_block_overlay_leaves_committed_state_untouched() -> None:
     committed = Overlay(EmptyState())
     run([anchor_tx()], committed)
     assert committed.changes() == []
+
+
+def test_a_rejection_is_returned_without_traceback_or_cause() -> None:
+    """The mempool's cache keeps rejections: a traceback would keep the batch they came in."""
+    batch = [b"\x82\x00\x00" + bytes(4096) for _ in range(3)]  # not a transaction
+    items = [precheck(raw, PARAMS) for raw in batch]
+    assert all(isinstance(item, TxRejected) for item in items)
+    for item in items:
+        assert isinstance(item, TxRejected)
+        assert item.code in (ResultCode.MALFORMED, ResultCode.NON_CANONICAL)
+        assert item.__traceback__ is None
+        assert item.__cause__ is None and item.__context__ is None
