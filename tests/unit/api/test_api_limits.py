@@ -4,9 +4,10 @@ most ``max_large_bodies`` large bodies at once (503 with Retry-After for one mor
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Coroutine, Iterable
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 
@@ -14,6 +15,7 @@ from sen.api import problems
 from sen.api.limits import BodyLimit, BodyRules
 
 LIMIT = 100
+T = TypeVar("T")
 
 
 class Call:
@@ -76,6 +78,13 @@ class Call:
         return body
 
 
+def run_isolated(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: a session fixture (the console tests'
+    Playwright) may keep an event loop running in the main thread for the whole run."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def make_app(rules: BodyRules, gate: asyncio.Event | None = None) -> Any:
     api = FastAPI()
     problems.install(api)
@@ -90,7 +99,7 @@ def make_app(rules: BodyRules, gate: asyncio.Event | None = None) -> Any:
 
 
 def test_a_declared_length_just_over_the_limit_is_413_before_a_byte_is_read() -> None:
-    call = asyncio.run(Call([b"x" * (LIMIT + 1)], LIMIT + 1).run(make_app(BodyRules())))
+    call = run_isolated(Call([b"x" * (LIMIT + 1)], LIMIT + 1).run(make_app(BodyRules())))
     assert call.status == 413 and call.read == 0
     problem = call.problem()
     assert problem["field"] == "body"
@@ -101,20 +110,20 @@ def test_a_declared_length_just_over_the_limit_is_413_before_a_byte_is_read() ->
 
 def test_a_streamed_body_is_cut_off_as_soon_as_it_passes_the_limit() -> None:
     chunks = [b"x" * 40] * 10  # 400 bytes, 40 at a time, no Content-Length
-    call = asyncio.run(Call(chunks, None).run(make_app(BodyRules())))
+    call = run_isolated(Call(chunks, None).run(make_app(BodyRules())))
     assert call.status == 413
     assert call.read == 120  # the third chunk crossed 100; the other seven were never read
     assert call.problem()["got"] == "at least 120 bytes"
 
 
 def test_a_body_at_the_limit_is_read() -> None:
-    call = asyncio.run(Call([b"x" * 60, b"x" * 40], LIMIT).run(make_app(BodyRules())))
+    call = run_isolated(Call([b"x" * 60, b"x" * 40], LIMIT).run(make_app(BodyRules())))
     assert call.status == 200 and json.loads(call.body) == {"size": LIMIT}
 
 
 def test_a_stalled_body_is_408() -> None:
     rules = BodyRules(body_timeout=0.05)
-    call = asyncio.run(
+    call = run_isolated(
         Call([b"x" * 10], 50, stalls=True).run(make_app(rules))
     )  # 10 of 50, then silence
     assert call.status == 408
@@ -137,7 +146,7 @@ def test_one_large_body_more_than_the_cap_is_503_with_retry_after() -> None:
         after = await Call([b"x" * 50], 50).run(app)  # the cap is free again
         return [*done, after], refused, await small
 
-    served, refused, small = asyncio.run(scenario())
+    served, refused, small = run_isolated(scenario())
     assert [c.status for c in served] == [200, 200, 200]
     assert small.status == 200
     assert refused.status == 503 and refused.read == 0
