@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 
 from sen.ledger.crypto import pkcs8_codec
 from sen.sdk import InvalidInput, KeyFileError, Keyring, WeakPassphrase, generate_key
+from sen.sdk import keys as keys_module
 from sen.sdk._keyfile import (
     FLOOR,
     WRITE_PARAMETERS,
@@ -223,12 +224,15 @@ def test_a_crash_during_the_upgrade_keeps_the_old_file(
     assert "No space left on device" in caplog.text
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only directories")
-def test_a_read_only_keyring_still_loads_an_old_file(keyring: Keyring) -> None:
+def test_a_read_only_keyring_still_loads_an_old_file(
+    keyring: Keyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory the process may not write (as a read-only mount does to root too)."""
     public_key = _write_legacy(keyring, "alice", PASSPHRASE)
-    keyring.path.chmod(0o500)
-    try:
-        assert keyring.load("alice", PASSPHRASE).public_key == public_key
-        assert is_legacy((keyring.path / "alice.pem").read_bytes())
-    finally:
-        keyring.path.chmod(0o700)
+
+    def read_only(path: object, data: bytes, *, replace: bool) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(keys_module, "_write_private", read_only)
+    assert keyring.load("alice", PASSPHRASE).public_key == public_key
+    assert is_legacy((keyring.path / "alice.pem").read_bytes())
