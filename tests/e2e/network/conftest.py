@@ -22,7 +22,7 @@ VALIDATORS = 4
 
 def _free_base() -> int:
     for _ in range(200):
-        base = random.randrange(30_000, 60_000, 10)
+        base = random.randrange(20_000, 31_000, 10)
         wanted = [base + PORT_STRIDE * i + k for i in range(VALIDATORS + 2) for k in range(4)]
         if not ports_in_use(wanted):
             return base

@@ -41,7 +41,7 @@ def cometbft() -> Path:
 
 @pytest.fixture
 def network(tmp_path: Path, cometbft: Path) -> Iterator[Network]:
-    base = find_free_base(4, start=random.randrange(30000, 50000, 100))
+    base = find_free_base(4, start=random.randrange(20000, 31000, 100))
     plan = NetworkPlan(
         tmp_path / "net", 2, base_port=base, block_interval=0.3, snapshot_interval=10
     )

@@ -36,7 +36,7 @@ def cometbft() -> Path:
 
 @pytest.fixture
 def network(tmp_path: Path, cometbft: Path) -> Iterator[Network]:
-    base = find_free_base(VALIDATORS + 1, start=random.randrange(30000, 50000, 100))
+    base = find_free_base(VALIDATORS + 1, start=random.randrange(20000, 31000, 100))
     plan = NetworkPlan(tmp_path / "net", VALIDATORS, base_port=base, block_interval=0.3)
     made = Network(init_network(plan, cometbft))
     try:

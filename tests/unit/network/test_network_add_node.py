@@ -29,7 +29,7 @@ def _toml(path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def manifest(tmp_path: Path, cometbft_binary: Path) -> NetworkManifest:
-    plan = NetworkPlan(tmp_path / "net", validators=2, base_port=find_free_base(3, start=46000))
+    plan = NetworkPlan(tmp_path / "net", validators=2, base_port=find_free_base(3, start=26000))
     return init_network(plan, cometbft_binary)
 
 

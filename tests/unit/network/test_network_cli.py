@@ -29,14 +29,14 @@ def _environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def manifest(tmp_path: Path, cometbft_binary: Path) -> NetworkManifest:
-    plan = NetworkPlan(tmp_path / "net", validators=3, base_port=find_free_base(3, start=47000))
+    plan = NetworkPlan(tmp_path / "net", validators=3, base_port=find_free_base(3, start=27000))
     return init_network(plan, cometbft_binary)
 
 
 def test_init_prints_each_node_and_how_to_start(
     tmp_path: Path, cometbft_binary: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    base = find_free_base(2, start=47500)
+    base = find_free_base(2, start=27500)
     argv = ["network", "init", "--validators", "2", "--dir", str(tmp_path / "n")]
     code, out, _ = run(
         [*argv, "--base-port", str(base), "--cometbft", str(cometbft_binary)], capsys

@@ -45,7 +45,7 @@ def test_a_consortium_network_shares_a_permissioned_genesis(
         directory=tmp_path / "net",
         validators=2,
         chain_id="vn-consortium",
-        base_port=find_free_base(2, start=43000),
+        base_port=find_free_base(2, start=23000),
         consortium=_consortium(tmp_path / "consortium", ["admin"]),
     )
     init_network(plan, cometbft_binary)
@@ -65,7 +65,7 @@ def test_a_bad_consortium_is_refused_before_anything_is_written(
     plan = NetworkPlan(
         directory=tmp_path / "net",
         validators=1,
-        base_port=find_free_base(1, start=43100),
+        base_port=find_free_base(1, start=23100),
         consortium=_consortium(tmp_path / "consortium", ["minister"]),
     )
     with pytest.raises(InvalidPlan) as info:

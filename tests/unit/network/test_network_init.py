@@ -27,7 +27,7 @@ def network(tmp_path_factory: pytest.TempPathFactory, cometbft_binary: Path) -> 
         directory=tmp_path_factory.mktemp("net") / "four",
         validators=4,
         chain_id="sen-test-net",
-        base_port=find_free_base(4, start=42000),
+        base_port=find_free_base(4, start=22000),
         block_interval=0.25,
         snapshot_interval=50,
     )
@@ -128,7 +128,7 @@ def test_an_existing_network_is_kept_without_overwrite(
 
 
 def test_overwrite_replaces_the_network(tmp_path: Path, cometbft_binary: Path) -> None:
-    plan = NetworkPlan(tmp_path / "net", validators=2, base_port=find_free_base(3, start=43000))
+    plan = NetworkPlan(tmp_path / "net", validators=2, base_port=find_free_base(3, start=23000))
     first = init_network(plan, cometbft_binary)
     (first.nodes[0].home / "data" / "marker").write_text("old chain")
     second = init_network(
@@ -144,7 +144,7 @@ def test_a_directory_that_is_not_a_network_is_never_deleted(
     tmp_path: Path, cometbft_binary: Path
 ) -> None:
     (tmp_path / "precious.txt").write_text("keep me")
-    plan = NetworkPlan(tmp_path, 1, base_port=find_free_base(1, start=44000), overwrite=True)
+    plan = NetworkPlan(tmp_path, 1, base_port=find_free_base(1, start=24000), overwrite=True)
     with pytest.raises(DirectoryInUse, match=r"holds no network\.toml"):
         init_network(plan, cometbft_binary)
     assert (tmp_path / "precious.txt").read_text() == "keep me"
@@ -174,13 +174,13 @@ def test_a_socket_path_too_long_for_unix_sockets_is_refused(
     tmp_path: Path, cometbft_binary: Path
 ) -> None:
     deep = tmp_path / ("d" * 60) / ("e" * 40)
-    plan = NetworkPlan(deep, validators=1, base_port=find_free_base(1, start=44500))
+    plan = NetworkPlan(deep, validators=1, base_port=find_free_base(1, start=24500))
     with pytest.raises(InvalidPlan, match=r"longer than 107 bytes.*--abci tcp"):
         init_network(plan, cometbft_binary)
 
 
 def test_tcp_abci_uses_a_loopback_port(tmp_path: Path, cometbft_binary: Path) -> None:
-    base = find_free_base(1, start=44600)
+    base = find_free_base(1, start=24600)
     deep = tmp_path / ("d" * 60) / ("e" * 40)
     manifest = init_network(
         NetworkPlan(deep, validators=1, base_port=base, abci=AbciTransport.tcp), cometbft_binary
@@ -194,7 +194,7 @@ def test_tcp_abci_uses_a_loopback_port(tmp_path: Path, cometbft_binary: Path) ->
 def test_ports_in_use_are_refused_before_anything_is_written(
     tmp_path: Path, cometbft_binary: Path
 ) -> None:
-    base = find_free_base(2, start=44700)
+    base = find_free_base(2, start=24700)
     with socket.socket() as held:
         held.bind(("127.0.0.1", base + 11))
         held.listen()

@@ -14,7 +14,7 @@ from sen.network.ports import find_free_base
 
 @pytest.fixture
 def manifest(tmp_path: Path, cometbft_binary: Path) -> NetworkManifest:
-    plan = NetworkPlan(tmp_path / "net", validators=1, base_port=find_free_base(1, start=48000))
+    plan = NetworkPlan(tmp_path / "net", validators=1, base_port=find_free_base(1, start=28000))
     made = init_network(plan, cometbft_binary)
     (made.nodes[0].home / "config" / "genesis.json").write_text("{broken")  # Sen exits at once
     return made
