@@ -23,10 +23,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "ledger" / "trust"))
 
 from consortium import CHAIN_ID, VALIDATOR_KEY, issue
 from cryptography.hazmat.primitives import serialization
-from trust_chain import DEGREE, TrustChain, address, block_time
+from trust_chain import DEGREE, TrustChain, address, block_time, replay_blocks
 
-from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
-from sen.consensus.app import SenApp
+from sen.abci.types import RequestFinalizeBlock
 from sen.ledger import codes
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
@@ -39,7 +38,6 @@ from sen.ledger.tx import sign_tx
 from sen.ledger.types import TxResult
 from sen.light.results import exec_tx_result_bytes, results_hash
 from sen.light.types import Timestamp
-from sen.store.db import Database
 
 MOET, HUST, UET = "did:sen:moet", "did:sen:hust", "did:sen:vnu.uet"
 SCHEMA = {
@@ -209,40 +207,6 @@ def _scenario(chain: TrustChain) -> list[TxResult]:
     return seen
 
 
-def _replay(chain: TrustChain, path: Path) -> list[tuple[bytes, list[TxResult]]]:
-    """Feed the chain's blocks to a fresh application: (app hash, results) per height."""
-    db = Database(path, sync=False)
-    app = SenApp(db, chain.genesis)
-    try:
-        app.init_chain(
-            RequestInitChain(
-                time=chain.genesis.genesis_time,
-                chain_id=CHAIN_ID,
-                validators=(ValidatorUpdate("ed25519", VALIDATOR_KEY, 10),),
-                app_state_bytes=chain.genesis.app_state_bytes(),
-                initial_height=1,
-            )
-        )
-        seen = []
-        for height, txs in enumerate(chain.blocks, start=1):
-            app.finalize_block(
-                RequestFinalizeBlock(
-                    txs=txs,
-                    hash=bytes(32),
-                    height=height,
-                    time=Timestamp(block_time(height), 0),
-                    next_validators_hash=bytes(32),
-                    proposer_address=bytes(20),
-                )
-            )
-            app.commit()
-            seen.append((app.app_hash, list(app.store.load_results(height) or [])))
-        return seen
-    finally:
-        app.verifier.close()
-        db.close()
-
-
 def _hashed(results: list[TxResult]) -> tuple[bytes, list[Any]]:
     """What consensus and the indexes see of a block's results: everything but the logs."""
     encoded = [exec_tx_result_bytes(r.code, r.data, r.gas_wanted, r.gas_used) for r in results]
@@ -304,7 +268,7 @@ def test_rewording_every_message_changes_no_hash(
 ) -> None:
     results = _scenario(chain)
     reword_every_message(monkeypatch)
-    replayed = _replay(chain, tmp_path / "reworded")
+    replayed = replay_blocks(chain, tmp_path / "reworded")
     for height, (app_hash, again) in enumerate(replayed, start=1):
         assert app_hash == chain.app_hashes[height - 1], f"app hash differs at height {height}"
         stored = list(chain.store.load_results(height) or [])

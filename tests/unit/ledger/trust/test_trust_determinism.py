@@ -5,13 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from consortium import CHAIN_ID, VALIDATOR_KEY
-from trust_chain import DEGREE, TRANSCRIPT, TrustChain, block_time
-
-from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
-from sen.consensus.app import SenApp
-from sen.light.types import Timestamp
-from sen.store.db import Database
+from trust_chain import DEGREE, TRANSCRIPT, TrustChain, replay_blocks
 
 MOET, DEPT, UET, HUST = "did:sen:moet", "did:sen:moet.dept", "did:sen:vnu.uet", "did:sen:hust"
 
@@ -65,47 +59,13 @@ def _scenario(chain: TrustChain) -> list[int]:
     return [chain.run(chain.issuers[i], m, a, args).code for i, m, a, args in steps]
 
 
-def _replay(chain: TrustChain, path: Path) -> list[tuple[bytes, list[Any]]]:
-    """Feed the chain's blocks to a fresh application: (app hash, results) per height."""
-    db = Database(path, sync=False)
-    app = SenApp(db, chain.genesis)
-    try:
-        app.init_chain(
-            RequestInitChain(
-                time=chain.genesis.genesis_time,
-                chain_id=CHAIN_ID,
-                validators=(ValidatorUpdate("ed25519", VALIDATOR_KEY, 10),),
-                app_state_bytes=chain.genesis.app_state_bytes(),
-                initial_height=1,
-            )
-        )
-        seen = []
-        for height, txs in enumerate(chain.blocks, start=1):
-            app.finalize_block(
-                RequestFinalizeBlock(
-                    txs=txs,
-                    hash=bytes(32),
-                    height=height,
-                    time=Timestamp(block_time(height), 0),
-                    next_validators_hash=bytes(32),
-                    proposer_address=bytes(20),
-                )
-            )
-            app.commit()
-            seen.append((app.app_hash, app.store.load_results(height)))
-        return seen
-    finally:
-        app.verifier.close()
-        db.close()
-
-
 def test_a_replay_reaches_the_same_app_hash_at_every_height(tmp_path: Path) -> None:
     chain = TrustChain(tmp_path / "chain")
     try:
         codes = _scenario(chain)
         assert codes == [0, 0, 223, 0, 0, 0, 0, 248]  # hust may not accredit; no un-revoking
-        replayed = _replay(chain, tmp_path / "replay")
-        again = _replay(chain, tmp_path / "again")
+        replayed = replay_blocks(chain, tmp_path / "replay")
+        again = replay_blocks(chain, tmp_path / "again")
         assert replayed == again
         assert [app_hash for app_hash, _ in replayed] == chain.app_hashes
         assert [results for _, results in replayed] == [

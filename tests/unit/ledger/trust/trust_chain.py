@@ -22,7 +22,7 @@ from consortium import (
     make_ca,
 )
 
-from sen.abci.types import RequestInitChain, ValidatorUpdate
+from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey, address_of
@@ -175,3 +175,37 @@ class TrustChain(Consortium):
         result = self.run(signer, module, action, args)
         assert result.code == code, result.log
         return result
+
+
+def replay_blocks(chain: TrustChain, path: Path) -> list[tuple[bytes, list[TxResult]]]:
+    """Feed the chain's blocks to a fresh application: (app hash, results) per height."""
+    db = Database(path, sync=False)
+    app = SenApp(db, chain.genesis)
+    try:
+        app.init_chain(
+            RequestInitChain(
+                time=chain.genesis.genesis_time,
+                chain_id=CHAIN_ID,
+                validators=(ValidatorUpdate("ed25519", VALIDATOR_KEY, 10),),
+                app_state_bytes=chain.genesis.app_state_bytes(),
+                initial_height=1,
+            )
+        )
+        seen = []
+        for height, txs in enumerate(chain.blocks, start=1):
+            app.finalize_block(
+                RequestFinalizeBlock(
+                    txs=txs,
+                    hash=bytes(32),
+                    height=height,
+                    time=Timestamp(block_time(height), 0),
+                    next_validators_hash=bytes(32),
+                    proposer_address=bytes(20),
+                )
+            )
+            app.commit()
+            seen.append((app.app_hash, list(app.store.load_results(height) or [])))
+        return seen
+    finally:
+        app.verifier.close()
+        db.close()
