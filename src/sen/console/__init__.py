@@ -19,21 +19,27 @@ from starlette.types import Scope
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ASSETS_PREFIX = "/console"
 
-# Only this node's own files and API: no CDN, no inline script, no third-party origin.
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: blob:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-        "form-action 'self'",
+
+def self_only_policy(img_src: str) -> str:
+    """A page's Content-Security-Policy: only this node's own files and API (no CDN, no
+    inline script, no third-party origin, never framed); images also from ``img_src``."""
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            f"img-src {img_src}",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        )
     )
-)
+
+
+CONTENT_SECURITY_POLICY = self_only_policy("'self' data: blob:")
 PAGE_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Frame-Options": "DENY",
