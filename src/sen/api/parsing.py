@@ -38,6 +38,8 @@ STATE_KEY_PATTERN = rf"^(?:[0-9a-fA-F]{{2}}){{1,{MAX_STATE_KEY_BYTES}}}$"
 DIGEST_PATTERN = r"^(?:[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$"
 BASE64_PATTERN = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4})$"
 SEN_DID_PATTERN = "^did:sen:" + NAME_PATTERN.pattern.removeprefix("^")
+DID_KEY_PATTERN = r"^did:key:z[1-9A-HJ-NP-Za-km-z]{1,127}$"
+LIST_ISSUER_PATTERN = f"(?:{SEN_DID_PATTERN})|(?:{DID_KEY_PATTERN})"
 
 
 def pattern(regex: str) -> JsonDict:
@@ -63,6 +65,13 @@ Address = Annotated[
 ]
 SenDid = Annotated[
     str, Path(description="did:sen:<name>.", json_schema_extra=pattern(SEN_DID_PATTERN))
+]
+ListIssuer = Annotated[
+    str,
+    Path(
+        description="did:sen:<name>, or did:key:<multikey> (an issuer known by its key).",
+        json_schema_extra=pattern(LIST_ISSUER_PATTERN),
+    ),
 ]
 ListName = Annotated[
     str, Path(description="1 to 64 of a-z, 0-9, -.", json_schema_extra=pattern(LIST_NAME_PATTERN))

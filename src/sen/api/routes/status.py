@@ -21,7 +21,7 @@ from pydantic import Field
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import MAX_ID, ListName, SenDid
+from sen.api.parsing import MAX_ID, ListIssuer, ListName
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.did import xml_datetime
@@ -31,11 +31,11 @@ from sen.ledger.modules.status import (
     StatusList,
     bits_key,
     encode_list,
+    issuer_problem,
     list_digest,
     list_key,
     status_at,
 )
-from sen.ledger.modules.trust.parsing import is_sen_did
 from sen.node.node import Node
 from sen.store.smt import Proof
 
@@ -76,8 +76,14 @@ class StatusEntryView(Schema):
 
 
 def _names(issuer: str, name: str) -> None:
-    if not is_sen_did(issuer):
-        raise BadRequest("not a did:sen DID", field="issuer", expected="did:sen:<name>", got=issuer)
+    problem = issuer_problem(issuer)
+    if problem is not None:
+        raise BadRequest(
+            problem,
+            field="issuer",
+            expected="did:sen:<name> or did:key:<multikey>",
+            got=issuer[:80],
+        )
     if LIST_NAME_PATTERN.fullmatch(name) is None:
         raise BadRequest(
             "not a status list name", field="list", expected="1-64 of a-z, 0-9, -", got=name[:80]
@@ -109,7 +115,7 @@ def _read(node: Node, issuer: str, name: str) -> tuple[StatusList, bytes, int, b
     ),
     responses=documented(400, 404),
 )
-def status_list(issuer: SenDid, list_name: ListName, node: NodeDep) -> StatusListView:
+def status_list(issuer: ListIssuer, list_name: ListName, node: NodeDep) -> StatusListView:
     _names(issuer, list_name)
     record, bits, height, app_hash, proof = _read(node, issuer, list_name)
     return StatusListView(
@@ -146,7 +152,7 @@ def _proof_view(app_hash: bytes, proof: Proof) -> StateProofView:
     responses=documented(400, 404),
 )
 def status_entry(
-    issuer: SenDid,
+    issuer: ListIssuer,
     list_name: ListName,
     index: Annotated[int, Path(ge=0, le=MAX_ID, description="0, 1, 2, ...")],
     node: NodeDep,

@@ -10,6 +10,7 @@ from trust_chain import TrustChain, block_time
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import find_action
+from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.status import (
     MIN_ENTRIES,
     bits_key,
@@ -248,4 +249,33 @@ def test_the_bits_are_proved_against_the_app_hash(chain: TrustChain) -> None:
     with pytest.raises(StateProofError):
         verify_state_proof(
             app_hash, key, stale, proof.siblings, proof.leaf_path, proof.leaf_value_hash
+        )
+
+
+def test_a_did_key_issuer_keeps_lists_with_its_own_key(chain: TrustChain) -> None:
+    """A did:key is its key: only that key (a member with the issuer role) acts for it."""
+    signer = chain.issuers[0]
+    issuer = "did:key:" + encode_multikey(signer.suite, signer.public_key)
+    args = {"list": "interop", "issuer": issuer, "purpose": "revocation"}
+    assert chain.ok(signer, "status", "create_list", args).data == b"1"
+    assert chain.ok(signer, "status", "update", {"list": "interop", "issuer": issuer, "set": [9]})
+    bits = load_bits(chain.store, issuer, "interop")
+    assert bits is not None and status_at(bits, 9) == 1
+    assert list_names(chain.store, issuer) == ["interop"]
+    chain.refuse(
+        chain.issuers[1],
+        "status",
+        "update",
+        {"list": "interop", "issuer": issuer, "set": [10]},
+        ResultCode.NOT_DID_CONTROLLER,
+        "sender",
+    )
+    for bad in ("did:key:z6Mkxyz", "did:key:", "did:web:example.com", "did:key:zQ3s" + "1" * 40):
+        chain.refuse(
+            signer,
+            "status",
+            "create_list",
+            {**args, "issuer": bad, "list": "other"},
+            ResultCode.INVALID_DID,
+            "args.issuer",
         )

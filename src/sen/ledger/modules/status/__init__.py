@@ -1,6 +1,6 @@
 """Module ``status``: W3C Bitstring Status Lists on chain, to revoke and suspend credentials.
 
-An issuer (through a controller of its did:sen DID) creates a list of at
+An issuer (through a controller of its did:sen DID, or the key of its did:key) creates a list of at
 least 131,072 entries and sets or clears entries by index; each change is a
 new version of the list, and the current bits can be proved against the app
 hash, so an offline verifier holding a trusted header can check that the
@@ -9,7 +9,13 @@ hash, so an offline verifier holding a trusted header can check that the
 ``docs/spec/trust-and-status.md``.
 """
 
-from sen.ledger.modules.status.actions import LIST_NAME_PATTERN, MAX_INDEXES, MODULE, PURPOSES
+from sen.ledger.modules.status.actions import (
+    LIST_NAME_PATTERN,
+    MAX_INDEXES,
+    MODULE,
+    PURPOSES,
+    issuer_problem,
+)
 from sen.ledger.modules.status.bitstring import (
     MAX_ENTRIES,
     MIN_ENTRIES,
@@ -41,6 +47,7 @@ __all__ = [
     "bits_key",
     "decode_list",
     "encode_list",
+    "issuer_problem",
     "list_digest",
     "list_key",
     "list_names",

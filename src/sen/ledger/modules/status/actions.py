@@ -1,8 +1,10 @@
 """The status module's actions: ``create_list`` and ``update`` a Bitstring Status List.
 
-Both are taken on behalf of the issuer's did:sen DID: the sender must be one
-of its controllers. ``create_list`` also needs the ``issuer`` role on a
-permissioned chain. A revocation list only ever sets bits: revocation is not
+Both are taken on behalf of the issuer's DID: for a did:sen DID the sender
+must be one of its controllers; for a ``did:key`` DID (an issuer known by its
+key alone, as foreign issuers and the W3C test suites are) the sender must be
+that key. ``create_list`` also needs the ``issuer`` role on a permissioned
+chain. A revocation list only ever sets bits: revocation is not
 reversible (Bitstring Status List v1.0, ``statusPurpose``); a suspension list
 sets and clears them.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sen.ledger.codes import ResultCode
+from sen.ledger.crypto import address_of
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.arguments import (
     as_given,
@@ -28,6 +31,7 @@ from sen.ledger.modules.arguments import (
     require_text,
 )
 from sen.ledger.modules.base import Action, Context, Module, Outcome
+from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey
 from sen.ledger.modules.status.bitstring import MAX_ENTRIES, MIN_ENTRIES, with_changes
 from sen.ledger.modules.status.records import (
     StatusList,
@@ -37,7 +41,7 @@ from sen.ledger.modules.status.records import (
     save_bits,
     save_list,
 )
-from sen.ledger.modules.trust.parsing import parse_did_argument, require_controller
+from sen.ledger.modules.trust.parsing import is_sen_did, require_controller
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
 LIST_NAME_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -66,6 +70,55 @@ def _shown(value: object) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 80 else repr(value[:77] + "...")
     return "nothing" if value is None else type(value).__name__
+
+
+DID_KEY_PREFIX = "did:key:"
+
+
+def issuer_problem(value: object) -> str | None:
+    """Why ``value`` cannot own status lists (None: a did:sen DID, or a did:key Sen decodes)."""
+    if is_sen_did(value):
+        return None
+    if not isinstance(value, str) or not value.startswith(DID_KEY_PREFIX):
+        return "not a did:sen or did:key DID"
+    try:
+        decode_multikey(value[len(DID_KEY_PREFIX) :])
+    except MultikeyError as exc:
+        return f"not a did:key Sen accepts: {exc.reason}"
+    return None
+
+
+def parse_issuer(args: Mapping[str, Any], key: str = "issuer") -> str:
+    """``args[key]``: a ``did:sen:<name>`` DID, or a ``did:key:<multikey>`` (Ed25519 or P-256)."""
+    value = args.get(key)
+    problem = issuer_problem(value)
+    if problem is not None:
+        raise TxRejected(
+            ResultCode.INVALID_DID,
+            problem,
+            field=f"args.{key}",
+            expected="did:sen:<name>, or did:key:<multikey> of an Ed25519 or P-256 key",
+            got=_shown(value),
+        )
+    assert isinstance(value, str)
+    return value
+
+
+def require_issuer_controller(ctx: Context, issuer: str) -> None:
+    """The sender may act for ``issuer``: a controller of a did:sen DID, or a did:key's key."""
+    if not issuer.startswith(DID_KEY_PREFIX):
+        require_controller(ctx.state, issuer, ctx.sender, "args.issuer")
+        return
+    suite, public_key = decode_multikey(issuer[len(DID_KEY_PREFIX) :])
+    owner = address_of(suite, public_key)
+    if ctx.sender != owner:
+        raise TxRejected(
+            ResultCode.NOT_DID_CONTROLLER,
+            f"only the key of {issuer} may act for it",
+            field="sender",
+            expected=owner.hex(),
+            got=ctx.sender.hex(),
+        )
 
 
 def parse_list_name(args: Mapping[str, Any]) -> str:
@@ -151,7 +204,7 @@ class CreateList(Action[CreateArgs]):
             got=_shown,
         )
         return CreateArgs(
-            issuer=parse_did_argument(args, "issuer"),
+            issuer=parse_issuer(args),
             name=parse_list_name(args),
             purpose=purpose,
             size=_parse_size(args),
@@ -167,7 +220,7 @@ class CreateList(Action[CreateArgs]):
                 expected="a new list name",
                 got=f"{parsed.name}, created at height {existing.created_height}",
             )
-        require_controller(ctx.state, parsed.issuer, ctx.sender, "args.issuer")
+        require_issuer_controller(ctx, parsed.issuer)
         height, seconds = ctx.block.height, ctx.block.time_seconds
         record = StatusList(
             issuer=parsed.issuer,
@@ -201,7 +254,7 @@ class Update(Action[UpdateArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> UpdateArgs:
         reject_unknown_fields(args, frozenset({"list", "issuer", "set", "clear"}))
-        issuer = parse_did_argument(args, "issuer")
+        issuer = parse_issuer(args)
         name = parse_list_name(args)
         set_indexes = _parse_indexes(args, "set")
         clear_indexes = _parse_indexes(args, "clear")
@@ -237,7 +290,7 @@ class Update(Action[UpdateArgs]):
                 expected=f"a list created by {parsed.issuer} with status.create_list",
                 got=parsed.name,
             )
-        require_controller(ctx.state, parsed.issuer, ctx.sender, "args.issuer")
+        require_issuer_controller(ctx, parsed.issuer)
         for key, indexes in (("set", parsed.set_indexes), ("clear", parsed.clear_indexes)):
             for i, index in enumerate(indexes):
                 if index >= record.size:
@@ -278,4 +331,6 @@ class Update(Action[UpdateArgs]):
         return Outcome(data=str(updated.version).encode(), events=(event,))
 
 
-MODULE = Module("status", {"create_list": CreateList(), "update": Update()}, depends_on=("trust",))
+MODULE = Module(
+    "status", {"create_list": CreateList(), "update": Update()}, depends_on=("trust", "identity")
+)
