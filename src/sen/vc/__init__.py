@@ -29,6 +29,7 @@ from sen.vc.errors import (
 )
 from sen.vc.issue import sign_credential, sign_presentation
 from sen.vc.loader import (
+    CREDENTIALS_V1,
     CREDENTIALS_V2,
     DATA_INTEGRITY_V2,
     DIPLOMA_V1,
@@ -40,6 +41,7 @@ from sen.vc.proofs import KeyResolver
 from sen.vc.verify import Authorizer, VerificationResult, verify_credential, verify_presentation
 
 __all__ = [
+    "CREDENTIALS_V1",
     "CREDENTIALS_V2",
     "CRYPTOSUITES",
     "DATA_INTEGRITY_V2",

@@ -18,6 +18,12 @@ once. What is checked:
 - presentations: ``holder`` like ``issuer``; each ``verifiableCredential`` a
   credential by all the rules above.
 
+VCDM 1.1 credentials and presentations (first context
+``https://www.w3.org/2018/credentials/v1``), still what most wallets and
+foreign issuers produce, are checked by the same rules with 1.1's names for the
+validity period: ``issuanceDate`` (required) and ``expirationDate``
+(:func:`data_model_version`, :func:`validity_period`).
+
 JSON-LD processing (contexts, dropped terms) is :mod:`sen.vc.canonical`'s.
 """
 
@@ -31,14 +37,16 @@ from typing import Any
 
 from sen.vc.dates import parse_datetime_stamp
 from sen.vc.errors import ErrorCode, Problem
-from sen.vc.loader import CREDENTIALS_V2
+from sen.vc.loader import CREDENTIALS_V1, CREDENTIALS_V2
 
 __all__ = [
     "check_credential",
     "check_presentation",
+    "data_model_version",
     "is_url",
     "nfc_warnings",
     "types_of",
+    "validity_names",
     "validity_period",
 ]
 
@@ -58,6 +66,20 @@ _TYPED_PROPERTIES: dict[str, tuple[bool, bool]] = {
 }
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\s\x00-\x1f\x7f]+")
+
+
+def data_model_version(document: object) -> int | None:
+    """2 for a VCDM 2.0 document, 1 for a VCDM 1.1 one (by its first context), else None."""
+    context = document.get("@context") if isinstance(document, dict) else None
+    first = context[0] if isinstance(context, list) and context else context
+    return {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(first) if isinstance(first, str) else None
+
+
+def validity_names(document: object) -> tuple[str, str]:
+    """The names of the validity period's bounds: 1.1's, or 2.0's (the default)."""
+    if data_model_version(document) == 1:
+        return "issuanceDate", "expirationDate"
+    return "validFrom", "validUntil"
 
 
 def is_url(value: object) -> bool:
@@ -92,6 +114,52 @@ def check_credential(credential: object, path: str = "$") -> list[Problem]:
             problems += _check_typed(credential[name], f"{path}.{name}", needs_type, needs_id)
     if "relatedResource" in credential:
         problems += _check_related(credential["relatedResource"], f"{path}.relatedResource")
+    problems += _check_status_entries({k: v for k, v in credential.items() if k != "proof"}, path)
+    return problems
+
+
+STATUS_ENTRY = "BitstringStatusListEntry"
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+
+
+def _check_status_entries(node: object, path: str) -> list[Problem]:
+    """Every ``BitstringStatusListEntry`` in the credential, wherever it is, well formed
+    (Bitstring Status List v1.0 §2.1; a malformed one is its MALFORMED_VALUE_ERROR)."""
+    problems: list[Problem] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            problems += _check_status_entries(item, f"{path}[{index}]")
+        return problems
+    if not isinstance(node, dict):
+        return problems
+    if STATUS_ENTRY in types_of(node):
+        problems += _status_entry_problems(node, path)
+    for key, value in node.items():
+        if isinstance(value, (dict, list)):
+            problems += _check_status_entries(value, f"{path}.{key}")
+    return problems
+
+
+def _status_entry_problems(entry: dict[str, Any], path: str) -> list[Problem]:
+    def malformed(name: str, expected: str) -> Problem:
+        got = _kind(entry[name]) if name in entry else "nothing"
+        return Problem(
+            ErrorCode.MALFORMED_STATUS, f"'{name}' must be {expected}, got {got}", f"{path}.{name}"
+        )
+
+    problems: list[Problem] = []
+    if not isinstance(entry.get("statusPurpose"), str) or not entry["statusPurpose"]:
+        problems.append(malformed("statusPurpose", "a non-empty string"))
+    index = entry.get("statusListIndex")
+    if not isinstance(index, str) or _DIGITS.fullmatch(index) is None:
+        problems.append(malformed("statusListIndex", "a non-negative integer as a string"))
+    if not is_url(entry.get("statusListCredential")):
+        problems.append(malformed("statusListCredential", "a URL"))
+    size = entry.get("statusSize", 1)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        problems.append(malformed("statusSize", "a positive integer"))
+    elif size > 1 and not isinstance(entry.get("statusMessage"), list):
+        problems.append(malformed("statusMessage", "an array when statusSize is over 1"))
     return problems
 
 
@@ -175,9 +243,10 @@ def check_presentation(presentation: object, path: str = "$") -> list[Problem]:
 
 
 def validity_period(credential: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """``(validFrom, validUntil)`` as datetimes; None where absent or not a valid stamp."""
+    """``(validFrom, validUntil)`` (1.1: ``issuanceDate``, ``expirationDate``) as datetimes;
+    None where absent or not a valid stamp."""
     bounds: list[datetime | None] = []
-    for name in ("validFrom", "validUntil"):
+    for name in validity_names(credential):
         try:
             bounds.append(parse_datetime_stamp(credential[name]) if name in credential else None)
         except ValueError:
@@ -233,16 +302,18 @@ def _check_context(context: object, path: str) -> list[Problem]:
         return [
             Problem(
                 ErrorCode.INVALID_CONTEXT,
-                f"'@context' is required; its first item must be {CREDENTIALS_V2!r}",
+                f"'@context' is required; its first item must be {CREDENTIALS_V2!r}"
+                f" (or {CREDENTIALS_V1!r})",
                 path,
             )
         ]
     items = context if isinstance(context, list) else [context]
-    if not items or items[0] != CREDENTIALS_V2:
+    if not items or items[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
         return [
             Problem(
                 ErrorCode.INVALID_CONTEXT,
-                f"the first '@context' item must be {CREDENTIALS_V2!r}",
+                f"the first '@context' item must be {CREDENTIALS_V2!r} "
+                f"(or {CREDENTIALS_V1!r} for VCDM 1.1)",
                 path,
             )
         ]
@@ -309,20 +380,28 @@ def _check_subject(value: object, path: str) -> list[Problem]:
 def _check_validity(credential: dict[str, Any], path: str) -> list[Problem]:
     problems: list[Problem] = []
     parsed: dict[str, datetime] = {}
-    for name in ("validFrom", "validUntil"):
+    start, end = validity_names(credential)
+    if start == "issuanceDate" and start not in credential:
+        problems.append(
+            Problem(
+                ErrorCode.MISSING_PROPERTY,
+                "'issuanceDate' is required in a VCDM 1.1 credential",
+                f"{path}.issuanceDate",
+            )
+        )
+    for name in (start, end):
         if name not in credential:
             continue
         try:
             parsed[name] = parse_datetime_stamp(credential[name])
         except ValueError as exc:
             problems.append(Problem(ErrorCode.INVALID_DATE, f"'{name}': {exc}", f"{path}.{name}"))
-    if len(parsed) == 2 and parsed["validFrom"] > parsed["validUntil"]:
+    if len(parsed) == 2 and parsed[start] > parsed[end]:
         problems.append(
             Problem(
                 ErrorCode.INVALID_VALIDITY_PERIOD,
-                f"'validFrom' ({credential['validFrom']}) is after "
-                f"'validUntil' ({credential['validUntil']})",
-                f"{path}.validUntil",
+                f"'{start}' ({credential[start]}) is after '{end}' ({credential[end]})",
+                f"{path}.{end}",
             )
         )
     return problems

@@ -1,6 +1,7 @@
 """Signing: a credential (proof purpose ``assertionMethod``) or a presentation (``authentication``).
 
-Before anything is signed the document must pass every VCDM 2.0 rule and
+Before anything is signed the document must pass every VCDM 2.0 rule (1.1's for a
+1.1 document) and
 JSON-LD processing in safe mode, whichever cryptosuite is used: an issuer
 never signs a credential whose meaning a verifier would read differently
 (or not at all). Problems raise :class:`~sen.vc.errors.InvalidDocument`,
@@ -15,12 +16,16 @@ from typing import Any
 
 from sen.vc.canonical import DocumentLoader, expand
 from sen.vc.cryptosuites import Signer
-from sen.vc.datamodel import check_credential, check_presentation
+from sen.vc.datamodel import check_credential, check_presentation, data_model_version
 from sen.vc.errors import InvalidDocument
-from sen.vc.loader import ContextLoader, default_loader
+from sen.vc.loader import DATA_INTEGRITY_V2, ContextLoader, default_loader
 from sen.vc.proofs import ProofOptions, create_proof
 
 __all__ = ["sign_credential", "sign_presentation"]
+
+DATA_INTEGRITY_CONTEXTS = frozenset(
+    {"https://w3id.org/security/data-integrity/v1", DATA_INTEGRITY_V2}
+)
 
 ASSERTION_METHOD = "assertionMethod"
 AUTHENTICATION = "authentication"
@@ -76,6 +81,7 @@ def _sign(
     loader: ContextLoader | DocumentLoader | None,
 ) -> dict[str, Any]:
     loader = loader if loader is not None else default_loader()
+    document = _with_proof_terms(document)
     expand(document, loader)  # raises on unknown contexts and dropped terms, whatever the suite
     proof = create_proof(document, key, options, loader)
     signed = dict(document)
@@ -85,6 +91,22 @@ def _sign(
     else:
         signed["proof"] = [*(existing if isinstance(existing, list) else [existing]), proof]
     return signed
+
+
+def _with_proof_terms(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A VCDM 1.1 document with the Data Integrity context appended, if it lacks one.
+
+    1.1's context does not define ``DataIntegrityProof``, ``cryptosuite`` or
+    ``proofValue``; without their context a JSON-LD processor drops the proof's
+    terms (Data Integrity 1.0 §4.2 asks the issuer to add it). 2.0's context defines
+    them.
+    """
+    context = document.get("@context")
+    if data_model_version(document) != 1 or not isinstance(context, list):
+        return document
+    if any(isinstance(item, str) and item in DATA_INTEGRITY_CONTEXTS for item in context):
+        return document
+    return {**document, "@context": [*context, DATA_INTEGRITY_V2]}
 
 
 def _moment(created: datetime | None) -> datetime:

@@ -27,6 +27,7 @@ from typing import Any
 from sen.vc.errors import ContextIntegrityError, ErrorCode, VcError
 
 __all__ = [
+    "CREDENTIALS_V1",
     "CREDENTIALS_V2",
     "DATA_INTEGRITY_V2",
     "DIPLOMA_V1",
@@ -37,6 +38,8 @@ __all__ = [
 ]
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
+"""VCDM 1.1's context: read (and issued on request) for mutual recognition."""
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
 DIPLOMA_V1 = "https://sen.gov.vn/contexts/diploma/v1"
 MANIFEST = "manifest.json"

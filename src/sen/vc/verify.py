@@ -38,7 +38,13 @@ from typing import Any
 
 from sen.did.key import is_did_key
 from sen.vc.canonical import DocumentLoader, expand, undefined_terms
-from sen.vc.datamodel import check_credential, check_presentation, nfc_warnings, validity_period
+from sen.vc.datamodel import (
+    check_credential,
+    check_presentation,
+    nfc_warnings,
+    validity_names,
+    validity_period,
+)
 from sen.vc.errors import ErrorCode, InvalidDocument, Problem
 from sen.vc.issue import ASSERTION_METHOD, AUTHENTICATION
 from sen.vc.loader import ContextLoader, default_loader
@@ -297,25 +303,24 @@ def _unauthorized(method: str, purpose: str, is_authorized: Authorizer | None) -
 
 def _validity_problems(credential: Mapping[str, Any], now: datetime) -> list[Problem] | None:
     valid_from, valid_until = validity_period(dict(credential))
-    if ("validFrom" in credential and valid_from is None) or (
-        "validUntil" in credential and valid_until is None
-    ):
+    start, end = validity_names(credential)
+    if (start in credential and valid_from is None) or (end in credential and valid_until is None):
         return None  # not a date: dataModel reports it
     problems: list[Problem] = []
     if valid_from is not None and now < valid_from:
         problems.append(
             Problem(
                 ErrorCode.NOT_YET_VALID,
-                f"the credential is valid from {credential['validFrom']}, after {_stamp(now)}",
-                "$.validFrom",
+                f"the credential is valid from {credential[start]}, after {_stamp(now)}",
+                f"$.{start}",
             )
         )
     if valid_until is not None and now > valid_until:
         problems.append(
             Problem(
                 ErrorCode.EXPIRED,
-                f"the credential expired at {credential['validUntil']}, before {_stamp(now)}",
-                "$.validUntil",
+                f"the credential expired at {credential[end]}, before {_stamp(now)}",
+                f"$.{end}",
             )
         )
     return problems

@@ -28,6 +28,7 @@ from sen.vc.canonical import canonicalize_rdfc, expand
 CONTEXTS = Path(__file__).parents[3] / "src" / "sen" / "vc" / "contexts"
 EXPECTED_URLS = {
     "https://www.w3.org/ns/credentials/v2",
+    "https://www.w3.org/2018/credentials/v1",
     "https://www.w3.org/ns/credentials/undefined-terms/v2",
     "https://www.w3.org/ns/credentials/examples/v2",
     "https://w3id.org/security/data-integrity/v1",

@@ -35,11 +35,23 @@ def _delete(name: str) -> Change:
     return change
 
 
+STATUS_ENTRY = {
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": "94567",
+    "statusListCredential": "https://vnu.edu.vn/status/1",
+}
 CASES: list[tuple[str, Change, ErrorCode, str]] = [
     ("no @context", _delete("@context"), ErrorCode.INVALID_CONTEXT, "$.@context"),
     (
-        "v1 context first",
+        "VCDM 1.1 without issuanceDate",
         _set("@context", ["https://www.w3.org/2018/credentials/v1"]),
+        ErrorCode.MISSING_PROPERTY,
+        "$.issuanceDate",
+    ),
+    (
+        "an unknown data model version first",
+        _set("@context", ["https://www.w3.org/2018/credentials/v3"]),
         ErrorCode.INVALID_CONTEXT,
         "$.@context",
     ),
@@ -167,7 +179,7 @@ CASES: list[tuple[str, Change, ErrorCode, str]] = [
         _set(
             "credentialStatus",
             [
-                {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+                {**STATUS_ENTRY},
                 {"statusPurpose": "suspension"},
             ],
         ),
@@ -176,7 +188,7 @@ CASES: list[tuple[str, Change, ErrorCode, str]] = [
     ),
     (
         "status id not a URL",
-        _set("credentialStatus", {"id": "status 1", "type": "BitstringStatusListEntry"}),
+        _set("credentialStatus", {**STATUS_ENTRY, "id": "status 1"}),
         ErrorCode.INVALID_URL,
         "$.credentialStatus.id",
     ),

@@ -22,6 +22,7 @@ from sen.services.credentials.verification import (
 from sen.vc import (
     DIPLOMA_V1,
     Authorizer,
+    InvalidDocument,
     KeyResolver,
     did_key,
     is_did_key,
@@ -29,6 +30,7 @@ from sen.vc import (
     sign_credential,
     sign_presentation,
 )
+from sen.vc.datamodel import check_credential
 
 ISSUER = "did:sen:hust"
 METHOD = f"{ISSUER}#key-1"
@@ -126,10 +128,13 @@ def test_a_good_credential_passes_every_check(key: SigningKey, sources: Sources)
     [
         ({"statusListIndex": "9"}, None, None),
         ({"statusListIndex": "94567"}, "STATUS_REVOKED", "$.credentialStatus"),
-        ({"statusListIndex": "x1"}, "MALFORMED_STATUS", "$.credentialStatus.statusListIndex"),
         ({"statusListIndex": str(SIZE)}, "STATUS_INDEX_OUT_OF_RANGE", None),
         ({"statusPurpose": "suspension"}, "STATUS_PURPOSE_MISMATCH", None),
-        ({"statusSize": 2}, "UNSUPPORTED_STATUS", None),
+        (
+            {"statusSize": 2, "statusMessage": [{"status": "0x0"}, {"status": "0x1"}]},
+            "UNSUPPORTED_STATUS",
+            None,
+        ),
         ({"statusListCredential": "https://x.vn/lists/1"}, "STATUS_LIST_NOT_RECOGNISED", None),
         (
             {"statusListCredential": status_list_url("https://x.vn", "did:sen:moet", "a")},
@@ -159,6 +164,40 @@ def test_status_entries(
     assert report.verified == (code is None)
     if path is not None:
         assert report.errors[0].path == path
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"statusListIndex": "x1"}, "statusListIndex"),
+        ({"statusListIndex": 7}, "statusListIndex"),
+        ({"statusListIndex": True}, "statusListIndex"),
+        ({"statusPurpose": ""}, "statusPurpose"),
+        ({"statusListCredential": "not a url"}, "statusListCredential"),
+        ({"statusSize": 0}, "statusSize"),
+        ({"statusSize": 2}, "statusMessage"),
+    ],
+)
+def test_a_malformed_entry_is_never_signed(
+    key: SigningKey, change: dict[str, Any], field: str
+) -> None:
+    """Wherever a BitstringStatusListEntry is (the W3C suite hides one under an
+    undefined property), a malformed one is refused before anything is signed."""
+    entry = {
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "94567",
+        "statusListCredential": LIST_URL,
+        **change,
+    }
+    with pytest.raises(InvalidDocument) as refused:
+        credential(key, entry)
+    [problem] = refused.value.problems
+    assert (problem.code, problem.path) == ("MALFORMED_STATUS", f"$.credentialStatus.{field}")
+    document = {**credential(key), "statusEntry": entry}
+    assert ("MALFORMED_STATUS", f"$.statusEntry.{field}") in [
+        (p.code, p.path) for p in check_credential(document)
+    ]
 
 
 def test_suspension_is_its_own_code(key: SigningKey, sources: Sources) -> None:
