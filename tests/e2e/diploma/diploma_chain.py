@@ -108,6 +108,8 @@ def write_home(root: Path, port: int) -> Plan:
     )
     config.genesis_path.write_bytes(genesis)
     url = f"http://127.0.0.1:{port}"
+    ministry_key = encode_multikey(keys[MINISTRY[2]].suite, keys[MINISTRY[2]].public_key)
+    interop = f"did:key:{ministry_key}"
     config.settings_path.write_text(
         config.settings_path.read_text(encoding="utf-8")
         + f"""
@@ -129,13 +131,29 @@ verification_method = "did:sen:college#key-1"
 key = "{COLLEGE[2]}"
 cryptosuite = "eddsa-jcs-2022"
 status_list = "college-2025"
+
+[[vc.issuers]]
+did = "{interop}"
+verification_method = "{interop}#{ministry_key}"
+key = "{MINISTRY[2]}"
+status_list = "interop-2025"
+suspension_list = "interop-2025-s"
 """,
         encoding="utf-8",
     )
     tokens = TokenStore(tokens_path(config.settings_path))
-    for issuer in ("did:sen:vnu", "did:sen:college"):
+    for issuer in ("did:sen:vnu", "did:sen:college", interop):
         TOKENS[issuer] = tokens.create(issuer)[1]
+
     return Plan(home=home, keyring=keyring_path, url=url, keys=keys)
+
+
+def interop_issuer(chain: Chain) -> tuple[str, str]:
+    """``(did, verification method)`` of the node's did:key issuer (the Ministry's member key,
+    known by its key alone, as the W3C test suites' issuers are)."""
+    key = chain.key(MINISTRY[2])
+    multikey = encode_multikey(key.suite, key.public_key)
+    return f"did:key:{multikey}", f"did:key:{multikey}#{multikey}"
 
 
 def auth(issuer: str = "did:sen:vnu") -> dict[str, str]:

@@ -50,7 +50,12 @@ status_list = "bang-2025"
 _PERIOD = "a period is read whole: real calendar days, from <= to, at most MAX_DAYS days"
 _NOT_VERIFIED = "what does not verify is 400 with its report (as the W3C VC-API suites expect)"
 _DIGEST = "the digest's length is the algorithm's (32, 48 or 64 bytes)"
+_DID_KEY = "a did:key's multikey must decode to an Ed25519 or P-256 public key"
 UNSTATED_RULES = {
+    "GET /v1/status-lists/{issuer}/{list_name}": _DID_KEY,
+    "GET /v1/status-lists/{issuer}/{list_name}/{index}": _DID_KEY,
+    "GET /v1/status-lists/{issuer}/{name}/credential": _DID_KEY,
+    "POST /v1/status-lists/{issuer}/{name}/credential/publish": _DID_KEY,
     "GET /1.0/identifiers/{did}": "versionTime and versionId exclude each other (invalidOptions)",
     "GET /v1/evidence/{algorithm}/{digest}": _DIGEST,
     "GET /v1/evidence/{algorithm}/{digest}/receipt": _DIGEST,

@@ -29,23 +29,24 @@ import threading
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Header, Request
-from fastapi.responses import JSONResponse
-from pydantic import ConfigDict, Field
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ConfigDict, Field, field_validator
 
 from sen.api.deps import NodeDep
 from sen.api.errors import ApiError, NotFound, Unprocessable
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import ListName, SenDid
+from sen.api.parsing import ListIssuer, ListName
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.node.node import Node
-from sen.services.credentials.chain import ChainSources
+from sen.services.credentials.chain import ChainSources, load_status_list
 from sen.services.credentials.config import VcSettings, load_vc_settings
 from sen.services.credentials.service import CredentialService
 from sen.services.credentials.store import VcStore
 from sen.services.credentials.tokens import TokenStore, tokens_path
 from sen.services.credentials.verification import (
+    requested_checks,
     verify_credential_report,
     verify_presentation_report,
 )
@@ -65,13 +66,29 @@ class Loose(Schema):
     model_config = ConfigDict(extra="allow")
 
 
+class StatusOption(Loose):
+    type: Literal["BitstringStatusListEntry"] = "BitstringStatusListEntry"
+    statusPurpose: Literal["revocation", "suspension"] = "revocation"
+
+
 class IssueOptions(Loose):
-    """Accepted and ignored (the node's configuration decides key, suite and status)."""
+    """``credentialStatus``: the status entries to allocate on the issuer's lists here.
+
+    Other options are accepted and ignored (the node's configuration decides key and
+    cryptosuite)."""
+
+    credentialStatus: StatusOption | list[StatusOption] | None = Field(
+        default=None,
+        description="Status entries for the node to allocate: one per purpose, each on the "
+        "issuer's configured list. Absent: a VCDM 2.0 credential without entries of its own "
+        "gets revocation (and suspension, if configured); `[]`: none.",
+    )
 
 
 class IssueRequest(Schema):
     credential: dict[str, Any] = Field(
-        description="An unsigned credential (VCDM 2.0) whose issuer is configured on this node."
+        description="An unsigned credential (VCDM 2.0, or 1.1) whose issuer is configured on "
+        "this node."
     )
     options: IssueOptions | None = None
 
@@ -83,6 +100,15 @@ class IssueResponse(Schema):
 class VerifyOptions(Loose):
     challenge: str | None = Field(default=None, description="The challenge the verifier gave.")
     domain: str | None = Field(default=None, description="The verifier's domain.")
+    checks: list[str] | None = Field(
+        default=None,
+        description="The checks required beyond the core (dataModel, proof, proofPurpose, "
+        "controller): any of validity (or expiration), issuer, accreditation, status (or "
+        "credentialStatus). The others still run; their findings come back as warnings. "
+        'Absent: all are required (Sen\'s policy). `["proof"]` is verification by the '
+        "W3C specifications alone.",
+        examples=[["proof", "credentialStatus"]],
+    )
 
 
 class VerifyCredentialRequest(Schema):
@@ -93,6 +119,19 @@ class VerifyCredentialRequest(Schema):
 class VerifyPresentationRequest(Schema):
     verifiablePresentation: dict[str, Any]
     options: VerifyOptions | None = None
+
+
+ChecksQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        description="The checks required beyond the core, comma-separated (as "
+        "`options.checks`, which wins when both are given): a verifier endpoint whose URL "
+        "carries its policy, for clients that send no options (`?checks=proof`: the W3C "
+        "specifications alone).",
+        examples=["proof,credentialStatus"],
+    ),
+]
 
 
 class Finding(Schema):
@@ -139,7 +178,24 @@ class StatusRequest(Schema):
         "when both are given).",
         json_schema_extra={"required": ["id"], "properties": {"id": {"type": "string"}}},
     )
-    credentialStatus: list[StatusItem] = Field(min_length=1, max_length=1)
+    credentialStatus: list[StatusItem] = Field(
+        min_length=1,
+        max_length=1,
+        description="`[{type, status}]`. The W3C status-list test suite's form, one object "
+        "`{type, statusPurpose}`, is read as `[{type, status}]` with status `revoked` for "
+        "revocation and `suspended` for suspension.",
+    )
+
+    @field_validator("credentialStatus", mode="before")
+    @classmethod
+    def _purpose_form(cls, value: Any) -> Any:
+        if isinstance(value, dict) and "status" not in value and "statusPurpose" in value:
+            status = {"revocation": "revoked", "suspension": "suspended"}.get(
+                value["statusPurpose"], value["statusPurpose"]
+            )
+            rest = {k: v for k, v in value.items() if k != "statusPurpose"}
+            return [{**rest, "status": status}]
+        return value
 
 
 class StatusResponse(Schema):
@@ -280,7 +336,12 @@ _NOT_VERIFIED: dict[int | str, dict[str, Any]] = {
     },
 )
 def issue_credential(body: IssueRequest, service: ServiceDep, acting_for: TokenDep) -> Any:
-    signed = service.issue(body.credential, acting_for=acting_for)
+    asked = body.options.credentialStatus if body.options is not None else None
+    status = None
+    if asked is not None:
+        items = asked if isinstance(asked, list) else [asked]
+        status = [item.model_dump(include={"type", "statusPurpose"}) for item in items]
+    signed = service.issue(body.credential, acting_for=acting_for, status=status)
     return JSONResponse({"verifiableCredential": signed}, status_code=201)
 
 
@@ -363,9 +424,31 @@ def _invalid_body(
     response_model=VerificationResponse,
     responses={**documented(408, 413, 422), **_NOT_VERIFIED},
 )
-def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> JSONResponse:
-    report = verify_credential_report(body.verifiableCredential, ChainSources(node.app.store))
+def verify_credential(
+    body: VerifyCredentialRequest, node: NodeDep, checks: ChecksQuery = None
+) -> JSONResponse:
+    options = body.options or VerifyOptions()
+    report = verify_credential_report(
+        body.verifiableCredential,
+        ChainSources(node.app.store),
+        checks=_checks(options, checks),
+    )
     return _report_response(report)
+
+
+def _checks(options: VerifyOptions, query: str | None) -> list[str] | None:
+    """``options.checks``, else the endpoint's ``?checks=`` (a verifier's policy in its URL)."""
+    if options.checks is not None:
+        names, field = options.checks, "body.options.checks"
+    elif query is not None:
+        names, field = [n.strip() for n in query.split(",") if n.strip()], "checks"
+    else:
+        return None
+    try:
+        requested_checks(names)
+    except ValueError as exc:
+        raise _invalid_body(str(exc), field=field) from None
+    return names
 
 
 @router.post(
@@ -382,13 +465,16 @@ def verify_credential(body: VerifyCredentialRequest, node: NodeDep) -> JSONRespo
     response_model=VerificationResponse,
     responses={**documented(408, 413, 422), **_NOT_VERIFIED},
 )
-def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> JSONResponse:
+def verify_presentation(
+    body: VerifyPresentationRequest, node: NodeDep, checks: ChecksQuery = None
+) -> JSONResponse:
     options = body.options or VerifyOptions()
     report = verify_presentation_report(
         body.verifiablePresentation,
         ChainSources(node.app.store),
         options.challenge,
         options.domain,
+        checks=_checks(options, checks),
     )
     return _report_response(report)
 
@@ -409,7 +495,7 @@ def verify_presentation(body: VerifyPresentationRequest, node: NodeDep) -> JSONR
     ),
     responses=documented(404),
 )
-def status_list_credential(issuer: SenDid, name: ListName, service: ServiceDep) -> JSONResponse:
+def status_list_credential(issuer: ListIssuer, name: ListName, service: ServiceDep) -> JSONResponse:
     document = service.status_list_credential(issuer, name)
     if document is None:
         raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")
@@ -418,6 +504,24 @@ def status_list_credential(issuer: SenDid, name: ListName, service: ServiceDep) 
         document,
         headers={"Link": f'<{raw}>; rel="alternate"; type="application/json"'},
     )
+
+
+@router.post(
+    "/v1/status-lists/{issuer}/{name}/credential/publish",
+    status_code=204,
+    summary="Publish a status list credential (a no-op: the chain publishes it)",
+    description=(
+        "VC-API status services publish a list after changing it; here every committed "
+        "`status.update` is the publication, and the list credential is always made from "
+        "the chain's current bits. 204 if the list exists, 404 otherwise."
+        "\n\n*Công bố danh sách trạng thái (đã công bố khi giao dịch được xác nhận).*"
+    ),
+    responses=documented(404),
+)
+def publish_status_list(issuer: ListIssuer, name: ListName, node: NodeDep) -> Response:
+    if load_status_list(node.app.store, issuer, name) is None:
+        raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")
+    return Response(status_code=204)
 
 
 @router.get(

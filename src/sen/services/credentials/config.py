@@ -16,6 +16,17 @@
     # suspension_list = "2025-s"           # optional: a suspension entry too
     # tx_key = "vnu-operations"            # the member key that signs status transactions
     #                                      # (default: key)
+    # require_accreditation = true         # refuse types the trust registry does not
+    #                                      # accredit the issuer for (default: true)
+
+An issuer may instead be a ``did:key`` (``did = "did:key:z6Mk…"``,
+``verification_method = "did:key:z6Mk…#z6Mk…"``): an issuer known by its key
+alone, which the W3C test suites and foreign verifiers resolve without a
+ledger. It is for interoperability and testing: a did:key cannot be
+accredited in the trust registry, so ``require_accreditation`` defaults to
+false for it (its credentials verify with an ``ISSUER_NOT_ACCREDITED`` error
+that a verifier's policy may treat as a warning), and its status lists are kept
+on chain under the did:key, changed only by that key.
 
 Keyring keys are decrypted with ``$SEN_ISSUER_PASSPHRASE`` (never stored in
 the file). Issuing and status changes need a bearer token for the issuer
@@ -52,7 +63,16 @@ __all__ = [
 PASSPHRASE_ENV = "SEN_ISSUER_PASSPHRASE"
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 ISSUER_KEYS = frozenset(
-    {"did", "verification_method", "key", "cryptosuite", "status_list", "suspension_list", "tx_key"}
+    {
+        "did",
+        "verification_method",
+        "key",
+        "cryptosuite",
+        "status_list",
+        "suspension_list",
+        "tx_key",
+        "require_accreditation",
+    }
 )
 VC_KEYS = frozenset(
     {"public_url", "issue_token_sha256", "publish_credentials", "keyring", "issuers"}
@@ -68,6 +88,7 @@ class IssuerSettings:
     status_list: str
     suspension_list: str | None = None
     tx_key: str | None = None
+    require_accreditation: bool = True
 
     @property
     def transaction_key(self) -> str:
@@ -150,8 +171,8 @@ def _issuer(entry: object, where: str) -> IssuerSettings:
         parsed = parse_did(did)
     except (InvalidDid, MethodNotSupported) as exc:
         raise IssuerConfigError(f"{where} did", exc.detail) from None
-    if parsed.method != "sen":
-        raise IssuerConfigError(f"{where} did", f"expected a did:sen DID, got {did!r}")
+    if parsed.method not in ("sen", "key"):
+        raise IssuerConfigError(f"{where} did", f"expected a did:sen or did:key DID, got {did!r}")
     method = _text(entry, "verification_method", where)
     try:
         method_did, _ = parse_did_url(method)
@@ -176,6 +197,9 @@ def _issuer(entry: object, where: str) -> IssuerSettings:
                 f"{where} suspension_list", "must differ from status_list (one purpose a list)"
             )
     tx_key = _text(entry, "tx_key", where, "") or None
+    require_accreditation = entry.get("require_accreditation", parsed.method == "sen")
+    if not isinstance(require_accreditation, bool):
+        raise IssuerConfigError(f"{where} require_accreditation", "expected true or false")
     return IssuerSettings(
         did=did,
         verification_method=method,
@@ -184,6 +208,7 @@ def _issuer(entry: object, where: str) -> IssuerSettings:
         status_list=lists[0],
         suspension_list=suspension,
         tx_key=tx_key,
+        require_accreditation=require_accreditation,
     )
 
 

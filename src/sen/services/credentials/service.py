@@ -26,7 +26,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -59,11 +59,12 @@ from sen.services.credentials.verification import (
     ENTRY_TYPE,
     UNACCREDITED_TYPES,
     StatusListState,
+    parse_status_list_url,
     status_list_url,
 )
 from sen.vc import CREDENTIALS_V2, InvalidDocument, VcError, default_loader, sign_credential
 from sen.vc.canonical import expand
-from sen.vc.datamodel import check_credential
+from sen.vc.datamodel import check_credential, data_model_version
 from sen.vc.dates import format_datetime_stamp
 
 if TYPE_CHECKING:
@@ -118,18 +119,25 @@ class CredentialService:
 
     # -- issuing -----------------------------------------------------------------
 
-    def issue(self, credential: Mapping[str, Any], *, acting_for: str) -> dict[str, Any]:
+    def issue(
+        self,
+        credential: Mapping[str, Any],
+        *,
+        acting_for: str,
+        status: Sequence[Mapping[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """Sign ``credential`` for its issuer (configured here, accredited now) with a status.
 
-        ``acting_for`` is the issuer the caller may act for (its token's): any other is refused.
+        ``acting_for`` is the issuer the caller may act for (its token's): any other is
+        refused. ``status`` is the VC-API ``options.credentialStatus``: the entries to
+        allocate on this node's lists (``{"type": "BitstringStatusListEntry",
+        "statusPurpose": ...}`` each); None: the node's default (see :meth:`_requested`).
         """
         issuer = self._issuer_of(credential, acting_for)
-        for name in ("proof", "credentialStatus"):
-            if name in credential:
-                raise InvalidCredential(
-                    f"the credential already has {name}: the node adds it when it issues",
-                    field=f"credential.{name}",
-                )
+        if "proof" in credential:
+            raise InvalidCredential(
+                "the credential already has a proof: send it unsigned", field="credential.proof"
+            )
         draft = copy.deepcopy(dict(credential))
         draft.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
         if not isinstance(draft["id"], str):
@@ -140,14 +148,14 @@ class CredentialService:
                 field="credential.id",
             )
         now = chain_time(self.node)
-        self._require_accredited(issuer.did, draft, now)
-        draft.setdefault("validFrom", format_datetime_stamp(datetime.now(UTC)))
-        assignments = [(REVOCATION, issuer.status_list)]
-        if issuer.suspension_list is not None:
-            assignments.append((SUSPENSION, issuer.suspension_list))
-        draft["credentialStatus"] = [
-            self._entry(issuer.did, purpose, name, 0) for purpose, name in assignments
-        ]
+        if issuer.require_accreditation:
+            self._require_accredited(issuer.did, draft, now)
+        start = "issuanceDate" if data_model_version(draft) == 1 else "validFrom"
+        draft.setdefault(start, format_datetime_stamp(datetime.now(UTC)))
+        given = self._given_status(issuer, draft)
+        assignments = self._requested(issuer, draft, given, status)
+        placeholders = [self._entry(issuer.did, p, name, 0) for p, name in assignments]
+        _set_status(draft, given, placeholders)
         _require_valid(draft)
         key = self._key(issuer.key)
         self._require_method_key(issuer, key)
@@ -157,9 +165,8 @@ class CredentialService:
             entries.append(
                 StatusAssignment(purpose, name, self.store.allocate(issuer.did, name, state.size))
             )
-        draft["credentialStatus"] = [
-            self._entry(issuer.did, e.purpose, e.list_name, e.index) for e in entries
-        ]
+        allocated = [self._entry(issuer.did, e.purpose, e.list_name, e.index) for e in entries]
+        _set_status(draft, given, allocated)
         try:
             signed = sign_credential(draft, key, issuer.verification_method, issuer.cryptosuite)
         except InvalidDocument as exc:
@@ -168,6 +175,79 @@ class CredentialService:
             raise IssuerUnavailable(f"{_shown(issuer.key)}: {exc.message}", field="key") from None
         self.store.save(IssuedCredential(signed, issuer.did, tuple(entries), now))
         return signed
+
+    def _given_status(self, issuer: IssuerSettings, draft: Mapping[str, Any]) -> list[Any]:
+        """The caller's own status entries, kept as given; none may be on this node's lists.
+
+        An entry on a list this node allocates from would share an index with another
+        credential (revoking one would revoke both): ask for one with
+        ``options.credentialStatus`` instead.
+        """
+        value = draft.get("credentialStatus")
+        given = [] if value is None else value if isinstance(value, list) else [value]
+        for n, entry in enumerate(given):
+            url = entry.get("statusListCredential") if isinstance(entry, dict) else None
+            located = parse_status_list_url(url) if isinstance(url, str) else None
+            if located is not None and located[0] == issuer.did:
+                where = "credential.credentialStatus" + (
+                    f"[{n}]" if isinstance(value, list) else ""
+                )
+                raise InvalidCredential(
+                    f"the entry is on {issuer.did}'s list {located[1]!r}, whose indexes this "
+                    "node allocates: ask for an entry with options.credentialStatus "
+                    '({"type": "BitstringStatusListEntry", "statusPurpose": "revocation"})',
+                    field=f"{where}.statusListCredential",
+                )
+        return given
+
+    def _requested(
+        self,
+        issuer: IssuerSettings,
+        draft: Mapping[str, Any],
+        given: list[Any],
+        status: Sequence[Mapping[str, Any]] | None,
+    ) -> list[tuple[str, str]]:
+        """``(purpose, list name)`` of each entry to allocate here.
+
+        Asked for (``options.credentialStatus``): those. Otherwise a VCDM 2.0 credential
+        without status entries of its own gets a revocation entry (and a suspension
+        entry if the issuer has a suspension list); one with entries of its own, or a
+        VCDM 1.1 credential (whose context does not define BitstringStatusListEntry),
+        gets none.
+        """
+        lists = {REVOCATION: issuer.status_list, SUSPENSION: issuer.suspension_list}
+        if status is None:
+            if given or data_model_version(draft) == 1:
+                return []
+            return [(p, name) for p, name in lists.items() if name is not None]
+        if status and data_model_version(draft) == 1:
+            raise InvalidCredential(
+                "a VCDM 1.1 credential cannot carry a BitstringStatusListEntry (its context "
+                "does not define one): issue it as VCDM 2.0, or without options.credentialStatus",
+                field="options.credentialStatus",
+            )
+        wanted: list[tuple[str, str]] = []
+        for n, item in enumerate(status):
+            where = f"options.credentialStatus[{n}]"
+            if item.get("type", ENTRY_TYPE) != ENTRY_TYPE:
+                raise InvalidCredential(
+                    f"this node allocates {ENTRY_TYPE} entries, got {item.get('type')!r}",
+                    field=f"{where}.type",
+                )
+            purpose = item.get("statusPurpose", REVOCATION)
+            name = lists.get(purpose) if isinstance(purpose, str) else None
+            if name is None:
+                offered = ", ".join(p for p, n in lists.items() if n is not None)
+                raise InvalidCredential(
+                    f"{issuer.did} has no {purpose!r} list on this node (it has: {offered})",
+                    field=f"{where}.statusPurpose",
+                )
+            if (purpose, name) in wanted:
+                raise InvalidCredential(
+                    f"{purpose!r} is asked for twice", field=f"{where}.statusPurpose"
+                )
+            wanted.append((purpose, name))
+        return wanted
 
     def _issuer_of(self, credential: Mapping[str, Any], acting_for: str) -> IssuerSettings:
         party = credential.get("issuer")
@@ -447,6 +527,17 @@ class CredentialService:
 def _shown(key: str) -> str:
     """An issuer's ``key`` setting as errors show it: a ``pkcs11:`` URI without its PIN."""
     return redact_uri(key)
+
+
+def _set_status(draft: dict[str, Any], given: list[Any], added: list[dict[str, Any]]) -> None:
+    """``credentialStatus``: the caller's entries then the node's; one entry stays an object."""
+    entries = [*given, *added]
+    if not entries:
+        draft.pop("credentialStatus", None)
+    elif len(entries) == 1 and not isinstance(draft.get("credentialStatus"), list):
+        draft["credentialStatus"] = entries[0]
+    else:
+        draft["credentialStatus"] = entries
 
 
 def _require_valid(credential: Mapping[str, Any]) -> None:

@@ -38,6 +38,7 @@ from sen.vc.dates import parse_datetime_stamp
 from sen.vc.proofs import proofs_of
 
 __all__ = [
+    "CHECK_NAMES",
     "ENTRY_TYPE",
     "UNACCREDITED_TYPES",
     "AccreditationAnswer",
@@ -47,6 +48,7 @@ __all__ = [
     "StatusListState",
     "issuance_time",
     "parse_status_list_url",
+    "requested_checks",
     "status_list_url",
     "verify_credential_report",
     "verify_presentation_report",
@@ -59,6 +61,31 @@ UNACCREDITED_TYPES = frozenset({GENERIC_TYPE, "BitstringStatusListCredential"})
 """Types no accreditation is needed for: the generic type, and an issuer's own status lists."""
 ACCREDITATION = "accreditation"
 STATUS = "status"
+VALIDITY = "validity"
+ISSUER = "issuer"
+POLICY_CHECKS = (VALIDITY, ISSUER, ACCREDITATION, STATUS)
+"""Checks a caller may leave out with ``options.checks`` (their findings become warnings):
+the validity period against now, the issuer being the signer, the issuer's accreditation,
+and status. The data model, the proofs, their purpose and their keys' authorization are
+always required."""
+CORE_CHECKS = ("dataModel", "proof", "proofPurpose", "controller")
+CHECK_NAMES: dict[str, frozenset[str]] = {
+    **{name: frozenset() for name in CORE_CHECKS},
+    "credentials": frozenset(),
+    VALIDITY: frozenset({VALIDITY}),
+    "expiration": frozenset({VALIDITY}),
+    ISSUER: frozenset({ISSUER}),
+    ACCREDITATION: frozenset({ACCREDITATION}),
+    STATUS: frozenset({STATUS}),
+    "credentialStatus": frozenset({STATUS}),
+}
+"""The names ``options.checks`` takes: Sen's check names, and the VC-API's aliases
+(``credentialStatus``, ``expiration``)."""
+_POLICY_CODES = {
+    "NOT_YET_VALID": VALIDITY,
+    "EXPIRED": VALIDITY,
+    "ISSUER_MISMATCH": ISSUER,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,8 +218,13 @@ def verify_credential_report(
     *,
     now: datetime | None = None,
     require_accreditation: bool = True,
+    checks: Sequence[str] | None = None,
 ) -> Report:
-    """Every check of a credential; ``require_accreditation`` False when it cannot be asked."""
+    """Every check of a credential; ``require_accreditation`` False when it cannot be asked.
+
+    ``checks`` (the VC-API's ``options.checks``) names the checks the caller requires
+    beyond the core (:data:`CORE_CHECKS`); the others still run and their findings come
+    back as warnings. None: all are required (Sen's policy)."""
     now = now or datetime.now(UTC)
     if not isinstance(credential, dict):
         return _merge(verify_credential(credential, _no_keys), [], require=())
@@ -203,7 +235,7 @@ def verify_credential_report(
     _check_accreditation(credential, sources, at, now, extra, "$")
     _check_status(credential, sources, extra, "$")
     required = (ACCREDITATION, STATUS) if require_accreditation else (STATUS,)
-    return _merge(base, [extra], require=required)
+    return _merge(base, [extra], require=required, checks=checks)
 
 
 def verify_presentation_report(
@@ -214,6 +246,7 @@ def verify_presentation_report(
     *,
     now: datetime | None = None,
     require_accreditation: bool = True,
+    checks: Sequence[str] | None = None,
 ) -> Report:
     """The presentation's proof (bound to ``challenge`` and ``domain``) and each credential."""
     now = now or datetime.now(UTC)
@@ -257,7 +290,7 @@ def verify_presentation_report(
     required: tuple[str, ...] = ()
     if credentials:
         required = (ACCREDITATION, STATUS) if require_accreditation else (STATUS,)
-    return _merge(base, [extra], require=required)
+    return _merge(base, [extra], require=required, checks=checks)
 
 
 # -- the checks this module adds -------------------------------------------------
@@ -448,21 +481,56 @@ def _bit_problem(entry: _StatusEntry, state: StatusListState, where: str) -> Fin
 # -- assembling the report ------------------------------------------------------------
 
 
+def requested_checks(names: Sequence[str]) -> frozenset[str]:
+    """The policy checks ``options.checks`` asks for; ``ValueError`` names an unknown one."""
+    wanted: set[str] = set()
+    for n, name in enumerate(names):
+        if name not in CHECK_NAMES:
+            raise ValueError(
+                f"options.checks[{n}]: unknown check {name!r}; known: "
+                + ", ".join(sorted(CHECK_NAMES))
+            )
+        wanted |= CHECK_NAMES[name]
+    return frozenset(wanted)
+
+
 def _merge(
-    base: VerificationResult, extras: Sequence[_Extra], *, require: tuple[str, ...]
+    base: VerificationResult,
+    extras: Sequence[_Extra],
+    *,
+    require: tuple[str, ...],
+    checks: Sequence[str] | None = None,
 ) -> Report:
-    checks = list(base.checks)
-    errors = [Finding(p.code.value, p.message, p.path) for p in base.errors]
+    wanted = requested_checks(checks) if checks is not None else frozenset(POLICY_CHECKS)
+    passed = list(base.checks)
+    errors: list[Finding] = []
     warnings = [Finding(p.code.value, p.message, p.path) for p in base.warnings]
+    for problem in base.errors:
+        finding = Finding(problem.code.value, problem.message, problem.path)
+        policy = _POLICY_CODES.get(finding.code)
+        if policy is None or policy in wanted:
+            errors.append(finding)
+        else:
+            warnings.append(_not_required(finding, policy))
     for extra in extras:
         for name in (ACCREDITATION, STATUS):
             found = extra.errors[name]
-            errors += found
-            if name in extra.ran and not found and name not in checks:
-                checks.append(name)
+            if name in wanted:
+                errors += found
+            else:
+                warnings += [_not_required(f, name) for f in found]
+            if name in extra.ran and not found and name not in passed:
+                passed.append(name)
         warnings += extra.warnings
-    verified = base.verified and not errors and all(name in checks for name in require)
-    return Report(verified, tuple(checks), tuple(errors), tuple(warnings))
+    base_ok = base.verified or bool(base.errors)  # failed only by findings judged here
+    verified = base_ok and not errors and all(name in passed for name in require if name in wanted)
+    return Report(verified, tuple(passed), tuple(errors), tuple(warnings))
+
+
+def _not_required(finding: Finding, check: str) -> Finding:
+    return Finding(
+        finding.code, f"{finding.message} (check {check!r} was not requested)", finding.path
+    )
 
 
 def _presentation_resolvers(
