@@ -22,6 +22,14 @@ ISSUER = {
 }
 
 
+DID_KEY = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+DID_KEY_ISSUER = {
+    **ISSUER,
+    "did": DID_KEY,
+    "verification_method": f"{DID_KEY}#{DID_KEY.removeprefix('did:key:')}",
+}
+
+
 def parse(table: dict[str, Any]) -> Any:
     return parse_vc_settings(table, DEFAULT_URL, where="sen.toml")
 
@@ -44,6 +52,17 @@ def test_a_complete_configuration() -> None:
     assert settings.issuer("did:sen:moet") is None
 
 
+def test_a_did_key_issuer_needs_no_accreditation_unless_configured() -> None:
+    """An issuer known by its key alone (interoperability, the W3C suites) cannot be
+    accredited in the trust registry: by default it issues without."""
+    [issuer] = parse({"issuers": [DID_KEY_ISSUER]}).issuers
+    assert issuer.did == DID_KEY and issuer.require_accreditation is False
+    [strict] = parse({"issuers": [{**DID_KEY_ISSUER, "require_accreditation": True}]}).issuers
+    assert strict.require_accreditation is True
+    [sen] = parse({"issuers": [ISSUER]}).issuers
+    assert sen.require_accreditation is True
+
+
 def test_defaults_without_a_vc_table(tmp_path: Path) -> None:
     path = tmp_path / "sen.toml"
     path.write_text("[api]\nport = 1\n", encoding="utf-8")
@@ -61,6 +80,17 @@ def test_defaults_without_a_vc_table(tmp_path: Path) -> None:
         ({"issuer": []}, "[vc] issuer", "unknown setting"),
         ({"issuers": [{**ISSUER, "did": "did:key:z6Mk"}]}, "#1 did", ""),
         ({"issuers": [{**ISSUER, "did": "did:sen:VNU"}]}, "#1 did", "did:sen name"),
+        ({"issuers": [{**ISSUER, "did": "did:web:vnu.edu.vn"}]}, "#1 did", ""),
+        (
+            {"issuers": [{**ISSUER, "require_accreditation": "yes"}]},
+            "#1 require_accreditation",
+            "true or false",
+        ),
+        (
+            {"issuers": [{**DID_KEY_ISSUER, "verification_method": "did:sen:vnu#key-1"}]},
+            "#1 verification_method",
+            DID_KEY + "#",
+        ),
         (
             {"issuers": [{**ISSUER, "verification_method": "did:sen:moet#key-1"}]},
             "#1 verification_method",

@@ -200,6 +200,34 @@ def test_a_malformed_entry_is_never_signed(
     ]
 
 
+def test_checks_leave_policy_out_as_warnings(key: SigningKey, sources: Sources) -> None:
+    """options.checks: the core always decides; a policy check not asked for is a warning."""
+    sources.lists[(ISSUER, "bang-2025")] = status_list(set_bits=(94567,))
+    revoked = credential(key)
+    assert codes(verify_credential_report(revoked, sources, now=NOW)) == ["STATUS_REVOKED"]
+    proof_only = verify_credential_report(revoked, sources, now=NOW, checks=["proof"])
+    assert proof_only.verified and proof_only.errors == ()
+    assert [(w.code, w.path) for w in proof_only.warnings] == [
+        ("STATUS_REVOKED", "$.credentialStatus")
+    ]
+    assert "was not requested" in proof_only.warnings[0].message
+    asked = verify_credential_report(revoked, sources, now=NOW, checks=["credentialStatus"])
+    assert not asked.verified and codes(asked) == ["STATUS_REVOKED"]
+    early = verify_credential_report(
+        revoked, sources, now=datetime(2020, 1, 1, tzinfo=UTC), checks=["proof"]
+    )
+    assert early.verified and "NOT_YET_VALID" in [w.code for w in early.warnings]
+    assert "NOT_YET_VALID" in codes(
+        verify_credential_report(revoked, sources, now=datetime(2020, 1, 1, tzinfo=UTC))
+    )
+    tampered = copy.deepcopy(revoked)
+    tampered["credentialSubject"]["name"] = "Nguyễn Văn A"
+    core = verify_credential_report(tampered, sources, now=NOW, checks=["proof"])
+    assert not core.verified and "INVALID_SIGNATURE" in codes(core)
+    with pytest.raises(ValueError, match=r"options.checks\[1\]: unknown check 'vibes'"):
+        verify_credential_report(revoked, sources, now=NOW, checks=["proof", "vibes"])
+
+
 def test_suspension_is_its_own_code(key: SigningKey, sources: Sources) -> None:
     sources.lists[(ISSUER, "bang-2025")] = status_list("suspension", (3,))
     entry = {
