@@ -43,6 +43,7 @@ from sen.services.credentials.remote import (
 )
 from sen.services.credentials.verification import (
     Report,
+    requested_checks,
     verify_credential_report,
     verify_presentation_report,
 )
@@ -185,9 +186,24 @@ def verify(
         Path | None, typer.Option("--save", help="Save what was fetched, to verify offline later.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    checks: Annotated[
+        str | None,
+        typer.Option(
+            "--checks",
+            help="Only these policy checks decide, comma-separated (validity, issuer, "
+            "accreditation, status); the others become warnings. 'proof': the W3C "
+            "specifications alone. Default: all.",
+        ),
+    ] = None,
 ) -> None:
     """Verify signatures here; DID documents, status lists and accreditation from the node."""
     document = _read_json(file)
+    wanted = None if checks is None else [n.strip() for n in checks.split(",") if n.strip()]
+    if wanted is not None:
+        try:
+            requested_checks(wanted)
+        except ValueError as exc:
+            raise UsageProblem(str(exc).replace("options.checks", "--checks")) from None
     is_presentation = "VerifiablePresentation" in _types(document)
     if offline:
         if material is None:
@@ -200,7 +216,7 @@ def verify(
         config = settings(ctx)
         sources = RemoteSources(lambda path, params: _get(config, path, params))
     try:
-        report = _verify(document, sources, is_presentation, challenge, domain, not offline)
+        report = _verify(document, sources, is_presentation, challenge, domain, not offline, wanted)
     except SourceError as exc:
         raise CliError(str(exc)) from None
     if save is not None and isinstance(sources, RemoteSources):
@@ -244,12 +260,20 @@ def _verify(
     challenge: str | None,
     domain: str | None,
     accreditation: bool,
+    checks: list[str] | None = None,
 ) -> Report:
     if is_presentation:
         return verify_presentation_report(
-            document, sources, challenge, domain, require_accreditation=accreditation
+            document,
+            sources,
+            challenge,
+            domain,
+            require_accreditation=accreditation,
+            checks=checks,
         )
-    return verify_credential_report(document, sources, require_accreditation=accreditation)
+    return verify_credential_report(
+        document, sources, require_accreditation=accreditation, checks=checks
+    )
 
 
 def _say(text: str) -> None:

@@ -13,11 +13,15 @@ specifications' checks.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from diploma_chain import TOKENS, Chain, interop_issuer
+
+from sen.cli.main import main
 
 pytestmark = pytest.mark.slow
 
@@ -51,7 +55,17 @@ def _codes(findings: list[dict[str, Any]]) -> list[str]:
     return [f["code"] for f in findings]
 
 
-def test_a_did_key_issuer_issues_and_revokes_on_chain(chain: Chain) -> None:
+def _sen(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), captured.out + captured.err
+
+
+def test_a_did_key_issuer_issues_and_revokes_on_chain(
+    chain: Chain, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     did, method = interop_issuer(chain)
     response = _issue(
         chain,
@@ -100,6 +114,18 @@ def test_a_did_key_issuer_issues_and_revokes_on_chain(chain: Chain) -> None:
     proof_only = _verify(chain, vc, ["proof"])
     assert proof_only.status_code == 200, proof_only.text
     assert "STATUS_REVOKED" in _codes(proof_only.json()["warnings"])
+
+    # the same policy from the CLI
+    file = tmp_path / "vc.json"
+    file.write_text(json.dumps(vc), encoding="utf-8")
+    verify = ["--node", chain.url, "vc", "verify", str(file), "--json"]
+    code, out = _sen(verify, capsys)
+    assert code != 0 and "STATUS_REVOKED" in out
+    code, out = _sen([*verify, "--checks", "proof"], capsys)
+    assert code == 0, out
+    assert json.loads(out)["verified"] and "STATUS_REVOKED" in out
+    code, out = _sen([*verify, "--checks", "proof,vibes"], capsys)
+    assert code == 2 and "--checks[1]: unknown check 'vibes'" in out
 
 
 def test_accreditation_is_policy_the_caller_may_leave_out(chain: Chain) -> None:
