@@ -22,6 +22,7 @@ from sen.ledger.modules.evidence import DIGEST_ALGORITHMS
 from sen.ledger.modules.identity.parsing import NAME_PATTERN
 from sen.ledger.modules.membership.records import IDENTIFIER
 from sen.ledger.modules.status import LIST_NAME_PATTERN as STATUS_LIST_NAME
+from sen.ledger.modules.status import issuer_problem
 from sen.ledger.modules.trust.parsing import CREDENTIAL_TYPE_PATTERN as CREDENTIAL_TYPE
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})*")
@@ -159,3 +160,22 @@ def parse_digest(text: str, algorithm: str) -> bytes:
 
 def _short(text: str) -> str:
     return repr(text) if len(text) <= 64 else repr(text[:61] + "...")
+
+
+def require_list_path(issuer: str, name: str, *, name_field: str = "list") -> None:
+    """A status list's path parameters: 400 naming the one that is not a list issuer or name."""
+    problem = issuer_problem(issuer)
+    if problem is not None:
+        raise BadRequest(
+            problem,
+            field="issuer",
+            expected="did:sen:<name> or did:key:<multikey>",
+            got=issuer[:80],
+        )
+    if STATUS_LIST_NAME.fullmatch(name) is None:
+        raise BadRequest(
+            "not a status list name",
+            field=name_field,
+            expected="1-64 of a-z, 0-9, -",
+            got=name[:80],
+        )

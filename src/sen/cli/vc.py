@@ -42,6 +42,7 @@ from sen.services.credentials.remote import (
     SavedSources,
 )
 from sen.services.credentials.verification import (
+    BadChecks,
     Report,
     requested_checks,
     verify_credential_report,
@@ -126,7 +127,8 @@ def issue(
     token: Token,
     output: Output = None,
 ) -> None:
-    """Ask the issuing node to sign a credential (its issuer must be accredited)."""
+    """Ask the issuing node to sign a credential (a did:sen issuer must be accredited for its
+    types, unless the node's issuer settings say otherwise)."""
     document = _read_json(file)
     body = document if "credential" in document else {"credential": document}
     status, answer = _request(settings(ctx), "POST", "/credentials/issue", body, token)
@@ -198,11 +200,11 @@ def verify(
 ) -> None:
     """Verify signatures here; DID documents, status lists and accreditation from the node."""
     document = _read_json(file)
-    wanted = None if checks is None else [n.strip() for n in checks.split(",") if n.strip()]
+    wanted = None if checks is None else [n.strip() for n in checks.split(",")]
     if wanted is not None:
         try:
             requested_checks(wanted)
-        except ValueError as exc:
+        except BadChecks as exc:
             raise UsageProblem(str(exc).replace("options.checks", "--checks")) from None
     is_presentation = "VerifiablePresentation" in _types(document)
     if offline:

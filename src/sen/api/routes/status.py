@@ -21,17 +21,15 @@ from pydantic import Field
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import MAX_ID, ListIssuer, ListName
+from sen.api.parsing import MAX_ID, ListIssuer, ListName, require_list_path
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.did import xml_datetime
 from sen.ledger import encoding
 from sen.ledger.modules.status import (
-    LIST_NAME_PATTERN,
     StatusList,
     bits_key,
     encode_list,
-    issuer_problem,
     list_digest,
     list_key,
     status_at,
@@ -75,21 +73,6 @@ class StatusEntryView(Schema):
     height: int
 
 
-def _names(issuer: str, name: str) -> None:
-    problem = issuer_problem(issuer)
-    if problem is not None:
-        raise BadRequest(
-            problem,
-            field="issuer",
-            expected="did:sen:<name> or did:key:<multikey>",
-            got=issuer[:80],
-        )
-    if LIST_NAME_PATTERN.fullmatch(name) is None:
-        raise BadRequest(
-            "not a status list name", field="list", expected="1-64 of a-z, 0-9, -", got=name[:80]
-        )
-
-
 def _read(node: Node, issuer: str, name: str) -> tuple[StatusList, bytes, int, bytes, Proof]:
     """The list, its bits, the height and app hash, and the bits' proof — of one height."""
     store = node.app.store
@@ -116,7 +99,7 @@ def _read(node: Node, issuer: str, name: str) -> tuple[StatusList, bytes, int, b
     responses=documented(400, 404),
 )
 def status_list(issuer: ListIssuer, list_name: ListName, node: NodeDep) -> StatusListView:
-    _names(issuer, list_name)
+    require_list_path(issuer, list_name)
     record, bits, height, app_hash, proof = _read(node, issuer, list_name)
     return StatusListView(
         issuer=issuer,
@@ -157,7 +140,7 @@ def status_entry(
     index: Annotated[int, Path(ge=0, le=MAX_ID, description="0, 1, 2, ...")],
     node: NodeDep,
 ) -> StatusEntryView:
-    _names(issuer, list_name)
+    require_list_path(issuer, list_name)
     record, bits, height, _, _ = _read(node, issuer, list_name)
     if not 0 <= index < record.size:
         raise BadRequest(

@@ -36,7 +36,7 @@ from pydantic import ConfigDict, Field, field_validator
 from sen.api.deps import NodeDep
 from sen.api.errors import ApiError, NotFound, Unprocessable
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import ListIssuer, ListName
+from sen.api.parsing import ListIssuer, ListName, require_list_path
 from sen.api.problems import documented
 from sen.api.schemas import Schema
 from sen.node.node import Node
@@ -46,6 +46,7 @@ from sen.services.credentials.service import CredentialService
 from sen.services.credentials.store import VcStore
 from sen.services.credentials.tokens import TokenStore, tokens_path
 from sen.services.credentials.verification import (
+    BadChecks,
     requested_checks,
     verify_credential_report,
     verify_presentation_report,
@@ -66,9 +67,11 @@ class Loose(Schema):
     model_config = ConfigDict(extra="allow")
 
 
-class StatusOption(Loose):
-    type: Literal["BitstringStatusListEntry"] = "BitstringStatusListEntry"
-    statusPurpose: Literal["revocation", "suspension"] = "revocation"
+class StatusOption(Schema):
+    type: Literal["BitstringStatusListEntry"] = Field(description="The status mechanism.")
+    statusPurpose: Literal["revocation", "suspension"] = Field(
+        default="revocation", description="The list the entry is allocated on."
+    )
 
 
 class IssueOptions(Loose):
@@ -446,8 +449,9 @@ def _checks(options: VerifyOptions, query: str | None) -> list[str] | None:
         return None
     try:
         requested_checks(names)
-    except ValueError as exc:
-        raise _invalid_body(str(exc), field=field) from None
+    except BadChecks as exc:
+        at = field if exc.index is None else f"{field}[{exc.index}]"
+        raise _invalid_body(str(exc), field=at, expected=exc.expected, got=exc.got) from None
     return names
 
 
@@ -493,9 +497,10 @@ def verify_presentation(
         "list with a state proof, so a verifier can check that this list is the current one."
         "\n\n*Danh sách trạng thái (thu hồi) dưới dạng chứng chỉ.*"
     ),
-    responses=documented(404),
+    responses=documented(400, 404),
 )
 def status_list_credential(issuer: ListIssuer, name: ListName, service: ServiceDep) -> JSONResponse:
+    require_list_path(issuer, name, name_field="name")
     document = service.status_list_credential(issuer, name)
     if document is None:
         raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")
@@ -513,12 +518,14 @@ def status_list_credential(issuer: ListIssuer, name: ListName, service: ServiceD
     description=(
         "VC-API status services publish a list after changing it; here every committed "
         "`status.update` is the publication, and the list credential is always made from "
-        "the chain's current bits. 204 if the list exists, 404 otherwise."
+        "the chain's current bits. 204 if the list exists, 404 otherwise (400: not a list's "
+        "issuer or name)."
         "\n\n*Công bố danh sách trạng thái (đã công bố khi giao dịch được xác nhận).*"
     ),
-    responses=documented(404),
+    responses=documented(400, 404),
 )
 def publish_status_list(issuer: ListIssuer, name: ListName, node: NodeDep) -> Response:
+    require_list_path(issuer, name, name_field="name")
     if load_status_list(node.app.store, issuer, name) is None:
         raise NotFound(f"{issuer} has no status list {name!r} on this chain", field="name")
     return Response(status_code=204)

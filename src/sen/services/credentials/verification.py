@@ -61,6 +61,7 @@ UNACCREDITED_TYPES = frozenset({GENERIC_TYPE, "BitstringStatusListCredential"})
 """Types no accreditation is needed for: the generic type, and an issuer's own status lists."""
 ACCREDITATION = "accreditation"
 STATUS = "status"
+SEN_DID_PREFIX = "did:sen:"
 VALIDITY = "validity"
 ISSUER = "issuer"
 POLICY_CHECKS = (VALIDITY, ISSUER, ACCREDITATION, STATUS)
@@ -329,6 +330,19 @@ def _check_accreditation(
             )
         )
     errors = report.errors[ACCREDITATION]
+    if types and not issuer.startswith(SEN_DID_PREFIX):
+        # the trust registry accredits did:sen DIDs only: nothing to ask it
+        errors += [
+            Finding(
+                "ISSUER_NOT_ACCREDITED",
+                f"{issuer[:80]} is not accredited for {credential_type}: only did:sen issuers "
+                "can be accredited in the trust registry",
+                f"{path}.issuer",
+            )
+            for credential_type in types
+        ]
+        report.ran.add(ACCREDITATION)
+        return
     for credential_type in types:
         answer = sources.accreditation(issuer, credential_type, when)
         if answer is None:
@@ -481,14 +495,37 @@ def _bit_problem(entry: _StatusEntry, state: StatusListState, where: str) -> Fin
 # -- assembling the report ------------------------------------------------------------
 
 
+class BadChecks(ValueError):
+    """``options.checks`` that names no check, or one Sen does not know (``index``)."""
+
+    def __init__(self, message: str, *, index: int | None, expected: str, got: str) -> None:
+        super().__init__(message)
+        self.index = index
+        self.expected = expected
+        self.got = got
+
+
 def requested_checks(names: Sequence[str]) -> frozenset[str]:
-    """The policy checks ``options.checks`` asks for; ``ValueError`` names an unknown one."""
+    """The policy checks ``options.checks`` asks for; :class:`BadChecks` if it names none
+    (an empty list would waive every policy check: leave ``checks`` out for all of them)
+    or one Sen does not know."""
+    known = ", ".join(sorted(CHECK_NAMES))
+    if not names:
+        raise BadChecks(
+            'options.checks names no check: name the ones you require (e.g. ["proof"]), '
+            "or leave checks out to require them all",
+            index=None,
+            expected=f"one or more of {known}",
+            got="none",
+        )
     wanted: set[str] = set()
     for n, name in enumerate(names):
         if name not in CHECK_NAMES:
-            raise ValueError(
-                f"options.checks[{n}]: unknown check {name!r}; known: "
-                + ", ".join(sorted(CHECK_NAMES))
+            raise BadChecks(
+                f"options.checks[{n}]: unknown check {name!r}; known: {known}",
+                index=n,
+                expected=f"one of {known}",
+                got=repr(name)[:80],
             )
         wanted |= CHECK_NAMES[name]
     return frozenset(wanted)

@@ -226,6 +226,8 @@ def test_checks_leave_policy_out_as_warnings(key: SigningKey, sources: Sources) 
     assert not core.verified and "INVALID_SIGNATURE" in codes(core)
     with pytest.raises(ValueError, match=r"options.checks\[1\]: unknown check 'vibes'"):
         verify_credential_report(revoked, sources, now=NOW, checks=["proof", "vibes"])
+    with pytest.raises(ValueError, match="names no check"):  # [] would waive every policy check
+        verify_credential_report(revoked, sources, now=NOW, checks=[])
 
 
 def test_suspension_is_its_own_code(key: SigningKey, sources: Sources) -> None:
