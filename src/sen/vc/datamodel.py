@@ -29,6 +29,7 @@ JSON-LD processing (contexts, dropped terms) is :mod:`sen.vc.canonical`'s.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ __all__ = [
     "is_url",
     "nfc_warnings",
     "types_of",
+    "validity_bounds",
     "validity_names",
     "validity_period",
 ]
@@ -75,11 +77,16 @@ def data_model_version(document: object) -> int | None:
     return {CREDENTIALS_V2: 2, CREDENTIALS_V1: 1}.get(first) if isinstance(first, str) else None
 
 
-def validity_names(document: object) -> tuple[str, str]:
-    """The names of the validity period's bounds: 1.1's, or 2.0's (the default)."""
+def validity_names(document: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names of the validity period's bounds: ``(starts, ends)``.
+
+    VCDM 2.0: ``validFrom``, ``validUntil``. VCDM 1.1: ``issuanceDate`` and
+    ``expirationDate``, and also 2.0's names if a context of the credential defines
+    them (every bound present must hold: a signed ``validUntil`` is never ignored).
+    """
     if data_model_version(document) == 1:
-        return "issuanceDate", "expirationDate"
-    return "validFrom", "validUntil"
+        return ("issuanceDate", "validFrom"), ("expirationDate", "validUntil")
+    return ("validFrom",), ("validUntil",)
 
 
 def is_url(value: object) -> bool:
@@ -142,7 +149,7 @@ def _check_status_entries(node: object, path: str) -> list[Problem]:
 
 def _status_entry_problems(entry: dict[str, Any], path: str) -> list[Problem]:
     def malformed(name: str, expected: str) -> Problem:
-        got = _kind(entry[name]) if name in entry else "nothing"
+        got = f"{_kind(entry[name])} {json.dumps(entry[name])[:40]}" if name in entry else "nothing"
         return Problem(
             ErrorCode.MALFORMED_STATUS, f"'{name}' must be {expected}, got {got}", f"{path}.{name}"
         )
@@ -242,16 +249,28 @@ def check_presentation(presentation: object, path: str = "$") -> list[Problem]:
     return problems
 
 
+def validity_bounds(credential: dict[str, Any]) -> dict[str, datetime | None]:
+    """Each validity bound the credential has (:func:`validity_names`), parsed; None where it
+    is not a valid ``dateTimeStamp``."""
+    bounds: dict[str, datetime | None] = {}
+    starts, ends = validity_names(credential)
+    for name in (*starts, *ends):
+        if name in credential:
+            try:
+                bounds[name] = parse_datetime_stamp(credential[name])
+            except ValueError:
+                bounds[name] = None
+    return bounds
+
+
 def validity_period(credential: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """``(validFrom, validUntil)`` (1.1: ``issuanceDate``, ``expirationDate``) as datetimes;
-    None where absent or not a valid stamp."""
-    bounds: list[datetime | None] = []
-    for name in validity_names(credential):
-        try:
-            bounds.append(parse_datetime_stamp(credential[name]) if name in credential else None)
-        except ValueError:
-            bounds.append(None)
-    return bounds[0], bounds[1]
+    """``(latest start, earliest end)`` of the validity period (:func:`validity_bounds`);
+    None where there is no valid bound."""
+    starts, ends = validity_names(credential)
+    bounds = validity_bounds(credential)
+    begins = [v for n, v in bounds.items() if n in starts and v is not None]
+    finishes = [v for n, v in bounds.items() if n in ends and v is not None]
+    return (max(begins) if begins else None), (min(finishes) if finishes else None)
 
 
 def nfc_warnings(document: object) -> list[Problem]:
@@ -380,8 +399,8 @@ def _check_subject(value: object, path: str) -> list[Problem]:
 def _check_validity(credential: dict[str, Any], path: str) -> list[Problem]:
     problems: list[Problem] = []
     parsed: dict[str, datetime] = {}
-    start, end = validity_names(credential)
-    if start == "issuanceDate" and start not in credential:
+    starts, ends = validity_names(credential)
+    if "issuanceDate" in starts and "issuanceDate" not in credential:
         problems.append(
             Problem(
                 ErrorCode.MISSING_PROPERTY,
@@ -389,21 +408,23 @@ def _check_validity(credential: dict[str, Any], path: str) -> list[Problem]:
                 f"{path}.issuanceDate",
             )
         )
-    for name in (start, end):
+    for name in (*starts, *ends):
         if name not in credential:
             continue
         try:
             parsed[name] = parse_datetime_stamp(credential[name])
         except ValueError as exc:
             problems.append(Problem(ErrorCode.INVALID_DATE, f"'{name}': {exc}", f"{path}.{name}"))
-    if len(parsed) == 2 and parsed[start] > parsed[end]:
-        problems.append(
-            Problem(
-                ErrorCode.INVALID_VALIDITY_PERIOD,
-                f"'{start}' ({credential[start]}) is after '{end}' ({credential[end]})",
-                f"{path}.{end}",
-            )
-        )
+    for start in starts:
+        for end in ends:
+            if start in parsed and end in parsed and parsed[start] > parsed[end]:
+                problems.append(
+                    Problem(
+                        ErrorCode.INVALID_VALIDITY_PERIOD,
+                        f"'{start}' ({credential[start]}) is after '{end}' ({credential[end]})",
+                        f"{path}.{end}",
+                    )
+                )
     return problems
 
 

@@ -42,8 +42,8 @@ from sen.vc.datamodel import (
     check_credential,
     check_presentation,
     nfc_warnings,
+    validity_bounds,
     validity_names,
-    validity_period,
 )
 from sen.vc.errors import ErrorCode, InvalidDocument, Problem
 from sen.vc.issue import ASSERTION_METHOD, AUTHENTICATION
@@ -302,27 +302,29 @@ def _unauthorized(method: str, purpose: str, is_authorized: Authorizer | None) -
 
 
 def _validity_problems(credential: Mapping[str, Any], now: datetime) -> list[Problem] | None:
-    valid_from, valid_until = validity_period(dict(credential))
-    start, end = validity_names(credential)
-    if (start in credential and valid_from is None) or (end in credential and valid_until is None):
+    bounds = validity_bounds(dict(credential))
+    if any(value is None for value in bounds.values()):
         return None  # not a date: dataModel reports it
+    starts, ends = validity_names(credential)
     problems: list[Problem] = []
-    if valid_from is not None and now < valid_from:
-        problems.append(
-            Problem(
-                ErrorCode.NOT_YET_VALID,
-                f"the credential is valid from {credential[start]}, after {_stamp(now)}",
-                f"$.{start}",
+    for name, value in bounds.items():
+        assert value is not None
+        if name in starts and now < value:
+            problems.append(
+                Problem(
+                    ErrorCode.NOT_YET_VALID,
+                    f"the credential is valid from {credential[name]}, after {_stamp(now)}",
+                    f"$.{name}",
+                )
             )
-        )
-    if valid_until is not None and now > valid_until:
-        problems.append(
-            Problem(
-                ErrorCode.EXPIRED,
-                f"the credential expired at {credential[end]}, before {_stamp(now)}",
-                f"$.{end}",
+        elif name in ends and now > value:
+            problems.append(
+                Problem(
+                    ErrorCode.EXPIRED,
+                    f"the credential expired at {credential[name]}, before {_stamp(now)}",
+                    f"$.{name}",
+                )
             )
-        )
     return problems
 
 
