@@ -128,7 +128,9 @@ def test_a_did_key_issuer_issues_and_revokes_on_chain(
     assert code == 2 and "--checks[1]: unknown check 'vibes'" in out
 
 
-def test_accreditation_is_policy_the_caller_may_leave_out(chain: Chain) -> None:
+def test_accreditation_is_policy_the_caller_may_leave_out(
+    chain: Chain, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A did:key issuer is not accredited: issued anyway (its setting), and verified by the
     specifications alone when the caller asks only for them."""
     response = _issue(
@@ -146,8 +148,28 @@ def test_accreditation_is_policy_the_caller_may_leave_out(chain: Chain) -> None:
     spec_only = _verify(chain, vc, ["proof"])
     assert spec_only.status_code == 200
     assert "ISSUER_NOT_ACCREDITED" in _codes(spec_only.json()["warnings"])
+    # the CLI too: a did:key issuer is not accredited (nothing to ask the registry)
+    file = tmp_path / "alumni.json"
+    file.write_text(json.dumps(vc), encoding="utf-8")
+    verify = ["--node", chain.url, "vc", "verify", str(file), "--json"]
+    code, out = _sen(verify, capsys)
+    assert code == 1, out
+    assert [e["code"] for e in json.loads(out)["errors"]] == ["ISSUER_NOT_ACCREDITED"]
+    code, out = _sen([*verify, "--checks", "proof"], capsys)
+    assert code == 0, out
     unknown = _verify(chain, vc, ["proof", "vibes"])
-    assert unknown.status_code == 422 and unknown.json()["field"] == "body.options.checks"
+    assert unknown.status_code == 422, unknown.text
+    assert (unknown.json()["field"], unknown.json()["got"]) == ("body.options.checks[1]", "'vibes'")
+    # an empty list would waive every policy check: refused, as an empty ?checks= is
+    for empty in ([], None):
+        if empty is None:
+            waived = httpx.post(
+                f"{chain.url}/credentials/verify?checks=", json={"verifiableCredential": vc}
+            )
+        else:
+            waived = _verify(chain, vc, empty)
+        assert waived.status_code == 422, waived.text
+        assert waived.json()["expected"].startswith("one or more of")
     # a verifier endpoint whose URL carries its policy, for clients that send no options
     by_url = httpx.post(
         f"{chain.url}/credentials/verify?checks=proof",
@@ -166,7 +188,7 @@ def test_accreditation_is_policy_the_caller_may_leave_out(chain: Chain) -> None:
         json={"verifiableCredential": vc},
         timeout=60,
     )
-    assert bad_query.status_code == 422 and bad_query.json()["field"] == "checks"
+    assert bad_query.status_code == 422 and bad_query.json()["field"] == "checks[1]"
 
 
 def test_vcdm_1_1_is_issued_and_verified(chain: Chain) -> None:
@@ -227,10 +249,38 @@ def test_status_entries_given_asked_for_and_refused(chain: Chain) -> None:
     none = _issue(chain, base, credentialStatus=[])
     assert "credentialStatus" not in none.json()["verifiableCredential"]
 
-    own_list = {**foreign, "statusListCredential": entry["statusListCredential"]}
-    refused = _issue(chain, {**base, "credentialStatus": own_list})
-    assert refused.status_code == 422
-    assert refused.json()["field"] == "credential.credentialStatus.statusListCredential"
+    own = entry["statusListCredential"]
+    for variant in (own, own + "?x=1", own + "/", own.replace("/v1/", "/x/../v1/"), own[:-11]):
+        refused = _issue(
+            chain, {**base, "credentialStatus": {**foreign, "statusListCredential": variant}}
+        )
+        assert refused.status_code == 422, (variant, refused.text)
+        assert refused.json()["field"] == "credential.credentialStatus.statusListCredential"
+    vnu_list = own.replace(did, "did:sen:vnu")  # another issuer's list on this node
+    assert (
+        _issue(
+            chain, {**base, "credentialStatus": [{**foreign, "statusListCredential": vnu_list}]}
+        ).status_code
+        == 422
+    )
+    empty = _issue(chain, {**base, "credentialStatus": []})  # kept as given: no entries
+    assert (
+        empty.status_code == 201 and empty.json()["verifiableCredential"]["credentialStatus"] == []
+    )
+    revoked = _post(
+        chain,
+        "/credentials/status",
+        {
+            "credentialId": empty.json()["verifiableCredential"]["id"],
+            "credentialStatus": [{"type": "BitstringStatusListEntry", "status": "revoked"}],
+        },
+        did,
+    )
+    assert revoked.status_code == 409 and "without a revocation entry" in revoked.text
+    loose = _issue(
+        chain, base, credentialStatus={"type": "BitstringStatusListEntry", "statusListIndex": "7"}
+    )
+    assert loose.status_code == 422, loose.text  # the node allocates: no index may be asked for
     hidden = _issue(
         chain,
         {
@@ -244,6 +294,10 @@ def test_status_entries_given_asked_for_and_refused(chain: Chain) -> None:
     )
     assert hidden.status_code == 422, hidden.text
     assert "MALFORMED_STATUS" in hidden.text
-    unknown = _issue(chain, base, credentialStatus={"statusPurpose": "refresh"})
+    unknown = _issue(
+        chain,
+        base,
+        credentialStatus={"type": "BitstringStatusListEntry", "statusPurpose": "refresh"},
+    )
     assert unknown.status_code == 422, unknown.text
     assert did in TOKENS

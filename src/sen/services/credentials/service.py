@@ -30,6 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from sen.did import ResolutionError, resolve_verification_method
 from sen.ledger.codes import ResultCode
@@ -179,22 +180,27 @@ class CredentialService:
     def _given_status(self, issuer: IssuerSettings, draft: Mapping[str, Any]) -> list[Any]:
         """The caller's own status entries, kept as given; none may be on this node's lists.
 
-        An entry on a list this node allocates from would share an index with another
-        credential (revoking one would revoke both): ask for one with
+        An entry on a list this node serves (any URL of this node's origin, or any
+        list of an issuer configured here) would share an index with another
+        credential — revoking one would revoke both: ask for one with
         ``options.credentialStatus`` instead.
         """
         value = draft.get("credentialStatus")
         given = [] if value is None else value if isinstance(value, list) else [value]
+        here = _origin(self.settings.public_url)
+        configured = {i.did for i in self.settings.issuers}
         for n, entry in enumerate(given):
             url = entry.get("statusListCredential") if isinstance(entry, dict) else None
-            located = parse_status_list_url(url) if isinstance(url, str) else None
-            if located is not None and located[0] == issuer.did:
+            if not isinstance(url, str):
+                continue  # the data model check reports it
+            located = parse_status_list_url(url)
+            if _origin(url) == here or (located is not None and located[0] in configured):
                 where = "credential.credentialStatus" + (
                     f"[{n}]" if isinstance(value, list) else ""
                 )
                 raise InvalidCredential(
-                    f"the entry is on {issuer.did}'s list {located[1]!r}, whose indexes this "
-                    "node allocates: ask for an entry with options.credentialStatus "
+                    f"{url[:120]!r} is a status list of this node, whose indexes the node "
+                    "allocates: ask for an entry with options.credentialStatus "
                     '({"type": "BitstringStatusListEntry", "statusPurpose": "revocation"})',
                     field=f"{where}.statusListCredential",
                 )
@@ -213,11 +219,11 @@ class CredentialService:
         without status entries of its own gets a revocation entry (and a suspension
         entry if the issuer has a suspension list); one with entries of its own, or a
         VCDM 1.1 credential (whose context does not define BitstringStatusListEntry),
-        gets none.
+        gets none (``credentialStatus: []`` counts as entries of its own: none).
         """
         lists = {REVOCATION: issuer.status_list, SUSPENSION: issuer.suspension_list}
         if status is None:
-            if given or data_model_version(draft) == 1:
+            if "credentialStatus" in draft or data_model_version(draft) == 1:
                 return []
             return [(p, name) for p, name in lists.items() if name is not None]
         if status and data_model_version(draft) == 1:
@@ -290,9 +296,13 @@ class CredentialService:
                 field="verification_method",
             ) from None
         if (suite, public_key) != (key.suite, key.public_key):
+            why = (
+                "a did:key issuer signs with the key its DID is made of: set key to that key"
+                if issuer.did.startswith("did:key:")
+                else "was the DID's key rotated?"
+            )
             raise IssuerUnavailable(
-                f"the key {_shown(issuer.key)!r} is not {issuer.verification_method} on chain "
-                "(was the DID's key rotated?)",
+                f"the key {_shown(issuer.key)!r} is not {issuer.verification_method} ({why})",
                 field="key",
             )
 
@@ -356,6 +366,13 @@ class CredentialService:
         wanted: dict[StatusAssignment, bool] = {}
         if status == "revoked":
             wanted = {e: True for e in record.entries if e.purpose == REVOCATION}
+            if not wanted:
+                raise StatusRefused(
+                    f"{credential_id} was issued without a revocation entry on this node's "
+                    "lists (a VCDM 1.1 credential, or one with status entries of its own): "
+                    "this node cannot revoke it",
+                    field="status",
+                )
         elif status == "suspended":
             if revoked:
                 raise StatusRefused("the credential is revoked; revocation is final", "status")
@@ -529,12 +546,27 @@ def _shown(key: str) -> str:
     return redact_uri(key)
 
 
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    """``(scheme, host, port)`` of a URL, the default port made explicit; None if unreadable."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        return None
+    if not parts.hostname:
+        return None
+    return parts.scheme.lower(), parts.hostname.lower(), port
+
+
 def _set_status(draft: dict[str, Any], given: list[Any], added: list[dict[str, Any]]) -> None:
-    """``credentialStatus``: the caller's entries then the node's; one entry stays an object."""
+    """``credentialStatus``: the caller's entries then the node's; one entry stays an object.
+
+    With nothing added, the caller's ``credentialStatus`` (or its absence) is left exactly
+    as given."""
+    if not added:
+        return
     entries = [*given, *added]
-    if not entries:
-        draft.pop("credentialStatus", None)
-    elif len(entries) == 1 and not isinstance(draft.get("credentialStatus"), list):
+    if len(entries) == 1 and not isinstance(draft.get("credentialStatus"), list):
         draft["credentialStatus"] = entries[0]
     else:
         draft["credentialStatus"] = entries

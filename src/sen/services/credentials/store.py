@@ -2,13 +2,19 @@
 
 Layout under ``<home>/data/vc/``::
 
-    allocations.json                 {"<issuer> <list>": next free index, ...}
+    allocations.json                 {"<issuer> <list>": {"next": n, "key": hex}, ...}
     credentials/<sha256(id)>.json    {"credential": {...}, "issuer", "entries": [...], "issued"}
 
 The issued credentials hold personal data (a graduate's name, birth date): they
 stay on the issuing organisation's node and never reach the ledger, which sees
-only the status bits. Indexes are handed out in order, each once, even if
-signing then fails (a gap is harmless: its bit is never set). Writes are
+only the status bits. Indexes are handed out each once, even if signing then
+fails (a gap is harmless: its bit is never set), and **at random**: the n-th
+credential of a list gets index ``permute(key, n)``, a keyed pseudorandom
+permutation of the list's indexes (:func:`permuted_index`) under a 32-byte key
+made for the list and kept here, so an index says nothing about when, or in
+what order, its credential was issued (``docs/spec/trust-and-status.md`` §12).
+A list whose counter was written by an older Sen (a bare number) goes on in
+order: switching it would reuse indexes already handed out. Writes are
 atomic (a temporary file renamed over the old one, fsynced) and serialised by
 a lock file, so two processes on one home never hand out the same index.
 """
@@ -18,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,7 +36,34 @@ from typing import Any
 
 from sen.services.credentials.errors import CredentialExists, StatusRefused
 
-__all__ = ["IssuedCredential", "StatusAssignment", "VcStore"]
+__all__ = ["IssuedCredential", "StatusAssignment", "VcStore", "permuted_index"]
+
+_ROUNDS = 8
+
+
+def permuted_index(key: bytes, n: int, size: int) -> int:
+    """The image of ``n`` under a pseudorandom permutation of ``range(size)`` keyed by ``key``.
+
+    A balanced Feistel network of eight HMAC-SHA256 rounds over the smallest
+    even number of bits that holds ``size``, cycle-walking until the value falls
+    inside the range (fewer than four steps on average, as the domain is under
+    four times ``size``). Distinct ``n`` give distinct indexes, so a counter
+    allocates each index once without remembering which.
+    """
+    if not 0 <= n < size:
+        raise ValueError(f"{n} is not an index of a list of {size}")
+    half = max(1, ((size - 1).bit_length() + 1) // 2)
+    mask = (1 << half) - 1
+    value = n
+    while True:
+        left, right = value >> half, value & mask
+        for round_number in range(_ROUNDS):
+            message = bytes([round_number]) + right.to_bytes(8, "big")
+            mixed = int.from_bytes(hmac.new(key, message, hashlib.sha256).digest()[:8], "big")
+            left, right = right, left ^ (mixed & mask)
+        value = (left << half) | right
+        if value < size:
+            return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,18 +119,26 @@ class VcStore:
                 os.close(fd)  # releases the lock
 
     def allocate(self, issuer: str, list_name: str, size: int) -> int:
-        """The next free index of ``issuer``'s list (``StatusRefused`` once the list is full)."""
-        key = f"{issuer} {list_name}"
+        """A free index of ``issuer``'s list, at random (``StatusRefused`` once it is full)."""
+        name = f"{issuer} {list_name}"
         with self._locked():
             allocations = _read_json(self._allocations, {})
-            index = int(allocations.get(key, 0))
-            if index >= size:
+            record = allocations.get(name)
+            if record is None:
+                record = {"next": 0, "key": secrets.token_bytes(32).hex()}
+            legacy = not isinstance(record, dict)  # an older Sen's counter: in order
+            count = int(record) if legacy else int(record["next"])
+            if count >= size:
                 raise StatusRefused(
                     f"status list {list_name!r} of {issuer} is full ({size} entries): "
                     "create a new list and name it in sen.toml [[vc.issuers]] status_list",
                     field="status_list",
                 )
-            allocations[key] = index + 1
+            if legacy:
+                index, allocations[name] = count, count + 1
+            else:
+                index = permuted_index(bytes.fromhex(record["key"]), count, size)
+                allocations[name] = {**record, "next": count + 1}
             _write_json(self._allocations, allocations)
         return index
 
