@@ -4,7 +4,8 @@ Python's ``json`` module accepts more than JSON: ``NaN``, ``Infinity`` and
 ``-Infinity``, numbers that overflow to infinity (``1e400``), lone UTF-16
 surrogates (``"\\ud800"``), and duplicate keys, the last one winning (so a
 credential's ``issuer`` could be overridden after a reviewer saw the first);
-and it fails on integers of more than 4300 digits.
+and it fails on integers of more than 4300 digits. Nesting deeper than
+:data:`MAX_DEPTH` is refused too.
 Every JSON body of the API is read here instead, and each of these is a 400
 ``invalid-json`` problem naming the JSON path at fault (``body.credential.issuer``)
 before any route sees the body.
@@ -28,6 +29,9 @@ from sen.api.errors import BadRequest
 
 MAX_INTEGER_DIGITS = 4300
 """Longer integers are refused (Python's own limit on reading them, CVE-2020-10735)."""
+MAX_DEPTH = 32
+"""Objects and arrays nested deeper are refused: no body of the API needs more (a credential
+is a few levels deep), and JSON-LD processing recurses several frames a level."""
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -83,6 +87,9 @@ def loads_strict(data: bytes | bytearray | str) -> Any:
     if refused:
         path, found = _first_refused(value, "body")
         raise _invalid(found.reason, path if found.key is None else f"{path}.{found.key}")
+    too_deep = _too_deep(value, "body")
+    if too_deep is not None:
+        raise _invalid(f"objects and arrays nested more than {MAX_DEPTH} deep", too_deep)
     raw = data if isinstance(data, bytes | bytearray) else data.encode("utf-8", "surrogatepass")
     if _SURROGATE_ESCAPE.search(raw):  # only an escape can put a lone surrogate in a str
         at = _first_surrogate(value, "body")
@@ -110,6 +117,18 @@ def _first_refused(value: Any, path: str) -> tuple[str, _Refused]:
             return where, item
         stack.extend(reversed(list(_children(where, item))))
     raise AssertionError("a refused value was recorded but is not in the tree")
+
+
+def _too_deep(value: Any, path: str) -> str | None:
+    """The path of the first value nested more than :data:`MAX_DEPTH` containers deep."""
+    stack: list[tuple[str, Any, int]] = [(path, value, 0)]
+    while stack:
+        where, item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                return where
+            stack.extend((p, v, depth + 1) for p, v in reversed(_children(where, item)))
+    return None
 
 
 def _first_surrogate(value: Any, path: str) -> str | None:

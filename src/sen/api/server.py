@@ -16,8 +16,12 @@ adds the two limits h11's protocol lacks:
   process's open-file limit, so that the node always has descriptors left for
   its own files.
 
-The size of the request line and headers is bounded by h11
-(``max_header_bytes``); bodies by :mod:`sen.api.limits`.
+* **request head size**: the request line and headers at most
+  ``max_header_bytes``: h11 bounds them while they arrive, and
+  :func:`header_limited` once they are parsed (h11 does not bound a head that
+  arrives whole in one read): 431 ``request-head-too-large``.
+
+Bodies are bounded by :mod:`sen.api.limits`.
 """
 
 from __future__ import annotations
@@ -48,12 +52,15 @@ class GuardedH11Protocol(H11Protocol):
 
     header_timeout: float = ApiSettings().header_timeout
     max_connections: int = ApiSettings().max_connections
+    max_header_bytes: int = ApiSettings().max_header_bytes
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._header_timer: asyncio.TimerHandle | None = None
         if len(self.connections) > self.max_connections:
             self.app = too_many_connections
+        else:
+            self.app = header_limited(self.app, self.max_header_bytes)
         self._await_headers()
 
     def data_received(self, data: bytes) -> None:
@@ -88,12 +95,59 @@ class GuardedH11Protocol(H11Protocol):
 
 async def too_many_connections(scope: Any, receive: Any, send: Any) -> None:
     """The answer on a connection over the cap: 503, try again later, and close."""
+    await _problem(
+        send,
+        503,
+        "too-many-connections",
+        "Too many connections; try again later",
+        "this node has as many open connections as it serves; retry shortly",
+        RETRY_AFTER.items(),
+    )
+
+
+def head_size(scope: Any) -> int:
+    """The bytes of a request's line and headers, as sent (to within a few bytes)."""
+    line = len(scope.get("method", "")) + len(scope.get("raw_path") or b"") + 12
+    query = scope.get("query_string") or b""
+    return (
+        line
+        + (len(query) + 1 if query else 0)
+        + sum(len(k) + len(v) + 4 for k, v in scope["headers"])
+    )
+
+
+def header_limited(app: Any, limit: int) -> Any:
+    """``app``, answering 431 to a request whose line and headers exceed ``limit`` bytes.
+
+    h11 bounds them only while they are incomplete: a long request line or header sent in
+    one piece is parsed whole, so the limit is checked again here, on the parsed request.
+    """
+
+    async def guarded(scope: Any, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and head_size(scope) > limit:
+            await _problem(
+                send,
+                431,
+                "request-head-too-large",
+                "Request line and headers too large",
+                f"the request line and headers are {head_size(scope)} bytes, over this node's "
+                f"[api] max_header_bytes = {limit}",
+                (),
+            )
+            return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+async def _problem(send: Any, status: int, slug: str, title: str, detail: str, extra: Any) -> None:
+    """An RFC 9457 problem answer, closing the connection."""
     body = json.dumps(
         {
-            "type": TYPE_PREFIX + "too-many-connections",
-            "title": "Too many connections; try again later",
-            "status": 503,
-            "detail": "this node has as many open connections as it serves; retry shortly",
+            "type": TYPE_PREFIX + slug,
+            "title": title,
+            "status": status,
+            "detail": detail,
             "field": None,
             "expected": None,
             "got": None,
@@ -105,10 +159,10 @@ async def too_many_connections(scope: Any, receive: Any, send: Any) -> None:
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
         (b"connection", b"close"),
-        *((k.lower().encode(), v.encode()) for k, v in RETRY_AFTER.items()),
+        *((k.lower().encode(), v.encode()) for k, v in extra),
         *((k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS),
     ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
@@ -120,6 +174,7 @@ def protocol_for(settings: ApiSettings) -> type[GuardedH11Protocol]:
         {
             "header_timeout": settings.header_timeout,
             "max_connections": connection_cap(settings.max_connections),
+            "max_header_bytes": settings.max_header_bytes,
         },
     )
 

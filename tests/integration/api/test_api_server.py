@@ -122,3 +122,19 @@ def test_over_the_connection_cap_a_request_is_503_with_retry_after() -> None:
             status, _, _ = get(fourth)
         assert status == 200
         first.close()
+
+
+def test_a_request_head_over_max_header_bytes_is_431_even_when_sent_at_once() -> None:
+    """h11 bounds a head only while it is incomplete; one sent whole is checked parsed."""
+    settings = ApiSettings(max_header_bytes=4096)
+    with serving(settings) as (_, port):
+        with connect(port) as sock:
+            status, headers, body = get(sock, "/openapi.json?q=" + "a" * 8000)
+        assert status == 431
+        problem = json.loads(body)
+        assert problem["type"] == "urn:sen:problem:request-head-too-large"
+        assert "max_header_bytes = 4096" in problem["detail"]
+        assert headers["x-content-type-options"] == "nosniff"
+        with connect(port) as sock:
+            status, _, _ = get(sock, "/openapi.json?q=" + "a" * 3000)
+        assert status == 200

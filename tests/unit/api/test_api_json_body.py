@@ -28,6 +28,12 @@ from sen.api.routes import ROUTERS
             "duplicate key 'issuer'",
         ),
         ('{"txs": ["a", "\\ud800"]}', "body.txs[1]", "a lone UTF-16 surrogate"),
+        (
+            '{"credential": ' + '{"a": ' * 32 + "1" + "}" * 33,
+            "body.credential" + ".a" * 31,
+            "nested more than 32 deep",
+        ),
+        ("[" * 600 + "]" * 600, "body" + "[0]" * 32, "nested more than 32 deep"),
         ('{"a": 1', "body", "Expecting ',' delimiter"),
         (b'{"a": "\xff"}', "body", "codec can't decode"),
         ("[" * 100_000 + "]" * 100_000, "body", "recursion"),
@@ -47,6 +53,7 @@ def test_refused_with_the_path_at_fault(text: str | bytes, field: str, reason: s
     [
         ('{"a": 1.5, "b": [true, null, "x"], "c": -9223372036854775808}', None),
         ('{"n": ' + "9" * 4300 + "}", None),
+        ("[" * 32 + "]" * 32, None),
         ('{"s": "\\ud83d\\ude00", "t": "tiếng Việt"}', {"s": "😀", "t": "tiếng Việt"}),
         ("[]", []),
     ],
