@@ -21,8 +21,8 @@ from sen.sdk.keys import Keyring
 
 PASSPHRASE_ENV = "SEN_PASSPHRASE"
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)  # "did:key:" is no emoji code
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 @dataclass(frozen=True, slots=True)

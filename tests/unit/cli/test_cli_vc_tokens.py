@@ -75,3 +75,20 @@ def test_create_refuses_an_issuer_this_node_does_not_have(
 def test_revoking_a_missing_token_says_so(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["--home", str(home), "vc", "token", "revoke", "did:sen:vnu"], capsys)
     assert code == 1 and "did:sen:vnu has no token on this node" in err
+
+
+def test_a_did_key_is_printed_as_written_not_as_an_emoji(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Rich reads ":key:" as an emoji code: a copied DID must be the DID."""
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    settings = home / "config" / "sen.toml"
+    settings.write_text(
+        settings.read_text()
+        + f'\n[[vc.issuers]]\ndid = "{did}"\nverification_method = "{did}#{did[8:]}"\n'
+        'key = "interop"\nstatus_list = "interop"\n'
+    )
+    code, out, err = run(["--home", str(home), "vc", "token", "create", did], capsys)
+    assert code == 0, err
+    code, out, _ = run(["--home", str(home), "vc", "token", "list"], capsys)
+    assert code == 0 and did in out and "🔑" not in out
