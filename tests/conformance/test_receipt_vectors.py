@@ -18,15 +18,13 @@ import ast
 import base64
 import copy
 import hashlib
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from script_loader import load
 
 from sen.ledger import encoding
 from sen.ledger.crypto import Ed25519Suite
@@ -57,15 +55,6 @@ def genesis_bytes_of(receipt_name: str) -> bytes:
     """The genesis file a receipt is checked against (``genesis`` or ``history_genesis``)."""
     text: str = VECTORS[RECEIPTS[receipt_name]["genesis"]]["file"]
     return text.encode()
-
-
-def load(name: str, path: Path) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 INDEPENDENT = load("independent_verifier", Path(__file__).parent / "independent_verifier.py")
