@@ -42,18 +42,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sen.consensus.app import SenApp
 from sen.consensus.embedded.engine import EmbeddedEngine
 from sen.ledger.crypto import Ed25519Suite, SigningKey
-from sen.ledger.merkle import leaf_hash, tree_levels
-from sen.ledger.tx import SIGN_DOMAIN, sign_tx
-from sen.light import _proto
-from sen.light.commit import commit_vote_sign_bytes, sign_commit
-from sen.light.errors import ReceiptInvalid
-from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.header import header_hash, header_hash_leaves
-from sen.light.merkle import proof_from_byte_slices
-from sen.light.receipt import merkle_proof_to_json, verify_receipt
-from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.txs import data_hash, tx_hash, tx_proof
-from sen.light.types import (
+from sen.ledger.light import _proto
+from sen.ledger.light.commit import commit_vote_sign_bytes, sign_commit
+from sen.ledger.light.header import header_hash, header_hash_leaves
+from sen.ledger.light.merkle import proof_from_byte_slices
+from sen.ledger.light.results import exec_tx_result_bytes, results_hash
+from sen.ledger.light.txs import data_hash, tx_hash, tx_proof
+from sen.ledger.light.types import (
     BlockID,
     BlockIDFlag,
     Commit,
@@ -63,7 +58,12 @@ from sen.light.types import (
     Validator,
     ValidatorSet,
 )
-from sen.light.validators import encode_simple_validator
+from sen.ledger.light.validators import encode_simple_validator
+from sen.ledger.merkle import leaf_hash, tree_levels
+from sen.ledger.tx import SIGN_DOMAIN, sign_tx
+from sen.light.errors import ReceiptInvalid
+from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
+from sen.light.receipt import merkle_proof_to_json, verify_receipt
 from sen.node.config import load_config, write_settings
 from sen.node.keys import save_validator_key
 from sen.node.node import Node

@@ -14,7 +14,7 @@ proofs of presence, the same proof as an ICS-23 ``ExistenceProof`` under
 Sen's ``ProofSpec`` (leaf op, inner ops leaf first). Absence proofs of both
 kinds are included (the walk ends in an empty subtree, or at another key's
 leaf), and tampered proofs with the reason they must fail, each verdict taken
-from Sen's verifier (``sen.light.state_proof``). The format is
+from Sen's verifier (``sen.ledger.light.state_proof``). The format is
 ``docs/spec/state-proofs.md``.
 """
 
@@ -27,8 +27,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sen.light.errors import StateProofError
-from sen.light.state_proof import verify_state_proof
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.store.smt import EMPTY, Proof, TreeUpdate, bit, key_path, prove
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "spec" / "vectors" / "state-proof-vectors.json"

@@ -28,10 +28,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sen.abci.types import RequestInitChain
 from sen.consensus.app import SenApp
 from sen.ledger.crypto import get_suite
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import decode_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.keys import public_bytes
 from sen.store.db import Database
 from senbench.workload import anchor_txs

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from sen.did.key import did_key
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.types import ChainParams
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.node import init_home
 from sen.sdk import Client, Keyring
 from sen.sdk.devca import init_org_directory, issue_member_certificate, pem, public_key_for, utc_now

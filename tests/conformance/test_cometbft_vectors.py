@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sen.light import (
+from sen.ledger.light import (
     BlockID,
     Commit,
     Header,
@@ -43,8 +43,8 @@ from sen.light import (
     validator_set_hash,
     verify_commit,
 )
-from sen.light._encode import encode_commit, encode_commit_sig
-from sen.light.validators import encode_simple_validator
+from sen.ledger.light._encode import encode_commit, encode_commit_sig
+from sen.ledger.light.validators import encode_simple_validator
 
 VECTORS_PATH = Path(__file__).with_name("cometbft_v0.38.json")
 VECTORS: dict[str, Any] = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))

@@ -28,20 +28,20 @@ from script_loader import load
 
 from sen.ledger import encoding
 from sen.ledger.crypto import Ed25519Suite
+from sen.ledger.light import _proto
+from sen.ledger.light.commit import commit_vote_sign_bytes
+from sen.ledger.light.header import header_hash, header_hash_leaves
+from sen.ledger.light.merkle import proof_from_byte_slices
+from sen.ledger.light.results import exec_tx_result_bytes, results_hash
+from sen.ledger.light.txs import data_hash, tx_hash
+from sen.ledger.light.types import BlockID, Commit, Header, Validator, ValidatorSet
+from sen.ledger.light.validators import encode_simple_validator
+from sen.ledger.light.vote import canonical_vote_sign_bytes
 from sen.ledger.merkle import hash_from_byte_slices, leaf_hash, tree_levels
 from sen.ledger.tx import SIGN_DOMAIN, decode_tx, sign_tx
-from sen.light import _proto
-from sen.light.commit import commit_vote_sign_bytes
 from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import load_genesis
-from sen.light.header import header_hash, header_hash_leaves
-from sen.light.merkle import proof_from_byte_slices
 from sen.light.receipt import merkle_proof_to_json, verify_receipt
-from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.txs import data_hash, tx_hash
-from sen.light.types import BlockID, Commit, Header, Validator, ValidatorSet
-from sen.light.validators import encode_simple_validator
-from sen.light.vote import canonical_vote_sign_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS_PATH = ROOT / "docs" / "spec" / "vectors" / "receipt-vectors.json"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from script_loader import load
 
-from sen.light.errors import StateProofError
-from sen.light.state_proof import verify_state_proof
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS_PATH = ROOT / "docs" / "spec" / "vectors" / "state-proof-vectors.json"

@@ -20,7 +20,7 @@ import pytest
 
 from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
-from sen.light.types import Header
+from sen.ledger.light.types import Header
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
 from sen.store.db import Database

@@ -13,14 +13,14 @@ import pytest
 from sen.consensus.errors import MempoolFull
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import Ed25519Suite
+from sen.ledger.light.commit import verify_commit
+from sen.ledger.light.errors import CommitHeightMismatch
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.parts import block_id, encode_block
+from sen.ledger.light.results import exec_tx_result_bytes, results_hash
+from sen.ledger.light.types import Commit, Header
 from sen.ledger.tx import Tx, sign_tx
-from sen.light.commit import verify_commit
-from sen.light.errors import CommitHeightMismatch
 from sen.light.genesis import load_genesis
-from sen.light.header import header_hash
-from sen.light.parts import block_id, encode_block
-from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.types import Commit, Header
 from sen.node.config import NodeConfig, load_config
 from sen.node.node import Node, init_home
 

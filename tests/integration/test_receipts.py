@@ -271,9 +271,9 @@ def test_header_links_beyond_the_hash_are_checked(anchored: tuple[Node, Genesis]
     Both headers are re-signed here so that only the link is wrong: the check
     must name ``headers``, not the signature or the hash link.
     """
-    from sen.light.commit import sign_commit
-    from sen.light.header import header_hash
-    from sen.light.types import BlockID, Commit, Header, PartSetHeader
+    from sen.ledger.light.commit import sign_commit
+    from sen.ledger.light.header import header_hash
+    from sen.ledger.light.types import BlockID, Commit, Header, PartSetHeader
     from sen.node.keys import load_validator_key
 
     node, genesis = anchored

@@ -18,10 +18,10 @@ import pytest
 from sen.api.inprocess import in_process_client
 from sen.cli.main import main
 from sen.ledger.crypto import address_of
+from sen.ledger.light.types import Timestamp
 from sen.ledger.types import ChainParams
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.light.receipt import ReceiptInvalid, verify_receipt
-from sen.light.types import Timestamp
 from sen.node.config import NodeConfig
 from sen.node.keys import load_validator_key, public_bytes
 from sen.node.node import Node, init_home

@@ -30,14 +30,14 @@ from sen.ledger import codes
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.light.results import exec_tx_result_bytes, results_hash
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.governance.records import FAILED, list_proposals
 from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.trust.paths import AccreditationPath
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
 from sen.ledger.types import TxResult
-from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.types import Timestamp
 
 MOET, HUST, UET = "did:sen:moet", "did:sen:hust", "did:sen:vnu.uet"
 SCHEMA = {

@@ -25,10 +25,10 @@ from sen.consensus.app import SenApp
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import Ed25519Suite
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import SIGN_DOMAIN, sign_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.keys import public_bytes
 from sen.store.db import Database
 from sen.store.smt import EMPTY, TreeUpdate

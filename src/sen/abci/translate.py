@@ -27,9 +27,9 @@ from sen.abci.errors import UntranslatableMessage
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
 from sen.abci.proto.tendermint.crypto import keys_pb2
 from sen.abci.proto.tendermint.types import validator_pb2
+from sen.ledger.light.errors import InvalidValue
+from sen.ledger.light.types import Timestamp
 from sen.ledger.types import Event, EventAttribute
-from sen.light.errors import InvalidValue
-from sen.light.types import Timestamp
 
 PUBLIC_KEY_TYPES = ("ed25519", "secp256k1", "mldsa65")
 _COMMIT = validator_pb2.BLOCK_ID_FLAG_COMMIT

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Protocol
 
+from sen.ledger.light.types import Timestamp
 from sen.ledger.types import Event
-from sen.light.types import Timestamp
 
 
 class CheckTxType(IntEnum):

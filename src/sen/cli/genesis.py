@@ -23,6 +23,9 @@ from rich.table import Table
 
 from sen.cli._context import kv_table, out
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
+from sen.ledger.light._json import parse_time
+from sen.ledger.light.errors import LightError
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.membership.genesis import (
     GenesisReport,
     MembershipGenesis,
@@ -34,10 +37,8 @@ from sen.ledger.modules.membership.genesis import (
 from sen.ledger.modules.membership.records import IDENTIFIER
 from sen.ledger.modules.membership.registry import load_member, load_organisation
 from sen.ledger.types import ChainParams
-from sen.light._json import parse_time
-from sen.light.errors import GenesisError, LightError
+from sen.light.errors import GenesisError
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 
 app = typer.Typer(help="Write and check genesis files (consortium chains).", no_args_is_help=True)
 

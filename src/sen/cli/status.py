@@ -16,9 +16,9 @@ from rich.text import Text
 from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.status import StatusListError, decode_list, list_digest
-from sen.light.errors import StateProofError
-from sen.light.state_proof import verify_state_proof
 from sen.sdk.client import error_for
 
 app = typer.Typer(

@@ -12,8 +12,8 @@ from enum import IntEnum
 from typing import Any, Protocol
 
 from sen.abci.types import ResponseCheckTx
+from sen.ledger.light.types import Header
 from sen.light.genesis import Genesis
-from sen.light.types import Header
 from sen.store.blocks import StoredBlock
 
 

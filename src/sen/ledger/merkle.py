@@ -8,7 +8,7 @@
 
 The ledger needs the root (an evidence batch's root, the header's data hash);
 inclusion proofs and their verification are the light client's
-(:mod:`sen.light.merkle`), which builds on this module.
+(:mod:`sen.ledger.light.merkle`), which builds on this module.
 Computed iteratively, one sha256 per node, with no recursion.
 """
 

@@ -144,7 +144,7 @@ class TxResult:
         return self.code == ResultCode.OK
 
     def encode(self) -> bytes:
-        """Storage form (the hashed form is CometBFT's ExecTxResult, in sen.light.results)."""
+        """Storage form (the hashed form is ExecTxResult, in sen.ledger.light.results)."""
         return encoding.encode_unchecked(
             [
                 int(self.code),

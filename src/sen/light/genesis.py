@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sen.ledger.errors import InvalidParams
+from sen.ledger.light._json import format_time, parse_time
+from sen.ledger.light.types import Timestamp, Validator, ValidatorSet
 from sen.ledger.types import ChainParams
-from sen.light._json import format_time, parse_time
 from sen.light.errors import GenesisError
-from sen.light.types import Timestamp, Validator, ValidatorSet
 
 ED25519_KEY_TYPE = "tendermint/PubKeyEd25519"
 

@@ -45,17 +45,18 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode, describe
 from sen.ledger.errors import LedgerError
+from sen.ledger.light.commit import verify_commit
+from sen.ledger.light.errors import LightError
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.merkle import MerkleProof, hash_from_byte_slices
+from sen.ledger.light.results import exec_tx_result_bytes
+from sen.ledger.light.txs import tx_hash
+from sen.ledger.light.types import GO_ZERO_TIME, BlockIDFlag, Commit, Header, ValidatorSet
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS
 from sen.ledger.rules import verify_signature
 from sen.ledger.tx import Tx, decode_tx
-from sen.light.commit import verify_commit
-from sen.light.errors import LightError, ReceiptInvalid
+from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis
-from sen.light.header import header_hash
-from sen.light.merkle import MerkleProof, hash_from_byte_slices
-from sen.light.results import exec_tx_result_bytes
-from sen.light.txs import tx_hash
-from sen.light.types import GO_ZERO_TIME, BlockIDFlag, Commit, Header, ValidatorSet
 
 FORMAT = "sen-evidence-receipt"
 VERSION = 1

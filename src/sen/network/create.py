@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.membership.genesis import (
     MembershipGenesisError,
     build_membership_state,
@@ -25,7 +26,6 @@ from sen.ledger.modules.membership.genesis import (
 from sen.ledger.types import ChainParams
 from sen.light.errors import GenesisError
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.network import cometbft
 from sen.network.configure import (
     UNIX_SOCKET_PATH_MAX,

@@ -16,8 +16,8 @@ from sen.consensus.cometbft.engine import CometEngine, CometSettings
 from sen.consensus.embedded.engine import EmbeddedEngine
 from sen.consensus.engine import Engine
 from sen.consensus.snapshots import SnapshotSettings
+from sen.ledger.light.types import Timestamp
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.config import NodeConfig, load_config, write_settings
 from sen.node.errors import ConfigError, NodeError
 from sen.node.keys import load_validator_key, public_bytes, save_validator_key

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sen.ledger.light.errors import LightError
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS, digest_file
-from sen.light.errors import LightError, ReceiptInvalid
+from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis, load_genesis
 from sen.light.receipt import ReceiptReport, verify_receipt
 from sen.sdk.errors import InvalidInput, VerificationFailed

@@ -20,7 +20,7 @@ from sen.store.errors import StoreCorrupted
 @dataclass(frozen=True, slots=True)
 class StoredBlock:
     height: int
-    header: dict[str, Any]  # CometBFT JSON form (sen.light.types.Header.to_json)
+    header: dict[str, Any]  # CometBFT JSON form (sen.ledger.light.types.Header.to_json)
     txs: tuple[bytes, ...]
     last_commit: dict[str, Any] | None
 

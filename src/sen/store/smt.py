@@ -12,7 +12,7 @@ A node is stored under its position (depth ‖ path prefix) as the bytes its has
 is taken of, so updating a key overwrites nodes in place and leaves no garbage.
 Updates are applied a whole block at a time: keys are sorted and the shared
 upper part of their paths is rehashed once. The proof format and its verifier
-are in :mod:`sen.light.state_proof` (pure, no I/O).
+are in :mod:`sen.ledger.light.state_proof` (pure, no I/O).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from typing import Any
 from cryptography import x509
 
 from sen.ledger.crypto import SigningKey, address_of
+from sen.ledger.light.types import Timestamp
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.node import init_home
 from sen.sdk import Client, generate_key
 from sen.sdk.devca import (

@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from sen.ledger.crypto import SigningKey
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.node import init_home
 from sen.sdk import Client, Keyring
 from sen.sdk.devca import (

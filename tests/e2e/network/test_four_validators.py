@@ -18,11 +18,11 @@ import pytest
 from four_validator_support import wait_until
 
 from sen.ledger.crypto import Ed25519Suite, SigningKey
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.types import Commit, Header
 from sen.ledger.tx import Tx, sign_tx
 from sen.light.genesis import load_genesis
-from sen.light.header import header_hash
 from sen.light.receipt import ReceiptInvalid, verify_receipt
-from sen.light.types import Commit, Header
 from sen.network.errors import StartFailed
 from sen.network.network import Network
 from sen.sdk.client import Client

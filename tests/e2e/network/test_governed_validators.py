@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "ledger" / "governan
 from consortium import issue, key, make_ca
 
 from sen.ledger.crypto import SigningKey
+from sen.ledger.light.types import Commit, Validator
 from sen.light.genesis import load_genesis, make_genesis
 from sen.light.receipt import verify_receipt
-from sen.light.types import Commit, Validator
 from sen.network.cometbft import find_cometbft
 from sen.network.create import NetworkPlan, add_full_node, init_network, validator_public_key
 from sen.network.network import Network

@@ -15,10 +15,10 @@ from sen.abci.client import AbciClient
 from sen.abci.server import ThreadedAbciServer
 from sen.consensus.app import SenApp
 from sen.ledger.crypto import Ed25519Suite, SigningKey
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.keys import public_bytes
 from sen.store.db import Database
 

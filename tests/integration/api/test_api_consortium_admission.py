@@ -23,11 +23,11 @@ from fastapi.testclient import TestClient
 
 from sen.api import create_app
 from sen.ledger.crypto import SigningKey, address_of, get_suite
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.membership import load_member
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
 from sen.light.genesis import GenesisValidator, make_genesis
-from sen.light.types import Timestamp
 from sen.node.config import load_config
 from sen.node.keys import load_validator_key, public_bytes
 from sen.node.node import Node, init_home

@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 
 import sen
 from sen.ledger import encoding
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.state_proof import verify_state_proof
+from sen.ledger.light.types import Header
 from sen.ledger.rules import account_key
-from sen.light.header import header_hash
 from sen.light.receipt import verify_receipt
-from sen.light.state_proof import verify_state_proof
-from sen.light.types import Header
 from sen.node.node import Node
 
 

@@ -13,7 +13,7 @@ import pytest
 from api_support import Signer, assert_problem, b64, digest
 from fastapi.testclient import TestClient
 
-from sen.light.types import Timestamp
+from sen.ledger.light.types import Timestamp
 from sen.node.node import Node
 
 VIETNAM = timezone(timedelta(hours=7))

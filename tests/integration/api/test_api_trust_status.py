@@ -18,9 +18,9 @@ from sen.api import create_app
 from sen.api.inprocess import in_process_client
 from sen.did import xml_datetime
 from sen.ledger.crypto import SigningKey, get_suite
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.status import bits_key, decode_list
-from sen.light.state_proof import verify_state_proof
 from sen.node.node import Node, init_home
 
 DEGREE = "UniversityDegreeCredential"

@@ -21,10 +21,10 @@ from sen.abci.types import (
 )
 from sen.consensus.app import SenApp
 from sen.ledger.crypto import Ed25519Suite, SigningKey, address_of
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import sign_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.keys import public_bytes
 from sen.sdk.devca import (
     OrgAuthority,

@@ -32,12 +32,12 @@ from cryptography import x509
 from sen.abci.types import RequestCheckTx
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.membership import active_organisations, load_member
 from sen.ledger.modules.membership.genesis import MembershipGenesisError
 from sen.ledger.rules import load_nonce
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.sdk.devca import der, pem
 
 

@@ -13,8 +13,8 @@ from sen.abci.errors import UntranslatableMessage
 from sen.abci.proto.tendermint.abci import types_pb2 as abci
 from sen.abci.proto.tendermint.crypto import keys_pb2
 from sen.abci.proto.tendermint.types import validator_pb2
+from sen.ledger.light.types import Timestamp
 from sen.ledger.types import Event, EventAttribute
-from sen.light.types import Timestamp
 
 KEY = bytes(range(32))
 FLAGS = validator_pb2.BlockIDFlag

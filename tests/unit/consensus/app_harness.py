@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ResponseFinalizeBlock
 from sen.consensus.app import SenApp
 from sen.ledger.crypto import Ed25519Suite, SigningKey
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams
 from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.node.keys import public_bytes
 from sen.store.db import Database
 

@@ -20,11 +20,11 @@ from sen.consensus.app import SenApp
 from sen.consensus.errors import GenesisMismatch, OutOfOrder
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
+from sen.ledger.light.state_proof import verify_state_proof
+from sen.ledger.light.types import Timestamp
 from sen.ledger.rules import account_key
 from sen.ledger.tx import SIGN_DOMAIN
 from sen.ledger.types import ChainParams
-from sen.light.state_proof import verify_state_proof
-from sen.light.types import Timestamp
 from sen.store.db import Database
 
 ALICE = member_key(1)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sen.light.receipt import ReceiptInvalid, check_absent_slots, read_receipt_json
-from sen.light.types import (
+from sen.ledger.light.types import (
     GO_ZERO_TIME,
     BlockID,
     BlockIDFlag,
@@ -14,6 +13,7 @@ from sen.light.types import (
     PartSetHeader,
     Timestamp,
 )
+from sen.light.receipt import ReceiptInvalid, check_absent_slots, read_receipt_json
 
 BLOCK = BlockID(bytes(32), PartSetHeader(1, bytes(32)))
 VOTE = CommitSig(BlockIDFlag.COMMIT, b"\x01" * 20, Timestamp(1, 0), b"\x02" * 64)

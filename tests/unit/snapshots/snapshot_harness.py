@@ -22,9 +22,9 @@ from sen.abci.types import (
 from sen.consensus.app import SenApp
 from sen.consensus.snapshots import SnapshotSettings
 from sen.ledger.crypto import Ed25519Suite, SigningKey
+from sen.ledger.light.types import Timestamp
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams
-from sen.light.types import Timestamp
 from sen.store.db import Database
 
 GENESIS = make_genesis_for(ChainParams(chain_id=CHAIN_ID))

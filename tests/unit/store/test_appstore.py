@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sen.ledger.codes import ResultCode
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.types import Event, EventAttribute, TxResult
-from sen.light.state_proof import verify_state_proof
 from sen.store.appstore import AppMeta, AppStore
 from sen.store.db import Database
 from sen.store.smt import EMPTY, TreeUpdate

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from sen.light.state_proof import StateProofError, verify_state_proof
+from sen.ledger.light.state_proof import StateProofError, verify_state_proof
 from sen.store.smt import EMPTY, TreeUpdate, prove
 
 

@@ -32,9 +32,9 @@ from sen.api.parsing import ADDRESS_BYTES, MAX_ID, Address, parse_hex, pattern
 from sen.api.problems import documented
 from sen.api.views import code_name
 from sen.ledger.codes import ResultCode, describe
+from sen.ledger.light.types import Validator, ValidatorSet
 from sen.ledger.modules.membership.registry import organisations
 from sen.ledger.validators import load_validator_set
-from sen.light.types import Validator, ValidatorSet
 from sen.node.errors import ConfigError
 from sen.node.node import Node
 from sen.node.operator import Operator, load_operator

@@ -24,7 +24,7 @@ router = APIRouter(route_class=JsonRoute, tags=["state"])
         "The key is hex. With `prove=true`, a sparse-Merkle proof that the key has this value "
         "(or none) under `app_hash` (the app hash after block `height`, which header "
         "`height + 1` carries); the format and how to check it are in "
-        "`docs/spec/state-proofs.md` (or `sen.light.state_proof.verify_state_proof`)."
+        "`docs/spec/state-proofs.md` (or `sen.ledger.light.state_proof.verify_state_proof`)."
         "\n\n*Giá trị trạng thái kèm bằng chứng Merkle.*"
     ),
     responses=documented(400),

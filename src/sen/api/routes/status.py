@@ -5,7 +5,7 @@
 bits against the app hash of the height it was read at. An offline verifier
 that holds a trusted header of that height (a light client, a receipt)
 decodes ``encodedList`` and checks the proof with
-:func:`sen.light.state_proof.verify_state_proof` — the value is the decoded
+:func:`sen.ledger.light.state_proof.verify_state_proof` — the value is the decoded
 bits, and ``statusListDigest`` is the proof's ``leaf_value_hash`` — so it
 knows the list it was given is the current one. Signing the credential
 itself is the credential service's job.

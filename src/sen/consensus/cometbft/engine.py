@@ -55,8 +55,8 @@ from sen.consensus.cometbft.rpc import CometRpc, RpcError, RpcUnavailable
 from sen.consensus.engine import EngineOutcome
 from sen.consensus.errors import EngineStopped, MempoolFull
 from sen.ledger.codes import ResultCode
+from sen.ledger.light.types import Header
 from sen.light.genesis import Genesis
-from sen.light.types import Header
 from sen.store.blocks import StoredBlock
 
 log = logging.getLogger("sen.cometbft")

@@ -42,15 +42,15 @@ from sen.consensus.app import SenApp
 from sen.consensus.embedded.mempool import Mempool
 from sen.consensus.engine import EngineOutcome
 from sen.consensus.errors import ConsensusError, EngineStopped, MempoolFull
-from sen.light import _proto
-from sen.light.commit import sign_commit
+from sen.ledger.light import _proto
+from sen.ledger.light.commit import sign_commit
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.merkle import EMPTY_HASH
+from sen.ledger.light.parts import EMPTY_EVIDENCE_HASH, block_id, commit_hash, encode_block
+from sen.ledger.light.results import exec_tx_result_bytes, results_hash
+from sen.ledger.light.txs import data_hash, tx_hash
+from sen.ledger.light.types import BlockID, Commit, Header, Timestamp, Validator, Version
 from sen.light.genesis import Genesis
-from sen.light.header import header_hash
-from sen.light.merkle import EMPTY_HASH
-from sen.light.parts import EMPTY_EVIDENCE_HASH, block_id, commit_hash, encode_block
-from sen.light.results import exec_tx_result_bytes, results_hash
-from sen.light.txs import data_hash, tx_hash
-from sen.light.types import BlockID, Commit, Header, Timestamp, Validator, Version
 from sen.store.blocks import BlockStore, StoredBlock
 from sen.store.errors import StoreCorrupted
 

@@ -33,11 +33,11 @@ from typing import Any
 from urllib.parse import quote
 
 from sen.did import xml_datetime
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey
 from sen.ledger.modules.status.bitstring import StatusListError, decode_list
 from sen.ledger.modules.status.records import bits_key
-from sen.light.errors import StateProofError
-from sen.light.state_proof import verify_state_proof
 from sen.services.credentials.errors import SourceError, StatusListUnavailable
 from sen.services.credentials.verification import (
     AccreditationAnswer,

@@ -18,12 +18,12 @@ from typing import Literal
 from sen.did.resolver import resolve
 from sen.ledger import encoding
 from sen.ledger.errors import TxRejected
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.types import Header
 from sen.ledger.modules import MODULES
 from sen.ledger.modules.evidence.digests import DIGEST_ALGORITHMS
 from sen.ledger.modules.membership.records import MEMBER_PREFIX, Member
 from sen.ledger.tx import decode_tx
-from sen.light.header import header_hash
-from sen.light.types import Header
 from sen.node.node import Node
 from sen.services.readmodels.errors import UnreadableQuery
 from sen.services.readmodels.queries import find_anchorings, find_tx

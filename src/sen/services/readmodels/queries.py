@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from sen.ledger.errors import TxRejected
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.types import Header
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import Tx, decode_tx
 from sen.ledger.types import TxResult
-from sen.light.header import header_hash
-from sen.light.types import Header
 from sen.node.node import Node
 from sen.store.blocks import StoredBlock
 

@@ -14,13 +14,13 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
+from sen.ledger.light.merkle import proof_from_byte_slices
+from sen.ledger.light.results import exec_tx_result_bytes, result_proof
+from sen.ledger.light.txs import tx_proof
+from sen.ledger.light.types import Commit, Header, ValidatorSet
 from sen.ledger.tx import Tx, decode_tx
 from sen.ledger.types import TxResult
-from sen.light.merkle import proof_from_byte_slices
 from sen.light.receipt import FORMAT, VERSION, merkle_proof_to_json
-from sen.light.results import exec_tx_result_bytes, result_proof
-from sen.light.txs import tx_proof
-from sen.light.types import Commit, Header, ValidatorSet
 from sen.node.node import Node
 from sen.services.readmodels.errors import ReceiptUnavailable, Unprovable
 from sen.store.blocks import StoredBlock

@@ -24,10 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.status.records import load_list
 from sen.ledger.tx import decode_tx
 from sen.ledger.types import TxResult
-from sen.light.types import Timestamp
 from sen.node.node import Node
 
 _POSITION = struct.Struct(">QI")

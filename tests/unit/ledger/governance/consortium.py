@@ -15,11 +15,11 @@ from cryptography.x509.oid import NameOID
 from sen.abci.types import RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
 from sen.ledger.crypto import Ed25519Suite, SigningKey, address_of
+from sen.ledger.light.types import Timestamp
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import ChainParams, TxResult
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.store.db import Database
 
 CHAIN_ID = "gov-test"

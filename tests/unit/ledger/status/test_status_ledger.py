@@ -9,6 +9,7 @@ from trust_chain import TrustChain, block_time
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.light.state_proof import StateProofError, verify_state_proof
 from sen.ledger.modules import find_action
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.status import (
@@ -23,7 +24,6 @@ from sen.ledger.modules.status import (
     status_at,
 )
 from sen.ledger.types import ChainParams
-from sen.light.state_proof import StateProofError, verify_state_proof
 
 ISSUER = "did:sen:moet"
 

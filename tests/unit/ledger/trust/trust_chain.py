@@ -27,6 +27,7 @@ from sen.consensus.app import SenApp
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey, address_of
 from sen.ledger.errors import TxRejected
+from sen.ledger.light.types import Timestamp
 from sen.ledger.modules import find_action
 from sen.ledger.modules.base import Context
 from sen.ledger.modules.identity import encode_multikey
@@ -34,7 +35,6 @@ from sen.ledger.state import Overlay
 from sen.ledger.tx import Tx
 from sen.ledger.types import BlockInfo, ChainParams, TxResult
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
-from sen.light.types import Timestamp
 from sen.store.db import Database
 
 DEGREE = "UniversityDegreeCredential"

@@ -9,13 +9,13 @@ import pytest
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.light.merkle import hash_from_byte_slices
 from sen.ledger.modules import find_action
 from sen.ledger.modules.base import Action, Context
 from sen.ledger.modules.evidence import DIGEST_ALGORITHMS
 from sen.ledger.modules.evidence.digests import digest_bytes, digest_file
 from sen.ledger.state import EmptyState, Overlay
 from sen.ledger.types import BlockInfo, ChainParams
-from sen.light.merkle import hash_from_byte_slices
 
 PARAMS = ChainParams(chain_id="sen-test", max_batch_digests=3)
 D1, D2, D3, D4 = (hashlib.sha256(bytes([i])).digest() for i in range(4))

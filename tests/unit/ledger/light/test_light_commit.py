@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from sen.light import (
+from sen.ledger.light import (
     BlockID,
     BlockIDFlag,
     Commit,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sen.light.merkle import EMPTY_HASH, hash_from_byte_slices
+from sen.ledger.light.merkle import EMPTY_HASH, hash_from_byte_slices
 
 from . import _proto
 from ._encode import encode_commit, encode_commit_sig, encode_header

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sen.light import BlockID, PartSetHeader, SignedMsgType, Timestamp, canonical_vote_sign_bytes
+from sen.ledger.light import (
+    BlockID,
+    PartSetHeader,
+    SignedMsgType,
+    Timestamp,
+    canonical_vote_sign_bytes,
+)
 
 BLOCK_ID = BlockID(b"\x11" * 32, PartSetHeader(1, b"\x22" * 32))
 TIME = Timestamp(1, 2)

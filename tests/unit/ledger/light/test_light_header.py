@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sen.light import (
+from sen.ledger.light import (
     BlockID,
     Header,
     PartSetHeader,
@@ -16,7 +16,7 @@ from sen.light import (
     encode_header,
     header_hash,
 )
-from sen.light.header import header_hash_leaves
+from sen.ledger.light.header import header_hash_leaves
 
 HASH = bytes(range(32))
 

@@ -16,7 +16,7 @@ CometBFT returns nil.
 
 from __future__ import annotations
 
-from sen.light.merkle import hash_from_byte_slices
+from sen.ledger.light.merkle import hash_from_byte_slices
 
 from . import _proto
 from ._encode import encode_block_id, encode_header, encode_timestamp, encode_version

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sen.light import (
+from sen.ledger.light import (
     GO_ZERO_TIME,
     BlockID,
     BlockIDFlag,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sen.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
+from sen.ledger.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
 
 from . import _proto
 

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sen.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
+from sen.ledger.light.merkle import MerkleProof, hash_from_byte_slices, proof_from_byte_slices
 
 from .errors import RootHashMismatch
 

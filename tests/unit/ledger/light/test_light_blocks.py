@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from sen.light import (
+from sen.ledger.light import (
     GO_ZERO_TIME,
     BlockID,
     BlockIDFlag,
@@ -32,7 +32,7 @@ from sen.light import (
     tx_hash,
     tx_proof,
 )
-from sen.light.parts import EMPTY_EVIDENCE_HASH
+from sen.ledger.light.parts import EMPTY_EVIDENCE_HASH
 
 TXS = [f"tx-{i}".encode() for i in range(10)]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sen.light.errors import StateProofError
+from sen.ledger.light.errors import StateProofError
 
 EMPTY = bytes(32)
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sen.light import (
+from sen.ledger.light import (
     LeafHashMismatch,
     MerkleProof,
     ProofAuntCountMismatch,
@@ -19,7 +19,7 @@ from sen.light import (
     hash_from_byte_slices,
     proofs_from_byte_slices,
 )
-from sen.light.merkle import EMPTY_HASH, leaf_hash, proof_from_byte_slices, split_point
+from sen.ledger.light.merkle import EMPTY_HASH, leaf_hash, proof_from_byte_slices, split_point
 
 
 def reference_root(items: list[bytes]) -> bytes:

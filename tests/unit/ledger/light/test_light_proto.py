@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sen.light import _proto
+from sen.ledger.light import _proto
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sen.light.merkle import hash_from_byte_slices
+from sen.ledger.light.merkle import hash_from_byte_slices
 
 from . import _proto
 
