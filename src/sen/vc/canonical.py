@@ -38,6 +38,7 @@ __all__ = [
     "canonicalize_jcs",
     "canonicalize_rdfc",
     "expand",
+    "respelled_terms",
     "undefined_terms",
 ]
 
@@ -184,6 +185,66 @@ def _dropped_properties(document: Mapping[str, Any], dropped: list[str | None]) 
             )
         )
     return problems
+
+
+CREDENTIALS_NAMESPACE = "https://www.w3.org/2018/credentials#"
+"""Where VCDM 1.1 and 2.0 put their core terms (issuer, credentialStatus, validUntil, ...)."""
+
+
+def respelled_terms(document: Mapping[str, Any], expanded: list[Any]) -> list[Problem]:
+    """Core VCDM properties spelled other than by their term, at the top of a credential or
+    presentation (``expanded`` is its :func:`expand`).
+
+    A proof over RDF (RDFC-1.0) covers meaning, not spelling: ``credentialStatus``
+    written as its full IRI, or as an alias an added context defines, signs and
+    verifies the same, yet a reader of the JSON (Sen's status, validity and
+    accreditation checks, and any application) would not find it. So every
+    top-level property in the credentials namespace must be written by its term,
+    with all its values under that term, ``type`` must hold every type, and the
+    keywords ``@type`` and ``@id`` may not stand in for ``type`` and ``id``.
+    """
+    problems = [
+        Problem(
+            ErrorCode.RESPELLED_TERM,
+            f"{key!r} spells a property with a JSON-LD keyword; write it as "
+            f"{key[1:]!r} (what the credential's terms define)",
+            f"$.{key}",
+        )
+        for key in document
+        if key in ("@type", "@id")
+    ]
+    if len(expanded) != 1 or not isinstance(expanded[0], dict):
+        return problems
+    node: dict[str, Any] = expanded[0]
+    for iri, values in node.items():
+        if not iri.startswith(CREDENTIALS_NAMESPACE):
+            continue
+        term = iri[len(CREDENTIALS_NAMESPACE) :]
+        if _count(document.get(term)) != len(values):
+            problems.append(
+                Problem(
+                    ErrorCode.RESPELLED_TERM,
+                    f"{iri} is written under another name than {term!r} (an alias or the "
+                    f"full IRI): readers of {term!r} would not see it",
+                    f"$.{term}",
+                )
+            )
+    if "@type" in node and len(node["@type"]) != _count(document.get("type")):
+        problems.append(
+            Problem(
+                ErrorCode.RESPELLED_TERM,
+                "a type is written under another name than 'type': readers of 'type' would "
+                "not see it",
+                "$.type",
+            )
+        )
+    return problems
+
+
+def _count(value: object) -> int:
+    if value is None:
+        return 0
+    return len(value) if isinstance(value, list) else 1
 
 
 def _relative_references(document: Mapping[str, Any], expanded: list[Any]) -> list[Problem]:

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     MALFORMED_JSON_LD = "MALFORMED_JSON_LD"
     UNKNOWN_CONTEXT = "UNKNOWN_CONTEXT"
     TERM_DROPPED = "TERM_DROPPED"
+    RESPELLED_TERM = "RESPELLED_TERM"  # a core property under an alias or its full IRI
     CONTEXT_INTEGRITY = "CONTEXT_INTEGRITY"
     # proofs (Data Integrity 1.0)
     MISSING_PROOF = "MISSING_PROOF"

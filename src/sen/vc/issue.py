@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sen.vc.canonical import DocumentLoader, expand
+from sen.vc.canonical import DocumentLoader, expand, respelled_terms
 from sen.vc.cryptosuites import Signer
 from sen.vc.datamodel import check_credential, check_presentation, data_model_version
 from sen.vc.errors import InvalidDocument
@@ -82,7 +82,10 @@ def _sign(
 ) -> dict[str, Any]:
     loader = loader if loader is not None else default_loader()
     document = _with_proof_terms(document)
-    expand(document, loader)  # raises on unknown contexts and dropped terms, whatever the suite
+    # unknown contexts and dropped terms, whatever the suite; and core terms written otherwise
+    respelled = respelled_terms(document, expand(document, loader))
+    if respelled:
+        raise InvalidDocument(respelled)
     proof = create_proof(document, key, options, loader)
     signed = dict(document)
     existing = signed.get("proof")

@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sen.did.key import is_did_key
-from sen.vc.canonical import DocumentLoader, expand, undefined_terms
+from sen.vc.canonical import DocumentLoader, expand, respelled_terms, undefined_terms
 from sen.vc.datamodel import (
     check_credential,
     check_presentation,
@@ -205,6 +205,9 @@ def _json_ld_problems(
         expanded = expand(document, loader)
     except InvalidDocument as exc:
         return list(exc.problems)
+    respelled = respelled_terms(document, expanded)
+    if respelled:
+        return respelled
     report.warnings += [
         Problem(
             ErrorCode.UNDEFINED_TERM,

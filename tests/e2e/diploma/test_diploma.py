@@ -287,7 +287,11 @@ def test_suspension_expiry_and_the_token(chain: Chain) -> None:
     expired = diploma(
         holder_did, validFrom="2020-06-30T00:00:00+07:00", validUntil="2021-06-30T00:00:00+07:00"
     )
-    signed = issue(chain, expired).json()["verifiableCredential"]
+    refused = issue(chain, expired)  # the node does not issue what would be expired already
+    assert refused.status_code == 422 and refused.json()["field"] == "credential.validUntil"
+    signed = sign_credential(
+        expired, chain.key("vnu-issuer"), "did:sen:vnu#key-1", "eddsa-rdfc-2022"
+    )
     result = verify(chain, signed)
     assert not result["verified"] and codes(result) == ["EXPIRED"]
 

@@ -42,6 +42,12 @@ STATUS_ENTRY = {
     "statusListCredential": "https://vnu.edu.vn/status/1",
 }
 CASES: list[tuple[str, Change, ErrorCode, str]] = [
+    (
+        "a backslash in a URL (WHATWG parsers read it as a slash)",
+        _set("id", "https://vnu.edu.vn\\credentials/1"),
+        ErrorCode.INVALID_URL,
+        "$.id",
+    ),
     ("no @context", _delete("@context"), ErrorCode.INVALID_CONTEXT, "$.@context"),
     (
         "VCDM 1.1 without issuanceDate",

@@ -64,8 +64,13 @@ from sen.services.credentials.verification import (
     status_list_url,
 )
 from sen.vc import CREDENTIALS_V2, InvalidDocument, VcError, default_loader, sign_credential
-from sen.vc.canonical import expand
-from sen.vc.datamodel import check_credential, data_model_version
+from sen.vc.canonical import expand, respelled_terms
+from sen.vc.datamodel import (
+    check_credential,
+    data_model_version,
+    validity_bounds,
+    validity_names,
+)
 from sen.vc.dates import format_datetime_stamp
 
 if TYPE_CHECKING:
@@ -143,6 +148,12 @@ class CredentialService:
         draft.setdefault("id", f"urn:uuid:{uuid.uuid4()}")
         if not isinstance(draft["id"], str):
             raise InvalidCredential("id must be a URL", field="credential.id")
+        if draft["id"].lower().startswith("urn:uuid:") and draft["id"] != draft["id"].lower():
+            raise InvalidCredential(
+                f"a urn:uuid id is written in lower case (RFC 4122 §3: the same id in any "
+                f"case), got {draft['id'][:80]!r}",
+                field="credential.id",
+            )
         if self.store.exists(draft["id"]):
             raise CredentialExists(
                 f"a credential with id {draft['id']!r} was issued here already",
@@ -153,6 +164,7 @@ class CredentialService:
             self._require_accredited(issuer.did, draft, now)
         start = "issuanceDate" if data_model_version(draft) == 1 else "validFrom"
         draft.setdefault(start, format_datetime_stamp(datetime.now(UTC)))
+        _require_not_expired(draft)
         given = self._given_status(issuer, draft)
         assignments = self._requested(issuer, draft, given, status)
         placeholders = [self._entry(issuer.did, p, name, 0) for p, name in assignments]
@@ -379,14 +391,20 @@ class CredentialService:
             wanted = {e: True for e in record.entries if e.purpose == SUSPENSION}
             if not wanted:
                 raise StatusRefused(
-                    f"{credential_id} was issued without a suspension entry (configure "
-                    "suspension_list before issuing); it can only be revoked",
+                    f"{credential_id} was issued without a suspension entry on this node's lists "
+                    "(configure suspension_list before issuing): it cannot be suspended",
                     field="status",
                 )
         elif status == "active":
             if revoked:
                 raise StatusRefused("the credential is revoked; revocation is final", "status")
             wanted = {e: False for e in record.entries if e.purpose == SUSPENSION}
+            if not wanted:
+                raise StatusRefused(
+                    f"{credential_id} has no suspension entry on this node's lists: it was "
+                    "never suspended here, so there is nothing to reinstate",
+                    field="status",
+                )
         else:
             raise StatusRefused(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
         changes: list[StatusChange] = []
@@ -558,6 +576,18 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
     return parts.scheme.lower(), parts.hostname.lower(), port
 
 
+def _require_not_expired(draft: dict[str, Any]) -> None:
+    """A credential whose validity period has already ended is not issued."""
+    _, ends = validity_names(draft)
+    now = datetime.now(UTC)
+    for name, moment in validity_bounds(draft).items():
+        if name in ends and moment is not None and moment < now:
+            raise InvalidCredential(
+                f"{name} {draft[name]!r} has passed: the credential would be expired when issued",
+                field=f"credential.{name}",
+            )
+
+
 def _set_status(draft: dict[str, Any], given: list[Any], added: list[dict[str, Any]]) -> None:
     """``credentialStatus``: the caller's entries then the node's; one entry stays an object.
 
@@ -577,7 +607,7 @@ def _require_valid(credential: Mapping[str, Any]) -> None:
     problems = list(check_credential(credential))
     if not problems:
         try:
-            expand(credential, default_loader())
+            problems = respelled_terms(credential, expand(credential, default_loader()))
         except InvalidDocument as exc:
             problems = list(exc.problems)
     if problems:

@@ -62,6 +62,8 @@ UNACCREDITED_TYPES = frozenset({GENERIC_TYPE, "BitstringStatusListCredential"})
 ACCREDITATION = "accreditation"
 STATUS = "status"
 SEN_DID_PREFIX = "did:sen:"
+MAX_INDEX_DIGITS = 18
+"""A status list index longer than this is beyond any list (and beyond reading cheaply)."""
 VALIDITY = "validity"
 ISSUER = "issuer"
 POLICY_CHECKS = (VALIDITY, ISSUER, ACCREDITATION, STATUS)
@@ -447,6 +449,12 @@ def _read_entry(entry: object, where: str) -> _StatusEntry | Finding:
             f"statusListIndex must be a decimal integer as text, got {index_text!r}",
             f"{where}.statusListIndex",
         )
+    if len(index_text) > MAX_INDEX_DIGITS:
+        return Finding(
+            "STATUS_INDEX_OUT_OF_RANGE",
+            f"statusListIndex has {len(index_text)} digits: no list is that long",
+            f"{where}.statusListIndex",
+        )
     if size != 1:
         return Finding(
             "UNSUPPORTED_STATUS",
@@ -559,9 +567,15 @@ def _merge(
             if name in extra.ran and not found and name not in passed:
                 passed.append(name)
         warnings += extra.warnings
+    errors, warnings = _distinct(errors), _distinct(warnings)
     base_ok = base.verified or bool(base.errors)  # failed only by findings judged here
     verified = base_ok and not errors and all(name in passed for name in require if name in wanted)
     return Report(verified, tuple(passed), tuple(errors), tuple(warnings))
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """Each finding once (a type listed 20,000 times is one problem), in order."""
+    return list(dict.fromkeys(findings))
 
 
 def _not_required(finding: Finding, check: str) -> Finding:

@@ -129,6 +129,7 @@ def test_a_good_credential_passes_every_check(key: SigningKey, sources: Sources)
         ({"statusListIndex": "9"}, None, None),
         ({"statusListIndex": "94567"}, "STATUS_REVOKED", "$.credentialStatus"),
         ({"statusListIndex": str(SIZE)}, "STATUS_INDEX_OUT_OF_RANGE", None),
+        ({"statusListIndex": "9" * 5000}, "STATUS_INDEX_OUT_OF_RANGE", None),  # was a 500
         ({"statusPurpose": "suspension"}, "STATUS_PURPOSE_MISMATCH", None),
         (
             {"statusSize": 2, "statusMessage": [{"status": "0x0"}, {"status": "0x1"}]},
@@ -228,6 +229,14 @@ def test_checks_leave_policy_out_as_warnings(key: SigningKey, sources: Sources) 
         verify_credential_report(revoked, sources, now=NOW, checks=["proof", "vibes"])
     with pytest.raises(ValueError, match="names no check"):  # [] would waive every policy check
         verify_credential_report(revoked, sources, now=NOW, checks=[])
+
+
+def test_a_finding_is_reported_once(key: SigningKey, sources: Sources) -> None:
+    document = credential(key)
+    document["type"] = ["VerifiableCredential"] + ["DiplomaCredential"] * 500
+    report = verify_credential_report(document, sources, now=NOW)
+    assert len(report.errors) == len({(f.code, f.message, f.path) for f in report.errors})
+    assert len(report.errors) < 10
 
 
 def test_suspension_is_its_own_code(key: SigningKey, sources: Sources) -> None:
