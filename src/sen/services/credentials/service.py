@@ -65,12 +65,7 @@ from sen.services.credentials.verification import (
 )
 from sen.vc import CREDENTIALS_V2, InvalidDocument, VcError, default_loader, sign_credential
 from sen.vc.canonical import expand, respelled_terms
-from sen.vc.datamodel import (
-    check_credential,
-    data_model_version,
-    validity_bounds,
-    validity_names,
-)
+from sen.vc.datamodel import check_credential, data_model_version
 from sen.vc.dates import format_datetime_stamp
 
 if TYPE_CHECKING:
@@ -164,7 +159,6 @@ class CredentialService:
             self._require_accredited(issuer.did, draft, now)
         start = "issuanceDate" if data_model_version(draft) == 1 else "validFrom"
         draft.setdefault(start, format_datetime_stamp(datetime.now(UTC)))
-        _require_not_expired(draft)
         given = self._given_status(issuer, draft)
         assignments = self._requested(issuer, draft, given, status)
         placeholders = [self._entry(issuer.did, p, name, 0) for p, name in assignments]
@@ -574,18 +568,6 @@ def _origin(url: str) -> tuple[str, str, int | None] | None:
     if not parts.hostname:
         return None
     return parts.scheme.lower(), parts.hostname.lower(), port
-
-
-def _require_not_expired(draft: dict[str, Any]) -> None:
-    """A credential whose validity period has already ended is not issued."""
-    _, ends = validity_names(draft)
-    now = datetime.now(UTC)
-    for name, moment in validity_bounds(draft).items():
-        if name in ends and moment is not None and moment < now:
-            raise InvalidCredential(
-                f"{name} {draft[name]!r} has passed: the credential would be expired when issued",
-                field=f"credential.{name}",
-            )
 
 
 def _set_status(draft: dict[str, Any], given: list[Any], added: list[dict[str, Any]]) -> None:
