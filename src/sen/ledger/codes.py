@@ -94,6 +94,17 @@ class ResultCode(IntEnum):
     STATUS_INDEX_CONFLICT = 246
     TOO_MANY_STATUS_INDEXES = 247
     STATUS_IRREVERSIBLE = 248
+    # interchain module (260-289)
+    INVALID_HEADER = 260
+    INVALID_CLIENT_PARAMS = 261
+    UNKNOWN_CLIENT = 262
+    CLIENT_FROZEN = 263
+    CLIENT_EXPIRED = 264
+    UNKNOWN_CONSENSUS_STATE = 265
+    HEADER_NOT_NEWER = 266
+    HEADER_FROM_FUTURE = 267
+    INSUFFICIENT_TRUST = 268
+    NOT_MISBEHAVIOUR = 269
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -323,6 +334,43 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.STATUS_IRREVERSIBLE: (
         "revocation cannot be undone",
         "không thể huỷ việc thu hồi",
+    ),
+    ResultCode.INVALID_HEADER: (
+        "the header, commit or validator set does not hold together",
+        "tiêu đề khối, chữ ký hoặc tập nút xác thực không khớp nhau",
+    ),
+    ResultCode.INVALID_CLIENT_PARAMS: (
+        "invalid light-client parameters",
+        "tham số light client không hợp lệ",
+    ),
+    ResultCode.UNKNOWN_CLIENT: ("no such light client", "không có light client này"),
+    ResultCode.CLIENT_FROZEN: (
+        "the light client is frozen (misbehaviour was proved)",
+        "light client đã bị đóng băng (đã chứng minh hành vi sai)",
+    ),
+    ResultCode.CLIENT_EXPIRED: (
+        "the trusted state is older than the trusting period",
+        "trạng thái tin cậy đã quá thời hạn tin cậy",
+    ),
+    ResultCode.UNKNOWN_CONSENSUS_STATE: (
+        "the client has no consensus state at that height",
+        "light client không có trạng thái đồng thuận ở độ cao này",
+    ),
+    ResultCode.HEADER_NOT_NEWER: (
+        "the header is not newer than the client's latest",
+        "tiêu đề khối không mới hơn tiêu đề gần nhất của light client",
+    ),
+    ResultCode.HEADER_FROM_FUTURE: (
+        "the header's time is beyond the allowed clock drift",
+        "thời gian của tiêu đề khối vượt quá độ lệch đồng hồ cho phép",
+    ),
+    ResultCode.INSUFFICIENT_TRUST: (
+        "not enough trusted voting power signed the header",
+        "không đủ quyền biểu quyết đáng tin cậy đã ký tiêu đề khối",
+    ),
+    ResultCode.NOT_MISBEHAVIOUR: (
+        "the two headers do not conflict",
+        "hai tiêu đề khối không mâu thuẫn nhau",
     ),
 }
 

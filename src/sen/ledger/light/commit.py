@@ -42,7 +42,13 @@ from .types import (
 )
 from .vote import canonical_vote_sign_bytes
 
-__all__ = ["commit_vote_sign_bytes", "sign_commit", "verify_commit", "voting_power_needed"]
+__all__ = [
+    "commit_vote_sign_bytes",
+    "sign_commit",
+    "verify_commit",
+    "verify_commit_light_trusting",
+    "voting_power_needed",
+]
 
 
 def _vote_block_id(flag: BlockIDFlag, commit_block_id: BlockID) -> BlockID:
@@ -121,6 +127,48 @@ def verify_commit(
 
     if signed <= needed:
         raise InsufficientVotingPower(signed=signed, needed=needed)
+
+
+def verify_commit_light_trusting(
+    chain_id: str,
+    trusted_set: ValidatorSet,
+    commit: Commit,
+    numerator: int,
+    denominator: int,
+) -> None:
+    """Check that validators of ``trusted_set`` holding more than ``numerator/denominator``
+    of its power signed ``commit`` (CometBFT's `VerifyCommitLightTrusting`).
+
+    The set need not be the one that signed the block (a light client skipping
+    heights trusts an older set), so slots are matched to validators by address,
+    not by index; slots of validators not in the set are skipped. A validator
+    may sign once. Counting stops as soon as the power is reached (as CometBFT's
+    non-batch path does). Raises a `CommitError` subclass otherwise.
+    """
+    if denominator <= 0 or numerator <= 0:
+        raise ValueError("a trust level is a positive fraction")
+    needed = trusted_set.total_voting_power() * numerator // denominator
+    by_address = {v.address: v for v in trusted_set.validators}
+    seen: set[bytes] = set()
+    signed = 0
+    for index, sig in enumerate(commit.signatures):
+        if sig.block_id_flag == BlockIDFlag.ABSENT:
+            continue
+        _check_well_formed(index, sig)
+        validator = by_address.get(sig.validator_address)
+        if validator is None:
+            continue
+        if validator.address in seen:
+            raise MalformedCommitSig(index, "the validator signed twice")
+        seen.add(validator.address)
+        message = commit_vote_sign_bytes(chain_id, commit, index)
+        if not _signature_is_valid(validator, message, sig.signature):
+            raise InvalidSignature(validator=to_hex(validator.address), index=index)
+        if sig.block_id_flag == BlockIDFlag.COMMIT:
+            signed += validator.voting_power
+            if signed > needed:
+                return
+    raise InsufficientVotingPower(signed=signed, needed=needed)
 
 
 def sign_commit(

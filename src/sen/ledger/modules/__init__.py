@@ -10,12 +10,13 @@ from sen.ledger.modules.base import AnyAction, Module
 from sen.ledger.modules.evidence import MODULE as EVIDENCE
 from sen.ledger.modules.governance import MODULE as GOVERNANCE
 from sen.ledger.modules.identity import MODULE as IDENTITY
+from sen.ledger.modules.interchain import MODULE as INTERCHAIN
 from sen.ledger.modules.membership import MODULE as MEMBERSHIP
 from sen.ledger.modules.status import MODULE as STATUS
 from sen.ledger.modules.trust import MODULE as TRUST
 
 MODULES: dict[str, Module] = {
-    m.name: m for m in (EVIDENCE, GOVERNANCE, IDENTITY, TRUST, STATUS, MEMBERSHIP)
+    m.name: m for m in (EVIDENCE, GOVERNANCE, IDENTITY, TRUST, STATUS, MEMBERSHIP, INTERCHAIN)
 }
 """Every module by name. ``init_chain`` runs the genesis hooks in this order (governance,
 trust, membership): of several problems in a genesis file, the first found is reported."""
