@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from sen.api.parsing import BASE64_PATTERN, pattern
+from sen.store.smt import Proof
 
 MAX_BATCH_TXS = 10_000
 
@@ -126,10 +127,21 @@ class AccountView(Schema):
 
 
 class StateProofView(Schema):
+    """A state proof (docs/spec/state-proofs.md): siblings root first, the leaf reached."""
+
     app_hash: str
     siblings: list[str]
     leaf_path: str | None
     leaf_value_hash: str | None
+
+    @classmethod
+    def of(cls, app_hash: bytes, proof: Proof) -> StateProofView:
+        return cls(
+            app_hash=app_hash.hex(),
+            siblings=[s.hex() for s in proof.siblings],
+            leaf_path=None if proof.leaf_path is None else proof.leaf_path.hex(),
+            leaf_value_hash=None if proof.leaf_value_hash is None else proof.leaf_value_hash.hex(),
+        )
 
 
 class StateView(Schema):

@@ -11,6 +11,7 @@ from sen.api.routes import (
     explorer,
     governance,
     identity,
+    interchain,
     membership,
     node,
     receipts,
@@ -35,6 +36,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     trust.router,
     vc_api.router,  # before status: /v1/status-lists/{issuer}/{name}/credential first
     status.router,
+    interchain.router,
     membership.router,
     receipts.router,
     statistics.router,

@@ -115,16 +115,7 @@ def status_list(issuer: ListIssuer, list_name: ListName, node: NodeDep) -> Statu
         key=bits_key(issuer, list_name).hex(),
         height=height,
         app_hash=app_hash.hex(),
-        proof=_proof_view(app_hash, proof),
-    )
-
-
-def _proof_view(app_hash: bytes, proof: Proof) -> StateProofView:
-    return StateProofView(
-        app_hash=app_hash.hex(),
-        siblings=[s.hex() for s in proof.siblings],
-        leaf_path=None if proof.leaf_path is None else proof.leaf_path.hex(),
-        leaf_value_hash=None if proof.leaf_value_hash is None else proof.leaf_value_hash.hex(),
+        proof=StateProofView.of(app_hash, proof),
     )
 
 
