@@ -105,6 +105,13 @@ class ResultCode(IntEnum):
     HEADER_FROM_FUTURE = 267
     INSUFFICIENT_TRUST = 268
     NOT_MISBEHAVIOUR = 269
+    INVALID_PACKET = 270
+    UNKNOWN_PORT = 271
+    PACKET_TIMED_OUT = 272
+    PACKET_ALREADY_RECEIVED = 273
+    INVALID_PROOF = 274
+    UNKNOWN_PACKET = 275
+    TIMEOUT_NOT_REACHED = 276
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -371,6 +378,28 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.NOT_MISBEHAVIOUR: (
         "the two headers do not conflict",
         "hai tiêu đề khối không mâu thuẫn nhau",
+    ),
+    ResultCode.INVALID_PACKET: ("invalid packet", "gói tin không hợp lệ"),
+    ResultCode.UNKNOWN_PORT: ("no application on that port", "không có ứng dụng ở cổng này"),
+    ResultCode.PACKET_TIMED_OUT: (
+        "the packet's timeout has passed",
+        "gói tin đã quá thời hạn",
+    ),
+    ResultCode.PACKET_ALREADY_RECEIVED: (
+        "the packet was received already",
+        "gói tin đã được nhận trước đó",
+    ),
+    ResultCode.INVALID_PROOF: (
+        "the state proof does not prove it against the client's root",
+        "bằng chứng trạng thái không khớp với gốc của light client",
+    ),
+    ResultCode.UNKNOWN_PACKET: (
+        "no such packet is waiting here",
+        "không có gói tin này đang chờ",
+    ),
+    ResultCode.TIMEOUT_NOT_REACHED: (
+        "the counterparty's time has not reached the packet's timeout",
+        "thời gian của chuỗi bên kia chưa tới hạn của gói tin",
     ),
 }
 

@@ -28,6 +28,12 @@ from sen.ledger.modules.interchain.headers import (
     consensus_of,
     read_signed_header,
 )
+from sen.ledger.modules.interchain.packets import (
+    AcknowledgePacket,
+    RecvPacket,
+    SendPacket,
+    TimeoutPacket,
+)
 from sen.ledger.modules.interchain.records import (
     CLIENT_ID_PREFIX,
     ClientState,
@@ -366,5 +372,10 @@ MODULE = Module(
         "create_client": CreateClient(),
         "update_client": UpdateClient(),
         "submit_misbehaviour": SubmitMisbehaviour(),
+        "send_packet": SendPacket(),
+        "recv_packet": RecvPacket(),
+        "acknowledge_packet": AcknowledgePacket(),
+        "timeout_packet": TimeoutPacket(),
     },
+    depends_on=("status",),  # the status-query port reads status lists
 )
