@@ -112,6 +112,7 @@ class ResultCode(IntEnum):
     INVALID_PROOF = 274
     UNKNOWN_PACKET = 275
     TIMEOUT_NOT_REACHED = 276
+    COUNTERPARTY_MISMATCH = 277
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -396,6 +397,10 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.UNKNOWN_PACKET: (
         "no such packet is waiting here",
         "không có gói tin này đang chờ",
+    ),
+    ResultCode.COUNTERPARTY_MISMATCH: (
+        "the packet's clients are not this client and its registered counterparty",
+        "các light client của gói tin không phải cặp đã đăng ký",
     ),
     ResultCode.TIMEOUT_NOT_REACHED: (
         "the counterparty's time has not reached the packet's timeout",

@@ -38,6 +38,7 @@ __all__ = [
     "Payload",
     "ack_commitment",
     "acknowledgement_key",
+    "client_id_problem",
     "packet_commitment",
     "packet_commitment_key",
     "packet_problem",
@@ -135,6 +136,11 @@ def _identifier_problem(value: str, bounds: tuple[int, int], what: str) -> str |
             f"got {value[:80]!r}"
         )
     return None
+
+
+def client_id_problem(value: str, what: str = "client id") -> str | None:
+    """Why ``value`` is not an IBC v2 client id (8-64 identifier characters), or None."""
+    return _identifier_problem(value, CLIENT_ID_LENGTH, what)
 
 
 def packet_problem(packet: Packet) -> str | None:

@@ -155,7 +155,7 @@ def read_base64(obj: Mapping[str, object], key: str, path: str, *, nullable: boo
         raise InvalidField(join(path, key), expected, describe(value))
     try:
         return base64.b64decode(value, validate=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: characters outside ASCII
         raise InvalidField(join(path, key), "base64 string", describe(value)) from None
 
 

@@ -72,6 +72,12 @@ def test_creating_refuses_what_does_not_hold_together(chain: TrustChain) -> None
             "args.trust_level",
         ),
         ({**good, "trusting_period": 0}, ResultCode.INVALID_CLIENT_PARAMS, "args.trusting_period"),
+        (
+            {**good, "trust_level": {"numerator": 1, "denominator": 1}},  # never reachable
+            ResultCode.INVALID_CLIENT_PARAMS,
+            "args.trust_level",
+        ),
+        (_non_ascii_signature(good), ResultCode.INVALID_HEADER, "args.commit"),
         ({**good, "header": {"height": "5"}}, ResultCode.INVALID_HEADER, "args.header"),
     ]
     for args, code, field in cases:
@@ -79,6 +85,14 @@ def test_creating_refuses_what_does_not_hold_together(chain: TrustChain) -> None
     assert load_client(chain.store, "sen-client-0") is None
     refused = chain.run(chain.writer, "interchain", "create_client", good)  # not an admin
     assert refused.code != 0
+
+
+def _non_ascii_signature(args: dict[str, Any]) -> dict[str, Any]:
+    """A signature that is not base64 at all (a character outside ASCII): a refusal, not a
+    crash inside consensus."""
+    commit = {**args["commit"], "signatures": [dict(s) for s in args["commit"]["signatures"]]}
+    commit["signatures"][0]["signature"] = "é" * 88
+    return {**args, "commit": commit}
 
 
 def test_adjacent_and_skipping_updates(chain: TrustChain) -> None:

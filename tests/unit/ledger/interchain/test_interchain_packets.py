@@ -49,6 +49,9 @@ class Link:
             assert (
                 here.ok(here.admins[0], "interchain", "create_client", args).data == CLIENT.encode()
             )
+        for here in (self.a, self.b):  # each client paired with the other's (IBC v2)
+            pair = {"client_id": CLIENT, "counterparty_client_id": CLIENT}
+            here.ok(here.admins[0], "interchain", "register_counterparty", pair)
 
     def _header(self, chain: TrustChain, keys: list[Any]) -> dict[str, Any]:
         """The next header of ``chain``: its current app hash, its next block time."""
@@ -261,6 +264,68 @@ def test_a_packet_not_received_in_time_is_timed_out(link: Link) -> None:
         ResultCode.UNKNOWN_PACKET,
         "args.packet",
     )
+
+
+def test_packets_travel_only_between_paired_clients(link: Link) -> None:
+    """A packet numbered by another client of the sender (say, its client of a third chain)
+    must not take this pair's receipt slots, nor be sent to an unpaired client."""
+    a, b = link.a, link.b
+    issuer = _issuer_list(b, revoked=7)
+    packet = _send(a, issuer, 7, GENESIS_SECONDS + 10**5)
+    height = link.update(b, a)
+    commitment = ibc_key(packet_commitment_key(CLIENT, 1))
+    stranger = {**packet, "source_client": "sen-client-1"}
+    recv = {"packet": stranger, "proof": link.proof(a, commitment), "proof_height": height}
+    b.refuse(
+        b.writer,
+        "interchain",
+        "recv_packet",
+        recv,
+        ResultCode.COUNTERPARTY_MISMATCH,
+        "args.packet.source_client",
+    )
+    unpaired = {k: v for k, v in packet.items() if k != "sequence"}
+    a.refuse(
+        a.writer,
+        "interchain",
+        "send_packet",
+        {**unpaired, "destination_client": "sen-client-5"},
+        ResultCode.COUNTERPARTY_MISMATCH,
+        "args.destination_client",
+    )
+    again = {"client_id": CLIENT, "counterparty_client_id": "sen-client-7"}
+    a.refuse(
+        a.admins[0],
+        "interchain",
+        "register_counterparty",
+        again,
+        ResultCode.INVALID_CLIENT_PARAMS,
+        "args.client_id",
+    )
+
+
+def test_hostile_payloads_are_refused_cleanly(link: Link) -> None:
+    """Bytes another chain chose are read only when small and flat: a deeply nested query
+    is a refusal, never an exception inside consensus (which would halt the chain)."""
+    a = link.a
+    base = _send(a, "did:sen:moet", 1, GENESIS_SECONDS + 10**5)
+    base.pop("sequence")
+    payload = base["payloads"][0]
+    for value in (
+        b'{"issuer":' + b"[" * 1200 + b"]" * 1200 + b',"list":"l","index":1}',
+        b'{"issuer":"did:sen:moet","list":"l","index":1.5}',
+        b'{"issuer":"did:sen:moet","list":"l","index":1,"index":2}',
+        b'{"issuer":"did:sen:moet","list":"l","index":' + b"9" * 40 + b"}",
+        b"\xff\xfe",
+    ):
+        a.refuse(
+            a.writer,
+            "interchain",
+            "send_packet",
+            {**base, "payloads": [{**payload, "value": value}]},
+            ResultCode.INVALID_PACKET,
+            "args.payloads[0].value",
+        )
 
 
 def test_sending_checks_the_port_the_client_and_the_payload(link: Link) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
+from sen.ledger.ibc import client_id_problem
 from sen.ledger.light.errors import LightError
 from sen.ledger.light.types import ValidatorSet
 from sen.ledger.modules.arguments import reject_unknown_fields, require_int, require_text
@@ -128,7 +129,7 @@ def _evidence(args: object, field: str) -> Evidence:
     if args.get("trusted_validators") is not None:
         try:
             trusted_validators = ValidatorSet.from_json(args["trusted_validators"])
-        except LightError as exc:
+        except (LightError, ValueError, TypeError, OverflowError) as exc:  # foreign bytes
             raise TxRejected(
                 ResultCode.INVALID_HEADER,
                 f"not a CometBFT validator set: {exc}",
@@ -268,7 +269,8 @@ def _trust_level(value: object) -> tuple[int, int]:
     if value is None:
         return DEFAULT_TRUST_LEVEL
     expected = (
-        f"{{numerator, denominator}}: at least 1/3, at most 1, denominator at most "
+        f"{{numerator, denominator}}: at least 1/3, below 1 (more than all the power can "
+        f"never sign), denominator at most "
         f"{MAX_TRUST_DENOMINATOR}"
     )
     if isinstance(value, Mapping) and set(value) == {"numerator", "denominator"}:
@@ -277,7 +279,7 @@ def _trust_level(value: object) -> tuple[int, int]:
             all(isinstance(n, int) and not isinstance(n, bool) for n in (numerator, denominator))
             and 1 <= denominator <= MAX_TRUST_DENOMINATOR
             and 3 * numerator >= denominator
-            and numerator <= denominator
+            and numerator < denominator
         ):
             return numerator, denominator
     raise TxRejected(
@@ -287,6 +289,60 @@ def _trust_level(value: object) -> tuple[int, int]:
         expected=expected,
         got=str(value)[:80],
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CounterpartyArgs:
+    client_id: str
+    counterparty_client_id: str
+
+
+class RegisterCounterparty(Action[CounterpartyArgs]):
+    """Pair a client with the counterparty's client of this chain (IBC v2's
+    ``RegisterCounterparty``): packets then travel only between the two. Once."""
+
+    name = "register_counterparty"
+    permission: str | None = "admin"
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> CounterpartyArgs:
+        reject_unknown_fields(args, frozenset({"client_id", "counterparty_client_id"}))
+        counterparty = args.get("counterparty_client_id")
+        problem = (
+            client_id_problem(counterparty, "counterparty_client_id")
+            if isinstance(counterparty, str)
+            else "not text"
+        )
+        if problem is not None:
+            raise TxRejected(
+                ResultCode.INVALID_CLIENT_PARAMS,
+                problem,
+                field="args.counterparty_client_id",
+                expected="the counterparty chain's client id of this chain",
+                got=str(counterparty)[:80],
+            )
+        assert isinstance(counterparty, str)
+        return CounterpartyArgs(_client_id(args), counterparty)
+
+    def execute(self, ctx: Context, parsed: CounterpartyArgs) -> Outcome:
+        client = _live_client(ctx, parsed.client_id)
+        if client.counterparty_client_id:
+            raise TxRejected(
+                ResultCode.INVALID_CLIENT_PARAMS,
+                "the client's counterparty is registered already (pairs are never changed)",
+                field="args.client_id",
+                expected="a client without a counterparty",
+                got=f"{parsed.client_id} paired with {client.counterparty_client_id}",
+            )
+        paired = replace(client, counterparty_client_id=parsed.counterparty_client_id)
+        save_client(ctx.state, parsed.client_id, paired)
+        event = Event(
+            "interchain.register_counterparty",
+            (
+                EventAttribute("client_id", parsed.client_id),
+                EventAttribute("counterparty_client_id", parsed.counterparty_client_id),
+            ),
+        )
+        return Outcome(data=b"1", events=(event,))
 
 
 class UpdateClient(Action[UpdateArgs]):
@@ -370,6 +426,7 @@ MODULE = Module(
     "interchain",
     {
         "create_client": CreateClient(),
+        "register_counterparty": RegisterCounterparty(),
         "update_client": UpdateClient(),
         "submit_misbehaviour": SubmitMisbehaviour(),
         "send_packet": SendPacket(),

@@ -74,7 +74,7 @@ def read_signed_header(args: Mapping[str, Any], field: str) -> SignedHeader:
         value = args.get(name)
         try:
             parts[name] = kind.from_json(value)
-        except LightError as exc:
+        except (LightError, ValueError, TypeError, OverflowError) as exc:  # foreign bytes
             raise _invalid(
                 f"{field}.{name}",
                 f"not a CometBFT {name}: {exc}",

@@ -41,7 +41,12 @@ from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.arguments import reject_unknown_fields, require_int, require_list
 from sen.ledger.modules.base import Action, Context, Outcome
 from sen.ledger.modules.interchain.ports import PORTS, Port
-from sen.ledger.modules.interchain.records import ConsensusState, load_client, load_consensus
+from sen.ledger.modules.interchain.records import (
+    ClientState,
+    ConsensusState,
+    load_client,
+    load_consensus,
+)
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
 IBC_PREFIX = b"interchain/ibc/"
@@ -136,8 +141,16 @@ def _port(name: str, field: str) -> Port:
     return port
 
 
-def _root(ctx: Context, client_id: str, height: int, field: str) -> ConsensusState:
-    """The consensus state a proof at ``height`` is checked against (client live, state known)."""
+def _root(ctx: Context, packet: Packet, *, at_destination: bool, height: int) -> ConsensusState:
+    """The consensus state a proof at ``height`` is checked against: this chain's client of
+    the packet (its destination client on the destination, its source client on the source)
+    live, paired with the packet's other client, and the state known."""
+    if at_destination:
+        client_id, counterparty = packet.destination_client, packet.source_client
+        field, other = "args.packet.destination_client", "args.packet.source_client"
+    else:
+        client_id, counterparty = packet.source_client, packet.destination_client
+        field, other = "args.packet.source_client", "args.packet.destination_client"
     client = load_client(ctx.state, client_id)
     if client is None:
         raise TxRejected(
@@ -155,6 +168,7 @@ def _root(ctx: Context, client_id: str, height: int, field: str) -> ConsensusSta
             expected="a client that is not frozen",
             got=f"{client_id}, frozen at {client.frozen_height}",
         )
+    _require_counterparty(client, client_id, counterparty, other)
     consensus = load_consensus(ctx.state, client_id, height)
     if consensus is None:
         raise TxRejected(
@@ -165,6 +179,23 @@ def _root(ctx: Context, client_id: str, height: int, field: str) -> ConsensusSta
             got=height,
         )
     return consensus
+
+
+def _require_counterparty(
+    client: ClientState, client_id: str, counterparty: str, field: str
+) -> None:
+    """A packet travels between a client and the counterparty's client registered with it
+    (IBC v2): otherwise packets meant for another chain, or numbered by another client,
+    could be delivered here."""
+    if not client.counterparty_client_id or client.counterparty_client_id != counterparty:
+        raise TxRejected(
+            ResultCode.COUNTERPARTY_MISMATCH,
+            "the packet's other client is not the counterparty registered with this client",
+            field=field,
+            expected=client.counterparty_client_id
+            or "a registered counterparty (interchain.register_counterparty)",
+            got=counterparty[:80],
+        )
 
 
 def _prove(root: bytes, key: bytes, value: bytes | None, proof: object) -> None:
@@ -275,6 +306,9 @@ class SendPacket(Action[SendArgs]):
                 expected="a client here that is not frozen",
                 got=packet.source_client[:80],
             )
+        _require_counterparty(
+            client, packet.source_client, packet.destination_client, "args.destination_client"
+        )
         if packet.timeout_timestamp <= ctx.block.time_seconds:
             raise TxRejected(
                 ResultCode.PACKET_TIMED_OUT,
@@ -319,9 +353,7 @@ class RecvPacket(Action[RecvArgs]):
 
     def execute(self, ctx: Context, parsed: RecvArgs) -> Outcome:
         packet = parsed.packet
-        consensus = _root(
-            ctx, packet.destination_client, parsed.proof_height, "args.packet.destination_client"
-        )
+        consensus = _root(ctx, packet, at_destination=True, height=parsed.proof_height)
         if ctx.block.time_seconds >= packet.timeout_timestamp:
             raise TxRejected(
                 ResultCode.PACKET_TIMED_OUT,
@@ -394,9 +426,7 @@ class AcknowledgePacket(Action[AckArgs]):
     def execute(self, ctx: Context, parsed: AckArgs) -> Outcome:
         packet = parsed.packet
         key = _settled(ctx, packet)
-        consensus = _root(
-            ctx, packet.source_client, parsed.proof_height, "args.packet.source_client"
-        )
+        consensus = _root(ctx, packet, at_destination=False, height=parsed.proof_height)
         ack_key = ibc_key(acknowledgement_key(packet.destination_client, packet.sequence))
         _prove(consensus.root, ack_key, ack_commitment(parsed.acknowledgements), parsed.proof)
         ctx.state.delete(key)
@@ -417,9 +447,7 @@ class TimeoutPacket(Action[RecvArgs]):
     def execute(self, ctx: Context, parsed: RecvArgs) -> Outcome:
         packet = parsed.packet
         key = _settled(ctx, packet)
-        consensus = _root(
-            ctx, packet.source_client, parsed.proof_height, "args.packet.source_client"
-        )
+        consensus = _root(ctx, packet, at_destination=False, height=parsed.proof_height)
         if consensus.time_seconds < packet.timeout_timestamp:
             raise TxRejected(
                 ResultCode.TIMEOUT_NOT_REACHED,

@@ -38,6 +38,7 @@ class ClientState:
     latest_height: int
     frozen_height: int  # 0: not frozen; else the height misbehaviour was proved at
     created_height: int
+    counterparty_client_id: str = ""  # the counterparty's client of this chain, once registered
 
     @property
     def frozen(self) -> bool:
@@ -52,6 +53,7 @@ class ClientState:
             "latest_height": self.latest_height,
             "frozen_height": self.frozen_height,
             "created_height": self.created_height,
+            "counterparty": self.counterparty_client_id,
         }
 
     @classmethod
@@ -66,6 +68,7 @@ class ClientState:
             latest_height=int(value["latest_height"]),
             frozen_height=int(value["frozen_height"]),
             created_height=int(value["created_height"]),
+            counterparty_client_id=str(value.get("counterparty", "")),
         )
 
 

@@ -21,6 +21,7 @@ kept at ``interchain/answers/<source client>/<sequence:8>``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sen.ledger import encoding
@@ -52,13 +53,56 @@ def load_answer(state: StateReader, source_client: str, sequence: int) -> dict[s
     return None if stored is None else dict(encoding.decode(stored))
 
 
-def _query(value: bytes) -> tuple[str, str, int] | None:
-    """The queried entry, or None if the value is not exactly a query."""
+MAX_VALUE_BYTES = 1024
+_STRUCTURE = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[{]')
+
+
+def _flat_object(value: bytes) -> dict[str, Any] | None:
+    """``value`` as a JSON object of scalars, read only if it is small and flat.
+
+    Runs inside consensus on bytes another chain chose: the size and nesting are
+    checked on the raw bytes *before* parsing (a deeply nested value would exhaust
+    the parser's recursion, and how deep is too deep differs between interpreters);
+    floats, NaN/Infinity, huge integers and duplicate keys are refused, so every
+    node reads the same thing or nothing.
+    """
+    if len(value) > MAX_VALUE_BYTES:
+        return None
+    openings = [m for m in _STRUCTURE.findall(value) if m in (b"[", b"{")]
+    if openings != [b"{"]:
+        return None
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in items]
+        if len(set(keys)) != len(keys):
+            raise ValueError("duplicate key")
+        return dict(items)
+
+    def no_float(text: str) -> Any:
+        raise ValueError(f"not an integer: {text[:20]}")
+
+    def bounded_int(text: str) -> int:
+        if len(text) > 20:
+            raise ValueError("integer too long")
+        return int(text)
+
     try:
-        query = json.loads(value.decode("utf-8"), parse_float=lambda _: None)
+        parsed = json.loads(
+            value.decode("utf-8"),
+            object_pairs_hook=pairs,
+            parse_float=no_float,
+            parse_int=bounded_int,
+            parse_constant=no_float,
+        )
     except (UnicodeDecodeError, ValueError):
         return None
-    if not isinstance(query, dict) or set(query) != {"issuer", "list", "index"}:
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _query(value: bytes) -> tuple[str, str, int] | None:
+    """The queried entry, or None if the value is not exactly a query."""
+    query = _flat_object(value)
+    if query is None or set(query) != {"issuer", "list", "index"}:
         return None
     issuer, name, index = query["issuer"], query["list"], query["index"]
     if (
@@ -74,11 +118,8 @@ def _query(value: bytes) -> tuple[str, str, int] | None:
 
 
 def _answer(ack: bytes) -> dict[str, Any] | None:
-    try:
-        answer = json.loads(ack.decode("utf-8"), parse_float=lambda _: None)
-    except (UnicodeDecodeError, ValueError):
-        return None
-    if not isinstance(answer, dict) or set(answer) != {"status", "purpose", "version"}:
+    answer = _flat_object(ack)
+    if answer is None or set(answer) != {"status", "purpose", "version"}:
         return None
     status, purpose, version = answer["status"], answer["purpose"], answer["version"]
     if (
