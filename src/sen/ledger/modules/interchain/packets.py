@@ -288,6 +288,13 @@ class AckArgs:
     proof_height: int
 
 
+def _proved_packet(args: Mapping[str, Any]) -> RecvArgs:
+    """``{packet, proof, proof_height}``: what receiving and timing out take."""
+    reject_unknown_fields(args, frozenset({"packet", "proof", "proof_height"}))
+    packet = read_packet(args.get("packet"), "args.packet")
+    return RecvArgs(packet, args.get("proof"), _proof_height(args))
+
+
 class SendPacket(Action[SendArgs]):
     name = "send_packet"
     permission: str | None = "writer"
@@ -347,9 +354,7 @@ class RecvPacket(Action[RecvArgs]):
     permission: str | None = None  # relayers
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> RecvArgs:
-        reject_unknown_fields(args, frozenset({"packet", "proof", "proof_height"}))
-        packet = read_packet(args.get("packet"), "args.packet")
-        return RecvArgs(packet, args.get("proof"), _proof_height(args))
+        return _proved_packet(args)
 
     def execute(self, ctx: Context, parsed: RecvArgs) -> Outcome:
         packet = parsed.packet
@@ -440,9 +445,7 @@ class TimeoutPacket(Action[RecvArgs]):
     permission: str | None = None  # relayers
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> RecvArgs:
-        reject_unknown_fields(args, frozenset({"packet", "proof", "proof_height"}))
-        packet = read_packet(args.get("packet"), "args.packet")
-        return RecvArgs(packet, args.get("proof"), _proof_height(args))
+        return _proved_packet(args)
 
     def execute(self, ctx: Context, parsed: RecvArgs) -> Outcome:
         packet = parsed.packet
