@@ -196,6 +196,9 @@ def test_ports_in_use_are_refused_before_anything_is_written(
 ) -> None:
     base = find_free_base(2, start=24700)
     with socket.socket() as held:
+        # as the free-port probe does: a port an earlier test closed may be in TIME_WAIT,
+        # which a listener may reuse (a plain bind failed on it once in CI)
+        held.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         held.bind(("127.0.0.1", base + 11))
         held.listen()
         with pytest.raises(PortsUnavailable, match=f"in use on 127.0.0.1: {base + 11}"):
