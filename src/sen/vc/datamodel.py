@@ -22,7 +22,7 @@ VCDM 1.1 credentials and presentations (first context
 ``https://www.w3.org/2018/credentials/v1``), still what most wallets and
 foreign issuers produce, are checked by the same rules with 1.1's names for the
 validity period: ``issuanceDate`` (required) and ``expirationDate``
-(:func:`data_model_version`, :func:`validity_period`).
+(:func:`data_model_version`, :func:`validity_names`, :func:`validity_bounds`).
 
 JSON-LD processing (contexts, dropped terms) is :mod:`sen.vc.canonical`'s.
 """
@@ -49,7 +49,6 @@ __all__ = [
     "types_of",
     "validity_bounds",
     "validity_names",
-    "validity_period",
 ]
 
 VERIFIABLE_CREDENTIAL = "VerifiableCredential"
@@ -264,16 +263,6 @@ def validity_bounds(credential: dict[str, Any]) -> dict[str, datetime | None]:
             except ValueError:
                 bounds[name] = None
     return bounds
-
-
-def validity_period(credential: dict[str, Any]) -> tuple[datetime | None, datetime | None]:
-    """``(latest start, earliest end)`` of the validity period (:func:`validity_bounds`);
-    None where there is no valid bound."""
-    starts, ends = validity_names(credential)
-    bounds = validity_bounds(credential)
-    begins = [v for n, v in bounds.items() if n in starts and v is not None]
-    finishes = [v for n, v in bounds.items() if n in ends and v is not None]
-    return (max(begins) if begins else None), (min(finishes) if finishes else None)
 
 
 def nfc_warnings(document: object) -> list[Problem]:
