@@ -328,6 +328,24 @@ def test_hostile_payloads_are_refused_cleanly(link: Link) -> None:
         )
 
 
+def test_a_refusal_names_the_payload_at_fault_and_sequence_zero_is_no_packet(link: Link) -> None:
+    a, b = link.a, link.b
+    base = _send(a, "did:sen:moet", 1, GENESIS_SECONDS + 10**5)
+    base.pop("sequence")
+    good = base["payloads"][0]
+    two = {**base, "payloads": [good, {**good, "value": b"{}"}]}
+    a.refuse(
+        a.writer,
+        "interchain",
+        "send_packet",
+        two,
+        ResultCode.INVALID_PACKET,
+        "args.payloads[1].value",
+    )
+    zero = {"packet": {**base, "sequence": 0}, "proof": {}, "proof_height": 1}
+    b.refuse(b.writer, "interchain", "recv_packet", zero, ResultCode.INVALID_PACKET, "args.packet")
+
+
 def test_sending_checks_the_port_the_client_and_the_payload(link: Link) -> None:
     a = link.a
     base = _send(a, "did:sen:moet", 1, GENESIS_SECONDS + 10**5)

@@ -20,7 +20,7 @@ state at H-1 and proves it with ``proof_height`` H.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sen.ledger import encoding
@@ -119,13 +119,13 @@ def read_packet(value: object, field: str, *, sending: bool = False) -> Packet:
         if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number < 2**64:
             raise _bad(f"{field}.{name}", "not an unsigned 64-bit integer", "0 to 2^64-1", number)
     assert isinstance(sequence, int) and isinstance(timeout, int)
-    packet = Packet(sequence or 1, str(clients[0]), str(clients[1]), timeout, tuple(payloads))
+    # a packet being sent has no sequence yet: it is checked with the first one there is
+    checked = 1 if sending else sequence
+    packet = Packet(checked, str(clients[0]), str(clients[1]), timeout, tuple(payloads))
     problem = packet_problem(packet)
     if problem is not None:
         raise _bad(field, problem, "a packet IBC v2 accepts", "see reason")
-    return Packet(
-        sequence, packet.source_client, packet.destination_client, timeout, packet.payloads
-    )
+    return replace(packet, sequence=sequence)
 
 
 def _port(name: str, field: str) -> Port:
@@ -325,7 +325,8 @@ class SendPacket(Action[SendArgs]):
                 got=packet.timeout_timestamp,
             )
         for n, payload in enumerate(packet.payloads):
-            _port(payload.source_port, f"args.payloads[{n}].source_port").on_send(ctx, payload)
+            port = _port(payload.source_port, f"args.payloads[{n}].source_port")
+            port.on_send(ctx, payload, f"args.payloads[{n}]")
         counter = NEXT_SEQUENCE_PREFIX + packet.source_client.encode()
         stored = ctx.state.get(counter)
         sequence = 1 if stored is None else int(encoding.decode(stored))

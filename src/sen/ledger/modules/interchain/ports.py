@@ -24,8 +24,9 @@ class Port(Protocol):
     version: str
     encoding: str
 
-    def on_send(self, ctx: Context, payload: Payload) -> None:
-        """Check (and escrow what needs escrowing) before the packet is committed."""
+    def on_send(self, ctx: Context, payload: Payload, field: str) -> None:
+        """Check (and escrow what needs escrowing) before the packet is committed; a refusal
+        names ``field`` (the payload's place in the arguments)."""
         ...
 
     def on_recv(self, ctx: Context, packet: Packet, payload: Payload) -> bytes:

@@ -139,12 +139,12 @@ class StatusQueryPort:
     version = VERSION
     encoding = ENCODING
 
-    def on_send(self, ctx: Context, payload: Payload) -> None:
+    def on_send(self, ctx: Context, payload: Payload, field: str) -> None:
         if payload.version != VERSION or payload.encoding != ENCODING:
             raise TxRejected(
                 ResultCode.INVALID_PACKET,
                 "the status-query port speaks one version and encoding",
-                field="args.payloads[0]",
+                field=field,
                 expected=f"version {VERSION}, encoding {ENCODING}",
                 got=f"{payload.version}, {payload.encoding}"[:80],
             )
@@ -152,7 +152,7 @@ class StatusQueryPort:
             raise TxRejected(
                 ResultCode.INVALID_PACKET,
                 "not a status query",
-                field="args.payloads[0].value",
+                field=f"{field}.value",
                 expected='{"issuer": DID, "list": name, "index": n} as JSON',
                 got=payload.value[:80].decode("utf-8", "replace"),
             )
