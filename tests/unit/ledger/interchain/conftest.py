@@ -1,22 +1,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "governance"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "trust"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from trust_chain import TrustChain
-
-
-@pytest.fixture
-def chain(tmp_path: Path) -> Iterator[TrustChain]:
-    made = TrustChain(tmp_path / "db")
-    try:
-        yield made
-    finally:
-        made.close()
+from trust_chain import chain  # noqa: F401  (the fixture)

@@ -8,9 +8,11 @@ block *h* has time GENESIS + 10·h.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from consortium import (
     CHAIN_ID,
     GENESIS_SECONDS,
@@ -175,6 +177,16 @@ class TrustChain(Consortium):
         result = self.run(signer, module, action, args)
         assert result.code == code, result.log
         return result
+
+
+@pytest.fixture
+def chain(tmp_path: Path) -> Iterator[TrustChain]:
+    """A fresh :class:`TrustChain` (the ``chain`` fixture of the trust and interchain tests)."""
+    made = TrustChain(tmp_path / "db")
+    try:
+        yield made
+    finally:
+        made.close()
 
 
 def replay_blocks(chain: TrustChain, path: Path) -> list[tuple[bytes, list[TxResult]]]:
