@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from sen.ledger.modules.trust.parsing import DID_PREFIX
 from sen.services.credentials.errors import StatusListUnavailable
 from sen.vc import Authorizer, KeyResolver, VerificationResult, verify_credential
 from sen.vc import verify_presentation as verify_presentation_proofs
@@ -61,7 +62,6 @@ UNACCREDITED_TYPES = frozenset({GENERIC_TYPE, "BitstringStatusListCredential"})
 """Types no accreditation is needed for: the generic type, and an issuer's own status lists."""
 ACCREDITATION = "accreditation"
 STATUS = "status"
-SEN_DID_PREFIX = "did:sen:"
 MAX_INDEX_DIGITS = 18
 """A status list index longer than this is beyond any list (and beyond reading cheaply)."""
 VALIDITY = "validity"
@@ -332,7 +332,7 @@ def _check_accreditation(
             )
         )
     errors = report.errors[ACCREDITATION]
-    if types and not issuer.startswith(SEN_DID_PREFIX):
+    if types and not issuer.startswith(DID_PREFIX):
         # the trust registry accredits did:sen DIDs only: nothing to ask it
         errors += [
             Finding(
