@@ -113,6 +113,12 @@ class ResultCode(IntEnum):
     UNKNOWN_PACKET = 275
     TIMEOUT_NOT_REACHED = 276
     COUNTERPARTY_MISMATCH = 277
+    INVALID_RECORD = 278
+    RECORD_EXISTS = 279
+    UNKNOWN_RECORD = 280
+    NOT_RECORD_OWNER = 281
+    RECORD_NOT_LIVE = 282
+    RECORD_MISMATCH = 283
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -405,6 +411,27 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.TIMEOUT_NOT_REACHED: (
         "the counterparty's time has not reached the packet's timeout",
         "thời gian của chuỗi bên kia chưa tới hạn của gói tin",
+    ),
+    ResultCode.INVALID_RECORD: (
+        "a record's id, kind or digest is not in the expected form",
+        "mã, loại hoặc giá trị băm của bản ghi không đúng dạng",
+    ),
+    ResultCode.RECORD_EXISTS: (
+        "a record with this id exists here (ids are never reused)",
+        "đã có bản ghi mang mã này (mã không bao giờ được dùng lại)",
+    ),
+    ResultCode.UNKNOWN_RECORD: ("no such record here", "không có bản ghi này"),
+    ResultCode.NOT_RECORD_OWNER: (
+        "the sender's organisation does not own the record",
+        "tổ chức của người gửi không sở hữu bản ghi",
+    ),
+    ResultCode.RECORD_NOT_LIVE: (
+        "the record is held in escrow or has moved to another chain",
+        "bản ghi đang bị ký quỹ hoặc đã chuyển sang chuỗi khác",
+    ),
+    ResultCode.RECORD_MISMATCH: (
+        "the payload does not describe the record as it is here",
+        "gói dữ liệu không khớp với bản ghi tại chuỗi này",
     ),
 }
 

@@ -7,4 +7,5 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "governance"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "trust"))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from chain_link import link  # noqa: F401  (the fixture)
 from trust_chain import chain  # noqa: F401  (the fixture)

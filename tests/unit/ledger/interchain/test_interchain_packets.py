@@ -13,12 +13,10 @@ timed out on A (and refused on B).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-import pytest
+from chain_link import CLIENT, Link
 from consortium import GENESIS_SECONDS
-from counterparty import signed_header, validator_key
 from trust_chain import TrustChain, block_time, replay_blocks
 
 from sen.ledger.codes import ResultCode
@@ -26,75 +24,6 @@ from sen.ledger.ibc import acknowledgement_key, packet_commitment_key, receipt_k
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.interchain.packets import ibc_key
 from sen.ledger.modules.interchain.status_query import load_answer
-
-VA = [validator_key(n) for n in range(10, 14)]  # chain A's validators, as B's client sees them
-VB = [validator_key(n) for n in range(20, 24)]
-CLIENT = "sen-client-0"  # each chain's (first) client of the other
-
-
-class Link:
-    """Two chains with clients of each other, and the relaying steps between them."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self.root = tmp_path
-        self.a = TrustChain(tmp_path / "a")
-        self.b = TrustChain(tmp_path / "b")
-        self.heights = {id(self.a): 100, id(self.b): 100}  # the fabricated header heights
-        for here, there, keys in ((self.a, self.b, VB), (self.b, self.a, VA)):
-            args = {
-                **self._header(there, keys),
-                "trusting_period": 10**6,
-                "max_clock_drift": 3600,
-            }
-            assert (
-                here.ok(here.admins[0], "interchain", "create_client", args).data == CLIENT.encode()
-            )
-        for here in (self.a, self.b):  # each client paired with the other's (IBC v2)
-            pair = {"client_id": CLIENT, "counterparty_client_id": CLIENT}
-            here.ok(here.admins[0], "interchain", "register_counterparty", pair)
-
-    def _header(self, chain: TrustChain, keys: list[Any]) -> dict[str, Any]:
-        """The next header of ``chain``: its current app hash, its next block time."""
-        self.heights[id(chain)] += 1
-        return signed_header(
-            self.heights[id(chain)],
-            block_time(chain.height + 1),
-            keys,
-            app_hash=chain.app.app_hash,
-            chain_id="chain-a" if chain is self.a else "chain-b",
-        )
-
-    def update(self, here: TrustChain, there: TrustChain) -> int:
-        """Update ``here``'s client of ``there`` to ``there``'s current state; the proof height."""
-        keys = VA if there is self.a else VB
-        trusted = self.heights[id(there)]
-        header = self._header(there, keys)
-        args = {"client_id": CLIENT, **header, "trusted_height": trusted}
-        here.ok(here.writer, "interchain", "update_client", args)
-        return self.heights[id(there)]
-
-    @staticmethod
-    def proof(chain: TrustChain, key: bytes) -> dict[str, Any]:
-        _, app_hash, _, proof = chain.store.prove(key)
-        assert app_hash == chain.app.app_hash
-        return {
-            "siblings": [s.hex() for s in proof.siblings],
-            "leaf_path": None if proof.leaf_path is None else proof.leaf_path.hex(),
-            "leaf_value_hash": None
-            if proof.leaf_value_hash is None
-            else proof.leaf_value_hash.hex(),
-        }
-
-    def close(self) -> None:
-        self.a.close()
-        self.b.close()
-
-
-@pytest.fixture
-def link(tmp_path: Path) -> Any:
-    made = Link(tmp_path)
-    yield made
-    made.close()
 
 
 def _issuer_list(chain: TrustChain, revoked: int) -> str:

@@ -9,7 +9,7 @@ state (time, state root, next validators) that packets will be proved against
 (``docs/adr/0012-interchain.md``; ``docs/spec/interchain.md``).
 """
 
-from sen.ledger.modules.interchain import status_query  # registers its port
+from sen.ledger.modules.interchain import status_query, transfer  # register their ports
 from sen.ledger.modules.interchain.actions import MODULE
 from sen.ledger.modules.interchain.records import (
     ClientState,
@@ -25,4 +25,5 @@ __all__ = [
     "load_client",
     "load_consensus",
     "status_query",
+    "transfer",
 ]

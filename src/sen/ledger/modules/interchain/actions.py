@@ -44,6 +44,7 @@ from sen.ledger.modules.interchain.records import (
     save_client,
     save_consensus,
 )
+from sen.ledger.modules.interchain.transfer import CreateRecord
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
 MAX_TRUSTING_PERIOD = 365 * 24 * 3600
@@ -433,6 +434,8 @@ MODULE = Module(
         "recv_packet": RecvPacket(),
         "acknowledge_packet": AcknowledgePacket(),
         "timeout_packet": TimeoutPacket(),
+        "create_record": CreateRecord(),
     },
-    depends_on=("status",),  # the status-query port reads status lists
+    # the status-query port reads status lists; record-transfer reads who owns what
+    depends_on=("status", "membership"),
 )
