@@ -79,3 +79,9 @@ class TxRejected(LedgerError):
         if got is not None:
             parts.append(f"got {got}")
         super().__init__("; ".join(parts))
+
+    @property
+    def log_text(self) -> str:
+        """The result log of a refusal in a block: the field at fault first (a committed
+        result has no other place for it; the log is not hashed)."""
+        return f"{self.field}: {self}" if self.field else str(self)

@@ -162,7 +162,7 @@ def apply_tx(
     act (:mod:`sen.ledger.permissions`); it defaults to ``state``.
     """
     if isinstance(checked, TxRejected):
-        return TxResult(checked.code, log=str(checked))
+        return TxResult(checked.code, log=checked.log_text)
     tx = checked.tx
     if not signature_ok:
         return TxResult(ResultCode.BAD_SIGNATURE, log="signature does not verify")
@@ -170,19 +170,19 @@ def apply_tx(
     try:
         check_nonce(tx, load_nonce(state, sender))
     except TxRejected as exc:
-        return TxResult(exc.code, log=str(exc))
+        return TxResult(exc.code, log=exc.log_text)
     start = committed if committed is not None else state
     try:
         check_permission(start, tx, checked.action, params, (block.time_seconds, block.time_nanos))
     except TxRejected as exc:  # refused before it runs: the nonce is not consumed
-        return TxResult(exc.code, log=str(exc))
+        return TxResult(exc.code, log=exc.log_text)
     save_nonce(state, sender, tx.nonce + 1)
     scratch = Overlay(state)
     ctx = Context(scratch, block, params, tx.hash, index, sender, committed=start)
     try:
         outcome = checked.call.execute(ctx)
     except TxRejected as exc:
-        return TxResult(exc.code, log=str(exc))
+        return TxResult(exc.code, log=exc.log_text)
     scratch.merge_into(state)
     return TxResult(
         ResultCode.OK,

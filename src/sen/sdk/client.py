@@ -109,6 +109,14 @@ class Client:
             raise InvalidInput(f"block height must be a positive integer or 'latest', got {height}")
         return _as_dict(self._call("GET", f"/v1/blocks/{height}"))
 
+    def get(self, path: str, params: Params | None = None) -> dict[str, Any]:
+        """Any REST read that answers a JSON object (``/v1/...``), raising the SDK's errors."""
+        return _as_dict(self._call("GET", path, params=params))
+
+    def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Any REST call that takes and answers a JSON object, raising the SDK's errors."""
+        return _as_dict(self._call("POST", path, json=body))
+
     def proposals(self, status: str | None = None) -> list[dict[str, Any]]:
         """Governance proposals, newest first (optionally only those with ``status``)."""
         params = {"status": status} if status else None

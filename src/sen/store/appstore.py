@@ -127,6 +127,43 @@ class AppStore:
             proof = prove(load, app_hash, key)
         return height, app_hash, None if value is None else bytes(value), proof
 
+    def prove_many(
+        self, keys: Sequence[bytes]
+    ) -> tuple[int, bytes, list[tuple[bytes | None, Proof]]]:
+        """(height, app hash, [(value, proof)] per key), all from one consistent snapshot:
+        a relayer proves several packets against one header."""
+        with self.db.read() as txn:
+            raw = txn.get(b"app", db=self._meta)
+            height, app_hash = (0, EMPTY) if raw is None else encoding.decode(bytes(raw))[:2]
+
+            def load(pos: bytes) -> bytes | None:
+                node = txn.get(pos, db=self._smt)
+                return None if node is None else bytes(node)
+
+            proved = []
+            for key in keys:
+                value = txn.get(key, db=self._state)
+                proved.append((None if value is None else bytes(value), prove(load, app_hash, key)))
+        return height, app_hash, proved
+
+    def keys_with_prefix(self, prefix: bytes, after: bytes = b"", limit: int = 100) -> list[bytes]:
+        """Committed state keys starting with ``prefix``, in key order, strictly after
+        ``prefix + after`` (a page of at most ``limit``). A read model's scan: consensus
+        code never lists keys (it reads the keys it names)."""
+        start = prefix + after
+        found: list[bytes] = []
+        with self.db.read() as txn, txn.cursor(db=self._state) as cursor:
+            if not cursor.set_range(start):
+                return found
+            for raw in cursor.iternext(keys=True, values=False):
+                key = bytes(raw)
+                if not key.startswith(prefix) or len(found) >= limit:
+                    break
+                if after and key == start:
+                    continue
+                found.append(key)
+        return found
+
     # -- commit -------------------------------------------------------------
     def save_commit(
         self,

@@ -8,26 +8,43 @@ Each answer carries the state proof of the record it was read from, against
 ``app_hash`` at ``height`` (``docs/spec/state-proofs.md``), so a relayer or
 another chain's verifier need not trust this node. The module is
 ``docs/spec/interchain.md``.
+
+What a relayer reads (none of it needs trust: the other chain verifies it):
+``…/headers/{height}`` (a signed header: header, commit, validators),
+``POST …/proofs`` (several state proofs from one snapshot),
+``…/clients/{id}/pending`` (sequences still committed), ``…/packets/{id}/{seq}``
+(a packet as sent) and ``…/acknowledgements/{id}/{seq}`` (as received).
 """
 
 from __future__ import annotations
 
+import base64
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import MAX_ID, pattern
+from sen.api.parsing import MAX_ID, MAX_STATE_KEY_BYTES, STATE_KEY_PATTERN, parse_hex, pattern
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.ledger import encoding
+from sen.ledger.ibc import MAX_SEQUENCE
 from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.interchain import ClientState, ConsensusState
 from sen.ledger.modules.interchain.records import client_key, consensus_key
+from sen.services.readmodels.interchain import (
+    consensus_heights,
+    load_acknowledgements,
+    load_client_update,
+    load_light_block,
+    load_sent_packet,
+    pending_sequences,
+    prove_keys,
+)
 
 router = APIRouter(route_class=JsonRoute, tags=["interchain"])
 
@@ -37,6 +54,9 @@ ClientId = Annotated[
     Path(description="sen-client-<n>.", json_schema_extra=pattern(CLIENT_ID_PATTERN)),
 ]
 Height = Annotated[int, Path(ge=1, le=MAX_ID, description="A verified counterparty height.")]
+Sequence = Annotated[int, Path(ge=1, le=MAX_SEQUENCE, description="A packet's sequence, from 1.")]
+MAX_PROVED_KEYS = 64
+MAX_PENDING_PAGE = 1000
 
 
 class ConsensusView(Schema):
@@ -64,6 +84,10 @@ class ClientView(Proved):
     max_clock_drift: int = Field(description="Seconds.")
     latest_height: int
     frozen_height: int = Field(description="0 unless misbehaviour was proved.")
+    counterparty_client_id: str = Field(
+        description="The counterparty chain's client of this chain, once registered; "
+        "packets travel only between the two."
+    )
     created_height: int
     expires: str = Field(
         description="When the latest consensus state leaves the trusting period (RFC 3339): "
@@ -130,6 +154,7 @@ def show_client(client_id: ClientId, node: NodeDep) -> ClientView:
         max_clock_drift=client.max_clock_drift,
         latest_height=client.latest_height,
         frozen_height=client.frozen_height,
+        counterparty_client_id=client.counterparty_client_id,
         created_height=client.created_height,
         expires=Timestamp(
             latest.time_seconds + client.trusting_period, latest.time_nanos
@@ -168,4 +193,317 @@ def show_consensus(
         height=height,
         app_hash=app_hash.hex(),
         proof=proof,
+    )
+
+
+# -- what a relayer reads -----------------------------------------------------------
+
+
+class LightBlockView(Schema):
+    height: int
+    header: dict[str, Any] = Field(description="CometBFT v0.38 header JSON.")
+    commit: dict[str, Any] = Field(description="The commit that signs this header.")
+    validators: dict[str, Any] = Field(description="The validator set of this height.")
+
+
+class ProveKeys(Schema):
+    keys: list[str] = Field(
+        min_length=1,
+        max_length=MAX_PROVED_KEYS,
+        description=f"1 to {MAX_PROVED_KEYS} state keys, hex.",
+        json_schema_extra={"items": pattern(STATE_KEY_PATTERN)},
+    )
+
+
+class ProvedValue(Schema):
+    key: str
+    value: str | None = Field(description="The value, hex; null if absent.")
+    proof: StateProofView
+
+
+class ProvedKeysView(Schema):
+    height: int = Field(description="The height the snapshot was read at.")
+    app_hash: str = Field(
+        description="The app hash after that height, which header `height + 1` carries (or "
+        "header `height`, when block `height` changed no state)."
+    )
+    proofs: list[ProvedValue]
+
+
+class PendingView(Schema):
+    client_id: str
+    sequences: list[int] = Field(
+        description="Sequences sent through this client whose commitments are still here "
+        "(neither acknowledged nor timed out), ascending."
+    )
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+class ConsensusHeightsView(Schema):
+    client_id: str
+    heights: list[int] = Field(description="Counterparty heights with a consensus state.")
+    next_after: int | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+class ClientUpdateView(Schema):
+    client_id: str
+    height: int = Field(description="The counterparty height the update stored.")
+    host_height: int = Field(description="This chain's height the update was made at.")
+    header: dict[str, Any]
+    commit: dict[str, Any]
+    validators: dict[str, Any]
+    trusted_height: int
+    trusted_validators: dict[str, Any] | None
+
+
+class PayloadView(Schema):
+    source_port: str
+    destination_port: str
+    version: str
+    encoding: str
+    value: str = Field(description="The payload's bytes, base64.")
+
+
+class PacketView(Schema):
+    sequence: int
+    source_client: str
+    destination_client: str
+    timeout_timestamp: int = Field(description="Unix seconds, the destination's block time.")
+    payloads: list[PayloadView]
+
+
+class SentPacketView(Schema):
+    packet: PacketView
+    height: int = Field(description="The height it was sent at.")
+    tx_hash: str
+    pending: bool = Field(description="Its commitment is still here: not yet settled.")
+
+
+class AcknowledgementsView(Schema):
+    client_id: str = Field(description="This chain's client the packet arrived through.")
+    sequence: int
+    acknowledgements: list[str] = Field(description="One per payload, hex, in payload order.")
+    height: int = Field(description="The height it was received at.")
+    tx_hash: str
+
+
+@router.get(
+    "/v1/interchain/headers/{height}",
+    summary="A signed header: the header, the commit that signs it, and its validators",
+    description=(
+        "What another chain's light client is updated with (`update_client`): the header of "
+        "block `height`, its commit and its validator set, in CometBFT v0.38 JSON. 404 until "
+        "the block and its commit are stored.\n\n*Tiêu đề khối đã ký, dùng để cập nhật light "
+        "client ở chuỗi khác.*"
+    ),
+    response_model=LightBlockView,
+    responses=documented(400, 404),
+)
+def show_light_block(
+    height: Annotated[int, Path(ge=1, le=MAX_ID, description="A height, 1 or more.")],
+    node: NodeDep,
+) -> LightBlockView:
+    block = load_light_block(node, height)
+    if block is None:
+        raise NotFound(
+            f"block {height} and its commit are not stored here; the latest is {node.app.height}",
+            field="height",
+            expected=f"at most {node.app.height}",
+            got=str(height),
+        )
+    return LightBlockView(
+        height=block.height,
+        header=block.header,
+        commit=block.commit,
+        validators=block.validators,
+    )
+
+
+@router.post(
+    "/v1/interchain/proofs",
+    summary="State proofs of several keys, from one snapshot",
+    description=(
+        "Each key's value (or its absence) with a proof, all against one `app_hash`, so that "
+        "one header proves them all on another chain. Proofs are `docs/spec/state-proofs.md`."
+        "\n\n*Bằng chứng trạng thái của nhiều khoá, cùng một ảnh chụp.*"
+    ),
+    response_model=ProvedKeysView,
+    responses=documented(400, 422),
+)
+def prove(body: ProveKeys, node: NodeDep) -> ProvedKeysView:
+    keys = [
+        parse_hex(k, f"keys[{n}]", max_length=MAX_STATE_KEY_BYTES) for n, k in enumerate(body.keys)
+    ]
+    for n, key in enumerate(keys):
+        if not key:
+            raise BadRequest("empty key", field=f"keys[{n}]", expected="1 or more bytes", got="")
+    proved = prove_keys(node, keys)
+    return ProvedKeysView(
+        height=proved.height,
+        app_hash=proved.app_hash.hex(),
+        proofs=[
+            ProvedValue(
+                key=key.hex(),
+                value=None if value is None else value.hex(),
+                proof=StateProofView.of(proved.app_hash, proof),
+            )
+            for key, value, proof in proved.values
+        ],
+    )
+
+
+@router.get(
+    "/v1/interchain/clients/{client_id}/pending",
+    summary="Packets sent through a client and not yet settled",
+    description=(
+        "Sequences whose commitments are still here: sent, neither acknowledged nor timed out. "
+        "A relayer delivers each (or times it out) and brings back its acknowledgement."
+        "\n\n*Các gói tin đã gửi nhưng chưa được xác nhận hoặc hết hạn.*"
+    ),
+    response_model=PendingView,
+    responses=documented(400),
+)
+def show_pending(
+    client_id: ClientId,
+    node: NodeDep,
+    after: Annotated[int, Query(ge=0, le=MAX_SEQUENCE, description="Start after this.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PENDING_PAGE, description="Page size.")] = 100,
+) -> PendingView:
+    _require_client_id(client_id)
+    sequences = pending_sequences(node, client_id, after, limit + 1)
+    more = len(sequences) > limit
+    sequences = sequences[:limit]
+    return PendingView(
+        client_id=client_id,
+        sequences=sequences,
+        next_after=sequences[-1] if more else None,
+    )
+
+
+@router.get(
+    "/v1/interchain/packets/{client_id}/{sequence}",
+    summary="A packet as it was sent through a client",
+    description=(
+        "The packet (the chain keeps only its commitment, a hash), where it was sent, and "
+        "whether it is still pending.\n\n*Gói tin như khi được gửi.*"
+    ),
+    response_model=SentPacketView,
+    responses=documented(400, 404),
+)
+def show_sent_packet(client_id: ClientId, sequence: Sequence, node: NodeDep) -> SentPacketView:
+    _require_client_id(client_id)
+    sent = load_sent_packet(node, client_id, sequence)
+    if sent is None:
+        raise NotFound(f"no packet {sequence} was sent through {client_id} here", field="sequence")
+    packet = sent.packet
+    return SentPacketView(
+        packet=PacketView(
+            sequence=packet.sequence,
+            source_client=packet.source_client,
+            destination_client=packet.destination_client,
+            timeout_timestamp=packet.timeout_timestamp,
+            payloads=[
+                PayloadView(
+                    source_port=p.source_port,
+                    destination_port=p.destination_port,
+                    version=p.version,
+                    encoding=p.encoding,
+                    value=base64.b64encode(p.value).decode(),
+                )
+                for p in packet.payloads
+            ],
+        ),
+        height=sent.height,
+        tx_hash=sent.tx_hash.hex(),
+        pending=sequence in pending_sequences(node, client_id, sequence - 1, 1),
+    )
+
+
+@router.get(
+    "/v1/interchain/acknowledgements/{client_id}/{sequence}",
+    summary="The acknowledgements of a packet received through a client",
+    description=(
+        "Written when the packet arrived: one application acknowledgement per payload, whose "
+        "commitment the sender proves before it settles the packet.\n\n*Các xác nhận của "
+        "một gói tin đã nhận.*"
+    ),
+    response_model=AcknowledgementsView,
+    responses=documented(400, 404),
+)
+def show_acknowledgements(
+    client_id: ClientId, sequence: Sequence, node: NodeDep
+) -> AcknowledgementsView:
+    _require_client_id(client_id)
+    found = load_acknowledgements(node, client_id, sequence)
+    if found is None:
+        raise NotFound(
+            f"no packet {sequence} has arrived through {client_id} here", field="sequence"
+        )
+    return AcknowledgementsView(
+        client_id=client_id,
+        sequence=sequence,
+        acknowledgements=[a.hex() for a in found.acknowledgements],
+        height=found.height,
+        tx_hash=found.tx_hash.hex(),
+    )
+
+
+@router.get(
+    "/v1/interchain/clients/{client_id}/consensus",
+    summary="The counterparty heights a client holds consensus states for",
+    description=(
+        "Ascending, paged. A watcher compares each with the counterparty's own header at that "
+        "height.\n\n*Các độ cao có trạng thái đồng thuận.*"
+    ),
+    response_model=ConsensusHeightsView,
+    responses=documented(400),
+)
+def list_consensus_heights(
+    client_id: ClientId,
+    node: NodeDep,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="Start after this height.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PENDING_PAGE, description="Page size.")] = 100,
+) -> ConsensusHeightsView:
+    _require_client_id(client_id)
+    heights = consensus_heights(node, client_id, after, limit + 1)
+    more = len(heights) > limit
+    heights = heights[:limit]
+    return ConsensusHeightsView(
+        client_id=client_id, heights=heights, next_after=heights[-1] if more else None
+    )
+
+
+@router.get(
+    "/v1/interchain/clients/{client_id}/updates/{consensus_height}",
+    summary="The signed header a client was updated with at a height",
+    description=(
+        "As the `update_client` transaction gave it. If it differs from the counterparty's own "
+        "header at that height, the two are misbehaviour (`submit_misbehaviour`)."
+        "\n\n*Tiêu đề khối đã dùng để cập nhật light client tại một độ cao.*"
+    ),
+    response_model=ClientUpdateView,
+    responses=documented(400, 404),
+)
+def show_client_update(
+    client_id: ClientId, consensus_height: Height, node: NodeDep
+) -> ClientUpdateView:
+    _require_client_id(client_id)
+    update = load_client_update(node, client_id, consensus_height)
+    if update is None:
+        raise NotFound(
+            f"{client_id} was not updated to {consensus_height} here", field="consensus_height"
+        )
+    return ClientUpdateView(
+        client_id=client_id,
+        height=update.height,
+        host_height=update.host_height,
+        header=update.header,
+        commit=update.commit,
+        validators=update.validators,
+        trusted_height=update.trusted_height,
+        trusted_validators=update.trusted_validators,
     )

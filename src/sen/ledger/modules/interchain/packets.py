@@ -248,6 +248,9 @@ def _packet_event(kind: str, packet: Packet, *extra: EventAttribute) -> Event:
             EventAttribute("source_client", packet.source_client),
             EventAttribute("destination_client", packet.destination_client),
             EventAttribute("sequence", str(packet.sequence)),
+            # what a relayer looks a packet up by, on each side (the index is not hashed)
+            EventAttribute("source_packet", f"{packet.source_client}/{packet.sequence}"),
+            EventAttribute("destination_packet", f"{packet.destination_client}/{packet.sequence}"),
             EventAttribute("timeout_timestamp", str(packet.timeout_timestamp), index=False),
             *extra,
         ),

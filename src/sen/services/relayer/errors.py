@@ -1,0 +1,45 @@
+"""Errors of the relayer, in this branch of :mod:`sen.services.errors`::
+
+    RelayerError(message, field)
+    ├── RelayerConfigError     the relay file is wrong (names the key at fault)
+    ├── ChainUnreachable       a chain's node does not answer (the relayer retries)
+    ├── ClientUnusable         a client is frozen or expired: only governance can
+    │                          recover it (``recover_client``); the relayer stops
+    │                          relaying through it and says so
+    └── NoHeaderYet            no header carries the state just read (the chain made
+        │                      no block since); the pass is retried
+        └── ClientMovedOn      another relayer updated the client past the header a
+                               snapshot needs; the batch is proved again at once
+
+A duplicate relay (another relayer was first) is not an error: the chain
+refuses it harmlessly and the relayer counts it.
+"""
+
+from __future__ import annotations
+
+from sen.services.errors import ServiceError
+
+
+class RelayerError(ServiceError):
+    """Root of every error raised by :mod:`sen.services.relayer`."""
+
+
+class RelayerConfigError(RelayerError):
+    def __init__(self, where: str, reason: str, expected: str | None = None) -> None:
+        super().__init__(f"{where}: {reason}", where, expected=expected)
+
+
+class ChainUnreachable(RelayerError):
+    pass
+
+
+class ClientUnusable(RelayerError):
+    pass
+
+
+class NoHeaderYet(RelayerError):
+    pass
+
+
+class ClientMovedOn(NoHeaderYet):
+    pass
