@@ -68,6 +68,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Anchored {count} time(s); first at block {height} ({time}).",
         "Đã được ghi nhận {count} lần; lần đầu tại khối {height} ({time}).",
     ),
+    "packet_receipt_valid": (
+        "VALID: packet {sequence} from chain {source} was received and acknowledged on chain "
+        "{destination}.",
+        "HỢP LỆ: gói tin {sequence} từ chuỗi {source} đã được nhận và xác nhận trên chuỗi "
+        "{destination}.",
+    ),
     "receipt_saved": (
         "Receipt saved to {path}. Anyone can check it offline with: sen verify {path}",
         "Đã lưu biên nhận vào {path}. Bất kỳ ai cũng có thể kiểm tra ngoại tuyến bằng: "

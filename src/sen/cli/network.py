@@ -77,6 +77,13 @@ def init(
     snapshot_interval: Annotated[
         int, typer.Option(help="Take a state-sync snapshot every N blocks (0 = never).")
     ] = 100,
+    empty_blocks_interval: Annotated[
+        float,
+        typer.Option(
+            help="Seconds: make an empty block at least this often while idle (0 = never). "
+            "A chain linked to others needs it, at most a third of the clients' trusting period."
+        ),
+    ] = 0.0,
     abci: Annotated[
         AbciTransport, typer.Option(help="How CometBFT reaches the application.")
     ] = AbciTransport.unix,
@@ -100,6 +107,7 @@ def init(
         base_port=base_port,
         block_interval=block_interval,
         snapshot_interval=snapshot_interval,
+        empty_blocks_interval=empty_blocks_interval,
         abci=abci,
         overwrite=overwrite,
         consortium=consortium,

@@ -13,6 +13,8 @@ from sen.cli._i18n import check_name
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
 from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis
+from sen.light.packet_receipt import FORMAT as PACKET_FORMAT
+from sen.light.packet_receipt import PacketReceiptReport, verify_packet_receipt
 from sen.light.receipt import Check, ReceiptReport, ReceiptVerifier, read_receipt_json
 from sen.node.config import NodeConfig
 from sen.sdk.errors import VerificationFailed
@@ -35,6 +37,14 @@ def verify(
         Path | None,
         typer.Option("--genesis", help="Trusted genesis.json (default: the home's config)."),
     ] = None,
+    source_genesis: Annotated[
+        Path | None,
+        typer.Option(
+            "--source-genesis",
+            help="For a packet receipt: the sending chain's trusted genesis.json (--genesis is "
+            "the receiving chain's).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Verify receipts offline: exit 0 if all are valid, 1 if not. Fetches nothing."""
@@ -46,12 +56,20 @@ def verify(
         )
     if file is not None and not file.is_file():
         raise UsageProblem(f"--file: {file} is not a file")
+    if len(receipt_paths) == 1 and source_genesis is not None:
+        _verify_packet(config, receipt_paths[0], source_genesis, genesis_path, as_json)
+        return
     if len(receipt_paths) > 1:
         if file is not None:
             raise UsageProblem("--file checks one document: give it with a single receipt")
         _verify_many(config, receipt_paths, read_genesis(genesis_path), as_json)
         return
     receipt = _read_receipt(receipt_paths[0])
+    if receipt.get("format") == PACKET_FORMAT:
+        raise UsageProblem(
+            "this is a packet receipt: give the sending chain's genesis with --source-genesis "
+            "(and the receiving chain's with --genesis)"
+        )
     trusted = read_genesis(genesis_path)
     try:
         report = check_receipt(receipt, trusted, file)
@@ -60,6 +78,55 @@ def verify(
         _show(config, report, as_json, file, failure=exc)
         raise typer.Exit(EXIT_INVALID) from None
     _show(config, report, as_json, file, failure=None)
+
+
+def _verify_packet(
+    config: Settings, path: Path, source: Path, destination: Path, as_json: bool
+) -> None:
+    """A packet receipt, against the sending and the receiving chains' genesis files."""
+    if not source.is_file():
+        raise UsageProblem(f"--source-genesis: {source} is not a file")
+    receipt = _read_receipt(path)
+    failure: ReceiptInvalid | None = None
+    try:
+        report = verify_packet_receipt(receipt, read_genesis(source), read_genesis(destination))
+    except ReceiptInvalid as exc:
+        failure = exc
+        report = (
+            exc.report if isinstance(exc.report, PacketReceiptReport) else PacketReceiptReport()
+        )
+    if as_json:
+        print_json(
+            {
+                "valid": failure is None,
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks],
+                "source_chain": report.source_chain,
+                "destination_chain": report.destination_chain,
+                "sequence": report.sequence,
+                "source_client": report.source_client,
+                "destination_client": report.destination_client,
+                "ports": list(report.ports),
+                "acknowledgements": list(report.acknowledgements),
+            }
+        )
+    else:
+        for check in report.checks:
+            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+        if failure is not None:
+            name = check_name(config.lang, failure.check)
+            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
+            out.print("[bold red]" + line + "[/]")
+        else:
+            line = config.text(
+                "packet_receipt_valid",
+                sequence=report.sequence,
+                source=report.source_chain,
+                destination=report.destination_chain,
+            )
+            out.print("[bold green]" + escape(line) + "[/]")
+    if failure is not None:
+        raise typer.Exit(EXIT_INVALID)
 
 
 def _verify_many(config: Settings, paths: list[Path], genesis: Genesis, as_json: bool) -> None:

@@ -19,6 +19,13 @@ CHECK_NAMES: dict[str, tuple[str, str]] = {
     "transaction": ("transaction signature", "chữ ký giao dịch"),
     "evidence": ("anchored digest", "giá trị băm được ghi nhận"),
     "document": ("document", "tài liệu"),
+    # packet receipts (sen.light.packet_receipt)
+    "chains": ("chains", "hai chuỗi khối"),
+    "source-header": ("sending chain's block", "khối của chuỗi gửi"),
+    "destination-header": ("receiving chain's block", "khối của chuỗi nhận"),
+    "sent": ("packet sent", "gói tin đã được gửi"),
+    "client": ("light client", "light client của chuỗi gửi"),
+    "received": ("packet received and acknowledged", "gói tin đã được nhận và xác nhận"),
 }
 
 CHECK_ORDER = (

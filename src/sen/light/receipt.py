@@ -419,7 +419,7 @@ def check_validators(r: ParsedReceipt, genesis: Genesis) -> str:
     if r.blocks_verified:
         return f"{len(r.validators.validators)} validator(s) (checked for an earlier receipt)"
     valset_hash = r.validators.hash()
-    if valset_hash != _trusted_validators_hash(genesis, r.history, r.next_header.height):
+    if valset_hash != trusted_validators_hash(genesis, r.history, r.next_header.height):
         raise ReceiptInvalid(
             "validators",
             "validator set differs from the genesis set"
@@ -449,7 +449,7 @@ def _genesis_validators_hash(genesis: Genesis) -> bytes:
     return found
 
 
-def _trusted_validators_hash(genesis: Genesis, history: tuple[Hop, ...], until: int) -> bytes:
+def trusted_validators_hash(genesis: Genesis, history: tuple[Hop, ...], until: int) -> bytes:
     """Follow the validator set from genesis through each signed change (light-client style).
 
     A change is trusted when its header is made by the set trusted so far, is

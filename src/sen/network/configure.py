@@ -69,6 +69,7 @@ def cometbft_edits(
     block_interval: float,
     max_tx_bytes: int,
     state_sync: StateSync | None = None,
+    empty_blocks_interval: float = 0.0,
 ) -> Edits:
     """The ``config.toml`` settings of one node of a local network."""
     edits: dict[tuple[str | None, str], TomlValue] = {
@@ -90,7 +91,11 @@ def cometbft_edits(
         ("mempool", "cache_size"): MEMPOOL_CACHE_SIZE,
         ("mempool", "max_tx_bytes"): max_tx_bytes,
         ("consensus", "timeout_commit"): go_duration(block_interval),
-        ("consensus", "create_empty_blocks"): False,
+        # Only blocks with transactions (and the one after, which proves their results),
+        # unless the chain is linked to others: their light clients need fresh headers
+        # even while it is idle (docs/guides/interchain.md).
+        ("consensus", "create_empty_blocks"): empty_blocks_interval > 0,
+        ("consensus", "create_empty_blocks_interval"): go_duration(empty_blocks_interval),
         ("tx_index", "indexer"): "null",  # Sen keeps its own index
         ("instrumentation", "prometheus"): False,
     }

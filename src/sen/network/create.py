@@ -79,6 +79,7 @@ class NetworkPlan:
     abci: AbciTransport = AbciTransport.unix
     overwrite: bool = False
     consortium: Path | None = None  # org CA dirs and member certs: a permissioned chain
+    empty_blocks_interval: float = 0.0  # > 0: an empty block at least this often while idle
 
 
 def check_plan(plan: NetworkPlan) -> None:
@@ -89,6 +90,11 @@ def check_plan(plan: NetworkPlan) -> None:
     if not 0 < plan.block_interval <= 60:
         raise InvalidPlan(
             "--block-interval", f"expected 0 < seconds <= 60, got {plan.block_interval}"
+        )
+    if not 0 <= plan.empty_blocks_interval <= 86_400:
+        raise InvalidPlan(
+            "--empty-blocks-interval",
+            f"expected 0 (no empty blocks) to 86400 seconds, got {plan.empty_blocks_interval}",
         )
     if plan.snapshot_interval < 0:
         raise InvalidPlan(
@@ -141,7 +147,11 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
         (node.home / "config" / "genesis.json").write_bytes(genesis)
         peers = [other.peer_address for other in nodes if other is not node]
         edits = cometbft_edits(
-            node, peers=peers, block_interval=plan.block_interval, max_tx_bytes=params.max_tx_bytes
+            node,
+            peers=peers,
+            block_interval=plan.block_interval,
+            max_tx_bytes=params.max_tx_bytes,
+            empty_blocks_interval=plan.empty_blocks_interval,
         )
         _finish_home(node, edits, plan.snapshot_interval, plan.snapshot_keep)
     manifest = NetworkManifest(
@@ -152,6 +162,7 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
         snapshot_interval=plan.snapshot_interval,
         snapshot_keep=plan.snapshot_keep,
         nodes=tuple(nodes),
+        empty_blocks_interval=plan.empty_blocks_interval,
     )
     save_manifest(manifest)
     progress(f"wrote {manifest.path}")
@@ -213,6 +224,7 @@ def add_full_node(
         block_interval=manifest.block_interval,
         max_tx_bytes=_max_tx_bytes(genesis),
         state_sync=state_sync,
+        empty_blocks_interval=manifest.empty_blocks_interval,
     )
     progress(f"{name}: genesis, config.toml and sen.toml")
     _finish_home(node, edits, manifest.snapshot_interval, manifest.snapshot_keep)

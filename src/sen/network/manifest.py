@@ -76,6 +76,7 @@ class NetworkManifest:
     snapshot_interval: int
     snapshot_keep: int
     nodes: tuple[NetworkNode, ...]
+    empty_blocks_interval: float = 0.0  # > 0: an empty block at least this often (linked chains)
 
     @property
     def path(self) -> Path:
@@ -112,6 +113,7 @@ def save_manifest(manifest: NetworkManifest) -> None:
         f"block_interval = {float(manifest.block_interval)!r}  # seconds (timeout_commit)",
         f"snapshot_interval = {manifest.snapshot_interval}",
         f"snapshot_keep = {manifest.snapshot_keep}",
+        f"empty_blocks_interval = {float(manifest.empty_blocks_interval)!r}  # seconds; 0: none",
     ]
     for node in manifest.nodes:
         home = _relative(node.home, manifest.directory)
@@ -157,6 +159,11 @@ def load_manifest(directory: Path) -> NetworkManifest:
         snapshot_interval=_get(doc, "snapshot_interval", int, path),
         snapshot_keep=_get(doc, "snapshot_keep", int, path),
         nodes=tuple(_node(entry, directory, f"{path} nodes[{i}]") for i, entry in enumerate(nodes)),
+        empty_blocks_interval=float(
+            _get(doc, "empty_blocks_interval", (int, float), path)
+            if "empty_blocks_interval" in doc
+            else 0.0
+        ),
     )
 
 

@@ -194,6 +194,16 @@ class Client:
             return TxInfo(hash=tx_hash, status="pending")
         return self._committed(tx_hash, time.monotonic() + timeout)
 
+    def send_many(
+        self, key: SigningKey, calls: Sequence[tuple[str, str, Mapping[str, Any]]]
+    ) -> list[str]:
+        """Sign ``(module, action, args)`` calls with consecutive nonces and submit them in one
+        request, all or nothing (:class:`Rejected` names the first refused); their hashes.
+        Does not wait: :meth:`wait` for each."""
+        if not calls:
+            return []
+        return self._sign_and_submit(key, calls)
+
     # -- evidence ----------------------------------------------------------
     def anchor(
         self,

@@ -143,6 +143,27 @@ def packet_args(packet: Packet) -> dict[str, Any]:
     }
 
 
+def _sent(body: Mapping[str, Any]) -> SentPacket:
+    doc = body["packet"]
+    packet = Packet(
+        int(doc["sequence"]),
+        str(doc["source_client"]),
+        str(doc["destination_client"]),
+        int(doc["timeout_timestamp"]),
+        tuple(
+            Payload(
+                str(p["source_port"]),
+                str(p["destination_port"]),
+                str(p["version"]),
+                str(p["encoding"]),
+                base64.b64decode(p["value"]),
+            )
+            for p in doc["payloads"]
+        ),
+    )
+    return SentPacket(packet, int(body["height"]), bool(body["pending"]))
+
+
 def _proof_bytes(proof: Mapping[str, Any]) -> tuple[list[bytes], bytes | None, bytes | None]:
     siblings = [bytes.fromhex(s) for s in proof["siblings"]]
     leaf_path = proof.get("leaf_path")
@@ -268,25 +289,34 @@ class Interchain:
             after = int(body["next_after"])
 
     def sent_packet(self, client_id: str, sequence: int) -> SentPacket:
-        body = self.sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}")
-        doc = body["packet"]
-        packet = Packet(
-            int(doc["sequence"]),
-            str(doc["source_client"]),
-            str(doc["destination_client"]),
-            int(doc["timeout_timestamp"]),
-            tuple(
-                Payload(
-                    str(p["source_port"]),
-                    str(p["destination_port"]),
-                    str(p["version"]),
-                    str(p["encoding"]),
-                    base64.b64decode(p["value"]),
-                )
-                for p in doc["payloads"]
-            ),
-        )
-        return SentPacket(packet, int(body["height"]), bool(body["pending"]))
+        return _sent(self.sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}"))
+
+    def sent_packets(self, client_id: str, sequences: Sequence[int]) -> dict[int, SentPacket]:
+        """Several packets as sent (those found), in one request per 256."""
+        found: dict[int, SentPacket] = {}
+        for start in range(0, len(sequences), 256):
+            body = self.sdk.post(
+                "/v1/interchain/packets",
+                {"client_id": client_id, "sequences": list(sequences[start : start + 256])},
+            )
+            for item in body["packets"]:
+                sent = _sent(item)
+                found[sent.packet.sequence] = sent
+        return found
+
+    def acknowledgements_of(
+        self, client_id: str, sequences: Sequence[int]
+    ) -> dict[int, list[bytes]]:
+        """The acknowledgements of several packets received here (those found)."""
+        found: dict[int, list[bytes]] = {}
+        for start in range(0, len(sequences), 256):
+            body = self.sdk.post(
+                "/v1/interchain/acknowledgements",
+                {"client_id": client_id, "sequences": list(sequences[start : start + 256])},
+            )
+            for item in body["acknowledgements"]:
+                found[int(item["sequence"])] = [bytes.fromhex(a) for a in item["acknowledgements"]]
+        return found
 
     def acknowledgements(self, client_id: str, sequence: int) -> list[bytes]:
         body = self.sdk.get(f"/v1/interchain/acknowledgements/{client_id}/{sequence}")

@@ -11,8 +11,11 @@ block store and frozen as misbehaviour; an expired client named as such.
 
 from __future__ import annotations
 
+import base64
+import copy
 import dataclasses
 import hashlib
+import json
 import threading
 import time
 from pathlib import Path
@@ -21,7 +24,10 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from two_chains import TwoChains, wait_until
+from typer.testing import CliRunner
 
+from sen.cli.main import app as cli
+from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.ibc import receipt_key
 from sen.ledger.light.commit import sign_commit
@@ -29,6 +35,8 @@ from sen.ledger.light.header import header_hash
 from sen.ledger.light.types import BlockID, Commit, Header, Timestamp
 from sen.ledger.modules.interchain.packets import ibc_key
 from sen.ledger.modules.interchain.status_query import load_answer
+from sen.light.errors import ReceiptInvalid
+from sen.light.packet_receipt import verify_packet_receipt
 from sen.node.keys import load_validator_key
 from sen.sdk.errors import Rejected
 from sen.sdk.interchain import LightBlock, packet_args
@@ -276,3 +284,101 @@ def test_refreshing_keeps_an_idle_link_alive_across_three_trusting_periods(
         assert "CLIENT_EXPIRED" in why and "recover_client" in why
     finally:
         chains.close()
+
+
+def test_a_packet_receipt_verifies_offline_with_the_two_genesis_files(
+    chains: TwoChains, tmp_path: Path
+) -> None:
+    issuer = chains.revocation_list(revoked=[9])
+    [sequence] = [chains.ask(issuer, 9, int(time.time()) + 600)]
+    relayer = chains.relayer()
+    wait_until(lambda: relayer.run_pass() is not None and _settled(chains), 60, "settled")
+    b = chains.ic("b")
+
+    def fetch() -> dict[str, Any] | None:
+        status, body = b.sdk.transport.request(
+            "GET", f"/v1/interchain/receipts/{chains.b_client}/{sequence}"
+        )
+        return body if status == 200 else None
+
+    wait_until(lambda: fetch() is not None, 10, "the receipt (the next block signs it)")
+    receipt = fetch()
+    assert receipt is not None
+    sender, receiver = chains.a.app.genesis, chains.b.app.genesis
+    report = verify_packet_receipt(receipt, sender, receiver)
+    assert report.valid and (report.source_chain, report.destination_chain) == (
+        "sen-lao-dong",
+        "sen-giao-duc",
+    )
+    assert [c.name for c in report.checks] == [
+        "format",
+        "chains",
+        "source-header",
+        "destination-header",
+        "sent",
+        "client",
+        "received",
+    ]
+    assert json.loads(bytes.fromhex(report.acknowledgements[0]))["status"] == 1
+
+    def fails(doc: dict[str, Any], check: str, *, genesis: tuple[Any, Any] | None = None) -> str:
+        with pytest.raises(ReceiptInvalid) as failed:
+            verify_packet_receipt(doc, *(genesis or (sender, receiver)))
+        assert failed.value.check == check, failed.value
+        return failed.value.reason
+
+    fails(receipt, "chains", genesis=(receiver, sender))
+    forged_ack = copy.deepcopy(receipt)
+    forged_ack["acknowledgements"] = [b'{"purpose":"revocation","status":0,"version":2}'.hex()]
+    fails(forged_ack, "received")
+    other_query = copy.deepcopy(receipt)
+    value = json.loads(base64.b64decode(other_query["packet"]["payloads"][0]["value"]))
+    value["index"] = 8
+    other_query["packet"]["payloads"][0]["value"] = base64.b64encode(
+        json.dumps(value).encode()
+    ).decode()
+    fails(other_query, "sent")
+    other_state = copy.deepcopy(receipt)
+    other_state["destination"]["signed_header"]["header"]["app_hash"] = "00" * 32
+    fails(other_state, "destination-header")
+    wrong_client = copy.deepcopy(receipt)  # the packet names the receiver's client: bound
+    wrong_client["packet"]["destination_client"] = "sen-client-7"
+    fails(wrong_client, "sent")
+    other_client = copy.deepcopy(receipt)  # a client of another chain would not prove
+    other_client["destination"]["client_state"] = encoding.encode(
+        {**encoding.decode(bytes.fromhex(receipt["destination"]["client_state"])), "chain_id": "x"}
+    ).hex()
+    fails(other_client, "client")
+
+    # the CLI: sen verify with both genesis files
+    path = tmp_path / "packet.receipt.json"
+    path.write_text(json.dumps(receipt))
+    (tmp_path / "a.json").write_bytes(sender.raw)
+    (tmp_path / "b.json").write_bytes(receiver.raw)
+    done = CliRunner().invoke(
+        cli,
+        [
+            "--lang",
+            "vi",
+            "verify",
+            str(path),
+            "--source-genesis",
+            str(tmp_path / "a.json"),
+            "--genesis",
+            str(tmp_path / "b.json"),
+        ],
+    )
+    assert done.exit_code == 0, done.output
+    assert "HỢP LỆ: gói tin 1 từ chuỗi sen-lao-dong" in done.output
+    swapped = CliRunner().invoke(
+        cli,
+        [
+            "verify",
+            str(path),
+            "--source-genesis",
+            str(tmp_path / "b.json"),
+            "--genesis",
+            str(tmp_path / "a.json"),
+        ],
+    )
+    assert swapped.exit_code == 1 and "INVALID" in swapped.output

@@ -26,7 +26,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
-from sen.api.errors import BadRequest, NotFound
+from sen.api.errors import BadRequest, NotFound, NotYetAvailable
 from sen.api.json_body import JsonRoute
 from sen.api.parsing import MAX_ID, MAX_STATE_KEY_BYTES, STATE_KEY_PATTERN, parse_hex, pattern
 from sen.api.problems import documented
@@ -37,6 +37,9 @@ from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.interchain import ClientState, ConsensusState
 from sen.ledger.modules.interchain.records import client_key, consensus_key
 from sen.services.readmodels.interchain import (
+    PacketReceiptUnavailable,
+    SentPacket,
+    build_packet_receipt,
     consensus_heights,
     load_acknowledgements,
     load_client_update,
@@ -55,7 +58,7 @@ ClientId = Annotated[
 ]
 Height = Annotated[int, Path(ge=1, le=MAX_ID, description="A verified counterparty height.")]
 Sequence = Annotated[int, Path(ge=1, le=MAX_SEQUENCE, description="A packet's sequence, from 1.")]
-MAX_PROVED_KEYS = 64
+MAX_PROVED_KEYS = 256
 MAX_PENDING_PAGE = 1000
 
 
@@ -399,6 +402,10 @@ def show_sent_packet(client_id: ClientId, sequence: Sequence, node: NodeDep) -> 
     sent = load_sent_packet(node, client_id, sequence)
     if sent is None:
         raise NotFound(f"no packet {sequence} was sent through {client_id} here", field="sequence")
+    return _sent_view(node, client_id, sent)
+
+
+def _sent_view(node: NodeDep, client_id: str, sent: SentPacket) -> SentPacketView:
     packet = sent.packet
     return SentPacketView(
         packet=PacketView(
@@ -419,7 +426,7 @@ def show_sent_packet(client_id: ClientId, sequence: Sequence, node: NodeDep) -> 
         ),
         height=sent.height,
         tx_hash=sent.tx_hash.hex(),
-        pending=sequence in pending_sequences(node, client_id, sequence - 1, 1),
+        pending=packet.sequence in pending_sequences(node, client_id, packet.sequence - 1, 1),
     )
 
 
@@ -507,3 +514,110 @@ def show_client_update(
         trusted_height=update.trusted_height,
         trusted_validators=update.trusted_validators,
     )
+
+
+@router.get(
+    "/v1/interchain/receipts/{client_id}/{sequence}",
+    summary="A packet receipt: sent there, received and acknowledged here, checkable offline",
+    description=(
+        "For a packet that arrived through `client_id`: the sender's signed header and the "
+        "proof of the packet's commitment, and this chain's signed header with the proofs of "
+        "the client, the receipt and the acknowledgement. `sen verify` checks it with the two "
+        "chains' genesis files alone (`docs/spec/packet-receipt.md`). 409 until the state "
+        "holding the receipt is signed (retry after the next block).\n\n*Biên nhận gói tin "
+        "liên chuỗi, kiểm tra ngoại tuyến bằng hai tệp genesis.*"
+    ),
+    responses=documented(400, 404, 409),
+)
+def show_packet_receipt(client_id: ClientId, sequence: Sequence, node: NodeDep) -> Any:
+    _require_client_id(client_id)
+    try:
+        return build_packet_receipt(node, client_id, sequence)
+    except PacketReceiptUnavailable as exc:
+        if exc.retry:
+            raise NotYetAvailable(str(exc), headers={"Retry-After": "1"}) from None
+        raise NotFound(str(exc), field="sequence") from None
+
+
+class PacketQuery(Schema):
+    client_id: str = Field(json_schema_extra=pattern(CLIENT_ID_PATTERN))
+    sequences: list[int] = Field(
+        min_length=1,
+        max_length=MAX_PROVED_KEYS,
+        description=f"1 to {MAX_PROVED_KEYS} sequences.",
+        json_schema_extra={"items": {"minimum": 1, "maximum": MAX_SEQUENCE}},
+    )
+
+
+class SentPacketsView(Schema):
+    packets: list[SentPacketView] = Field(description="Those found, in the order asked.")
+    missing: list[int] = Field(description="Sequences not sent through the client here.")
+
+
+class AcknowledgementsListView(Schema):
+    acknowledgements: list[AcknowledgementsView] = Field(description="Those found.")
+    missing: list[int] = Field(description="Sequences that have not arrived here.")
+
+
+def _sequences(body: PacketQuery) -> list[int]:
+    _require_client_id(body.client_id)
+    for n, sequence in enumerate(body.sequences):
+        if not 1 <= sequence <= MAX_SEQUENCE:
+            raise BadRequest(
+                "not a sequence",
+                field=f"sequences[{n}]",
+                expected=f"1 to {MAX_SEQUENCE}",
+                got=str(sequence)[:40],
+            )
+    return body.sequences
+
+
+@router.post(
+    "/v1/interchain/packets",
+    summary="Several packets as they were sent through a client",
+    description=(
+        "`GET /v1/interchain/packets/{client_id}/{sequence}` for up to "
+        f"{MAX_PROVED_KEYS} sequences in one request (a relayer's batch)."
+        "\n\n*Nhiều gói tin như khi được gửi.*"
+    ),
+    response_model=SentPacketsView,
+    responses=documented(400, 422),
+)
+def list_sent_packets(body: PacketQuery, node: NodeDep) -> SentPacketsView:
+    found, missing = [], []
+    for sequence in _sequences(body):
+        sent = load_sent_packet(node, body.client_id, sequence)
+        if sent is None:
+            missing.append(sequence)
+        else:
+            found.append(_sent_view(node, body.client_id, sent))
+    return SentPacketsView(packets=found, missing=missing)
+
+
+@router.post(
+    "/v1/interchain/acknowledgements",
+    summary="The acknowledgements of several packets received through a client",
+    description=(
+        "`GET /v1/interchain/acknowledgements/{client_id}/{sequence}` for up to "
+        f"{MAX_PROVED_KEYS} sequences in one request.\n\n*Xác nhận của nhiều gói tin.*"
+    ),
+    response_model=AcknowledgementsListView,
+    responses=documented(400, 422),
+)
+def list_acknowledgements(body: PacketQuery, node: NodeDep) -> AcknowledgementsListView:
+    found, missing = [], []
+    for sequence in _sequences(body):
+        acks = load_acknowledgements(node, body.client_id, sequence)
+        if acks is None:
+            missing.append(sequence)
+            continue
+        found.append(
+            AcknowledgementsView(
+                client_id=body.client_id,
+                sequence=sequence,
+                acknowledgements=[a.hex() for a in acks.acknowledgements],
+                height=acks.height,
+                tx_hash=acks.tx_hash.hex(),
+            )
+        )
+    return AcknowledgementsListView(acknowledgements=found, missing=missing)

@@ -20,16 +20,25 @@ Nothing here is consensus-critical.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sen.ledger.ibc import COMMITMENT_PREFIX, Packet, Payload
+from sen.ledger.ibc import (
+    COMMITMENT_PREFIX,
+    Packet,
+    Payload,
+    acknowledgement_key,
+    receipt_key,
+)
 from sen.ledger.light.types import Commit, Header, ValidatorSet
 from sen.ledger.modules.interchain.packets import ibc_key
-from sen.ledger.modules.interchain.records import CONSENSUS_PREFIX
+from sen.ledger.modules.interchain.records import CONSENSUS_PREFIX, client_key
 from sen.ledger.tx import decode_tx
 from sen.ledger.types import TxResult
+from sen.light.packet_receipt import FORMAT as PACKET_RECEIPT_FORMAT
+from sen.light.packet_receipt import VERSION as PACKET_RECEIPT_VERSION
 from sen.node.node import Node
 from sen.store.smt import Proof
 
@@ -211,3 +220,142 @@ def load_acknowledgements(node: Node, client_id: str, sequence: int) -> Acknowle
     tx_hash = decode_tx(raw).hash if raw is not None else b""
     acks = tuple(bytes.fromhex(h) for h in written.split(",")) if written else ()
     return Acknowledged(acks, height, tx_hash)
+
+
+# -- packet receipts -----------------------------------------------------------------
+
+
+class PacketReceiptUnavailable(Exception):
+    """No packet receipt (yet): ``retry`` when the next block will make it possible."""
+
+    def __init__(self, message: str, *, retry: bool) -> None:
+        self.retry = retry
+        super().__init__(message)
+
+
+def build_packet_receipt(node: Node, client_id: str, sequence: int) -> dict[str, Any]:
+    """The receipt (``docs/spec/packet-receipt.md``) that packet ``sequence``, arrived here
+    through ``client_id``, was sent by the counterparty and received and acknowledged here."""
+    found = _find(node, "interchain.recv_packet", "destination_packet", f"{client_id}/{sequence}")
+    if found is None:
+        raise PacketReceiptUnavailable(
+            f"no packet {sequence} has arrived through {client_id} here", retry=False
+        )
+    height, index, _ = found
+    raw = node.engine.blocks.load_tx(height, index)
+    if raw is None:
+        raise PacketReceiptUnavailable(f"block {height} is not stored here", retry=False)
+    args = decode_tx(raw).args
+    packet, proof_height = dict(args["packet"]), int(args["proof_height"])
+    source = _source_header(node, client_id, proof_height)
+    acks = load_acknowledgements(node, client_id, sequence)
+    assert acks is not None  # the same transaction's event
+    keys = [
+        client_key(client_id),
+        ibc_key(receipt_key(client_id, sequence)),
+        ibc_key(acknowledgement_key(client_id, sequence)),
+    ]
+    proved = prove_keys(node, keys)
+    block = _carrying(node, proved)
+    (_, client_state, client_proof), (_, _, receipt_proof), (_, _, ack_proof) = proved.values
+    return {
+        "format": PACKET_RECEIPT_FORMAT,
+        "version": PACKET_RECEIPT_VERSION,
+        "packet": {
+            "sequence": sequence,
+            "source_client": packet["source_client"],
+            "destination_client": packet["destination_client"],
+            "timeout_timestamp": packet["timeout_timestamp"],
+            "payloads": [
+                {
+                    "source_port": p["source_port"],
+                    "destination_port": p["destination_port"],
+                    "version": p["version"],
+                    "encoding": p["encoding"],
+                    "value": base64.b64encode(bytes(p["value"])).decode(),
+                }
+                for p in packet["payloads"]
+            ],
+        },
+        "acknowledgements": [a.hex() for a in acks.acknowledgements],
+        "source": {
+            "chain_id": str(source["header"]["chain_id"]),
+            "signed_header": source,
+            "commitment_proof": _proof_json(args["proof"]),
+        },
+        "destination": {
+            "chain_id": node.app.genesis.chain_id,
+            "genesis_hash": node.app.genesis.hash.hex(),
+            "signed_header": {
+                "header": block.header,
+                "commit": block.commit,
+                "validators": block.validators,
+            },
+            **_history(node, block.height),
+            "client_state": (client_state or b"").hex(),
+            "client_proof": _state_proof_json(client_proof),
+            "receipt_proof": _state_proof_json(receipt_proof),
+            "acknowledgement_proof": _state_proof_json(ack_proof),
+        },
+    }
+
+
+def _source_header(node: Node, client_id: str, height: int) -> dict[str, Any]:
+    """The counterparty's signed header at ``height``, as the client was given it."""
+    update = load_client_update(node, client_id, height)
+    if update is not None:
+        return {"header": update.header, "commit": update.commit, "validators": update.validators}
+    for location in node.index.by_event("interchain.create_client", "client_id", client_id, 4):
+        raw = node.engine.blocks.load_tx(location.height, location.index)
+        if raw is None:
+            continue
+        args = decode_tx(raw).args
+        if int(args["header"]["height"]) == height:
+            return {k: dict(args[k]) for k in ("header", "commit", "validators")}
+    raise PacketReceiptUnavailable(
+        f"the header {client_id} verified at {height} is not stored here", retry=False
+    )
+
+
+def _carrying(node: Node, proved: ProvedKeys) -> LightBlock:
+    """The signed header of this chain that carries ``proved``'s app hash."""
+    for height in (proved.height + 1, proved.height):
+        block = load_light_block(node, height) if height >= 1 else None
+        if block is not None and bytes.fromhex(block.header["app_hash"]) == proved.app_hash:
+            return block
+    raise PacketReceiptUnavailable(
+        f"the state after block {proved.height} is not signed yet; retry after the next block",
+        retry=True,
+    )
+
+
+def _history(node: Node, height: int) -> dict[str, Any]:
+    hops = node.engine.validator_history(height)
+    if not hops:
+        return {}
+    return {
+        "validator_history": [
+            {
+                "header": Header.from_json(h["header"]).to_json(),
+                "commit": Commit.from_json(h["commit"]).to_json(),
+                "next_validators": ValidatorSet.from_json(h["next_validators"]).to_json(),
+            }
+            for h in hops
+        ]
+    }
+
+
+def _proof_json(proof: Any) -> dict[str, Any]:
+    return {
+        "siblings": [str(s) for s in proof["siblings"]],
+        "leaf_path": proof.get("leaf_path"),
+        "leaf_value_hash": proof.get("leaf_value_hash"),
+    }
+
+
+def _state_proof_json(proof: Proof) -> dict[str, Any]:
+    return {
+        "siblings": [s.hex() for s in proof.siblings],
+        "leaf_path": None if proof.leaf_path is None else proof.leaf_path.hex(),
+        "leaf_value_hash": None if proof.leaf_value_hash is None else proof.leaf_value_hash.hex(),
+    }

@@ -53,7 +53,7 @@ from sen.services.relayer.metrics import RelayerMetrics
 
 log = logging.getLogger("sen.relayer")
 
-BATCH = 32  # packets proved from one snapshot
+BATCH = 100  # packets proved from one snapshot (and their transactions sent in one request)
 HEADER_WAIT = 15.0  # seconds to wait for the header that carries a snapshot
 POLL = 0.1
 COMMIT_WAIT = 30.0
@@ -131,6 +131,7 @@ class Link:
         self.clock = clock
         self._watched: dict[str, int] = {}  # end name -> highest consensus height checked
         self._sent_times: dict[tuple[str, int], float] = {}
+        self._packets: dict[tuple[str, int], SentPacket] = {}
 
     @property
     def label(self) -> str:
@@ -284,9 +285,13 @@ class Link:
     def _relay_batch(
         self, source: End, destination: End, sequences: Sequence[int], report: PassReport
     ) -> None:
+        unknown = [s for s in sequences if (source.name, s) not in self._packets]
+        if unknown:  # a sent packet never changes: fetched once, kept until it settles
+            for sequence, found in source.chain.sent_packets(source.client_id, unknown).items():
+                self._packets[(source.name, sequence)] = found
         sent: dict[int, SentPacket] = {}
         for sequence in sequences:
-            packet = source.chain.sent_packet(source.client_id, sequence)
+            packet = self._sent_packet(source, sequence)
             if packet.packet.destination_client != destination.client_id:
                 log.warning(
                     "%s: packet %d of %s is for %s, not this link's %s; skipped",
@@ -314,10 +319,12 @@ class Link:
         if not (received or expired):
             return
         self._ensure_consensus(source, destination, there_header, report)
+        written = destination.chain.acknowledgements_of(destination.client_id, received)
+        received = [s for s in received if s in written]  # else: not yet indexed; next pass
         acknowledge = [
             {
                 "packet": packet_args(sent[s].packet),
-                "acknowledgements": destination.chain.acknowledgements(destination.client_id, s),
+                "acknowledgements": written[s],
                 "proof": there.proofs[acks[s]],
                 "proof_height": there_header.height,
             }
@@ -339,6 +346,8 @@ class Link:
                 continue
             outcomes = self._submit(source, action, calls, report)
             for sequence, outcome in zip(sequences_done, outcomes, strict=True):
+                if outcome in ("ok", "duplicate"):  # settled: nothing more to keep
+                    self._packets.pop((source.name, sequence), None)
                 if outcome != "ok":
                     continue
                 if kind == "ack":
@@ -370,10 +379,20 @@ class Link:
         outcomes = self._submit(destination, "recv_packet", calls, report)
         report.received += sum(1 for o in outcomes if o == "ok")
 
+    def _sent_packet(self, source: End, sequence: int) -> SentPacket:
+        """A packet as sent (kept: a sent packet never changes; forgotten once settled)."""
+        key = (source.name, sequence)
+        found = self._packets.get(key)
+        if found is None:
+            found = self._packets[key] = source.chain.sent_packet(source.client_id, sequence)
+        return found
+
     def _send_time(self, source: End, sent: SentPacket) -> float:
         key = (source.name, sent.height)
         if key not in self._sent_times:
             block = source.chain.light_block(sent.height)
+            if len(self._sent_times) > 4096:  # heights long settled: start again
+                self._sent_times.clear()
             self._sent_times[key] = self.clock() if block is None else _seconds(block.time)
         return self._sent_times[key]
 
@@ -386,23 +405,33 @@ class Link:
         sdk = here.chain.sdk
         submitted: list[str | None] = []
         outcomes: list[str] = []
-        for args in calls:
-            try:
-                info = sdk.send(here.key, "interchain", action, args, wait=False)
-                submitted.append(info.hash)
-                outcomes.append("")
-            except Rejected as exc:
-                submitted.append(None)
-                outcomes.append(self._refused(here, action, exc.code, exc.describe()))
+        try:  # one request for them all; if any is refused at once, one by one
+            submitted.extend(sdk.send_many(here.key, [("interchain", action, a) for a in calls]))
+            outcomes.extend("" for _ in calls)
+        except Rejected:
+            for args in calls:
+                try:
+                    info = sdk.send(here.key, "interchain", action, args, wait=False)
+                    submitted.append(info.hash)
+                    outcomes.append("")
+                except Rejected as exc:
+                    submitted.append(None)
+                    outcomes.append(self._refused(here, action, exc.code, exc.describe()))
+        committed: dict[str, tuple[int, str]] = {}  # tx hash -> (code, log)
         for n, tx_hash in enumerate(submitted):
             if tx_hash is None:
                 continue
-            info = sdk.wait(tx_hash, timeout=COMMIT_WAIT)
-            result = info.result
-            if result is None or result.ok:
-                outcomes[n] = "ok"
-            else:
-                outcomes[n] = self._refused(here, action, result.code, result.log)
+            if tx_hash not in committed:  # wait for it, then read its whole block at once
+                info = sdk.wait(tx_hash, timeout=COMMIT_WAIT)
+                if info.height is not None:
+                    block = sdk.block(info.height)
+                    for made, result in zip(block["txs"], block["results"], strict=True):
+                        committed.setdefault(str(made), (int(result["code"]), str(result["log"])))
+                if tx_hash not in committed:
+                    result = info.result
+                    committed[tx_hash] = (0, "") if result is None else (result.code, result.log)
+            code, why = committed[tx_hash]
+            outcomes[n] = "ok" if code == 0 else self._refused(here, action, code, why)
         for outcome in outcomes:
             self.metrics.transactions.labels(here.name, action, outcome).inc()
             if outcome == "duplicate":

@@ -1,0 +1,303 @@
+"""``sen interchain``: link two chains, read clients and packets, send a packet; ``sen relay``.
+
+Linking is two light clients, one on each chain, each created from the other
+chain's latest signed header, and paired (``docs/spec/interchain.md``)::
+
+    sen --node http://127.0.0.1:26680 interchain link --other http://127.0.0.1:26690 \\
+        --key admin-a --other-key admin-b --trusting-period 1209600
+
+prints the ``[[links]]`` table for ``sen relay --config relay.toml``, which then
+keeps the link alive and carries packets (``sen.services.relayer``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli.errors import CliError, UsageProblem
+from sen.cli.tx import load_key
+from sen.ledger.ibc import Payload
+from sen.sdk.client import Client
+from sen.sdk.interchain import Interchain
+from sen.services.relayer import (
+    End,
+    Link,
+    Relayer,
+    RelayerError,
+    RelayerMetrics,
+    load_relay_config,
+)
+from sen.services.relayer.config import parse_listen
+
+app = typer.Typer(
+    help="Light clients of other chains, packets between chains (IBC v2 shaped).",
+    no_args_is_help=True,
+)
+
+ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="A client id, sen-client-<n>.")]
+KeyOption = Annotated[str, typer.Option("--key", help="Key name (or pkcs11: URI) that signs.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+TWO_WEEKS = 14 * 24 * 3600
+
+
+def _say(text: str) -> None:
+    out.print(text, emoji=False, markup=False)
+
+
+def _latest(chain: Interchain) -> Any:
+    height = int(chain.sdk.status()["height"])
+    for candidate in (height, height - 1):
+        block = chain.light_block(candidate) if candidate >= 1 else None
+        if block is not None:
+            return block
+    raise CliError(f"{chain.sdk.transport} has no signed header yet; let it make a block first")
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    other: Annotated[str, typer.Option("--other", help="The other chain's node URL.")],
+    key: KeyOption,
+    other_key: Annotated[
+        str, typer.Option("--other-key", help="Key that signs on the other chain (an admin).")
+    ],
+    trusting_period: Annotated[
+        int,
+        typer.Option(
+            "--trusting-period",
+            help="Seconds a verified header is trusted: shorter than either chain's validator "
+            "rotation policy; the relayer refreshes at a third of it.",
+        ),
+    ] = TWO_WEEKS,
+    max_clock_drift: Annotated[
+        int, typer.Option("--max-clock-drift", help="Seconds a header may run ahead.")
+    ] = 10,
+) -> None:
+    """Create a client of each chain on the other, pair them, and print the relay settings.
+
+    *Liên kết hai chuỗi: tạo light client ở mỗi bên và ghép cặp.*
+    """
+    config = settings(ctx)
+    here_key, there_key = load_key(config, key), load_key(config, other_key)
+    with config.client() as here_sdk, Client.http(other) as there_sdk:
+        here, there = Interchain(here_sdk), Interchain(there_sdk)
+        here_client = here.create_client(
+            here_key, _latest(there), trusting_period, max_clock_drift=max_clock_drift
+        )
+        there_client = there.create_client(
+            there_key, _latest(here), trusting_period, max_clock_drift=max_clock_drift
+        )
+        here.register_counterparty(here_key, here_client, there_client)
+        there.register_counterparty(there_key, there_client, here_client)
+        names = here_sdk.chain_id, there_sdk.chain_id
+    _say(f"{names[0]}: {here_client} is a client of {names[1]}")
+    _say(f"{names[1]}: {there_client} is a client of {names[0]}")
+    _say("\nFor sen relay --config relay.toml:\n")
+    _say(
+        f'[[chains]]\nname = "{names[0]}"\nurl = "{config.node_url()}"\nkey = "{key}"\n\n'
+        f'[[chains]]\nname = "{names[1]}"\nurl = "{other}"\nkey = "{other_key}"\n\n'
+        f'[[links]]\na = "{names[0]}"\na_client = "{here_client}"\n'
+        f'b = "{names[1]}"\nb_client = "{there_client}"'
+    )
+
+
+@app.command("client")
+def show_client(ctx: typer.Context, client_id: ClientArg, as_json: Json = False) -> None:
+    """Show a client: its chain, heights, and when it expires unless refreshed."""
+    with settings(ctx).client() as sdk:
+        body = sdk.get(f"/v1/interchain/clients/{client_id}")
+    if as_json:
+        print_json(body)
+        return
+    table = kv_table(f"Client {client_id}")
+    for label, value in (
+        ("chain", body["chain_id"]),
+        ("counterparty client", body.get("counterparty_client_id") or "(not registered)"),
+        ("latest height", body["latest_height"]),
+        ("latest header time", body["latest"]["time"]),
+        ("expires", body["expires"]),
+        ("frozen at", body["frozen_height"] or "no"),
+        ("trust level", body["trust_level"]),
+        ("trusting period", f"{body['trusting_period']} s"),
+    ):
+        table.add_row(label, str(value))
+    out.print(table)
+
+
+@app.command("pending")
+def pending(ctx: typer.Context, client_id: ClientArg, as_json: Json = False) -> None:
+    """Packets sent through a client and not yet acknowledged or timed out."""
+    with settings(ctx).client() as sdk:
+        sequences = Interchain(sdk).pending(client_id)
+    if as_json:
+        print_json({"client_id": client_id, "sequences": sequences})
+        return
+    _say(f"{len(sequences)} pending: {', '.join(map(str, sequences)) or '-'}")
+
+
+@app.command("packet")
+def show_packet(
+    ctx: typer.Context,
+    client_id: ClientArg,
+    sequence: Annotated[int, typer.Argument(metavar="SEQUENCE", help="From 1.")],
+    as_json: Json = False,
+) -> None:
+    """A packet as sent through a client (source side)."""
+    with settings(ctx).client() as sdk:
+        body = sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}")
+    if as_json:
+        print_json(body)
+        return
+    packet = body["packet"]
+    table = kv_table(f"Packet {sequence} of {client_id}")
+    table.add_row("to client", packet["destination_client"])
+    table.add_row(
+        "timeout", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(packet["timeout_timestamp"]))
+    )
+    table.add_row("sent at height", str(body["height"]))
+    table.add_row("pending", "yes" if body["pending"] else "no (settled)")
+    for n, payload in enumerate(packet["payloads"]):
+        table.add_row(f"payload {n}", f"{payload['source_port']} -> {payload['destination_port']}")
+    out.print(table)
+
+
+@app.command("receipt")
+def receipt(
+    ctx: typer.Context,
+    client_id: ClientArg,
+    sequence: Annotated[int, typer.Argument(metavar="SEQUENCE", help="From 1.")],
+    output: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the receipt here (default: print).")
+    ] = None,
+) -> None:
+    """Fetch the receipt that a packet which arrived here through CLIENT was sent by the other
+    chain and received and acknowledged here.
+
+    Anyone checks it offline with both chains' genesis files:
+    sen verify FILE --source-genesis SENDER.json --genesis RECEIVER.json
+
+    *Biên nhận gói tin liên chuỗi, kiểm tra ngoại tuyến.*
+    """
+    with settings(ctx).client() as sdk:
+        document = sdk.get(f"/v1/interchain/receipts/{client_id}/{sequence}")
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        out.print(text, emoji=False, markup=False, highlight=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    _say(
+        f"Receipt saved to {output}. Check it offline with: sen verify {output} "
+        "--source-genesis SENDER-genesis.json --genesis RECEIVER-genesis.json"
+    )
+
+
+@app.command("ask-status")
+def ask_status(
+    ctx: typer.Context,
+    client_id: Annotated[str, typer.Option("--client", help="This chain's client of the other.")],
+    issuer: Annotated[str, typer.Option("--issuer", help="The list's issuer DID (other chain).")],
+    name: Annotated[str, typer.Option("--list", help="The status list's name.")],
+    index: Annotated[int, typer.Option("--index", help="The credential's entry.")],
+    key: KeyOption,
+    timeout: Annotated[
+        int, typer.Option("--timeout", help="Seconds from now the other chain has to answer.")
+    ] = 3600,
+) -> None:
+    """Ask another chain whether a credential status entry is set (port status-query).
+
+    The relayer carries the question and the answer; the answer is recorded here
+    with its proof (`sen state` / REST under interchain/answers/).
+    """
+    config = settings(ctx)
+    signing_key = load_key(config, key)
+    with config.client() as sdk:
+        chain = Interchain(sdk)
+        counterparty = chain.client(client_id).counterparty_client_id
+        if not counterparty:
+            raise UsageProblem(f"{client_id} has no registered counterparty; link it first")
+        query = json.dumps({"issuer": issuer, "list": name, "index": index}).encode()
+        payload = Payload("status-query", "status-query", "sen-status-1", "application/json", query)
+        sequence = chain.send_packet(
+            signing_key, client_id, counterparty, int(time.time()) + timeout, [payload]
+        )
+    _say(f"sent: packet {sequence} of {client_id}")
+
+
+def relay(
+    ctx: typer.Context,
+    config_file: Annotated[
+        Path, typer.Option("--config", help="The relay file (chains, keys, links).")
+    ],
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    metrics: Annotated[
+        str | None,
+        typer.Option("--metrics", help="Serve Prometheus metrics at host:port (127.0.0.1:9464)."),
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every step.")] = False,
+) -> None:
+    """Relay between linked chains: refresh clients, deliver packets, bring back acks.
+
+    Holds no trust: every header and proof it carries is verified by the chain that
+    receives it. Several relayers may run at once. Stop with Ctrl-C.
+
+    *Chuyển tiếp giữa các chuỗi đã liên kết; không cần tin tưởng bên chuyển tiếp.*
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+    )
+    if not verbose:  # one line per request is noise; the relayer says what it did
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+    config = settings(ctx)
+    try:
+        relay_config = load_relay_config(config_file)
+        listen = parse_listen(metrics, "--metrics") if metrics else relay_config.metrics
+    except RelayerError as exc:
+        raise UsageProblem(exc.message) from None
+    keys = {c.name: load_key(config, c.key) for c in relay_config.chains}
+    sdks = {c.name: Client.http(c.url) for c in relay_config.chains}
+    registry = RelayerMetrics()
+    links = [
+        Link(
+            End(spec.a, Interchain(sdks[spec.a]), keys[spec.a], spec.a_client),
+            End(spec.b, Interchain(sdks[spec.b]), keys[spec.b], spec.b_client),
+            metrics=registry,
+            refresh_fraction=relay_config.refresh_fraction,
+        )
+        for spec in relay_config.links
+    ]
+    relayer = Relayer(links, interval=relay_config.interval, metrics=registry)
+    if listen is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(listen[1], addr=listen[0], registry=registry.registry)
+        _say(f"metrics at http://{listen[0]}:{listen[1]}/metrics")
+    try:
+        if once:
+            report = relayer.run_pass()
+            _say(
+                f"{report.updates} updates, {report.received} received, "
+                f"{report.acknowledged} acknowledged, {report.timed_out} timed out, "
+                f"{report.duplicates} duplicates"
+            )
+        else:
+            stop = threading.Event()
+            signal.signal(signal.SIGTERM, lambda *_: stop.set())
+            _say(f"relaying {len(links)} link(s); Ctrl-C to stop")
+            with contextlib.suppress(KeyboardInterrupt):
+                relayer.run(stop)
+    finally:
+        for sdk in sdks.values():
+            sdk.close()
+    if relayer.unusable:
+        raise CliError("; ".join(relayer.unusable.values()))
