@@ -96,6 +96,22 @@ def test_no_blocks_are_made_while_idle(node: Node) -> None:
     assert node.app.height == height
 
 
+def test_empty_blocks_come_one_per_interval_not_one_per_block_interval(home: Path) -> None:
+    config = load_config(home)
+    engine = dataclasses.replace(config.engine, create_empty_blocks=True, empty_block_interval=60)
+    opened = Node.open(dataclasses.replace(config, engine=engine))
+    opened.engine.handshake()  # the test makes the blocks: no thread
+    try:
+        embedded = opened.embedded()
+        embedded.produce_block()
+        assert not embedded._should_produce()  # 60 s not passed: idle, however short the block
+        assert 59 < embedded._idle_wait() <= 60  # ... interval is; it sleeps until then
+        embedded._last_produced -= 60
+        assert embedded._should_produce() and embedded._idle_wait() == 0
+    finally:
+        opened.close()
+
+
 def test_a_block_with_txs_is_followed_by_one_proof_block_then_nothing(node: Node) -> None:
     settle(node, quiet=0.2)
     tx = anchor(node, 0, "a")

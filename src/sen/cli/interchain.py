@@ -23,15 +23,17 @@ from typing import Annotated, Any
 
 import typer
 
-from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
+from sen.ledger import encoding
 from sen.ledger.ibc import Payload
 from sen.sdk.client import Client
 from sen.sdk.interchain import Interchain
 from sen.services.relayer import (
     End,
     Link,
+    RelayConfig,
     Relayer,
     RelayerError,
     RelayerMetrics,
@@ -82,6 +84,10 @@ def link(
     max_clock_drift: Annotated[
         int, typer.Option("--max-clock-drift", help="Seconds a header may run ahead.")
     ] = 10,
+    relay_file: Annotated[
+        Path | None,
+        typer.Option("--relay-file", help="Write the settings for `sen relay` to this file."),
+    ] = None,
 ) -> None:
     """Create a client of each chain on the other, pair them, and print the relay settings.
 
@@ -102,13 +108,18 @@ def link(
         names = here_sdk.chain_id, there_sdk.chain_id
     _say(f"{names[0]}: {here_client} is a client of {names[1]}")
     _say(f"{names[1]}: {there_client} is a client of {names[0]}")
-    _say("\nFor sen relay --config relay.toml:\n")
-    _say(
+    settings_text = (
         f'[[chains]]\nname = "{names[0]}"\nurl = "{config.node_url()}"\nkey = "{key}"\n\n'
         f'[[chains]]\nname = "{names[1]}"\nurl = "{other}"\nkey = "{other_key}"\n\n'
         f'[[links]]\na = "{names[0]}"\na_client = "{here_client}"\n'
-        f'b = "{names[1]}"\nb_client = "{there_client}"'
+        f'b = "{names[1]}"\nb_client = "{there_client}"\n'
     )
+    if relay_file is not None:
+        relay_file.write_text(settings_text, encoding="utf-8")
+        _say(f"Relay settings written to {relay_file}: sen relay --config {relay_file}")
+        return
+    _say("\nFor sen relay --config relay.toml:\n")
+    _say(settings_text)
 
 
 @app.command("client")
@@ -201,6 +212,40 @@ def receipt(
     )
 
 
+@app.command("answer")
+def answer(
+    ctx: typer.Context,
+    client_id: ClientArg,
+    sequence: Annotated[int, typer.Argument(metavar="SEQUENCE", help="The question's packet.")],
+    as_json: Json = False,
+) -> None:
+    """The answer recorded here to a status question (ask-status), checked against its proof.
+
+    *Câu trả lời đã ghi nhận cho một câu hỏi trạng thái.*
+    """
+    key = b"interchain/answers/" + client_id.encode() + b"/" + sequence.to_bytes(8, "big")
+    with settings(ctx).client() as sdk:
+        proved = Interchain(sdk).prove([key])  # the proof is checked against the app hash
+    raw = proved.values[key]
+    if raw is None:
+        raise CliError(
+            f"no answer to packet {sequence} of {client_id} yet: is it sent, and is a relayer "
+            f"running? (sen interchain pending {client_id})"
+        )
+    recorded = encoding.decode(raw)
+    if as_json:
+        print_json(
+            {"client_id": client_id, "sequence": sequence, "height": proved.height, **recorded}
+        )
+        return
+    table = kv_table(f"Answer to packet {sequence} of {client_id}")
+    for name in sorted(recorded):
+        value = recorded[name]
+        table.add_row(name, value.hex() if isinstance(value, bytes) else str(value))
+    table.add_row("proved at height", str(proved.height))
+    out.print(table)
+
+
 @app.command("ask-status")
 def ask_status(
     ctx: typer.Context,
@@ -231,6 +276,23 @@ def ask_status(
             signing_key, client_id, counterparty, int(time.time()) + timeout, [payload]
         )
     _say(f"sent: packet {sequence} of {client_id}")
+
+
+def build_relayer(config: Settings, relay: RelayConfig) -> tuple[Relayer, dict[str, Client]]:
+    """The relayer a relay file describes (its keys opened now), and its clients to close."""
+    keys = {c.name: load_key(config, c.key) for c in relay.chains}
+    sdks = {c.name: Client.http(c.url) for c in relay.chains}
+    registry = RelayerMetrics()
+    links = [
+        Link(
+            End(spec.a, Interchain(sdks[spec.a]), keys[spec.a], spec.a_client),
+            End(spec.b, Interchain(sdks[spec.b]), keys[spec.b], spec.b_client),
+            metrics=registry,
+            refresh_fraction=relay.refresh_fraction,
+        )
+        for spec in relay.links
+    ]
+    return Relayer(links, interval=relay.interval, metrics=registry), sdks
 
 
 def relay(
@@ -264,19 +326,9 @@ def relay(
         listen = parse_listen(metrics, "--metrics") if metrics else relay_config.metrics
     except RelayerError as exc:
         raise UsageProblem(exc.message) from None
-    keys = {c.name: load_key(config, c.key) for c in relay_config.chains}
-    sdks = {c.name: Client.http(c.url) for c in relay_config.chains}
-    registry = RelayerMetrics()
-    links = [
-        Link(
-            End(spec.a, Interchain(sdks[spec.a]), keys[spec.a], spec.a_client),
-            End(spec.b, Interchain(sdks[spec.b]), keys[spec.b], spec.b_client),
-            metrics=registry,
-            refresh_fraction=relay_config.refresh_fraction,
-        )
-        for spec in relay_config.links
-    ]
-    relayer = Relayer(links, interval=relay_config.interval, metrics=registry)
+    relayer, sdks = build_relayer(config, relay_config)
+    registry = relayer.metrics
+    links = relayer.links
     if listen is not None:
         from prometheus_client import start_http_server
 

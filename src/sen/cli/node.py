@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import socket
+from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
 
@@ -82,9 +83,19 @@ def run(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option(help="Override the API listen address.")] = None,
     port: Annotated[int | None, typer.Option(help="Override the API port.")] = None,
+    relay: Annotated[
+        Path | None,
+        typer.Option(
+            "--relay",
+            help="Also relay between linked chains, as `sen relay --config FILE` does "
+            "(keys' passphrase from $SEN_PASSPHRASE).",
+        ),
+    ] = None,
 ) -> None:
     """Run the node and its REST API until Ctrl-C or SIGTERM (initialises --home if empty)."""
     from sen.api.app import serve
+    from sen.cli.interchain import build_relayer
+    from sen.services.relayer import RelayerError, load_relay_config
 
     home = settings(ctx).home
     check_pins()  # before anything is written: a first run must not create a home it won't run
@@ -92,6 +103,12 @@ def run(
         init_home(home, port=port or DEFAULT_API_PORT, host=host or DEFAULT_API_HOST)
         out.print(f"[yellow]No node in {home}: initialised a new one (chain sen-local).[/]")
     config = load_config(home)
+    relayer = None
+    if relay is not None:
+        try:
+            relayer, relay_clients = build_relayer(settings(ctx), load_relay_config(relay))
+        except RelayerError as exc:
+            raise UsageProblem(f"--relay: {exc.message}") from None
     listen_host = host or config.api_host
     listen_port = port or config.api_port
     _check_can_listen(listen_host, listen_port)
@@ -110,12 +127,19 @@ def run(
         if config.consensus.engine == "cometbft":
             out.print(f"consensus CometBFT; ABCI on {config.abci_address}")
             out.print(f"          CometBFT RPC {config.consensus.cometbft_rpc}")
+        if relayer is not None:  # it reaches this node over HTTP once the API is up
+            relayer.start()
+            out.print(f"relaying  {len(relayer.links)} link(s) from {relay}")
         out.print("Press Ctrl-C to stop.")
         serve(node, listen_host, listen_port)
     except (KeyboardInterrupt, _Stop):
         pass
     finally:
         try:
+            if relayer is not None:
+                relayer.stop()
+                for client in relay_clients.values():
+                    client.close()
             node.close()
         finally:
             signal.signal(signal.SIGTERM, previous)

@@ -125,8 +125,18 @@ def _verify_packet(
                 destination=report.destination_chain,
             )
             out.print("[bold green]" + escape(line) + "[/]")
+            for port, ack in zip(report.ports, report.acknowledgements, strict=True):
+                out.print(escape(f"{port}: {_readable(bytes.fromhex(ack))}"))
     if failure is not None:
         raise typer.Exit(EXIT_INVALID)
+
+
+def _readable(ack: bytes) -> str:
+    """An acknowledgement as text when it is UTF-8 (the JSON applications answer), else hex."""
+    try:
+        return ack.decode("utf-8")
+    except UnicodeDecodeError:
+        return ack.hex()
 
 
 def _verify_many(config: Settings, paths: list[Path], genesis: Genesis, as_json: bool) -> None:

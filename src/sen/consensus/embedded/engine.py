@@ -12,7 +12,9 @@ are replayed to it.
 Block production: after ``block_interval`` when transactions are waiting;
 one more block after a block with transactions (so its results and app hash
 are committed by a header, as CometBFT's ``create_empty_blocks = false`` does);
-otherwise none while idle unless ``create_empty_blocks`` is set.
+otherwise none while idle unless ``create_empty_blocks`` is set, and then one
+every ``empty_block_interval`` (a chain linked to others keeps making headers
+for their light clients).
 """
 
 from __future__ import annotations
@@ -132,6 +134,7 @@ class EmbeddedEngine:
         self._last_results_hash = EMPTY_HASH
         self._last_had_txs = False
         self._last_time: Timestamp | None = None
+        self._last_produced = time.monotonic()  # when the last block was made (local clock)
         self.listeners: list[Callable[[CommittedBlock], None]] = []
         self.error: BaseException | None = None
 
@@ -320,13 +323,17 @@ class EmbeddedEngine:
 
     def _idle_wait(self) -> float:
         if self.config.create_empty_blocks:
-            return max(self.config.empty_block_interval, self.config.block_interval)
+            return max(0.0, self._empty_block_due() - time.monotonic())
         return 1.0
+
+    def _empty_block_due(self) -> float:
+        interval = max(self.config.empty_block_interval, self.config.block_interval)
+        return self._last_produced + interval
 
     def _should_produce(self) -> bool:
         if len(self.mempool) > 0 or self._last_had_txs or self.last is None:
             return True
-        return self.config.create_empty_blocks
+        return self.config.create_empty_blocks and time.monotonic() >= self._empty_block_due()
 
     def _next_time(self) -> Timestamp:
         proposed = self.clock()
@@ -447,6 +454,7 @@ class EmbeddedEngine:
             ]
         )
         self._last_had_txs = bool(txs)
+        self._last_produced = time.monotonic()
 
     def _update_mempool(self, committed: Sequence[bytes]) -> None:
         """Drop committed transactions and recheck the rest (mempool lock held)."""
