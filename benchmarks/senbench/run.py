@@ -26,6 +26,7 @@ def run_all(
 ) -> dict[str, Any]:
     """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
     from senbench.credentials import run_credentials
+    from senbench.directory import run_directory
     from senbench.history import run_history
     from senbench.receipts import run_receipts
     from senbench.suites import run_suites
@@ -48,6 +49,10 @@ def run_all(
         (
             "credentials",
             lambda: run_credentials(count=30 if quick else 300, dids=100 if quick else 2_000),
+        ),
+        (
+            "directory_lookups",
+            lambda: run_directory(chains=50 if quick else 1_000, seconds=1 if quick else 3),
         ),
         (
             "suites",

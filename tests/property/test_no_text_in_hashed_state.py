@@ -127,6 +127,8 @@ def _passed_but_refused(chain: TrustChain) -> list[tuple[str, dict[str, Any]]]:
         ("set_params", {"max_tx_bytes": 64 << 20}),  # larger than a block
         ("set_governance", {"voting_period": 200_000}),  # longer than the maximum
         ("set_trust_roots", {"roots": ["did:sen:nobody"]}),  # not an active DID
+        ("update_chain", {"chain_id": "vn-none", "sector": "health"}),  # not in the directory
+        ("remove_chain", {"chain_id": "vn-none"}),
     ]
 
 

@@ -68,6 +68,11 @@ TAGS: list[dict[str, Any]] = [
         "description": "W3C VC-API: issue, verify and revoke credentials; status list "
         "credentials. *Cấp, kiểm tra và thu hồi chứng chỉ số.*",
     },
+    {
+        "name": "directory",
+        "description": "The hub's directory of member chains and their datasets, with state "
+        "proofs. *Danh bạ các chuỗi thành viên và dữ liệu của chúng.*",
+    },
 ]
 
 BODY_SLACK_BYTES = 16 * 1024

@@ -119,6 +119,9 @@ class ResultCode(IntEnum):
     NOT_RECORD_OWNER = 281
     RECORD_NOT_LIVE = 282
     RECORD_MISMATCH = 283
+    # directory module: the hub's register of member chains (290-299)
+    CHAIN_EXISTS = 290
+    UNKNOWN_CHAIN = 291
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -432,6 +435,14 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.RECORD_MISMATCH: (
         "the payload does not describe the record as it is here",
         "gói dữ liệu không khớp với bản ghi tại chuỗi này",
+    ),
+    ResultCode.CHAIN_EXISTS: (
+        "the chain is in the directory already",
+        "chuỗi đã có trong danh bạ",
+    ),
+    ResultCode.UNKNOWN_CHAIN: (
+        "no such chain in the directory",
+        "không có chuỗi này trong danh bạ",
     ),
 }
 

@@ -54,6 +54,7 @@ def test_document_shape() -> None:
         "trust",
         "status",
         "vc-api",
+        "directory",
     }
     rejected = document["paths"]["/v1/txs"]["post"]["responses"]["422"]
     assert list(rejected["content"]) == ["application/problem+json"]

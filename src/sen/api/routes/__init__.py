@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from sen.api.routes import (
     accounts,
     blocks,
+    directory,
     evidence,
     explorer,
     governance,
@@ -37,6 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     vc_api.router,  # before status: /v1/status-lists/{issuer}/{name}/credential first
     status.router,
     interchain.router,
+    directory.router,
     membership.router,
     receipts.router,
     statistics.router,

@@ -16,6 +16,12 @@ from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import known_suites
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.directory.parsing import (
+    parse_register_chain,
+    parse_remove_chain,
+    parse_update_chain,
+)
+from sen.ledger.modules.directory.registry import register_chain, remove_chain, update_chain
 from sen.ledger.modules.governance.records import GovernanceConfig, load_config, save_config
 from sen.ledger.modules.membership import registry
 from sen.ledger.modules.trust.roots import parse_set_roots, set_roots
@@ -300,6 +306,28 @@ def _execute_trust_roots(
     return ()
 
 
+# -- the chain directory (docs/spec/directory.md) --------------------------------
+def _execute_register_chain(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    register_chain(state, p, block)
+    return ()
+
+
+def _execute_update_chain(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    update_chain(state, p, block)
+    return ()
+
+
+def _execute_remove_chain(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    remove_chain(state, p, block)
+    return ()
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -311,5 +339,8 @@ KINDS: dict[str, Kind] = {
         Kind("set_validator", _parse_validator, _execute_validator),
         Kind("set_governance", parse_governance_settings, _execute_governance),
         Kind("set_trust_roots", parse_set_roots, _execute_trust_roots),
+        Kind("register_chain", parse_register_chain, _execute_register_chain),
+        Kind("update_chain", parse_update_chain, _execute_update_chain),
+        Kind("remove_chain", parse_remove_chain, _execute_remove_chain),
     )
 }
