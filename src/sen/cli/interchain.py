@@ -122,6 +122,38 @@ def link(
     _say(settings_text)
 
 
+@app.command("create-client")
+def create_client(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Option("--from", help="A node URL of the chain to follow.")],
+    key: KeyOption,
+    trusting_period: Annotated[
+        int, typer.Option("--trusting-period", help="Seconds a verified header is trusted.")
+    ] = TWO_WEEKS,
+    max_clock_drift: Annotated[
+        int, typer.Option("--max-clock-drift", help="Seconds a header may run ahead.")
+    ] = 10,
+) -> None:
+    """Create a client here of the chain at --from, trusting its latest header (e.g. the
+    substitute a recover_client proposal names). Which header to trust is your decision:
+    check it against the chain's operator (its hash is printed).
+
+    *Tạo light client của một chuỗi khác, tin tiêu đề khối mới nhất của nó.*
+    """
+    config = settings(ctx)
+    signing_key = load_key(config, key)
+    with config.client() as here_sdk, Client.http(source) as there_sdk:
+        block = _latest(Interchain(there_sdk))
+        client_id = Interchain(here_sdk).create_client(
+            signing_key, block, trusting_period, max_clock_drift=max_clock_drift
+        )
+    header = block.header
+    _say(
+        f"{client_id}: a client of {header['chain_id']} from its block {block.height} "
+        f"(app hash {header['app_hash']}, validators {header['validators_hash']})"
+    )
+
+
 @app.command("client")
 def show_client(ctx: typer.Context, client_id: ClientArg, as_json: Json = False) -> None:
     """Show a client: its chain, heights, and when it expires unless refreshed."""

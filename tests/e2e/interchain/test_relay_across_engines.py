@@ -269,6 +269,12 @@ def test_an_embedded_chain_and_a_cometbft_network_exchange_packets_through_sen_r
         assert answer is not None and answer["outcome"] == "timed out"
         absent = b"interchain/ibc/" + receipt_key("sen-client-0", late)
         assert n.prove([absent]).values[absent] is None
+        # a fresh client, as a recover_client proposal would name
+        created = sen(
+            env, "--node", embedded, "interchain", "create-client", "--from", n_url,
+            "--key", "relayer", "--trusting-period", "600",
+        ).stdout  # fmt: skip
+        assert created.startswith("sen-client-1: a client of sen-giao-duc from its block")
     finally:
         relay.stop()
         print((tmp_path / "relay.log").read_text()[-3000:])
