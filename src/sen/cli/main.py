@@ -21,6 +21,7 @@ from sen.cli import did as did_command
 from sen.cli import directory as directory_command
 from sen.cli import genesis as genesis_command
 from sen.cli import gov as gov_command
+from sen.cli import interchain as interchain_command
 from sen.cli import network as network_command
 from sen.cli import status as status_command
 from sen.cli import trust as trust_command
@@ -59,10 +60,12 @@ app.add_typer(member.app, name="member")
 app.add_typer(did_command.app, name="did")
 app.add_typer(trust_command.app, name="trust")
 app.add_typer(directory_command.app, name="directory")
+app.add_typer(interchain_command.app, name="interchain")
 app.add_typer(status_command.app, name="status")
 app.add_typer(vc_command.app, name="vc")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)
+app.command("relay")(interchain_command.relay)
 
 
 @app.callback()

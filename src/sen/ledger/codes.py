@@ -119,6 +119,9 @@ class ResultCode(IntEnum):
     NOT_RECORD_OWNER = 281
     RECORD_NOT_LIVE = 282
     RECORD_MISMATCH = 283
+    CLIENT_NOT_RECOVERABLE = 284
+    SUBSTITUTE_MISMATCH = 285
+    SUBSTITUTE_NOT_NEWER = 286
     # directory module: the hub's register of member chains (290-299)
     CHAIN_EXISTS = 290
     UNKNOWN_CHAIN = 291
@@ -414,6 +417,19 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.TIMEOUT_NOT_REACHED: (
         "the counterparty's time has not reached the packet's timeout",
         "thời gian của chuỗi bên kia chưa tới hạn của gói tin",
+    ),
+    ResultCode.CLIENT_NOT_RECOVERABLE: (
+        "the light client is active: only a frozen or expired client is recovered",
+        "light client đang hoạt động: chỉ khôi phục light client đã đóng băng hoặc hết hạn",
+    ),
+    ResultCode.SUBSTITUTE_MISMATCH: (
+        "the substitute client's chain, trust level or clock drift is not the subject's",
+        "light client thay thế khác chuỗi, mức tin cậy hoặc độ lệch đồng hồ "
+        "của light client cần khôi phục",
+    ),
+    ResultCode.SUBSTITUTE_NOT_NEWER: (
+        "the substitute client's latest height is not above the subject's",
+        "độ cao gần nhất của light client thay thế không lớn hơn của light client cần khôi phục",
     ),
     ResultCode.INVALID_RECORD: (
         "a record's id, kind or digest is not in the expected form",

@@ -23,6 +23,7 @@ from sen.ledger.modules.directory.parsing import (
 )
 from sen.ledger.modules.directory.registry import register_chain, remove_chain, update_chain
 from sen.ledger.modules.governance.records import GovernanceConfig, load_config, save_config
+from sen.ledger.modules.interchain.recovery import parse_recover_client, recover_client
 from sen.ledger.modules.membership import registry
 from sen.ledger.modules.trust.roots import parse_set_roots, set_roots
 from sen.ledger.state import Overlay
@@ -306,6 +307,14 @@ def _execute_trust_roots(
     return ()
 
 
+# -- light clients (docs/spec/interchain.md §3) ---------------------------------
+def _execute_recover_client(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    recover_client(state, p, block)
+    return ()
+
+
 # -- the chain directory (docs/spec/directory.md) --------------------------------
 def _execute_register_chain(
     state: Overlay, p: dict[str, Any], block: BlockInfo
@@ -342,5 +351,6 @@ KINDS: dict[str, Kind] = {
         Kind("register_chain", parse_register_chain, _execute_register_chain),
         Kind("update_chain", parse_update_chain, _execute_update_chain),
         Kind("remove_chain", parse_remove_chain, _execute_remove_chain),
+        Kind("recover_client", parse_recover_client, _execute_recover_client),
     )
 }
