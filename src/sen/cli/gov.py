@@ -25,7 +25,8 @@ KINDS_HELP = (
     "max_block_bytes,allowed_suites,max_batch_digests,disabled_modules} | set_validator "
     "{pub_key,power[,pub_key_type]} | set_governance {threshold,voting_period,max_voting_period} | "
     "set_trust_roots {roots} | register_chain {chain_id,genesis_hash,operator,sector,endpoints,"
-    "validators_hash[,links,datasets]} | update_chain {chain_id,...} | remove_chain {chain_id}"
+    "validators_hash[,links,datasets]} | update_chain {chain_id,...} | remove_chain {chain_id} | "
+    "recover_client {subject_client_id,substitute_client_id}"
 )
 
 

@@ -100,7 +100,7 @@ class PreparedChecks:
 def _response(rejection: TxRejected) -> ResponseCheckTx:
     return ResponseCheckTx(
         code=int(rejection.code),
-        log=str(rejection),
+        log=rejection.log_text,
         field=rejection.field,
         expected="" if rejection.expected is None else str(rejection.expected),
         got="" if rejection.got is None else str(rejection.got),

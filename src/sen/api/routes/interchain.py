@@ -210,11 +210,10 @@ class LightBlockView(Schema):
 
 
 class ProveKeys(Schema):
-    keys: list[str] = Field(
+    keys: list[Annotated[str, Field(json_schema_extra=pattern(STATE_KEY_PATTERN))]] = Field(
         min_length=1,
         max_length=MAX_PROVED_KEYS,
         description=f"1 to {MAX_PROVED_KEYS} state keys, hex.",
-        json_schema_extra={"items": pattern(STATE_KEY_PATTERN)},
     )
 
 
@@ -541,11 +540,8 @@ def show_packet_receipt(client_id: ClientId, sequence: Sequence, node: NodeDep) 
 
 class PacketQuery(Schema):
     client_id: str = Field(json_schema_extra=pattern(CLIENT_ID_PATTERN))
-    sequences: list[int] = Field(
-        min_length=1,
-        max_length=MAX_PROVED_KEYS,
-        description=f"1 to {MAX_PROVED_KEYS} sequences.",
-        json_schema_extra={"items": {"minimum": 1, "maximum": MAX_SEQUENCE}},
+    sequences: list[Annotated[int, Field(strict=True, ge=1, le=MAX_SEQUENCE)]] = Field(
+        min_length=1, max_length=MAX_PROVED_KEYS, description=f"1 to {MAX_PROVED_KEYS} sequences."
     )
 
 

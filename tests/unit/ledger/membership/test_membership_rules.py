@@ -243,7 +243,7 @@ def _same_refusal_before_and_in_the_block(ledger: Ledger, raw: bytes, seconds: i
     refusal = _admission(ledger, raw, seconds)
     assert refusal is not None
     (result,) = ledger.run([raw], seconds)
-    assert (result.code, result.log) == (refusal.code, str(refusal))
+    assert (result.code, result.log) == (refusal.code, refusal.log_text)
     return refusal
 
 
