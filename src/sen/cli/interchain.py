@@ -13,6 +13,7 @@ keeps the link alive and carries packets (``sen.services.relayer``).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import signal
@@ -24,11 +25,13 @@ from typing import Annotated, Any
 import typer
 
 from sen.cli._context import Settings, kv_table, out, print_json, settings
+from sen.cli.directory import verified
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.ledger import encoding
 from sen.ledger.ibc import Payload
 from sen.sdk.client import Client
+from sen.sdk.errors import SenError
 from sen.sdk.interchain import Interchain
 from sen.services.relayer import (
     End,
@@ -40,6 +43,7 @@ from sen.services.relayer import (
     load_relay_config,
 )
 from sen.services.relayer.config import parse_listen
+from sen.services.relayer.directory import relay_config_from_directory, rest_endpoint
 
 app = typer.Typer(
     help="Light clients of other chains, packets between chains (IBC v2 shaped).",
@@ -327,11 +331,62 @@ def build_relayer(config: Settings, relay: RelayConfig) -> tuple[Relayer, dict[s
     return Relayer(links, interval=relay.interval, metrics=registry), sdks
 
 
+def _from_directory(hub: str, key: str, only: frozenset[str]) -> RelayConfig:
+    """The links a hub's directory records, each entry's proof checked, and each chain's
+    served genesis compared with the registered hash."""
+    entries: list[dict[str, Any]] = []
+    after = 0
+    with Client.http(hub) as sdk:
+        while True:
+            body = sdk.get("/v1/directory/chains", params={"after": str(after), "limit": "200"})
+            for chain in body["chains"]:
+                entry = verified(chain)
+                if entry is None or entry.get("chain_id") != chain.get("chain_id"):
+                    raise CliError(
+                        f"the hub's answer for {chain.get('chain_id')} is not its proof's"
+                    )
+                entries.append(entry)
+            if body.get("next") is None:
+                break
+            after = int(body["next"])
+    reachable = []
+    for entry in entries:
+        url = rest_endpoint(entry)
+        if url is None:
+            continue
+        try:
+            with Client.http(url, timeout=10) as sdk:
+                served = hashlib.sha256(sdk.genesis()).digest()
+        except SenError as exc:
+            _say(f"{entry['chain_id']}: not relayed, its node does not answer: {exc}")
+            continue
+        if served != bytes(entry["genesis_hash"]):
+            _say(f"{entry['chain_id']}: not relayed, {url} serves another chain's genesis")
+            continue
+        reachable.append(entry)
+    return relay_config_from_directory(reachable, key, only=only)
+
+
 def relay(
     ctx: typer.Context,
     config_file: Annotated[
-        Path, typer.Option("--config", help="The relay file (chains, keys, links).")
-    ],
+        Path | None, typer.Option("--config", help="The relay file (chains, keys, links).")
+    ] = None,
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--directory",
+            help="Instead of --config: a hub node's URL; relay every link its chain directory "
+            "records (with --key).",
+        ),
+    ] = None,
+    key: Annotated[
+        str | None, typer.Option("--key", help="With --directory: the key that signs everywhere.")
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--chain", help="With --directory: only links of this chain (repeatable)."),
+    ] = None,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
     metrics: Annotated[
         str | None,
@@ -353,8 +408,16 @@ def relay(
     if not verbose:  # one line per request is noise; the relayer says what it did
         logging.getLogger("httpx").setLevel(logging.WARNING)
     config = settings(ctx)
+    if (config_file is None) == (directory is None):
+        raise UsageProblem("give either --config FILE or --directory HUB_URL (with --key)")
     try:
-        relay_config = load_relay_config(config_file)
+        if directory is not None:
+            if key is None:
+                raise UsageProblem("--directory needs --key: the key that signs on every chain")
+            relay_config = _from_directory(directory, key, frozenset(only or ()))
+        else:
+            assert config_file is not None
+            relay_config = load_relay_config(config_file)
         listen = parse_listen(metrics, "--metrics") if metrics else relay_config.metrics
     except RelayerError as exc:
         raise UsageProblem(exc.message) from None

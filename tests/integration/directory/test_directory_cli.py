@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hub import make_hub, propose_and_pass
 
 from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
 from sen.cli.directory import verified
 from sen.cli.errors import CliError
 from sen.cli.main import main
-from sen.node.config import load_config
-from sen.node.node import Node, init_home
+from sen.node.node import Node
 
-ORG_NAME = "Bộ Thông tin và Truyền thông"
 GENESIS = "11" * 32
 VALIDATORS = "22" * 32
 SCHEMA = "33" * 32
@@ -78,45 +77,14 @@ def hub(
     monkeypatch.delenv("SEN_NODE", raising=False)
     monkeypatch.delenv("SEN_LANG", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    org = tmp_path / "mic"
-    ok(["ca", "init-org", "--id", "mic", "--name", ORG_NAME, "--out", str(org)], capsys)
-    ok(["keys", "new", "alice"], capsys)
-    certificate = tmp_path / "alice.pem"
-    ok(
-        [
-            *("ca", "issue", "--org-dir", str(org), "--key", "alice", "--roles", "admin"),
-            *("--cn", "Quản trị viên", "--out", str(certificate)),
-        ],
-        capsys,
-    )
-    config = init_home(tmp_path / "home", chain_id="vn-hub", block_interval=0.05)
-    validator = json.loads(config.validator_key_path.read_text())["pub_key"]["value"]
-    ok(
-        [
-            *("genesis", "new", "--chain-id", "vn-hub"),
-            *("--org", f"mic:{ORG_NAME}:{org / 'ca.pem'}:admin"),
-            *("--member", str(certificate), "--validator", f"v0:{validator}:10"),
-            *("--out", str(tmp_path / "genesis.json")),
-        ],
-        capsys,
-    )
-    config.genesis_path.write_bytes((tmp_path / "genesis.json").read_bytes())
-    running = Node.open(load_config(config.home))
-    running.start()
+    running = make_hub(tmp_path, lambda argv: ok(argv, capsys))
     monkeypatch.setattr(Settings, "client", lambda self: in_process_client(running))
     yield running
     running.close()
 
 
 def _propose_and_pass(argv: list[str], capsys: pytest.CaptureFixture[str]) -> int:
-    out = ok(argv, capsys)
-    match = re.match(r"proposal (\d+) \(", out)
-    assert match is not None, out
-    proposal = int(match[1])
-    assert "sen gov vote" in out
-    voted = ok(["gov", "vote", str(proposal), "yes", "--key", "alice"], capsys)
-    assert voted.rstrip().endswith("status passed"), voted
-    return proposal
+    return propose_and_pass(argv, lambda args: ok(args, capsys))
 
 
 def test_register_read_update_and_remove_through_the_cli(
