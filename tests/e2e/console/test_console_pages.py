@@ -28,6 +28,7 @@ PAGES = [
     ("organisations", "#/orgs", "Tổ chức và thành viên"),
     ("governance", "#/gov", "Quản trị"),
     ("statistics", "#/stats", "Thống kê hoạt động"),
+    ("chains", "#/chains", "Liên chuỗi"),
 ]
 
 

@@ -35,7 +35,7 @@ from sen.ledger import encoding
 from sen.ledger.ibc import MAX_SEQUENCE
 from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.interchain import ClientState, ConsensusState
-from sen.ledger.modules.interchain.records import client_key, consensus_key
+from sen.ledger.modules.interchain.records import CLIENT_PREFIX, client_key, consensus_key
 from sen.services.readmodels.interchain import (
     PacketReceiptUnavailable,
     SentPacket,
@@ -617,3 +617,75 @@ def list_acknowledgements(body: PacketQuery, node: NodeDep) -> AcknowledgementsL
             )
         )
     return AcknowledgementsListView(acknowledgements=found, missing=missing)
+
+
+class ClientSummary(Schema):
+    client_id: str
+    chain_id: str = Field(description="The counterparty chain.")
+    counterparty_client_id: str
+    latest_height: int
+    latest_time: str = Field(description="The latest verified header's time (RFC 3339).")
+    expires: str = Field(description="When the client expires unless it is updated (RFC 3339).")
+    frozen_height: int = Field(description="0 unless misbehaviour was proved.")
+
+
+class ClientListView(Schema):
+    clients: list[ClientSummary] = Field(description="In client id order (as bytes).")
+    next_after: str | None = Field(
+        description="Pass as `after` for the next page; null at the end."
+    )
+
+
+@router.get(
+    "/v1/interchain/clients",
+    summary="This chain's light clients of other chains",
+    description=(
+        "Each with its counterparty chain, latest verified height and when it expires unless a "
+        "relayer updates it; paged by client id. One client with its proof: "
+        "`/v1/interchain/clients/{client_id}`.\n\n*Các light client của chuỗi này.*"
+    ),
+    response_model=ClientListView,
+    responses=documented(400),
+)
+def list_clients(
+    node: NodeDep,
+    after: Annotated[
+        str,
+        Query(
+            description="A client id: start after it.",
+            json_schema_extra=pattern(r"^(sen-client-[0-9]{1,19})?$"),
+        ),
+    ] = "",
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
+) -> ClientListView:
+    if after:
+        _require_client_id(after)
+    keys = node.app.store.keys_with_prefix(CLIENT_PREFIX, after.encode(), limit + 1)
+    more = len(keys) > limit
+    summaries = []
+    for key in keys[:limit]:
+        client_id = key[len(CLIENT_PREFIX) :].decode()
+        stored = node.app.store.get(key)
+        if stored is None:
+            continue
+        client = ClientState.from_value(encoding.decode(stored))
+        raw = node.app.store.get(consensus_key(client_id, client.latest_height))
+        if raw is None:
+            continue
+        latest = ConsensusState.from_value(encoding.decode(raw))
+        summaries.append(
+            ClientSummary(
+                client_id=client_id,
+                chain_id=client.chain_id,
+                counterparty_client_id=client.counterparty_client_id,
+                latest_height=client.latest_height,
+                latest_time=Timestamp(latest.time_seconds, latest.time_nanos).to_rfc3339(),
+                expires=Timestamp(
+                    latest.time_seconds + client.trusting_period, latest.time_nanos
+                ).to_rfc3339(),
+                frozen_height=client.frozen_height,
+            )
+        )
+    return ClientListView(
+        clients=summaries, next_after=summaries[-1].client_id if more and summaries else None
+    )

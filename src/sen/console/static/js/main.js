@@ -14,6 +14,7 @@ import * as verify from './views/verify.js';
 import * as credential from './views/credential.js';
 import * as did from './views/did.js';
 import * as stats from './views/stats.js';
+import * as chains from './views/chains.js';
 
 const STATUS_MS = 2000;
 
@@ -42,6 +43,7 @@ route('/organisations', membership.organisations, 'organisations');
 route('/organisation/:id', membership.organisation, 'organisations');
 route('/governance', governance.governance, 'governance');
 route('/stats', stats.page, 'stats');
+route('/chains', chains.page, 'chains');
 
 // For the browser tests and the curious: limits and the dictionary check, no secrets here.
 window.senConsole = { limits, missingKeys, version: 1 };
