@@ -57,6 +57,7 @@ FORMAT = "sen-packet-receipt"
 VERSION = 1
 IBC_PREFIX = b"interchain/ibc/"
 CLIENT_PREFIX = b"interchain/client/"
+CONSENSUS_PREFIX = b"interchain/consensus/"
 RECEIPT = b"\x01"
 
 
@@ -78,7 +79,7 @@ class SignedHeader:
 @dataclass(frozen=True, slots=True)
 class Side:
     chain_id: str
-    genesis_hash: bytes | None  # the destination names its genesis; the source need not
+    genesis_hash: bytes | None  # the destination must name its genesis; the source need not
     signed: SignedHeader
 
 
@@ -91,6 +92,8 @@ class ParsedPacketReceipt:
     commitment_proof: StateProof
     client_state: bytes  # the destination's client record, canonically encoded
     client_proof: StateProof
+    consensus_state: bytes  # that client's consensus state at the source header's height
+    consensus_proof: StateProof
     receipt_proof: StateProof
     acknowledgement_proof: StateProof
 
@@ -171,6 +174,8 @@ def parse_packet_receipt(receipt: object) -> ParsedPacketReceipt:
         commitment_proof=_proof(source.get("commitment_proof"), "source.commitment_proof"),
         client_state=_hex(destination.get("client_state"), "destination.client_state"),
         client_proof=_proof(destination.get("client_proof"), "destination.client_proof"),
+        consensus_state=_hex(destination.get("consensus_state"), "destination.consensus_state"),
+        consensus_proof=_proof(destination.get("consensus_proof"), "destination.consensus_proof"),
         receipt_proof=_proof(destination.get("receipt_proof"), "destination.receipt_proof"),
         acknowledgement_proof=_proof(
             destination.get("acknowledgement_proof"), "destination.acknowledgement_proof"
@@ -267,6 +272,8 @@ def _side(doc: dict[str, Any], where: str) -> Side:
     except (LightError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise _bad(f"{where}.signed_header", str(exc)[:200]) from None
     genesis_hash = doc.get("genesis_hash")
+    if genesis_hash is None and where == "destination":
+        raise _bad(f"{where}.genesis_hash", "missing: the receiving chain's genesis hash")
     return Side(
         _text(doc.get("chain_id"), f"{where}.chain_id"),
         None if genesis_hash is None else _hex(genesis_hash, f"{where}.genesis_hash", 32),
@@ -311,7 +318,7 @@ def check_signed_header(side: Side, genesis: Genesis, check: str) -> str:
     signed = side.signed
     header, commit, validators = signed.header, signed.commit, signed.validators
     try:
-        trusted = trusted_validators_hash(genesis, signed.history, header.height + 1)
+        trusted = trusted_validators_hash(genesis, signed.history, header.height)
     except ReceiptInvalid as exc:
         raise ReceiptInvalid(check, exc.reason) from None
     if validators.hash() != trusted:
@@ -371,8 +378,37 @@ def check_client(r: ParsedPacketReceipt) -> str:
             f"{packet.destination_client} is paired with {client.get('counterparty')!r}, not "
             f"the packet's source client {packet.source_client}",
         )
+    source = r.source.signed.header
+    key = (
+        CONSENSUS_PREFIX
+        + packet.destination_client.encode()
+        + b"/"
+        + source.height.to_bytes(8, "big")
+    )
+    _prove("client", root, key, r.consensus_state, r.consensus_proof)
+    try:
+        consensus = encoding.decode(r.consensus_state)
+        held = (
+            bytes(consensus["root"]),
+            tuple(int(t) for t in consensus["time"]),
+            bytes(consensus["next_validators_hash"]),
+        )
+    except Exception as exc:  # a proved value the ledger wrote decodes; say so if not
+        raise ReceiptInvalid("client", f"the consensus state does not decode: {exc}") from None
+    signed = (
+        source.app_hash,
+        (source.time.seconds, source.time.nanos),
+        source.next_validators_hash,
+    )
+    if held != signed:
+        raise ReceiptInvalid(
+            "client",
+            f"{packet.destination_client} verified at height {source.height} a header other than "
+            f"the source's signed one: it follows another chain than the one "
+            f"{r.source.chain_id}'s genesis starts",
+        )
     here = f"{packet.destination_client} on {r.destination.chain_id}"
-    return f"{here} is a client of {r.source.chain_id}"
+    return f"{here} is a client of {r.source.chain_id}, holding its block {source.height}"
 
 
 def check_received(r: ParsedPacketReceipt) -> str:

@@ -349,6 +349,15 @@ def test_a_packet_receipt_verifies_offline_with_the_two_genesis_files(
         {**encoding.decode(bytes.fromhex(receipt["destination"]["client_state"])), "chain_id": "x"}
     ).hex()
     fails(other_client, "client")
+    other_consensus = copy.deepcopy(receipt)  # the client verified another header there
+    held = encoding.decode(bytes.fromhex(receipt["destination"]["consensus_state"]))
+    other_consensus["destination"]["consensus_state"] = encoding.encode(
+        {**held, "root": bytes(32)}
+    ).hex()
+    fails(other_consensus, "client")
+    anonymous = copy.deepcopy(receipt)
+    del anonymous["destination"]["genesis_hash"]
+    assert "genesis_hash" in fails(anonymous, "format")
 
     # the CLI: sen verify with both genesis files
     path = tmp_path / "packet.receipt.json"

@@ -34,7 +34,7 @@ from sen.ledger.ibc import (
 )
 from sen.ledger.light.types import Commit, Header, ValidatorSet
 from sen.ledger.modules.interchain.packets import ibc_key
-from sen.ledger.modules.interchain.records import CONSENSUS_PREFIX, client_key
+from sen.ledger.modules.interchain.records import CONSENSUS_PREFIX, client_key, consensus_key
 from sen.ledger.tx import decode_tx
 from sen.ledger.types import TxResult
 from sen.light.packet_receipt import FORMAT as PACKET_RECEIPT_FORMAT
@@ -252,12 +252,18 @@ def build_packet_receipt(node: Node, client_id: str, sequence: int) -> dict[str,
     assert acks is not None  # the same transaction's event
     keys = [
         client_key(client_id),
+        consensus_key(client_id, proof_height),
         ibc_key(receipt_key(client_id, sequence)),
         ibc_key(acknowledgement_key(client_id, sequence)),
     ]
     proved = prove_keys(node, keys)
     block = _carrying(node, proved)
-    (_, client_state, client_proof), (_, _, receipt_proof), (_, _, ack_proof) = proved.values
+    (
+        (_, client_state, client_proof),
+        (_, consensus_state, consensus_proof),
+        (_, _, receipt_proof),
+        (_, _, ack_proof),
+    ) = proved.values
     return {
         "format": PACKET_RECEIPT_FORMAT,
         "version": PACKET_RECEIPT_VERSION,
@@ -294,6 +300,8 @@ def build_packet_receipt(node: Node, client_id: str, sequence: int) -> dict[str,
             **_history(node, block.height),
             "client_state": (client_state or b"").hex(),
             "client_proof": _state_proof_json(client_proof),
+            "consensus_state": (consensus_state or b"").hex(),
+            "consensus_proof": _state_proof_json(consensus_proof),
             "receipt_proof": _state_proof_json(receipt_proof),
             "acknowledgement_proof": _state_proof_json(ack_proof),
         },

@@ -9,6 +9,8 @@ passes at the third yes (the deciding vote executes it). Its block time is
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,12 @@ from counterparty import signed_header, validator_key, validator_set
 from trust_chain import TrustChain, block_time, replay_blocks
 
 from sen.ledger.codes import ResultCode
+from sen.ledger.ibc import Packet, Payload, packet_commitment, packet_commitment_key
 from sen.ledger.modules.governance.records import list_proposals, load_proposal
 from sen.ledger.modules.interchain import ClientState, load_client, load_consensus
+from sen.ledger.modules.interchain.packets import ibc_key
 from sen.ledger.types import TxResult
+from sen.sdk.interchain import packet_args
 
 V = [validator_key(n) for n in range(4)]
 T0 = GENESIS_SECONDS - 100  # the counterparty's header times start here
@@ -208,3 +213,54 @@ def test_replaying_the_blocks_gives_the_same_app_hashes(chain: TrustChain, tmp_p
     replayed = replay_blocks(chain, tmp_path / "replay")
     assert [app_hash for app_hash, _ in replayed] == chain.app_hashes
     assert [r.data for _, results in replayed for r in results][-2:] == [b"passed", b"11"]
+
+
+def test_a_forged_state_held_before_recovery_proves_nothing_after(chain: TrustChain) -> None:
+    """A light-client attack stores a forged root at 7 (the counterparty's validators signed a
+    header the chain never made); misbehaviour freezes the client; governance recovers it.
+    The forged root must not prove a packet the counterparty never sent."""
+    subject = create(chain, 5, T0)
+    pair = {"client_id": subject, "counterparty_client_id": COUNTERPARTY_OF_SUBJECT}
+    chain.ok(chain.admins[0], "interchain", "register_counterparty", pair)
+    value = json.dumps(
+        {"id": "FAKE-1", "kind": "carbon-credit-batch", "digest": "ab" * 32, "receiver": "org-1"}
+    ).encode()
+    payload = Payload(
+        "record-transfer", "record-transfer", "sen-transfer-1", "application/json", value
+    )
+    never_sent = Packet(1, COUNTERPARTY_OF_SUBJECT, subject, T0 + 10**8, (payload,))
+    key = ibc_key(packet_commitment_key(never_sent.source_client, 1))
+    leaf, value_hash = _sha(key), _sha(packet_commitment(never_sent))
+    forged_root = _sha(b"\x00" + leaf + value_hash)  # a one-leaf tree holding that commitment
+    trusted = {"trusted_height": 5, "trusted_validators": validator_set(V).to_json()}
+    forged = {**signed_header(7, T0 + 10, V, app_hash=forged_root), **trusted}
+    chain.ok(chain.writer, "interchain", "update_client", {"client_id": subject, **forged})
+    real = {**signed_header(7, T0 + 10, V), **trusted}
+    evidence = {"client_id": subject, "first": forged, "second": real}
+    chain.ok(chain.writer, "interchain", "submit_misbehaviour", evidence)
+    substitute = create(chain, 10, T0 + 30)
+    assert recover(chain, subject, substitute)[1].data == b"passed"
+    assert client(chain, subject).usable_from == 10
+
+    recv = {
+        "packet": packet_args(never_sent),
+        "proof_height": 7,
+        "proof": {"siblings": [], "leaf_path": leaf.hex(), "leaf_value_hash": value_hash.hex()},
+    }
+    chain.refuse(
+        chain.writer,
+        "interchain",
+        "recv_packet",
+        recv,
+        ResultCode.UNKNOWN_CONSENSUS_STATE,
+        "args.proof_height",
+    )
+    refused = update(chain, subject, 11, T0 + 40, trusted=5)  # nor may it be trusted from
+    assert (refused.code, refused.log.split(":")[0]) == (
+        ResultCode.UNKNOWN_CONSENSUS_STATE,
+        "args.trusted_height",
+    )
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()

@@ -40,6 +40,7 @@ from sen.ledger.modules.interchain.records import (
     ClientState,
     load_client,
     load_consensus,
+    load_usable_consensus,
     next_client_id,
     save_client,
     save_consensus,
@@ -165,13 +166,15 @@ def _live_client(ctx: Context, client_id: str) -> ClientState:
 def _verify(
     ctx: Context, client_id: str, client: ClientState, evidence: Evidence, field: str
 ) -> None:
-    trusted = load_consensus(ctx.state, client_id, evidence.trusted_height)
+    trusted = load_usable_consensus(ctx.state, client_id, client, evidence.trusted_height)
     if trusted is None:
         raise TxRejected(
             ResultCode.UNKNOWN_CONSENSUS_STATE,
-            "the client has no consensus state at the trusted height",
+            "the client has no usable consensus state at the trusted height",
             field=f"{field}.trusted_height",
-            expected=f"a height the client verified (latest {client.latest_height})",
+            expected=f"a height the client verified (latest {client.latest_height}"
+            + (f"; none below {client.usable_from}, its recovery" if client.usable_from else "")
+            + ")",
             got=evidence.trusted_height,
         )
     check_transition(

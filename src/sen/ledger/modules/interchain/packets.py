@@ -45,7 +45,7 @@ from sen.ledger.modules.interchain.records import (
     ClientState,
     ConsensusState,
     load_client,
-    load_consensus,
+    load_usable_consensus,
 )
 from sen.ledger.types import ChainParams, Event, EventAttribute
 
@@ -169,13 +169,15 @@ def _root(ctx: Context, packet: Packet, *, at_destination: bool, height: int) ->
             got=f"{client_id}, frozen at {client.frozen_height}",
         )
     _require_counterparty(client, client_id, counterparty, other)
-    consensus = load_consensus(ctx.state, client_id, height)
+    consensus = load_usable_consensus(ctx.state, client_id, client, height)
     if consensus is None:
         raise TxRejected(
             ResultCode.UNKNOWN_CONSENSUS_STATE,
-            "the client has no consensus state at the proof height",
+            "the client has no usable consensus state at the proof height",
             field="args.proof_height",
-            expected=f"a height {client_id} verified (latest {client.latest_height})",
+            expected=f"a height {client_id} verified (latest {client.latest_height}"
+            + (f"; none below {client.usable_from}, its recovery" if client.usable_from else "")
+            + ")",
             got=height,
         )
     return consensus

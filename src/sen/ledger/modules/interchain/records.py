@@ -39,6 +39,9 @@ class ClientState:
     frozen_height: int  # 0: not frozen; else the height misbehaviour was proved at
     created_height: int
     counterparty_client_id: str = ""  # the counterparty's client of this chain, once registered
+    # consensus states below this height are void: a recovery (recover_client) discards what
+    # the client held before, since misbehaviour may have put a forged state among them
+    usable_from: int = 0
 
     @property
     def frozen(self) -> bool:
@@ -54,6 +57,8 @@ class ClientState:
             "frozen_height": self.frozen_height,
             "created_height": self.created_height,
             "counterparty": self.counterparty_client_id,
+            # written only once set: clients never recovered keep their encoding
+            **({"usable_from": self.usable_from} if self.usable_from else {}),
         }
 
     @classmethod
@@ -69,6 +74,7 @@ class ClientState:
             frozen_height=int(value["frozen_height"]),
             created_height=int(value["created_height"]),
             counterparty_client_id=str(value.get("counterparty", "")),
+            usable_from=int(value.get("usable_from", 0)),
         )
 
 
@@ -120,6 +126,15 @@ def save_client(state: Overlay, client_id: str, client: ClientState) -> None:
 def load_consensus(state: StateReader, client_id: str, height: int) -> ConsensusState | None:
     stored = state.get(consensus_key(client_id, height))
     return None if stored is None else ConsensusState.from_value(encoding.decode(stored))
+
+
+def load_usable_consensus(
+    state: StateReader, client_id: str, client: ClientState, height: int
+) -> ConsensusState | None:
+    """The consensus state at ``height``, unless the client was recovered above it."""
+    if height < client.usable_from:
+        return None
+    return load_consensus(state, client_id, height)
 
 
 def save_consensus(state: Overlay, client_id: str, height: int, consensus: ConsensusState) -> None:

@@ -113,6 +113,7 @@ def recover_client(state: Overlay, payload: Mapping[str, Any], block: BlockInfo)
         latest_height=substitute.latest_height,
         frozen_height=0,
         trusting_period=substitute.trusting_period,
+        usable_from=substitute.latest_height,  # what it held before may be forged: void
     )
     save_client(state, subject_id, recovered)
 
