@@ -15,6 +15,7 @@ from sen.sdk.args import parse_args
 from sen.sdk.client import Client, digest_of
 from sen.sdk.errors import (
     ApiError,
+    BadAnswer,
     InvalidInput,
     KeyFileError,
     NotFound,
@@ -39,6 +40,7 @@ __all__ = [
     "Anchored",
     "Anchoring",
     "ApiError",
+    "BadAnswer",
     "Client",
     "HsmError",
     "HttpTransport",

@@ -92,6 +92,11 @@ class Client:
         return body if isinstance(body, bytes) else str(body).encode()
 
     @property
+    def url(self) -> str:
+        """Where the node is: its base URL over HTTP (else the transport's name)."""
+        return str(getattr(self.transport, "base_url", type(self.transport).__name__))
+
+    @property
     def chain_id(self) -> str:
         if self._chain_id is None:
             self._chain_id = read_genesis(self.genesis()).chain_id

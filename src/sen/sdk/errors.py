@@ -13,6 +13,8 @@ One root, so that ``except SenError`` catches everything the SDK raises::
     ├── Unreachable                    no answer from the node (connection refused, DNS, ...)
     ├── Timeout                        waited longer than asked (commit, receipt)
     ├── KeyFileError                   a key file is missing, damaged, or the passphrase is wrong
+    ├── BadAnswer                      the node answered 200 with something the API does not
+    │                                  promise (a field missing, a page that does not move on)
     ├── InvalidInput                   a caller-supplied value is unusable (bad hex, bad JSON args)
     │   └── WeakPassphrase             a new key's passphrase breaks the rule (12+ characters, ...)
     └── VerificationFailed(check, reason)
@@ -112,6 +114,10 @@ class Rejected(SenError):
 
 class Unreachable(SenError):
     pass
+
+
+class BadAnswer(SenError):
+    """A node's answer is not what its API promises: it is faulty or lying."""
 
 
 class Timeout(SenError):

@@ -20,17 +20,21 @@ a chain refuses whatever they would lead a relayer to submit wrongly.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from sen.ledger.crypto import SigningKey
 from sen.ledger.ibc import Packet, Payload
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
 from sen.sdk.client import Client
-from sen.sdk.errors import VerificationFailed
+from sen.sdk.errors import BadAnswer, VerificationFailed
 from sen.sdk.models import TxInfo
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 __all__ = [
     "ClientInfo",
@@ -44,6 +48,9 @@ __all__ = [
 ]
 
 
+MAX_PENDING = 1_000_000  # sequences read in one call: more is a node paging forever
+
+
 @dataclass(frozen=True, slots=True)
 class ClientInfo:
     client_id: str
@@ -55,6 +62,7 @@ class ClientInfo:
     latest_time: str  # RFC 3339
     expires: str  # RFC 3339
     root: bytes
+    usable_from: int = 0  # consensus states below are void (the client was recovered)
 
     @property
     def frozen(self) -> bool:
@@ -185,6 +193,22 @@ def _check(app_hash: bytes, key: bytes, value: bytes | None, proof: Mapping[str,
         ) from None
 
 
+def _answer(read: Callable[P, R]) -> Callable[P, R]:
+    """A read whose answer, if not of the promised shape, raises :class:`BadAnswer` (not a
+    KeyError or ValueError deep in a caller: a relayer must survive a faulty node)."""
+
+    @functools.wraps(read)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return read(*args, **kwargs)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise BadAnswer(
+                f"{read.__name__}: the node's answer is malformed: {exc!r}"[:300]
+            ) from None
+
+    return checked
+
+
 class Interchain:
     """The interchain reads and actions of one node."""
 
@@ -192,6 +216,7 @@ class Interchain:
         self.sdk = client
 
     # -- reads ---------------------------------------------------------------
+    @_answer
     def client(self, client_id: str) -> ClientInfo:
         body = self.sdk.get(f"/v1/interchain/clients/{client_id}")
         latest = body["latest"]
@@ -205,14 +230,17 @@ class Interchain:
             latest_time=str(latest["time"]),
             expires=str(body["expires"]),
             root=bytes.fromhex(latest["root"]),
+            usable_from=int(body.get("usable_from", 0)),
         )
 
+    @_answer
     def has_consensus(self, client_id: str, height: int) -> bool:
         status, _ = self.sdk.transport.request(
             "GET", f"/v1/interchain/clients/{client_id}/consensus/{height}"
         )
         return status == 200
 
+    @_answer
     def consensus(self, client_id: str, height: int) -> Consensus | None:
         status, body = self.sdk.transport.request(
             "GET", f"/v1/interchain/clients/{client_id}/consensus/{height}"
@@ -229,6 +257,7 @@ class Interchain:
             bytes.fromhex(doc["next_validators_hash"]),
         )
 
+    @_answer
     def consensus_heights(self, client_id: str, *, after: int = 0, limit: int = 100) -> list[int]:
         """Up to ``limit`` heights the client holds consensus states for, above ``after``."""
         body = self.sdk.get(
@@ -237,6 +266,7 @@ class Interchain:
         )
         return [int(h) for h in body["heights"]]
 
+    @_answer
     def client_update(self, client_id: str, height: int) -> dict[str, Any] | None:
         """The signed header (with ``trusted_height``/``trusted_validators``) the client was
         updated with at ``height``, or None (e.g. the height it was created at)."""
@@ -252,6 +282,7 @@ class Interchain:
             signed["trusted_validators"] = body["trusted_validators"]
         return signed
 
+    @_answer
     def light_block(self, height: int) -> LightBlock | None:
         status, body = self.sdk.transport.request("GET", f"/v1/interchain/headers/{height}")
         if status == 404:
@@ -260,6 +291,7 @@ class Interchain:
             body = self.sdk.get(f"/v1/interchain/headers/{height}")  # raises the API error
         return LightBlock(int(body["height"]), body["header"], body["commit"], body["validators"])
 
+    @_answer
     def prove(self, keys: Sequence[bytes]) -> ProvedKeys:
         """Values and proofs of ``keys`` from one snapshot, each proof checked here."""
         body = self.sdk.post("/v1/interchain/proofs", {"keys": [k.hex() for k in keys]})
@@ -274,6 +306,7 @@ class Interchain:
             proofs[key] = proof_args(item["proof"])
         return ProvedKeys(int(body["height"]), app_hash, values, proofs)
 
+    @_answer
     def pending(self, client_id: str, *, limit: int = 1000) -> list[int]:
         """Every sequence still committed on this chain for ``client_id``."""
         found: list[int] = []
@@ -284,13 +317,21 @@ class Interchain:
                 params={"after": str(after), "limit": str(limit)},
             )
             found.extend(int(s) for s in body["sequences"])
-            if body.get("next_after") is None:
+            following = body.get("next_after")
+            if following is None:
                 return found
-            after = int(body["next_after"])
+            if int(following) <= after or len(found) > MAX_PENDING:
+                raise BadAnswer(
+                    f"pending: the pages do not move on (after {after}, next {following}) "
+                    f"or exceed {MAX_PENDING} sequences"
+                )
+            after = int(following)
 
+    @_answer
     def sent_packet(self, client_id: str, sequence: int) -> SentPacket:
         return _sent(self.sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}"))
 
+    @_answer
     def sent_packets(self, client_id: str, sequences: Sequence[int]) -> dict[int, SentPacket]:
         """Several packets as sent (those found), in one request per 256."""
         found: dict[int, SentPacket] = {}
@@ -304,6 +345,7 @@ class Interchain:
                 found[sent.packet.sequence] = sent
         return found
 
+    @_answer
     def acknowledgements_of(
         self, client_id: str, sequences: Sequence[int]
     ) -> dict[int, list[bytes]]:
@@ -318,6 +360,7 @@ class Interchain:
                 found[int(item["sequence"])] = [bytes.fromhex(a) for a in item["acknowledgements"]]
         return found
 
+    @_answer
     def acknowledgements(self, client_id: str, sequence: int) -> list[bytes]:
         body = self.sdk.get(f"/v1/interchain/acknowledgements/{client_id}/{sequence}")
         return [bytes.fromhex(a) for a in body["acknowledgements"]]

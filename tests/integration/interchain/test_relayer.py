@@ -118,7 +118,7 @@ def test_two_relayers_racing_deliver_each_packet_once(chains: TwoChains) -> None
     assert refused.value.committed and refused.value.detail.startswith("args.packet.sequence: ")
 
 
-class _Crash(Exception):
+class _Crash(BaseException):
     """The relayer process dying: raised from inside its HTTP calls."""
 
 

@@ -91,6 +91,10 @@ class ClientView(Proved):
         description="The counterparty chain's client of this chain, once registered; "
         "packets travel only between the two."
     )
+    usable_from: int = Field(
+        description="0, or the height a governance recovery restarted it from: consensus "
+        "states below it are void."
+    )
     created_height: int
     expires: str = Field(
         description="When the latest consensus state leaves the trusting period (RFC 3339): "
@@ -158,6 +162,7 @@ def show_client(client_id: ClientId, node: NodeDep) -> ClientView:
         latest_height=client.latest_height,
         frozen_height=client.frozen_height,
         counterparty_client_id=client.counterparty_client_id,
+        usable_from=client.usable_from,
         created_height=client.created_height,
         expires=Timestamp(
             latest.time_seconds + client.trusting_period, latest.time_nanos

@@ -3,6 +3,10 @@
     RelayerError(message, field)
     ├── RelayerConfigError     the relay file is wrong (names the key at fault)
     ├── ChainUnreachable       a chain's node does not answer (the relayer retries)
+    ├── LinkMisconfigured      an end's client does not follow the chain the other end's
+    │                          URL serves, or is not paired with the other end's client
+    ├── UntrustedNode          a node served something that does not verify (a header
+    │                          its validators did not sign, a proof of another value)
     ├── ClientUnusable         a client is frozen or expired: only governance can
     │                          recover it (``recover_client``); the relayer stops
     │                          relaying through it and says so
@@ -34,6 +38,14 @@ class ChainUnreachable(RelayerError):
 
 
 class ClientUnusable(RelayerError):
+    pass
+
+
+class LinkMisconfigured(RelayerError):
+    pass
+
+
+class UntrustedNode(RelayerError):
     pass
 
 

@@ -36,9 +36,17 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
-from sen.ledger.ibc import acknowledgement_key, packet_commitment_key, receipt_key
-from sen.ledger.light.types import Timestamp
-from sen.sdk.errors import Rejected
+from sen.ledger.ibc import (
+    acknowledgement_key,
+    packet_commitment,
+    packet_commitment_key,
+    receipt_key,
+)
+from sen.ledger.light.commit import verify_commit
+from sen.ledger.light.errors import LightError
+from sen.ledger.light.header import header_hash
+from sen.ledger.light.types import Commit, Header, Timestamp, ValidatorSet
+from sen.sdk.errors import Rejected, SenError
 from sen.sdk.interchain import (
     ClientInfo,
     Consensus,
@@ -48,7 +56,13 @@ from sen.sdk.interchain import (
     SentPacket,
     packet_args,
 )
-from sen.services.relayer.errors import ClientMovedOn, ClientUnusable, NoHeaderYet
+from sen.services.relayer.errors import (
+    ClientMovedOn,
+    ClientUnusable,
+    LinkMisconfigured,
+    NoHeaderYet,
+    UntrustedNode,
+)
 from sen.services.relayer.metrics import RelayerMetrics
 
 log = logging.getLogger("sen.relayer")
@@ -103,6 +117,7 @@ class PassReport:
     duplicates: int = 0
     refused: int = 0
     frozen: int = 0  # clients frozen by misbehaviour this pass submitted
+    errors: int = 0  # links whose pass failed (the relayer's sum)
     latencies: list[tuple[str, float]] = field(default_factory=list)
 
     @property
@@ -130,6 +145,7 @@ class Link:
         self.header_wait = header_wait
         self.clock = clock
         self._watched: dict[str, int] = {}  # end name -> highest consensus height checked
+        self._checked = False  # the ends' chains and pairing, checked once
         self._sent_times: dict[tuple[str, int], float] = {}
         self._packets: dict[tuple[str, int], SentPacket] = {}
 
@@ -142,6 +158,8 @@ class Link:
 
     def run_pass(self) -> PassReport:
         report = PassReport()
+        self._check_ends()
+        self._observe()
         for here, there in self.ends():
             self.watch(here, there, report)
         for here, there in self.ends():
@@ -151,6 +169,43 @@ class Link:
         return report
 
     # -- clients -------------------------------------------------------------------
+    def _check_ends(self) -> None:
+        """Once: each end's client follows the chain the other end's URL serves, and is
+        paired with the other end's client (a wrong URL must not look like misbehaviour)."""
+        if self._checked:
+            return
+        for here, there in self.ends():
+            info = here.chain.client(here.client_id)
+            served = str(there.chain.sdk.status()["chain_id"])
+            if info.chain_id != served:
+                raise LinkMisconfigured(
+                    f"{here.name}'s client {here.client_id} follows chain {info.chain_id}, but "
+                    f"{there.name}'s node ({there.chain.sdk.url}) serves chain "
+                    f"{served}: check the url of {there.name} in the relay settings",
+                    "url",
+                )
+            if info.counterparty_client_id != there.client_id:
+                paired = info.counterparty_client_id or "no client"
+                raise LinkMisconfigured(
+                    f"{here.name}'s client {here.client_id} is paired with {paired} on "
+                    f"{there.name}, not {there.client_id}: check the link's client ids "
+                    "(sen interchain client)",
+                    "client",
+                )
+        self._checked = True
+
+    def _observe(self) -> None:
+        """Read both clients (their metrics stay current while the other chain is down);
+        the first problem is raised after both were tried."""
+        problem: Exception | None = None
+        for here, _ in self.ends():
+            try:
+                self.client(here)
+            except (SenError, ClientUnusable) as exc:
+                problem = problem or exc
+        if problem is not None:
+            raise problem
+
     def client(self, here: End) -> ClientInfo:
         """``here``'s client of the other end; :class:`ClientUnusable` once frozen."""
         info = here.chain.client(here.client_id)
@@ -346,7 +401,7 @@ class Link:
                 continue
             outcomes = self._submit(source, action, calls, report)
             for sequence, outcome in zip(sequences_done, outcomes, strict=True):
-                if outcome in ("ok", "duplicate"):  # settled: nothing more to keep
+                if outcome in ("ok", "duplicate", "INVALID_PROOF"):  # settled, or read again
                     self._packets.pop((source.name, sequence), None)
                 if outcome != "ok":
                     continue
@@ -364,6 +419,16 @@ class Link:
         keys = {s: _ibc(packet_commitment_key(source.client_id, s)) for s in sent}
         here = source.chain.prove(list(keys.values()))
         live = [s for s in sent if here.values[keys[s]] is not None]  # else settled meanwhile
+        for sequence in list(live):  # the packet as read must be the one committed
+            if here.values[keys[sequence]] != packet_commitment(sent[sequence].packet):
+                log.warning(
+                    "%s: %s served packet %d unlike its commitment; read again next pass",
+                    self.label,
+                    source.name,
+                    sequence,
+                )
+                self._packets.pop((source.name, sequence), None)
+                live.remove(sequence)
         if not live:
             return
         header = self.header_for(source, here)
@@ -378,6 +443,9 @@ class Link:
         ]
         outcomes = self._submit(destination, "recv_packet", calls, report)
         report.received += sum(1 for o in outcomes if o == "ok")
+        for sequence, outcome in zip(live, outcomes, strict=True):
+            if outcome == "INVALID_PROOF":  # what was read may be wrong: read it again
+                self._packets.pop((source.name, sequence), None)
 
     def _sent_packet(self, source: End, sequence: int) -> SentPacket:
         """A packet as sent (kept: a sent packet never changes; forgotten once settled)."""
@@ -460,31 +528,35 @@ class Link:
     # -- misbehaviour ----------------------------------------------------------------
     def watch(self, here: End, there: End, report: PassReport) -> None:
         """Compare the consensus states ``here``'s client stored since the last pass with
-        ``there``'s own headers; on a difference, submit the header the client was shown and
-        the real one as misbehaviour (which freezes the client) and stop relaying the link."""
+        ``there``'s own headers, each verified here first; on a difference, submit the header
+        the client was shown and the real one as misbehaviour, which freezes the client."""
         mark = f"{here.name}/{here.client_id}"
-        checked = self._watched.get(mark, 0)
+        info = self.client(here)
+        checked = max(self._watched.get(mark, 0), info.usable_from - 1)  # below: void anyway
         for height in here.chain.consensus_heights(here.client_id, after=checked, limit=WATCH_PAGE):
+            if height <= checked:
+                raise UntrustedNode(f"{here.name} listed consensus height {height} out of order")
             stored = here.chain.consensus(here.client_id, height)
             real = there.chain.light_block(height)
             if stored is None or real is None:
                 return  # not made yet there (or pruned): looked at again next pass
-            if _same(stored, real):
-                self._watched[mark] = height
-                continue
-            self._submit_misbehaviour(here, there, stored, real, report)
-        self._watched.setdefault(mark, checked)
+            _require_signed(there, info.chain_id, height, real)
+            if not _same(stored, real):
+                self._submit_misbehaviour(here, there, stored, real, report)
+            self._watched[mark] = checked = height
 
     def _submit_misbehaviour(
         self, here: End, there: End, stored: Consensus, real: LightBlock, report: PassReport
     ) -> None:
         shown = here.chain.client_update(here.client_id, stored.height)
         if shown is None:
-            raise ClientUnusable(
-                f"{here.name}'s client {here.client_id} holds, at height {stored.height}, a "
-                f"state {there.name} never signed there, but not from an update: it was created "
-                "from that header; it must be replaced by governance",
-                "client_id",
+            raise LinkMisconfigured(
+                f"{here.name}'s client {here.client_id} was created from a header at height "
+                f"{stored.height} that differs from {there.name}'s block there: is "
+                f"{there.chain.sdk.url} a node of the chain the client follows? If it "
+                "is, the client was created from a forged header and must be replaced by "
+                "governance (recover_client)",
+                "url",
             )
         trusted = int(shown["trusted_height"])
         second: dict[str, Any] = {**real.as_args(), "trusted_height": trusted}
@@ -504,14 +576,42 @@ class Link:
         )
         args = {"client_id": here.client_id, "first": shown, "second": second}
         outcome = self._submit(here, "submit_misbehaviour", [args], report)[0]
-        if outcome == "ok":
-            report.frozen += 1
+        if outcome != "ok":  # the chain judged the evidence: the node lied, not the client
+            raise UntrustedNode(
+                f"{here.name} refused the misbehaviour built from {there.name}'s block "
+                f"{stored.height} ({outcome}): that node may be faulty or lying",
+                "url",
+            )
+        report.frozen += 1
         raise ClientUnusable(
             f"{here.name}'s client {here.client_id} of {there.name} was shown a conflicting "
-            f"header at height {stored.height}; misbehaviour submitted ({outcome}): the client "
-            "is frozen and only a governance proposal recover_client can replace it",
+            f"header at height {stored.height}; misbehaviour proved, the client is frozen and "
+            "only a governance proposal recover_client can replace it",
             "client_id",
         )
+
+
+def _require_signed(there: End, chain_id: str, height: int, block: LightBlock) -> None:
+    """``block`` is a header of ``chain_id`` at ``height`` that its own validator set signed
+    (more than 2/3); a node serving anything else is not believed."""
+    try:
+        header = Header.from_json(block.header)
+        commit = Commit.from_json(block.commit)
+        validators = ValidatorSet.from_json(block.validators)
+        if header.height != height or header.chain_id != chain_id:
+            raise LightError(
+                f"asked for {chain_id} at {height}, got {header.chain_id} at {header.height}"
+            )
+        if validators.hash() != header.validators_hash:
+            raise LightError("the validators do not hash to the header's validators_hash")
+        if commit.block_id.hash != header_hash(header):
+            raise LightError("the commit is not for this header")
+        verify_commit(chain_id, validators, commit.block_id, height, commit)
+    except (LightError, ValueError, TypeError, KeyError) as exc:
+        raise UntrustedNode(
+            f"{there.name}'s node served a header at height {height} that does not verify: {exc}",
+            "url",
+        ) from None
 
 
 def _same(stored: Consensus, real: LightBlock) -> bool:

@@ -14,11 +14,13 @@ import threading
 from collections.abc import Sequence
 
 from sen.sdk.errors import SenError
-from sen.services.relayer.errors import ClientUnusable, RelayerError
+from sen.services.relayer.errors import ClientUnusable, LinkMisconfigured, RelayerError
 from sen.services.relayer.link import Link, PassReport
 from sen.services.relayer.metrics import RelayerMetrics
 
 log = logging.getLogger("sen.relayer")
+
+MAX_BACKOFF = 60.0
 
 
 class Relayer:
@@ -36,28 +38,41 @@ class Relayer:
         self._thread: threading.Thread | None = None
         self.passes = 0
         self.last_error: str | None = None
-        self.unusable: dict[str, str] = {}  # link label -> why it is not relayed any more
+        self.unusable: dict[str, str] = {}  # link label -> why it is not relayed now
+        self.misconfigured: dict[str, str] = {}  # link label -> why it is not relayed at all
         self.totals = PassReport()  # everything every pass did
 
     def run_pass(self) -> PassReport:
-        """One pass over every link; the sum of what they did."""
+        """One pass over every link; the sum of what they did. A link that fails is logged,
+        counted and tried again next pass: whatever a node answers, the other links go on."""
         total = PassReport()
         for link in self.links:
-            if link.label in self.unusable:
+            if link.label in self.misconfigured:
                 continue
             try:
                 report = link.run_pass()
-            except ClientUnusable as exc:
+            except LinkMisconfigured as exc:
+                self.misconfigured[link.label] = exc.message
+                self._failed(link, exc.message, logging.ERROR, "stopped relaying")
+                continue
+            except ClientUnusable as exc:  # frozen or expired: each pass looks again
+                if self.unusable.get(link.label) != exc.message:
+                    self._failed(link, exc.message, logging.ERROR, "not relaying")
                 self.unusable[link.label] = exc.message
-                self.last_error = exc.message
-                log.error("%s: stopped relaying: %s", link.label, exc.message)
-                self.metrics.errors.labels(link.label).inc()
+                total.errors += 1
                 continue
             except (RelayerError, SenError) as exc:
-                self.last_error = str(exc)
-                log.warning("%s: pass failed, retried next pass: %s", link.label, exc)
-                self.metrics.errors.labels(link.label).inc()
+                self._failed(link, str(exc), logging.WARNING, "pass failed, retried next pass")
+                total.errors += 1
                 continue
+            except Exception as exc:  # a node's answer no check foresaw: never the whole relayer
+                log.exception("%s: pass failed unexpectedly, retried next pass", link.label)
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.metrics.errors.labels(link.label).inc()
+                total.errors += 1
+                continue
+            if self.unusable.pop(link.label, None) is not None:
+                log.info("%s: the link's clients are usable again: relaying", link.label)
             _add(total, report)
             if report.did_work:
                 log.info(
@@ -69,17 +84,27 @@ class Relayer:
                     report.timed_out,
                     report.duplicates,
                 )
+        total.errors += len(self.misconfigured)
         self.passes += 1
         _add(self.totals, total)
         return total
 
+    def _failed(self, link: Link, message: str, level: int, what: str) -> None:
+        self.last_error = message
+        log.log(level, "%s: %s: %s", link.label, what, message)
+        self.metrics.errors.labels(link.label).inc()
+
     def run(self, stop: threading.Event | None = None) -> None:
-        """Pass after pass until ``stop`` (or :meth:`stop`) is set."""
+        """Pass after pass until ``stop`` (or :meth:`stop`) is set; after failing passes the
+        wait doubles, up to a minute (a node down is not asked every second)."""
         stop = stop if stop is not None else self._stop
+        failures = 0
         while not stop.is_set() and not self._stop.is_set():
             report = self.run_pass()
-            if not report.did_work:
-                stop.wait(self.interval)
+            failures = failures + 1 if report.errors else 0
+            if report.did_work and not report.errors:
+                continue
+            stop.wait(min(MAX_BACKOFF, self.interval * 2 ** min(failures, 10)))
 
     def start(self) -> None:
         """Run in a background thread (``sen node run --relay``)."""
@@ -93,7 +118,15 @@ class Relayer:
 
 
 def _add(total: PassReport, report: PassReport) -> None:
-    for name in ("updates", "received", "acknowledged", "timed_out", "duplicates", "refused"):
+    for name in (
+        "updates",
+        "received",
+        "acknowledged",
+        "timed_out",
+        "duplicates",
+        "refused",
+        "errors",
+    ):
         setattr(total, name, getattr(total, name) + getattr(report, name))
     total.frozen += report.frozen
     total.latencies.extend(report.latencies)

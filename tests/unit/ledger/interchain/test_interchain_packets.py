@@ -262,7 +262,14 @@ def test_a_refusal_names_the_payload_at_fault_and_sequence_zero_is_no_packet(lin
     base = _send(a, "did:sen:moet", 1, GENESIS_SECONDS + 10**5)
     base.pop("sequence")
     good = base["payloads"][0]
-    two = {**base, "payloads": [good, {**good, "value": b"{}"}]}
+    transfer = {
+        "source_port": "record-transfer",
+        "destination_port": "record-transfer",
+        "version": "sen-transfer-1",
+        "encoding": "application/json",
+        "value": b"{}",
+    }
+    two = {**base, "payloads": [good, transfer]}
     a.refuse(
         a.writer,
         "interchain",
@@ -270,6 +277,16 @@ def test_a_refusal_names_the_payload_at_fault_and_sequence_zero_is_no_packet(lin
         two,
         ResultCode.INVALID_PACKET,
         "args.payloads[1].value",
+    )
+    # its answer is recorded per packet: a second question would overwrite the first
+    questions = {**base, "payloads": [good, good]}
+    a.refuse(
+        a.writer,
+        "interchain",
+        "send_packet",
+        questions,
+        ResultCode.INVALID_PACKET,
+        "args.payloads[0]",
     )
     zero = {"packet": {**base, "sequence": 0}, "proof": {}, "proof_height": 1}
     b.refuse(b.writer, "interchain", "recv_packet", zero, ResultCode.INVALID_PACKET, "args.packet")

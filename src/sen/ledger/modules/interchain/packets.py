@@ -329,9 +329,6 @@ class SendPacket(Action[SendArgs]):
                 expected=f"after {ctx.block.time_seconds} (unix seconds)",
                 got=packet.timeout_timestamp,
             )
-        for n, payload in enumerate(packet.payloads):
-            port = _port(payload.source_port, f"args.payloads[{n}].source_port")
-            port.on_send(ctx, payload, f"args.payloads[{n}]")
         counter = NEXT_SEQUENCE_PREFIX + packet.source_client.encode()
         stored = ctx.state.get(counter)
         sequence = 1 if stored is None else int(encoding.decode(stored))
@@ -343,6 +340,9 @@ class SendPacket(Action[SendArgs]):
             packet.timeout_timestamp,
             packet.payloads,
         )
+        for n, payload in enumerate(packet.payloads):  # as IBC v2's OnSendPacket: the packet
+            port = _port(payload.source_port, f"args.payloads[{n}].source_port")
+            port.on_send(ctx, sent, payload, f"args.payloads[{n}]")
         key = ibc_key(packet_commitment_key(sent.source_client, sequence))
         ctx.state.set(key, packet_commitment(sent))
         return Outcome(

@@ -24,9 +24,10 @@ class Port(Protocol):
     version: str
     encoding: str
 
-    def on_send(self, ctx: Context, payload: Payload, field: str) -> None:
-        """Check (and escrow what needs escrowing) before the packet is committed; a refusal
-        names ``field`` (the payload's place in the arguments)."""
+    def on_send(self, ctx: Context, packet: Packet, payload: Payload, field: str) -> None:
+        """Check (and escrow what needs escrowing) before the packet is committed; ``packet``
+        has its sequence (as IBC v2's ``OnSendPacket``); a refusal names ``field`` (the
+        payload's place in the arguments) and undoes the whole send."""
         ...
 
     def on_recv(self, ctx: Context, packet: Packet, payload: Payload) -> bytes:

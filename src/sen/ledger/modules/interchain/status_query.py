@@ -139,7 +139,15 @@ class StatusQueryPort:
     version = VERSION
     encoding = ENCODING
 
-    def on_send(self, ctx: Context, payload: Payload, field: str) -> None:
+    def on_send(self, ctx: Context, packet: Packet, payload: Payload, field: str) -> None:
+        if sum(1 for p in packet.payloads if p.source_port == PORT_NAME) > 1:
+            raise TxRejected(  # its answer is recorded per packet: one question per packet
+                ResultCode.INVALID_PACKET,
+                "a packet carries one status question",
+                field=field,
+                expected="one status-query payload per packet",
+                got=sum(1 for p in packet.payloads if p.source_port == PORT_NAME),
+            )
         if payload.version != VERSION or payload.encoding != ENCODING:
             raise TxRejected(
                 ResultCode.INVALID_PACKET,

@@ -277,7 +277,7 @@ class RecordTransferPort:
     version = VERSION
     encoding = ENCODING
 
-    def on_send(self, ctx: Context, payload: Payload, field: str) -> None:
+    def on_send(self, ctx: Context, packet: Packet, payload: Payload, field: str) -> None:
         if payload.version != VERSION or payload.encoding != ENCODING:
             raise _refuse(
                 ResultCode.INVALID_PACKET,
