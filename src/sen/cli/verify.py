@@ -200,6 +200,8 @@ def _read_receipt(path: Path) -> dict[str, Any]:
         raise UsageProblem(f"cannot read {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise CliError(f"{path} is not a receipt: not JSON ({exc})") from None
+    except RecursionError:
+        raise CliError(f"{path} is not a receipt: its JSON is nested too deeply") from None
     if not isinstance(value, dict):
         raise CliError(f"{path} is not a receipt: expected a JSON object")
     return value

@@ -59,6 +59,7 @@ IBC_PREFIX = b"interchain/ibc/"
 CLIENT_PREFIX = b"interchain/client/"
 CONSENSUS_PREFIX = b"interchain/consensus/"
 RECEIPT = b"\x01"
+MAX_UINT64 = 2**64 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,10 @@ def _step(report: PacketReceiptReport, name: str, check: Callable[..., Any], *ar
     """Run one named check and record it; a failure is recorded and raised with the report."""
     try:
         result = check(*args)
+    except RecursionError:
+        exc = ReceiptInvalid("format", "nested too deeply to be a receipt")
+        report.checks.append(Check(exc.check, False, exc.reason))
+        raise ReceiptInvalid(exc.check, exc.reason, report) from None  # type: ignore[arg-type]
     except ReceiptInvalid as exc:
         report.checks.append(Check(exc.check, False, exc.reason))
         raise ReceiptInvalid(exc.check, exc.reason, report) from None  # type: ignore[arg-type]
@@ -157,9 +162,10 @@ def _step(report: PacketReceiptReport, name: str, check: Callable[..., Any], *ar
 def parse_packet_receipt(receipt: object) -> ParsedPacketReceipt:
     doc = _object(receipt, "receipt")
     if doc.get("format") != FORMAT:
-        raise _bad("format", f"expected {FORMAT!r}, got {str(doc.get('format'))[:40]!r}")
-    if doc.get("version") != VERSION:
-        raise _bad("version", f"expected {VERSION}, got {str(doc.get('version'))[:20]}")
+        raise _bad("format", f"expected {FORMAT!r}, got {_shown(doc.get('format'))}")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version != VERSION:
+        raise _bad("version", f"expected {VERSION}, got {_shown(version)}")
     packet = _packet(doc.get("packet"))
     acks = doc.get("acknowledgements")
     if not isinstance(acks, list) or len(acks) != len(packet.payloads):
@@ -187,6 +193,15 @@ def _bad(where: str, reason: str) -> ReceiptInvalid:
     return ReceiptInvalid("format", f"{where}: {reason}")
 
 
+def _shown(value: object) -> str:
+    """A bounded, safe rendering of an untrusted value for a message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str | int | float | bool) or value is None:
+        return repr(value)[:60]
+    return type(value).__name__
+
+
 def _object(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(where, f"expected an object, got {type(value).__name__}")
@@ -200,8 +215,8 @@ def _text(value: object, where: str) -> str:
 
 
 def _int(value: object, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _bad(where, f"expected a non-negative integer, got {str(value)[:40]}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_UINT64:
+        raise _bad(where, f"expected an integer 0 to 2^64-1, got {_shown(value)}")
     return value
 
 
