@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,11 @@ def passphrase(prompt: str, *, confirm: bool = False) -> str:
         if not given:
             raise CliError(f"{PASSPHRASE_ENV} is set but empty; keys are always encrypted")
         return given
+    if not sys.stdin.isatty():  # in the background, under systemd, in a pipe: no one to ask
+        raise CliError(
+            f"{prompt}: no terminal to ask on; set {PASSPHRASE_ENV} in this process's "
+            "environment (e.g. an EnvironmentFile for systemd)"
+        )
     value = str(typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm))
     if not value:
         raise CliError("an empty passphrase is not allowed; keys are always encrypted")

@@ -74,6 +74,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HỢP LỆ: gói tin {sequence} từ chuỗi {source} đã được nhận và xác nhận trên chuỗi "
         "{destination}.",
     ),
+    "packet_acknowledgement": (
+        "The receiving application's answer ({port}): {ack}",
+        "Câu trả lời của ứng dụng nhận ({port}): {ack}",
+    ),
     "receipt_saved": (
         "Receipt saved to {path}. Anyone can check it offline with: sen verify {path}",
         "Đã lưu biên nhận vào {path}. Bất kỳ ai cũng có thể kiểm tra ngoại tuyến bằng: "

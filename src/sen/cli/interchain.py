@@ -101,6 +101,12 @@ def link(
     here_key, there_key = load_key(config, key), load_key(config, other_key)
     with config.client() as here_sdk, Client.http(other) as there_sdk:
         here, there = Interchain(here_sdk), Interchain(there_sdk)
+        if here_sdk.chain_id == there_sdk.chain_id:
+            raise UsageProblem(
+                f"--other: {other} serves chain {there_sdk.chain_id}, this same chain; "
+                "link two different chains"
+            )
+        _note_existing_links(here, there_sdk.chain_id, here_sdk.chain_id)
         here_client = here.create_client(
             here_key, _latest(there), trusting_period, max_clock_drift=max_clock_drift
         )
@@ -124,6 +130,18 @@ def link(
         return
     _say("\nFor sen relay --config relay.toml:\n")
     _say(settings_text)
+
+
+def _note_existing_links(here: Interchain, other_chain: str, this_chain: str) -> None:
+    """Linking again makes a second pair; say which pairs exist already."""
+    body = here.sdk.get("/v1/interchain/clients", params={"limit": "200"})
+    for existing in body["clients"]:
+        if existing["chain_id"] == other_chain and not existing["frozen_height"]:
+            _say(
+                f"note: {this_chain} already has {existing['client_id']}, a client of "
+                f"{other_chain} (paired with {existing['counterparty_client_id'] or 'nothing'}); "
+                "this makes a second link"
+            )
 
 
 @app.command("create-client")
@@ -160,7 +178,10 @@ def create_client(
 
 @app.command("client")
 def show_client(ctx: typer.Context, client_id: ClientArg, as_json: Json = False) -> None:
-    """Show a client: its chain, heights, and when it expires unless refreshed."""
+    """Show a client: its chain, heights, and when it expires unless refreshed.
+
+    *Xem một light client: chuỗi, chiều cao, thời điểm hết hạn nếu không được làm mới.*
+    """
     with settings(ctx).client() as sdk:
         body = sdk.get(f"/v1/interchain/clients/{client_id}")
     if as_json:
@@ -183,7 +204,10 @@ def show_client(ctx: typer.Context, client_id: ClientArg, as_json: Json = False)
 
 @app.command("pending")
 def pending(ctx: typer.Context, client_id: ClientArg, as_json: Json = False) -> None:
-    """Packets sent through a client and not yet acknowledged or timed out."""
+    """Packets sent through a client and not yet acknowledged or timed out.
+
+    *Các gói tin đã gửi nhưng chưa được xác nhận hoặc hết hạn.*
+    """
     with settings(ctx).client() as sdk:
         sequences = Interchain(sdk).pending(client_id)
     if as_json:
@@ -199,7 +223,10 @@ def show_packet(
     sequence: Annotated[int, typer.Argument(metavar="SEQUENCE", help="From 1.")],
     as_json: Json = False,
 ) -> None:
-    """A packet as sent through a client (source side)."""
+    """A packet as sent through a client (on the sending chain).
+
+    *Gói tin như khi được gửi (trên chuỗi gửi).*
+    """
     with settings(ctx).client() as sdk:
         body = sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}")
     if as_json:
@@ -227,8 +254,8 @@ def receipt(
         Path | None, typer.Option("--out", "-o", help="Write the receipt here (default: print).")
     ] = None,
 ) -> None:
-    """Fetch the receipt that a packet which arrived here through CLIENT was sent by the other
-    chain and received and acknowledged here.
+    """Get a packet receipt from the receiving chain (--node): the packet SEQUENCE that
+    arrived through CLIENT, proved sent by the other chain and received and acknowledged here.
 
     Anyone checks it offline with both chains' genesis files:
     sen verify FILE --source-genesis SENDER.json --genesis RECEIVER.json
@@ -296,8 +323,10 @@ def ask_status(
 ) -> None:
     """Ask another chain whether a credential status entry is set (port status-query).
 
-    The relayer carries the question and the answer; the answer is recorded here
-    with its proof (`sen state` / REST under interchain/answers/).
+    The relayer carries the question and the answer; read the answer recorded here
+    with `sen interchain answer CLIENT SEQUENCE`.
+
+    *Hỏi chuỗi khác xem một mục trạng thái chứng chỉ có được đặt không.*
     """
     config = settings(ctx)
     signing_key = load_key(config, key)
@@ -397,7 +426,9 @@ def relay(
     """Relay between linked chains: refresh clients, deliver packets, bring back acks.
 
     Holds no trust: every header and proof it carries is verified by the chain that
-    receives it. Several relayers may run at once. Stop with Ctrl-C.
+    receives it. Several relayers may run at once. Keys' passphrase: $SEN_PASSPHRASE
+    (needed when not run from a terminal). With --once, exits 1 if the pass failed.
+    Stop with Ctrl-C.
 
     *Chuyển tiếp giữa các chuỗi đã liên kết; không cần tin tưởng bên chuyển tiếp.*
     """
@@ -437,6 +468,8 @@ def relay(
                 f"{report.acknowledged} acknowledged, {report.timed_out} timed out, "
                 f"{report.duplicates} duplicates"
             )
+            if report.errors:
+                raise CliError(f"the pass failed: {relayer.last_error}")
         else:
             stop = threading.Event()
             signal.signal(signal.SIGTERM, lambda *_: stop.set())

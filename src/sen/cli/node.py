@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import socket
+import time
 from pathlib import Path
 from types import FrameType
 from typing import Annotated, Any
@@ -128,7 +129,8 @@ def run(
             out.print(f"consensus CometBFT; ABCI on {config.abci_address}")
             out.print(f"          CometBFT RPC {config.consensus.cometbft_rpc}")
         if relayer is not None:  # it reaches this node over HTTP once the API is up
-            relayer.start()
+            logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request: noise
+            relayer.start(ready=lambda: _wait_listening(shown, listen_port))
             out.print(f"relaying  {len(relayer.links)} link(s) from {relay}")
         out.print("Press Ctrl-C to stop.")
         serve(node, listen_host, listen_port)
@@ -144,6 +146,17 @@ def run(
         finally:
             signal.signal(signal.SIGTERM, previous)
     out.print(f"Stopped at height {node.app.height}.")
+
+
+def _wait_listening(host: str, port: int, timeout: float = 60.0) -> None:
+    """Return once something accepts connections at host:port (or after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
 
 
 def _configure_logging() -> None:

@@ -126,7 +126,8 @@ def _verify_packet(
             )
             out.print("[bold green]" + escape(line) + "[/]")
             for port, ack in zip(report.ports, report.acknowledgements, strict=True):
-                out.print(escape(f"{port}: {_readable(bytes.fromhex(ack))}"))
+                readable = _readable(bytes.fromhex(ack))
+                out.print(escape(config.text("packet_acknowledgement", port=port, ack=readable)))
     if failure is not None:
         raise typer.Exit(EXIT_INVALID)
 

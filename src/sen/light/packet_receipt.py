@@ -313,6 +313,11 @@ def _proof(value: object, where: str) -> StateProof:
 
 
 def check_chains(r: ParsedPacketReceipt, source: Genesis, destination: Genesis) -> str:
+    swapped = (r.source.chain_id, r.destination.chain_id) == (
+        destination.chain_id,
+        source.chain_id,
+    )
+    hint = " (the two genesis files are swapped: --source-genesis is the sender's)"
     for name, side, genesis in (
         ("source", r.source, source),
         ("destination", r.destination, destination),
@@ -320,7 +325,8 @@ def check_chains(r: ParsedPacketReceipt, source: Genesis, destination: Genesis) 
         if side.chain_id != genesis.chain_id or side.signed.header.chain_id != genesis.chain_id:
             raise ReceiptInvalid(
                 "chains",
-                f"the {name} is chain {side.chain_id!r}; its genesis is {genesis.chain_id!r}",
+                f"the {name} is chain {side.chain_id!r}; its genesis is {genesis.chain_id!r}"
+                + (hint if swapped else ""),
             )
         if side.genesis_hash is not None and side.genesis_hash != genesis.hash:
             raise ReceiptInvalid(

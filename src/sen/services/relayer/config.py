@@ -23,6 +23,7 @@ members, and a relayer's transactions only carry what the chains verify.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Mapping
@@ -89,8 +90,10 @@ def _text(table: Mapping[str, Any], key: str, where: str, pattern: re.Pattern[st
 def _only(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
     for key in sorted(table):
         if key not in allowed:
+            near = difflib.get_close_matches(key, sorted(allowed), n=1)
+            reason = f"unknown setting (did you mean {near[0]!r}?)" if near else "unknown setting"
             raise RelayerConfigError(
-                f"{where}.{key}" if where else key, "unknown setting", ", ".join(sorted(allowed))
+                f"{where}.{key}" if where else key, reason, ", ".join(sorted(allowed))
             )
 
 

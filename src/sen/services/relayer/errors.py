@@ -30,7 +30,8 @@ class RelayerError(ServiceError):
 
 class RelayerConfigError(RelayerError):
     def __init__(self, where: str, reason: str, expected: str | None = None) -> None:
-        super().__init__(f"{where}: {reason}", where, expected=expected)
+        told = f"{where}: {reason}" + (f"; expected {expected}" if expected else "")
+        super().__init__(told, where, expected=expected)
 
 
 class ChainUnreachable(RelayerError):

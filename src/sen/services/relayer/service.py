@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sen.sdk.errors import SenError
 from sen.services.relayer.errors import ClientUnusable, LinkMisconfigured, RelayerError
@@ -106,9 +106,16 @@ class Relayer:
                 continue
             stop.wait(min(MAX_BACKOFF, self.interval * 2 ** min(failures, 10)))
 
-    def start(self) -> None:
-        """Run in a background thread (``sen node run --relay``)."""
-        self._thread = threading.Thread(target=self.run, name="sen-relayer", daemon=True)
+    def start(self, ready: Callable[[], None] | None = None) -> None:
+        """Run in a background thread (``sen node run --relay``), after ``ready`` returns
+        (e.g. once the node's API answers)."""
+
+        def main() -> None:
+            if ready is not None:
+                ready()
+            self.run()
+
+        self._thread = threading.Thread(target=main, name="sen-relayer", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 30.0) -> None:
