@@ -309,6 +309,109 @@ def answer(
     out.print(table)
 
 
+@app.command("record")
+def show_record(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(metavar="ID", help="The record's id.")],
+    as_json: Json = False,
+) -> None:
+    """A registry record of the record-transfer application: live, escrowed or moved.
+
+    *Một bản ghi của sổ đăng ký: còn hiệu lực, đang chuyển, hay đã chuyển đi.*
+    """
+    with settings(ctx).client() as sdk:
+        body = sdk.get(f"/v1/interchain/records/{record_id}")
+    if as_json:
+        print_json(body)
+        return
+    table = kv_table(f"Record {record_id}")
+    for label, value in (
+        ("kind", body["kind"]),
+        ("digest", body["digest"]),
+        ("owner", body["owner"]),
+        ("status", body["status"]),
+        ("came from", f"{body['came_from_chain']} ({body['came_from_client']})"
+         if body["came_from_client"] else "made here"),
+        ("moved to", f"{body['moved_to_owner']} through {body['moved_to_client']}"
+         if body["moved_to_client"] else "-"),
+        ("updated at height", body["updated_height"]),
+    ):  # fmt: skip
+        table.add_row(label, str(value))
+    out.print(table)
+
+
+@app.command("create-record")
+def create_record(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Option("--id", help="A stable id, e.g. VCS-4521-2026-001.")],
+    kind: Annotated[str, typer.Option("--kind", help="e.g. carbon-credit-batch, product-lot.")],
+    document: Annotated[
+        Path, typer.Option("--file", help="The record's content: only its SHA-256 goes on chain.")
+    ],
+    key: KeyOption,
+) -> None:
+    """Register a record owned by your organisation, ready to move to another chain.
+
+    *Tạo một bản ghi thuộc tổ chức của bạn (chỉ giá trị băm nội dung lên chuỗi).*
+    """
+    if not document.is_file():
+        raise UsageProblem(f"--file: {document} is not a file")
+    digest = hashlib.sha256(document.read_bytes()).digest()
+    config = settings(ctx)
+    signing_key = load_key(config, key)
+    with config.client() as sdk:
+        info = sdk.send(
+            signing_key,
+            "interchain",
+            "create_record",
+            {"id": record_id, "kind": kind, "digest": digest},
+        )
+    _say(f"created record {record_id} ({kind}, sha-256 {digest.hex()}) at block {info.height}")
+
+
+@app.command("send-record")
+def send_record(
+    ctx: typer.Context,
+    client_id: Annotated[str, typer.Option("--client", help="This chain's client of the other.")],
+    record_id: Annotated[str, typer.Option("--id", help="The record to move.")],
+    receiver: Annotated[
+        str, typer.Option("--receiver", help="The organisation that receives it there.")
+    ],
+    key: KeyOption,
+    timeout: Annotated[
+        int, typer.Option("--timeout", help="Seconds from now the other chain has to take it.")
+    ] = 3600,
+) -> None:
+    """Move a record to another chain: escrowed here until the other chain's answer, then
+    moved (or back, if refused or timed out). Never in two places at once.
+
+    *Chuyển một bản ghi sang chuỗi khác; không bao giờ tồn tại ở hai nơi cùng lúc.*
+    """
+    config = settings(ctx)
+    signing_key = load_key(config, key)
+    with config.client() as sdk:
+        chain = Interchain(sdk)
+        counterparty = chain.client(client_id).counterparty_client_id
+        if not counterparty:
+            raise UsageProblem(f"{client_id} has no registered counterparty; link it first")
+        record = sdk.get(f"/v1/interchain/records/{record_id}")
+        value = json.dumps(
+            {
+                "id": record_id,
+                "kind": record["kind"],
+                "digest": record["digest"],
+                "receiver": receiver,
+            }
+        ).encode()
+        payload = Payload(
+            "record-transfer", "record-transfer", "sen-transfer-1", "application/json", value
+        )
+        sequence = chain.send_packet(
+            signing_key, client_id, counterparty, int(time.time()) + timeout, [payload]
+        )
+    _say(f"sent: packet {sequence} of {client_id} carries record {record_id} (escrowed here)")
+
+
 @app.command("ask-status")
 def ask_status(
     ctx: typer.Context,

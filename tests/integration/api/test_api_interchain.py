@@ -92,3 +92,12 @@ def _verify(body: dict[str, object], raw: bytes | None) -> None:
         bytes.fromhex(proof["leaf_path"]) if proof["leaf_path"] else None,
         bytes.fromhex(proof["leaf_value_hash"]) if proof["leaf_value_hash"] else None,
     )
+
+
+def test_records_and_client_lists_answer_with_the_field_at_fault(node: Node) -> None:
+    api = TestClient(create_app(node))
+    assert_problem(api.get("/v1/interchain/records/LOT-2026-1"), 404, "record_id")
+    assert_problem(api.get("/v1/interchain/records/-bad-"), 400, "record_id")
+    listed = api.get("/v1/interchain/clients")
+    assert listed.status_code == 200 and listed.json() == {"clients": [], "next_after": None}
+    assert_problem(api.get("/v1/interchain/clients?after=x"), 400, "after")

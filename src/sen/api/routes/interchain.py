@@ -36,6 +36,7 @@ from sen.ledger.ibc import MAX_SEQUENCE
 from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.interchain import ClientState, ConsensusState
 from sen.ledger.modules.interchain.records import CLIENT_PREFIX, client_key, consensus_key
+from sen.ledger.modules.interchain.transfer import RECORD_ID, Record, record_key
 from sen.services.readmodels.interchain import (
     PacketReceiptUnavailable,
     SentPacket,
@@ -52,6 +53,7 @@ from sen.services.readmodels.interchain import (
 router = APIRouter(route_class=JsonRoute, tags=["interchain"])
 
 CLIENT_ID_PATTERN = r"^sen-client-[0-9]{1,19}$"
+RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 ClientId = Annotated[
     str,
     Path(description="sen-client-<n>.", json_schema_extra=pattern(CLIENT_ID_PATTERN)),
@@ -663,8 +665,10 @@ def list_clients(
     ] = "",
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,
 ) -> ClientListView:
-    if after:
-        _require_client_id(after)
+    if after and re.fullmatch(CLIENT_ID_PATTERN, after) is None:
+        raise BadRequest(
+            "not a client id", field="after", expected="sen-client-<n>", got=after[:80]
+        )
     keys = node.app.store.keys_with_prefix(CLIENT_PREFIX, after.encode(), limit + 1)
     more = len(keys) > limit
     summaries = []
@@ -693,4 +697,59 @@ def list_clients(
         )
     return ClientListView(
         clients=summaries, next_after=summaries[-1].client_id if more and summaries else None
+    )
+
+
+class RecordView(Proved):
+    id: str
+    kind: str
+    digest: str = Field(description="SHA-256 of the record's content, hex.")
+    owner: str = Field(description="The owning organisation here (the last, once moved).")
+    status: str = Field(description="live, escrowed (a packet carries it) or moved.")
+    updated_height: int
+    came_from_client: str = Field(description="The client it arrived through; empty if made here.")
+    came_from_chain: str
+    moved_to_client: str = Field(description="While moved: the client it left through.")
+    moved_to_owner: str
+
+
+@router.get(
+    "/v1/interchain/records/{record_id}",
+    summary="A registry record of the record-transfer application, with a state proof",
+    description=(
+        "Where it stands (live, escrowed while a packet carries it, or moved to another "
+        "chain) and where it came from; `proof` proves it under `app_hash`.\n\n*Một bản ghi "
+        "của sổ đăng ký có thể chuyển sang chuỗi khác.*"
+    ),
+    response_model=RecordView,
+    responses=documented(400, 404),
+)
+def show_record(
+    record_id: Annotated[
+        str, Path(description="The record's id.", json_schema_extra=pattern(RECORD_ID_PATTERN))
+    ],
+    node: NodeDep,
+) -> RecordView:
+    if RECORD_ID.fullmatch(record_id) is None:
+        raise BadRequest(
+            "not a record id", field="record_id", expected=RECORD_ID.pattern, got=record_id[:80]
+        )
+    key = record_key(record_id)
+    height, app_hash, stored, proof = _read(node, key, f"record {record_id}", "record_id")
+    record = Record.from_value(encoding.decode(stored))
+    return RecordView(
+        id=record.id,
+        kind=record.kind,
+        digest=record.digest.hex(),
+        owner=record.owner,
+        status=record.status,
+        updated_height=record.updated_height,
+        came_from_client=record.came_from_client,
+        came_from_chain=record.came_from_chain,
+        moved_to_client=record.moved_to_client,
+        moved_to_owner=record.moved_to_owner,
+        key=key.hex(),
+        height=height,
+        app_hash=app_hash.hex(),
+        proof=proof,
     )
