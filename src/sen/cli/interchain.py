@@ -253,6 +253,14 @@ def receipt(
     output: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write the receipt here (default: print).")
     ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="A node of the sending chain: adds its genesis hash and, if its validators "
+            "changed since genesis, the signed changes a verifier needs to follow them.",
+        ),
+    ] = None,
 ) -> None:
     """Get a packet receipt from the receiving chain (--node): the packet SEQUENCE that
     arrived through CLIENT, proved sent by the other chain and received and acknowledged here.
@@ -264,6 +272,8 @@ def receipt(
     """
     with settings(ctx).client() as sdk:
         document = sdk.get(f"/v1/interchain/receipts/{client_id}/{sequence}")
+    if source is not None:
+        _complete_source(document, source)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if output is None:
         out.print(text, emoji=False, markup=False, highlight=False)
@@ -410,6 +420,21 @@ def send_record(
             signing_key, client_id, counterparty, int(time.time()) + timeout, [payload]
         )
     _say(f"sent: packet {sequence} of {client_id} carries record {record_id} (escrowed here)")
+
+
+def _complete_source(document: dict[str, Any], url: str) -> None:
+    """Add what only the sending chain knows: its genesis hash and validator history."""
+    side = document["source"]
+    height = int(side["signed_header"]["header"]["height"])
+    with Client.http(url) as sdk:
+        if sdk.chain_id != side["chain_id"]:
+            raise UsageProblem(
+                f"--source: {url} serves chain {sdk.chain_id}, not the sender {side['chain_id']}"
+            )
+        side["genesis_hash"] = hashlib.sha256(sdk.genesis()).hexdigest()
+        history = Interchain(sdk).validator_history(height)
+    if history:
+        side["validator_history"] = history
 
 
 @app.command("ask-status")

@@ -292,6 +292,12 @@ class Interchain:
         return LightBlock(int(body["height"]), body["header"], body["commit"], body["validators"])
 
     @_answer
+    def validator_history(self, height: int) -> list[dict[str, Any]]:
+        """The signed validator-set changes from genesis to ``height`` (empty: none)."""
+        body = self.sdk.get(f"/v1/interchain/headers/{height}", params={"history": "true"})
+        return list(body.get("validator_history") or [])
+
+    @_answer
     def prove(self, keys: Sequence[bytes]) -> ProvedKeys:
         """Values and proofs of ``keys`` from one snapshot, each proof checked here."""
         body = self.sdk.post("/v1/interchain/proofs", {"keys": [k.hex() for k in keys]})

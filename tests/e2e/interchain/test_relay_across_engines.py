@@ -229,6 +229,10 @@ def test_an_embedded_chain_and_a_cometbft_network_exchange_packets_through_sen_r
         relay.kill()
         relay.start()
         wait_until(lambda: e.pending("sen-client-0") == [], 120, "every packet settled")
+        # one packet the restarted relayer surely carries end to end (the killed one may
+        # have settled all six before it died): its latency is in the metrics
+        last = e.send_packet(sender, "sen-client-0", "sen-client-0", timeout, [query(1)])
+        wait_until(lambda: e.pending("sen-client-0") == [], 120, f"packet {last} settled")
         scraped = httpx.get(f"http://127.0.0.1:{metrics}/metrics", timeout=5).text
         assert (
             'sen_relayer_client_age_seconds{chain="sen-lao-dong",client="sen-client-0"}' in scraped
@@ -254,6 +258,25 @@ def test_an_embedded_chain_and_a_cometbft_network_exchange_packets_through_sen_r
                 },
             )
         assert refused.value.code == ResultCode.PACKET_ALREADY_RECEIVED
+
+        # a receipt from the receiving network, checked offline with the two genesis files
+        receipt = tmp_path / "cau-hoi.json"
+        wait_until(
+            lambda: subprocess.run(
+                [str(SEN), "--node", n_url, "interchain", "receipt", "sen-client-0", "3",
+                 "-o", str(receipt), "--source", embedded],
+                env=env, capture_output=True, text=True, timeout=60,
+            ).returncode == 0,
+            30,
+            "the packet receipt",
+        )  # fmt: skip
+        assert json.loads(receipt.read_text())["source"]["genesis_hash"]
+        checked = sen(
+            env, "verify", str(receipt),
+            "--source-genesis", str(Path(env["SEN_HOME"]) / "config" / "genesis.json"),
+            "--genesis", str(network.manifest.directory / "genesis.json"),
+        ).stdout  # fmt: skip
+        assert "VALID: packet 3 from chain sen-lao-dong" in checked and '"status":1' in checked
 
         # the network is down past a packet's timeout: the packet times out on E
         relay.stop()

@@ -254,7 +254,7 @@ def test_a_header_signed_by_other_validators_is_refused(chains: TwoChains) -> No
 def test_refreshing_keeps_an_idle_link_alive_across_three_trusting_periods(
     tmp_path: Path,
 ) -> None:
-    period = 3
+    period = 5  # short, yet a pass under a loaded CI machine stays well inside it
     chains = TwoChains(tmp_path, trusting_period=period)
     try:
         a = chains.ic("a")

@@ -48,6 +48,7 @@ from sen.services.readmodels.interchain import (
     load_sent_packet,
     pending_sequences,
     prove_keys,
+    validator_history,
 )
 
 router = APIRouter(route_class=JsonRoute, tags=["interchain"])
@@ -214,6 +215,12 @@ class LightBlockView(Schema):
     header: dict[str, Any] = Field(description="CometBFT v0.38 header JSON.")
     commit: dict[str, Any] = Field(description="The commit that signs this header.")
     validators: dict[str, Any] = Field(description="The validator set of this height.")
+    validator_history: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="With `history=true`: the signed validator-set changes from genesis to "
+        "this height (`{header, commit, next_validators}` each, as receipts carry them), so "
+        "that the validators can be followed from the genesis file alone.",
+    )
 
 
 class ProveKeys(Schema):
@@ -315,6 +322,9 @@ class AcknowledgementsView(Schema):
 def show_light_block(
     height: Annotated[int, Path(ge=1, le=MAX_ID, description="A height, 1 or more.")],
     node: NodeDep,
+    history: Annotated[
+        bool, Query(description="Add the validator-set changes from genesis to this height.")
+    ] = False,
 ) -> LightBlockView:
     block = load_light_block(node, height)
     if block is None:
@@ -329,6 +339,7 @@ def show_light_block(
         header=block.header,
         commit=block.commit,
         validators=block.validators,
+        validator_history=validator_history(node, block.height) if history else None,
     )
 
 

@@ -337,20 +337,21 @@ def _carrying(node: Node, proved: ProvedKeys) -> LightBlock:
     )
 
 
+def validator_history(node: Node, height: int) -> list[dict[str, Any]]:
+    """The signed validator-set changes from genesis up to (not at) ``height``, canonical."""
+    return [
+        {
+            "header": Header.from_json(h["header"]).to_json(),
+            "commit": Commit.from_json(h["commit"]).to_json(),
+            "next_validators": ValidatorSet.from_json(h["next_validators"]).to_json(),
+        }
+        for h in node.engine.validator_history(height)
+    ]
+
+
 def _history(node: Node, height: int) -> dict[str, Any]:
-    hops = node.engine.validator_history(height)
-    if not hops:
-        return {}
-    return {
-        "validator_history": [
-            {
-                "header": Header.from_json(h["header"]).to_json(),
-                "commit": Commit.from_json(h["commit"]).to_json(),
-                "next_validators": ValidatorSet.from_json(h["next_validators"]).to_json(),
-            }
-            for h in hops
-        ]
-    }
+    hops = validator_history(node, height)
+    return {"validator_history": hops} if hops else {}
 
 
 def _proof_json(proof: Any) -> dict[str, Any]:
