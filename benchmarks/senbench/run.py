@@ -28,6 +28,7 @@ def run_all(
     from senbench.credentials import run_credentials
     from senbench.directory import run_directory
     from senbench.history import run_history
+    from senbench.interchain import run_interchain
     from senbench.receipts import run_receipts
     from senbench.suites import run_suites
     from senbench.throughput import run_throughput
@@ -53,6 +54,14 @@ def run_all(
         (
             "directory_lookups",
             lambda: run_directory(chains=50 if quick else 1_000, seconds=1 if quick else 3),
+        ),
+        (
+            "interchain",
+            lambda: run_interchain(
+                packets=100 if quick else 1_000,
+                rate=10.0 if quick else 20.0,
+                seconds=5.0 if quick else 20.0,
+            ),
         ),
         (
             "suites",
