@@ -82,6 +82,10 @@ DUPLICATE_CODES = frozenset(
     }
 )
 UNUSABLE_CODES = frozenset({ResultCode.CLIENT_FROZEN, ResultCode.CLIENT_EXPIRED})
+# a proof at a height the client skipped, another relayer having updated it meanwhile
+RACED_CODES = frozenset({ResultCode.UNKNOWN_CONSENSUS_STATE})
+
+Call = tuple[str, Mapping[str, Any]]  # an interchain action and its arguments
 
 
 def _ibc(raw: bytes) -> bytes:
@@ -256,44 +260,40 @@ class Link:
 
     def update(self, here: End, there: End, target: LightBlock, report: PassReport) -> None:
         """Update ``here``'s client of ``there`` to ``target`` (skipping when not adjacent)."""
+        args = self._update_args(here, there, target)
+        if args is not None:
+            self._submit(here, [("update_client", args)], report)
+
+    def _update_args(self, here: End, there: End, target: LightBlock) -> dict[str, Any] | None:
+        """The ``update_client`` arguments that take ``here``'s client to ``target``; None when
+        the client is there already."""
         info = self.client(here)
         if target.height <= info.latest_height:
-            return
+            return None
         trusted = info.latest_height
-        trusted_validators = None
+        args: dict[str, Any] = {
+            "client_id": here.client_id,
+            **target.as_args(),
+            "trusted_height": trusted,
+        }
         if target.height > trusted + 1:
             # the set that signs trusted + 1 is the trusted header's next validators
             signing = there.chain.light_block(trusted + 1)
             if signing is None:
                 raise NoHeaderYet(f"{there.name} has no block {trusted + 1} to trust from")
-            trusted_validators = signing.validators
-        args: dict[str, Any] = {
-            "client_id": here.client_id,
-            "header": target.header,
-            "commit": target.commit,
-            "validators": target.validators,
-            "trusted_height": trusted,
-        }
-        if trusted_validators is not None:
-            args["trusted_validators"] = trusted_validators
-        outcomes = self._submit(here, "update_client", [args], report)
-        if outcomes[0] == "ok":
-            report.updates += 1
-            log.info("%s: updated %s's client to %s", self.label, here.name, target.height)
+            args["trusted_validators"] = signing.validators
+        return args
 
-    def _ensure_consensus(
-        self, here: End, there: End, header: LightBlock, report: PassReport
-    ) -> None:
-        """Make ``here``'s client of ``there`` hold a consensus state at ``header``'s height."""
+    def _consensus_calls(self, here: End, there: End, header: LightBlock) -> list[Call]:
+        """What makes ``here``'s client of ``there`` hold a consensus state at ``header``'s
+        height: an update sent in the same request as the packets it proves (executed first,
+        in one block), or nothing when it holds one already."""
         info = self.client(here)
         if info.latest_height < header.height:
-            self.update(here, there, header, report)
-            if self.client(here).latest_height >= header.height and here.chain.has_consensus(
-                here.client_id, header.height
-            ):
-                return
-        elif here.chain.has_consensus(here.client_id, header.height):
-            return
+            args = self._update_args(here, there, header)
+            return [] if args is None else [("update_client", args)]
+        if here.chain.has_consensus(here.client_id, header.height):
+            return []
         raise ClientMovedOn(
             f"{here.name}'s client moved past height {header.height} without it (another "
             "relayer updated it); proved again at a newer height"
@@ -373,7 +373,7 @@ class Link:
             self._deliver(source, destination, {s: sent[s] for s in deliverable}, report)
         if not (received or expired):
             return
-        self._ensure_consensus(source, destination, there_header, report)
+        prepare = self._consensus_calls(source, destination, there_header)
         written = destination.chain.acknowledgements_of(destination.client_id, received)
         received = [s for s in received if s in written]  # else: not yet indexed; next pass
         acknowledge = [
@@ -393,25 +393,25 @@ class Link:
             }
             for s in expired
         ]
-        for sequences_done, action, calls, kind in (
-            (received, "acknowledge_packet", acknowledge, "ack"),
-            (expired, "timeout_packet", timeouts, "timeout"),
-        ):
-            if not calls:
+        settling = [("acknowledge_packet", a) for a in acknowledge] + [
+            ("timeout_packet", t) for t in timeouts
+        ]
+        if not settling:
+            return
+        outcomes = self._submit(source, [*prepare, *settling], report)[len(prepare) :]
+        done = [(s, "ack") for s in received] + [(s, "timeout") for s in expired]
+        for (sequence, kind), outcome in zip(done, outcomes, strict=True):
+            if outcome in ("ok", "duplicate", "INVALID_PROOF"):  # settled, or read again
+                self._packets.pop((source.name, sequence), None)
+            if outcome != "ok":
                 continue
-            outcomes = self._submit(source, action, calls, report)
-            for sequence, outcome in zip(sequences_done, outcomes, strict=True):
-                if outcome in ("ok", "duplicate", "INVALID_PROOF"):  # settled, or read again
-                    self._packets.pop((source.name, sequence), None)
-                if outcome != "ok":
-                    continue
-                if kind == "ack":
-                    report.acknowledged += 1
-                else:
-                    report.timed_out += 1
-                latency = self.clock() - self._send_time(source, sent[sequence])
-                self.metrics.latency.labels(kind).observe(max(0.0, latency))
-                report.latencies.append((kind, latency))
+            if kind == "ack":
+                report.acknowledged += 1
+            else:
+                report.timed_out += 1
+            latency = self.clock() - self._send_time(source, sent[sequence])
+            self.metrics.latency.labels(kind).observe(max(0.0, latency))
+            report.latencies.append((kind, latency))
 
     def _deliver(
         self, source: End, destination: End, sent: Mapping[int, SentPacket], report: PassReport
@@ -432,16 +432,19 @@ class Link:
         if not live:
             return
         header = self.header_for(source, here)
-        self._ensure_consensus(destination, source, header, report)
-        calls = [
-            {
-                "packet": packet_args(sent[s].packet),
-                "proof": here.proofs[keys[s]],
-                "proof_height": header.height,
-            }
+        prepare = self._consensus_calls(destination, source, header)
+        calls: list[Call] = [
+            (
+                "recv_packet",
+                {
+                    "packet": packet_args(sent[s].packet),
+                    "proof": here.proofs[keys[s]],
+                    "proof_height": header.height,
+                },
+            )
             for s in live
         ]
-        outcomes = self._submit(destination, "recv_packet", calls, report)
+        outcomes = self._submit(destination, [*prepare, *calls], report)[len(prepare) :]
         report.received += sum(1 for o in outcomes if o == "ok")
         for sequence, outcome in zip(live, outcomes, strict=True):
             if outcome == "INVALID_PROOF":  # what was read may be wrong: read it again
@@ -465,19 +468,21 @@ class Link:
         return self._sent_times[key]
 
     # -- submitting ----------------------------------------------------------------
-    def _submit(
-        self, here: End, action: str, calls: Sequence[Mapping[str, Any]], report: PassReport
-    ) -> list[str]:
-        """Submit every call, then wait for each; its outcome: ``ok``, ``duplicate`` or the
-        refusal's code name. A frozen or expired client raises :class:`ClientUnusable`."""
+    def _submit(self, here: End, calls: Sequence[Call], report: PassReport) -> list[str]:
+        """Submit every call (in order, one request), then wait for each; its outcome: ``ok``,
+        ``duplicate`` (done by another relayer), ``raced`` (another relayer moved the client:
+        tried again next pass) or the refusal's code name. A frozen or expired client raises
+        :class:`ClientUnusable`."""
         sdk = here.chain.sdk
         submitted: list[str | None] = []
         outcomes: list[str] = []
         try:  # one request for them all; if any is refused at once, one by one
-            submitted.extend(sdk.send_many(here.key, [("interchain", action, a) for a in calls]))
+            submitted.extend(
+                sdk.send_many(here.key, [("interchain", action, a) for action, a in calls])
+            )
             outcomes.extend("" for _ in calls)
         except Rejected:
-            for args in calls:
+            for action, args in calls:
                 try:
                     info = sdk.send(here.key, "interchain", action, args, wait=False)
                     submitted.append(info.hash)
@@ -499,12 +504,15 @@ class Link:
                     result = info.result
                     committed[tx_hash] = (0, "") if result is None else (result.code, result.log)
             code, why = committed[tx_hash]
+            action = calls[n][0]
             outcomes[n] = "ok" if code == 0 else self._refused(here, action, code, why)
-        for outcome in outcomes:
+        for (action, _), outcome in zip(calls, outcomes, strict=True):
             self.metrics.transactions.labels(here.name, action, outcome).inc()
             if outcome == "duplicate":
                 report.duplicates += 1
-            elif outcome != "ok":
+            elif outcome == "ok" and action == "update_client":
+                report.updates += 1
+            elif outcome not in ("ok", "raced"):
                 report.refused += 1
         return outcomes
 
@@ -516,6 +524,9 @@ class Link:
         if code in DUPLICATE_CODES:
             log.debug("%s: %s on %s was done already: %s", self.label, action, here.name, why)
             return "duplicate"
+        if code in RACED_CODES:
+            log.debug("%s: %s on %s raced another relayer: %s", self.label, action, here.name, why)
+            return "raced"
         if code in UNUSABLE_CODES:
             raise ClientUnusable(
                 f"{here.name} refused {action} with {name}: {why}; a frozen or expired client "
@@ -575,7 +586,7 @@ class Link:
             there.name,
         )
         args = {"client_id": here.client_id, "first": shown, "second": second}
-        outcome = self._submit(here, "submit_misbehaviour", [args], report)[0]
+        outcome = self._submit(here, [("submit_misbehaviour", args)], report)[0]
         if outcome != "ok":  # the chain judged the evidence: the node lied, not the client
             raise UntrustedNode(
                 f"{here.name} refused the misbehaviour built from {there.name}'s block "
