@@ -60,6 +60,16 @@ def _say(text: str) -> None:
     out.print(text, emoji=False, markup=False)
 
 
+def _shown(ctx: typer.Context, path: str, as_json: bool) -> dict[str, Any] | None:
+    """Read ``path``; with ``--json`` print it and return None, else return it to show."""
+    with settings(ctx).client() as sdk:
+        body = sdk.get(path)
+    if as_json:
+        print_json(body)
+        return None
+    return body
+
+
 def _latest(chain: Interchain) -> Any:
     height = int(chain.sdk.status()["height"])
     for candidate in (height, height - 1):
@@ -182,10 +192,8 @@ def show_client(ctx: typer.Context, client_id: ClientArg, as_json: Json = False)
 
     *Xem một light client: chuỗi, chiều cao, thời điểm hết hạn nếu không được làm mới.*
     """
-    with settings(ctx).client() as sdk:
-        body = sdk.get(f"/v1/interchain/clients/{client_id}")
-    if as_json:
-        print_json(body)
+    body = _shown(ctx, f"/v1/interchain/clients/{client_id}", as_json)
+    if body is None:
         return
     table = kv_table(f"Client {client_id}")
     for label, value in (
@@ -227,10 +235,8 @@ def show_packet(
 
     *Gói tin như khi được gửi (trên chuỗi gửi).*
     """
-    with settings(ctx).client() as sdk:
-        body = sdk.get(f"/v1/interchain/packets/{client_id}/{sequence}")
-    if as_json:
-        print_json(body)
+    body = _shown(ctx, f"/v1/interchain/packets/{client_id}/{sequence}", as_json)
+    if body is None:
         return
     packet = body["packet"]
     table = kv_table(f"Packet {sequence} of {client_id}")
@@ -329,10 +335,8 @@ def show_record(
 
     *Một bản ghi của sổ đăng ký: còn hiệu lực, đang chuyển, hay đã chuyển đi.*
     """
-    with settings(ctx).client() as sdk:
-        body = sdk.get(f"/v1/interchain/records/{record_id}")
-    if as_json:
-        print_json(body)
+    body = _shown(ctx, f"/v1/interchain/records/{record_id}", as_json)
+    if body is None:
         return
     table = kv_table(f"Record {record_id}")
     for label, value in (

@@ -8,24 +8,11 @@ from pathlib import Path
 
 import pytest
 from two_chains import TwoChains, wait_until
+from two_chains import ok_cli as ok
+from two_chains import run_cli as run
 
 from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
-from sen.cli.main import main
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), captured.out + captured.err
-
-
-def ok(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    code, output = run(argv, capsys)
-    assert code == 0, output
-    return output
 
 
 @pytest.fixture

@@ -21,10 +21,11 @@ from typing import Any
 
 import pytest
 from two_chains import TwoChains, wait_until
+from two_chains import ok_cli as ok
+from two_chains import run_cli as run
 
 from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
-from sen.cli.main import main
 from sen.node.node import Node
 from sen.sdk.client import Client
 
@@ -32,20 +33,6 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "directory"))
 from hub import make_hub, propose_and_pass
 
 URLS = {"a": "http://lao-dong.test", "b": "http://giao-duc.test", "hub": "http://hub.test"}
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(argv)
-    captured = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 1), captured.out + captured.err
-
-
-def ok(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    code, output = run(argv, capsys)
-    assert code == 0, output
-    return output
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sen.api.inprocess import in_process_client
+from sen.cli.main import main
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.ibc import Payload
 from sen.ledger.modules.identity.multikey import encode_multikey
@@ -20,6 +23,22 @@ from sen.services.relayer import End, Link, Relayer, RelayerMetrics
 
 TRUSTING_PERIOD = 600
 CLIENT = "sen-client-0"
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """``sen ARGV`` in this process: (exit code, stdout and stderr)."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), captured.out + captured.err
+
+
+def ok_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """``sen ARGV``'s output; the test fails if it fails."""
+    code, output = run_cli(argv, capsys)
+    assert code == 0, output
+    return output
 
 
 def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:

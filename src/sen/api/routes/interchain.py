@@ -38,6 +38,7 @@ from sen.ledger.modules.interchain import ClientState, ConsensusState
 from sen.ledger.modules.interchain.records import CLIENT_PREFIX, client_key, consensus_key
 from sen.ledger.modules.interchain.transfer import RECORD_ID, Record, record_key
 from sen.services.readmodels.interchain import (
+    Acknowledged,
     PacketReceiptUnavailable,
     SentPacket,
     build_packet_receipt,
@@ -109,6 +110,12 @@ class ClientView(Proved):
 class ConsensusStateView(Proved):
     client_id: str
     consensus: ConsensusView
+
+
+def _page(found: list[int], limit: int) -> tuple[list[int], int | None]:
+    """A page of ``limit`` from ``limit + 1`` read, and where the next starts (None: none)."""
+    shown = found[:limit]
+    return shown, shown[-1] if len(found) > limit else None
 
 
 def _require_client_id(client_id: str) -> None:
@@ -394,14 +401,8 @@ def show_pending(
     limit: Annotated[int, Query(ge=1, le=MAX_PENDING_PAGE, description="Page size.")] = 100,
 ) -> PendingView:
     _require_client_id(client_id)
-    sequences = pending_sequences(node, client_id, after, limit + 1)
-    more = len(sequences) > limit
-    sequences = sequences[:limit]
-    return PendingView(
-        client_id=client_id,
-        sequences=sequences,
-        next_after=sequences[-1] if more else None,
-    )
+    sequences, following = _page(pending_sequences(node, client_id, after, limit + 1), limit)
+    return PendingView(client_id=client_id, sequences=sequences, next_after=following)
 
 
 @router.get(
@@ -467,6 +468,10 @@ def show_acknowledgements(
         raise NotFound(
             f"no packet {sequence} has arrived through {client_id} here", field="sequence"
         )
+    return _acks_view(client_id, sequence, found)
+
+
+def _acks_view(client_id: str, sequence: int, found: Acknowledged) -> AcknowledgementsView:
     return AcknowledgementsView(
         client_id=client_id,
         sequence=sequence,
@@ -493,12 +498,8 @@ def list_consensus_heights(
     limit: Annotated[int, Query(ge=1, le=MAX_PENDING_PAGE, description="Page size.")] = 100,
 ) -> ConsensusHeightsView:
     _require_client_id(client_id)
-    heights = consensus_heights(node, client_id, after, limit + 1)
-    more = len(heights) > limit
-    heights = heights[:limit]
-    return ConsensusHeightsView(
-        client_id=client_id, heights=heights, next_after=heights[-1] if more else None
-    )
+    heights, following = _page(consensus_heights(node, client_id, after, limit + 1), limit)
+    return ConsensusHeightsView(client_id=client_id, heights=heights, next_after=following)
 
 
 @router.get(
@@ -625,15 +626,7 @@ def list_acknowledgements(body: PacketQuery, node: NodeDep) -> AcknowledgementsL
         if acks is None:
             missing.append(sequence)
             continue
-        found.append(
-            AcknowledgementsView(
-                client_id=body.client_id,
-                sequence=sequence,
-                acknowledgements=[a.hex() for a in acks.acknowledgements],
-                height=acks.height,
-                tx_hash=acks.tx_hash.hex(),
-            )
-        )
+        found.append(_acks_view(body.client_id, sequence, acks))
     return AcknowledgementsListView(acknowledgements=found, missing=missing)
 
 
