@@ -58,7 +58,6 @@ VERSION = 1
 IBC_PREFIX = b"interchain/ibc/"
 CLIENT_PREFIX = b"interchain/client/"
 CONSENSUS_PREFIX = b"interchain/consensus/"
-RECEIPT = b"\x01"
 MAX_UINT64 = 2**64 - 1
 
 
@@ -436,7 +435,7 @@ def check_received(r: ParsedPacketReceipt) -> str:
     packet = r.packet
     root = r.destination.signed.header.app_hash
     receipt = IBC_PREFIX + receipt_key(packet.destination_client, packet.sequence)
-    _prove("received", root, receipt, RECEIPT, r.receipt_proof)
+    _prove("received", root, receipt, packet_commitment(packet), r.receipt_proof)
     ack = IBC_PREFIX + acknowledgement_key(packet.destination_client, packet.sequence)
     _prove("received", root, ack, ack_commitment(r.acknowledgements), r.acknowledgement_proof)
     return (

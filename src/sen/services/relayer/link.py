@@ -382,6 +382,7 @@ class Link:
                 "acknowledgements": written[s],
                 "proof": there.proofs[acks[s]],
                 "proof_height": there_header.height,
+                "receipt_proof": there.proofs[receipts[s]],
             }
             for s in received
         ]

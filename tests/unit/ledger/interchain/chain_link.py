@@ -107,11 +107,13 @@ class Link:
         receiver = self.other(sender)
         height = self.update(sender, receiver)
         ack_key = ibc_key(acknowledgement_key(CLIENT, packet["sequence"]))
+        receipt = ibc_key(receipt_key(CLIENT, packet["sequence"]))
         return {
             "packet": packet,
             "acknowledgements": acks,
             "proof": self.proof(receiver, ack_key),
             "proof_height": height,
+            "receipt_proof": self.proof(receiver, receipt),
         }
 
     def acknowledge(

@@ -87,6 +87,7 @@ def test_a_status_query_answered_once(link: Link) -> None:
         "acknowledgements": [ack],
         "proof": link.proof(b, ack_key),
         "proof_height": height,
+        "receipt_proof": link.proof(b, ibc_key(receipt_key(CLIENT, 1))),
     }
     forged = {
         **acknowledge,
@@ -94,6 +95,24 @@ def test_a_status_query_answered_once(link: Link) -> None:
     }
     a.refuse(
         a.writer, "interchain", "acknowledge_packet", forged, ResultCode.INVALID_PROOF, "args.proof"
+    )
+    # an acknowledgement is of one packet: B's receipt holds this packet's commitment
+    other_packet = {**packet, "timeout_timestamp": packet["timeout_timestamp"] + 1}
+    a.refuse(
+        a.writer,
+        "interchain",
+        "acknowledge_packet",
+        {**acknowledge, "packet": other_packet},
+        ResultCode.UNKNOWN_PACKET,
+        "args.packet",
+    )
+    a.refuse(
+        a.writer,
+        "interchain",
+        "acknowledge_packet",
+        {**acknowledge, "receipt_proof": link.proof(b, ack_key)},
+        ResultCode.INVALID_PROOF,
+        "args.receipt_proof",
     )
     a.ok(a.writer, "interchain", "acknowledge_packet", acknowledge)
     answer = load_answer(a.store, CLIENT, 1)

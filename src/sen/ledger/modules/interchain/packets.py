@@ -53,7 +53,6 @@ IBC_PREFIX = b"interchain/ibc/"
 NEXT_SEQUENCE_PREFIX = b"interchain/next-sequence/"
 MAX_PAYLOADS = 8
 MAX_ACK_BYTES = 65_536
-RECEIPT = b"\x01"
 
 
 def ibc_key(raw: bytes) -> bytes:
@@ -200,12 +199,14 @@ def _require_counterparty(
         )
 
 
-def _prove(root: bytes, key: bytes, value: bytes | None, proof: object) -> None:
+def _prove(
+    root: bytes, key: bytes, value: bytes | None, proof: object, field: str = "args.proof"
+) -> None:
     if not isinstance(proof, Mapping):
         raise TxRejected(
             ResultCode.INVALID_PROOF,
             "expected a state proof",
-            field="args.proof",
+            field=field,
             expected="{siblings, leaf_path, leaf_value_hash} (docs/spec/state-proofs.md)",
             got=type(proof).__name__,
         )
@@ -225,7 +226,7 @@ def _prove(root: bytes, key: bytes, value: bytes | None, proof: object) -> None:
         raise TxRejected(
             ResultCode.INVALID_PROOF,
             f"the proof does not hold: {exc}"[:200],
-            field="args.proof",
+            field=field,
             expected=("the presence of " if value is not None else "the absence of ")
             + key.hex()[:80],
             got="a proof that fails",
@@ -291,6 +292,7 @@ class AckArgs:
     acknowledgements: tuple[bytes, ...]
     proof: object
     proof_height: int
+    receipt_proof: object
 
 
 def _proved_packet(args: Mapping[str, Any]) -> RecvArgs:
@@ -391,7 +393,7 @@ class RecvPacket(Action[RecvArgs]):
         acks = tuple(
             port.on_recv(ctx, packet, p) for port, p in zip(ports, packet.payloads, strict=True)
         )
-        ctx.state.set(receipt, RECEIPT)
+        ctx.state.set(receipt, packet_commitment(packet))  # binds the receipt to the packet
         ack_key = ibc_key(acknowledgement_key(packet.destination_client, packet.sequence))
         ctx.state.set(ack_key, ack_commitment(acks))
         acks_attribute = ",".join(a.hex() for a in acks)
@@ -414,7 +416,8 @@ class AcknowledgePacket(Action[AckArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> AckArgs:
         reject_unknown_fields(
-            args, frozenset({"packet", "acknowledgements", "proof", "proof_height"})
+            args,
+            frozenset({"packet", "acknowledgements", "proof", "proof_height", "receipt_proof"}),
         )
         packet = read_packet(args.get("packet"), "args.packet")
         items = require_list(
@@ -432,7 +435,13 @@ class AcknowledgePacket(Action[AckArgs]):
                 f"1 to {MAX_ACK_BYTES} bytes each",
                 "other",
             )
-        return AckArgs(packet, tuple(items), args.get("proof"), _proof_height(args))  # type: ignore[arg-type]
+        return AckArgs(
+            packet,
+            tuple(items),  # type: ignore[arg-type]
+            args.get("proof"),
+            _proof_height(args),
+            args.get("receipt_proof"),
+        )
 
     def execute(self, ctx: Context, parsed: AckArgs) -> Outcome:
         packet = parsed.packet
@@ -440,6 +449,16 @@ class AcknowledgePacket(Action[AckArgs]):
         consensus = _root(ctx, packet, at_destination=False, height=parsed.proof_height)
         ack_key = ibc_key(acknowledgement_key(packet.destination_client, packet.sequence))
         _prove(consensus.root, ack_key, ack_commitment(parsed.acknowledgements), parsed.proof)
+        # ...and that the destination received this very packet under that sequence (its
+        # receipt holds the packet's commitment): an acknowledgement is of one packet
+        receipt = ibc_key(receipt_key(packet.destination_client, packet.sequence))
+        _prove(
+            consensus.root,
+            receipt,
+            packet_commitment(packet),
+            parsed.receipt_proof,
+            "args.receipt_proof",
+        )
         ctx.state.delete(key)
         for payload, ack in zip(packet.payloads, parsed.acknowledgements, strict=True):
             PORTS[payload.source_port].on_acknowledge(ctx, packet, payload, ack)
