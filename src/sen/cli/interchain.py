@@ -30,9 +30,13 @@ from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.ledger import encoding
 from sen.ledger.ibc import Payload
+from sen.light.errors import ReceiptInvalid
+from sen.light.genesis import Genesis
+from sen.light.packet_receipt import check_signed_header, side_from_json
 from sen.sdk.client import Client
 from sen.sdk.errors import SenError
 from sen.sdk.interchain import Interchain
+from sen.sdk.receipts import read_genesis
 from sen.services.relayer import (
     End,
     Link,
@@ -54,6 +58,9 @@ ClientArg = Annotated[str, typer.Argument(metavar="CLIENT", help="A client id, s
 KeyOption = Annotated[str, typer.Option("--key", help="Key name (or pkcs11: URI) that signs.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 TWO_WEEKS = 14 * 24 * 3600
+MAX_DIRECTORY_PAGES = 1_000  # 200 chains each
+HUB_HEADER_WAIT = 15.0  # seconds for the hub's next header
+DIRECTORY_CHAIN = b"directory/chain/"
 
 
 def _say(text: str) -> None:
@@ -492,24 +499,38 @@ def build_relayer(config: Settings, relay: RelayConfig) -> tuple[Relayer, dict[s
     return Relayer(links, interval=relay.interval, metrics=registry), sdks
 
 
-def _from_directory(hub: str, key: str, only: frozenset[str]) -> RelayConfig:
-    """The links a hub's directory records, each entry's proof checked, and each chain's
-    served genesis compared with the registered hash."""
+def _from_directory(
+    hub: str, key: str, only: frozenset[str], hub_genesis: Path | None
+) -> RelayConfig:
+    """The links a hub's directory records: each entry's proof checked (against a header of
+    the hub verified from its genesis, with ``hub_genesis``), and each chain's served genesis
+    compared with the registered hash."""
+    genesis = read_genesis(hub_genesis.read_bytes()) if hub_genesis is not None else None
+    if genesis is None:
+        _say(
+            "note: the hub's answers are checked against the app hash the hub gives; pass "
+            "--hub-genesis FILE to check that app hash against the hub's signed headers"
+        )
     entries: list[dict[str, Any]] = []
+    checked: set[tuple[int, str]] = set()
     after = 0
     with Client.http(hub) as sdk:
-        while True:
+        for _ in range(MAX_DIRECTORY_PAGES):
             body = sdk.get("/v1/directory/chains", params={"after": str(after), "limit": "200"})
-            for chain in body["chains"]:
-                entry = verified(chain)
-                if entry is None or entry.get("chain_id") != chain.get("chain_id"):
-                    raise CliError(
-                        f"the hub's answer for {chain.get('chain_id')} is not its proof's"
-                    )
-                entries.append(entry)
-            if body.get("next") is None:
+            for chain in body.get("chains", []):
+                entries.append(_directory_entry(chain))
+                snapshot = (int(chain["height"]), str(chain["app_hash"]))
+                if genesis is not None and snapshot not in checked:
+                    _check_hub_state(Interchain(sdk), genesis, *snapshot)
+                    checked.add(snapshot)
+            following = body.get("next")
+            if following is None:
                 break
-            after = int(body["next"])
+            if not isinstance(following, int) or following <= after:
+                raise CliError(f"the hub's directory pages do not move on (after {after})")
+            after = following
+        else:
+            raise CliError(f"the hub's directory has more than {MAX_DIRECTORY_PAGES} pages")
     reachable = []
     for entry in entries:
         url = rest_endpoint(entry)
@@ -526,6 +547,67 @@ def _from_directory(hub: str, key: str, only: frozenset[str]) -> RelayConfig:
             continue
         reachable.append(entry)
     return relay_config_from_directory(reachable, key, only=only)
+
+
+def _directory_entry(chain: Any) -> dict[str, Any]:
+    """One directory answer: its proof checked, of the key for its chain id, well formed."""
+    try:
+        entry = verified(chain)
+        named = str(chain["chain_id"])
+        proved_key = bytes.fromhex(chain["key"])
+        if (
+            entry is None
+            or entry.get("chain_id") != named
+            or proved_key != DIRECTORY_CHAIN + named.encode()
+        ):
+            raise CliError(f"the hub's answer for {named} is not the proof of its entry")
+        texts = [(e["kind"], e["url"]) for e in entry["endpoints"]] + [
+            (k["counterparty"], k["client_id"], k["counterparty_client_id"]) for k in entry["links"]
+        ]
+        if not all(isinstance(t, str) for row in texts for t in row):
+            raise TypeError("endpoints and links hold text")
+        if not isinstance(entry["genesis_hash"], bytes):
+            raise TypeError("genesis_hash")
+        return dict(entry)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CliError(f"the hub's directory answer is malformed: {exc!r}"[:200]) from None
+
+
+def _check_hub_state(hub: Interchain, genesis: Genesis, height: int, app_hash: str) -> None:
+    """The hub's state after ``height`` (``app_hash``) is what a header its validators signed
+    says, the validators followed from the hub's genesis file (waiting a little for the
+    header after ``height``, which carries it)."""
+    deadline = time.monotonic() + HUB_HEADER_WAIT
+    while True:
+        block = hub.light_block(height + 1) or hub.light_block(height)
+        if block is not None and block.app_hash.hex() == app_hash.lower():
+            break
+        if (block is not None and block.height == height + 1) or time.monotonic() > deadline:
+            raise CliError(
+                f"--hub-genesis: no signed header of the hub carries the state it answered "
+                f"from (height {height}); a hub must make blocks while idle "
+                "(create_empty_blocks)"
+            )
+        time.sleep(0.2)
+    side = side_from_json(
+        {
+            "chain_id": genesis.chain_id,
+            "signed_header": {
+                "header": block.header,
+                "commit": block.commit,
+                "validators": block.validators,
+            },
+            "validator_history": hub.validator_history(block.height),
+        },
+        "hub",
+    )
+    if side.signed.header.chain_id != genesis.chain_id:
+        raise CliError(f"--hub-genesis: the hub serves chain {side.signed.header.chain_id}")
+    try:
+        check_signed_header(side, genesis, "hub")
+    except ReceiptInvalid as exc:
+        why = exc.reason
+        raise CliError(f"--hub-genesis: the hub's header does not verify: {why}") from None
 
 
 def relay(
@@ -547,6 +629,14 @@ def relay(
     only: Annotated[
         list[str] | None,
         typer.Option("--chain", help="With --directory: only links of this chain (repeatable)."),
+    ] = None,
+    hub_genesis: Annotated[
+        Path | None,
+        typer.Option(
+            "--hub-genesis",
+            help="With --directory: the hub's trusted genesis.json, to check its answers "
+            "against headers its validators signed (else the hub node is trusted).",
+        ),
     ] = None,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
     metrics: Annotated[
@@ -577,7 +667,9 @@ def relay(
         if directory is not None:
             if key is None:
                 raise UsageProblem("--directory needs --key: the key that signs on every chain")
-            relay_config = _from_directory(directory, key, frozenset(only or ()))
+            if hub_genesis is not None and not hub_genesis.is_file():
+                raise UsageProblem(f"--hub-genesis: {hub_genesis} is not a file")
+            relay_config = _from_directory(directory, key, frozenset(only or ()), hub_genesis)
         else:
             assert config_file is not None
             relay_config = load_relay_config(config_file)

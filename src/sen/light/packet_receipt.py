@@ -264,6 +264,12 @@ def _packet(value: object) -> Packet:
     return packet
 
 
+def side_from_json(doc: dict[str, Any], where: str) -> Side:
+    """A chain's signed header (with ``validator_history``) as :func:`check_signed_header`
+    takes it; ``where`` names it in errors."""
+    return _side(doc, where)
+
+
 def _side(doc: dict[str, Any], where: str) -> Side:
     signed = _object(doc.get("signed_header"), f"{where}.signed_header")
     history = doc.get("validator_history", [])

@@ -3,6 +3,7 @@ organisation, ``mic``, whose admin ``alice`` passes proposals alone."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -17,8 +18,11 @@ Run = Callable[[list[str]], str]
 """Runs ``sen`` with these arguments and returns its output (failing the test if it fails)."""
 
 
-def make_hub(tmp_path: Path, ok: Run, chain_id: str = "vn-hub") -> Node:
-    """A running hub node; its keyring (``SEN_KEYRING``) holds ``alice``, the admin."""
+def make_hub(
+    tmp_path: Path, ok: Run, chain_id: str = "vn-hub", empty_block_interval: float = 0.0
+) -> Node:
+    """A running hub node; its keyring (``SEN_KEYRING``) holds ``alice``, the admin. With
+    ``empty_block_interval``, it makes an empty block that often while idle."""
     org = tmp_path / "mic"
     ok(["ca", "init-org", "--id", "mic", "--name", ORG_NAME, "--out", str(org)])
     ok(["keys", "new", "alice"])
@@ -40,7 +44,13 @@ def make_hub(tmp_path: Path, ok: Run, chain_id: str = "vn-hub") -> Node:
         ]
     )
     config.genesis_path.write_bytes((tmp_path / "genesis.json").read_bytes())
-    running = Node.open(load_config(config.home))
+    loaded = load_config(config.home)
+    if empty_block_interval:
+        engine = dataclasses.replace(
+            loaded.engine, create_empty_blocks=True, empty_block_interval=empty_block_interval
+        )
+        loaded = dataclasses.replace(loaded, engine=engine)
+    running = Node.open(loaded)
     running.start()
     return running
 

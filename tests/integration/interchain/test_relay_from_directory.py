@@ -26,13 +26,19 @@ from two_chains import run_cli as run
 
 from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
+from sen.ledger import encoding
 from sen.node.node import Node
 from sen.sdk.client import Client
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "directory"))
 from hub import make_hub, propose_and_pass
 
-URLS = {"a": "http://lao-dong.test", "b": "http://giao-duc.test", "hub": "http://hub.test"}
+URLS = {
+    "a": "http://lao-dong.test",
+    "b": "http://giao-duc.test",
+    "hub": "http://hub.test",
+    "liar": "http://liar.test",  # the hub's node, answering with a made-up entry
+}
 
 
 @pytest.fixture
@@ -46,16 +52,54 @@ def hub(
     monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.delenv("SEN_LANG", raising=False)
-    made = make_hub(tmp_path / "hub", lambda argv: ok(argv, capsys))
+    made = make_hub(tmp_path / "hub", lambda argv: ok(argv, capsys), empty_block_interval=0.2)
     nodes = {URLS["a"]: lambda: chains.a, URLS["b"]: lambda: chains.b, URLS["hub"]: lambda: made}
 
     def http(url: str, *, timeout: float = 30.0, chain_id: str | None = None) -> Client:
+        if url == URLS["liar"]:
+            return _lying(in_process_client(made, chain_id=chain_id))
         return in_process_client(nodes[url](), chain_id=chain_id)
 
     monkeypatch.setattr(Client, "http", staticmethod(http))
     monkeypatch.setattr(Settings, "client", lambda self: in_process_client(made))
     yield made
     made.close()
+
+
+def _sha(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _lying(client: Client) -> Client:
+    """The hub's node, but its directory lists one more chain, proved under a made-up root."""
+    honest = client.transport.request
+
+    def request(method: str, path: str, **kwargs: Any) -> Any:
+        status, body = honest(method, path, **kwargs)
+        if path == "/v1/directory/chains" and status == 200 and body["chains"]:
+            made_up = dict(encoding.decode(bytes.fromhex(body["chains"][0]["value"])))
+            made_up.update(chain_id="sen-gia-mao", links=[])
+            value = encoding.encode(made_up)
+            key = b"directory/chain/sen-gia-mao"
+            root = _sha(b"\x00" + _sha(key) + _sha(value))  # a one-leaf tree
+            body["chains"].append(
+                {
+                    **body["chains"][0],
+                    "chain_id": "sen-gia-mao",
+                    "key": key.hex(),
+                    "value": value.hex(),
+                    "app_hash": root.hex(),
+                    "proof": {
+                        "siblings": [],
+                        "leaf_path": _sha(key).hex(),
+                        "leaf_value_hash": _sha(value).hex(),
+                    },
+                }
+            )
+        return status, body
+
+    client.transport.request = request  # type: ignore[method-assign]
+    return client
 
 
 def _entry(node: Node, url: str, *links: tuple[str, str, str]) -> dict[str, Any]:
@@ -106,6 +150,18 @@ def test_the_links_a_directory_records_are_relayed(
         return not chains.ic("a").pending(chains.a_client)
 
     wait_until(relayed, 60, "the packet settled by relays from the directory")
+    hub_genesis = tmp_path / "hub-genesis.json"
+    hub_genesis.write_bytes(hub.app.genesis.raw)
+    checked = ["relay", "--directory", URLS["hub"], "--key", "relayer", "--once"]
+    assert "note: the hub's answers" not in ok(
+        [*checked, "--hub-genesis", str(hub_genesis)], capsys
+    )
+    lied = ["relay", "--directory", URLS["liar"], "--key", "relayer", "--once"]
+    code, refused = run([*lied, "--hub-genesis", str(hub_genesis)], capsys)
+    assert code == 1 and "no signed header of the hub carries the state" in refused
+    # without the hub's genesis the made-up entry passes: the hub node is trusted, and said so
+    told = ok(lied, capsys)
+    assert "note: the hub's answers are checked against the app hash the hub gives" in told
     code, refused = run(["relay", "--directory", URLS["hub"]], capsys)
     assert code == 2 and "--directory needs --key" in refused
     code, refused = run(["relay"], capsys)

@@ -54,7 +54,7 @@ from sen.services.readmodels.interchain import (
 
 router = APIRouter(route_class=JsonRoute, tags=["interchain"])
 
-CLIENT_ID_PATTERN = r"^sen-client-[0-9]{1,19}$"
+CLIENT_ID_PATTERN = r"^sen-client-(0|[1-9][0-9]{0,18})$"  # as the module numbers them
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 ClientId = Annotated[
     str,
@@ -664,7 +664,7 @@ def list_clients(
         str,
         Query(
             description="A client id: start after it.",
-            json_schema_extra=pattern(r"^(sen-client-[0-9]{1,19})?$"),
+            json_schema_extra=pattern(r"^(sen-client-(0|[1-9][0-9]{0,18}))?$"),
         ),
     ] = "",
     limit: Annotated[int, Query(ge=1, le=200, description="Page size.")] = 50,

@@ -33,7 +33,7 @@ from typing import Any
 
 from sen.services.relayer.errors import RelayerConfigError
 
-CLIENT_ID = re.compile(r"sen-client-[0-9]{1,19}")
+CLIENT_ID = re.compile(r"sen-client-(0|[1-9][0-9]{0,18})")
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 MAX_INTERVAL = 3600.0
 

@@ -561,13 +561,12 @@ class Link:
         self, here: End, there: End, stored: Consensus, real: LightBlock, report: PassReport
     ) -> None:
         shown = here.chain.client_update(here.client_id, stored.height)
-        if shown is None:
-            raise LinkMisconfigured(
-                f"{here.name}'s client {here.client_id} was created from a header at height "
-                f"{stored.height} that differs from {there.name}'s block there: is "
-                f"{there.chain.sdk.url} a node of the chain the client follows? If it "
-                "is, the client was created from a forged header and must be replaced by "
-                "governance (recover_client)",
+        if shown is None:  # the height it was created at: no update to hold against it
+            raise UntrustedNode(
+                f"{there.name}'s node ({there.chain.sdk.url}) serves a block {stored.height} "
+                f"unlike the header {here.name}'s client {here.client_id} was created from. "
+                "If the node is honest, the client was created from a header the chain never "
+                "made and must be replaced by governance (recover_client); else the node lies",
                 "url",
             )
         trusted = int(shown["trusted_height"])

@@ -39,7 +39,7 @@ class Relayer:
         self.passes = 0
         self.last_error: str | None = None
         self.unusable: dict[str, str] = {}  # link label -> why it is not relayed now
-        self.misconfigured: dict[str, str] = {}  # link label -> why it is not relayed at all
+        self.misconfigured: dict[str, str] = {}  # link label -> why its settings do not hold
         self.totals = PassReport()  # everything every pass did
 
     def run_pass(self) -> PassReport:
@@ -47,13 +47,13 @@ class Relayer:
         counted and tried again next pass: whatever a node answers, the other links go on."""
         total = PassReport()
         for link in self.links:
-            if link.label in self.misconfigured:
-                continue
             try:
                 report = link.run_pass()
-            except LinkMisconfigured as exc:
+            except LinkMisconfigured as exc:  # said once; looked at again each pass
+                if self.misconfigured.get(link.label) != exc.message:
+                    self._failed(link, exc.message, logging.ERROR, "not relaying")
                 self.misconfigured[link.label] = exc.message
-                self._failed(link, exc.message, logging.ERROR, "stopped relaying")
+                total.errors += 1
                 continue
             except ClientUnusable as exc:  # frozen or expired: each pass looks again
                 if self.unusable.get(link.label) != exc.message:
@@ -73,6 +73,8 @@ class Relayer:
                 continue
             if self.unusable.pop(link.label, None) is not None:
                 log.info("%s: the link's clients are usable again: relaying", link.label)
+            if self.misconfigured.pop(link.label, None) is not None:
+                log.info("%s: the link's settings hold now: relaying", link.label)
             _add(total, report)
             if report.did_work:
                 log.info(
@@ -84,7 +86,6 @@ class Relayer:
                     report.timed_out,
                     report.duplicates,
                 )
-        total.errors += len(self.misconfigured)
         self.passes += 1
         _add(self.totals, total)
         return total
