@@ -31,6 +31,11 @@ class WitWorld(wit_world.WitWorld):
         if action == "hashes":  # determinism probe: set iteration order and hash()
             names = {f"org-{i}" for i in range(20)}
             return json.dumps([list(names), hash("sen"), hash(b"sen")]).encode()
+        if action == "leak":  # what a contract can reach through WASI
+            import os
+            import time
+
+            return json.dumps([time.time(), os.urandom(4).hex()]).encode()
         if action == "loop":
             while True:
                 pass
