@@ -30,7 +30,7 @@ from sen.ledger.ibc import Packet, Payload
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
 from sen.sdk.client import Client
-from sen.sdk.errors import BadAnswer, VerificationFailed
+from sen.sdk.errors import BadAnswer, NotFound, VerificationFailed
 from sen.sdk.models import TxInfo
 
 P = ParamSpec("P")
@@ -216,6 +216,14 @@ class Interchain:
         self.sdk = client
 
     # -- reads ---------------------------------------------------------------
+    def _found(self, path: str) -> dict[str, Any] | None:
+        """``path``'s answer, or None when the node has no such thing (404); other
+        problems raise the SDK's errors."""
+        try:
+            return self.sdk.get(path)
+        except NotFound:
+            return None
+
     @_answer
     def client(self, client_id: str) -> ClientInfo:
         body = self.sdk.get(f"/v1/interchain/clients/{client_id}")
@@ -242,13 +250,9 @@ class Interchain:
 
     @_answer
     def consensus(self, client_id: str, height: int) -> Consensus | None:
-        status, body = self.sdk.transport.request(
-            "GET", f"/v1/interchain/clients/{client_id}/consensus/{height}"
-        )
-        if status == 404:
+        body = self._found(f"/v1/interchain/clients/{client_id}/consensus/{height}")
+        if body is None:
             return None
-        if status != 200 or not isinstance(body, dict):
-            body = self.sdk.get(f"/v1/interchain/clients/{client_id}/consensus/{height}")
         doc = body["consensus"]
         return Consensus(
             int(doc["height"]),
@@ -270,13 +274,9 @@ class Interchain:
     def client_update(self, client_id: str, height: int) -> dict[str, Any] | None:
         """The signed header (with ``trusted_height``/``trusted_validators``) the client was
         updated with at ``height``, or None (e.g. the height it was created at)."""
-        status, body = self.sdk.transport.request(
-            "GET", f"/v1/interchain/clients/{client_id}/updates/{height}"
-        )
-        if status == 404:
+        body = self._found(f"/v1/interchain/clients/{client_id}/updates/{height}")
+        if body is None:
             return None
-        if status != 200 or not isinstance(body, dict):
-            body = self.sdk.get(f"/v1/interchain/clients/{client_id}/updates/{height}")
         signed = {k: body[k] for k in ("header", "commit", "validators", "trusted_height")}
         if body.get("trusted_validators") is not None:
             signed["trusted_validators"] = body["trusted_validators"]
@@ -284,11 +284,9 @@ class Interchain:
 
     @_answer
     def light_block(self, height: int) -> LightBlock | None:
-        status, body = self.sdk.transport.request("GET", f"/v1/interchain/headers/{height}")
-        if status == 404:
+        body = self._found(f"/v1/interchain/headers/{height}")
+        if body is None:
             return None
-        if status != 200 or not isinstance(body, dict):
-            body = self.sdk.get(f"/v1/interchain/headers/{height}")  # raises the API error
         return LightBlock(int(body["height"]), body["header"], body["commit"], body["validators"])
 
     @_answer
