@@ -67,6 +67,12 @@ CONSENSUS_PINS: tuple[Pin, ...] = (
     Pin(
         "pynacl", "1.6.2", "nacl", "verifies Ed25519 transaction signatures (its bundled libsodium)"
     ),
+    Pin(
+        "wasmtime",
+        "50.0.1",
+        "wasmtime",
+        "runs contracts: its compiler and fuel counting decide every contract call's result",
+    ),
 )
 
 

@@ -1,0 +1,368 @@
+"""wasmtime, configured for consensus, and the calls it runs for the contracts module.
+
+A :class:`Runtime` is the compiled runtime component (compiled once, the
+result kept on disk by its SHA-256 and wasmtime's version). A
+:class:`Session` holds the instances of one execution of one block: each
+contract gets its own instance the first time the block calls it, and keeps
+it for the rest of the block, unless a call traps (then the next call gets a
+fresh one). Every validator runs a block's calls in the same order from the
+same fresh instances, so reuse within a block is deterministic; no instance
+outlives its block. Each call runs the contract's module body in a fresh
+namespace (``guest/sen_runtime.py``), so Python globals never carry over.
+
+What enters a result, and so consensus: the status, the answer, the writes,
+the events and the fuel used. Fuel is wasmtime's count of the WebAssembly
+executed plus the host's charges (:mod:`sen.vm.fuel`), never time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
+
+import wasmtime
+from wasmtime import component
+
+from sen.vm import fuel
+from sen.vm.errors import RuntimeMismatch, VmError
+
+WASMTIME_VERSION = "50.0.1"
+HOST_INTERFACE = "sen:contract/host@0.1.0"
+
+MEMORY_LIMIT = 256 * 1024 * 1024
+"""Linear memory a contract's instance may use, in bytes (the runtime itself takes about 40 MiB)."""
+
+LOAD_FUEL = 50_000_000
+"""Fuel for compiling a contract's source when its instance starts (not charged to a call)."""
+
+MAX_ANSWER_BYTES = 65_536
+MAX_EVENTS = 64
+
+
+class CallStatus(Enum):
+    OK = "ok"
+    REFUSED = "refused"  # the contract refused (sen.fail / sen.require)
+    FAILED = "failed"  # the contract raised an exception
+    NO_ENTRY = "no_entry"  # no entry point of that kind and name
+    BAD_ARGUMENTS = "bad_arguments"
+    INVALID_CODE = "invalid_code"  # the source does not compile
+    OUT_OF_FUEL = "out_of_fuel"
+    TRAPPED = "trapped"  # the WebAssembly trapped (a WASI call, stack overflow, ...)
+    BAD_ANSWER = "bad_answer"  # too large, not JSON, or a query that wrote
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    status: CallStatus
+    fuel_used: int
+    answer: bytes = b""  # canonical JSON
+    writes: tuple[tuple[bytes, bytes | None], ...] = ()  # relative keys, in key order
+    events: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    message: str = ""  # for the log only, never hashed
+
+    @property
+    def ok(self) -> bool:
+        return self.status is CallStatus.OK
+
+
+class HostReads(Protocol):
+    """What the host reads for a call: the contract's state and Sen's system modules."""
+
+    def state_get(self, key: bytes) -> bytes | None:
+        """The value of ``key`` under the contract's prefix, as the call starts."""
+
+    def verify_signature(
+        self, suite: str, public_key: bytes, message: bytes, signature: bytes
+    ) -> bool: ...
+
+    def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
+        """(True, JSON answer) or (False, why)."""
+
+
+def make_engine() -> wasmtime.Engine:
+    """The engine every validator configures alike: fuel, canonical NaNs, no threads."""
+    config = wasmtime.Config()
+    config.consume_fuel = True
+    config.cranelift_nan_canonicalization = True
+    config.wasm_threads = False
+    config.wasm_relaxed_simd = False  # its results may differ between CPUs
+    return wasmtime.Engine(config)
+
+
+class _OutOfFuel(Exception):
+    """Raised in a host function when its charge exceeds the fuel left: traps the call."""
+
+
+class Runtime:
+    """The runtime component, compiled, with the host functions linked."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        expected_digest: str | None = None,
+        cache_dir: Path | None = None,
+        memory_limit: int = MEMORY_LIMIT,
+    ) -> None:
+        data = path.read_bytes()
+        self.digest = hashlib.sha256(data).hexdigest()
+        if expected_digest is not None and expected_digest != self.digest:
+            raise RuntimeMismatch(str(path), expected_digest, self.digest)
+        self.path = path
+        self.memory_limit = memory_limit
+        self.engine = make_engine()
+        self.component = _compiled(self.engine, data, self.digest, cache_dir)
+        self._active: _Active | None = None
+        self.linker = component.Linker(self.engine)
+        self._link_host()
+
+    def session(self) -> Session:
+        return Session(self)
+
+    # -- the host functions ---------------------------------------------------------------------
+
+    def _link_host(self) -> None:
+        functions: dict[str, Callable[..., Any]] = {
+            "state-get": self._state_get,
+            "state-range": self._state_range,
+            "sha256": self._sha256,
+            "verify-signature": self._verify_signature,
+            "system-query": self._system_query,
+        }
+        with self.linker.root() as root, root.add_instance(HOST_INTERFACE) as host:
+            for name, function in functions.items():
+                host.add_func(name, function)
+
+    def _charge(self, amount: int) -> _Active:
+        active = self._active
+        if active is None:
+            raise VmError("a host function ran outside a call")
+        left = active.store.get_fuel()
+        if left < amount:
+            active.store.set_fuel(0)
+            raise _OutOfFuel
+        active.store.set_fuel(left - amount)
+        return active
+
+    def _state_get(self, _: Any, key: bytes) -> bytes | None:
+        active = self._charge(fuel.HOST_CALL + fuel.READ_BYTE * len(key))
+        value = active.reads.state_get(bytes(key))
+        if value is not None:
+            self._charge(fuel.READ_BYTE * len(value))
+        return value
+
+    def _state_range(self, _: Any, start: bytes, end: bytes, limit: int) -> list[Any]:
+        # Range reads need an ordered view of committed state and the block's writes,
+        # which the ledger's state interface does not offer yet: the call traps.
+        self._charge(fuel.HOST_CALL)
+        raise VmError("state-range is not available yet")
+
+    def _sha256(self, _: Any, data: bytes) -> bytes:
+        self._charge(fuel.HOST_CALL + fuel.HASH_BYTE * len(data))
+        return hashlib.sha256(bytes(data)).digest()
+
+    def _verify_signature(
+        self, _: Any, suite: str, public_key: bytes, message: bytes, signature: bytes
+    ) -> bool:
+        size = len(public_key) + len(message) + len(signature)
+        active = self._charge(fuel.HOST_CALL + fuel.SIGNATURE + fuel.HASH_BYTE * size)
+        return active.reads.verify_signature(
+            suite, bytes(public_key), bytes(message), bytes(signature)
+        )
+
+    def _system_query(self, _: Any, path: str, args: str) -> component.Variant:
+        active = self._charge(fuel.HOST_CALL + fuel.SYSTEM_QUERY + fuel.ARGUMENT_BYTE * len(args))
+        try:
+            parsed = json.loads(args)
+        except ValueError:
+            return component.Variant("err", "arguments are not JSON")
+        if not isinstance(parsed, dict):
+            return component.Variant("err", "arguments must be a JSON object")
+        ok, answer = active.reads.system_query(path, parsed)
+        self._charge(fuel.ARGUMENT_BYTE * len(answer))
+        return component.Variant("ok" if ok else "err", answer)
+
+
+@dataclass(slots=True)
+class _Active:
+    store: wasmtime.Store
+    reads: HostReads
+
+
+@dataclass(slots=True)
+class _Instance:
+    store: wasmtime.Store
+    run: Any
+    load_error: str | None
+
+
+class Session:
+    """The instances of one execution of one block (or of one query)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._instances: dict[bytes, _Instance] = {}
+
+    def check_source(self, source: bytes) -> str | None:
+        """Why ``source`` cannot load (a syntax error), or None: in a fresh instance."""
+        return self._new_instance(source).load_error
+
+    def call(
+        self,
+        contract: bytes,
+        source: bytes,
+        kind: str,
+        entry: str,
+        args: str,
+        env: str,
+        fuel_limit: int,
+        reads: HostReads,
+    ) -> CallResult:
+        """Run ``entry`` (of ``kind``) of the contract at ``contract``, whose code is ``source``."""
+        instance = self._instances.get(contract)
+        if instance is None:
+            instance = self._instances[contract] = self._new_instance(source)
+        if instance.load_error is not None:
+            return CallResult(CallStatus.INVALID_CODE, 0, message=instance.load_error)
+        handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
+        if handed_in > fuel_limit:
+            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+        store = instance.store
+        store.set_fuel(fuel_limit - handed_in)
+        runtime = self.runtime
+        runtime._active = _Active(store, reads)
+        try:
+            outcome = instance.run(store, kind, entry, args, env)
+            instance.run.post_return(store)
+        except _OutOfFuel:
+            del self._instances[contract]
+            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+        except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
+            del self._instances[contract]
+            if store.get_fuel() == 0:
+                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+            return CallResult(
+                CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=_trap(error)
+            )
+        finally:
+            runtime._active = None
+        used = fuel_limit - store.get_fuel()
+        return _finish(outcome, kind, used, fuel_limit)
+
+    def _new_instance(self, source: bytes) -> _Instance:
+        runtime = self.runtime
+        store = wasmtime.Store(runtime.engine)
+        store.set_limits(memory_size=runtime.memory_limit)
+        store.set_fuel(LOAD_FUEL)
+        made = runtime.linker.instantiate(store, runtime.component)
+        load = made.get_func(store, "load")
+        run = made.get_func(store, "run")
+        if load is None or run is None:
+            raise VmError("the runtime component does not export load and run")
+        try:
+            outcome = load(store, source)
+            load.post_return(store)
+        except wasmtime.WasmtimeError as error:
+            return _Instance(store, run, "the source could not be loaded: " + _trap(error))
+        # wasmtime-py gives a result<_, string> as None or the error's text
+        if isinstance(outcome, str):
+            return _Instance(store, run, outcome)
+        return _Instance(store, run, None)
+
+
+_PREFIXES = {
+    "refused": CallStatus.REFUSED,
+    "exception": CallStatus.FAILED,
+    "recursion": CallStatus.FAILED,
+    "memory": CallStatus.FAILED,
+    "no-entry": CallStatus.NO_ENTRY,
+    "arguments": CallStatus.BAD_ARGUMENTS,
+    "query-wrote": CallStatus.BAD_ANSWER,
+}
+
+
+def _finish(outcome: Any, kind: str, used: int, fuel_limit: int) -> CallResult:
+    """A call's answer, checked, with the host's charges for what it writes and emits."""
+    if isinstance(outcome, component.Variant) and outcome.tag == "err":
+        text = str(outcome.payload)
+        status = _PREFIXES.get(text.partition(":")[0], CallStatus.FAILED)
+        return CallResult(status, used, message=text)
+    if not isinstance(outcome, component.Variant) or not isinstance(outcome.payload, str):
+        return CallResult(CallStatus.BAD_ANSWER, used, message="the runtime gave no answer")
+    try:
+        answer, writes, events = _parse_answer(outcome.payload)
+    except (ValueError, TypeError, KeyError) as error:
+        return CallResult(CallStatus.BAD_ANSWER, used, message=f"malformed answer: {error}")
+    if kind == "query" and writes:
+        return CallResult(CallStatus.BAD_ANSWER, used, message="a query may not write state")
+    if len(answer) > MAX_ANSWER_BYTES:
+        return CallResult(
+            CallStatus.BAD_ANSWER,
+            used,
+            message=f"answer of {len(answer)} bytes; at most {MAX_ANSWER_BYTES}",
+        )
+    if len(events) > MAX_EVENTS:
+        return CallResult(CallStatus.BAD_ANSWER, used, message=f"more than {MAX_EVENTS} events")
+    charged = used + fuel.ARGUMENT_BYTE * len(answer)
+    charged += sum(fuel.write_cost(len(k), len(v or b"")) for k, v in writes)
+    charged += sum(fuel.event_cost(kind_, list(attrs)) for kind_, attrs in events)
+    if charged > fuel_limit:
+        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+    return CallResult(CallStatus.OK, charged, answer, writes, events)
+
+
+def _parse_answer(
+    text: str,
+) -> tuple[
+    bytes,
+    tuple[tuple[bytes, bytes | None], ...],
+    tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+]:
+    document = json.loads(text)
+    if not isinstance(document, dict) or set(document) != {"answer", "writes", "events"}:
+        raise ValueError("expected answer, writes and events")
+    answer = json.dumps(
+        document["answer"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode()
+    writes: dict[bytes, bytes | None] = {}
+    for item in document["writes"]:
+        key, value = item
+        writes[bytes.fromhex(key)] = None if value is None else bytes.fromhex(value)
+    events = []
+    for kind, attributes in document["events"]:
+        if not isinstance(kind, str):
+            raise TypeError("event kind")
+        pairs = tuple((str(k), str(v)) for k, v in attributes)
+        events.append((kind, pairs))
+    return answer, tuple(sorted(writes.items())), tuple(events)
+
+
+def _trap(error: Exception) -> str:
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _compiled(
+    engine: wasmtime.Engine, data: bytes, digest: str, cache_dir: Path | None
+) -> component.Component:
+    """The component compiled by Cranelift, from the disk cache when it is there."""
+    if cache_dir is None:
+        return component.Component(engine, data)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"{digest}-wasmtime-{WASMTIME_VERSION}.cwasm"
+    if cached.exists():
+        try:
+            return component.Component.deserialize_file(engine, str(cached))
+        except wasmtime.WasmtimeError:
+            cached.unlink(missing_ok=True)  # another wasmtime's or a torn file: compile again
+    compiled = component.Component(engine, data)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+    partial.write_bytes(compiled.serialize())
+    os.replace(partial, cached)
+    return compiled

@@ -1,0 +1,189 @@
+"""The Python API of Sen contracts: what a contract imports (``import sen_contract as sen``).
+
+This module runs inside the WebAssembly runtime, never in the node. A contract
+is one Python source file whose entry points are functions marked with
+:func:`instantiate`, :func:`execute`, :func:`query` or :func:`migrate`; each
+takes keyword arguments decoded from JSON and returns a JSON-encodable value.
+State lives in :class:`Map` and :class:`Item` under the contract's own prefix;
+values are stored as canonical JSON. :func:`fail` refuses a call: nothing it
+wrote is kept.
+"""
+
+import json
+
+from wit_world.imports import host
+
+_KINDS = ("instantiate", "execute", "query", "migrate")
+
+
+class _Call:
+    """What one call has read, written and emitted: reset by the runtime before each call."""
+
+    def __init__(self, environment):
+        self.env = environment
+        self.reads = {}  # key -> value or None, as committed before the call
+        self.writes = {}  # key -> value, or None for a delete
+        self.events = []
+
+
+_call = _Call(None)
+
+
+def _begin(environment):
+    global _call
+    _call = _Call(environment)
+    return _call
+
+
+def _get(key):
+    if key in _call.writes:
+        return _call.writes[key]
+    if key not in _call.reads:
+        _call.reads[key] = host.state_get(key)
+    return _call.reads[key]
+
+
+def _set(key, value):
+    _call.writes[key] = value
+
+
+def _range(low, high, limit):
+    merged = dict(host.state_range(low, high, limit + len(_call.writes)))
+    for key, value in _call.writes.items():
+        if low <= key < high:
+            merged[key] = value
+    return [(k, merged[k]) for k in sorted(merged) if merged[k] is not None][:limit]
+
+
+class ContractError(Exception):
+    """A refusal by the contract: the call fails with this message, nothing is written."""
+
+
+def fail(message):
+    raise ContractError(str(message))
+
+
+def require(condition, message):
+    if not condition:
+        raise ContractError(str(message))
+
+
+def _entry(kind):
+    def mark(function):
+        function.__sen_entry__ = kind
+        return function
+
+    return mark
+
+
+instantiate = _entry("instantiate")
+execute = _entry("execute")
+query = _entry("query")
+migrate = _entry("migrate")
+
+
+def encode(value):
+    """Canonical JSON: sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def decode(raw):
+    return json.loads(raw)
+
+
+def _key_bytes(key):
+    if isinstance(key, bytes):
+        return key
+    if isinstance(key, str):
+        return key.encode()
+    if isinstance(key, int) and not isinstance(key, bool):
+        return str(key).encode()
+    raise ContractError("state keys are str, bytes or int, got " + type(key).__name__)
+
+
+class Map:
+    """A named map in the contract's state: ``balances = sen.Map("balances")``."""
+
+    def __init__(self, name):
+        self._prefix = _key_bytes(name) + b"\x00"
+
+    def get(self, key, default=None):
+        raw = _get(self._prefix + _key_bytes(key))
+        return default if raw is None else decode(raw)
+
+    def __getitem__(self, key):
+        raw = _get(self._prefix + _key_bytes(key))
+        if raw is None:
+            raise KeyError(key)
+        return decode(raw)
+
+    def __setitem__(self, key, value):
+        _set(self._prefix + _key_bytes(key), encode(value))
+
+    def __delitem__(self, key):
+        _set(self._prefix + _key_bytes(key), None)
+
+    def __contains__(self, key):
+        return _get(self._prefix + _key_bytes(key)) is not None
+
+    def items(self, start="", end="", limit=100):
+        """Entries with keys in [start, end) in byte order, at most ``limit``."""
+        low = self._prefix + _key_bytes(start)
+        high = self._prefix + _key_bytes(end) if end else self._prefix[:-1] + b"\x01"
+        n = len(self._prefix)
+        return [(k[n:].decode(), decode(v)) for k, v in _range(low, high, limit)]
+
+
+class Item:
+    """A single named value in the contract's state: ``config = sen.Item("config")``."""
+
+    def __init__(self, name):
+        self._key = b"\x01" + _key_bytes(name)
+
+    def get(self, default=None):
+        raw = _get(self._key)
+        return default if raw is None else decode(raw)
+
+    def set(self, value):
+        _set(self._key, encode(value))
+
+    def delete(self):
+        _set(self._key, None)
+
+
+def emit(kind, **attributes):
+    """An event of this call (``contract.<kind>``), kept only if the call succeeds."""
+    _call.events.append([str(kind), [[str(k), str(v)] for k, v in sorted(attributes.items())]])
+
+
+class Env:
+    def __init__(self, doc):
+        self.chain_id = doc["chain_id"]
+        self.height = doc["height"]
+        self.time = doc["time"]  # seconds since the epoch, the block's time
+        self.contract = doc["contract"]
+        self.sender = doc["sender"]  # the transaction's signer (hex address)
+        self.caller = doc["caller"]  # who called this contract: the sender, or a contract
+
+
+def env():
+    """The call's environment: chain id, block height and time, contract, sender, caller."""
+    return _call.env
+
+
+def sha256(data):
+    return bytes(host.sha256(_key_bytes(data)))
+
+
+def verify_signature(suite, public_key, message, signature):
+    return host.verify_signature(suite, public_key, message, signature)
+
+
+def system(path, **args):
+    """A read of Sen's system modules, e.g. ``sen.system("membership/role", address=...)``."""
+    from componentize_py_types import Err
+
+    try:
+        return json.loads(host.system_query(path, json.dumps(args, sort_keys=True)))
+    except Err as error:
+        raise ContractError(str(error.value)) from None

@@ -1,0 +1,22 @@
+"""Fixtures shared by every tier: the contract runtime, built once per machine and sources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sen.vm import Runtime
+from sen.vm.build import cached_runtime
+
+RUNTIME_CACHE = Path(
+    os.environ.get("SEN_TEST_RUNTIME_CACHE", Path.home() / ".cache" / "sen-tests" / "vm")
+)
+
+
+@pytest.fixture(scope="session")
+def contract_runtime() -> Runtime:
+    """The contract runtime component, compiled (about 20 s the first time on a machine)."""
+    path = cached_runtime(RUNTIME_CACHE)
+    return Runtime(path, cache_dir=RUNTIME_CACHE / "compiled")
