@@ -54,16 +54,16 @@ test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks contracts
+	$(BIN)/ruff check src tests benchmarks contracts
 	$(BIN)/mypy --strict src/sen benchmarks/senbench
 	$(BIN)/python -m sen.api.openapi --check
 	$(BIN)/python -m sen.abci.protogen --check
 	$(BIN)/lint-imports
 
 format: install
-	$(BIN)/ruff format src tests benchmarks
-	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks contracts
+	$(BIN)/ruff check --fix src tests benchmarks contracts
 
 types: install
 	$(BIN)/mypy --strict src/sen benchmarks/senbench

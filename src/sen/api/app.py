@@ -73,6 +73,11 @@ TAGS: list[dict[str, Any]] = [
         "description": "The hub's directory of member chains and their datasets, with state "
         "proofs. *Danh bạ các chuỗi thành viên và dữ liệu của chúng.*",
     },
+    {
+        "name": "contracts",
+        "description": "Python contracts: settings, code, instances and queries. "
+        "*Hợp đồng thông minh viết bằng Python.*",
+    },
 ]
 
 BODY_SLACK_BYTES = 16 * 1024

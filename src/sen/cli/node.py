@@ -41,6 +41,14 @@ def init(
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing node here (deletes its data).")
     ] = False,
+    contracts: Annotated[
+        bool,
+        typer.Option(
+            "--contracts",
+            help="Run Python contracts on this chain: builds the contract runtime "
+            "(about 10 s the first time on this machine) and names it in genesis.",
+        ),
+    ] = False,
 ) -> None:
     """Create a new single-validator chain in --home."""
     home = settings(ctx).home
@@ -48,6 +56,8 @@ def init(
     config = NodeConfig(home=home)
     if config.genesis_path.exists() and not force:
         raise CliError(f"{home} already holds a node; use --force to replace it (deletes its data)")
+    if contracts:
+        out.print("Building the contract runtime (once per machine; about 10 s the first time)…")
     created = init_home(
         home,
         chain_id=chain_id,
@@ -55,6 +65,7 @@ def init(
         port=api_port,
         block_interval=block_interval,
         overwrite=force,
+        contracts=contracts,
     )
     out.print(f"[green]Initialised[/] chain [bold]{chain_id}[/] in {home.resolve()}")
     _print_layout(created)
@@ -75,6 +86,8 @@ def _print_layout(config: NodeConfig) -> None:
     table.add_row("genesis", str(config.genesis_path.resolve()))
     table.add_row("settings", str(config.settings_path.resolve()))
     table.add_row("validator key", str(config.validator_key_path.resolve()))
+    if config.contracts_runtime_path.exists():
+        table.add_row("contract runtime", str(config.contracts_runtime_path.resolve()))
     table.add_row("data", str(config.data_dir.resolve()))
     out.print(table)
 

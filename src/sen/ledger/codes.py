@@ -125,6 +125,22 @@ class ResultCode(IntEnum):
     # directory module: the hub's register of member chains (290-299)
     CHAIN_EXISTS = 290
     UNKNOWN_CHAIN = 291
+    # contracts module (300-329)
+    CONTRACTS_NOT_ENABLED = 300
+    CODE_TOO_LARGE = 301
+    CODE_EXISTS = 302
+    UNKNOWN_CODE = 303
+    INVALID_CODE = 304
+    UPLOAD_NOT_ALLOWED = 305
+    UNKNOWN_CONTRACT = 306
+    NOT_CONTRACT_ADMIN = 307
+    GAS_LIMIT_TOO_HIGH = 308
+    OUT_OF_GAS = 309
+    CONTRACT_REFUSED = 310
+    CONTRACT_FAILED = 311
+    CONTRACT_TRAPPED = 312
+    NO_SUCH_ENTRY = 313
+    CONTRACT_BAD_ANSWER = 314
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -459,6 +475,48 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.UNKNOWN_CHAIN: (
         "no such chain in the directory",
         "không có chuỗi này trong danh bạ",
+    ),
+    ResultCode.CONTRACTS_NOT_ENABLED: (
+        "this chain has no contract runtime (app_state.contracts)",
+        "chuỗi này chưa bật hợp đồng (app_state.contracts)",
+    ),
+    ResultCode.CODE_TOO_LARGE: ("contract code too large", "mã hợp đồng quá lớn"),
+    ResultCode.CODE_EXISTS: ("this code is already uploaded", "mã này đã được tải lên"),
+    ResultCode.UNKNOWN_CODE: ("no such contract code", "không có mã hợp đồng này"),
+    ResultCode.INVALID_CODE: (
+        "contract code does not compile",
+        "mã hợp đồng không biên dịch được",
+    ),
+    ResultCode.UPLOAD_NOT_ALLOWED: (
+        "code is uploaded by governance on this chain",
+        "trên chuỗi này, mã chỉ được tải lên qua quản trị",
+    ),
+    ResultCode.UNKNOWN_CONTRACT: ("no such contract", "không có hợp đồng này"),
+    ResultCode.NOT_CONTRACT_ADMIN: (
+        "only the contract's admin may do this",
+        "chỉ quản trị viên của hợp đồng được làm việc này",
+    ),
+    ResultCode.GAS_LIMIT_TOO_HIGH: (
+        "gas limit above the chain's maximum",
+        "giới hạn gas vượt mức tối đa của chuỗi",
+    ),
+    ResultCode.OUT_OF_GAS: ("the call ran out of gas", "lời gọi đã hết gas"),
+    ResultCode.CONTRACT_REFUSED: ("the contract refused the call", "hợp đồng từ chối lời gọi"),
+    ResultCode.CONTRACT_FAILED: (
+        "the contract raised an error",
+        "hợp đồng phát sinh lỗi",
+    ),
+    ResultCode.CONTRACT_TRAPPED: (
+        "the contract's WebAssembly trapped",
+        "mã WebAssembly của hợp đồng bị dừng (trap)",
+    ),
+    ResultCode.NO_SUCH_ENTRY: (
+        "the contract has no such entry point",
+        "hợp đồng không có điểm vào này",
+    ),
+    ResultCode.CONTRACT_BAD_ANSWER: (
+        "the contract's answer is not allowed",
+        "câu trả lời của hợp đồng không hợp lệ",
     ),
 }
 

@@ -67,8 +67,13 @@ class TxRejected(LedgerError):
         field: str = "",
         expected: object = None,
         got: object = None,
+        gas_wanted: int = 0,
+        gas_used: int = 0,
     ) -> None:
         self.code = code
+        # a contract call that failed after running: the gas it was given and burnt
+        self.gas_wanted = gas_wanted
+        self.gas_used = gas_used
         self.reason = reason
         self.field = field
         self.expected = expected

@@ -178,17 +178,23 @@ def apply_tx(
         return TxResult(exc.code, log=exc.log_text)
     save_nonce(state, sender, tx.nonce + 1)
     scratch = Overlay(state)
-    ctx = Context(scratch, block, params, tx.hash, index, sender, committed=start)
+    ctx = Context(
+        scratch, block, params, tx.hash, index, sender, committed=start, block_state=state
+    )
     try:
         outcome = checked.call.execute(ctx)
     except TxRejected as exc:
-        return TxResult(exc.code, log=exc.log_text)
+        return TxResult(
+            exc.code, log=exc.log_text, gas_wanted=exc.gas_wanted, gas_used=exc.gas_used
+        )
     scratch.merge_into(state)
     return TxResult(
         ResultCode.OK,
         data=outcome.data,
         log=outcome.log,
         events=outcome.events,
+        gas_wanted=outcome.gas_wanted,
+        gas_used=outcome.gas_used,
         validator_updates=outcome.validator_updates,
     )
 

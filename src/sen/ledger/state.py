@@ -25,7 +25,7 @@ class EmptyState:
 class Overlay:
     """Buffered writes over a parent reader; ``None`` marks a deletion."""
 
-    __slots__ = ("_parent", "_writes")
+    __slots__ = ("__weakref__", "_parent", "_writes")
 
     def __init__(self, parent: StateReader) -> None:
         self._parent = parent

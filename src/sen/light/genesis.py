@@ -41,6 +41,7 @@ class Genesis:
     membership: dict[str, Any] | None = None  # app_state.membership (docs/spec/membership.md)
     governance: dict[str, Any] | None = None  # app_state.governance (threshold, voting periods)
     trust: dict[str, Any] | None = None  # app_state.trust (root authorities, trust-and-status.md)
+    contracts: dict[str, Any] | None = None  # app_state.contracts (runtime, upload policy)
 
     @property
     def hash(self) -> bytes:
@@ -57,6 +58,8 @@ class Genesis:
             app_state["governance"] = self.governance
         if self.trust is not None:
             app_state["trust"] = self.trust
+        if self.contracts is not None:
+            app_state["contracts"] = self.contracts
         return json.dumps(app_state, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -69,6 +72,7 @@ def make_genesis(
     membership: dict[str, Any] | None = None,
     governance: dict[str, Any] | None = None,
     trust: dict[str, Any] | None = None,
+    contracts: dict[str, Any] | None = None,
 ) -> bytes:
     """The bytes of a new genesis file (``membership``: a consortium's app_state.membership)."""
     chosen = params or ChainParams(chain_id=chain_id)
@@ -83,6 +87,8 @@ def make_genesis(
         )
     if trust is not None:
         app_state["trust"] = trust  # roots (sen.ledger.modules.trust)
+    if contracts is not None:
+        app_state["contracts"] = contracts  # runtime, upload (sen.ledger.modules.contracts)
     document = {
         "genesis_time": format_time(genesis_time.seconds, genesis_time.nanos),
         "chain_id": chain_id,
@@ -154,6 +160,9 @@ def load_genesis(raw: bytes) -> Genesis:
     trust = app_state.get("trust")
     if trust is not None and not isinstance(trust, dict):
         raise GenesisError("app_state.trust", "expected an object")
+    contracts = app_state.get("contracts")
+    if contracts is not None and not isinstance(contracts, dict):
+        raise GenesisError("app_state.contracts", "expected an object")
     consensus = doc.get("consensus_params", {})
     block = consensus.get("block", {}) if isinstance(consensus, dict) else {}
     max_block_bytes = int(block.get("max_bytes", params.max_block_bytes))
@@ -168,6 +177,7 @@ def load_genesis(raw: bytes) -> Genesis:
         membership=membership,
         governance=governance,
         trust=trust,
+        contracts=contracts,
     )
 
 

@@ -117,6 +117,11 @@ class NodeConfig:
         return self.config_dir / "genesis.json"
 
     @property
+    def contracts_runtime_path(self) -> Path:
+        """The contract runtime component this chain's genesis names (by SHA-256)."""
+        return self.config_dir / "contracts-runtime.wasm"
+
+    @property
     def validator_key_path(self) -> Path:
         return self.config_dir / "priv_validator_key.json"
 

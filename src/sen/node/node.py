@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import time
@@ -17,7 +18,8 @@ from sen.consensus.embedded.engine import EmbeddedEngine
 from sen.consensus.engine import Engine
 from sen.consensus.snapshots import SnapshotSettings
 from sen.ledger.light.types import Timestamp
-from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
+from sen.ledger.modules.contracts import install_runtime_loader
+from sen.light.genesis import Genesis, GenesisValidator, load_genesis, make_genesis
 from sen.node.config import NodeConfig, load_config, write_settings
 from sen.node.errors import ConfigError, NodeError
 from sen.node.keys import load_validator_key, public_bytes, save_validator_key
@@ -25,6 +27,8 @@ from sen.node.pins import check_pins
 from sen.store.blocks import BlockStore
 from sen.store.db import Database
 from sen.store.index import Index
+from sen.vm import Runtime, RuntimeMismatch, RuntimeMissing
+from sen.vm.build import cached_runtime, user_cache
 
 
 def init_home(
@@ -35,8 +39,13 @@ def init_home(
     port: int = 26680,
     block_interval: float = 0.5,
     overwrite: bool = False,
+    contracts: bool = False,
 ) -> NodeConfig:
-    """Create a single-validator node: key, genesis and settings."""
+    """Create a single-validator node: key, genesis and settings.
+
+    With ``contracts``, the contract runtime (built once per machine, about 10 s
+    the first time) is copied into the home and named in genesis.
+    """
     config = NodeConfig(home=home)
     if config.genesis_path.exists() and not overwrite:
         raise NodeError(f"{home} already holds a node (config/genesis.json exists)")
@@ -47,14 +56,42 @@ def init_home(
     key = Ed25519PrivateKey.generate()
     save_validator_key(config.validator_key_path, key)
     seconds = int(time.time())
+    runtime = _copy_runtime(config) if contracts else None
     genesis = make_genesis(
         chain_id=chain_id,
         genesis_time=Timestamp(seconds, 0),
         validators=[GenesisValidator(public_bytes(key), 10, "validator-0")],
+        contracts=None if runtime is None else {"runtime": runtime},
     )
     config.genesis_path.write_bytes(genesis)
     write_settings(config.settings_path, host=host, port=port, block_interval=block_interval)
     return load_config(home)
+
+
+def _copy_runtime(config: NodeConfig) -> str:
+    """The machine's contract runtime (built if need be) copied into the home; its SHA-256."""
+    built = cached_runtime(user_cache())
+    shutil.copyfile(built, config.contracts_runtime_path)
+    return hashlib.sha256(config.contracts_runtime_path.read_bytes()).hexdigest()
+
+
+def install_contracts_runtime(config: NodeConfig, genesis: Genesis) -> None:
+    """Register the runtime the genesis names, loaded when a block first runs a contract.
+
+    Checked now (present, with the genesis's SHA-256) so that a node that could
+    not run the chain's contracts refuses to start rather than stop mid-chain.
+    """
+    if genesis.contracts is None:
+        return
+    digest = str(genesis.contracts.get("runtime", ""))
+    path = config.contracts_runtime_path
+    if not path.exists():
+        raise NodeError(str(RuntimeMissing(digest, str(path))))
+    found = hashlib.sha256(path.read_bytes()).hexdigest()
+    if found != digest:
+        raise NodeError(str(RuntimeMismatch(str(path), digest, found)))
+    cache = user_cache() / "compiled"
+    install_runtime_loader(digest, lambda: Runtime(path, expected_digest=digest, cache_dir=cache))
 
 
 def _lock_home(data_dir: Path) -> int:
@@ -112,6 +149,7 @@ class Node:
         if not config.genesis_path.exists():
             raise ConfigError(str(config.genesis_path), "genesis file not found")
         genesis = load_genesis(config.genesis_path.read_bytes())
+        install_contracts_runtime(config, genesis)
         embedded = config.consensus.engine == "embedded"
         key = load_validator_key(config.validator_key_path) if embedded else None
         lock_fd = _lock_home(config.data_dir)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import os
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,12 @@ from sen.vm.errors import RuntimeBuildFailed
 HERE = Path(__file__).parent
 GUEST = HERE / "guest"
 WIT = HERE / "wit"
+
+
+def user_cache() -> Path:
+    """Where built and compiled runtimes are kept on this machine (``SEN_RUNTIME_CACHE``)."""
+    chosen = os.environ.get("SEN_RUNTIME_CACHE")
+    return Path(chosen) if chosen else Path.home() / ".cache" / "sen" / "vm"
 
 
 def sources_digest() -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -43,6 +44,8 @@ LOAD_FUEL = 50_000_000
 
 MAX_ANSWER_BYTES = 65_536
 MAX_EVENTS = 64
+MAX_EVENT_VALUE_BYTES = 512
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
 class CallStatus(Enum):
@@ -336,9 +339,15 @@ def _parse_answer(
         writes[bytes.fromhex(key)] = None if value is None else bytes.fromhex(value)
     events = []
     for kind, attributes in document["events"]:
-        if not isinstance(kind, str):
-            raise TypeError("event kind")
+        if not isinstance(kind, str) or _NAME.fullmatch(kind) is None:
+            raise ValueError(f"event kind {kind!r}: expected {_NAME.pattern}")
         pairs = tuple((str(k), str(v)) for k, v in attributes)
+        for name, value in pairs:
+            if _NAME.fullmatch(name) is None or len(value.encode()) > MAX_EVENT_VALUE_BYTES:
+                raise ValueError(
+                    f"event attribute {name[:40]!r}: a name like {_NAME.pattern}, "
+                    f"a value of at most {MAX_EVENT_VALUE_BYTES} bytes"
+                )
         events.append((kind, pairs))
     return answer, tuple(sorted(writes.items())), tuple(events)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from sen.api.routes import (
     accounts,
     blocks,
+    contracts,
     directory,
     evidence,
     explorer,
@@ -39,6 +40,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     status.router,
     interchain.router,
     directory.router,
+    contracts.router,
     membership.router,
     receipts.router,
     statistics.router,

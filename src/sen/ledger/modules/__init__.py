@@ -7,6 +7,7 @@ declared dependencies are all on its :class:`~sen.ledger.modules.base.Module`.
 from __future__ import annotations
 
 from sen.ledger.modules.base import AnyAction, Module
+from sen.ledger.modules.contracts import MODULE as CONTRACTS
 from sen.ledger.modules.directory import MODULE as DIRECTORY
 from sen.ledger.modules.evidence import MODULE as EVIDENCE
 from sen.ledger.modules.governance import MODULE as GOVERNANCE
@@ -18,7 +19,17 @@ from sen.ledger.modules.trust import MODULE as TRUST
 
 MODULES: dict[str, Module] = {
     m.name: m
-    for m in (EVIDENCE, GOVERNANCE, IDENTITY, TRUST, STATUS, MEMBERSHIP, INTERCHAIN, DIRECTORY)
+    for m in (
+        EVIDENCE,
+        GOVERNANCE,
+        IDENTITY,
+        TRUST,
+        STATUS,
+        MEMBERSHIP,
+        INTERCHAIN,
+        DIRECTORY,
+        CONTRACTS,
+    )
 }
 """Every module by name. ``init_chain`` runs the genesis hooks in this order (governance,
 trust, membership): of several problems in a genesis file, the first found is reported."""

@@ -59,6 +59,9 @@ class Context:
     # The state at the start of the block: who may act is decided by it, so that
     # membership changes take effect from the next block.
     committed: StateReader | None = None
+    # The block's own overlay: made afresh for each execution of a block, it names
+    # that execution for what lives as long as it (the contracts' instances).
+    block_state: Overlay | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class Outcome:
     events: tuple[Event, ...] = ()
     validator_updates: tuple[ValidatorChange, ...] = ()
     log: str = ""  # human text for the result's log, which is never hashed
+    gas_wanted: int = 0  # a contract call's gas limit and the gas it used (hashed)
+    gas_used: int = 0
 
 
 class Call(Protocol):
