@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from sen.cli import bench as bench_command
 from sen.cli import ca, evidence, keys, member, node, tx
+from sen.cli import contract as contract_command
 from sen.cli import did as did_command
 from sen.cli import directory as directory_command
 from sen.cli import genesis as genesis_command
@@ -61,6 +62,7 @@ app.add_typer(did_command.app, name="did")
 app.add_typer(trust_command.app, name="trust")
 app.add_typer(directory_command.app, name="directory")
 app.add_typer(interchain_command.app, name="interchain")
+app.add_typer(contract_command.app, name="contract")
 app.add_typer(status_command.app, name="status")
 app.add_typer(vc_command.app, name="vc")
 app.command("verify")(verify_command.verify)

@@ -1,0 +1,338 @@
+"""``sen contract``: write, test, build, deploy, call and inspect Python contracts.
+
+``new`` scaffolds a contract package (the contract, its tests with the local
+harness, a README); ``build`` checks a contract compiles in the runtime and
+prints its code hash (the SHA-256 of the source, so the same source always
+gives the same hash); ``test`` runs its tests; ``deploy`` uploads (unless the
+chain already has the code) and instantiates; ``execute`` and ``query`` call
+entries; ``show`` prints an instance or a code. The guide is
+``docs/guides/contracts.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from sen.cli._context import Settings, kv_table, out, print_json, settings
+from sen.cli.errors import CliError, UsageProblem
+from sen.cli.tx import load_key
+from sen.sdk.contracts import DEFAULT_GAS, Contracts
+from sen.sdk.errors import NotFound
+from sen.vm.errors import VmError
+
+app = typer.Typer(
+    help="Python contracts: scaffold, test, build, deploy, call and inspect "
+    "(Hợp đồng Python: tạo, kiểm thử, biên dịch, triển khai, gọi và xem).",
+    no_args_is_help=True,
+)
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (In JSON).")]
+Key = Annotated[str, typer.Option("--key", help="Key name or pkcs11: URI (Khóa ký).")]
+Gas = Annotated[int, typer.Option("--gas", min=1, help="Gas limit of the call (Giới hạn gas).")]
+Args = Annotated[
+    str,
+    typer.Option(
+        "--args", help='The entry\'s arguments as a JSON object, e.g. \'{"amount": 5}\' '
+        "(Tham số dạng JSON).",
+    ),
+]  # fmt: skip
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "built": (
+        "{path}: compiles in the runtime; code hash {code}",
+        "{path}: biên dịch được trong môi trường chạy; mã băm {code}",
+    ),
+    "created": (
+        "created {path}: edit contract.py, then: sen contract test {path}",
+        "đã tạo {path}: sửa contract.py, rồi chạy: sen contract test {path}",
+    ),
+    "uploaded": ("uploaded code {code}", "đã tải mã {code} lên"),
+    "present": ("code {code} is already on the chain", "mã {code} đã có trên chuỗi"),
+    "instantiated": (
+        "contract {address} (label {label!r}) from code {code}",
+        "hợp đồng {address} (nhãn {label!r}) từ mã {code}",
+    ),
+}
+
+
+def _text(config: Settings, key: str, **values: object) -> str:
+    english, vietnamese = MESSAGES[key]
+    return (vietnamese if config.lang == "vi" else english).format(**values)
+
+
+def _arguments(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except json.JSONDecodeError as error:
+        raise UsageProblem(f"--args: not JSON ({error.msg} at character {error.pos})") from None
+    if not isinstance(value, dict):
+        raise UsageProblem(f"--args: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _source(path: Path) -> tuple[Path, bytes]:
+    """The contract file: ``path`` itself, or ``contract.py`` in the folder ``path``."""
+    file = path / "contract.py" if path.is_dir() else path
+    try:
+        return file, file.read_bytes()
+    except OSError as error:
+        raise UsageProblem(f"{file}: {error.strerror or error}") from None
+
+
+def _check_compiles(file: Path, source: bytes) -> None:
+    from sen.vm.local import local_runtime  # loads the runtime: seconds the first time
+
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CliError(f"{file}: not UTF-8 (byte {error.start})") from None
+    try:
+        problem = local_runtime().session().check_source(source)
+    except VmError as error:
+        raise CliError(str(error)) from None
+    if problem is not None:
+        raise CliError(f"{file}: {problem}")
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="A folder name for the contract (Tên thư mục).")],
+) -> None:
+    """Scaffold a contract package: contract.py, test_contract.py and README.md."""
+    config = settings(ctx)
+    if not name.isidentifier():
+        raise UsageProblem(f"NAME: expected a Python identifier (letters, digits, _), got {name!r}")
+    folder = Path(name)
+    if folder.exists():
+        raise CliError(f"{folder} already exists; choose another name")
+    folder.mkdir(parents=True)
+    (folder / "contract.py").write_text(_TEMPLATE_CONTRACT, encoding="utf-8")
+    (folder / "test_contract.py").write_text(_TEMPLATE_TEST, encoding="utf-8")
+    (folder / "README.md").write_text(_TEMPLATE_README.format(name=name), encoding="utf-8")
+    out.print(_text(config, "created", path=folder))
+
+
+@app.command("build")
+def build(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    as_json: AsJson = False,
+) -> None:
+    """Check the contract compiles in the runtime and print its code hash (SHA-256 of source)."""
+    config = settings(ctx)
+    file, source = _source(path)
+    _check_compiles(file, source)
+    code = hashlib.sha256(source).hexdigest()
+    if as_json:
+        print_json({"path": str(file), "code": code, "size": len(source)})
+        return
+    out.print(_text(config, "built", path=file, code=code))
+
+
+@app.command("test")
+def test(
+    path: Annotated[Path, typer.Argument(help="The contract's folder (with test_*.py).")],
+) -> None:
+    """Run the contract's own tests (pytest) against the local runtime, without a node."""
+    folder = path if path.is_dir() else path.parent
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", str(folder)], check=False)
+    if done.returncode != 0:
+        raise typer.Exit(done.returncode)
+
+
+@app.command("deploy")
+def deploy(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    key: Key,
+    args: Args = "",
+    label: Annotated[str, typer.Option(help="A label for the instance (Nhãn).")] = "",
+    admin: Annotated[
+        str,
+        typer.Option(help="Address (hex) that may migrate it; none: immutable (Quản trị viên)."),
+    ] = "",
+    gas: Gas = DEFAULT_GAS,
+    as_json: AsJson = False,
+) -> None:
+    """Upload the contract (unless the chain has its code already) and instantiate it."""
+    config = settings(ctx)
+    _, source = _source(path)
+    arguments = _arguments(args)
+    code = hashlib.sha256(source).hexdigest()
+    signer = load_key(config, key)
+    with config.client() as client:
+        contracts = Contracts(client)
+        try:
+            contracts.code(code)
+            present = True
+        except NotFound:
+            present = False
+        if not present:
+            contracts.upload(signer, source)
+        address = contracts.instantiate(
+            signer, code, arguments, admin=admin or None, label=label, gas=gas
+        )
+    if as_json:
+        print_json({"code": code, "address": address, "uploaded": not present, "label": label})
+        return
+    out.print(_text(config, "present" if present else "uploaded", code=code))
+    out.print(_text(config, "instantiated", address=address, label=label, code=code))
+
+
+@app.command("execute")
+def execute(
+    ctx: typer.Context,
+    contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
+    entry: Annotated[str, typer.Argument(help="An @sen.execute entry.")],
+    key: Key,
+    args: Args = "",
+    gas: Gas = DEFAULT_GAS,
+    as_json: AsJson = False,
+) -> None:
+    """Call an @sen.execute entry in a transaction; print its answer once committed."""
+    config = settings(ctx)
+    arguments = _arguments(args)
+    signer = load_key(config, key)
+    with config.client() as client:
+        outcome = Contracts(client).execute(signer, contract, entry, arguments, gas=gas)
+    result = outcome.tx.result
+    document = {
+        "answer": outcome.answer,
+        "tx": outcome.tx.hash,
+        "height": outcome.tx.height,
+        "code": None if result is None else result.code,
+    }
+    if as_json:
+        print_json(document)
+        return
+    out.print(json.dumps(outcome.answer, ensure_ascii=False))
+    out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}")
+
+
+@app.command("query")
+def query(
+    ctx: typer.Context,
+    contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
+    entry: Annotated[str, typer.Argument(help="An @sen.query entry.")],
+    args: Args = "",
+    gas: Gas = 20_000_000,
+) -> None:
+    """Run an @sen.query entry on the committed state (no transaction); print its answer."""
+    config = settings(ctx)
+    arguments = _arguments(args)
+    with config.client() as client:
+        answer = Contracts(client).query(contract, entry, arguments, gas=gas)
+    print_json(answer)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(help="A contract address (40 hex) or a code hash (64).")],
+    as_json: AsJson = False,
+    source: Annotated[bool, typer.Option("--source", help="Print a code's source.")] = False,
+) -> None:
+    """Show a contract instance (code, admin, label) or an uploaded code (uploader, size)."""
+    config = settings(ctx)
+    with config.client() as client:
+        contracts = Contracts(client)
+        if len(what) == 40:
+            found = contracts.instance(what)
+        elif len(what) == 64:
+            found = contracts.code(what)
+        else:
+            raise UsageProblem(
+                f"expected a contract address (40 hex) or a code hash (64 hex), got {what[:80]!r}"
+            )
+    if as_json:
+        print_json(found)
+        return
+    if source and "source" in found:
+        out.print(found["source"], markup=False, highlight=False)
+        return
+    hidden = {"value", "proof", "source", "key"}
+    table = kv_table()
+    for name, value in found.items():
+        if name not in hidden:
+            table.add_row(name, str(value))
+    out.print(table)
+
+
+_TEMPLATE_CONTRACT = '''"""A Sen contract: @sen.instantiate, @sen.execute, @sen.query, @sen.migrate.
+
+Arguments and answers are JSON; state lives in sen.Map / sen.Item under this
+contract's own prefix; sen.require(...) refuses a call, and a refused call
+writes nothing. Guide: docs/guides/contracts.md
+"""
+
+import sen_contract as sen
+
+counts = sen.Map("count")
+
+
+@sen.instantiate
+def init(start=0):
+    counts["total"] = start
+
+
+@sen.execute
+def add(amount):
+    sen.require(isinstance(amount, int) and amount > 0, "amount: expected a positive integer")
+    counts["total"] = counts.get("total", 0) + amount
+    counts[sen.env().sender] = counts.get(sen.env().sender, 0) + amount
+    sen.emit("added", amount=amount)
+    return counts["total"]
+
+
+@sen.query
+def total():
+    return counts.get("total", 0)
+'''
+
+_TEMPLATE_TEST = '''"""Tests of contract.py in the real runtime, no node: sen contract test ."""
+
+from pathlib import Path
+
+import pytest
+
+from sen.vm.local import CallFailed, LocalContract
+
+SOURCE = (Path(__file__).parent / "contract.py").read_bytes()
+
+
+def test_add() -> None:
+    contract = LocalContract(SOURCE)
+    contract.instantiate(sender="alice", start=10)
+    assert contract.execute("add", sender="alice", amount=5) == 15
+    assert contract.query("total") == 15
+
+
+def test_refusal_writes_nothing() -> None:
+    contract = LocalContract(SOURCE)
+    contract.instantiate(sender="alice")
+    before = dict(contract.state)
+    with pytest.raises(CallFailed, match="positive"):
+        contract.execute("add", sender="alice", amount=-1)
+    assert contract.state == before
+'''
+
+_TEMPLATE_README = """# {name}
+
+A Sen contract (Hợp đồng Sen).
+
+    sen contract test {name}                      # its tests, locally (kiểm thử)
+    sen contract build {name}                     # compiles? code hash (mã băm)
+    sen contract deploy {name} --key KEY --label {name}
+    sen contract execute ADDRESS add --args '{{"amount": 5}}' --key KEY
+    sen contract query ADDRESS total
+
+Guide (Hướng dẫn): docs/guides/contracts.md
+"""

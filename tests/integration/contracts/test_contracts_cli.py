@@ -1,0 +1,201 @@
+"""``sen contract`` and the contracts API against an in-process node that runs contracts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sen.api.app import create_app
+from sen.api.inprocess import in_process_client
+from sen.cli._context import Settings
+from sen.cli.main import main
+from sen.node.node import Node, init_home
+
+REGISTRY = Path(__file__).parents[3] / "contracts" / "examples" / "registry"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), captured.out + captured.err
+
+
+def ok(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    code, output = run(argv, capsys)
+    assert code == 0, output
+    return output
+
+
+@pytest.fixture
+def node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Node]:
+    config = init_home(tmp_path / "home", block_interval=0.05, contracts=True)
+    opened = Node.open(dataclasses.replace(config, sync=False))
+    opened.start()
+    monkeypatch.setenv("SEN_KEYRING", str(tmp_path / "keys"))
+    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài-2026")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("SEN_LANG", raising=False)
+    monkeypatch.setattr(Settings, "client", lambda self: in_process_client(opened))
+    yield opened
+    opened.close()
+
+
+def address_of(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    return str(json.loads(ok(["keys", "show", name, "--json"], capsys))["address"])
+
+
+def test_deploy_execute_query_show(node: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    ok(["keys", "new", "bo-nong-nghiep"], capsys)
+    ok(["keys", "new", "htx"], capsys)
+    ministry, coop = address_of("bo-nong-nghiep", capsys), address_of("htx", capsys)
+    deployed = json.loads(
+        ok(
+            ["contract", "deploy", str(REGISTRY), "--key", "bo-nong-nghiep", "--label", "ocop",
+             "--args", '{"name": "OCOP"}', "--json"],
+            capsys,
+        )
+    )  # fmt: skip
+    contract = deployed["address"]
+    assert deployed["uploaded"] is True and len(contract) == 40
+    mint = {"asset": "VCU", "to": ministry, "amount": 100}
+    ok(
+        [
+            "contract",
+            "execute",
+            contract,
+            "mint",
+            "--key",
+            "bo-nong-nghiep",
+            "--args",
+            json.dumps(mint),
+        ],
+        capsys,
+    )
+    sent = json.loads(
+        ok(
+            ["contract", "execute", contract, "transfer", "--key", "bo-nong-nghiep", "--json",
+             "--args", json.dumps({"asset": "VCU", "to": coop, "amount": 30})],
+            capsys,
+        )
+    )  # fmt: skip
+    assert sent["answer"] == 70 and sent["code"] == 0
+    balance = ok(
+        [
+            "contract",
+            "query",
+            contract,
+            "balance",
+            "--args",
+            json.dumps({"asset": "VCU", "holder": coop}),
+        ],
+        capsys,
+    )
+    assert json.loads(balance) == 30
+    # a second deploy of the same source reuses the code
+    again = json.loads(
+        ok(
+            [
+                "contract",
+                "deploy",
+                str(REGISTRY),
+                "--key",
+                "htx",
+                "--args",
+                '{"name": "B"}',
+                "--json",
+            ],
+            capsys,
+        )
+    )
+    assert again["uploaded"] is False and again["code"] == deployed["code"]
+    shown = ok(["contract", "show", contract], capsys)
+    assert "ocop" in shown and deployed["code"] in shown
+    source = ok(["contract", "show", deployed["code"], "--source"], capsys)
+    assert "def transfer" in source
+
+
+def test_failures_are_named_and_change_nothing(
+    node: Node, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ok(["keys", "new", "a"], capsys)
+    ok(["keys", "new", "b"], capsys)
+    contract = json.loads(
+        ok(
+            [
+                "contract",
+                "deploy",
+                str(REGISTRY),
+                "--key",
+                "a",
+                "--args",
+                '{"name": "X"}',
+                "--json",
+            ],
+            capsys,
+        )
+    )["address"]
+    code, refused = run(
+        ["--lang", "vi", "contract", "execute", contract, "mint", "--key", "b",
+         "--args", '{"asset": "VCU", "to": "x", "amount": 1}'],
+        capsys,
+    )  # fmt: skip
+    assert code != 0 and "CONTRACT_REFUSED" in refused and "only a minter" in refused
+    code, missing = run(["contract", "query", contract, "nope"], capsys)
+    assert code != 0 and "NO_SUCH_ENTRY" in missing
+    code, bad = run(
+        ["contract", "execute", contract, "mint", "--key", "a", "--args", "[1]"], capsys
+    )
+    assert code != 0 and "--args: expected a JSON object" in bad
+    code, unknown = run(["contract", "show", "ab" * 20], capsys)
+    assert code != 0 and "no contract" in unknown
+    supply = ok(["contract", "query", contract, "supply_of", "--args", '{"asset": "VCU"}'], capsys)
+    assert json.loads(supply) == {"circulating": 0, "minted": 0, "retired": 0}
+
+
+def test_api_reads(node: Node, capsys: pytest.CaptureFixture[str]) -> None:
+    ok(["keys", "new", "a"], capsys)
+    contract = json.loads(
+        ok(
+            [
+                "contract",
+                "deploy",
+                str(REGISTRY),
+                "--key",
+                "a",
+                "--args",
+                '{"name": "X"}',
+                "--json",
+            ],
+            capsys,
+        )
+    )["address"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # starlette suggests another HTTP package
+        from starlette.testclient import TestClient
+    with TestClient(create_app(node)) as http:
+        settings = http.get("/v1/contracts").json()
+        assert settings["enabled"] is True and len(settings["runtime"]) == 64
+        codes = http.get("/v1/contracts/codes").json()
+        assert len(codes["codes"]) == 1 and codes["next"] is None
+        listed = http.get("/v1/contracts/instances").json()
+        assert [i["address"] for i in listed["instances"]] == [contract]
+        for path, status in [
+            ("/v1/contracts/instances/xyz", 400),
+            ("/v1/contracts/instances/" + "00" * 20, 404),
+            ("/v1/contracts/codes/" + "00" * 32, 404),
+            ("/v1/contracts/codes?after=zz", 400),
+        ]:
+            assert http.get(path).status_code == status, path
+        query = f"/v1/contracts/instances/{contract}/query"
+        looped = http.post(query, json={"entry": "balance", "args": {"asset": 1, "holder": "x"}})
+        assert looped.status_code == 422 and looped.json()["code_name"] == "CONTRACT_FAILED"
+        assert http.post(query, json={"entry": "1bad"}).status_code == 400
+        assert http.post(query, json={"entry": "balance", "gas": 0}).status_code in (400, 422)
+        assert http.post(query, json={"entry": "balance", "surprise": 1}).status_code in (400, 422)
