@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from sen.vm import Runtime
-from sen.vm.build import cached_runtime
+from sen.vm.build import cached_runtime, user_cache
 
-RUNTIME_CACHE = Path(
-    os.environ.get("SEN_TEST_RUNTIME_CACHE", Path.home() / ".cache" / "sen-tests" / "vm")
-)
+RUNTIME_CACHE = user_cache()  # the one `sen node init --contracts` uses: one build per machine
 
 
 @pytest.fixture(scope="session")
