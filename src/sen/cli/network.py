@@ -98,6 +98,14 @@ def init(
             help="A permissioned chain: DIR holds org CA dirs (sen ca init-org) and member *.pem.",
         ),
     ] = None,
+    contracts: Annotated[
+        bool,
+        typer.Option(
+            "--contracts",
+            help="Run Python contracts: the contract runtime (built once per machine) is copied "
+            "into every home and named in genesis.",
+        ),
+    ] = False,
 ) -> None:
     """Create N validator homes with one shared genesis, wired to each other on loopback."""
     plan = NetworkPlan(
@@ -111,6 +119,7 @@ def init(
         abci=abci,
         overwrite=overwrite,
         consortium=consortium,
+        contracts=contracts,
     )
     try:
         check_plan(plan)

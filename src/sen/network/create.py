@@ -8,6 +8,7 @@ identifies a chain by the SHA-256 of that file.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 import shutil
@@ -49,6 +50,7 @@ from sen.network.processes import Service
 from sen.network.tomledit import Edits
 from sen.sdk.devca import consortium_section
 from sen.sdk.errors import SenError
+from sen.vm.build import cached_runtime, user_cache
 
 VALIDATOR_POWER = 10
 MAX_VALIDATORS = 64
@@ -80,6 +82,7 @@ class NetworkPlan:
     overwrite: bool = False
     consortium: Path | None = None  # org CA dirs and member certs: a permissioned chain
     empty_blocks_interval: float = 0.0  # > 0: an empty block at least this often while idle
+    contracts: bool = False  # the contract runtime in every home, named in genesis
 
 
 def check_plan(plan: NetworkPlan) -> None:
@@ -130,6 +133,10 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
                 abci=plan.abci,
             )
         )
+    contracts = None
+    if plan.contracts:
+        progress("contract runtime: built once per machine (about 10 s the first time)")
+        contracts = {"runtime": _place_runtime(directory / RUNTIME_FILE, [n.home for n in nodes])}
     progress(f"genesis: chain {plan.chain_id}, {plan.validators} validators")
     genesis = make_genesis(
         chain_id=plan.chain_id,
@@ -140,6 +147,7 @@ def init_network(plan: NetworkPlan, binary: Path, progress: Progress = quiet) ->
         ],
         params=params,
         membership=membership,
+        contracts=contracts,
     )
     (directory / "genesis.json").write_bytes(genesis)
     for node in nodes:
@@ -218,6 +226,8 @@ def add_full_node(
         abci=abci,
     )
     (home / "config" / "genesis.json").write_bytes(genesis)
+    if load_genesis(genesis).contracts is not None:  # the network's runtime, as it was copied
+        shutil.copyfile(manifest.directory / RUNTIME_FILE, home / "config" / RUNTIME_FILE)
     edits = cometbft_edits(
         node,
         peers=[other.peer_address for other in manifest.nodes],
@@ -231,6 +241,21 @@ def add_full_node(
     updated = manifest.with_node(node)
     save_manifest(updated)
     return updated
+
+
+RUNTIME_FILE = "contracts-runtime.wasm"
+
+
+def _place_runtime(shared: Path, homes: list[Path]) -> str:
+    """The machine's contract runtime copied beside the genesis and into each home; its SHA-256.
+
+    Every node must run the same bytes, and two builds differ (ADR 0013), so the
+    runtime is built once and copied, never built per node.
+    """
+    shutil.copyfile(cached_runtime(user_cache()), shared)
+    for home in homes:
+        shutil.copyfile(shared, home / "config" / RUNTIME_FILE)
+    return hashlib.sha256(shared.read_bytes()).hexdigest()
 
 
 def validator_public_key(home: Path) -> bytes:

@@ -40,6 +40,7 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
             base_port=_free_base(),
             block_interval=0.3,
             snapshot_interval=5,
+            contracts=True,
         ),
         binary,
     )
