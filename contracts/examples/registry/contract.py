@@ -55,7 +55,9 @@ def init(name, minter_role="issuer", minters=None):
 def mint(asset, to, amount):
     sender = sen.env().sender
     sen.require(_may_mint(sender), "only a minter may mint")
-    _name(asset, "asset"), _name(to, "to"), _amount(amount)
+    _name(asset, "asset")
+    _name(to, "to")
+    _amount(amount)
     balances[asset + "/" + to] = balances.get(asset + "/" + to, 0) + amount
     totals = supply.get(asset, {"minted": 0, "retired": 0})
     totals["minted"] += amount
@@ -67,7 +69,9 @@ def mint(asset, to, amount):
 @sen.execute
 def transfer(asset, to, amount):
     sender = sen.env().sender
-    _name(asset, "asset"), _name(to, "to"), _amount(amount)
+    _name(asset, "asset")
+    _name(to, "to")
+    _amount(amount)
     have = balances.get(asset + "/" + sender, 0)
     sen.require(have >= amount, "insufficient balance: have " + str(have))
     balances[asset + "/" + sender] = have - amount
@@ -79,7 +83,8 @@ def transfer(asset, to, amount):
 @sen.execute
 def retire(asset, amount, reason=""):
     sender = sen.env().sender
-    _name(asset, "asset"), _amount(amount)
+    _name(asset, "asset")
+    _amount(amount)
     have = balances.get(asset + "/" + sender, 0)
     sen.require(have >= amount, "insufficient balance: have " + str(have))
     balances[asset + "/" + sender] = have - amount
@@ -93,7 +98,9 @@ def retire(asset, amount, reason=""):
 @sen.execute
 def mint_item(item, asset, to, meta=None):
     sen.require(_may_mint(sen.env().sender), "only a minter may mint")
-    _name(item, "item"), _name(asset, "asset"), _name(to, "to")
+    _name(item, "item")
+    _name(asset, "asset")
+    _name(to, "to")
     sen.require(item not in items, "item " + item + " exists")
     items[item] = {"asset": asset, "owner": to, "retired": False, "meta": meta}
     sen.emit("mint_item", item=item, asset=asset, to=to)

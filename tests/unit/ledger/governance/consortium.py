@@ -114,7 +114,13 @@ def key(n: int) -> SigningKey:
 class Consortium:
     """Organisations ``org-0`` … with one admin each (and a writer in org-0), on a fresh app."""
 
-    def __init__(self, path: Path, orgs: int = 3, governance: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        orgs: int = 3,
+        governance: dict[str, Any] | None = None,
+        contracts: dict[str, Any] | None = None,
+    ) -> None:
         self.cas = [make_ca(f"org-{i}", i) for i in range(orgs + 1)]  # the last is not admitted
         self.admins = [key(i) for i in range(orgs + 1)]
         self.writer = key(50)
@@ -140,6 +146,7 @@ class Consortium:
             params=ChainParams(chain_id=CHAIN_ID),
             membership=membership,
             governance=governance,
+            contracts=contracts,
         )
         self.genesis = load_genesis(raw)
         self.db = Database(path, sync=False)

@@ -16,6 +16,12 @@ from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import known_suites
 from sen.ledger.errors import TxRejected
+from sen.ledger.modules.contracts.governed import (
+    parse_contract_settings,
+    parse_upload_contract,
+    set_contract_settings,
+    upload_contract,
+)
 from sen.ledger.modules.directory.parsing import (
     parse_register_chain,
     parse_remove_chain,
@@ -337,6 +343,21 @@ def _execute_remove_chain(
     return ()
 
 
+# -- contracts (docs/spec/contracts.md) ---------------------------------------------
+def _execute_upload_contract(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    upload_contract(state, p, block)
+    return ()
+
+
+def _execute_contract_settings(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    set_contract_settings(state, p, block)
+    return ()
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -352,5 +373,7 @@ KINDS: dict[str, Kind] = {
         Kind("update_chain", parse_update_chain, _execute_update_chain),
         Kind("remove_chain", parse_remove_chain, _execute_remove_chain),
         Kind("recover_client", parse_recover_client, _execute_recover_client),
+        Kind("upload_contract", parse_upload_contract, _execute_upload_contract),
+        Kind("set_contract_settings", parse_contract_settings, _execute_contract_settings),
     )
 }
