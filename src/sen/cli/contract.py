@@ -4,7 +4,8 @@
 harness, a README); ``build`` checks a contract compiles in the runtime and
 prints its code hash (the SHA-256 of the source, so the same source always
 gives the same hash); ``test`` runs its tests; ``deploy`` uploads (unless the
-chain already has the code) and instantiates; ``execute`` and ``query`` call
+chain already has the code) and instantiates; ``propose-upload`` proposes the
+upload on a chain where code comes by governance; ``execute`` and ``query`` call
 entries; ``show`` prints an instance or a code. The guide is
 ``docs/guides/contracts.md``.
 """
@@ -54,6 +55,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "đã tạo {path}: sửa contract.py, rồi chạy: sen contract test {path}",
     ),
     "uploaded": ("uploaded code {code}", "đã tải mã {code} lên"),
+    "proposed": (
+        "proposal {proposal} uploads code {code}; admins vote with: sen gov vote {proposal} yes "
+        "--key ADMIN",
+        "đề xuất {proposal} tải mã {code} lên; quản trị viên bỏ phiếu bằng: "
+        "sen gov vote {proposal} yes --key ADMIN",
+    ),
     "present": ("code {code} is already on the chain", "mã {code} đã có trên chuỗi"),
     "instantiated": (
         "contract {address} (label {label!r}) from code {code}",
@@ -185,6 +192,28 @@ def deploy(
         return
     out.print(_text(config, "present" if present else "uploaded", code=code))
     out.print(_text(config, "instantiated", address=address, label=label, code=code))
+
+
+@app.command("propose-upload")
+def propose_upload(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    key: Annotated[str, typer.Option("--key", help="An admin's key (Khóa của quản trị viên).")],
+    as_json: AsJson = False,
+) -> None:
+    """On a chain where code comes by governance: propose uploading this contract."""
+    config = settings(ctx)
+    _, source = _source(path)
+    code = hashlib.sha256(source).hexdigest()
+    signer = load_key(config, key)
+    args = {"kind": "upload_contract", "payload": {"source": source}}
+    with config.client() as client:
+        info = client.send(signer, "governance", "propose", args)
+    proposal = int(info.result.data, 16) if info.result and info.result.data else None
+    if as_json:
+        print_json({"proposal": proposal, "code": code, "tx": info.hash})
+        return
+    out.print(_text(config, "proposed", proposal=proposal, code=code))
 
 
 @app.command("execute")

@@ -155,6 +155,8 @@ def test_failures_are_named_and_change_nothing(
     assert code != 0 and "--args: expected a JSON object" in bad
     code, unknown = run(["contract", "show", "ab" * 20], capsys)
     assert code != 0 and "no contract" in unknown
+    code, proposed = run(["contract", "propose-upload", str(REGISTRY), "--key", "a"], capsys)
+    assert code != 0 and "NOT_IN_AN_ORGANISATION" in proposed  # governance needs organisations
     supply = ok(["contract", "query", contract, "supply_of", "--args", '{"asset": "VCU"}'], capsys)
     assert json.loads(supply) == {"circulating": 0, "minted": 0, "retired": 0}
 
