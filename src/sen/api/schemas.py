@@ -78,6 +78,8 @@ class ResultView(Schema):
     data: str = Field(description="Result data, hex.")
     log: str
     events: list[EventView]
+    gas_wanted: int = Field(default=0, description="A contract call's gas limit (0 otherwise).")
+    gas_used: int = Field(default=0, description="The gas a contract call used (0 otherwise).")
 
 
 class DecodedTx(Schema):

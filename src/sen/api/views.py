@@ -59,6 +59,8 @@ def result_view(result: TxResult) -> ResultView:
             )
             for event in result.events
         ],
+        gas_wanted=result.gas_wanted,
+        gas_used=result.gas_used,
     )
 
 

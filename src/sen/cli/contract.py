@@ -238,12 +238,14 @@ def execute(
         "tx": outcome.tx.hash,
         "height": outcome.tx.height,
         "code": None if result is None else result.code,
+        "gas_used": None if result is None else result.gas_used,
     }
     if as_json:
         print_json(document)
         return
     out.print(json.dumps(outcome.answer, ensure_ascii=False))
-    out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}")
+    gas = "" if result is None else f", gas used {result.gas_used:,} of {result.gas_wanted:,}"
+    out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}{gas}")
 
 
 @app.command("query")

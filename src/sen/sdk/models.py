@@ -37,6 +37,8 @@ class TxResult:
     data: str
     log: str
     events: tuple[Mapping[str, Any], ...] = ()
+    gas_wanted: int = 0  # a contract call's gas limit and the gas it used
+    gas_used: int = 0
 
     @property
     def ok(self) -> bool:
@@ -55,6 +57,8 @@ class TxResult:
             data=_text(doc.get("data")),
             log=_text(doc.get("log")),
             events=tuple(e for e in events if isinstance(e, Mapping)),
+            gas_wanted=_int(doc.get("gas_wanted", 0)),
+            gas_used=_int(doc.get("gas_used", 0)),
         )
 
 

@@ -85,7 +85,7 @@ def test_deploy_execute_query_show(node: Node, capsys: pytest.CaptureFixture[str
             capsys,
         )
     )  # fmt: skip
-    assert sent["answer"] == 70 and sent["code"] == 0
+    assert sent["answer"] == 70 and sent["code"] == 0 and 0 < sent["gas_used"] < 10_000_000
     balance = ok(
         [
             "contract",
