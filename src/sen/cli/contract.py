@@ -24,7 +24,7 @@ import typer
 from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.sdk.contracts import DEFAULT_GAS, Contracts
+from sen.sdk.contracts import Contracts
 from sen.sdk.errors import NotFound
 from sen.vm.errors import VmError
 
@@ -36,7 +36,15 @@ app = typer.Typer(
 
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (In JSON).")]
 Key = Annotated[str, typer.Option("--key", help="Key name or pkcs11: URI (Khóa ký).")]
-Gas = Annotated[int, typer.Option("--gas", min=1, help="Gas limit of the call (Giới hạn gas).")]
+Gas = Annotated[
+    int | None,
+    typer.Option(
+        "--gas", min=1, help="Gas limit of the call; default: the chain's (Giới hạn gas)."
+    ),
+]
+QueryGas = Annotated[
+    int, typer.Option("--gas", min=1, help="Gas the query may use (Giới hạn gas).")
+]
 Args = Annotated[
     str,
     typer.Option(
@@ -166,7 +174,7 @@ def deploy(
         str,
         typer.Option(help="Address (hex) that may migrate it; none: immutable (Quản trị viên)."),
     ] = "",
-    gas: Gas = DEFAULT_GAS,
+    gas: Gas = None,
     as_json: AsJson = False,
 ) -> None:
     """Upload the contract (unless the chain has its code already) and instantiate it."""
@@ -223,7 +231,7 @@ def execute(
     entry: Annotated[str, typer.Argument(help="An @sen.execute entry.")],
     key: Key,
     args: Args = "",
-    gas: Gas = DEFAULT_GAS,
+    gas: Gas = None,
     as_json: AsJson = False,
 ) -> None:
     """Call an @sen.execute entry in a transaction; print its answer once committed."""
@@ -244,8 +252,8 @@ def execute(
         print_json(document)
         return
     out.print(json.dumps(outcome.answer, ensure_ascii=False))
-    gas = "" if result is None else f", gas used {result.gas_used:,} of {result.gas_wanted:,}"
-    out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}{gas}")
+    spent = "" if result is None else f", gas used {result.gas_used:,} of {result.gas_wanted:,}"
+    out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}{spent}")
 
 
 @app.command("query")
@@ -254,7 +262,7 @@ def query(
     contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
     entry: Annotated[str, typer.Argument(help="An @sen.query entry.")],
     args: Args = "",
-    gas: Gas = 20_000_000,
+    gas: QueryGas = 20_000_000,
 ) -> None:
     """Run an @sen.query entry on the committed state (no transaction); print its answer."""
     config = settings(ctx)

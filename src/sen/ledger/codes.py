@@ -141,6 +141,7 @@ class ResultCode(IntEnum):
     CONTRACT_TRAPPED = 312
     NO_SUCH_ENTRY = 313
     CONTRACT_BAD_ANSWER = 314
+    BLOCK_GAS_EXHAUSTED = 315
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -517,6 +518,10 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.CONTRACT_BAD_ANSWER: (
         "the contract's answer is not allowed",
         "câu trả lời của hợp đồng không hợp lệ",
+    ),
+    ResultCode.BLOCK_GAS_EXHAUSTED: (
+        "the block's contract gas limit is reached",
+        "khối đã hết hạn mức gas cho hợp đồng",
     ),
 }
 

@@ -28,9 +28,7 @@ from sen.sdk.client import Client
 from sen.sdk.errors import BadAnswer, InvalidInput
 from sen.sdk.models import TxInfo
 
-__all__ = ["DEFAULT_GAS", "CallOutcome", "Contracts"]
-
-DEFAULT_GAS = 10_000_000
+__all__ = ["CallOutcome", "Contracts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +51,15 @@ def _from_hex(value: str, what: str) -> bytes:
         return bytes.fromhex(value)
     except ValueError:
         raise InvalidInput(f"{what}: not hex: {value[:80]!r}") from None
+
+
+def _gas(gas: int | None) -> dict[str, int]:
+    """The gas limit argument: none means the chain's default (10,000,000, or its maximum)."""
+    if gas is None:
+        return {}
+    if gas < 1:
+        raise InvalidInput(f"gas: expected a positive integer, got {gas}")
+    return {"gas": gas}
 
 
 def _data(info: TxInfo) -> bytes:
@@ -81,16 +88,12 @@ class Contracts:
         *,
         admin: str | bytes | None = None,
         label: str = "",
-        gas: int = DEFAULT_GAS,
+        gas: int | None = None,
         timeout: float = 60.0,
     ) -> str:
         """Make an instance of ``code`` (running its ``@sen.instantiate``); its address (hex)."""
-        call: dict[str, Any] = {
-            "code": _address(code, "code", 32),
-            "args": dict(args or {}),
-            "label": label,
-            "gas": gas,
-        }
+        call: dict[str, Any] = {"code": _address(code, "code", 32), "args": dict(args or {})}
+        call.update(label=label, **_gas(gas))
         if admin is not None:
             call["admin"] = _address(admin, "admin", 20)
         info = self.sdk.send(key, "contracts", "instantiate", call, timeout=timeout)
@@ -103,7 +106,7 @@ class Contracts:
         entry: str,
         args: Mapping[str, Any] | None = None,
         *,
-        gas: int = DEFAULT_GAS,
+        gas: int | None = None,
         timeout: float = 60.0,
     ) -> CallOutcome:
         """Run an ``@sen.execute`` entry in a transaction; its answer once committed."""
@@ -111,7 +114,7 @@ class Contracts:
             "contract": _address(contract, "contract", 20),
             "entry": entry,
             "args": dict(args or {}),
-            "gas": gas,
+            **_gas(gas),
         }
         info = self.sdk.send(key, "contracts", "execute", call, timeout=timeout)
         data = _data(info)
@@ -124,7 +127,7 @@ class Contracts:
         code: str | bytes,
         args: Mapping[str, Any] | None = None,
         *,
-        gas: int = DEFAULT_GAS,
+        gas: int | None = None,
         timeout: float = 60.0,
     ) -> TxInfo:
         """Move an instance to new code (its admin only), running ``@sen.migrate``."""
@@ -132,7 +135,7 @@ class Contracts:
             "contract": _address(contract, "contract", 20),
             "code": _address(code, "code", 32),
             "args": dict(args or {}),
-            "gas": gas,
+            **_gas(gas),
         }
         return self.sdk.send(key, "contracts", "migrate", call, timeout=timeout)
 

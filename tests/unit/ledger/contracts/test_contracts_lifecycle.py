@@ -7,6 +7,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from contract_chain import TOKEN, ContractChain, address, answer, key
 
 from sen.ledger.codes import ResultCode
@@ -162,3 +163,29 @@ def test_same_blocks_same_app_hash_on_two_fresh_chains(
     assert hashes[0] == hashes[1]
     codes = [code for code, _, _ in hashes[0][1]]
     assert codes == [0, 0, ResultCode.CONTRACT_REFUSED, 0, ResultCode.OUT_OF_GAS]
+
+
+def test_block_gas_limit(tmp_path: Path, contract_runtime: Runtime) -> None:
+    chain = ContractChain(
+        tmp_path / "db", contract_runtime, max_gas=3_000_000, max_block_gas=9_000_000
+    )
+    try:
+        contract = chain.deploy(ALICE, TOKEN, supply=100)
+        call = {
+            "contract": contract,
+            "entry": "transfer",
+            "args": {"to": "b", "amount": 1},
+            "gas": 3_000_000,
+        }
+        results = chain.block([chain.tx(ALICE, "execute", call) for _ in range(4)])
+        assert [r.code for r in results] == [0, 0, 0, ResultCode.BLOCK_GAS_EXHAUSTED]
+        assert "args.gas" in results[3].log and results[3].gas_used == 0
+        (later,) = chain.block([chain.tx(ALICE, "execute", call)])
+        assert later.code == 0, later.log  # a new block has its own limit
+    finally:
+        chain.close()
+
+
+def test_genesis_settings_are_checked(tmp_path: Path, contract_runtime: Runtime) -> None:
+    with pytest.raises(Exception, match="max_gas"):
+        ContractChain(tmp_path / "db", contract_runtime, max_gas=10, max_block_gas=5)

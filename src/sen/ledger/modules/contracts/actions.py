@@ -30,6 +30,7 @@ from sen.ledger.modules.contracts.calls import (
     apply_writes,
     block_session,
     environment,
+    reserve_block_gas,
     runtime_for,
 )
 from sen.ledger.modules.contracts.records import (
@@ -112,8 +113,9 @@ def _digest(args: Mapping[str, Any], key: str, length: int, what: str) -> bytes:
 
 
 def _gas(args: Mapping[str, Any]) -> int:
+    """The gas limit asked for; 0 when none is (the default: :func:`_gas_limit`)."""
     if "gas" not in args:
-        return DEFAULT_GAS
+        return 0
     return require_int(
         args["gas"], "args.gas", expected="a positive integer", reason="not a gas limit",
         minimum=1, got=number_or(type_name),
@@ -191,6 +193,14 @@ def enabled_settings(ctx: Context) -> Settings:
     return settings
 
 
+def _gas_limit(asked: int, settings: Settings) -> int:
+    """The call's gas limit: as asked (at most the chain's maximum), or the default."""
+    if asked == 0:
+        return min(DEFAULT_GAS, settings.max_gas)
+    _check_gas(asked, settings)
+    return asked
+
+
 def _check_gas(gas: int, settings: Settings) -> None:
     if gas > settings.max_gas:
         raise TxRejected(
@@ -233,6 +243,14 @@ def _run(
 ) -> CallResult:
     runtime = runtime_for(settings.runtime)
     source = _source(ctx, digest, "args.code")
+    if not reserve_block_gas(ctx, gas, settings.max_block_gas):
+        raise TxRejected(
+            ResultCode.BLOCK_GAS_EXHAUSTED,
+            "the block's gas limit is reached: send it again for a later block",
+            field="args.gas",
+            expected=f"at most what is left of {settings.max_block_gas} in this block",
+            got=gas,
+        )
     env = environment(ctx.params.chain_id, ctx.block, address, ctx.sender, ctx.sender)
     reads = StateReads(ctx.state, address, ctx.block)
     session = block_session(ctx, runtime)
@@ -352,7 +370,7 @@ class Instantiate(Action[InstantiateArgs]):
 
     def execute(self, ctx: Context, parsed: InstantiateArgs) -> Outcome:
         settings = enabled_settings(ctx)
-        _check_gas(parsed.gas, settings)
+        gas = _gas_limit(parsed.gas, settings)
         if load_code(ctx.state, parsed.code) is None:
             raise TxRejected(
                 ResultCode.UNKNOWN_CODE, "no code with this hash", field="args.code",
@@ -363,10 +381,8 @@ class Instantiate(Action[InstantiateArgs]):
             parsed.code, parsed.admin, parsed.label, ctx.sender, ctx.block.height
         )
         save_instance(ctx.state, address, record)
-        result = _run(
-            ctx, settings, address, parsed.code, "instantiate", "", parsed.arguments, parsed.gas
-        )
-        outcome = _outcome(ctx, address, "instantiate", "", result, parsed.gas)
+        result = _run(ctx, settings, address, parsed.code, "instantiate", "", parsed.arguments, gas)
+        outcome = _outcome(ctx, address, "instantiate", "", result, gas)
         return Outcome(
             data=address,
             events=outcome.events,
@@ -387,13 +403,13 @@ class Execute(Action[ExecuteArgs]):
 
     def execute(self, ctx: Context, parsed: ExecuteArgs) -> Outcome:
         settings = enabled_settings(ctx)
-        _check_gas(parsed.gas, settings)
+        gas = _gas_limit(parsed.gas, settings)
         record = _instance(ctx, parsed.contract)
         result = _run(
             ctx, settings, parsed.contract, record.code, "execute", parsed.entry,
-            parsed.arguments, parsed.gas,
+            parsed.arguments, gas,
         )  # fmt: skip
-        return _outcome(ctx, parsed.contract, "execute", parsed.entry, result, parsed.gas)
+        return _outcome(ctx, parsed.contract, "execute", parsed.entry, result, gas)
 
 
 class Migrate(Action[MigrateArgs]):
@@ -409,7 +425,7 @@ class Migrate(Action[MigrateArgs]):
 
     def execute(self, ctx: Context, parsed: MigrateArgs) -> Outcome:
         settings = enabled_settings(ctx)
-        _check_gas(parsed.gas, settings)
+        gas = _gas_limit(parsed.gas, settings)
         record = _instance(ctx, parsed.contract)
         if not record.admin or record.admin != ctx.sender:
             raise TxRejected(
@@ -431,9 +447,9 @@ class Migrate(Action[MigrateArgs]):
         save_instance(ctx.state, parsed.contract, migrated)
         result = _run(
             ctx, settings, parsed.contract, parsed.code, "migrate", "", parsed.arguments,
-            parsed.gas,
+            gas,
         )  # fmt: skip
-        return _outcome(ctx, parsed.contract, "migrate", "", result, parsed.gas)
+        return _outcome(ctx, parsed.contract, "migrate", "", result, gas)
 
 
 UPLOAD = Upload()

@@ -33,6 +33,7 @@ _RUNTIMES: dict[str, Runtime] = {}
 _LOADERS: dict[str, Callable[[], Runtime]] = {}
 _LOCK = threading.Lock()
 _SESSIONS: weakref.WeakKeyDictionary[Overlay, Session] = weakref.WeakKeyDictionary()
+_BLOCK_GAS: weakref.WeakKeyDictionary[Overlay, int] = weakref.WeakKeyDictionary()
 
 
 def install_runtime(runtime: Runtime) -> None:
@@ -74,6 +75,23 @@ def block_session(ctx: Context, runtime: Runtime) -> Session:
         if session is None or session.runtime is not runtime:
             session = _SESSIONS[scope] = runtime.session()
         return session
+
+
+def reserve_block_gas(ctx: Context, gas: int, limit: int) -> bool:
+    """Count ``gas`` against this block's limit; False if the block has no room left for it.
+
+    Every contract call's gas limit counts, whether the call succeeds or not, in
+    the order the block runs them, so every validator refuses the same ones.
+    """
+    scope = ctx.block_state
+    if scope is None:
+        return True
+    with _LOCK:
+        used = _BLOCK_GAS.get(scope, 0)
+        if used + gas > limit:
+            return False
+        _BLOCK_GAS[scope] = used + gas
+        return True
 
 
 def environment(

@@ -3,7 +3,7 @@
 ::
 
     {"runtime": "<SHA-256 hex of the runtime component>", "upload": "anyone",
-     "max_code_bytes": 65536, "max_gas": 200000000}
+     "max_code_bytes": 65536, "max_gas": 200000000, "max_block_gas": 4000000000}
 
 ``runtime`` is required: every validator must run that exact component
 (``sen contract runtime``). ``upload`` is ``anyone`` (a development chain) or
@@ -18,6 +18,7 @@ from sen.ledger import encoding
 from sen.ledger.errors import LedgerError
 from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.contracts.records import (
+    DEFAULT_MAX_BLOCK_GAS,
     DEFAULT_MAX_CODE_BYTES,
     DEFAULT_MAX_GAS,
     SETTINGS_KEY,
@@ -26,7 +27,7 @@ from sen.ledger.modules.contracts.records import (
 )
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-_FIELDS = frozenset({"runtime", "upload", "max_code_bytes", "max_gas"})
+_FIELDS = frozenset({"runtime", "upload", "max_code_bytes", "max_gas", "max_block_gas"})
 
 
 class ContractsGenesisError(LedgerError, ValueError):
@@ -57,14 +58,23 @@ def parse_settings(document: object) -> Settings:
             f"{where}.upload", f"expected one of {UPLOAD_POLICIES}, got {upload!r}"
         )
     limits = {}
-    for key, default in (("max_code_bytes", DEFAULT_MAX_CODE_BYTES), ("max_gas", DEFAULT_MAX_GAS)):
+    defaults = (
+        ("max_code_bytes", DEFAULT_MAX_CODE_BYTES),
+        ("max_gas", DEFAULT_MAX_GAS),
+        ("max_block_gas", DEFAULT_MAX_BLOCK_GAS),
+    )
+    for key, default in defaults:
         value = document.get(key, default)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ContractsGenesisError(
                 f"{where}.{key}", f"expected a positive integer, got {value!r}"
             )
         limits[key] = value
-    return Settings(runtime, str(upload), limits["max_code_bytes"], limits["max_gas"])
+    if limits["max_gas"] > limits["max_block_gas"]:
+        raise ContractsGenesisError(f"{where}.max_gas", "larger than max_block_gas")
+    return Settings(
+        runtime, str(upload), limits["max_code_bytes"], limits["max_gas"], limits["max_block_gas"]
+    )
 
 
 def contracts_genesis(section: object, genesis: GenesisContext) -> list[StateChange]:

@@ -2,7 +2,7 @@
 
 The proposal kinds ``upload_contract`` (payload ``{"source": bytes}``) and
 ``set_contract_settings`` (payload: any of ``upload``, ``max_code_bytes``,
-``max_gas``) are parsed here when proposed and executed here when passed
+``max_gas``, ``max_block_gas``) are parsed here when proposed and executed here when passed
 (:mod:`sen.ledger.modules.governance.kinds` lists them). On a chain whose
 ``upload`` setting is ``governance`` the first is the only way code arrives.
 The runtime itself is not a setting: changing it is a chain upgrade.
@@ -30,7 +30,7 @@ from sen.ledger.modules.contracts.records import (
 from sen.ledger.state import Overlay
 from sen.ledger.types import BlockInfo
 
-_SETTINGS_FIELDS = frozenset({"upload", "max_code_bytes", "max_gas"})
+_SETTINGS_FIELDS = frozenset({"upload", "max_code_bytes", "max_gas", "max_block_gas"})
 MAX_GAS_CEILING = 10_000_000_000
 
 
@@ -105,7 +105,7 @@ def parse_contract_settings(payload: Mapping[str, Any]) -> dict[str, Any]:
                 "upload", "unknown policy", " or ".join(UPLOAD_POLICIES), payload["upload"]
             )
         parsed["upload"] = payload["upload"]
-    for key in ("max_code_bytes", "max_gas"):
+    for key in ("max_code_bytes", "max_gas", "max_block_gas"):
         if key in payload:
             value = payload[key]
             if (
@@ -125,5 +125,14 @@ def set_contract_settings(state: Overlay, payload: dict[str, Any], block: BlockI
         upload=payload.get("upload", current.upload),
         max_code_bytes=payload.get("max_code_bytes", current.max_code_bytes),
         max_gas=payload.get("max_gas", current.max_gas),
+        max_block_gas=payload.get("max_block_gas", current.max_block_gas),
     )
+    if changed.max_gas > changed.max_block_gas:
+        raise TxRejected(
+            ResultCode.INVALID_PROPOSAL,
+            "max_gas would exceed max_block_gas",
+            field="args.payload.max_gas",
+            expected=f"at most {changed.max_block_gas}",
+            got=changed.max_gas,
+        )
     state.set(SETTINGS_KEY, encoding.encode(changed.to_value()))

@@ -2,7 +2,7 @@
 
 State layout (docs/spec/contracts.md)::
 
-    contracts/settings               Settings            from genesis: runtime, who uploads, limits
+    contracts/settings               Settings            runtime, who uploads, limits
     contracts/code/<sha256:32>       CodeRecord          who uploaded it, when, its size
     contracts/source/<sha256:32>     bytes               the Python source, UTF-8
     contracts/instance/<address:20>  InstanceRecord      code, admin, label, creator
@@ -31,6 +31,7 @@ STATE_PREFIX = b"contracts/state/"
 UPLOAD_POLICIES = ("anyone", "governance")
 DEFAULT_MAX_CODE_BYTES = 64 * 1024
 DEFAULT_MAX_GAS = 200_000_000
+DEFAULT_MAX_BLOCK_GAS = 4_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,17 +42,19 @@ class Settings:
     upload: str = "anyone"  # or "governance": code is uploaded by proposal only
     max_code_bytes: int = DEFAULT_MAX_CODE_BYTES
     max_gas: int = DEFAULT_MAX_GAS  # per transaction
+    max_block_gas: int = DEFAULT_MAX_BLOCK_GAS  # the gas limits of a block's calls, summed
 
     def to_value(self) -> list[object]:
-        return [self.runtime, self.upload, self.max_code_bytes, self.max_gas]
+        return [self.runtime, self.upload, self.max_code_bytes, self.max_gas, self.max_block_gas]
 
     @classmethod
     def from_value(cls, value: object) -> Settings:
-        assert isinstance(value, list) and len(value) == 4
-        runtime, upload, max_code_bytes, max_gas = value
+        assert isinstance(value, list) and len(value) == 5
+        runtime, upload, max_code_bytes, max_gas, max_block_gas = value
         assert isinstance(runtime, str) and isinstance(upload, str)
         assert isinstance(max_code_bytes, int) and isinstance(max_gas, int)
-        return cls(runtime, upload, max_code_bytes, max_gas)
+        assert isinstance(max_block_gas, int)
+        return cls(runtime, upload, max_code_bytes, max_gas, max_block_gas)
 
 
 @dataclass(frozen=True, slots=True)
