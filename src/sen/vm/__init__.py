@@ -15,10 +15,11 @@ what to keep. Everything here that touches a result is deterministic; the
 only wall clock is the build's progress output.
 """
 
-from sen.vm.engine import CallResult, CallStatus, HostReads, Runtime, Session
+from sen.vm.engine import BackstopTripped, CallResult, CallStatus, HostReads, Runtime, Session
 from sen.vm.errors import RuntimeBuildFailed, RuntimeMismatch, RuntimeMissing, VmError
 
 __all__ = [
+    "BackstopTripped",
     "CallResult",
     "CallStatus",
     "HostReads",

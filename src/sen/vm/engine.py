@@ -21,6 +21,8 @@ import hashlib
 import json
 import os
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -88,6 +90,13 @@ class HostReads(Protocol):
         """(True, JSON answer) or (False, why)."""
 
 
+BACKSTOP_SECONDS = 120
+"""Wall-clock seconds after which a call stops the node (never a result): fuel bounds every
+call far below this on a working machine, so reaching it means the node cannot keep up."""
+
+ENGINE_TAG = "fuel-nan-epoch"  # the settings below, in the compiled cache's file names
+
+
 def make_engine() -> wasmtime.Engine:
     """The engine every validator configures alike: fuel, canonical NaNs, no threads."""
     config = wasmtime.Config()
@@ -95,11 +104,38 @@ def make_engine() -> wasmtime.Engine:
     config.cranelift_nan_canonicalization = True
     config.wasm_threads = False
     config.wasm_relaxed_simd = False  # its results may differ between CPUs
+    config.epoch_interruption = True  # the wall-clock backstop (BACKSTOP_SECONDS)
     return wasmtime.Engine(config)
+
+
+class _Ticker:
+    """Advances an engine's epoch once a second, from a daemon thread started on first use."""
+
+    def __init__(self, engine: wasmtime.Engine) -> None:
+        self._engine = engine
+        self._started = False
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            if self._started:
+                return
+            self._started = True
+        threading.Thread(target=self._run, name="sen-vm-epoch", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(1.0)  # the backstop only: no result depends on it
+            self._engine.increment_epoch()
 
 
 class _OutOfFuel(Exception):
     """Raised in a host function when its charge exceeds the fuel left: traps the call."""
+
+
+class BackstopTripped(VmError):
+    """A call ran past the wall-clock backstop: the node stops rather than give a result
+    that a faster validator would not give."""
 
 
 class Runtime:
@@ -112,6 +148,7 @@ class Runtime:
         expected_digest: str | None = None,
         cache_dir: Path | None = None,
         memory_limit: int = MEMORY_LIMIT,
+        backstop_seconds: int = BACKSTOP_SECONDS,
     ) -> None:
         data = path.read_bytes()
         self.digest = hashlib.sha256(data).hexdigest()
@@ -119,7 +156,9 @@ class Runtime:
             raise RuntimeMismatch(str(path), expected_digest, self.digest)
         self.path = path
         self.memory_limit = memory_limit
+        self.backstop_seconds = backstop_seconds
         self.engine = make_engine()
+        self._ticker = _Ticker(self.engine)
         self.component = _compiled(self.engine, data, self.digest, cache_dir)
         self._active: _Active | None = None
         self.linker = component.Linker(self.engine)
@@ -127,6 +166,11 @@ class Runtime:
 
     def session(self) -> Session:
         return Session(self)
+
+    def arm(self, store: wasmtime.Store) -> None:
+        """Set the backstop for the next call on ``store``."""
+        self._ticker.start()
+        store.set_epoch_deadline(self.backstop_seconds)
 
     # -- the host functions ---------------------------------------------------------------------
 
@@ -239,6 +283,7 @@ class Session:
         store = instance.store
         store.set_fuel(fuel_limit - handed_in)
         runtime = self.runtime
+        runtime.arm(store)
         runtime._active = _Active(store, reads)
         try:
             outcome = instance.run(store, kind, entry, args, env)
@@ -248,6 +293,7 @@ class Session:
             return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
         except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
             del self._instances[contract]
+            _raise_if_backstop(error)
             if store.get_fuel() == 0:
                 return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
             return CallResult(
@@ -263,6 +309,7 @@ class Session:
         store = wasmtime.Store(runtime.engine)
         store.set_limits(memory_size=runtime.memory_limit)
         store.set_fuel(LOAD_FUEL)
+        runtime.arm(store)
         made = runtime.linker.instantiate(store, runtime.component)
         load = made.get_func(store, "load")
         run = made.get_func(store, "run")
@@ -272,6 +319,7 @@ class Session:
             outcome = load(store, source)
             load.post_return(store)
         except wasmtime.WasmtimeError as error:
+            _raise_if_backstop(error)
             return _Instance(store, run, "the source could not be loaded: " + _trap(error))
         # wasmtime-py gives a result<_, string> as None or the error's text
         if isinstance(outcome, str):
@@ -352,6 +400,18 @@ def _parse_answer(
     return answer, tuple(sorted(writes.items())), tuple(events)
 
 
+def _raise_if_backstop(error: wasmtime.WasmtimeError) -> None:
+    # component calls raise a plain WasmtimeError whose text names the trap
+    interrupted = (
+        isinstance(error, wasmtime.Trap) and error.trap_code == wasmtime.TrapCode.INTERRUPT
+    )
+    if interrupted or "wasm trap: interrupt" in str(error):
+        raise BackstopTripped(
+            "a contract call ran past the wall-clock backstop; this node is too slow or "
+            "overloaded to run the chain's contracts and stops rather than answer differently"
+        ) from error
+
+
 def _trap(error: Exception) -> str:
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
@@ -364,7 +424,7 @@ def _compiled(
     if cache_dir is None:
         return component.Component(engine, data)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    cached = cache_dir / f"{digest}-wasmtime-{WASMTIME_VERSION}.cwasm"
+    cached = cache_dir / f"{digest}-wasmtime-{WASMTIME_VERSION}-{ENGINE_TAG}.cwasm"
     if cached.exists():
         try:
             return component.Component.deserialize_file(engine, str(cached))

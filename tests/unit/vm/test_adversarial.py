@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from tests.conftest import RUNTIME_CACHE
 from tests.unit.vm.test_engine import ENV, Reads
 
-from sen.vm import CallResult, CallStatus, Runtime
+from sen.vm import BackstopTripped, CallResult, CallStatus, Runtime
 
 FUEL = 20_000_000
 
@@ -176,3 +177,11 @@ def test_running_out_of_fuel_in_a_host_call(contract_runtime: Runtime) -> None:
         b"c", source, "execute", "read", "{}", ENV, 3_000_000, Reads({})
     )
     assert result.status is CallStatus.OUT_OF_FUEL and result.fuel_used == 3_000_000
+
+
+def test_wall_clock_backstop_stops_rather_than_answers(contract_runtime: Runtime) -> None:
+    """Fuel bounds every call; if a node is too slow for even that, it stops: no result."""
+    slow = Runtime(contract_runtime.path, cache_dir=RUNTIME_CACHE / "compiled", backstop_seconds=1)
+    source = contract("@sen.execute\ndef spin():\n    while True:\n        pass")
+    with pytest.raises(BackstopTripped):
+        slow.session().call(b"c", source, "execute", "spin", "{}", ENV, 10**13, Reads({}))
