@@ -89,6 +89,12 @@ class HostReads(Protocol):
     def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
         """(True, JSON answer) or (False, why)."""
 
+    def call_contract(
+        self, contract: bytes, kind: str, entry: str, args: str, gas: int
+    ) -> CallResult:
+        """Run another contract's entry within ``gas`` (the caller is charged what it used);
+        the host keeps its writes if it succeeds."""
+
 
 BACKSTOP_SECONDS = 120
 """Wall-clock seconds after which a call stops the node (never a result): fuel bounds every
@@ -160,7 +166,8 @@ class Runtime:
         self.engine = make_engine()
         self._ticker = _Ticker(self.engine)
         self.component = _compiled(self.engine, data, self.digest, cache_dir)
-        self._active: _Active | None = None
+        # the calls running on each thread, innermost last (a contract may call another)
+        self._frames = threading.local()
         self.linker = component.Linker(self.engine)
         self._link_host()
 
@@ -177,19 +184,26 @@ class Runtime:
     def _link_host(self) -> None:
         functions: dict[str, Callable[..., Any]] = {
             "state-get": self._state_get,
-            "state-range": self._state_range,
             "sha256": self._sha256,
             "verify-signature": self._verify_signature,
             "system-query": self._system_query,
+            "call-contract": self._call_contract,
         }
         with self.linker.root() as root, root.add_instance(HOST_INTERFACE) as host:
             for name, function in functions.items():
                 host.add_func(name, function)
 
+    def _stack(self) -> list[_Active]:
+        stack: list[_Active] | None = getattr(self._frames, "stack", None)
+        if stack is None:
+            stack = self._frames.stack = []
+        return stack
+
     def _charge(self, amount: int) -> _Active:
-        active = self._active
-        if active is None:
+        stack = self._stack()
+        if not stack:
             raise VmError("a host function ran outside a call")
+        active = stack[-1]
         left = active.store.get_fuel()
         if left < amount:
             active.store.set_fuel(0)
@@ -204,11 +218,18 @@ class Runtime:
             self._charge(fuel.READ_BYTE * len(value))
         return value
 
-    def _state_range(self, _: Any, start: bytes, end: bytes, limit: int) -> list[Any]:
-        # Range reads need an ordered view of committed state and the block's writes,
-        # which the ledger's state interface does not offer yet: the call traps.
-        self._charge(fuel.HOST_CALL)
-        raise VmError("state-range is not available yet")
+    def _call_contract(
+        self, _: Any, contract: bytes, kind: str, entry: str, args: str, gas: int
+    ) -> component.Variant:
+        active = self._charge(fuel.HOST_CALL + fuel.ARGUMENT_BYTE * len(args))
+        left = active.store.get_fuel()
+        limit = left if gas == 0 else min(gas, left)
+        result = active.reads.call_contract(bytes(contract), kind, entry, args, limit)
+        self._charge(result.fuel_used)
+        if result.ok:
+            self._charge(fuel.ARGUMENT_BYTE * len(result.answer))
+            return component.Variant("ok", result.answer.decode())
+        return component.Variant("err", f"{result.status.value}: {result.message}")
 
     def _sha256(self, _: Any, data: bytes) -> bytes:
         self._charge(fuel.HOST_CALL + fuel.HASH_BYTE * len(data))
@@ -284,7 +305,8 @@ class Session:
         store.set_fuel(fuel_limit - handed_in)
         runtime = self.runtime
         runtime.arm(store)
-        runtime._active = _Active(store, reads)
+        stack = runtime._stack()
+        stack.append(_Active(store, reads))
         try:
             outcome = instance.run(store, kind, entry, args, env)
             instance.run.post_return(store)
@@ -300,7 +322,7 @@ class Session:
                 CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=_trap(error)
             )
         finally:
-            runtime._active = None
+            stack.pop()
         used = fuel_limit - store.get_fuel()
         return _finish(outcome, kind, used, fuel_limit)
 

@@ -43,9 +43,24 @@ class CallFailed(Exception):
 
 
 class _Reads:
-    def __init__(self, state: dict[bytes, bytes], members: dict[str, dict[str, Any]]) -> None:
-        self.state = state
-        self.members = members
+    def __init__(self, contract: LocalContract, caller: str, stack: tuple[str, ...]) -> None:
+        self.contract = contract
+        self.state = contract.state
+        self.members = contract.members
+        self.caller = caller
+        self.stack = (*stack, contract.address)
+
+    def call_contract(
+        self, contract: bytes, kind: str, entry: str, args: str, gas: int
+    ) -> CallResult:
+        """Another local contract, from ``LocalContract(..., contracts={address: other})``."""
+        address = contract.hex()
+        other = self.contract.contracts.get(address)
+        if other is None:
+            return CallResult(CallStatus.FAILED, 0, message=f"no contract at {address}")
+        if address in self.stack:
+            return CallResult(CallStatus.FAILED, 0, message=f"re-entrancy refused: {address}")
+        return other._run(kind, entry, self.contract.address, gas, args, self.stack, self.caller)
 
     def state_get(self, key: bytes) -> bytes | None:
         return self.state.get(key)
@@ -91,14 +106,17 @@ class LocalContract:
         address: str = "00" * 20,
         chain_id: str = "local",
         members: dict[str, dict[str, Any]] | None = None,
+        contracts: dict[str, LocalContract] | None = None,
     ) -> None:
         """``members``: address -> {"organisation": id, "roles": [...]}, what
-        ``sen.system("membership/member", address=...)`` answers for active members."""
+        ``sen.system("membership/member", address=...)`` answers for active members;
+        ``contracts``: address (hex) -> another LocalContract that ``sen.call`` reaches."""
         self.source = source
         self.runtime = runtime or local_runtime()
         self.address = address
         self.chain_id = chain_id
         self.members = dict(members or {})
+        self.contracts: dict[str, LocalContract] = dict(contracts or {})
         self.state: dict[bytes, bytes] = {}
         self.events: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self.height = 0
@@ -133,6 +151,23 @@ class LocalContract:
         if kind != "query":
             self.height += 1
             self.time += 5
+        arguments = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        result = self._run(kind, entry, sender, gas, arguments, (), sender)
+        self.last = result
+        if not result.ok:
+            raise CallFailed(result)
+        return json.loads(result.answer)
+
+    def _run(
+        self,
+        kind: str,
+        entry: str,
+        caller: str,
+        gas: int,
+        arguments: str,
+        stack: tuple[str, ...],
+        sender: str,
+    ) -> CallResult:
         env = json.dumps(
             {
                 "chain_id": self.chain_id,
@@ -140,24 +175,21 @@ class LocalContract:
                 "time": self.time,
                 "contract": self.address,
                 "sender": sender,
-                "caller": sender,
+                "caller": caller,
             },
             sort_keys=True,
             separators=(",", ":"),
         )
-        arguments = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         session = self.runtime.session()
         result = session.call(
             bytes.fromhex(self.address), self.source, kind, entry, arguments, env, gas,
-            _Reads(self.state, self.members),
+            _Reads(self, sender, stack),
         )  # fmt: skip
-        self.last = result
-        if not result.ok:
-            raise CallFailed(result)
-        for key, value in result.writes:
-            if value is None:
-                self.state.pop(key, None)
-            else:
-                self.state[key] = value
-        self.events.extend(result.events)
-        return json.loads(result.answer)
+        if result.ok:
+            for key, value in result.writes:
+                if value is None:
+                    self.state.pop(key, None)
+                else:
+                    self.state[key] = value
+            self.events.extend(result.events)
+        return result

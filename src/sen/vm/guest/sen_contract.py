@@ -47,14 +47,6 @@ def _set(key, value):
     _call.writes[key] = value
 
 
-def _range(low, high, limit):
-    merged = dict(host.state_range(low, high, limit + len(_call.writes)))
-    for key, value in _call.writes.items():
-        if low <= key < high:
-            merged[key] = value
-    return [(k, merged[k]) for k in sorted(merged) if merged[k] is not None][:limit]
-
-
 class ContractError(Exception):
     """A refusal by the contract: the call fails with this message, nothing is written."""
 
@@ -126,13 +118,6 @@ class Map:
     def __contains__(self, key):
         return _get(self._prefix + _key_bytes(key)) is not None
 
-    def items(self, start="", end="", limit=100):
-        """Entries with keys in [start, end) in byte order, at most ``limit``."""
-        low = self._prefix + _key_bytes(start)
-        high = self._prefix + _key_bytes(end) if end else self._prefix[:-1] + b"\x01"
-        n = len(self._prefix)
-        return [(k[n:].decode(), decode(v)) for k, v in _range(low, high, limit)]
-
 
 class Item:
     """A single named value in the contract's state: ``config = sen.Item("config")``."""
@@ -177,6 +162,38 @@ def sha256(data):
 
 def verify_signature(suite, public_key, message, signature):
     return host.verify_signature(suite, public_key, message, signature)
+
+
+class CallFailed(Exception):
+    """Another contract's entry failed (``sen.call``); nothing it wrote is kept."""
+
+
+def call(contract, entry, gas=0, **args):
+    """Run another contract's ``@sen.execute`` entry; its answer (``CallFailed`` if it fails)."""
+    return _call_other(contract, "execute", entry, gas, args)
+
+
+def ask(contract, entry, gas=0, **args):
+    """Run another contract's ``@sen.query`` entry; its answer (``CallFailed`` if it fails)."""
+    return _call_other(contract, "query", entry, gas, args)
+
+
+def _call_other(contract, kind, entry, gas, args):
+    from componentize_py_types import Err
+
+    if not isinstance(contract, str) or len(contract) != 40:
+        raise ContractError("contract: expected an address (40 hex characters)")
+    try:
+        address = bytes.fromhex(contract)
+    except ValueError:
+        raise ContractError("contract: not hex") from None
+    if not isinstance(gas, int) or isinstance(gas, bool) or gas < 0:
+        raise ContractError("gas: expected a non-negative integer")
+    text = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return json.loads(host.call_contract(address, kind, str(entry), text, gas))
+    except Err as error:
+        raise CallFailed(str(error.value)) from None
 
 
 def system(path, **args):

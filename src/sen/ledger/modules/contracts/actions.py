@@ -26,6 +26,7 @@ from sen.ledger.modules.arguments import (
 )
 from sen.ledger.modules.base import Action, Context, Outcome
 from sen.ledger.modules.contracts.calls import (
+    CallScope,
     StateReads,
     apply_writes,
     block_session,
@@ -240,7 +241,8 @@ def _run(
     entry: str,
     arguments: str,
     gas: int,
-) -> CallResult:
+) -> tuple[CallResult, CallScope]:
+    """The call, and what the contracts it called wrote and emitted (already applied)."""
     runtime = runtime_for(settings.runtime)
     source = _source(ctx, digest, "args.code")
     if not reserve_block_gas(ctx, gas, settings.max_block_gas):
@@ -252,14 +254,23 @@ def _run(
             got=gas,
         )
     env = environment(ctx.params.chain_id, ctx.block, address, ctx.sender, ctx.sender)
-    reads = StateReads(ctx.state, address, ctx.block)
     session = block_session(ctx, runtime)
-    return session.call(address + digest, source, kind, entry, arguments, env, gas, reads)
+    scope = CallScope(ctx.state, ctx.state, session, ctx.params.chain_id, ctx.block, ctx.sender)
+    result = session.call(
+        address + digest, source, kind, entry, arguments, env, gas, StateReads(scope, address)
+    )
+    return result, scope
 
 
 def _outcome(
-    ctx: Context, address: bytes, kind: str, entry: str, result: CallResult, gas: int
+    ctx: Context,
+    address: bytes,
+    kind: str,
+    entry: str,
+    ran: tuple[CallResult, CallScope],
+    gas: int,
 ) -> Outcome:
+    result, scope = ran
     if not result.ok:
         raise TxRejected(
             _FAILURES[result.status],
@@ -281,12 +292,13 @@ def _outcome(
         Event(
             "contract.event",
             (
-                EventAttribute("contract", address.hex()),
+                EventAttribute("contract", source.hex()),
                 EventAttribute("kind", name),
                 *(EventAttribute(key, value, index=False) for key, value in attributes),
             ),
         )
-        for name, attributes in result.events
+        for source, called in [*scope.events, (address, result)]
+        for name, attributes in called.events
     )
     return Outcome(
         data=result.answer, events=(call, *emitted), gas_wanted=gas, gas_used=result.fuel_used
@@ -381,8 +393,8 @@ class Instantiate(Action[InstantiateArgs]):
             parsed.code, parsed.admin, parsed.label, ctx.sender, ctx.block.height
         )
         save_instance(ctx.state, address, record)
-        result = _run(ctx, settings, address, parsed.code, "instantiate", "", parsed.arguments, gas)
-        outcome = _outcome(ctx, address, "instantiate", "", result, gas)
+        ran = _run(ctx, settings, address, parsed.code, "instantiate", "", parsed.arguments, gas)
+        outcome = _outcome(ctx, address, "instantiate", "", ran, gas)
         return Outcome(
             data=address,
             events=outcome.events,
@@ -405,11 +417,11 @@ class Execute(Action[ExecuteArgs]):
         settings = enabled_settings(ctx)
         gas = _gas_limit(parsed.gas, settings)
         record = _instance(ctx, parsed.contract)
-        result = _run(
+        ran = _run(
             ctx, settings, parsed.contract, record.code, "execute", parsed.entry,
             parsed.arguments, gas,
         )  # fmt: skip
-        return _outcome(ctx, parsed.contract, "execute", parsed.entry, result, gas)
+        return _outcome(ctx, parsed.contract, "execute", parsed.entry, ran, gas)
 
 
 class Migrate(Action[MigrateArgs]):
@@ -445,11 +457,11 @@ class Migrate(Action[MigrateArgs]):
             parsed.code, record.admin, record.label, record.creator, record.height
         )
         save_instance(ctx.state, parsed.contract, migrated)
-        result = _run(
+        ran = _run(
             ctx, settings, parsed.contract, parsed.code, "migrate", "", parsed.arguments,
             gas,
         )  # fmt: skip
-        return _outcome(ctx, parsed.contract, "migrate", "", result, gas)
+        return _outcome(ctx, parsed.contract, "migrate", "", ran, gas)
 
 
 UPLOAD = Upload()

@@ -18,16 +18,17 @@ import json
 import threading
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules.base import Context
-from sen.ledger.modules.contracts.records import state_key
+from sen.ledger.modules.contracts.records import load_instance, load_source, state_key
 from sen.ledger.modules.membership.registry import require_member
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.types import BlockInfo
-from sen.vm import CallResult, Runtime, RuntimeMissing, Session
+from sen.vm import CallResult, CallStatus, Runtime, RuntimeMissing, Session
 
 _RUNTIMES: dict[str, Runtime] = {}
 _LOADERS: dict[str, Callable[[], Runtime]] = {}
@@ -112,13 +113,33 @@ def environment(
     )
 
 
-class StateReads:
-    """The host's reads for one call: the contract's own prefix and the system modules."""
+MAX_CALL_DEPTH = 4
+"""Contracts in one call stack, the outermost included."""
 
-    def __init__(self, state: StateReader, address: bytes, block: BlockInfo) -> None:
-        self.state = state
+
+@dataclass(slots=True)
+class CallScope:
+    """What the calls of one transaction (or one query) share: where writes go, the session,
+    and the events of every contract called, in order."""
+
+    state: StateReader
+    writes: Overlay | None  # None for a query: nothing is kept
+    session: Session
+    chain_id: str
+    block: BlockInfo
+    sender: bytes
+    events: list[tuple[bytes, CallResult]] = field(default_factory=list)
+
+
+class StateReads:
+    """The host's services to one call: its own state, the system modules, other contracts."""
+
+    def __init__(self, scope: CallScope, address: bytes, stack: tuple[bytes, ...] = ()) -> None:
+        self.scope = scope
+        self.state = scope.state if scope.writes is None else scope.writes
         self.address = address
-        self.block = block
+        self.block = scope.block
+        self.stack = (*stack, address)  # the contracts running, outermost first
 
     def state_get(self, key: bytes) -> bytes | None:
         return self.state.get(state_key(self.address, key))
@@ -154,6 +175,41 @@ class StateReads:
         else:
             answer = {"active": True, "organisation": member.org, "roles": list(member.roles)}
         return True, json.dumps(answer, sort_keys=True, separators=(",", ":"))
+
+    def call_contract(
+        self, contract: bytes, kind: str, entry: str, args: str, gas: int
+    ) -> CallResult:
+        """Another contract's entry, called by this one (re-entrancy refused, depth bounded)."""
+        scope = self.scope
+        refused = self._refuse_call(contract, kind, entry)
+        if refused is not None:
+            return CallResult(CallStatus.FAILED, 0, message=refused)
+        record = load_instance(self.state, contract)
+        source = None if record is None else load_source(self.state, record.code)
+        if record is None or source is None:
+            return CallResult(CallStatus.FAILED, 0, message=f"no contract at {contract.hex()}")
+        env = environment(scope.chain_id, scope.block, contract, scope.sender, self.address)
+        nested = StateReads(scope, contract, self.stack)
+        result = scope.session.call(
+            contract + record.code, source, kind, entry, args, env, gas, nested
+        )
+        if result.ok and scope.writes is not None:
+            apply_writes(scope.writes, contract, result)
+            scope.events.append((contract, result))
+        return result
+
+    def _refuse_call(self, contract: bytes, kind: str, entry: str) -> str | None:
+        if kind not in ("execute", "query"):
+            return f"kind: expected execute or query, got {kind[:20]!r}"
+        if kind == "execute" and self.scope.writes is None:
+            return "a query may call only query entries"
+        if not entry.isidentifier() or len(entry) > 64:
+            return f"entry: not an entry point name: {entry[:80]!r}"
+        if contract in self.stack:
+            return f"re-entrancy refused: {contract.hex()} is already running in this call"
+        if len(self.stack) >= MAX_CALL_DEPTH:
+            return f"call depth: at most {MAX_CALL_DEPTH} contracts in one call stack"
+        return None
 
 
 def apply_writes(state: Overlay, address: bytes, result: CallResult) -> None:

@@ -7,7 +7,7 @@ time, so the API bounds its gas.
 
 from __future__ import annotations
 
-from sen.ledger.modules.contracts.calls import StateReads, environment, runtime_for
+from sen.ledger.modules.contracts.calls import CallScope, StateReads, environment, runtime_for
 from sen.ledger.modules.contracts.records import load_instance, load_settings, load_source
 from sen.ledger.state import StateReader
 from sen.ledger.types import BlockInfo
@@ -39,6 +39,7 @@ def query_contract(
         raise QueryRefused(f"the code {record.code.hex()} of {address.hex()} is missing")
     runtime = runtime_for(settings.runtime)
     env = environment(chain_id, block, address, caller, caller)
-    reads = StateReads(state, address, block)
     session = runtime.session()
+    scope = CallScope(state, None, session, chain_id, block, caller)
+    reads = StateReads(scope, address)
     return session.call(address + record.code, source, "query", entry, arguments, env, gas, reads)
