@@ -37,7 +37,7 @@ from sen.ledger.modules.contracts.records import (
 MODULE = Module(
     "contracts",
     {"upload": UPLOAD, "instantiate": INSTANTIATE, "execute": EXECUTE, "migrate": MIGRATE},
-    depends_on=("membership",),
+    depends_on=("membership", "identity", "status"),
     genesis=contracts_genesis,
 )
 

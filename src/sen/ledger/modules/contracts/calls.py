@@ -25,7 +25,11 @@ from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules.base import Context
 from sen.ledger.modules.contracts.records import load_instance, load_source, state_key
+from sen.ledger.modules.identity.actions import DID_METHOD_PREFIX
+from sen.ledger.modules.identity.records import load_did
 from sen.ledger.modules.membership.registry import require_member
+from sen.ledger.modules.status.bitstring import status_at
+from sen.ledger.modules.status.records import load_bits, load_list
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.types import BlockInfo
 from sen.vm import CallResult, CallStatus, Runtime, RuntimeMissing, Session
@@ -156,9 +160,46 @@ class StateReads:
         return checked.verify(public_key, message, signature)
 
     def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
-        if path == "membership/member":
-            return self._member(args)
-        return False, f"unknown system query {path!r}; known: membership/member"
+        reads = {
+            "membership/member": self._member,
+            "identity/did": self._did,
+            "status/entry": self._status_entry,
+        }
+        found = reads.get(path)
+        if found is None:
+            return False, f"unknown system query {path[:80]!r}; known: {', '.join(reads)}"
+        return found(args)
+
+    def _did(self, args: dict[str, Any]) -> tuple[bool, str]:
+        did = args.get("did")
+        if not isinstance(did, str) or not did.startswith(DID_METHOD_PREFIX):
+            return False, "identity/did needs did (did:sen:<name>)"
+        record = load_did(self.state, did.removeprefix(DID_METHOD_PREFIX))
+        if record is None:
+            return True, "null"
+        answer = {
+            "active": not record.deactivated,
+            "controllers": [c.hex() for c in record.controllers],
+            "organisation": record.organisation,
+            "version": record.version,
+        }
+        return True, _json(answer)
+
+    def _status_entry(self, args: dict[str, Any]) -> tuple[bool, str]:
+        issuer, name, index = args.get("issuer"), args.get("list"), args.get("index")
+        if not isinstance(issuer, str) or not isinstance(name, str):
+            return False, "status/entry needs issuer (a DID), list (its name) and index"
+        if not isinstance(index, int) or isinstance(index, bool):
+            return False, "status/entry: index must be an integer"
+        found = load_list(self.state, issuer, name)
+        bits = load_bits(self.state, issuer, name)
+        if found is None or bits is None:
+            return True, "null"
+        try:
+            status = status_at(bits, index)
+        except IndexError:
+            return False, f"status/entry: index {index} outside 0..{found.size - 1}"
+        return True, _json({"purpose": found.purpose, "set": bool(status)})
 
     def _member(self, args: dict[str, Any]) -> tuple[bool, str]:
         address = args.get("address")
@@ -174,7 +215,7 @@ class StateReads:
             answer: dict[str, Any] = {"active": False, "reason": refusal.code.name.lower()}
         else:
             answer = {"active": True, "organisation": member.org, "roles": list(member.roles)}
-        return True, json.dumps(answer, sort_keys=True, separators=(",", ":"))
+        return True, _json(answer)
 
     def call_contract(
         self, contract: bytes, kind: str, entry: str, args: str, gas: int
@@ -210,6 +251,10 @@ class StateReads:
         if len(self.stack) >= MAX_CALL_DEPTH:
             return f"call depth: at most {MAX_CALL_DEPTH} contracts in one call stack"
         return None
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def apply_writes(state: Overlay, address: bytes, result: CallResult) -> None:
