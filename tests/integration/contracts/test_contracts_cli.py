@@ -51,6 +51,31 @@ def address_of(name: str, capsys: pytest.CaptureFixture[str]) -> str:
     return str(json.loads(ok(["keys", "show", name, "--json"], capsys))["address"])
 
 
+def test_build_names_the_code_the_chain_will_hold(
+    node: Node, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Reproducible by construction: the code hash is the SHA-256 of the source, so two builds,
+    a copy of the file elsewhere, and the chain after a deploy all name the same code."""
+    first = json.loads(ok(["contract", "build", str(REGISTRY), "--json"], capsys))
+    copy = tmp_path / "elsewhere" / "contract.py"
+    copy.parent.mkdir()
+    copy.write_bytes((REGISTRY / "contract.py").read_bytes())
+    second = json.loads(ok(["contract", "build", str(copy), "--json"], capsys))
+    assert first["code"] == second["code"]
+    ok(["keys", "new", "a"], capsys)
+    deployed = json.loads(
+        ok(
+            ["contract", "deploy", str(copy), "--key", "a", "--args", '{"name": "X"}', "--json"],
+            capsys,
+        )
+    )
+    assert deployed["code"] == first["code"]
+    broken = tmp_path / "broken.py"
+    broken.write_text("def broken(:\n")
+    code, output = run(["contract", "build", str(broken)], capsys)
+    assert code != 0 and "syntax" in output and "line 1" in output
+
+
 def test_deploy_execute_query_show(node: Node, capsys: pytest.CaptureFixture[str]) -> None:
     ok(["keys", "new", "bo-nong-nghiep"], capsys)
     ok(["keys", "new", "htx"], capsys)
