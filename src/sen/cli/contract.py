@@ -318,12 +318,12 @@ counts = sen.Map("count")
 
 
 @sen.instantiate
-def init(start=0):
+def init(start: int = 0):
     counts["total"] = start
 
 
 @sen.execute
-def add(amount):
+def add(amount: int):
     sen.require(isinstance(amount, int) and amount > 0, "amount: expected a positive integer")
     counts["total"] = counts.get("total", 0) + amount
     counts[sen.env().sender] = counts.get(sen.env().sender, 0) + amount

@@ -136,7 +136,9 @@ def test_unknown_entry_and_bad_arguments(contract_runtime: Runtime) -> None:
     as_query = session.call(b"c", source, "query", "ping", '{"n": 1}', ENV, FUEL, Reads({}))
     assert as_query.status is CallStatus.NO_ENTRY
     wrong = session.call(b"c", source, "execute", "ping", '{"m": 1}', ENV, FUEL, Reads({}))
-    assert wrong.status is CallStatus.FAILED and "TypeError" in wrong.message
+    assert wrong.status is CallStatus.BAD_ARGUMENTS and "unknown argument 'm'" in wrong.message
+    missing = session.call(b"c", source, "execute", "ping", "{}", ENV, FUEL, Reads({}))
+    assert missing.status is CallStatus.BAD_ARGUMENTS and "missing argument 'n'" in missing.message
     not_object = session.call(b"c", source, "execute", "ping", "[1]", ENV, FUEL, Reads({}))
     assert not_object.status is CallStatus.BAD_ARGUMENTS
 
@@ -185,3 +187,28 @@ def test_wall_clock_backstop_stops_rather_than_answers(contract_runtime: Runtime
     source = contract("@sen.execute\ndef spin():\n    while True:\n        pass")
     with pytest.raises(BackstopTripped):
         slow.session().call(b"c", source, "execute", "spin", "{}", ENV, 10**13, Reads({}))
+
+
+def test_annotated_arguments_are_checked(contract_runtime: Runtime) -> None:
+    source = contract(
+        "@sen.execute\ndef pay(to: str, amount: int, memo: str | None = None, tags: list = []):\n"
+        "    return [to, amount, memo, tags]"
+    )
+    session = contract_runtime.session()
+
+    def call(args: dict[str, object]) -> CallResult:
+        return session.call(b"c", source, "execute", "pay", json.dumps(args), ENV, FUEL, Reads({}))
+
+    good = call({"to": "b", "amount": 5, "memo": None})
+    assert good.status is CallStatus.OK and json.loads(good.answer) == ["b", 5, None, []]
+    for args, message in [
+        ({"to": "b", "amount": "5"}, "amount: expected int, got str"),
+        ({"to": "b", "amount": True}, "amount: expected int, got bool"),
+        ({"to": 1, "amount": 5}, "to: expected str, got int"),
+        ({"to": "b", "amount": 5, "memo": 3}, "memo: expected"),
+        ({"to": "b", "amount": 5, "tags": {}}, "tags: expected list, got dict"),
+    ]:
+        refused = call(args)
+        assert refused.status is CallStatus.BAD_ARGUMENTS and message in refused.message, (
+            refused.message
+        )

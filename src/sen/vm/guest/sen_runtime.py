@@ -110,6 +110,97 @@ def _dumps(value):
 _code = []
 
 
+_TYPES = {
+    "int": int,
+    "str": str,
+    "bool": bool,
+    "list": list,
+    "dict": dict,
+    "float": float,
+    "None": type(None),
+    "object": object,
+    "Any": object,
+}
+
+
+def _accepts(value, annotation):
+    """Whether a JSON value fits a simple annotation: int, str, bool, list, dict, X | None."""
+    if isinstance(annotation, str):
+        options = [part.strip() for part in annotation.split("|")]
+    elif _is_union(annotation):
+        options = list(annotation.__args__)
+    else:
+        options = [annotation]
+    for option in options:
+        if isinstance(option, str):
+            option = _TYPES.get(option.partition("[")[0])
+            if option is None:  # an annotation we do not check
+                return True
+        if option is None:
+            option = type(None)
+        origin = getattr(option, "__origin__", None)
+        if origin is not None:
+            option = origin
+        if not isinstance(option, type):
+            return True
+        if option is object:
+            return True
+        if option is int and isinstance(value, bool):
+            continue
+        if isinstance(value, option):
+            return True
+    return False
+
+
+def _is_union(annotation):
+    return hasattr(annotation, "__args__") and (
+        type(annotation).__name__ in ("UnionType", "Union")
+        or getattr(annotation, "__origin__", None) is typing.Union
+    )
+
+
+def _shown(annotation):
+    if isinstance(annotation, str):
+        return annotation
+    if _is_union(annotation):
+        return " | ".join(_shown(option) for option in annotation.__args__)
+    if annotation is type(None):
+        return "None"
+    return getattr(annotation, "__name__", str(annotation))
+
+
+def _check_arguments(function, arguments):
+    """Missing, unknown and mistyped arguments, named, before the entry runs."""
+    code = function.__code__
+    names = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+    if not code.co_flags & 0x08:  # no **kwargs
+        for name in sorted(arguments):
+            if name not in names:
+                raise Err(
+                    "arguments: unknown argument " + repr(name) + "; expected: " + ", ".join(names)
+                )
+    positional = code.co_varnames[: code.co_argcount]
+    defaults = function.__defaults__ or ()
+    keyword_defaults = function.__kwdefaults__ or {}
+    required = list(positional[: len(positional) - len(defaults)])
+    required += [n for n in names[code.co_argcount :] if n not in keyword_defaults]
+    for name in required:
+        if name not in arguments:
+            raise Err("arguments: missing argument " + repr(name))
+    annotations = function.__annotations__
+    for name in sorted(arguments):
+        expected = annotations.get(name)
+        if expected is not None and not _accepts(arguments[name], expected):
+            raise Err(
+                "arguments: "
+                + name
+                + ": expected "
+                + _shown(expected)
+                + ", got "
+                + type(arguments[name]).__name__
+            )
+
+
 def _entries(namespace):
     found = {}
     for value in namespace.values():
@@ -157,6 +248,7 @@ class WitWorld(wit_world.WitWorld):
             arguments = _loads(args) if args else {}
             if not isinstance(arguments, dict):
                 raise Err("arguments: expected a JSON object")
+            _check_arguments(function, arguments)
             answer = function(**arguments)
             writes = [
                 [k.hex(), None if v is None else v.hex()] for k, v in sorted(call.writes.items())
