@@ -46,6 +46,7 @@ LOAD_FUEL = 50_000_000
 
 MAX_ANSWER_BYTES = 65_536
 MAX_EVENTS = 64
+MAX_KEY_BYTES = 256
 MAX_EVENT_VALUE_BYTES = 512
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
@@ -406,7 +407,10 @@ def _parse_answer(
     writes: dict[bytes, bytes | None] = {}
     for item in document["writes"]:
         key, value = item
-        writes[bytes.fromhex(key)] = None if value is None else bytes.fromhex(value)
+        raw_key = bytes.fromhex(key)
+        if not 0 < len(raw_key) <= MAX_KEY_BYTES:  # the store's keys are at most 511 bytes
+            raise ValueError(f"a state key of {len(raw_key)} bytes; 1 to {MAX_KEY_BYTES}")
+        writes[raw_key] = None if value is None else bytes.fromhex(value)
     events = []
     for kind, attributes in document["events"]:
         if not isinstance(kind, str) or _NAME.fullmatch(kind) is None:

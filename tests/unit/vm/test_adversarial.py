@@ -212,3 +212,12 @@ def test_annotated_arguments_are_checked(contract_runtime: Runtime) -> None:
         assert refused.status is CallStatus.BAD_ARGUMENTS and message in refused.message, (
             refused.message
         )
+
+
+def test_a_long_state_key_is_refused_not_stored(contract_runtime: Runtime) -> None:
+    """A key beyond the store's limit would halt every validator at commit."""
+    source = contract("@sen.execute\ndef long():\n    sen.Map('m')['k' * 600] = 1")
+    result = contract_runtime.session().call(
+        b"c", source, "execute", "long", "{}", ENV, FUEL, Reads({})
+    )
+    assert result.status is CallStatus.BAD_ANSWER and result.writes == ()
