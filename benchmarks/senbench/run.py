@@ -25,6 +25,7 @@ def run_all(
     only: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Run the benchmarks (``quick``: shorter and smaller, for a smoke run) and save JSON."""
+    from senbench.contracts import run_contracts
     from senbench.credentials import run_credentials
     from senbench.directory import run_directory
     from senbench.history import run_history
@@ -67,6 +68,17 @@ def run_all(
             "suites",
             lambda: run_suites(
                 txs=2_000 if quick else 10_000, seconds=1 if quick else 3, progress=progress
+            ),
+        ),
+        (
+            "contracts",
+            lambda: run_contracts(
+                transfers=2_000 if quick else 20_000,
+                paced_seconds=5 if quick else 30,
+                calls=300 if quick else 3_000,
+                instances=5 if quick else 20,
+                profile_seconds=4 if quick else 15,
+                progress=progress,
             ),
         ),
         (
