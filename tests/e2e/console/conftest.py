@@ -14,6 +14,10 @@ walk-through (``tests/e2e/diploma/diploma_chain.py``: a ``[vc]`` service in
 sen.toml, DIDs made, the university accredited), whose VC-API issues the
 diplomas the credential tab checks; ``diploma_page`` is ``page`` for it.
 
+``contracts_node``: a node that runs Python contracts (``init_home(..., contracts=True)``),
+with the example registry and workflow contracts deployed and called through the SDK (see
+``contracts_chain``); ``contracts_page`` is ``page`` for it.
+
 ``consortium``: a second node whose genesis is a permissioned consortium
 (organisations, members with roles, made with the development CA) on which
 governance runs through the SDK (see ``consortium_chain``); ``consortium_page``
@@ -45,6 +49,8 @@ from console_support import (
     free_port,
 )
 from consortium_chain import Consortium, govern, write_home
+from contracts_chain import ContractsChain, deploy
+from contracts_chain import write_home as write_contracts_home
 
 from sen.sdk import generate_key
 
@@ -95,6 +101,15 @@ def consortium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consortium]
     plan = write_home(root / "home", root / "cas", port)
     with running_node(root / "home", port, root / "node.log") as url:
         yield govern(url, root / "home", plan)
+
+
+@pytest.fixture(scope="package")
+def contracts_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContractsChain]:
+    root = tmp_path_factory.mktemp("contracts")
+    port = free_port()
+    write_contracts_home(root / "home", port)
+    with running_node(root / "home", port, root / "node.log") as url:
+        yield deploy(url)
 
 
 @pytest.fixture(scope="package")
@@ -235,3 +250,14 @@ def diploma_page(
         _watched_page(opened, diploma_node.url, watch) as diploma_tab,
     ):
         yield diploma_tab
+
+
+@pytest.fixture
+def contracts_page(
+    browser: Any, contracts_node: ContractsChain, axe_source: str, watch: PageWatch
+) -> Iterator[Any]:
+    with (
+        _browser_context(browser, contracts_node.url, axe_source) as opened,
+        _watched_page(opened, contracts_node.url, watch) as contracts_tab,
+    ):
+        yield contracts_tab

@@ -3,6 +3,7 @@
 
 import * as admin from './i18n-admin.js';
 import * as credentials from './i18n-credentials.js';
+import * as contracts from './i18n-contracts.js';
 
 const STORAGE_KEY = 'sen.console.lang';
 const LOCALES = { vi: 'vi-VN', en: 'en-GB' };
@@ -622,8 +623,8 @@ const en = {
 };
 
 const DICTIONARIES = {
-  vi: { ...vi, ...admin.vi, ...credentials.vi },
-  en: { ...en, ...admin.en, ...credentials.en },
+  vi: { ...vi, ...admin.vi, ...credentials.vi, ...contracts.vi },
+  en: { ...en, ...admin.en, ...credentials.en, ...contracts.en },
 };
 const listeners = [];
 

@@ -15,6 +15,7 @@ import * as credential from './views/credential.js';
 import * as did from './views/did.js';
 import * as stats from './views/stats.js';
 import * as chains from './views/chains.js';
+import * as contracts from './views/contracts.js';
 
 const STATUS_MS = 2000;
 
@@ -44,6 +45,9 @@ route('/organisation/:id', membership.organisation, 'organisations');
 route('/governance', governance.governance, 'governance');
 route('/stats', stats.page, 'stats');
 route('/chains', chains.page, 'chains');
+route('/contracts', contracts.page, 'contracts');
+route('/contracts/code/:hash', contracts.code, 'contracts');
+route('/contracts/:address', contracts.instance, 'contracts');
 
 // For the browser tests and the curious: limits and the dictionary check, no secrets here.
 window.senConsole = { limits, missingKeys, version: 1 };

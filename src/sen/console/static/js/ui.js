@@ -62,6 +62,14 @@ export function accountLink(address, full = false) {
   return h('a', { href: `#/account/${address}`, class: full ? 'hash' : 'hash nowrap', title: address }, full ? address : short(address));
 }
 
+export function contractLink(address, full = false) {
+  return h('a', { href: `#/contracts/${address}`, class: full ? 'hash' : 'hash nowrap', title: address }, full ? address : short(address));
+}
+
+export function codeLink(hash, full = false) {
+  return h('a', { href: `#/contracts/code/${hash}`, class: full ? 'hash' : 'hash nowrap', title: hash }, full ? hash : short(hash));
+}
+
 export function evidenceLink(algorithm, digest, full = false) {
   return h('a', { href: `#/evidence/${algorithm}/${digest}`, class: full ? 'hash' : 'hash nowrap', title: digest },
     full ? digest : short(digest));

@@ -9,7 +9,7 @@ import { findOrganisation } from './membership.js';
 import { resultCodes } from '../state.js';
 import {
   pageHeader, facts, table, empty, loading, blockLink, txLink, accountLink, evidenceLink,
-  timeText, codeBadge, notice, errorBox, cli, nodeUrl, short,
+  timeText, codeBadge, notice, errorBox, cli, nodeUrl, short, contractLink, codeLink,
 } from '../ui.js';
 
 const LIVE_MS = 2000;
@@ -163,6 +163,12 @@ export async function txs(ctx) {
 }
 
 function argValue(tx, key, value) {
+  if (tx.module === 'contracts' && typeof value === 'string') {
+    if (key === 'contract' && /^[0-9a-f]{40}$/.test(value)) return contractLink(value, true);
+    if (key === 'code' && /^[0-9a-f]{64}$/.test(value)) return codeLink(value, true);
+    if (key === 'admin' && value) return accountLink(value, true);
+    if (key === 'source') return t('tx.contractSourceSize', { size: num(value.length / 2) });
+  }
   if (tx.module === 'evidence' && key === 'digest' && typeof value === 'string') {
     return evidenceLink(tx.args.algorithm || 'sha-256', value, true);
   }
@@ -225,7 +231,10 @@ export async function tx(ctx) {
         [t('tx.meaning'), meaning ? meaning[lang()] : result.code_name],
         [t('tx.log'), result.log || null],
         [t('tx.data'), result.data ? h('span', { class: 'hash' }, result.data) : null],
+        [t('tx.gas'), result.gas_wanted > 0 ? h('span', { id: 'tx-gas' },
+          t('tx.gasValue', { used: num(result.gas_used), wanted: num(result.gas_wanted) })) : null],
       ])) : empty(t('tx.noResultYet')),
+      decoded && decoded.module === 'contracts' ? contractCall(decoded, result) : null,
       h('h2', {}, t('tx.events')),
       result && result.events.length ? table(t('tx.events'), [{ label: t('tx.eventType') }, { label: t('tx.eventAttributes') }],
         result.events.map((e) => [h('code', {}, e.type),
@@ -240,6 +249,56 @@ export async function tx(ctx) {
       if (!settled) settled = await show();
     });
   }
+}
+
+/** Result data (hex) as the contract's JSON answer; the text itself if it is not JSON. */
+function answerOf(data) {
+  if (!data || data.length % 2 !== 0) return null;
+  const raw = new Uint8Array(data.match(/../g).map((pair) => Number.parseInt(pair, 16)));
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(raw);
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function jsonBlock(id, value) {
+  return h('pre', { class: 'json', id, tabindex: '0' }, h('code', {}, value));
+}
+
+/** A `contracts` transaction decoded: what it called, with what, what came back and what it emitted. */
+function contractCall(decoded, result) {
+  const { action, args } = decoded;
+  const ok = result && result.code === 0;
+  const data = ok ? result.data : '';
+  const rows = [
+    [t('tx.contract'), typeof args.contract === 'string' ? contractLink(args.contract, true) : null],
+    [t('tx.contractAddress'), action === 'instantiate' && /^[0-9a-f]{40}$/.test(data) ? contractLink(data, true) : null],
+    [t('tx.contractCode'), typeof args.code === 'string' ? codeLink(args.code, true)
+      : action === 'upload' && /^[0-9a-f]{64}$/.test(data) ? codeLink(data, true) : null],
+    [t('tx.contractSource'), typeof args.source === 'string' ? t('tx.contractSourceSize', { size: num(args.source.length / 2) }) : null],
+    [t('tx.contractEntry'), typeof args.entry === 'string' ? h('code', { id: 'tx-contract-entry' }, args.entry) : null],
+    [t('tx.contractLabel'), action === 'instantiate' ? args.label || t('none') : null],
+    [t('tx.contractAdmin'), action === 'instantiate' ? (args.admin ? accountLink(args.admin, true) : t('contract.immutable')) : null],
+    [t('tx.contractArgs'), args.args !== undefined ? jsonBlock('tx-contract-args', JSON.stringify(args.args, null, 2)) : null],
+    [t('tx.contractAnswer'), (action === 'execute' || action === 'migrate') && data ? jsonBlock('tx-contract-answer', answerOf(data)) : null],
+  ];
+  const emitted = result ? result.events.filter((e) => e.type === 'contract.event') : [];
+  const attribute = (e, key) => (e.attributes.find((a) => a.key === key) || {}).value;
+  return [
+    h('h2', {}, t('tx.contractCall')),
+    h('div', { class: 'card', id: 'tx-contract-call' }, facts(rows)),
+    action === 'upload' ? null : h('h3', {}, t('tx.contractEvents')),
+    action === 'upload' ? null : emitted.length ? table(t('tx.contractEvents'), [
+      { label: t('tx.contract') }, { label: t('tx.contractEventKind') }, { label: t('tx.contractEventAttributes') },
+    ], emitted.map((e) => [
+      contractLink(attribute(e, 'contract') || ''),
+      h('code', {}, attribute(e, 'kind') || ''),
+      h('ul', {}, e.attributes.filter((a) => a.key !== 'contract' && a.key !== 'kind')
+        .map((a) => h('li', {}, h('code', {}, a.key), ' = ', a.value))),
+    ]), { id: 'tx-contract-events' }) : empty(t('tx.contractNoEvents')),
+  ];
 }
 
 export async function account(ctx) {
@@ -262,7 +321,14 @@ export async function account(ctx) {
     [t('account.nonce'), num(info.nonce)],
     [t('account.pending'), num(info.pending_nonce - info.nonce)],
   ])));
-  if (info.nonce === 0 && info.pending_nonce === 0) add(main, notice('info', null, h('p', {}, t('account.unused'))));
+  const contract = /^[0-9a-f]{40}$/.test(address)
+    ? await get(`/v1/contracts/instances/${address}`, { signal: ctx.signal }).catch(() => null) : null;
+  if (contract) {
+    add(main, notice('info', null, h('p', { id: 'account-contract' }, t('account.isContract'), ' ',
+      h('a', { href: `#/contracts/${address}` }, t('account.openContract')), contract.label ? ` (${contract.label})` : '')));
+  } else if (info.nonce === 0 && info.pending_nonce === 0) {
+    add(main, notice('info', null, h('p', {}, t('account.unused'))));
+  }
   add(main, h('h2', {}, t('account.history')));
   add(main, history.txs.length ? table(t('account.history'), txColumns(), txRows(history.txs), { id: 'account-txs' })
     : empty(t('home.noTxs')));
