@@ -24,7 +24,6 @@ from sen.api.parsing import pattern
 from sen.api.problems import documented
 from sen.api.schemas import Schema, StateProofView
 from sen.ledger import encoding
-from sen.ledger.codes import ResultCode
 from sen.ledger.modules.contracts import (
     CodeRecord,
     InstanceRecord,
@@ -32,10 +31,11 @@ from sen.ledger.modules.contracts import (
     load_source,
     query_contract,
 )
+from sen.ledger.modules.contracts.actions import FAILURE_CODES
 from sen.ledger.modules.contracts.queries import QueryRefused
 from sen.ledger.modules.contracts.records import CODE_PREFIX, INSTANCE_PREFIX
 from sen.ledger.types import BlockInfo
-from sen.vm import CallStatus, VmError
+from sen.vm import VmError
 
 router = APIRouter(route_class=JsonRoute, tags=["contracts"])
 
@@ -46,16 +46,6 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 _ADDRESS = re.compile(r"[0-9a-f]{40}")
 _ENTRY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
-_QUERY_FAILURES = {
-    CallStatus.REFUSED: ResultCode.CONTRACT_REFUSED,
-    CallStatus.FAILED: ResultCode.CONTRACT_FAILED,
-    CallStatus.NO_ENTRY: ResultCode.NO_SUCH_ENTRY,
-    CallStatus.BAD_ARGUMENTS: ResultCode.INVALID_ARGUMENT,
-    CallStatus.INVALID_CODE: ResultCode.INVALID_CODE,
-    CallStatus.OUT_OF_FUEL: ResultCode.OUT_OF_GAS,
-    CallStatus.TRAPPED: ResultCode.CONTRACT_TRAPPED,
-    CallStatus.BAD_ANSWER: ResultCode.CONTRACT_BAD_ANSWER,
-}
 
 CodeHash = Annotated[
     str,
@@ -320,7 +310,7 @@ def query(address: Address, body: QueryBody, node: NodeDep) -> QueryAnswer:
         except VmError as error:  # the runtime the chain names cannot run here
             raise Unavailable(str(error)) from None
     if not result.ok:
-        code = _QUERY_FAILURES[result.status]
+        code = FAILURE_CODES[result.status]
         raise Unprocessable(
             result.message or result.status.value,
             code=code,

@@ -55,7 +55,7 @@ MAX_LABEL_BYTES = 128
 MAX_ENTRY_BYTES = 64
 MAX_ARGUMENT_DEPTH = 16
 
-_FAILURES = {
+FAILURE_CODES = {
     CallStatus.REFUSED: ResultCode.CONTRACT_REFUSED,
     CallStatus.FAILED: ResultCode.CONTRACT_FAILED,
     CallStatus.NO_ENTRY: ResultCode.NO_SUCH_ENTRY,
@@ -273,7 +273,7 @@ def _outcome(
     result, scope = ran
     if not result.ok:
         raise TxRejected(
-            _FAILURES[result.status],
+            FAILURE_CODES[result.status],
             result.message or result.status.value,
             field="contract",
             gas_wanted=gas,
