@@ -60,6 +60,7 @@ lint: install
 	$(BIN)/python -m sen.api.openapi --check
 	$(BIN)/python -m sen.abci.protogen --check
 	$(BIN)/lint-imports
+	$(BIN)/python -m pytest --collect-only -q >/dev/null  # every test file imports, basenames unique
 
 format: install
 	$(BIN)/ruff format src tests benchmarks contracts

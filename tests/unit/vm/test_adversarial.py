@@ -7,7 +7,7 @@ import json
 
 import pytest
 from tests.conftest import RUNTIME_CACHE
-from tests.unit.vm.test_engine import ENV, Reads
+from tests.unit.vm.test_wasm_engine import ENV, Reads
 
 from sen.vm import BackstopTripped, CallResult, CallStatus, Runtime
 
