@@ -23,6 +23,7 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -41,10 +42,19 @@ HOST_INTERFACE = "sen:contract/host@0.1.0"
 MEMORY_LIMIT = 256 * 1024 * 1024
 """Linear memory a contract's instance may use, in bytes (the runtime itself takes about 40 MiB)."""
 
-LOAD_FUEL = 50_000_000
-"""Fuel for compiling a contract's source when its instance starts (not charged to a call)."""
+LOAD_FUEL = 1_000_000_000
+"""Fuel for compiling a contract's source: enough for ``max_code_bytes`` (64 KiB) of dense
+code (about 7,600 fuel a byte). The upload pays for it by its size (:func:`fuel.upload_cost`),
+a new instance by :func:`fuel.instance_cost`; the fuel a compile uses is never in a result."""
 
 MAX_ANSWER_BYTES = 65_536
+MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
+"""The most the runtime may hand back from a call (answer, writes and events, as JSON)."""
+MAX_MESSAGE_CHARS = 1_000
+"""A failed call's message is cut to this many characters (it goes to the log)."""
+MAX_JSON_DEPTH = 64
+MAX_NUMBER_DIGITS = 600
+"""Below CPython's smallest integer-string limit (640), so no node setting changes a result."""
 MAX_EVENTS = 64
 MAX_KEY_BYTES = 256
 MAX_EVENT_VALUE_BYTES = 512
@@ -96,6 +106,11 @@ class HostReads(Protocol):
         """Run another contract's entry within ``gas`` (the caller is charged what it used);
         the host keeps its writes if it succeeds."""
 
+
+KEPT_COMPILED = 512
+"""Contracts whose compiled code a runtime keeps in memory (a few KiB to a few MiB each)."""
+
+_NO_FUEL = "out of gas"
 
 BACKSTOP_SECONDS = 120
 """Wall-clock seconds after which a call stops the node (never a result): fuel bounds every
@@ -171,9 +186,26 @@ class Runtime:
         self._frames = threading.local()
         self.linker = component.Linker(self.engine)
         self._link_host()
+        # compiled contract code by its source's SHA-256, most recently used last
+        self._compiled_code: OrderedDict[bytes, str] = OrderedDict()
+        self._compiled_lock = threading.Lock()
 
     def session(self) -> Session:
         return Session(self)
+
+    def compiled_code(self, digest: bytes) -> str | None:
+        """The code this runtime compiled for the source of SHA-256 ``digest``, if kept."""
+        with self._compiled_lock:
+            code = self._compiled_code.get(digest)
+            if code is not None:
+                self._compiled_code.move_to_end(digest)
+            return code
+
+    def keep_compiled(self, digest: bytes, code: str) -> None:
+        with self._compiled_lock:
+            self._compiled_code[digest] = code
+            while len(self._compiled_code) > KEPT_COMPILED:
+                self._compiled_code.popitem(last=False)
 
     def arm(self, store: wasmtime.Store) -> None:
         """Set the backstop for the next call on ``store``."""
@@ -212,50 +244,63 @@ class Runtime:
         active.store.set_fuel(left - amount)
         return active
 
-    def _state_get(self, _: Any, key: bytes) -> bytes | None:
-        active = self._charge(fuel.HOST_CALL + fuel.READ_BYTE * len(key))
-        value = active.reads.state_get(bytes(key))
-        if value is not None:
-            self._charge(fuel.READ_BYTE * len(value))
-        return value
+    def _state_get(self, _: Any, key_hex: str) -> str | None:
+        active = self._charge(fuel.HOST_CALL + fuel.READ_BYTE * (len(key_hex) // 2))
+        value = active.reads.state_get(_unhex(key_hex, "key"))
+        if value is None:
+            return None
+        self._charge(fuel.READ_BYTE * len(value))
+        return value.hex()
 
     def _call_contract(
-        self, _: Any, contract: bytes, kind: str, entry: str, args: str, gas: int
+        self, _: Any, contract_hex: str, kind: str, entry: str, args: str, gas: int
     ) -> component.Variant:
         active = self._charge(fuel.HOST_CALL + fuel.ARGUMENT_BYTE * len(args))
+        contract = _unhex(contract_hex, "contract")
         left = active.store.get_fuel()
         limit = left if gas == 0 else min(gas, left)
-        result = active.reads.call_contract(bytes(contract), kind, entry, args, limit)
+        result = active.reads.call_contract(contract, kind, entry, args, limit)
         self._charge(result.fuel_used)
         if result.ok:
             self._charge(fuel.ARGUMENT_BYTE * len(result.answer))
             return component.Variant("ok", result.answer.decode())
         return component.Variant("err", f"{result.status.value}: {result.message}")
 
-    def _sha256(self, _: Any, data: bytes) -> bytes:
-        self._charge(fuel.HOST_CALL + fuel.HASH_BYTE * len(data))
-        return hashlib.sha256(bytes(data)).digest()
+    def _sha256(self, _: Any, data_hex: str) -> str:
+        self._charge(fuel.HOST_CALL + fuel.HASH_BYTE * (len(data_hex) // 2))
+        return hashlib.sha256(_unhex(data_hex, "data")).hexdigest()
 
     def _verify_signature(
-        self, _: Any, suite: str, public_key: bytes, message: bytes, signature: bytes
+        self, _: Any, suite: str, public_key_hex: str, message_hex: str, signature_hex: str
     ) -> bool:
-        size = len(public_key) + len(message) + len(signature)
+        size = (len(public_key_hex) + len(message_hex) + len(signature_hex)) // 2
         active = self._charge(fuel.HOST_CALL + fuel.SIGNATURE + fuel.HASH_BYTE * size)
         return active.reads.verify_signature(
-            suite, bytes(public_key), bytes(message), bytes(signature)
+            suite,
+            _unhex(public_key_hex, "public key"),
+            _unhex(message_hex, "message"),
+            _unhex(signature_hex, "signature"),
         )
 
     def _system_query(self, _: Any, path: str, args: str) -> component.Variant:
         active = self._charge(fuel.HOST_CALL + fuel.SYSTEM_QUERY + fuel.ARGUMENT_BYTE * len(args))
         try:
-            parsed = json.loads(args)
-        except ValueError:
-            return component.Variant("err", "arguments are not JSON")
+            parsed = bounded_json(args)
+        except ValueError as error:
+            return component.Variant("err", f"arguments: {error}")
         if not isinstance(parsed, dict):
             return component.Variant("err", "arguments must be a JSON object")
         ok, answer = active.reads.system_query(path, parsed)
         self._charge(fuel.ARGUMENT_BYTE * len(answer))
         return component.Variant("ok" if ok else "err", answer)
+
+
+def _unhex(text: str, what: str) -> bytes:
+    """Bytes the runtime sent as hex; a call whose runtime sends anything else traps."""
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise VmError(f"the runtime sent a {what} that is not hex") from None
 
 
 @dataclass(slots=True)
@@ -267,7 +312,7 @@ class _Active:
 @dataclass(slots=True)
 class _Instance:
     store: wasmtime.Store
-    run: Any
+    run: Any  # None when the code did not load
     load_error: str | None
 
 
@@ -279,8 +324,12 @@ class Session:
         self._instances: dict[bytes, _Instance] = {}
 
     def check_source(self, source: bytes) -> str | None:
-        """Why ``source`` cannot load (a syntax error), or None: in a fresh instance."""
-        return self._new_instance(source).load_error
+        """Why ``source`` cannot load (a syntax error), or None: compiled in a fresh instance."""
+        code, problem = self._compile(source)
+        if code is None:
+            return problem
+        self.runtime.keep_compiled(hashlib.sha256(source).digest(), code)
+        return None
 
     def call(
         self,
@@ -294,14 +343,17 @@ class Session:
         reads: HostReads,
     ) -> CallResult:
         """Run ``entry`` (of ``kind``) of the contract at ``contract``, whose code is ``source``."""
+        handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
         instance = self._instances.get(contract)
-        if instance is None:
+        if instance is None:  # the first call in the block, or the first after a trap
+            handed_in += fuel.instance_cost(len(source))
+            if handed_in > fuel_limit:  # no work is done that the call cannot pay for
+                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
             instance = self._instances[contract] = self._new_instance(source)
         if instance.load_error is not None:
-            return CallResult(CallStatus.INVALID_CODE, 0, message=instance.load_error)
-        handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
+            return CallResult(CallStatus.INVALID_CODE, handed_in, message=instance.load_error)
         if handed_in > fuel_limit:
-            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
         store = instance.store
         store.set_fuel(fuel_limit - handed_in)
         runtime = self.runtime
@@ -313,12 +365,12 @@ class Session:
             instance.run.post_return(store)
         except _OutOfFuel:
             del self._instances[contract]
-            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
         except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
             del self._instances[contract]
             _raise_if_backstop(error)
             if store.get_fuel() == 0:
-                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
             return CallResult(
                 CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=_trap(error)
             )
@@ -328,26 +380,66 @@ class Session:
         return _finish(outcome, kind, used, fuel_limit)
 
     def _new_instance(self, source: bytes) -> _Instance:
+        """An instance with the compiled code of ``source`` loaded.
+
+        The code is always compiled in an instance of its own and loaded into this one
+        with ``load-compiled``, so an instance is in the same state whether this process
+        compiled the source just now or earlier: the fuel of its calls cannot depend on a
+        node's cache. (Compiling is deterministic: the same runtime gives the same code.)
+        """
+        digest = hashlib.sha256(source).digest()
+        code = self.runtime.compiled_code(digest)
+        if code is None:
+            code, problem = self._compile(source)
+            if code is None:
+                return _Instance(self._fresh()[0], None, problem)
+            self.runtime.keep_compiled(digest, code)
+        store, exports = self._fresh()
+        load_compiled, run = exports["load-compiled"], exports["run"]
+        try:
+            outcome = load_compiled(store, code)
+            load_compiled.post_return(store)
+        except wasmtime.WasmtimeError as error:
+            _raise_if_backstop(error)
+            return _Instance(store, run, "the compiled code could not be loaded: " + _trap(error))
+        if isinstance(outcome, str):  # result<_, string>: None, or the error's text
+            return _Instance(store, run, outcome[:MAX_MESSAGE_CHARS])
+        return _Instance(store, run, None)
+
+    def _compile(self, source: bytes) -> tuple[str | None, str]:
+        """``source`` compiled in a fresh instance (at most ``LOAD_FUEL``): (code, "") or
+        (None, why not)."""
+        try:
+            text = source.decode()
+        except UnicodeDecodeError as error:
+            return None, f"the source is not UTF-8 (byte {error.start})"
+        store, exports = self._fresh()
+        load = exports["load"]
+        try:
+            outcome = load(store, text)
+            load.post_return(store)
+        except wasmtime.WasmtimeError as error:
+            _raise_if_backstop(error)
+            return None, "the source could not be compiled: " + _trap(error)
+        # wasmtime-py gives a result<string, string> as a Variant
+        if not isinstance(outcome, component.Variant) or not isinstance(outcome.payload, str):
+            raise VmError("the runtime's load gave no result")
+        if outcome.tag == "err":
+            return None, outcome.payload[:MAX_MESSAGE_CHARS]
+        return outcome.payload, ""
+
+    def _fresh(self) -> tuple[wasmtime.Store, dict[str, Any]]:
+        """A new instance of the runtime, with ``LOAD_FUEL`` and the backstop armed."""
         runtime = self.runtime
         store = wasmtime.Store(runtime.engine)
         store.set_limits(memory_size=runtime.memory_limit)
         store.set_fuel(LOAD_FUEL)
         runtime.arm(store)
         made = runtime.linker.instantiate(store, runtime.component)
-        load = made.get_func(store, "load")
-        run = made.get_func(store, "run")
-        if load is None or run is None:
-            raise VmError("the runtime component does not export load and run")
-        try:
-            outcome = load(store, source)
-            load.post_return(store)
-        except wasmtime.WasmtimeError as error:
-            _raise_if_backstop(error)
-            return _Instance(store, run, "the source could not be loaded: " + _trap(error))
-        # wasmtime-py gives a result<_, string> as None or the error's text
-        if isinstance(outcome, str):
-            return _Instance(store, run, outcome)
-        return _Instance(store, run, None)
+        exports = {name: made.get_func(store, name) for name in ("load", "load-compiled", "run")}
+        if None in exports.values():
+            raise VmError("the runtime component does not export load, load-compiled and run")
+        return store, exports
 
 
 _PREFIXES = {
@@ -362,15 +454,29 @@ _PREFIXES = {
 
 
 def _finish(outcome: Any, kind: str, used: int, fuel_limit: int) -> CallResult:
-    """A call's answer, checked, with the host's charges for what it writes and emits."""
-    if isinstance(outcome, component.Variant) and outcome.tag == "err":
-        text = str(outcome.payload)
-        status = _PREFIXES.get(text.partition(":")[0], CallStatus.FAILED)
-        return CallResult(status, used, message=text)
+    """A call's answer, checked, with the host's charges for what it writes and emits.
+
+    Nothing the runtime hands back is trusted (a contract can reach the runtime's Python
+    objects): the text is charged per byte before the host reads it, and read with
+    limits of the host's own (:func:`bounded_json`).
+    """
     if not isinstance(outcome, component.Variant) or not isinstance(outcome.payload, str):
         return CallResult(CallStatus.BAD_ANSWER, used, message="the runtime gave no answer")
+    text = outcome.payload
+    size = len(text.encode())
+    used += fuel.ARGUMENT_BYTE * size
+    if used > fuel_limit:
+        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+    if outcome.tag == "err":
+        status = _PREFIXES.get(text.partition(":")[0], CallStatus.FAILED)
+        return CallResult(status, used, message=text[:MAX_MESSAGE_CHARS])
+    if size > MAX_PAYLOAD_BYTES:
+        return CallResult(
+            CallStatus.BAD_ANSWER, used,
+            message=f"the call handed back {size} bytes; at most {MAX_PAYLOAD_BYTES}",
+        )  # fmt: skip
     try:
-        answer, writes, events = _parse_answer(outcome.payload)
+        answer, writes, events = _parse_answer(text)
     except (ValueError, TypeError, KeyError) as error:
         return CallResult(CallStatus.BAD_ANSWER, used, message=f"malformed answer: {error}")
     if kind == "query" and writes:
@@ -383,11 +489,11 @@ def _finish(outcome: Any, kind: str, used: int, fuel_limit: int) -> CallResult:
         )
     if len(events) > MAX_EVENTS:
         return CallResult(CallStatus.BAD_ANSWER, used, message=f"more than {MAX_EVENTS} events")
-    charged = used + fuel.ARGUMENT_BYTE * len(answer)
+    charged = used
     charged += sum(fuel.write_cost(len(k), len(v or b"")) for k, v in writes)
     charged += sum(fuel.event_cost(kind_, list(attrs)) for kind_, attrs in events)
     if charged > fuel_limit:
-        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message="out of fuel")
+        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
     return CallResult(CallStatus.OK, charged, answer, writes, events)
 
 
@@ -398,7 +504,7 @@ def _parse_answer(
     tuple[tuple[bytes, bytes | None], ...],
     tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
 ]:
-    document = json.loads(text)
+    document = bounded_json(text)
     if not isinstance(document, dict) or set(document) != {"answer", "writes", "events"}:
         raise ValueError("expected answer, writes and events")
     answer = json.dumps(
@@ -424,6 +530,39 @@ def _parse_answer(
                 )
         events.append((kind, pairs))
     return answer, tuple(sorted(writes.items())), tuple(events)
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+_LONG_NUMBER = re.compile("[0-9]{" + str(MAX_NUMBER_DIGITS + 1) + ",}")
+
+
+def bounded_json(text: str) -> Any:
+    """``json.loads`` of text a contract controls, with limits that are part of the protocol.
+
+    Python's parser recurses (how deep it may go depends on how deep the node's own
+    stack already is) and refuses long integers by a per-process setting; either would
+    let nodes disagree. So the host checks first, without recursing: at most
+    ``MAX_JSON_DEPTH`` levels of nesting, numbers of at most ``MAX_NUMBER_DIGITS`` digits.
+    Raises ValueError naming the limit.
+    """
+    skeleton = _STRING.sub('""', text)  # strings out: what is left is structure and numbers
+    if _LONG_NUMBER.search(skeleton) is not None:
+        raise ValueError(f"a number of more than {MAX_NUMBER_DIGITS} digits")
+    brackets = _NOT_BRACKET.sub("", skeleton)
+    for _ in range(MAX_JSON_DEPTH):  # each pass removes one level of nesting
+        if not brackets:
+            break
+        brackets, removed = _EMPTY_PAIR.subn("", brackets)
+        if removed == 0:
+            break
+    if brackets:
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep, or unbalanced")
+    try:
+        return json.loads(text)
+    except RecursionError:  # the node's own stack is nearly full: not the contract's doing
+        raise VmError("the node's stack is too deep to read a contract's answer") from None
 
 
 def _raise_if_backstop(error: wasmtime.WasmtimeError) -> None:

@@ -42,3 +42,24 @@ def write_cost(key_bytes: int, value_bytes: int) -> int:
 def event_cost(kind: str, attributes: list[tuple[str, str]]) -> int:
     size = len(kind.encode()) + sum(len(k.encode()) + len(v.encode()) for k, v in attributes)
     return EVENT + EVENT_BYTE * size
+
+
+INSTANCE = 1_000_000
+"""A new instance of the runtime for a contract (the first call of it in a block, or the
+first after a call of it trapped): about 1.5 ms to instantiate and reset."""
+
+INSTANCE_BYTE = 100
+"""Per byte of the contract's source, for loading its compiled code into the instance."""
+
+UPLOAD = 1_000_000
+UPLOAD_BYTE = 3_000
+"""Per byte of an uploaded source: compiling dense code takes up to about 7,600 of the
+runtime's fuel a byte, at about 0.4 ns each (benchmarks/senbench/contracts.py)."""
+
+
+def instance_cost(source_bytes: int) -> int:
+    return INSTANCE + INSTANCE_BYTE * source_bytes
+
+
+def upload_cost(source_bytes: int) -> int:
+    return UPLOAD + UPLOAD_BYTE * source_bytes

@@ -225,4 +225,10 @@ def test_api_reads(node: Node, capsys: pytest.CaptureFixture[str]) -> None:
         assert looped.status_code == 422 and looped.json()["code_name"] == "CONTRACT_FAILED"
         assert http.post(query, json={"entry": "1bad"}).status_code == 400
         assert http.post(query, json={"entry": "balance", "gas": 0}).status_code in (400, 422)
+        for gas in (True, 1.0, "1000000"):
+            refused = http.post(query, json={"entry": "balance", "gas": gas})
+            assert refused.status_code in (400, 422) and "gas" in refused.text, gas
+        deep = '{"entry": "balance", "args": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+        answered = http.post(query, content=deep, headers={"content-type": "application/json"})
+        assert answered.status_code in (400, 413, 422), answered.status_code
         assert http.post(query, json={"entry": "balance", "surprise": 1}).status_code in (400, 422)

@@ -120,7 +120,11 @@ class QueryBody(Schema):
     entry: str = Field(description="The `@sen.query` entry to run.", examples=["balance"])
     args: dict[str, Any] = Field(default_factory=dict, description="Its keyword arguments.")
     gas: int = Field(
-        default=DEFAULT_QUERY_GAS, ge=1, le=MAX_QUERY_GAS, description="Gas the query may use."
+        default=DEFAULT_QUERY_GAS,
+        strict=True,  # not true, not 1.0
+        ge=1,
+        le=MAX_QUERY_GAS,
+        description="Gas the query may use (an integer).",
     )
 
 

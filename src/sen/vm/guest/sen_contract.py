@@ -39,7 +39,8 @@ def _get(key):
     if key in _call.writes:
         return _call.writes[key]
     if key not in _call.reads:
-        _call.reads[key] = host.state_get(key)
+        found = host.state_get(key.hex())
+        _call.reads[key] = None if found is None else bytes.fromhex(found)
     return _call.reads[key]
 
 
@@ -157,11 +158,13 @@ def env():
 
 
 def sha256(data):
-    return bytes(host.sha256(_key_bytes(data)))
+    return bytes.fromhex(host.sha256(_key_bytes(data).hex()))
 
 
 def verify_signature(suite, public_key, message, signature):
-    return host.verify_signature(suite, public_key, message, signature)
+    return host.verify_signature(
+        suite, bytes(public_key).hex(), bytes(message).hex(), bytes(signature).hex()
+    )
 
 
 class CallFailed(Exception):
@@ -191,7 +194,7 @@ def _call_other(contract, kind, entry, gas, args):
         raise ContractError("gas: expected a non-negative integer")
     text = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     try:
-        return json.loads(host.call_contract(address, kind, str(entry), text, gas))
+        return json.loads(host.call_contract(address.hex(), kind, str(entry), text, gas))
     except Err as error:
         raise CallFailed(str(error.value)) from None
 

@@ -19,6 +19,7 @@ import hashlib
 import heapq
 import itertools
 import json
+import marshal
 import math
 import operator
 import re
@@ -84,11 +85,42 @@ _BLOCKED_BUILTINS = (
 )
 
 
+class _ReadOnlyModule(type(sys)):
+    """What a contract imports: a module's names, read through, none of them assignable.
+
+    The modules are shared by every call an instance runs; a contract that could
+    assign ``json.dumps`` or ``sen.stash`` would leave state for the next call.
+    """
+
+    def __getattr__(self, name):
+        return getattr(_REAL[self.__name__], name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("module " + self.__name__ + " is read-only in contracts")
+
+    def __delattr__(self, name):
+        raise AttributeError("module " + self.__name__ + " is read-only in contracts")
+
+
+_REAL = {}
+_VIEWS = {}
+_OWN = frozenset({"__name__", "__loader__", "__spec__", "__package__", "__path__", "__file__"})
+
+
 def _import(name, globals=None, locals=None, fromlist=(), level=0):
     root = name.partition(".")[0]
     if level != 0 or root not in ALLOWED:
         raise ImportError("module " + repr(name) + " is not available to contracts")
-    return builtins.__import__(name, globals, locals, fromlist, level)
+    builtins.__import__(name, globals, locals, fromlist, level)
+    view = _VIEWS.get(root)
+    if view is None:
+        real = _REAL[root] = sys.modules[root]
+        view = _VIEWS[root] = _ReadOnlyModule(root)
+        # the names as imported, read at dictionary speed; later ones through __getattr__
+        view.__dict__.update({k: v for k, v in real.__dict__.items() if k not in _OWN})
+    if fromlist and name != root:  # from a.b import c: c is read from the real a.b
+        return sys.modules[name]
+    return view
 
 
 def _contract_builtins():
@@ -101,10 +133,21 @@ def _contract_builtins():
 
 _BUILTINS = _contract_builtins()
 _loads = json.loads
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_DECIMAL = decimal.Context(
+    prec=28,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
 
 
 def _dumps(value):
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _encode(value)
 
 
 _code = []
@@ -215,16 +258,24 @@ class WitWorld(wit_world.WitWorld):
         if not _armed:
             _armed.append(True)
         try:
-            code = builtins.compile(bytes(source).decode(), "<contract>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError, UnicodeDecodeError) as error:
+            code = builtins.compile(source, "<contract>", "exec", dont_inherit=True)
+        except (SyntaxError, ValueError) as error:
             raise Err("syntax: " + type(error).__name__ + ": " + str(error)) from None
         _code.clear()
         _code.append(code)
+        return base64.b64encode(marshal.dumps(code)).decode()
+
+    def load_compiled(self, code):
+        if not _armed:
+            _armed.append(True)
+        _code.clear()
+        _code.append(marshal.loads(base64.b64decode(code)))
 
     def run(self, kind, entry, args, environment):
         if not _code:
             raise Err("runtime: no contract loaded")
         call = sen_contract._begin(sen_contract.Env(_loads(environment)))
+        decimal.setcontext(_DECIMAL.copy())  # a call's precision does not reach the next
         namespace = {"__name__": "contract", "__builtins__": _BUILTINS}
         try:
             exec(_code[0], namespace)
@@ -266,6 +317,11 @@ class WitWorld(wit_world.WitWorld):
             raise Err("memory: out of memory") from None
         except BaseException as error:
             raise Err("exception: " + type(error).__name__ + ": " + str(error)) from None
+        finally:
+            # the namespace and its functions form cycles; broken here, they are freed at
+            # once instead of piling up for the cycle collector (a call that ran it used
+            # several times the usual fuel)
+            namespace.clear()
 
 
 def _audit(event, args):

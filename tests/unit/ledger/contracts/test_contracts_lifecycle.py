@@ -167,15 +167,15 @@ def test_same_blocks_same_app_hash_on_two_fresh_chains(
 
 def test_block_gas_limit(tmp_path: Path, contract_runtime: Runtime) -> None:
     chain = ContractChain(
-        tmp_path / "db", contract_runtime, max_gas=3_000_000, max_block_gas=9_000_000
+        tmp_path / "db", contract_runtime, max_gas=4_000_000, max_block_gas=12_000_000
     )
     try:
-        contract = chain.deploy(ALICE, TOKEN, supply=100)
+        contract = chain.deploy(ALICE, TOKEN, supply=100)  # the upload costs about 3 M
         call = {
             "contract": contract,
             "entry": "transfer",
             "args": {"to": "b", "amount": 1},
-            "gas": 3_000_000,
+            "gas": 4_000_000,
         }
         results = chain.block([chain.tx(ALICE, "execute", call) for _ in range(4)])
         assert [r.code for r in results] == [0, 0, 0, ResultCode.BLOCK_GAS_EXHAUSTED]

@@ -48,7 +48,7 @@ from sen.ledger.modules.contracts.records import (
     save_instance,
 )
 from sen.ledger.types import ChainParams, Event, EventAttribute
-from sen.vm import CallResult, CallStatus
+from sen.vm import CallResult, CallStatus, fuel
 
 DEFAULT_GAS = 10_000_000
 MAX_LABEL_BYTES = 128
@@ -194,6 +194,16 @@ def enabled_settings(ctx: Context) -> Settings:
     return settings
 
 
+def _block_full(settings: Settings, gas: int) -> TxRejected:
+    return TxRejected(
+        ResultCode.BLOCK_GAS_EXHAUSTED,
+        "the block's gas limit is reached: send it again for a later block",
+        field="args.gas",
+        expected=f"at most what is left of {settings.max_block_gas} in this block",
+        got=gas,
+    )
+
+
 def _gas_limit(asked: int, settings: Settings) -> int:
     """The call's gas limit: as asked (at most the chain's maximum), or the default."""
     if asked == 0:
@@ -246,13 +256,7 @@ def _run(
     runtime = runtime_for(settings.runtime)
     source = _source(ctx, digest, "args.code")
     if not reserve_block_gas(ctx, gas, settings.max_block_gas):
-        raise TxRejected(
-            ResultCode.BLOCK_GAS_EXHAUSTED,
-            "the block's gas limit is reached: send it again for a later block",
-            field="args.gas",
-            expected=f"at most what is left of {settings.max_block_gas} in this block",
-            got=gas,
-        )
+        raise _block_full(settings, gas)
     env = environment(ctx.params.chain_id, ctx.block, address, ctx.sender, ctx.sender)
     session = block_session(ctx, runtime)
     scope = CallScope(ctx.state, ctx.state, session, ctx.params.chain_id, ctx.block, ctx.sender)
@@ -345,10 +349,23 @@ class Upload(Action[UploadArgs]):
                 ResultCode.CODE_EXISTS, "this code is already uploaded", field="args.source",
                 got=digest.hex(),
             )  # fmt: skip
+        price = fuel.upload_cost(len(parsed.source))  # compiling it, on every validator
+        if price > settings.max_gas:
+            raise TxRejected(
+                ResultCode.CODE_TOO_LARGE, "compiling this source costs more gas than a "
+                "transaction may use", field="args.source",
+                expected=f"at most {settings.max_gas} gas ({fuel.UPLOAD} + "
+                f"{fuel.UPLOAD_BYTE} a byte)", got=f"{price} gas for {len(parsed.source)} bytes",
+            )  # fmt: skip
+        if not reserve_block_gas(ctx, price, settings.max_block_gas):
+            raise _block_full(settings, price)
         runtime = runtime_for(settings.runtime)
         problem = block_session(ctx, runtime).check_source(parsed.source)
         if problem is not None:
-            raise TxRejected(ResultCode.INVALID_CODE, problem, field="args.source")
+            raise TxRejected(
+                ResultCode.INVALID_CODE, problem, field="args.source",
+                gas_wanted=price, gas_used=price,
+            )  # fmt: skip
         record = CodeRecord(ctx.sender, ctx.block.height, len(parsed.source), settings.runtime)
         save_code(ctx.state, digest, record, parsed.source)
         event = Event(
@@ -358,7 +375,7 @@ class Upload(Action[UploadArgs]):
                 EventAttribute("size", str(len(parsed.source)), index=False),
             ),
         )
-        return Outcome(data=digest, events=(event,))
+        return Outcome(data=digest, events=(event,), gas_wanted=price, gas_used=price)
 
 
 class Instantiate(Action[InstantiateArgs]):
