@@ -25,7 +25,7 @@ from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.sdk.contracts import Contracts
-from sen.sdk.errors import NotFound
+from sen.sdk.errors import NotFound, Rejected
 from sen.vm.errors import VmError
 
 app = typer.Typer(
@@ -43,7 +43,8 @@ Gas = Annotated[
     ),
 ]
 QueryGas = Annotated[
-    int, typer.Option("--gas", min=1, help="Gas the query may use (Giới hạn gas).")
+    int,
+    typer.Option("--gas", min=1, max=100_000_000, help="Gas the query may use (Giới hạn gas)."),
 ]
 Args = Annotated[
     str,
@@ -74,7 +75,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "contract {address} (label {label!r}) from code {code}",
         "hợp đồng {address} (nhãn {label!r}) từ mã {code}",
     ),
+    "not_instantiated": (
+        "code {code} is on the chain, but instantiating it failed: {reason}. Fix the cause and "
+        "run deploy again (the code is not uploaded twice)",
+        "mã {code} đã có trên chuỗi nhưng khởi tạo thất bại: {reason}. Sửa nguyên nhân rồi chạy "
+        "lại deploy (mã không bị tải lên lần nữa)",
+    ),
+    "failed_call": (
+        "{reason} (transaction {tx}, committed; nothing it wrote is kept)",
+        "{reason} (giao dịch {tx}, đã ghi vào khối; không giữ gì nó đã ghi)",
+    ),
+    "more_gas": (
+        "send it again with more gas: --gas N (this chain allows at most {most:,} a call)",
+        "gửi lại với nhiều gas hơn: --gas N (chuỗi này cho tối đa {most:,} mỗi lần gọi)",
+    ),
+    "migrated": (
+        "contract {address} now runs code {code}",
+        "hợp đồng {address} nay chạy mã {code}",
+    ),
 }
+
+
+def _failed(config: Settings, client: Any, error: Rejected) -> CliError:
+    """A contract call the chain refused or that failed in its block, said with what to do."""
+    reason = error.describe(config.lang)
+    if error.code_name == "OUT_OF_GAS":
+        try:
+            most = int(Contracts(client).settings().get("max_gas") or 0)
+        except Exception:  # the hint is a courtesy; the failure is the message
+            most = 0
+        if most:
+            reason += ". " + _text(config, "more_gas", most=most)
+    if error.committed and error.tx_hash:
+        reason = _text(config, "failed_call", reason=reason, tx=error.tx_hash)
+    return CliError(reason)
 
 
 def _text(config: Settings, key: str, **values: object) -> str:
@@ -101,6 +135,20 @@ def _source(path: Path) -> tuple[Path, bytes]:
         raise UsageProblem(f"{file}: {error.strerror or error}") from None
 
 
+def _lint(file: Path, source: bytes) -> None:
+    """Imports contracts may not use, no entry points: said before anything is sent."""
+    from sen.vm.lint import problems
+
+    try:
+        found = problems(source.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise CliError(f"{file}: not UTF-8 (byte {error.start})") from None
+    except SyntaxError as error:
+        raise CliError(f"{file}: line {error.lineno}: {error.msg}") from None
+    if found:
+        raise CliError(f"{file}: " + "; ".join(found))
+
+
 def _check_compiles(file: Path, source: bytes) -> None:
     from sen.vm.local import local_runtime  # loads the runtime: seconds the first time
 
@@ -114,6 +162,7 @@ def _check_compiles(file: Path, source: bytes) -> None:
         raise CliError(str(error)) from None
     if problem is not None:
         raise CliError(f"{file}: {problem}")
+    _lint(file, source)
 
 
 @app.command("new")
@@ -179,7 +228,8 @@ def deploy(
 ) -> None:
     """Upload the contract (unless the chain has its code already) and instantiate it."""
     config = settings(ctx)
-    _, source = _source(path)
+    file, source = _source(path)
+    _lint(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
     signer = load_key(config, key)
@@ -191,10 +241,17 @@ def deploy(
         except NotFound:
             present = False
         if not present:
-            contracts.upload(signer, source)
-        address = contracts.instantiate(
-            signer, code, arguments, admin=admin or None, label=label, gas=gas
-        )
+            try:
+                contracts.upload(signer, source)
+            except Rejected as error:
+                raise _failed(config, client, error) from None
+        try:
+            address = contracts.instantiate(
+                signer, code, arguments, admin=admin or None, label=label, gas=gas
+            )
+        except Rejected as error:
+            reason = str(_failed(config, client, error).message)
+            raise CliError(_text(config, "not_instantiated", code=code, reason=reason)) from None
     if as_json:
         print_json({"code": code, "address": address, "uploaded": not present, "label": label})
         return
@@ -239,7 +296,10 @@ def execute(
     arguments = _arguments(args)
     signer = load_key(config, key)
     with config.client() as client:
-        outcome = Contracts(client).execute(signer, contract, entry, arguments, gas=gas)
+        try:
+            outcome = Contracts(client).execute(signer, contract, entry, arguments, gas=gas)
+        except Rejected as error:
+            raise _failed(config, client, error) from None
     result = outcome.tx.result
     document = {
         "answer": outcome.answer,
@@ -254,6 +314,44 @@ def execute(
     out.print(json.dumps(outcome.answer, ensure_ascii=False))
     spent = "" if result is None else f", gas used {result.gas_used:,} of {result.gas_wanted:,}"
     out.print(f"tx {outcome.tx.hash} at height {outcome.tx.height}{spent}")
+
+
+@app.command("migrate")
+def migrate(
+    ctx: typer.Context,
+    contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
+    path: Annotated[Path, typer.Argument(help="The new contract.py, or its folder.")],
+    key: Annotated[str, typer.Option("--key", help="The admin's key (Khóa của quản trị viên).")],
+    args: Args = "",
+    gas: Gas = None,
+    as_json: AsJson = False,
+) -> None:
+    """Move an instance to new code (its admin only): uploads the code unless the chain has it,
+    then runs its @sen.migrate entry; the address and state stay."""
+    config = settings(ctx)
+    file, source = _source(path)
+    _lint(file, source)
+    arguments = _arguments(args)
+    code = hashlib.sha256(source).hexdigest()
+    signer = load_key(config, key)
+    with config.client() as client:
+        contracts = Contracts(client)
+        try:
+            try:
+                contracts.code(code)
+                present = True
+            except NotFound:
+                present = False
+                contracts.upload(signer, source)
+            info = contracts.migrate(signer, contract, code, arguments, gas=gas)
+        except Rejected as error:
+            raise _failed(config, client, error) from None
+    if as_json:
+        print_json({"contract": contract, "code": code, "uploaded": not present, "tx": info.hash})
+        return
+    if not present:
+        out.print(_text(config, "uploaded", code=code))
+    out.print(_text(config, "migrated", address=contract, code=code))
 
 
 @app.command("query")
@@ -285,6 +383,8 @@ def show(
         contracts = Contracts(client)
         if len(what) == 40:
             found = contracts.instance(what)
+            if source and not as_json:  # an instance's source is its code's
+                found = {**found, "source": contracts.code(str(found["code"]))["source"]}
         elif len(what) == 64:
             found = contracts.code(what)
         else:
@@ -300,6 +400,8 @@ def show(
     hidden = {"value", "proof", "source", "key"}
     table = kv_table()
     for name, value in found.items():
+        if name == "admin" and value is None:
+            value = "none: immutable (không ai: bất biến)"
         if name not in hidden:
             table.add_row(name, str(value))
     out.print(table)

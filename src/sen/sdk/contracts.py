@@ -53,6 +53,28 @@ def _from_hex(value: str, what: str) -> bytes:
         raise InvalidInput(f"{what}: not hex: {value[:80]!r}") from None
 
 
+def _tx_args(args: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A call's arguments for a transaction, whose encoding has no floats: refused here by name."""
+    found = dict(args or {})
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, float):
+            raise InvalidInput(
+                f"{path}: expected an integer or a string, got the number {value!r} "
+                "(transactions carry no floating point: use the smallest unit, e.g. 150 for "
+                "1.50, or a decimal string)"
+            )
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{path}[{index}]")
+
+    walk(found, "args")
+    return found
+
+
 def _gas(gas: int | None) -> dict[str, int]:
     """The gas limit argument: none means the chain's default (10,000,000, or its maximum)."""
     if gas is None:
@@ -92,7 +114,7 @@ class Contracts:
         timeout: float = 60.0,
     ) -> str:
         """Make an instance of ``code`` (running its ``@sen.instantiate``); its address (hex)."""
-        call: dict[str, Any] = {"code": _address(code, "code", 32), "args": dict(args or {})}
+        call: dict[str, Any] = {"code": _address(code, "code", 32), "args": _tx_args(args)}
         call.update(label=label, **_gas(gas))
         if admin is not None:
             call["admin"] = _address(admin, "admin", 20)
@@ -113,7 +135,7 @@ class Contracts:
         call = {
             "contract": _address(contract, "contract", 20),
             "entry": entry,
-            "args": dict(args or {}),
+            "args": _tx_args(args),
             **_gas(gas),
         }
         info = self.sdk.send(key, "contracts", "execute", call, timeout=timeout)
@@ -134,7 +156,7 @@ class Contracts:
         call = {
             "contract": _address(contract, "contract", 20),
             "code": _address(code, "code", 32),
-            "args": dict(args or {}),
+            "args": _tx_args(args),
             **_gas(gas),
         }
         return self.sdk.send(key, "contracts", "migrate", call, timeout=timeout)

@@ -15,8 +15,29 @@ what to keep. Everything here that touches a result is deterministic; the
 only wall clock is the build's progress output.
 """
 
-from sen.vm.engine import BackstopTripped, CallResult, CallStatus, HostReads, Runtime, Session
-from sen.vm.errors import RuntimeBuildFailed, RuntimeMismatch, RuntimeMissing, VmError
+from typing import TYPE_CHECKING, Any
+
+from sen.vm.errors import (
+    BackstopTripped,
+    RuntimeBuildFailed,
+    RuntimeMismatch,
+    RuntimeMissing,
+    VmError,
+)
+from sen.vm.results import CallResult, CallStatus, HostReads
+
+if TYPE_CHECKING:
+    from sen.vm.engine import Runtime, Session
+
+
+def __getattr__(name: str) -> Any:
+    # wasmtime is the server extra's: the SDK imports the ledger's modules without it
+    if name in ("Runtime", "Session"):
+        from sen.vm import engine
+
+        return getattr(engine, name)
+    raise AttributeError(f"module 'sen.vm' has no attribute {name!r}")
+
 
 __all__ = [
     "BackstopTripped",

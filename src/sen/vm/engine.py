@@ -26,15 +26,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import wasmtime
 from wasmtime import component
 
 from sen.vm import fuel
-from sen.vm.errors import RuntimeMismatch, VmError
+from sen.vm.errors import BackstopTripped, RuntimeMismatch, VmError
+from sen.vm.results import CallResult, CallStatus, HostReads
 
 WASMTIME_VERSION = "50.0.1"
 HOST_INTERFACE = "sen:contract/host@0.1.0"
@@ -61,56 +61,19 @@ MAX_EVENT_VALUE_BYTES = 512
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
-class CallStatus(Enum):
-    OK = "ok"
-    REFUSED = "refused"  # the contract refused (sen.fail / sen.require)
-    FAILED = "failed"  # the contract raised an exception
-    NO_ENTRY = "no_entry"  # no entry point of that kind and name
-    BAD_ARGUMENTS = "bad_arguments"
-    INVALID_CODE = "invalid_code"  # the source does not compile
-    OUT_OF_FUEL = "out_of_fuel"
-    TRAPPED = "trapped"  # the WebAssembly trapped (a WASI call, stack overflow, ...)
-    BAD_ANSWER = "bad_answer"  # too large, not JSON, or a query that wrote
-
-
-@dataclass(frozen=True, slots=True)
-class CallResult:
-    status: CallStatus
-    fuel_used: int
-    answer: bytes = b""  # canonical JSON
-    writes: tuple[tuple[bytes, bytes | None], ...] = ()  # relative keys, in key order
-    events: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
-    message: str = ""  # for the log only, never hashed
-
-    @property
-    def ok(self) -> bool:
-        return self.status is CallStatus.OK
-
-
-class HostReads(Protocol):
-    """What the host reads for a call: the contract's state and Sen's system modules."""
-
-    def state_get(self, key: bytes) -> bytes | None:
-        """The value of ``key`` under the contract's prefix, as the call starts."""
-
-    def verify_signature(
-        self, suite: str, public_key: bytes, message: bytes, signature: bytes
-    ) -> bool: ...
-
-    def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
-        """(True, JSON answer) or (False, why)."""
-
-    def call_contract(
-        self, contract: bytes, kind: str, entry: str, args: str, gas: int
-    ) -> CallResult:
-        """Run another contract's entry within ``gas`` (the caller is charged what it used);
-        the host keeps its writes if it succeeds."""
-
-
 KEPT_COMPILED = 512
 """Contracts whose compiled code a runtime keeps in memory (a few KiB to a few MiB each)."""
 
-_NO_FUEL = "out of gas"
+
+def _out_of_gas(limit: int, why: str = "") -> CallResult:
+    """Out of gas, all of it used; the message (for the log) says how much and what to do."""
+    cause = f"; {why}" if why else ""
+    return CallResult(
+        CallStatus.OUT_OF_FUEL,
+        limit,
+        message=f"out of gas: the call used all {limit:,} it was given{cause}; send it with more",
+    )
+
 
 BACKSTOP_SECONDS = 120
 """Wall-clock seconds after which a call stops the node (never a result): fuel bounds every
@@ -153,11 +116,6 @@ class _Ticker:
 
 class _OutOfFuel(Exception):
     """Raised in a host function when its charge exceeds the fuel left: traps the call."""
-
-
-class BackstopTripped(VmError):
-    """A call ran past the wall-clock backstop: the node stops rather than give a result
-    that a faster validator would not give."""
 
 
 class Runtime:
@@ -348,12 +306,15 @@ class Session:
         if instance is None:  # the first call in the block, or the first after a trap
             handed_in += fuel.instance_cost(len(source))
             if handed_in > fuel_limit:  # no work is done that the call cannot pay for
-                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+                return _out_of_gas(
+                    fuel_limit,
+                    f"its arguments and a new instance of the contract cost {handed_in:,}",
+                )
             instance = self._instances[contract] = self._new_instance(source)
         if instance.load_error is not None:
             return CallResult(CallStatus.INVALID_CODE, handed_in, message=instance.load_error)
         if handed_in > fuel_limit:
-            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+            return _out_of_gas(fuel_limit)
         store = instance.store
         store.set_fuel(fuel_limit - handed_in)
         runtime = self.runtime
@@ -365,12 +326,12 @@ class Session:
             instance.run.post_return(store)
         except _OutOfFuel:
             del self._instances[contract]
-            return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+            return _out_of_gas(fuel_limit)
         except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
             del self._instances[contract]
             _raise_if_backstop(error)
             if store.get_fuel() == 0:
-                return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+                return _out_of_gas(fuel_limit)
             return CallResult(
                 CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=_trap(error)
             )
@@ -466,10 +427,15 @@ def _finish(outcome: Any, kind: str, used: int, fuel_limit: int) -> CallResult:
     size = len(text.encode())
     used += fuel.ARGUMENT_BYTE * size
     if used > fuel_limit:
-        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+        return _out_of_gas(fuel_limit)
     if outcome.tag == "err":
-        status = _PREFIXES.get(text.partition(":")[0], CallStatus.FAILED)
-        return CallResult(status, used, message=text[:MAX_MESSAGE_CHARS])
+        prefix, _, rest = text.partition(": ")
+        status = _PREFIXES.get(prefix)
+        if status is None:
+            status, rest = CallStatus.FAILED, text
+        elif status is CallStatus.FAILED and prefix == "exception":
+            rest = text.partition(": ")[2]  # "ValueError: ..." says it is an exception
+        return CallResult(status, used, message=rest[:MAX_MESSAGE_CHARS])
     if size > MAX_PAYLOAD_BYTES:
         return CallResult(
             CallStatus.BAD_ANSWER, used,
@@ -493,7 +459,7 @@ def _finish(outcome: Any, kind: str, used: int, fuel_limit: int) -> CallResult:
     charged += sum(fuel.write_cost(len(k), len(v or b"")) for k, v in writes)
     charged += sum(fuel.event_cost(kind_, list(attrs)) for kind_, attrs in events)
     if charged > fuel_limit:
-        return CallResult(CallStatus.OUT_OF_FUEL, fuel_limit, message=_NO_FUEL)
+        return _out_of_gas(fuel_limit)
     return CallResult(CallStatus.OK, charged, answer, writes, events)
 
 

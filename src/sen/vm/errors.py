@@ -31,3 +31,8 @@ class RuntimeMismatch(VmError):
 
 class RuntimeBuildFailed(VmError):
     pass
+
+
+class BackstopTripped(VmError):
+    """A call ran past the wall-clock backstop: the node stops rather than give a result
+    that a faster validator would not give."""

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from sen.vm.build import cached_runtime, user_cache
-from sen.vm.engine import CallResult, CallStatus, Runtime
+from sen.vm.engine import Runtime
+from sen.vm.results import CallResult, CallStatus
 
 DEFAULT_GAS = 10_000_000
 _RUNTIME: list[Runtime] = []
@@ -121,6 +122,7 @@ class LocalContract:
         self.events: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self.height = 0
         self.time = 1_700_000_000
+        self._next_block: tuple[int, int] | None = None
         self.last: CallResult | None = None
         problem = self.runtime.session().check_source(source)
         if problem is not None:
@@ -147,10 +149,22 @@ class LocalContract:
     def query(self, entry: str, *, gas: int = DEFAULT_GAS, **args: Any) -> Any:
         return self._call("query", entry, "", gas, args)
 
+    def at_block(self, height: int, time: int) -> LocalContract:
+        """Run the next transaction in the block at ``height`` with BFT time ``time`` (Unix
+        seconds), e.g. ``contract.at_block(100, deadline + 1).execute("close")``; each
+        transaction otherwise runs one block (and 5 s) after the previous one."""
+        if height < 1 or time < 0:
+            raise ValueError(f"at_block: expected height >= 1 and time >= 0, got {height}, {time}")
+        self._next_block = (height, time)
+        return self
+
     def _call(self, kind: str, entry: str, sender: str, gas: int, args: dict[str, Any]) -> Any:
         if kind != "query":
-            self.height += 1
-            self.time += 5
+            if self._next_block is not None:
+                (self.height, self.time), self._next_block = self._next_block, None
+            else:
+                self.height += 1
+                self.time += 5
         arguments = json.dumps(args, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         result = self._run(kind, entry, sender, gas, arguments, (), sender)
         self.last = result

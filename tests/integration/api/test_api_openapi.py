@@ -55,6 +55,7 @@ def test_document_shape() -> None:
         "status",
         "vc-api",
         "directory",
+        "contracts",
     }
     rejected = document["paths"]["/v1/txs"]["post"]["responses"]["422"]
     assert list(rejected["content"]) == ["application/problem+json"]

@@ -232,3 +232,82 @@ def test_api_reads(node: Node, capsys: pytest.CaptureFixture[str]) -> None:
         answered = http.post(query, content=deep, headers={"content-type": "application/json"})
         assert answered.status_code in (400, 413, 422), answered.status_code
         assert http.post(query, json={"entry": "balance", "surprise": 1}).status_code in (400, 422)
+
+
+PROBLEMS = """import os
+import sen_contract as sen
+
+
+@sen.execute
+def spin(n: int):
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+@sen.execute
+def refuse():
+    sen.fail("not today")
+
+
+@sen.instantiate
+def init(name: str):
+    pass
+
+
+@sen.migrate
+def moved():
+    return "moved"
+"""
+
+
+def test_what_a_newcomer_is_told(
+    node: Node, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Build and deploy refuse imports contracts cannot use and contracts without entries;
+    a failed call names its transaction and, out of gas, what to do; migrate moves code."""
+    ok(["keys", "new", "dev"], capsys)
+    folder = tmp_path / "problems"
+    folder.mkdir()
+    (folder / "contract.py").write_text(PROBLEMS)
+    code, output = run(["contract", "build", str(folder)], capsys)
+    assert code != 0 and "line 1: import os: not available to contracts" in output
+    code, output = run(["contract", "deploy", str(folder), "--key", "dev"], capsys)
+    assert code != 0 and "import os" in output
+    (folder / "contract.py").write_text("import sen_contract as sen\n\nX = 1\n")
+    code, output = run(["contract", "build", str(folder)], capsys)
+    assert code != 0 and "no entry points" in output
+
+    (folder / "contract.py").write_text(PROBLEMS.replace("import os\n", ""))
+    bad_init = ["contract", "deploy", str(folder), "--key", "dev", "--args", '{"name": 7}']
+    code, output = run(bad_init, capsys)
+    assert code != 0 and "is on the chain, but instantiating it failed" in output, output
+    assert "name: expected str, got int" in output
+    deploy = ["contract", "deploy", str(folder), "--key", "dev", "--args", '{"name": "n"}']
+    deployed = json.loads(ok([*deploy, "--admin", address_of("dev", capsys), "--json"], capsys))
+    assert deployed["uploaded"] is False  # the first attempt uploaded it
+    address = deployed["address"]
+
+    code, output = run(["contract", "execute", address, "refuse", "--key", "dev"], capsys)
+    assert code != 0 and "not today" in output and "transaction " in output
+    assert "refused: refused" not in output
+    spin = ["contract", "execute", address, "spin", "--key", "dev", "--args", '{"n": 10000000}']
+    code, output = run([*spin, "--gas", "2000000"], capsys)
+    assert code != 0 and "OUT_OF_GAS" in output and "--gas" in output and "2,000,000" in output
+    floating = ["contract", "execute", address, "spin", "--key", "dev", "--args", '{"n": 1.5}']
+    code, output = run(floating, capsys)
+    assert code == 2 and "args.n: expected an integer or a string" in output
+    code, output = run(["contract", "query", address, "x", "--gas", "200000000"], capsys)
+    assert code == 2 and "100000000" in output
+
+    (folder / "contract.py").write_text(PROBLEMS.replace("import os\n", "") + "\n# v2\n")
+    migrated = json.loads(
+        ok(["contract", "migrate", address, str(folder), "--key", "dev", "--json"], capsys)
+    )
+    assert migrated["uploaded"] is True
+    shown = json.loads(ok(["contract", "show", address, "--json"], capsys))
+    assert shown["code"] == migrated["code"]
+    immutable = json.loads(ok([*deploy, "--json"], capsys))["address"]
+    code, output = run(["contract", "migrate", immutable, str(folder), "--key", "dev"], capsys)
+    assert code != 0 and "immutable" in output

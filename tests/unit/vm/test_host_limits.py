@@ -229,3 +229,32 @@ def test_a_new_instance_is_charged_and_the_same_on_every_path(contract_runtime: 
         first.fuel_used,
         first.answer,
     )
+
+
+def test_local_contract_runs_the_next_transaction_at_a_chosen_block(
+    contract_runtime: Runtime,
+) -> None:
+    from sen.vm.local import LocalContract
+
+    source = b"""
+import sen_contract as sen
+
+
+@sen.execute
+def when():
+    return [sen.env().height, sen.env().time]
+"""
+    contract = LocalContract(source, runtime=contract_runtime)
+    assert contract.execute("when") == [1, 1_700_000_005]
+    assert contract.at_block(100, 1_800_000_000).execute("when") == [100, 1_800_000_000]
+    assert contract.execute("when") == [101, 1_800_000_005]
+    with pytest.raises(ValueError, match="height >= 1"):
+        contract.at_block(0, 1)
+
+
+def test_old_contract_settings_stop_with_a_clear_error() -> None:
+    from sen.ledger.modules.contracts.records import IncompatibleState, Settings
+
+    with pytest.raises(IncompatibleState, match="got 4 fields"):
+        Settings.from_value(["ab" * 32, "anyone", 65536, 200_000_000])
+    assert Settings.from_value(Settings("ab" * 32).to_value()) == Settings("ab" * 32)

@@ -49,11 +49,14 @@ _ENTRY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 CodeHash = Annotated[
     str,
-    Path(description="The code's SHA-256, hex.", json_schema_extra=pattern(_HASH.pattern)),
+    Path(description="The code's SHA-256, hex.", json_schema_extra=pattern(f"^{_HASH.pattern}$")),
 ]
 Address = Annotated[
     str,
-    Path(description="The contract's address, hex.", json_schema_extra=pattern(_ADDRESS.pattern)),
+    Path(
+        description="The contract's address, hex.",
+        json_schema_extra=pattern(f"^{_ADDRESS.pattern}$"),
+    ),
 ]
 
 
@@ -117,7 +120,11 @@ class InstanceList(Schema):
 
 
 class QueryBody(Schema):
-    entry: str = Field(description="The `@sen.query` entry to run.", examples=["balance"])
+    entry: str = Field(
+        description="The `@sen.query` entry to run.",
+        examples=["balance"],
+        json_schema_extra=pattern(f"^{_ENTRY.pattern}$"),
+    )
     args: dict[str, Any] = Field(default_factory=dict, description="Its keyword arguments.")
     gas: int = Field(
         default=DEFAULT_QUERY_GAS,
@@ -168,7 +175,13 @@ def settings(node: NodeDep) -> SettingsView:
 )
 def codes(
     node: NodeDep,
-    after: Annotated[str, Query(description="A code hash (hex) to start after.")] = "",
+    after: Annotated[
+        str,
+        Query(
+            description="A code hash (hex) to start after.",
+            json_schema_extra=pattern(f"^(?:{_HASH.pattern})?$"),
+        ),
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> CodeList:
     start = _hex(after, _HASH, "after", "a code hash (64 hex)") if after else b""
@@ -229,7 +242,13 @@ def code(code: CodeHash, node: NodeDep) -> CodeView:
 )
 def instances(
     node: NodeDep,
-    after: Annotated[str, Query(description="An address (hex) to start after.")] = "",
+    after: Annotated[
+        str,
+        Query(
+            description="An address (hex) to start after.",
+            json_schema_extra=pattern(f"^(?:{_ADDRESS.pattern})?$"),
+        ),
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
 ) -> InstanceList:
     start = _hex(after, _ADDRESS, "after", "an address (40 hex)") if after else b""

@@ -291,6 +291,8 @@ class WitWorld(wit_world.WitWorld):
                         + " entries; name one"
                     )
                 if not named:
+                    if args and _loads(args):
+                        raise Err("arguments: the contract has no " + kind + " entry to take them")
                     return _dumps({"answer": None, "writes": [], "events": []})
                 entry = named[0]
             function = entries.get((kind, entry))

@@ -19,7 +19,7 @@ import threading
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
@@ -32,7 +32,10 @@ from sen.ledger.modules.status.bitstring import status_at
 from sen.ledger.modules.status.records import load_bits, load_list
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.types import BlockInfo
-from sen.vm import CallResult, CallStatus, Runtime, RuntimeMissing, Session
+from sen.vm import CallResult, CallStatus, RuntimeMissing
+
+if TYPE_CHECKING:  # wasmtime is the server extra's
+    from sen.vm.engine import Runtime, Session
 
 _RUNTIMES: dict[str, Runtime] = {}
 _LOADERS: dict[str, Callable[[], Runtime]] = {}

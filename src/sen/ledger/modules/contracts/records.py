@@ -28,6 +28,11 @@ SOURCE_PREFIX = b"contracts/source/"
 INSTANCE_PREFIX = b"contracts/instance/"
 STATE_PREFIX = b"contracts/state/"
 
+
+class IncompatibleState(Exception):
+    """Stored contract records of a shape this version does not read (a node stops on it)."""
+
+
 UPLOAD_POLICIES = ("anyone", "governance")
 DEFAULT_MAX_CODE_BYTES = 64 * 1024
 DEFAULT_MAX_GAS = 200_000_000
@@ -49,11 +54,19 @@ class Settings:
 
     @classmethod
     def from_value(cls, value: object) -> Settings:
-        assert isinstance(value, list) and len(value) == 5
+        shapes = (str, str, int, int, int)
+        if not (
+            isinstance(value, list)
+            and len(value) == len(shapes)
+            and all(isinstance(v, t) for v, t in zip(value, shapes, strict=True))
+        ):
+            got = f"{len(value)} fields" if isinstance(value, list) else type(value).__name__
+            raise IncompatibleState(
+                "contracts/settings: expected [runtime, upload, max_code_bytes, max_gas, "
+                f"max_block_gas], got {got}: the chain's state was written by another version "
+                "of Sen; run the version that made it"
+            )
         runtime, upload, max_code_bytes, max_gas, max_block_gas = value
-        assert isinstance(runtime, str) and isinstance(upload, str)
-        assert isinstance(max_code_bytes, int) and isinstance(max_gas, int)
-        assert isinstance(max_block_gas, int)
         return cls(runtime, upload, max_code_bytes, max_gas, max_block_gas)
 
 
