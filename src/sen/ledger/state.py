@@ -16,10 +16,17 @@ _DELETED = None
 class StateReader(Protocol):
     def get(self, key: bytes) -> bytes | None: ...
 
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """The keys in ``[start, end)`` with their values, in key order, at most ``limit``."""
+        ...
+
 
 class EmptyState:
     def get(self, key: bytes) -> bytes | None:
         return None
+
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        return []
 
 
 class Overlay:
@@ -35,6 +42,29 @@ class Overlay:
         if key in self._writes:
             return self._writes[key]
         return self._parent.get(key)
+
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """The parent's keys in ``[start, end)`` with this overlay's writes applied.
+
+        The parent is asked for ``limit`` more keys than this overlay has writes in the
+        range, so that after its deletions at least ``limit`` remain up to the last key it
+        gave; writes past that key are left out (the parent may hold keys before them).
+        """
+        if limit <= 0 or start >= end:
+            return []
+        local = sorted((k, v) for k, v in self._writes.items() if start <= k < end)
+        wanted = limit + len(local)
+        below = self._parent.scan(start, end, wanted)
+        bound = below[-1][0] if len(below) == wanted else None
+        merged = dict(below)
+        for key, value in local:
+            if bound is not None and key > bound:
+                break
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return sorted(merged.items())[:limit]
 
     def set(self, key: bytes, value: bytes) -> None:
         self._writes[key] = value

@@ -35,15 +35,33 @@ class AppMeta:
 class TxnReader:
     """A consistent read view of committed state (one LMDB read transaction)."""
 
-    __slots__ = ("_get", "_table")
+    __slots__ = ("_get", "_table", "_txn")
 
     def __init__(self, txn: Any, table: Any) -> None:
         self._get = txn.get
         self._table = table
+        self._txn = txn
 
     def get(self, key: bytes) -> bytes | None:
         value = self._get(key, db=self._table)
         return None if value is None else bytes(value)
+
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """Committed keys in ``[start, end)`` and their values, in key order, at most ``limit``."""
+        found: list[tuple[bytes, bytes]] = []
+        if limit <= 0 or start >= end:
+            return found
+        with self._txn.cursor(db=self._table) as cursor:
+            if not cursor.set_range(start):
+                return found
+            for raw_key, raw_value in cursor.iternext(keys=True, values=True):
+                key = bytes(raw_key)
+                if key >= end:
+                    break
+                found.append((key, bytes(raw_value)))
+                if len(found) >= limit:
+                    break
+        return found
 
 
 VALIDATOR_CHANGE_PREFIX = b"validator-change/"  # in the meta table, by height
@@ -96,6 +114,10 @@ class AppStore:
         with self.db.read() as txn:
             value = txn.get(key, db=self._state)
         return None if value is None else bytes(value)
+
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        with self.db.read() as txn:
+            return TxnReader(txn, self._state).scan(start, end, limit)
 
     def compute_root(
         self, root: bytes, changes: Sequence[tuple[bytes, bytes | None]]

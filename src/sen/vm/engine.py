@@ -26,6 +26,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -57,12 +58,19 @@ MAX_NUMBER_DIGITS = 600
 """Below CPython's smallest integer-string limit (640), so no node setting changes a result."""
 MAX_EVENTS = 64
 MAX_KEY_BYTES = 256
+MAX_SCAN = 200
+"""The most keys one state scan returns."""
 MAX_EVENT_VALUE_BYTES = 512
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 
 
-KEPT_COMPILED = 512
-"""Contracts whose compiled code a runtime keeps in memory (a few KiB to a few MiB each)."""
+KEPT_COMPILED_BYTES = 256 * 1024 * 1024
+"""Compiled code a runtime keeps in memory (base64 text); the rest is read back from disk."""
+
+MAX_LIVE_INSTANCES = 8
+"""Instances a block keeps at once (each holds its memory, up to ``MEMORY_LIMIT``): beyond
+this, the one used least recently is dropped, and its contract's next call in the block
+pays for a new instance. Which one is dropped depends only on the block's calls."""
 
 
 def _out_of_gas(limit: int, why: str = "") -> CallResult:
@@ -145,25 +153,62 @@ class Runtime:
         self.linker = component.Linker(self.engine)
         self._link_host()
         # compiled contract code by its source's SHA-256, most recently used last
+        self.cache_dir = cache_dir
         self._compiled_code: OrderedDict[bytes, str] = OrderedDict()
+        self._compiled_bytes = 0
         self._compiled_lock = threading.Lock()
 
     def session(self) -> Session:
         return Session(self)
 
     def compiled_code(self, digest: bytes) -> str | None:
-        """The code this runtime compiled for the source of SHA-256 ``digest``, if kept."""
+        """The code this runtime compiled for the source of SHA-256 ``digest``, if kept: in
+        memory, else on disk (checked against the checksum written with it)."""
         with self._compiled_lock:
             code = self._compiled_code.get(digest)
             if code is not None:
                 self._compiled_code.move_to_end(digest)
-            return code
+                return code
+        path = self._code_path(digest)
+        if path is None:
+            return None
+        try:
+            stored = path.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return None
+        checksum, _, code = stored.partition("\n")
+        if hashlib.sha256(code.encode()).hexdigest() != checksum:
+            path.unlink(missing_ok=True)  # torn or damaged: compiled again
+            return None
+        self._remember(digest, code)
+        return code
 
     def keep_compiled(self, digest: bytes, code: str) -> None:
+        """Keep compiled code in memory and, with a cache folder, on disk (so a restart or an
+        eviction does not compile it again)."""
+        self._remember(digest, code)
+        path = self._code_path(digest)
+        if path is None or path.exists():
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.part")
+        partial.write_text(hashlib.sha256(code.encode()).hexdigest() + "\n" + code, "ascii")
+        os.replace(partial, path)
+
+    def _remember(self, digest: bytes, code: str) -> None:
         with self._compiled_lock:
+            if digest in self._compiled_code:
+                return
             self._compiled_code[digest] = code
-            while len(self._compiled_code) > KEPT_COMPILED:
-                self._compiled_code.popitem(last=False)
+            self._compiled_bytes += len(code)
+            while self._compiled_bytes > KEPT_COMPILED_BYTES and len(self._compiled_code) > 1:
+                _, dropped = self._compiled_code.popitem(last=False)
+                self._compiled_bytes -= len(dropped)
+
+    def _code_path(self, digest: bytes) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / "code" / self.digest[:16] / f"{digest.hex()}.b64"
 
     def arm(self, store: wasmtime.Store) -> None:
         """Set the backstop for the next call on ``store``."""
@@ -175,6 +220,7 @@ class Runtime:
     def _link_host(self) -> None:
         functions: dict[str, Callable[..., Any]] = {
             "state-get": self._state_get,
+            "state-scan": self._state_scan,
             "sha256": self._sha256,
             "verify-signature": self._verify_signature,
             "system-query": self._system_query,
@@ -182,7 +228,7 @@ class Runtime:
         }
         with self.linker.root() as root, root.add_instance(HOST_INTERFACE) as host:
             for name, function in functions.items():
-                host.add_func(name, function)
+                host.add_func(name, _guarded(name, function))
 
     def _stack(self) -> list[_Active]:
         stack: list[_Active] | None = getattr(self._frames, "stack", None)
@@ -209,6 +255,15 @@ class Runtime:
             return None
         self._charge(fuel.READ_BYTE * len(value))
         return value.hex()
+
+    def _state_scan(self, _: Any, start_hex: str, end_hex: str, limit: int) -> str:
+        size = (len(start_hex) + len(end_hex)) // 2
+        active = self._charge(fuel.HOST_CALL + fuel.SCAN + fuel.READ_BYTE * size)
+        start, end = _unhex(start_hex, "scan start"), _unhex(end_hex, "scan end")
+        pairs = active.reads.state_scan(start, end, min(limit, MAX_SCAN))
+        moved = sum(len(key) + len(value) for key, value in pairs)
+        self._charge(fuel.SCAN_ENTRY * len(pairs) + fuel.READ_BYTE * moved)
+        return json.dumps([[key.hex(), value.hex()] for key, value in pairs], separators=(",", ":"))
 
     def _call_contract(
         self, _: Any, contract_hex: str, kind: str, entry: str, args: str, gas: int
@@ -253,12 +308,35 @@ class Runtime:
         return component.Variant("ok" if ok else "err", answer)
 
 
+class _HostFault(Exception):
+    """A host function refused what the runtime sent it: the call traps, on every node alike."""
+
+
+_NODE_FAULTS = (_OutOfFuel, BackstopTripped, MemoryError, RecursionError, VmError)
+"""Raised through: fuel, or something about this node rather than the call."""
+
+
+def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` as a host function: any exception caused by its arguments traps the call
+    (a contract can reach the host interface with whatever values it likes)."""
+
+    def host_function(*args: Any) -> Any:
+        try:
+            return function(*args)
+        except _NODE_FAULTS:
+            raise
+        except Exception as error:
+            raise _HostFault(f"host function {name} refused its arguments: {error}"[:200]) from None
+
+    return host_function
+
+
 def _unhex(text: str, what: str) -> bytes:
     """Bytes the runtime sent as hex; a call whose runtime sends anything else traps."""
     try:
         return bytes.fromhex(text)
     except ValueError:
-        raise VmError(f"the runtime sent a {what} that is not hex") from None
+        raise ValueError(f"the runtime sent a {what} that is not hex") from None
 
 
 @dataclass(slots=True)
@@ -304,13 +382,21 @@ class Session:
         handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
         instance = self._instances.get(contract)
         if instance is None:  # the first call in the block, or the first after a trap
-            handed_in += fuel.instance_cost(len(source))
+            code, problem = self._code(source)
+            if code is None:
+                return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
+            handed_in += fuel.instance_cost(len(code))
             if handed_in > fuel_limit:  # no work is done that the call cannot pay for
                 return _out_of_gas(
                     fuel_limit,
                     f"its arguments and a new instance of the contract cost {handed_in:,}",
                 )
-            instance = self._instances[contract] = self._new_instance(source)
+            instance = self._new_instance(code)
+            self._instances[contract] = instance
+            while len(self._instances) > MAX_LIVE_INSTANCES:
+                del self._instances[next(iter(self._instances))]  # the least recently used
+        else:
+            self._instances[contract] = self._instances.pop(contract)  # most recently used
         if instance.load_error is not None:
             return CallResult(CallStatus.INVALID_CODE, handed_in, message=instance.load_error)
         if handed_in > fuel_limit:
@@ -327,6 +413,9 @@ class Session:
         except _OutOfFuel:
             del self._instances[contract]
             return _out_of_gas(fuel_limit)
+        except _HostFault as fault:  # the runtime sent what no honest runtime sends
+            del self._instances[contract]
+            return CallResult(CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=str(fault))
         except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
             del self._instances[contract]
             _raise_if_backstop(error)
@@ -340,21 +429,26 @@ class Session:
         used = fuel_limit - store.get_fuel()
         return _finish(outcome, kind, used, fuel_limit)
 
-    def _new_instance(self, source: bytes) -> _Instance:
-        """An instance with the compiled code of ``source`` loaded.
+    def _code(self, source: bytes) -> tuple[str | None, str]:
+        """The compiled code of ``source``, kept, or compiled now: (code, "") or (None, why).
 
-        The code is always compiled in an instance of its own and loaded into this one
-        with ``load-compiled``, so an instance is in the same state whether this process
-        compiled the source just now or earlier: the fuel of its calls cannot depend on a
-        node's cache. (Compiling is deterministic: the same runtime gives the same code.)
+        Compiling happens in an instance of its own and every instance loads the result
+        with ``load-compiled``, so an instance is in the same state whether this node
+        compiled the source a second or a day ago. (Compiling is deterministic: the same
+        runtime gives the same code, so its size, which prices an instance, is the same
+        on every node.) The compile itself was paid for by the upload.
         """
         digest = hashlib.sha256(source).digest()
         code = self.runtime.compiled_code(digest)
-        if code is None:
-            code, problem = self._compile(source)
-            if code is None:
-                return _Instance(self._fresh()[0], None, problem)
+        if code is not None:
+            return code, ""
+        code, problem = self._compile(source)
+        if code is not None:
             self.runtime.keep_compiled(digest, code)
+        return code, problem
+
+    def _new_instance(self, code: str) -> _Instance:
+        """An instance with compiled ``code`` loaded."""
         store, exports = self._fresh()
         load_compiled, run = exports["load-compiled"], exports["run"]
         try:
@@ -498,9 +592,11 @@ def _parse_answer(
     return answer, tuple(sorted(writes.items())), tuple(events)
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# A string, or an unterminated one to the end: always matches from a quote, and the body
+# never backtracks, so removing strings is one linear pass whatever the text.
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_EMPTY_PAIR = re.compile(r"\[\]|\{\}")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _LONG_NUMBER = re.compile("[0-9]{" + str(MAX_NUMBER_DIGITS + 1) + ",}")
 
 
@@ -517,14 +613,8 @@ def bounded_json(text: str) -> Any:
     if _LONG_NUMBER.search(skeleton) is not None:
         raise ValueError(f"a number of more than {MAX_NUMBER_DIGITS} digits")
     brackets = _NOT_BRACKET.sub("", skeleton)
-    for _ in range(MAX_JSON_DEPTH):  # each pass removes one level of nesting
-        if not brackets:
-            break
-        brackets, removed = _EMPTY_PAIR.subn("", brackets)
-        if removed == 0:
-            break
-    if brackets:
-        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep, or unbalanced")
+    if brackets and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_JSON_DEPTH:
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
     try:
         return json.loads(text)
     except RecursionError:  # the node's own stack is nearly full: not the contract's doing

@@ -40,6 +40,10 @@ class HostReads(Protocol):
     def state_get(self, key: bytes) -> bytes | None:
         """The value of ``key`` under the contract's prefix, as the call starts."""
 
+    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        """The contract's keys in ``[start, end)`` (``end`` empty: to the end of its state),
+        relative to its prefix, with their values, in key order, at most ``limit``."""
+
     def verify_signature(
         self, suite: str, public_key: bytes, message: bytes, signature: bytes
     ) -> bool: ...

@@ -17,7 +17,7 @@ import pytest
 from tests.unit.vm.test_wasm_engine import ENV, Reads
 
 from sen.vm import CallResult, CallStatus, Runtime, fuel
-from sen.vm.engine import MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, bounded_json
+from sen.vm.engine import _STRING, MAX_JSON_DEPTH, MAX_NUMBER_DIGITS, bounded_json
 
 FUEL = 20_000_000
 
@@ -130,12 +130,32 @@ def test_decimal_precision_does_not_reach_the_next_call(contract_runtime: Runtim
         ("[" * (MAX_JSON_DEPTH + 1) + "]" * (MAX_JSON_DEPTH + 1), "levels"),
         ('{"a": ' + "7" * (MAX_NUMBER_DIGITS + 1) + "}", "digits"),
         ("[0." + "1" * (MAX_NUMBER_DIGITS + 1) + "]", "digits"),
-        ("[}", "unbalanced"),
+        ("[}", "Expecting value"),  # json.loads says what is wrong
     ],
 )
 def test_bounded_json_refuses_by_its_own_limits(text: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         _deeper(200, lambda: bounded_json(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"\\"' * 64_000,  # strings that never close, escaped quotes all along
+        '["\\"' * 40_000,
+        '"' + "\\" * 100_001,
+        "[" * 2_000_000 + "]" * 2_000_000,  # 4 MB of nesting
+    ],
+)
+def test_bounded_json_is_linear_on_hostile_text(text: str) -> None:
+    """Counted by the steps the scanner takes (no timing): each of these once took seconds
+    (a regex retried from every quote; 64 passes over the brackets)."""
+    with pytest.raises(ValueError):
+        bounded_json(text)
+    # the string pattern matches from any quote (so removing strings never retries a
+    # failed scan from the next quote, which was quadratic)
+    sample = text[:3_000]
+    assert all(_STRING.match(sample, i) for i, c in enumerate(sample) if c == '"')
 
 
 def test_bounded_json_reads_what_strings_hide() -> None:
@@ -221,7 +241,9 @@ def test_a_new_instance_is_charged_and_the_same_on_every_path(contract_runtime: 
     session = contract_runtime.session()
     first = _call(contract_runtime, "seventh", None, session)
     second = _call(contract_runtime, "seventh", None, session)
-    assert first.fuel_used - second.fuel_used >= fuel.instance_cost(len(HOSTILE))
+    code, _ = session._code(HOSTILE)
+    assert code is not None
+    assert first.fuel_used - second.fuel_used >= fuel.instance_cost(len(code))
     cold = Runtime(contract_runtime.path)  # nothing compiled in this process yet
     again = cold.session().call(b"c", HOSTILE, "execute", "seventh", "{}", ENV, FUEL, Reads({}))
     assert (again.status, again.fuel_used, again.answer) == (

@@ -42,6 +42,10 @@ class Reads:
     def state_get(self, key: bytes) -> bytes | None:
         return self.state.get(key)
 
+    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        keys = sorted(k for k in self.state if k >= start and (not end or k < end))
+        return [(k, self.state[k]) for k in keys[:limit]]
+
     def verify_signature(
         self, suite: str, public_key: bytes, message: bytes, signature: bytes
     ) -> bool:

@@ -48,6 +48,47 @@ def _set(key, value):
     _call.writes[key] = value
 
 
+_PAGE = 200  # the most keys one host scan gives
+
+
+def _scan(low, high, limit):
+    """(key, value) in [low, high) in key order, at most limit, with this call's writes."""
+    pending = sorted((k, v) for k, v in _call.writes.items() if low <= k < high)
+    committed = []
+    cursor = low
+    bound = None  # the last committed key read; None: read to high
+    while True:
+        page = json.loads(host.state_scan(cursor.hex(), high.hex(), _PAGE))
+        committed.extend((bytes.fromhex(k), bytes.fromhex(v)) for k, v in page)
+        if len(page) < _PAGE:
+            bound = None
+            break
+        bound = committed[-1][0]
+        visible = {k for k, _ in committed if _call.writes.get(k, b"") is not None}
+        visible.update(k for k, v in pending if v is not None and k <= bound)
+        if len(visible) >= limit:
+            break
+        cursor = bound + b"\x00"
+    merged = dict(committed)
+    for key, value in committed:
+        _call.reads.setdefault(key, value)
+    for key, value in pending:
+        if bound is not None and key > bound:
+            break
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    return sorted(merged.items())[:limit]
+
+
+def _key_out(raw):
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return raw
+
+
 class ContractError(Exception):
     """A refusal by the contract: the call fails with this message, nothing is written."""
 
@@ -118,6 +159,22 @@ class Map:
 
     def __contains__(self, key):
         return _get(self._prefix + _key_bytes(key)) is not None
+
+    def items(self, start=None, stop=None, limit=100):
+        """(key, value) pairs in key order: from ``start`` (included) to ``stop`` (excluded),
+        at most ``limit`` (1 to 1,000), this call's own writes included. Keys are ordered by
+        their bytes (UTF-8; an int key is its decimal text, so 10 comes before 9) and come
+        back as str (bytes if not UTF-8). Page with ``start=last_key + "\\x00"``."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 1000:
+            raise ContractError("limit: expected an integer from 1 to 1000")
+        low = self._prefix + (b"" if start is None else _key_bytes(start))
+        high = self._prefix[:-1] + b"\x01" if stop is None else self._prefix + _key_bytes(stop)
+        size = len(self._prefix)
+        return [(_key_out(k[size:]), decode(v)) for k, v in _scan(low, high, limit)]
+
+    def keys(self, start=None, stop=None, limit=100):
+        """The keys of :meth:`items`."""
+        return [key for key, _ in self.items(start, stop, limit)]
 
 
 class Item:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contract_chain import ContractChain, key
 
 from sen.ledger.codes import ResultCode
-from sen.vm import fuel
+from sen.vm import Runtime, fuel
 
 FILLER = "".join(f"def f{i}(a, b):\n    return a + b * {i}\n" for i in range(130))
 TARGET = "import sen_contract as sen\n" + FILLER + "@sen.execute\ndef ping():\n    return 1\n"
@@ -49,7 +49,15 @@ def test_plain_code_well_under_max_code_bytes_uploads(chain: ContractChain) -> N
     assert result.code == 0, result.log
 
 
-def test_a_trapped_callee_is_reloaded_at_the_callers_cost(chain: ContractChain) -> None:
+def _instance_cost(runtime: Runtime, source: bytes) -> int:
+    code, problem = runtime.session()._code(source)
+    assert code is not None, problem
+    return fuel.instance_cost(len(code))
+
+
+def test_a_trapped_callee_is_reloaded_at_the_callers_cost(
+    chain: ContractChain, contract_runtime: Runtime
+) -> None:
     signer = key(1)
     target = chain.deploy(signer, TARGET.encode())
     caller = chain.deploy(signer, CALLER)
@@ -61,11 +69,12 @@ def test_a_trapped_callee_is_reloaded_at_the_callers_cost(chain: ContractChain) 
     assert starved.code == 0, starved.log
     # with enough gas each call runs out while running; the next one needs a new instance
     n = 20
-    each = fuel.instance_cost(len(TARGET)) + 10_000
+    cost = _instance_cost(contract_runtime, TARGET.encode())
+    each = cost + 10_000
     result = chain.one(signer, "execute", **call, args={"target": target.hex(), "n": n, "g": each})
     assert result.code == 0, result.log
     assert result.data == str(n).encode()  # every call failed...
-    assert result.gas_used >= n * fuel.instance_cost(len(TARGET))  # ...and paid its instance
+    assert result.gas_used >= n * cost  # ...and paid its instance
 
 
 def test_a_deep_answer_is_a_failed_call_not_a_stopped_node(chain: ContractChain) -> None:

@@ -151,6 +151,12 @@ class StateReads:
     def state_get(self, key: bytes) -> bytes | None:
         return self.state.get(state_key(self.address, key))
 
+    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        prefix = state_key(self.address, b"")
+        upper = state_key(self.address, end) if end else prefix[:-1] + b"0"  # past "/"
+        found = self.state.scan(prefix + start, upper, limit)
+        return [(key[len(prefix) :], value) for key, value in found]
+
     def verify_signature(
         self, suite: str, public_key: bytes, message: bytes, signature: bytes
     ) -> bool:
