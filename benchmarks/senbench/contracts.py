@@ -870,14 +870,20 @@ def _notes(node: dict[str, Any], runtime: dict[str, Any]) -> list[str]:
     failed = sum(saturating["failed_transfers"].values()) + sum(
         node["paced"]["failed_transfers"].values()
     )
+    spikes = fuel["calls_above_twice_the_median"]
+    spread = (
+        f"in one instance {spikes} of {fuel['calls']:,} calls used more than twice the median "
+        f"(max {fuel['max']:,})"
+    )
+    if spikes:
+        spread += (
+            f", one every {fuel['calls_between_those_above_twice_the_median']} calls or so "
+            "(the interpreter's cycle collector, if the runtime stopped clearing namespaces)"
+        )
     notes.append(
         f"gas per transfer: median {gas['median']:,}, {gas['first_in_block_median']:,} for the "
-        f"first in a block (a fresh instance); in one instance every "
-        f"{fuel['calls_between_those_above_twice_the_median']} calls or so one uses several "
-        f"times the median (max {fuel['max']:,} in {fuel['calls']:,} calls), most likely the "
-        f"instance's interpreter collecting the cycles each call leaves (a call's functions hold "
-        f"its namespace); with a limit of {node['transfer_gas']:,}, {failed} transfers failed "
-        f"out of gas"
+        f"first in a block (it pays for a new instance); {spread}; with a limit of "
+        f"{node['transfer_gas']:,}, {failed} transfers failed out of gas"
     )
     profile = node["profile"]
     if "categories" in profile:

@@ -108,6 +108,10 @@ _OWN = frozenset({"__name__", "__loader__", "__spec__", "__package__", "__path__
 
 
 def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    if level == 0:
+        view = _VIEWS.get(name)  # a module imported before: every contract's first lines
+        if view is not None:
+            return view
     root = name.partition(".")[0]
     if level != 0 or root not in ALLOWED:
         raise ImportError("module " + repr(name) + " is not available to contracts")
