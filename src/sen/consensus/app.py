@@ -52,6 +52,7 @@ from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules import MODULES
 from sen.ledger.modules.base import GenesisContext, StateChange
+from sen.ledger.modules.contracts import load_settings as load_contract_settings
 from sen.ledger.permissions import check_admission, load_last_block_time
 from sen.ledger.rules import CheckedTx, check_nonce, execute_block, load_nonce, precheck
 from sen.ledger.types import (
@@ -308,6 +309,11 @@ class SenApp:
             return self.genesis.genesis_time.seconds, self.genesis.genesis_time.nanos
         return found
 
+    def _max_block_gas(self) -> int:
+        """The chain's gas limit per block for contract calls, 0 without contracts."""
+        settings = load_contract_settings(self.store)
+        return 0 if settings is None else settings.max_block_gas
+
     def _not_admissible(self, item: CheckedTx, at: BlockTime) -> TxRejected | None:
         """Why the committed state refuses ``item`` at block time ``at`` (permissioned
         chains: :func:`~sen.ledger.permissions.check_admission`), or None."""
@@ -329,7 +335,9 @@ class SenApp:
         signature verifies, its nonce is the next one for its sender (counting the
         earlier transactions of this proposal), on a permissioned chain it passes
         the admission check at the proposed block's time ``at`` (so no proposal
-        holds a non-member's transaction), and it fits in ``limit`` bytes.
+        holds a non-member's transaction), it fits in ``limit`` bytes, and the gas
+        limits of its contract calls fit in what is left of the block's
+        (``max_block_gas``; the rest wait in the mempool for a later block).
         Depends only on the committed state and the proposal, never on the local
         mempool, so every validator computes the same.
         """
@@ -339,6 +347,8 @@ class SenApp:
         chosen: list[bytes] = []
         reason = ""
         total = 0
+        gas = 0
+        gas_limit = self._max_block_gas()
         next_nonce: dict[bytes, int] = {}
         for index, (raw, item, ok) in enumerate(zip(raws, items, oks, strict=True)):
             if isinstance(item, TxRejected):
@@ -361,9 +371,14 @@ class SenApp:
             if total + len(raw) > limit:
                 reason = reason or f"tx {index}: block would exceed {limit} bytes"
                 continue
+            wanted = item.call.block_gas(self.store) if gas_limit else 0
+            if gas + wanted > gas_limit > 0:
+                reason = reason or f"tx {index}: the block's gas would exceed {gas_limit}"
+                continue
             next_nonce[sender] = expected + 1
             chosen.append(raw)
             total += len(raw)
+            gas += wanted
         return chosen, reason
 
     def prepare_proposal(self, request: RequestPrepareProposal) -> ResponsePrepareProposal:

@@ -84,6 +84,8 @@ class Call(Protocol):
 
     def execute(self, ctx: Context) -> Outcome: ...
 
+    def block_gas(self, committed: StateReader) -> int: ...
+
     def index_keys(self) -> Sequence[IndexKey]: ...
 
 
@@ -123,6 +125,11 @@ class Action(AnyAction, Generic[ArgsT]):
         """The query-index entries of a successful transaction (none unless declared)."""
         return ()
 
+    def block_gas(self, committed: StateReader, parsed: ArgsT) -> int:
+        """The gas this transaction will count against its block's limit (contract calls),
+        judged on the committed state: proposers pack blocks by it. 0 unless declared."""
+        return 0
+
     def check(self, args: Mapping[str, Any], params: ChainParams) -> Call:
         return BoundCall(self, self.parse(args, params))
 
@@ -139,6 +146,9 @@ class BoundCall(Generic[ArgsT]):
 
     def execute(self, ctx: Context) -> Outcome:
         return self.action.execute(ctx, self.args)
+
+    def block_gas(self, committed: StateReader) -> int:
+        return self.action.block_gas(committed, self.args)
 
     def index_keys(self) -> Sequence[IndexKey]:
         return self.action.index_keys(self.args)

@@ -189,3 +189,45 @@ def test_block_gas_limit(tmp_path: Path, contract_runtime: Runtime) -> None:
 def test_genesis_settings_are_checked(tmp_path: Path, contract_runtime: Runtime) -> None:
     with pytest.raises(Exception, match="max_gas"):
         ContractChain(tmp_path / "db", contract_runtime, max_gas=10, max_block_gas=5)
+
+
+def test_proposers_pack_blocks_by_gas(tmp_path: Path, contract_runtime: Runtime) -> None:
+    """A proposal holds the contract calls whose gas limits fit the block's; the others wait
+    for a later block (never BLOCK_GAS_EXHAUSTED), and a proposal that overfills is refused."""
+    from sen.abci.types import (
+        ProposalStatus,
+        RequestPrepareProposal,
+        RequestProcessProposal,
+        Timestamp,
+    )
+
+    chain = ContractChain(
+        tmp_path / "db", contract_runtime, max_gas=4_000_000, max_block_gas=12_000_000
+    )
+    try:
+        contract = chain.deploy(ALICE, TOKEN, supply=100)
+        call = {"contract": contract, "entry": "transfer", "args": {"to": "b", "amount": 1}}
+        txs = [chain.tx(ALICE, "execute", {**call, "gas": 4_000_000}) for _ in range(4)]
+        at = Timestamp(2_000_000_000, 0)
+        height = chain.app.height + 1
+        prepared = chain.app.prepare_proposal(
+            RequestPrepareProposal(
+                max_tx_bytes=1 << 20, txs=tuple(txs), height=height, time=at,
+                next_validators_hash=bytes(32), proposer_address=bytes(20),
+            )
+        )  # fmt: skip
+        assert list(prepared.txs) == txs[:3]  # 3 x 4 M fill 12 M; the fourth waits
+
+        def verdict(proposed: list[bytes]) -> ProposalStatus:
+            return chain.app.process_proposal(
+                RequestProcessProposal(
+                    txs=tuple(proposed), hash=bytes(32), height=height, time=at,
+                    next_validators_hash=bytes(32), proposer_address=bytes(20),
+                )
+            ).status  # fmt: skip
+
+        assert verdict(txs[:3]) is ProposalStatus.ACCEPT
+        assert verdict(txs) is ProposalStatus.REJECT
+        assert [r.code for r in chain.block(list(prepared.txs))] == [0, 0, 0]
+    finally:
+        chain.close()

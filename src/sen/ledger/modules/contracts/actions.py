@@ -47,6 +47,7 @@ from sen.ledger.modules.contracts.records import (
     save_code,
     save_instance,
 )
+from sen.ledger.state import StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute
 from sen.vm import CallResult, CallStatus, fuel
 
@@ -194,6 +195,14 @@ def enabled_settings(ctx: Context) -> Settings:
     return settings
 
 
+def _call_gas(committed: StateReader, asked: int) -> int:
+    """The gas limit a call will count against its block (0: it is refused before)."""
+    settings = load_settings(committed)
+    if settings is None or asked > settings.max_gas:
+        return 0
+    return asked or min(DEFAULT_GAS, settings.max_gas)
+
+
 def _block_full(settings: Settings, gas: int) -> TxRejected:
     return TxRejected(
         ResultCode.BLOCK_GAS_EXHAUSTED,
@@ -331,6 +340,13 @@ class Upload(Action[UploadArgs]):
             ) from None  # fmt: skip
         return UploadArgs(source)
 
+    def block_gas(self, committed: StateReader, parsed: UploadArgs) -> int:
+        settings = load_settings(committed)
+        if settings is None or settings.upload != "anyone":
+            return 0
+        price = fuel.upload_cost(len(parsed.source))
+        return price if price <= settings.max_gas else 0  # refused before it counts
+
     def execute(self, ctx: Context, parsed: UploadArgs) -> Outcome:
         settings = enabled_settings(ctx)
         if settings.upload != "anyone":
@@ -397,6 +413,9 @@ class Instantiate(Action[InstantiateArgs]):
             )  # fmt: skip
         return InstantiateArgs(code, _arguments(args), admin, label, _gas(args))
 
+    def block_gas(self, committed: StateReader, parsed: InstantiateArgs) -> int:
+        return _call_gas(committed, parsed.gas)
+
     def execute(self, ctx: Context, parsed: InstantiateArgs) -> Outcome:
         settings = enabled_settings(ctx)
         gas = _gas_limit(parsed.gas, settings)
@@ -430,6 +449,9 @@ class Execute(Action[ExecuteArgs]):
         contract = _digest(args, "contract", 20, "a contract address")
         return ExecuteArgs(contract, _entry(args), _arguments(args), _gas(args))
 
+    def block_gas(self, committed: StateReader, parsed: ExecuteArgs) -> int:
+        return _call_gas(committed, parsed.gas)
+
     def execute(self, ctx: Context, parsed: ExecuteArgs) -> Outcome:
         settings = enabled_settings(ctx)
         gas = _gas_limit(parsed.gas, settings)
@@ -451,6 +473,9 @@ class Migrate(Action[MigrateArgs]):
         contract = _digest(args, "contract", 20, "a contract address")
         code = _digest(args, "code", 32, "the code's SHA-256")
         return MigrateArgs(contract, code, _arguments(args), _gas(args))
+
+    def block_gas(self, committed: StateReader, parsed: MigrateArgs) -> int:
+        return _call_gas(committed, parsed.gas)
 
     def execute(self, ctx: Context, parsed: MigrateArgs) -> Outcome:
         settings = enabled_settings(ctx)
