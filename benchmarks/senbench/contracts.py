@@ -65,7 +65,7 @@ from sen.ledger.tx import sign_tx
 from sen.ledger.types import TxResult
 from sen.light.genesis import load_genesis
 from sen.node.node import Node, init_home
-from sen.vm import CallResult, CallStatus
+from sen.vm import CallStatus
 from sen.vm.build import cached_runtime, user_cache
 from senbench.conditions import machine, percentile
 from senbench.workload import make_keys
@@ -562,40 +562,6 @@ def _mib(n: float) -> float:
     return round(n / 2**20, 1)
 
 
-class _DictReads:
-    """The host's reads from a dict: state kept between calls as a chain would keep it."""
-
-    def __init__(self) -> None:
-        self.state: dict[bytes, bytes] = {}
-
-    def state_get(self, key: bytes) -> bytes | None:
-        return self.state.get(key)
-
-    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
-        keys = sorted(k for k in self.state if k >= start and (not end or k < end))
-        return [(k, self.state[k]) for k in keys[:limit]]
-
-    def verify_signature(
-        self, suite: str, public_key: bytes, message: bytes, signature: bytes
-    ) -> bool:
-        return False
-
-    def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
-        return False, "no system queries here"
-
-    def call_contract(
-        self, contract: bytes, kind: str, entry: str, args: str, gas: int
-    ) -> CallResult:
-        return CallResult(CallStatus.REFUSED, 0, message="no other contracts here")
-
-    def keep(self, writes: Sequence[tuple[bytes, bytes | None]]) -> None:
-        for key, value in writes:
-            if value is None:
-                self.state.pop(key, None)
-            else:
-                self.state[key] = value
-
-
 def _environment(sender: str) -> str:
     document = {
         "chain_id": "senbench", "height": 2, "time": 1_700_000_000, "contract": "00" * 20,
@@ -656,7 +622,9 @@ def _runtime_child(path: Path, cache_dir: Path, calls: int, instances: int) -> d
     next_instances = [timed(check) for _ in range(repeats)]
     bare_instances = [timed(bare) for _ in range(repeats)]
 
-    reads = _DictReads()
+    from sen.vm.local import DictReads  # the runtime's child only: it imports wasmtime
+
+    reads = DictReads()
     alice, bob = "a1" * 20, "b0" * 20
     contract = b"\x01" * 20
     transfer = json.dumps({"amount": 1, "to": bob}, sort_keys=True, separators=(",", ":"))

@@ -17,6 +17,7 @@ the status a node would give). State is a dict of the contract's own keys.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,46 @@ class CallFailed(Exception):
         super().__init__(result.message or result.status.value)
 
 
-class _Reads:
+class DictReads:
+    """The host's reads from a dict of a contract's keys (relative to its prefix): no
+    signatures, no system modules, no other contracts. For tests and benchmarks."""
+
+    def __init__(self, state: dict[bytes, bytes] | None = None) -> None:
+        self.state: dict[bytes, bytes] = {} if state is None else state
+
+    def state_get(self, key: bytes) -> bytes | None:
+        return self.state.get(key)
+
+    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        keys = sorted(k for k in self.state if k >= start and (not end or k < end))
+        return [(k, self.state[k]) for k in keys[:limit]]
+
+    def verify_signature(
+        self, suite: str, public_key: bytes, message: bytes, signature: bytes
+    ) -> bool:
+        return False
+
+    def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
+        return False, "no system modules here"
+
+    def call_contract(
+        self, contract: bytes, kind: str, entry: str, args: str, gas: int
+    ) -> CallResult:
+        return CallResult(CallStatus.FAILED, 0, message="no other contracts here")
+
+    def keep(self, writes: Sequence[tuple[bytes, bytes | None]]) -> None:
+        """Apply a successful call's writes, as a chain would keep them."""
+        for key, value in writes:
+            if value is None:
+                self.state.pop(key, None)
+            else:
+                self.state[key] = value
+
+
+class _Reads(DictReads):
     def __init__(self, contract: LocalContract, caller: str, stack: tuple[str, ...]) -> None:
+        super().__init__(contract.state)
         self.contract = contract
-        self.state = contract.state
         self.members = contract.members
         self.caller = caller
         self.stack = (*stack, contract.address)
@@ -62,13 +99,6 @@ class _Reads:
         if address in self.stack:
             return CallResult(CallStatus.FAILED, 0, message=f"re-entrancy refused: {address}")
         return other._run(kind, entry, self.contract.address, gas, args, self.stack, self.caller)
-
-    def state_get(self, key: bytes) -> bytes | None:
-        return self.state.get(key)
-
-    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
-        keys = sorted(k for k in self.state if k >= start and (not end or k < end))
-        return [(k, self.state[k]) for k in keys[:limit]]
 
     def verify_signature(
         self, suite: str, public_key: bytes, message: bytes, signature: bytes

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from sen.vm import CallStatus, Runtime
+from sen.vm.local import DictReads
 
 TOKEN = b"""
 import sen_contract as sen
@@ -35,24 +35,7 @@ def balance(of):
 """
 
 
-class Reads:
-    def __init__(self, state: dict[bytes, bytes]) -> None:
-        self.state = state
-
-    def state_get(self, key: bytes) -> bytes | None:
-        return self.state.get(key)
-
-    def state_scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
-        keys = sorted(k for k in self.state if k >= start and (not end or k < end))
-        return [(k, self.state[k]) for k in keys[:limit]]
-
-    def verify_signature(
-        self, suite: str, public_key: bytes, message: bytes, signature: bytes
-    ) -> bool:
-        return False
-
-    def system_query(self, path: str, args: dict[str, Any]) -> tuple[bool, str]:
-        return False, "no system modules here"
+Reads = DictReads  # a contract's keys in a dict: what the tests' calls read
 
 
 ENV = json.dumps(
