@@ -135,6 +135,16 @@ def _source(path: Path) -> tuple[Path, bytes]:
         raise UsageProblem(f"{file}: {error.strerror or error}") from None
 
 
+def _upload_unless_present(contracts: Contracts, signer: Any, code: str, source: bytes) -> bool:
+    """Whether the chain had the code already; uploads it if not."""
+    try:
+        contracts.code(code)
+        return True
+    except NotFound:
+        contracts.upload(signer, source)
+        return False
+
+
 def _lint(file: Path, source: bytes) -> None:
     """Imports contracts may not use, no entry points: said before anything is sent."""
     from sen.vm.lint import problems
@@ -236,15 +246,9 @@ def deploy(
     with config.client() as client:
         contracts = Contracts(client)
         try:
-            contracts.code(code)
-            present = True
-        except NotFound:
-            present = False
-        if not present:
-            try:
-                contracts.upload(signer, source)
-            except Rejected as error:
-                raise _failed(config, client, error) from None
+            present = _upload_unless_present(contracts, signer, code, source)
+        except Rejected as error:
+            raise _failed(config, client, error) from None
         try:
             address = contracts.instantiate(
                 signer, code, arguments, admin=admin or None, label=label, gas=gas
@@ -337,12 +341,7 @@ def migrate(
     with config.client() as client:
         contracts = Contracts(client)
         try:
-            try:
-                contracts.code(code)
-                present = True
-            except NotFound:
-                present = False
-                contracts.upload(signer, source)
+            present = _upload_unless_present(contracts, signer, code, source)
             info = contracts.migrate(signer, contract, code, arguments, gas=gas)
         except Rejected as error:
             raise _failed(config, client, error) from None
