@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOME_DIR ?= .sen
 
-.PHONY: install run test check lint format types bench bench-quick bench-check bench-network openapi proto clean cometbft browser softhsm
+.PHONY: install run test check lint format types bench bench-quick bench-check bench-network openapi proto clean cometbft browser softhsm rust-wasm
 
 # constraints/consensus.txt pins the consensus-critical libraries exactly (docs/spec/determinism.md
 # D8): every validator runs the same versions, and a node with others refuses to start.
@@ -47,10 +47,19 @@ $(SOFTHSM_STAMP): scripts/install-softhsm.sh
 
 softhsm: $(SOFTHSM_STAMP)
 
+# Rust's wasm32 target (rustup) for contracts written in Rust; the example's crates fetched.
+RUST_STAMP := $(VENV)/.rust-wasm-stamp
+
+$(RUST_STAMP): scripts/install-rust-wasm.sh contracts/examples/registry-rust/Cargo.lock
+	bash scripts/install-rust-wasm.sh
+	@touch $(RUST_STAMP)
+
+rust-wasm: $(RUST_STAMP)
+
 run: install
 	$(BIN)/sen --home $(HOME_DIR) node run
 
-test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP)
+test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP) $(RUST_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -94,3 +94,98 @@ def cached_runtime(cache_root: Path) -> Path:
         if not target.exists():
             build_runtime(target)
     return target
+
+
+# -- contracts of their own: Rust, built into a component ------------------------------------------
+
+RUST_TARGET = "wasm32-unknown-unknown"
+RUST_SDK = HERE / "rust" / "sen-contract"
+"""The Rust kit (a crate; ``sen contract new --language rust`` points a new contract at it)."""
+
+
+def _rust_tool(name: str) -> str:
+    found = shutil.which(name) or str(Path.home() / ".cargo" / "bin" / name)
+    if not Path(found).exists():
+        raise RuntimeBuildFailed(
+            f"{name} is not installed: install Rust (https://rustup.rs), then "
+            f"rustup target add {RUST_TARGET}"
+        )
+    return found
+
+
+def _component_linker(rustc: str) -> str:
+    """rustc's own ``wasm-component-ld`` (shipped with Rust 1.82 and later): it links the
+    contract and turns the module into a component, so no other tool is needed."""
+    sysroot = subprocess.run(
+        [rustc, "--print", "sysroot"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    version = subprocess.run([rustc, "-vV"], capture_output=True, text=True, check=True).stdout
+    host = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in version.splitlines()
+            if line.startswith("host:")
+        ),
+        "",
+    )
+    linker = Path(sysroot) / "lib" / "rustlib" / host / "bin" / "wasm-component-ld"
+    if not linker.exists():
+        raise RuntimeBuildFailed(
+            f"{linker} is missing: Rust 1.82 or newer ships it (rustup update stable)"
+        )
+    libdir = subprocess.run(
+        [rustc, "--print", "target-libdir", "--target", RUST_TARGET],
+        capture_output=True, text=True, check=False,
+    ).stdout.strip()  # fmt: skip
+    if not libdir or not any(Path(libdir).glob("libcore-*")):
+        raise RuntimeBuildFailed(
+            f"the Rust target {RUST_TARGET} is not installed: rustup target add {RUST_TARGET}"
+        )
+    return str(linker)
+
+
+def build_component(folder: Path, target_dir: Path | None = None) -> Path:
+    """Build the Rust contract in ``folder`` (a crate with ``crate-type = ["cdylib"]``) into a
+    component; its path. Reproducible: the same sources, lock file and toolchain give the same
+    bytes wherever the folder is (paths are remapped), so anyone can check a code hash.
+    ``target_dir``: cargo's output folder (default ``CARGO_TARGET_DIR``, else ``target``)."""
+    import tomllib
+
+    folder = folder.resolve()
+    manifest = folder / "Cargo.toml"
+    try:
+        package = str(tomllib.loads(manifest.read_text(encoding="utf-8"))["package"]["name"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
+        raise RuntimeBuildFailed(f"{manifest}: not a Rust package ({error})") from None
+    rustc, cargo = _rust_tool("rustc"), _rust_tool("cargo")
+    cargo_home = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo"))
+    remap = [
+        f"--remap-path-prefix={folder}=/contract",
+        f"--remap-path-prefix={RUST_SDK.resolve()}=/sen-contract",
+        f"--remap-path-prefix={cargo_home}=/cargo",
+    ]
+    environment = {
+        **os.environ,
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER": _component_linker(rustc),
+        "RUSTFLAGS": " ".join(remap),
+    }
+    command = [
+        cargo, "build", "--release", "--target", RUST_TARGET, "--manifest-path", str(manifest),
+    ]  # fmt: skip
+    if (folder / "Cargo.lock").exists():
+        command.append("--locked")
+    if target_dir is not None:
+        environment["CARGO_TARGET_DIR"] = str(target_dir.resolve())
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeBuildFailed(f"cargo build failed: {done.stderr.strip()[-3000:]}")
+    target = Path(environment.get("CARGO_TARGET_DIR") or folder / "target")
+    target = target.resolve()  # cargo reads a relative CARGO_TARGET_DIR from where it runs
+    built = target / RUST_TARGET / "release" / (package.replace("-", "_") + ".wasm")
+    from sen.vm.code import is_component
+
+    if not built.exists() or not is_component(built.read_bytes()[:8]):
+        raise RuntimeBuildFailed(
+            f'{built}: cargo built no component (is crate-type = ["cdylib"] in [lib]?)'
+        )
+    return built

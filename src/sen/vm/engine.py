@@ -34,6 +34,7 @@ import wasmtime
 from wasmtime import component
 
 from sen.vm import fuel
+from sen.vm.code import WASM_MAGIC, is_component
 from sen.vm.errors import BackstopTripped, RuntimeMismatch, VmError
 from sen.vm.results import CallResult, CallStatus, HostReads
 
@@ -67,6 +68,19 @@ _NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 KEPT_COMPILED_BYTES = 256 * 1024 * 1024
 """Compiled code a runtime keeps in memory (base64 text); the rest is read back from disk."""
 
+KEPT_COMPONENTS = 64
+"""Contracts' own components (compiled) a runtime keeps in memory; the rest are read back from
+the disk cache, or compiled again."""
+
+COMPONENT_START_FUEL = 10_000_000
+"""Fuel a contract's component may use being instantiated (its start functions); what it uses
+is charged to the call that made the instance."""
+
+COMPONENT_TABLE_ELEMENTS = 100_000
+COMPONENT_INSTANCES = 16
+"""Limits of a contract component's store beyond its memory: table entries, core instances
+(and as many tables and memories), so a component cannot ask the node for more."""
+
 MAX_LIVE_INSTANCES = 8
 """Instances a block keeps at once (each holds its memory, up to ``MEMORY_LIMIT``): beyond
 this, the one used least recently is dropped, and its contract's next call in the block
@@ -87,6 +101,9 @@ BACKSTOP_SECONDS = 120
 """Wall-clock seconds after which a call stops the node (never a result): fuel bounds every
 call far below this on a working machine, so reaching it means the node cannot keep up."""
 
+MAX_WASM_STACK = 512 * 1024
+"""Native stack a call may use (wasmtime's default, set so a new default changes nothing)."""
+
 ENGINE_TAG = "fuel-nan-epoch"  # the settings below, in the compiled cache's file names
 
 
@@ -98,6 +115,7 @@ def make_engine() -> wasmtime.Engine:
     config.wasm_threads = False
     config.wasm_relaxed_simd = False  # its results may differ between CPUs
     config.epoch_interruption = True  # the wall-clock backstop (BACKSTOP_SECONDS)
+    config.max_wasm_stack = MAX_WASM_STACK
     return wasmtime.Engine(config)
 
 
@@ -157,6 +175,8 @@ class Runtime:
         self._compiled_code: OrderedDict[bytes, str] = OrderedDict()
         self._compiled_bytes = 0
         self._compiled_lock = threading.Lock()
+        # contracts' own components, compiled, by their SHA-256, most recently used last
+        self._components: OrderedDict[bytes, component.Component] = OrderedDict()
 
     def session(self) -> Session:
         return Session(self)
@@ -209,6 +229,23 @@ class Runtime:
         if self.cache_dir is None:
             return None
         return self.cache_dir / "code" / self.digest[:16] / f"{digest.hex()}.b64"
+
+    def contract_component(self, code: bytes) -> component.Component:
+        """A contract's own component, compiled by Cranelift (kept in memory and, with a
+        cache folder, on disk). Raises ``wasmtime.WasmtimeError`` for what does not compile."""
+        digest = hashlib.sha256(code).digest()
+        with self._compiled_lock:
+            found = self._components.get(digest)
+            if found is not None:
+                self._components.move_to_end(digest)
+                return found
+        folder = None if self.cache_dir is None else self.cache_dir / "components"
+        compiled = _compiled(self.engine, code, digest.hex(), folder)
+        with self._compiled_lock:
+            self._components[digest] = compiled
+            while len(self._components) > KEPT_COMPONENTS:
+                self._components.popitem(last=False)
+        return compiled
 
     def arm(self, store: wasmtime.Store) -> None:
         """Set the backstop for the next call on ``store``."""
@@ -360,12 +397,25 @@ class Session:
         self._instances: dict[bytes, _Instance] = {}
 
     def check_source(self, source: bytes) -> str | None:
-        """Why ``source`` cannot load (a syntax error), or None: compiled in a fresh instance."""
+        """Why ``source`` cannot load (a syntax error, a component that imports what the
+        host does not give), or None: compiled, and instantiated once."""
+        if source.startswith(WASM_MAGIC):
+            return self._check_component(source)
         code, problem = self._compile(source)
         if code is None:
             return problem
         self.runtime.keep_compiled(hashlib.sha256(source).digest(), code)
         return None
+
+    def instance_price(self, source: bytes) -> int:
+        """What a new instance of ``source`` (checked by :meth:`check_source`) costs a call:
+        an upload whose instances no call could pay for is refused."""
+        if source.startswith(WASM_MAGIC):
+            return fuel.component_instance_cost(len(source))
+        code, problem = self._code(source)
+        if code is None:
+            raise VmError(f"instance_price of code that does not compile: {problem}")
+        return fuel.instance_cost(len(code))
 
     def call(
         self,
@@ -382,16 +432,22 @@ class Session:
         handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
         instance = self._instances.get(contract)
         if instance is None:  # the first call in the block, or the first after a trap
-            code, problem = self._code(source)
-            if code is None:
-                return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
-            handed_in += fuel.instance_cost(len(code))
-            if handed_in > fuel_limit:  # no work is done that the call cannot pay for
-                return _out_of_gas(
-                    fuel_limit,
-                    f"its arguments and a new instance of the contract cost {handed_in:,}",
-                )
-            instance = self._new_instance(code)
+            if source.startswith(WASM_MAGIC):
+                made = self._component_instance(source, handed_in, fuel_limit)
+                if isinstance(made, CallResult):
+                    return made
+                instance, handed_in = made
+            else:
+                code, problem = self._code(source)
+                if code is None:
+                    return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
+                handed_in += fuel.instance_cost(len(code))
+                if handed_in > fuel_limit:  # no work is done that the call cannot pay for
+                    return _out_of_gas(
+                        fuel_limit,
+                        f"its arguments and a new instance of the contract cost {handed_in:,}",
+                    )
+                instance = self._new_instance(code)
             self._instances[contract] = instance
             while len(self._instances) > MAX_LIVE_INSTANCES:
                 del self._instances[next(iter(self._instances))]  # the least recently used
@@ -411,23 +467,103 @@ class Session:
             outcome = instance.run(store, kind, entry, args, env)
             instance.run.post_return(store)
         except _OutOfFuel:
-            del self._instances[contract]
+            self._instances.pop(contract, None)  # a nested call may have dropped it already
             return _out_of_gas(fuel_limit)
         except _HostFault as fault:  # the runtime sent what no honest runtime sends
-            del self._instances[contract]
+            self._instances.pop(contract, None)  # a nested call may have dropped it already
             return CallResult(CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=str(fault))
         except wasmtime.WasmtimeError as error:  # a trap: the instance is not used again
-            del self._instances[contract]
+            self._instances.pop(contract, None)  # a nested call may have dropped it already
             _raise_if_backstop(error)
             if store.get_fuel() == 0:
                 return _out_of_gas(fuel_limit)
-            return CallResult(
-                CallStatus.TRAPPED, fuel_limit - store.get_fuel(), message=_trap(error)
-            )
+            what = _trap(error)
+            used = fuel_limit if what == STACK_EXHAUSTED else fuel_limit - store.get_fuel()
+            return CallResult(CallStatus.TRAPPED, used, message=what)
         finally:
             stack.pop()
         used = fuel_limit - store.get_fuel()
         return _finish(outcome, kind, used, fuel_limit)
+
+    def _component_instance(
+        self, code: bytes, handed_in: int, fuel_limit: int
+    ) -> tuple[_Instance, int] | CallResult:
+        """A new instance of a contract's own component and the fuel the call owes with it
+        (the instance's price and what its start functions used), or the call's result."""
+        try:
+            compiled = self.runtime.contract_component(code)
+        except wasmtime.WasmtimeError as error:
+            return CallResult(
+                CallStatus.INVALID_CODE, handed_in, message="not a component: " + _trap(error)
+            )
+        handed_in += fuel.component_instance_cost(len(code))
+        if handed_in > fuel_limit:  # no work is done that the call cannot pay for
+            return _out_of_gas(
+                fuel_limit, f"its arguments and a new instance of the contract cost {handed_in:,}"
+            )
+        store = self._component_store(min(COMPONENT_START_FUEL, fuel_limit - handed_in))
+        started_with = store.get_fuel()
+        try:
+            made = self.runtime.linker.instantiate(store, compiled)
+        except wasmtime.WasmtimeError as error:
+            _raise_if_backstop(error)
+            if store.get_fuel() == 0 and started_with < COMPONENT_START_FUEL:
+                return _out_of_gas(fuel_limit)
+            used = handed_in + started_with - store.get_fuel()
+            return CallResult(
+                CallStatus.INVALID_CODE, min(used, fuel_limit),
+                message="the component could not be instantiated: " + _trap(error),
+            )  # fmt: skip
+        handed_in += started_with - store.get_fuel()
+        return _Instance(store, made.get_func(store, "run"), None), handed_in
+
+    def _component_store(self, start_fuel: int) -> wasmtime.Store:
+        runtime = self.runtime
+        store = wasmtime.Store(runtime.engine)
+        store.set_limits(
+            memory_size=runtime.memory_limit,
+            table_elements=COMPONENT_TABLE_ELEMENTS,
+            instances=COMPONENT_INSTANCES,
+            tables=COMPONENT_INSTANCES,
+            memories=COMPONENT_INSTANCES,
+        )
+        store.set_fuel(start_fuel)
+        runtime.arm(store)
+        return store
+
+    def _check_component(self, code: bytes) -> str | None:
+        """Why a contract's own component cannot run here, or None."""
+        if not is_component(code):
+            return (
+                "a WebAssembly core module, not a component: build it for the contract world "
+                "(sen contract build makes a component)"
+            )
+        runtime = self.runtime
+        try:
+            compiled = runtime.contract_component(code)
+        except wasmtime.WasmtimeError as error:
+            return "not a valid WebAssembly component: " + _trap(error)
+        kind = compiled.type
+        extra = sorted(set(kind.imports(runtime.engine)) - {HOST_INTERFACE})
+        if extra:
+            return (
+                f"the component imports {extra[0]}; a contract may import only {HOST_INTERFACE} "
+                "(no WASI: build for wasm32-unknown-unknown)"
+            )
+        run = kind.exports(runtime.engine).get("run")
+        run_type = None if run is None else run.ty
+        if not isinstance(run_type, component.FuncType) or not _is_run(run_type):
+            return (
+                "the component does not export run: func(kind: string, entry: string, "
+                "args: string, env: string) -> result<string, string>"
+            )
+        store = self._component_store(COMPONENT_START_FUEL)
+        try:
+            runtime.linker.instantiate(store, compiled)
+        except wasmtime.WasmtimeError as error:
+            _raise_if_backstop(error)
+            return "the component could not be instantiated: " + _trap(error)
+        return None
 
     def _code(self, source: bytes) -> tuple[str | None, str]:
         """The compiled code of ``source``, kept, or compiled now: (code, "") or (None, why).
@@ -495,6 +631,21 @@ class Session:
         if None in exports.values():
             raise VmError("the runtime component does not export load, load-compiled and run")
         return store, exports
+
+
+def _is_run(kind: component.FuncType) -> bool:
+    """Whether a function type is the contract world's ``run``."""
+    names = [name for name, _ in kind.params]
+    if names != ["kind", "entry", "args", "env"]:
+        return False
+    if not all(isinstance(param, component.String) for _, param in kind.params):
+        return False
+    answer = kind.result
+    return (
+        isinstance(answer, component.ResultType)
+        and isinstance(answer.ok, component.String)
+        and isinstance(answer.err, component.String)
+    )
 
 
 _PREFIXES = {
@@ -606,8 +757,8 @@ def bounded_json(text: str) -> Any:
     Python's parser recurses (how deep it may go depends on how deep the node's own
     stack already is) and refuses long integers by a per-process setting; either would
     let nodes disagree. So the host checks first, without recursing: at most
-    ``MAX_JSON_DEPTH`` levels of nesting, numbers of at most ``MAX_NUMBER_DIGITS`` digits.
-    Raises ValueError naming the limit.
+    ``MAX_JSON_DEPTH`` levels of nesting, numbers of at most ``MAX_NUMBER_DIGITS`` digits,
+    and no ``NaN`` or ``Infinity`` (Python's extension). Raises ValueError naming the limit.
     """
     skeleton = _STRING.sub('""', text)  # strings out: what is left is structure and numbers
     if _LONG_NUMBER.search(skeleton) is not None:
@@ -616,9 +767,13 @@ def bounded_json(text: str) -> Any:
     if brackets and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_JSON_DEPTH:
         raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_json)
     except RecursionError:  # the node's own stack is nearly full: not the contract's doing
         raise VmError("the node's stack is too deep to read a contract's answer") from None
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON (a number must be finite)")
 
 
 def _raise_if_backstop(error: wasmtime.WasmtimeError) -> None:
@@ -634,8 +789,17 @@ def _raise_if_backstop(error: wasmtime.WasmtimeError) -> None:
 
 
 def _trap(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
+    """What trapped, in one line (``wasm trap: ...``), without the backtrace."""
+    lines = [line.strip() for line in str(error).strip().splitlines()]
+    for line in lines:
+        if line.startswith("wasm trap:"):
+            return line
+    return lines[0] if lines else type(error).__name__
+
+
+STACK_EXHAUSTED = "wasm trap: call stack exhausted"
+"""The one trap whose place depends on the machine (the size of Cranelift's native frames):
+it burns the call's whole limit, so the fuel in its result does not depend on where it hit."""
 
 
 def _compiled(

@@ -69,5 +69,27 @@ def instance_cost(code_bytes: int) -> int:
     return INSTANCE + INSTANCE_BYTE * code_bytes
 
 
-def upload_cost(source_bytes: int) -> int:
-    return UPLOAD + UPLOAD_BYTE * source_bytes
+UPLOAD_COMPONENT_BYTE = 1_500
+"""Per byte of an uploaded component (Rust, or any language): Cranelift compiles a contract's
+component at about 1 µs a byte (benchmarks/senbench/contracts.py)."""
+
+
+def upload_byte(language: str) -> int:
+    return UPLOAD_COMPONENT_BYTE if language == "wasm" else UPLOAD_BYTE
+
+
+def upload_cost(code_bytes: int, language: str = "python") -> int:
+    """Uploading code: checking it compiles on every validator, by its size and language."""
+    return UPLOAD + upload_byte(language) * code_bytes
+
+
+COMPONENT_INSTANCE = 100_000
+"""A new instance of a contract's own component (Rust, or any language): tens of µs, far less
+than the runtime's, which carries an interpreter."""
+
+COMPONENT_INSTANCE_BYTE = 5
+"""Per byte of the component (its memory and tables are set up from it)."""
+
+
+def component_instance_cost(code_bytes: int) -> int:
+    return COMPONENT_INSTANCE + COMPONENT_INSTANCE_BYTE * code_bytes

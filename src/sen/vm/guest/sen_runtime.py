@@ -137,7 +137,9 @@ def _contract_builtins():
 
 _BUILTINS = _contract_builtins()
 _loads = json.loads
-_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode  # NaN and infinities are not JSON: a call answering one fails
 _DECIMAL = decimal.Context(
     prec=28,
     rounding=decimal.ROUND_HALF_EVEN,

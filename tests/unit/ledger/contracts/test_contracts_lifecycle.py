@@ -95,8 +95,11 @@ def test_upload_checks(chain: ContractChain) -> None:
     assert first.code == 0 and first.data == hashlib.sha256(TOKEN).digest()
     twice = chain.one(BOB, "upload", source=TOKEN)
     assert twice.code == ResultCode.CODE_EXISTS
-    large = chain.one(ALICE, "upload", source=b"#" * (64 * 1024 + 1))
-    assert large.code == ResultCode.CODE_TOO_LARGE
+    large = chain.one(ALICE, "upload", source=b"#" * (256 * 1024 + 1))
+    assert large.code == ResultCode.CODE_TOO_LARGE and "at most 262144 bytes" in large.log
+    # below max_code_bytes, but compiling 70,000 bytes of Python costs 211 M gas: above max_gas
+    dear = chain.one(ALICE, "upload", source=b"#" * 70_000)
+    assert dear.code == ResultCode.CODE_TOO_LARGE and "of python code" in dear.log
 
 
 def test_migrate_by_admin_only(chain: ContractChain) -> None:

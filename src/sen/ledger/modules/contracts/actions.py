@@ -33,6 +33,7 @@ from sen.ledger.modules.contracts.calls import (
     environment,
     reserve_block_gas,
     runtime_for,
+    too_dear,
 )
 from sen.ledger.modules.contracts.records import (
     CodeRecord,
@@ -50,6 +51,7 @@ from sen.ledger.modules.contracts.records import (
 from sen.ledger.state import StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute
 from sen.vm import CallResult, CallStatus, fuel
+from sen.vm.code import CODE_EXPECTED, language
 
 DEFAULT_GAS = 10_000_000
 MAX_LABEL_BYTES = 128
@@ -328,15 +330,14 @@ class Upload(Action[UploadArgs]):
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> UploadArgs:
         reject_unknown_fields(args, self.fields)
-        source = require_bytes(
-            required(args, "source"), "args.source", expected="UTF-8 Python source"
-        )
+        source = require_bytes(required(args, "source"), "args.source", expected=CODE_EXPECTED)
         try:
-            source.decode("utf-8")
+            if language(source) == "python":
+                source.decode("utf-8")
         except UnicodeDecodeError as error:
             raise TxRejected(
-                ResultCode.INVALID_CODE, "source is not UTF-8", field="args.source",
-                got=f"invalid byte at {error.start}",
+                ResultCode.INVALID_CODE, "source is not UTF-8 (nor WebAssembly)",
+                field="args.source", expected=CODE_EXPECTED, got=f"invalid byte at {error.start}",
             ) from None  # fmt: skip
         return UploadArgs(source)
 
@@ -344,7 +345,7 @@ class Upload(Action[UploadArgs]):
         settings = load_settings(committed)
         if settings is None or settings.upload != "anyone":
             return 0
-        price = fuel.upload_cost(len(parsed.source))
+        price = fuel.upload_cost(len(parsed.source), language(parsed.source))
         return price if price <= settings.max_gas else 0  # refused before it counts
 
     def execute(self, ctx: Context, parsed: UploadArgs) -> Outcome:
@@ -365,22 +366,31 @@ class Upload(Action[UploadArgs]):
                 ResultCode.CODE_EXISTS, "this code is already uploaded", field="args.source",
                 got=digest.hex(),
             )  # fmt: skip
-        price = fuel.upload_cost(len(parsed.source))  # compiling it, on every validator
+        kind = language(parsed.source)
+        price = fuel.upload_cost(len(parsed.source), kind)  # compiling it, on every validator
         if price > settings.max_gas:
             raise TxRejected(
-                ResultCode.CODE_TOO_LARGE, "compiling this source costs more gas than a "
+                ResultCode.CODE_TOO_LARGE, "compiling this code costs more gas than a "
                 "transaction may use", field="args.source",
                 expected=f"at most {settings.max_gas} gas ({fuel.UPLOAD} + "
-                f"{fuel.UPLOAD_BYTE} a byte)", got=f"{price} gas for {len(parsed.source)} bytes",
+                f"{fuel.upload_byte(kind)} a byte of {kind} code)",
+                got=f"{price} gas for {len(parsed.source)} bytes",
             )  # fmt: skip
         if not reserve_block_gas(ctx, price, settings.max_block_gas):
             raise _block_full(settings, price)
         runtime = runtime_for(settings.runtime)
-        problem = block_session(ctx, runtime).check_source(parsed.source)
+        session = block_session(ctx, runtime)
+        problem = session.check_source(parsed.source)
         if problem is not None:
             raise TxRejected(
                 ResultCode.INVALID_CODE, problem, field="args.source",
                 gas_wanted=price, gas_used=price,
+            )  # fmt: skip
+        refused = too_dear(session.instance_price(parsed.source), settings, "args.source")
+        if refused is not None:
+            raise TxRejected(
+                refused.code, refused.reason, field=refused.field, expected=refused.expected,
+                got=refused.got, gas_wanted=price, gas_used=price,
             )  # fmt: skip
         record = CodeRecord(ctx.sender, ctx.block.height, len(parsed.source), settings.runtime)
         save_code(ctx.state, digest, record, parsed.source)

@@ -21,10 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import get_suite
 from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules.base import Context
-from sen.ledger.modules.contracts.records import load_instance, load_source, state_key
+from sen.ledger.modules.contracts.records import Settings, load_instance, load_source, state_key
 from sen.ledger.modules.identity.actions import DID_METHOD_PREFIX
 from sen.ledger.modules.identity.records import load_did
 from sen.ledger.modules.membership.registry import require_member
@@ -85,6 +86,20 @@ def block_session(ctx: Context, runtime: Runtime) -> Session:
         return session
 
 
+def too_dear(instance_price: int, settings: Settings, field: str) -> TxRejected | None:
+    """Code whose every new instance costs more than a transaction may spend could never run
+    (and its compiled form would still be kept by every node): refused at upload."""
+    if instance_price <= settings.max_gas:
+        return None
+    return TxRejected(
+        ResultCode.CODE_TOO_LARGE,
+        "a new instance of this code costs more gas than a transaction may use",
+        field=field,
+        expected=f"at most {settings.max_gas} gas an instance",
+        got=f"{instance_price} gas (its compiled code is that large)",
+    )
+
+
 def reserve_block_gas(ctx: Context, gas: int, limit: int) -> bool:
     """Count ``gas`` against this block's limit; False if the block has no room left for it.
 
@@ -141,9 +156,20 @@ class CallScope:
 class StateReads:
     """The host's services to one call: its own state, the system modules, other contracts."""
 
-    def __init__(self, scope: CallScope, address: bytes, stack: tuple[bytes, ...] = ()) -> None:
+    def __init__(
+        self,
+        scope: CallScope,
+        address: bytes,
+        stack: tuple[bytes, ...] = (),
+        state: StateReader | None = None,
+        events: list[tuple[bytes, CallResult]] | None = None,
+    ) -> None:
         self.scope = scope
-        self.state = scope.state if scope.writes is None else scope.writes
+        if state is None:
+            state = scope.state if scope.writes is None else scope.writes
+        self.state = state
+        # where the calls this one makes keep their events: the scope's for the outermost call
+        self.events = scope.events if events is None else events
         self.address = address
         self.block = scope.block
         self.stack = (*stack, address)  # the contracts running, outermost first
@@ -239,13 +265,21 @@ class StateReads:
         if record is None or source is None:
             return CallResult(CallStatus.FAILED, 0, message=f"no contract at {contract.hex()}")
         env = environment(scope.chain_id, scope.block, contract, scope.sender, self.address)
-        nested = StateReads(scope, contract, self.stack)
+        # The callee and the contracts it calls write into an overlay of their own, kept in
+        # the caller's only if the callee succeeds; the caller's own is kept only if it does,
+        # and so on up to the transaction: a call that fails leaves nothing of its subtree.
+        below = self.state
+        child = Overlay(below) if scope.writes is not None and isinstance(below, Overlay) else None
+        kept: list[tuple[bytes, CallResult]] = []
+        nested = StateReads(scope, contract, self.stack, below if child is None else child, kept)
         result = scope.session.call(
             contract + record.code, source, kind, entry, args, env, gas, nested
         )
-        if result.ok and scope.writes is not None:
-            apply_writes(scope.writes, contract, result)
-            scope.events.append((contract, result))
+        if result.ok and child is not None and isinstance(below, Overlay):
+            apply_writes(child, contract, result)
+            child.merge_into(below)
+            self.events.extend(kept)
+            self.events.append((contract, result))
         return result
 
     def _refuse_call(self, contract: bytes, kind: str, entry: str) -> str | None:

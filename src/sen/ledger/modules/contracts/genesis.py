@@ -3,7 +3,7 @@
 ::
 
     {"runtime": "<SHA-256 hex of the runtime component>", "upload": "anyone",
-     "max_code_bytes": 65536, "max_gas": 200000000, "max_block_gas": 4000000000}
+     "max_code_bytes": 262144, "max_gas": 200000000, "max_block_gas": 4000000000}
 
 ``runtime`` is required: every validator must run that exact component
 (``sen contract runtime``). ``upload`` is ``anyone`` (a development chain) or

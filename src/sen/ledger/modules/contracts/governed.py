@@ -17,7 +17,7 @@ from typing import Any
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.contracts.calls import runtime_for
+from sen.ledger.modules.contracts.calls import runtime_for, too_dear
 from sen.ledger.modules.contracts.records import (
     SETTINGS_KEY,
     UPLOAD_POLICIES,
@@ -29,6 +29,7 @@ from sen.ledger.modules.contracts.records import (
 )
 from sen.ledger.state import Overlay
 from sen.ledger.types import BlockInfo
+from sen.vm.code import CODE_EXPECTED, language
 
 _SETTINGS_FIELDS = frozenset({"upload", "max_code_bytes", "max_gas", "max_block_gas"})
 MAX_GAS_CEILING = 10_000_000_000
@@ -52,11 +53,14 @@ def parse_upload_contract(payload: Mapping[str, Any]) -> dict[str, Any]:
         raise _invalid(unknown[0], "unknown field", "source", unknown[0])
     source = payload.get("source")
     if not isinstance(source, bytes) or not source:
-        raise _invalid("source", "missing or wrong type", "UTF-8 Python source (bytes)")
+        raise _invalid("source", "missing or wrong type", CODE_EXPECTED + " (bytes)")
     try:
-        source.decode("utf-8")
+        if language(source) == "python":
+            source.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _invalid("source", "not UTF-8", got=f"invalid byte at {error.start}") from None
+        raise _invalid(
+            "source", "not UTF-8 (nor WebAssembly)", CODE_EXPECTED, f"invalid byte at {error.start}"
+        ) from None
     return {"source": source}
 
 
@@ -85,9 +89,13 @@ def upload_contract(state: Overlay, payload: dict[str, Any], block: BlockInfo) -
             ResultCode.CODE_EXISTS, "this code is already uploaded", field="args.payload.source",
             got=digest.hex(),
         )  # fmt: skip
-    problem = runtime_for(settings.runtime).session().check_source(source)
+    session = runtime_for(settings.runtime).session()
+    problem = session.check_source(source)
     if problem is not None:
         raise TxRejected(ResultCode.INVALID_CODE, problem, field="args.payload.source")
+    refused = too_dear(session.instance_price(source), settings, "args.payload.source")
+    if refused is not None:
+        raise refused
     save_code(state, digest, CodeRecord(b"", block.height, len(source), settings.runtime), source)
     return digest
 

@@ -34,7 +34,9 @@ class IncompatibleState(Exception):
 
 
 UPLOAD_POLICIES = ("anyone", "governance")
-DEFAULT_MAX_CODE_BYTES = 64 * 1024
+DEFAULT_MAX_CODE_BYTES = 256 * 1024
+"""A Rust contract's component is about 100 KB; Python source is held to about 66 KB by the
+price of compiling it (``fuel.upload_cost``) under the default ``max_gas``."""
 DEFAULT_MAX_GAS = 200_000_000
 DEFAULT_MAX_BLOCK_GAS = 4_000_000_000
 
