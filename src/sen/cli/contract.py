@@ -1,9 +1,10 @@
-"""``sen contract``: write, test, build, deploy, call and inspect Python contracts.
+"""``sen contract``: write, test, build, deploy, call and inspect contracts (Python or Rust).
 
 ``new`` scaffolds a contract package (the contract, its tests with the local
-harness, a README); ``build`` checks a contract compiles in the runtime and
-prints its code hash (the SHA-256 of the source, so the same source always
-gives the same hash); ``test`` runs its tests; ``deploy`` uploads (unless the
+harness, a README; ``--language rust`` a Rust crate); ``build`` checks a contract
+compiles (a Rust one is built into a component with cargo) and prints its code
+hash (the SHA-256 of the source or component, so the same input always gives the
+same hash); ``test`` runs its tests; ``deploy`` uploads (unless the
 chain already has the code) and instantiates; ``propose-upload`` proposes the
 upload on a chain where code comes by governance; ``execute`` and ``query`` call
 entries; ``show`` prints an instance or a code. The guide is
@@ -21,7 +22,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sen.cli._context import Settings, kv_table, out, print_json, settings
+from sen.cli._context import Settings, err, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.sdk.contracts import Contracts
@@ -29,8 +30,8 @@ from sen.sdk.errors import NotFound, Rejected
 from sen.vm.errors import VmError
 
 app = typer.Typer(
-    help="Python contracts: scaffold, test, build, deploy, call and inspect "
-    "(Hợp đồng Python: tạo, kiểm thử, biên dịch, triển khai, gọi và xem).",
+    help="Contracts in Python or Rust: scaffold, test, build, deploy, call and inspect "
+    "(Hợp đồng Python hoặc Rust: tạo, kiểm thử, biên dịch, triển khai, gọi và xem).",
     no_args_is_help=True,
 )
 
@@ -63,6 +64,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "created {path}: edit contract.py, then: sen contract test {path}",
         "đã tạo {path}: sửa contract.py, rồi chạy: sen contract test {path}",
     ),
+    "created_rust": (
+        "created {path}: edit src/lib.rs, then: sen contract test {path} (builds it with cargo; "
+        "needs rustup target add wasm32-unknown-unknown)",
+        "đã tạo {path}: sửa src/lib.rs, rồi chạy: sen contract test {path} (biên dịch bằng "
+        "cargo; cần rustup target add wasm32-unknown-unknown)",
+    ),
+    "exists": (
+        "{path} already exists; choose another name",
+        "{path} đã tồn tại; hãy chọn tên khác",
+    ),
+    "no_tests": (
+        "{path}: no test_*.py here (sen contract new writes one)",
+        "{path}: không có test_*.py ở đây (sen contract new tạo sẵn một tệp)",
+    ),
+    "no_source": (
+        "{code} is a WebAssembly component ({size} bytes): it has no source to print; --json "
+        "gives its bytes (component, base64)",
+        "{code} là một thành phần WebAssembly ({size} byte): không có mã nguồn để in; --json "
+        "cho các byte của nó (component, base64)",
+    ),
+    "immutable": ("none: immutable", "không ai: bất biến"),
     "uploaded": ("uploaded code {code}", "đã tải mã {code} lên"),
     "proposed": (
         "proposal {proposal} uploads code {code}; admins vote with: sen gov vote {proposal} yes "
@@ -127,7 +149,21 @@ def _arguments(raw: str) -> dict[str, Any]:
 
 
 def _source(path: Path) -> tuple[Path, bytes]:
-    """The contract file: ``path`` itself, or ``contract.py`` in the folder ``path``."""
+    """The contract's code: ``path`` itself (``contract.py``, or a built ``.wasm``
+    component), ``contract.py`` in the folder ``path``, or, for a folder with a
+    ``Cargo.toml``, the component cargo builds from it."""
+    if not path.exists():
+        raise UsageProblem(f"{path}: no such file or folder")
+    if path.is_dir() and (path / "Cargo.toml").exists():
+        from sen.vm.build import build_component
+        from sen.vm.errors import RuntimeBuildFailed
+
+        err.print(f"building {path} with cargo (the first build takes a minute)…")
+        try:
+            file = build_component(path)
+        except RuntimeBuildFailed as error:
+            raise CliError(str(error)) from None
+        return file, file.read_bytes()
     file = path / "contract.py" if path.is_dir() else path
     try:
         return file, file.read_bytes()
@@ -146,9 +182,13 @@ def _upload_unless_present(contracts: Contracts, signer: Any, code: str, source:
 
 
 def _lint(file: Path, source: bytes) -> None:
-    """Imports contracts may not use, no entry points: said before anything is sent."""
+    """Imports contracts may not use, no entry points: said before anything is sent (a
+    component is checked by the node when it is built or uploaded)."""
+    from sen.vm.code import language
     from sen.vm.lint import problems
 
+    if language(source) == "wasm":
+        return
     try:
         found = problems(source.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -160,10 +200,12 @@ def _lint(file: Path, source: bytes) -> None:
 
 
 def _check_compiles(file: Path, source: bytes) -> None:
+    from sen.vm.code import language
     from sen.vm.local import local_runtime  # loads the runtime: seconds the first time
 
     try:
-        source.decode("utf-8")
+        if language(source) == "python":
+            source.decode("utf-8")
     except UnicodeDecodeError as error:
         raise CliError(f"{file}: not UTF-8 (byte {error.start})") from None
     try:
@@ -179,19 +221,43 @@ def _check_compiles(file: Path, source: bytes) -> None:
 def new(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A folder name for the contract (Tên thư mục).")],
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--language",
+            help="python (contract.py) or rust (a crate built into a component) "
+            "(Ngôn ngữ: python hoặc rust).",
+        ),
+    ] = "python",
 ) -> None:
-    """Scaffold a contract package: contract.py, test_contract.py and README.md."""
+    """Scaffold a contract package: contract.py (or a Rust crate), test_contract.py, README.md."""
     config = settings(ctx)
     if not name.isidentifier():
         raise UsageProblem(f"NAME: expected a Python identifier (letters, digits, _), got {name!r}")
+    if lang not in ("python", "rust"):
+        raise UsageProblem(f"--language: expected python or rust, got {lang!r}")
     folder = Path(name)
     if folder.exists():
-        raise CliError(f"{folder} already exists; choose another name")
+        raise CliError(_text(config, "exists", path=folder))
     folder.mkdir(parents=True)
-    (folder / "contract.py").write_text(_TEMPLATE_CONTRACT, encoding="utf-8")
-    (folder / "test_contract.py").write_text(_TEMPLATE_TEST, encoding="utf-8")
-    (folder / "README.md").write_text(_TEMPLATE_README.format(name=name), encoding="utf-8")
-    out.print(_text(config, "created", path=folder))
+    if lang == "rust":
+        from sen.vm.build import RUST_SDK
+
+        sdk = json.dumps(str(RUST_SDK.resolve()))  # a TOML basic string is a JSON string
+        (folder / "src").mkdir()
+        (folder / "Cargo.toml").write_text(
+            _TEMPLATE_CARGO.format(name=name, sdk=sdk), encoding="utf-8"
+        )
+        (folder / "src" / "lib.rs").write_text(_TEMPLATE_RUST, encoding="utf-8")
+        (folder / "test_contract.py").write_text(_TEMPLATE_RUST_TEST, encoding="utf-8")
+        (folder / ".gitignore").write_text("target/\n", encoding="utf-8")
+        readme = _TEMPLATE_README.replace("edit contract.py", "edit src/lib.rs")
+    else:
+        (folder / "contract.py").write_text(_TEMPLATE_CONTRACT, encoding="utf-8")
+        (folder / "test_contract.py").write_text(_TEMPLATE_TEST, encoding="utf-8")
+        readme = _TEMPLATE_README
+    (folder / "README.md").write_text(readme.format(name=name), encoding="utf-8")
+    out.print(_text(config, "created_rust" if lang == "rust" else "created", path=folder))
 
 
 @app.command("build")
@@ -200,7 +266,8 @@ def build(
     path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
     as_json: AsJson = False,
 ) -> None:
-    """Check the contract compiles in the runtime and print its code hash (SHA-256 of source)."""
+    """Check the contract compiles (a Rust folder is built with cargo first) and print its code
+    hash (SHA-256 of the source, or of the component)."""
     config = settings(ctx)
     file, source = _source(path)
     _check_compiles(file, source)
@@ -213,10 +280,16 @@ def build(
 
 @app.command("test")
 def test(
+    ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The contract's folder (with test_*.py).")],
 ) -> None:
     """Run the contract's own tests (pytest) against the local runtime, without a node."""
+    config = settings(ctx)
+    if not path.exists():
+        raise UsageProblem(f"{path}: no such file or folder")
     folder = path if path.is_dir() else path.parent
+    if not any(folder.glob("test_*.py")):
+        raise CliError(_text(config, "no_tests", path=folder))
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", str(folder)], check=False)
     if done.returncode != 0:
         raise typer.Exit(done.returncode)
@@ -383,7 +456,8 @@ def show(
         if len(what) == 40:
             found = contracts.instance(what)
             if source and not as_json:  # an instance's source is its code's
-                found = {**found, "source": contracts.code(str(found["code"]))["source"]}
+                its = contracts.code(str(found["code"]))
+                found = {**found, "source": its["source"], "size": its["size"]}
         elif len(what) == 64:
             found = contracts.code(what)
         else:
@@ -394,13 +468,16 @@ def show(
         print_json(found)
         return
     if source and "source" in found:
+        if found["source"] is None:
+            code = found.get("code", what)
+            raise CliError(_text(config, "no_source", code=code, size=found.get("size")))
         out.print(found["source"], markup=False, highlight=False)
         return
-    hidden = {"value", "proof", "source", "key"}
+    hidden = {"value", "proof", "source", "key", "component"}
     table = kv_table()
     for name, value in found.items():
         if name == "admin" and value is None:
-            value = "none: immutable (không ai: bất biến)"
+            value = _text(config, "immutable")
         if name not in hidden:
             table.add_row(name, str(value))
     out.print(table)
@@ -461,6 +538,111 @@ def test_refusal_writes_nothing() -> None:
     before = dict(contract.state)
     with pytest.raises(CallFailed, match="positive"):
         contract.execute("add", sender="alice", amount=-1)
+    assert contract.state == before
+'''
+
+_TEMPLATE_CARGO = """[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[lib]
+crate-type = ["cdylib"]
+
+[dependencies]
+# Sen's Rust kit, from the Sen you installed; commit Cargo.lock so others rebuild the same code.
+sen-contract = {{ path = {sdk} }}
+
+# Small, reproducible code: the code hash is the SHA-256 of what this profile builds.
+[profile.release]
+opt-level = "z"
+lto = true
+codegen-units = 1
+panic = "abort"
+strip = true
+debug = false
+"""
+
+_TEMPLATE_RUST = """//! A Sen contract in Rust: a counter. Arguments and answers are JSON; state
+//! lives in Map / Item under this contract's own prefix; an Err refuses the call, and a
+//! refused call writes nothing. Guide: docs/guides/contracts.md
+#![no_std]
+
+extern crate alloc;
+
+use sen_contract::{self as sen, Args, Call, Map, Value};
+
+const COUNTS: Map = Map::new("count");
+
+struct Counter;
+
+impl sen::Contract for Counter {
+    fn instantiate(call: &mut Call, args: &mut Args) -> sen::Result {
+        let start = args.optional("start").map_or(Ok(0), |v| {
+            v.as_u64().ok_or_else(|| sen::Error::Refused("start: expected an integer".into()))
+        })?;
+        COUNTS.set(call, "total", &Value::from(start));
+        Ok(Value::Null)
+    }
+
+    fn execute(call: &mut Call, entry: &str, args: &mut Args) -> sen::Result {
+        match entry {
+            "add" => {
+                let amount = args.u64("amount")?;
+                sen::require(amount > 0, "amount: expected a positive integer")?;
+                let total = COUNTS.get_u64(call, "total")?.unwrap_or(0) + amount;
+                COUNTS.set(call, "total", &Value::from(total));
+                let sender = call.env().sender.clone();
+                let mine = COUNTS.get_u64(call, &sender)?.unwrap_or(0) + amount;
+                COUNTS.set(call, &sender, &Value::from(mine));
+                call.emit("added", &[("amount", alloc::format!("{amount}"))]);
+                Ok(Value::from(total))
+            }
+            _ => Err(sen::Error::NoEntry),
+        }
+    }
+
+    fn query(call: &mut Call, entry: &str, _args: &mut Args) -> sen::Result {
+        match entry {
+            "total" => Ok(Value::from(COUNTS.get_u64(call, "total")?.unwrap_or(0))),
+            _ => Err(sen::Error::NoEntry),
+        }
+    }
+}
+
+sen_contract::export_contract!(Counter);
+"""
+
+_TEMPLATE_RUST_TEST = '''"""Tests of the Rust contract in the real engine: sen contract test .
+(no node; cargo builds it first, and it needs: rustup target add wasm32-unknown-unknown)."""
+
+from pathlib import Path
+
+import pytest
+
+from sen.vm.build import build_component
+from sen.vm.local import CallFailed, LocalContract
+
+
+@pytest.fixture(scope="module")
+def code() -> bytes:
+    return build_component(Path(__file__).parent).read_bytes()
+
+
+def test_add(code: bytes) -> None:
+    contract = LocalContract(code)
+    contract.instantiate(sender="alice", start=10)
+    assert contract.execute("add", sender="alice", amount=5) == 15
+    assert contract.query("total") == 15
+
+
+def test_refusal_writes_nothing(code: bytes) -> None:
+    contract = LocalContract(code)
+    contract.instantiate(sender="alice")
+    before = dict(contract.state)
+    with pytest.raises(CallFailed, match="positive"):
+        contract.execute("add", sender="alice", amount=0)
     assert contract.state == before
 '''
 

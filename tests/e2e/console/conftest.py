@@ -104,12 +104,14 @@ def consortium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Consortium]
 
 
 @pytest.fixture(scope="package")
-def contracts_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContractsChain]:
+def contracts_node(
+    tmp_path_factory: pytest.TempPathFactory, registry_component: bytes
+) -> Iterator[ContractsChain]:
     root = tmp_path_factory.mktemp("contracts")
     port = free_port()
     write_contracts_home(root / "home", port)
     with running_node(root / "home", port, root / "node.log") as url:
-        yield deploy(url)
+        yield deploy(url, registry_component)
 
 
 @pytest.fixture(scope="package")

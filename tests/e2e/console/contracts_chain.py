@@ -4,9 +4,10 @@
 is built once per machine, cached in ``~/.cache/sen/vm``). ``deploy`` then works through the
 SDK over HTTP as an operator would: it uploads ``contracts/examples/registry`` and
 ``contracts/examples/workflow`` (and a small contract whose text holds markup, which the
-console must show as text), instantiates the registry twice (without an admin: immutable;
-with one) and the workflow once, mints an asset, transfers part of it, and sends a transfer the
-contract refuses (more than the sender holds), which fails in its block with gas recorded.
+console must show as text, and the Rust registry's component), instantiates the registry
+twice (without an admin: immutable; with one) and the workflow once, mints an asset,
+transfers part of it, and sends a transfer the contract refuses (more than the sender
+holds), which fails in its block with gas recorded.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class ContractsChain:
     registry_code: str
     workflow_code: str
     markup_code: str
+    component_code: str  # the Rust registry: a WebAssembly component, no source
     registry: str  # no admin: immutable
     administered: str  # the registry again, with the deployer as admin
     workflow: str
@@ -64,7 +66,7 @@ def write_home(home: Path, port: int) -> None:
     init_home(home, chain_id=CHAIN_ID, port=port, block_interval=0.1, contracts=True)
 
 
-def deploy(url: str) -> ContractsChain:
+def deploy(url: str, component: bytes) -> ContractsChain:
     key, receiver = generate_key(), generate_key()
     holder, other = address(key), address(receiver)
     with Client.http(url) as client:
@@ -72,6 +74,7 @@ def deploy(url: str) -> ContractsChain:
         registry_code = contracts.upload(key, REGISTRY.read_bytes())
         workflow_code = contracts.upload(key, WORKFLOW.read_bytes())
         markup_code = contracts.upload(key, MARKUP_SOURCE)
+        component_code = contracts.upload(key, component)
         assert registry_code == hashlib.sha256(REGISTRY.read_bytes()).hexdigest()
         registry = contracts.instantiate(key, registry_code, {"name": "VCU"}, label=REGISTRY_LABEL)
         administered = contracts.instantiate(
@@ -86,6 +89,7 @@ def deploy(url: str) -> ContractsChain:
             registry_code=registry_code,
             workflow_code=workflow_code,
             markup_code=markup_code,
+            component_code=component_code,
             registry=registry,
             administered=administered,
             workflow=workflow,

@@ -63,7 +63,7 @@ def test_the_list_shows_settings_instances_and_codes_a_page_at_a_time(
     expect(facts).to_contain_text(settings["runtime"])
     expect(facts).to_contain_text("Mọi tài khoản")
     expect(facts).to_contain_text(vi_number(settings["max_gas"]))
-    expect(facts).to_contain_text(f"{vi_number(settings['max_code_bytes'])} byte (64 KB)")
+    expect(facts).to_contain_text(f"{vi_number(settings['max_code_bytes'])} byte (256 KB)")
     instances = page.locator("#instances-table")
     expect(instances.locator("tbody tr")).to_have_count(3)
     for label in (REGISTRY_LABEL, ADMIN_LABEL, WORKFLOW_LABEL):
@@ -71,7 +71,7 @@ def test_the_list_shows_settings_instances_and_codes_a_page_at_a_time(
     expect(instances.locator(f"a[href='#/contracts/{chain.registry}']")).to_have_count(1)
     expect(instances.locator(f"a[href='#/contracts/code/{chain.registry_code}']")).to_have_count(2)
     codes = page.locator("#codes-table")
-    expect(codes.locator("tbody tr")).to_have_count(3)
+    expect(codes.locator("tbody tr")).to_have_count(4)
     registry_row = codes.locator(
         "tr", has=page.locator(f"a[href='#/contracts/code/{chain.registry_code}']")
     )
@@ -235,6 +235,11 @@ def test_the_code_page_shows_the_source_as_text(
     assert source.text_content() == MARKUP_SOURCE.decode("utf-8")
     expect(page.locator("main img, main b, main i")).to_have_count(0)
     expect(page.locator("#code-hash-check")).to_contain_text("equals the code hash")
+    # a component has no source: its bytes are hashed in the browser instead
+    page.goto(f"/#/contracts/code/{chain.component_code}")
+    expect(page.locator("#code-hash-check")).to_contain_text("This is a WebAssembly component")
+    expect(page.locator("#code-hash-check")).to_contain_text("equals the code hash")
+    expect(page.locator("#code-source")).to_have_count(0)
     page.goto(f"/#/contracts/code/{'0' * 64}")
     expect(page.locator("main .notice.warn h2")).to_have_text("No such code")
 

@@ -1,5 +1,5 @@
-"""Python contracts on four CometBFT validators: the same results and app hashes on every node,
-also for a node whose application was killed while contract blocks were being made."""
+"""Python and Rust contracts on four CometBFT validators: the same results and app hashes on
+every node, also for a node whose application was killed while contract blocks were being made."""
 
 from __future__ import annotations
 
@@ -36,19 +36,23 @@ def _app_hash(net: Network, name: str, height: int) -> str:
         return str(client.get(f"/v1/blocks/{height + 1}")["header"]["app_hash"])
 
 
-def test_contract_calls_agree_on_four_validators_and_after_a_kill(running: Network) -> None:
+def test_contract_calls_agree_on_four_validators_and_after_a_kill(
+    running: Network, registry_component: bytes
+) -> None:
     network = running
     minter = _key(40)
     holders = [_key(41 + i) for i in range(4)]
     addresses = [address_of(k.suite, k.public_key).hex() for k in holders]
     with Client.http(network.manifest.node("node0").api_url) as client:
         contracts = Contracts(client)
-        code = contracts.upload(minter, REGISTRY)
-        contract = contracts.instantiate(minter, code, {"name": "VCU"}, label="e2e")
-        for address in addresses:
-            contracts.execute(
-                minter, contract, "mint", {"asset": "VCU", "to": address, "amount": 1000}
-            )
+        both = []  # the Python registry and its Rust twin, called in turns
+        for source in (REGISTRY, registry_component):
+            code = contracts.upload(minter, source)
+            both.append(contracts.instantiate(minter, code, {"name": "VCU"}, label="e2e"))
+            for address in addresses:
+                contracts.execute(
+                    minter, both[-1], "mint", {"asset": "VCU", "to": address, "amount": 1000}
+                )
         chain_id = str(client.status()["chain_id"])
         nonces = {i: 0 for i in range(len(holders))}
         txs = []
@@ -57,7 +61,7 @@ def test_contract_calls_agree_on_four_validators_and_after_a_kill(running: Netwo
                 amount = 5000 if round_ % 10 == 9 else 1 + round_
                 args = {"asset": "VCU", "to": addresses[(i + 1) % 4], "amount": amount}
                 call = {
-                    "contract": bytes.fromhex(contract),
+                    "contract": bytes.fromhex(both[round_ % 2]),
                     "entry": "transfer",
                     "args": args,
                     "gas": 5_000_000,
@@ -89,12 +93,13 @@ def test_contract_calls_agree_on_four_validators_and_after_a_kill(running: Netwo
     for height in range(first, target):
         hashes = {_app_hash(network, name, height) for name in ("node0", "node1", "node2", "node3")}
         assert len(hashes) == 1, f"app hashes differ at height {height}: {hashes}"
-    balances = []
-    for name in ("node0", "node1", "node2", "node3"):
-        with Client.http(network.manifest.node(name).api_url) as client:
-            answers = [
-                Contracts(client).query(contract, "balance", {"asset": "VCU", "holder": a})
-                for a in addresses
-            ]
-            balances.append(json.dumps(answers))
-    assert len(set(balances)) == 1 and sum(json.loads(balances[0])) == 4000
+    for contract in both:
+        balances = []
+        for name in ("node0", "node1", "node2", "node3"):
+            with Client.http(network.manifest.node(name).api_url) as client:
+                answers = [
+                    Contracts(client).query(contract, "balance", {"asset": "VCU", "holder": a})
+                    for a in addresses
+                ]
+                balances.append(json.dumps(answers))
+        assert len(set(balances)) == 1 and sum(json.loads(balances[0])) == 4000

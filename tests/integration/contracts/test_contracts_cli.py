@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import hashlib
 import json
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -311,3 +314,43 @@ def test_what_a_newcomer_is_told(
     immutable = json.loads(ok([*deploy, "--json"], capsys))["address"]
     code, output = run(["contract", "migrate", immutable, str(folder), "--key", "dev"], capsys)
     assert code != 0 and "immutable" in output
+
+
+def _json_out(argv: list[str], capsys: pytest.CaptureFixture[str]) -> Any:
+    """What a ``--json`` command printed on standard output (its progress goes to stderr)."""
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    assert exited.value.code in (0, None), captured.out + captured.err
+    return json.loads(captured.out)
+
+
+def test_a_rust_contract_from_new_to_show(
+    node: Node, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``new --language rust`` scaffolds a crate that cargo builds into a component; deploy,
+    execute, query and show take its folder like a Python contract's; the API serves its bytes."""
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(Path(__file__).parents[3] / ".bin" / "cargo-target"))
+    monkeypatch.chdir(tmp_path)
+    ok(["keys", "new", "a"], capsys)
+    assert "edit src/lib.rs" in ok(["contract", "new", "counter", "--language", "rust"], capsys)
+    built = _json_out(["contract", "build", "counter", "--json"], capsys)
+    assert built["path"].endswith("counter.wasm")
+    deployed = _json_out(
+        ["contract", "deploy", "counter", "--key", "a", "--args", '{"start": 2}', "--json"], capsys
+    )
+    assert deployed["code"] == built["code"] and deployed["uploaded"]
+    address = deployed["address"]
+    added = json.loads(
+        ok(["contract", "execute", address, "add", "--args", '{"amount": 5}', "--key", "a",
+            "--json"], capsys)
+    )  # fmt: skip
+    assert added["answer"] == 7
+    assert ok(["contract", "query", address, "total"], capsys).strip() == "7"
+    code, output = run(["contract", "show", built["code"], "--source"], capsys)
+    assert code != 0 and "is a WebAssembly component" in output
+    shown = json.loads(ok(["contract", "show", built["code"], "--json"], capsys))
+    assert shown["language"] == "wasm" and shown["source"] is None
+    assert hashlib.sha256(base64.b64decode(shown["component"])).hexdigest() == built["code"]
+    code, output = run(["contract", "new", "bad", "--language", "cobol"], capsys)
+    assert code == 2 and "--language: expected python or rust, got 'cobol'" in output

@@ -10,9 +10,10 @@ the contract's JSON.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import Field
@@ -36,6 +37,7 @@ from sen.ledger.modules.contracts.queries import QueryRefused
 from sen.ledger.modules.contracts.records import CODE_PREFIX, INSTANCE_PREFIX
 from sen.ledger.types import BlockInfo
 from sen.vm import VmError
+from sen.vm.code import language
 
 router = APIRouter(route_class=JsonRoute, tags=["contracts"])
 
@@ -68,6 +70,9 @@ class SettingsView(Schema):
     upload: str | None = Field(description="`anyone`, or `governance`: code comes by proposal.")
     max_code_bytes: int | None
     max_gas: int | None = Field(description="The most gas one transaction may ask for.")
+    max_block_gas: int | None = Field(
+        default=None, description="The gas limits of a block's calls and uploads, summed."
+    )
 
 
 class Proved(Schema):
@@ -79,12 +84,21 @@ class Proved(Schema):
 
 
 class CodeView(Proved):
-    code: str = Field(description="SHA-256 of the source, hex: the code's name.")
+    code: str = Field(description="SHA-256 of the code (source or component), hex: its name.")
     uploader: str = Field(description="The address that uploaded it, hex.")
     uploaded_height: int
-    size: int = Field(description="Bytes of source.")
+    size: int = Field(description="Bytes of code.")
     runtime: str = Field(description="The runtime it was checked against.")
-    source: str | None = Field(description="The Python source (UTF-8).")
+    language: Literal["python", "wasm"] = Field(
+        description="python: Python source run by the runtime; wasm: a WebAssembly component "
+        "of its own (built from Rust, or any language with WIT bindings)."
+    )
+    source: str | None = Field(description="The Python source (UTF-8); null for a component.")
+    component: str | None = Field(
+        default=None,
+        description="A component's bytes, base64 (SHA-256 of them is the code hash); null "
+        "for Python.",
+    )
 
 
 class CodeSummary(Schema):
@@ -92,6 +106,7 @@ class CodeSummary(Schema):
     uploader: str
     uploaded_height: int
     size: int
+    language: Literal["python", "wasm"]
 
 
 class CodeList(Schema):
@@ -164,6 +179,7 @@ def settings(node: NodeDep) -> SettingsView:
         upload=found.upload,
         max_code_bytes=found.max_code_bytes,
         max_gas=found.max_gas,
+        max_block_gas=found.max_block_gas,
     )
 
 
@@ -198,6 +214,7 @@ def codes(
                 uploader=record.uploader.hex(),
                 uploaded_height=record.height,
                 size=record.size,
+                language=language(load_source(node.app.store, key[len(CODE_PREFIX) :]) or b""),
             )
         )
     following = keys[limit - 1][len(CODE_PREFIX) :].hex() if len(keys) > limit else None
@@ -219,13 +236,16 @@ def code(code: CodeHash, node: NodeDep) -> CodeView:
         raise NotFound(f"no code {code}", field="code")
     record = CodeRecord.from_value(encoding.decode(stored))
     source = load_source(node.app.store, digest)
+    kind = language(source or b"")
     return CodeView(
         code=code,
         uploader=record.uploader.hex(),
         uploaded_height=record.height,
         size=record.size,
         runtime=record.runtime,
-        source=None if source is None else source.decode("utf-8", errors="replace"),
+        language=kind,
+        source=None if source is None or kind == "wasm" else source.decode("utf-8", "replace"),
+        component=base64.b64encode(source).decode() if source and kind == "wasm" else None,
         key=key.hex(),
         value=stored.hex(),
         height=height,

@@ -364,9 +364,20 @@ export async function instance(ctx) {
 // -- one code and its source ------------------------------------------------------------------
 
 function sourceHash(source) {
+  return bytesHash(new TextEncoder().encode(source));
+}
+
+function bytesHash(bytes) {
   const hasher = new Sha256();
-  hasher.update(new TextEncoder().encode(source));
+  hasher.update(bytes);
   return toHex(hasher.digest());
+}
+
+function base64Bytes(text) {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i += 1) bytes[i] = raw.charCodeAt(i);
+  return bytes;
 }
 
 /** #/contracts/code/<hash>: the code record and its source, as text (never markup). */
@@ -393,7 +404,14 @@ export async function code(ctx) {
     [t('code.runtime'), h('span', { class: 'hash' }, found.runtime)],
   ])));
   add(main, h('h2', { id: 'code-source-title' }, t('code.source')));
-  if (found.source === null || found.source === undefined) {
+  if (found.language === 'wasm' && found.component) {
+    // a component of its own (Rust, or any language): its bytes are the code, hashed here
+    const matches = bytesHash(base64Bytes(found.component)) === found.code;
+    const check = notice(matches ? 'ok' : 'bad', null,
+      h('p', {}, t(matches ? 'code.componentOk' : 'code.hashBad', { size: found.size })));
+    check.id = 'code-hash-check';
+    add(main, check, h('p', {}, t('code.componentText')));
+  } else if (found.source === null || found.source === undefined) {
     add(main, empty(t('code.noSource')));
   } else {
     const matches = sourceHash(found.source) === found.code;

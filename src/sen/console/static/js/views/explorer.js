@@ -162,12 +162,18 @@ export async function txs(ctx) {
   ctx.every(LIVE_MS, show);
 }
 
+/** Uploaded code (hex): Python source, or a WebAssembly component ("\0asm"). */
+function codeSize(hex) {
+  const wasm = hex.startsWith('0061736d');
+  return t(wasm ? 'tx.contractComponentSize' : 'tx.contractSourceSize', { size: num(hex.length / 2) });
+}
+
 function argValue(tx, key, value) {
   if (tx.module === 'contracts' && typeof value === 'string') {
     if (key === 'contract' && /^[0-9a-f]{40}$/.test(value)) return contractLink(value, true);
     if (key === 'code' && /^[0-9a-f]{64}$/.test(value)) return codeLink(value, true);
     if (key === 'admin' && value) return accountLink(value, true);
-    if (key === 'source') return t('tx.contractSourceSize', { size: num(value.length / 2) });
+    if (key === 'source') return codeSize(value);
   }
   if (tx.module === 'evidence' && key === 'digest' && typeof value === 'string') {
     return evidenceLink(tx.args.algorithm || 'sha-256', value, true);
@@ -277,7 +283,7 @@ function contractCall(decoded, result) {
     [t('tx.contractAddress'), action === 'instantiate' && /^[0-9a-f]{40}$/.test(data) ? contractLink(data, true) : null],
     [t('tx.contractCode'), typeof args.code === 'string' ? codeLink(args.code, true)
       : action === 'upload' && /^[0-9a-f]{64}$/.test(data) ? codeLink(data, true) : null],
-    [t('tx.contractSource'), typeof args.source === 'string' ? t('tx.contractSourceSize', { size: num(args.source.length / 2) }) : null],
+    [t('tx.contractSource'), typeof args.source === 'string' ? codeSize(args.source) : null],
     [t('tx.contractEntry'), typeof args.entry === 'string' ? h('code', { id: 'tx-contract-entry' }, args.entry) : null],
     [t('tx.contractLabel'), action === 'instantiate' ? args.label || t('none') : null],
     [t('tx.contractAdmin'), action === 'instantiate' ? (args.admin ? accountLink(args.admin, true) : t('contract.immutable')) : null],
