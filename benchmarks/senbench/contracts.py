@@ -105,6 +105,18 @@ def balance(of):
     return balances.get(of, 0)
 '''
 
+RUST_TOKEN = Path(__file__).resolve().parents[1] / "rust-token"
+"""TOKEN in Rust (benchmarks/rust-token), built into a component by cargo for the run."""
+
+
+def rust_token() -> bytes:
+    """The Rust token's component, built now (cargo; seconds once its crates are built)."""
+    from sen.vm.build import build_component
+
+    target = Path(__file__).resolve().parents[2] / ".bin" / "cargo-target"
+    return build_component(RUST_TOKEN, target).read_bytes()
+
+
 SUPPLY = 10**12  # each holder's balance: never runs out
 INSTANTIATE_GAS = 150_000_000  # ~33,000 per holder written; the chain's default maximum is 200M
 TRANSFER_GAS = (
@@ -205,11 +217,13 @@ def _one_block(
     return _results(node, engine.produce_block().height, tolerated)
 
 
-def _deploy(node: Node, engine: EmbeddedEngine, owner: SigningKey, holders: list[str]) -> bytes:
+def _deploy(
+    node: Node, engine: EmbeddedEngine, owner: SigningKey, holders: list[str], code: bytes
+) -> bytes:
     chain_id = node.app.genesis.chain_id
     upload = sign_tx(
         owner, chain_id=chain_id, nonce=0, module="contracts", action="upload",
-        args={"source": TOKEN},
+        args={"source": code},
     )  # fmt: skip
     (uploaded,) = _one_block(node, engine, [upload.raw])
     args = {
@@ -475,6 +489,7 @@ def profile_summary(raw: str, top: int = 15) -> dict[str, Any]:
 def _node_part(
     *, transfers: int, block_txs: int, senders: int, transfer_gas: int, paced_rate: float,
     paced_seconds: float, profile_seconds: float, progress: Progress | None,
+    code: bytes = TOKEN,
 ) -> dict[str, Any]:  # fmt: skip
     home = Path(tempfile.mkdtemp(prefix="sen-bench-contracts-"))
     try:
@@ -500,7 +515,7 @@ def _node_part(
             owner = make_keys(1)[0]
             holders = [address_of(k.suite, k.public_key).hex() for k in keys]
             started = time.perf_counter()
-            contract = _deploy(node, engine, owner, holders)
+            contract = _deploy(node, engine, owner, holders, code)
             deploy_seconds = time.perf_counter() - started
             signer = _Senders(node.app.genesis.chain_id, keys, contract, transfer_gas)
             warm_up = signer.transfers(min(block_txs, transfers))
@@ -522,6 +537,8 @@ def _node_part(
         shutil.rmtree(home, ignore_errors=True)
     return {
         "node": "init_home(contracts=True) + Node.open: the embedded engine, in this process",
+        "code": "python" if code == TOKEN else "rust (wasm component)",
+        "code_bytes": len(code),
         "storage_sync": sync,
         "senders": senders,
         "transfer_gas": transfer_gas,
@@ -770,22 +787,33 @@ def run_contracts(
         paced_rate=paced_rate, paced_seconds=paced_seconds, profile_seconds=profile_seconds,
         progress=progress,
     )  # fmt: skip
+    rust_code = rust_token()
+    rust = _node_part(
+        transfers=transfers, block_txs=block_txs, senders=senders, transfer_gas=transfer_gas,
+        paced_rate=paced_rate, paced_seconds=paced_seconds, profile_seconds=profile_seconds,
+        progress=progress, code=rust_code,
+    )  # fmt: skip
     notes = _notes(node, runtime)
+    notes.append(_rust_note(node, rust))
     return {
         "benchmark": "contracts",
         "conditions": {
             **conditions,
             "contract": "a token: transfer reads two balances, writes two, emits one event "
-            "(senbench.contracts.TOKEN)",
+            "(senbench.contracts.TOKEN; node_rust: the same in Rust, benchmarks/rust-token)",
             "tx_type": f"contracts.execute (ed25519), entry transfer, gas limit {transfer_gas:,}",
             "commit": _source_commit(),
             "wasmtime": _version("wasmtime"),
             "componentize_py": _version("componentize-py"),
         },
         "node": node,
+        "node_rust": rust,
         "runtime": runtime,
         "notes": notes,
-        "targets": {"committed_transfers_per_s": 1000},
+        "targets": {
+            "committed_transfers_per_s": 1000,
+            "rust_committed_transfers_per_s": 3000,
+        },
     }
 
 
@@ -813,6 +841,20 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "missing"
+
+
+def _rust_note(python: dict[str, Any], rust: dict[str, Any]) -> str:
+    fast, slow = rust["saturating"], python["saturating"]
+    produce = fast["per_block_s"]["produce_block_median"]
+    ratio = fast["committed_transfers_per_s"] / max(slow["committed_transfers_per_s"], 1e-9)
+    return (
+        f"rust: {fast['committed_transfers_per_s']:,} transfers/s committed ({ratio:.1f}x the "
+        f"Python token in the same run), a block of {fast['block_txs']} produced in "
+        f"{produce:.3f} s, CheckTx {fast['per_block_s']['check_tx_median']:.3f} s; gas per "
+        f"transfer median {fast['gas_used_per_transfer']['median']:,} "
+        f"(first in a block {fast['gas_used_per_transfer']['first_in_block_median']:,}); "
+        f"component {rust['code_bytes']:,} bytes"
+    )
 
 
 def _notes(node: dict[str, Any], runtime: dict[str, Any]) -> list[str]:

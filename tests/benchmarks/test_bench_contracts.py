@@ -37,6 +37,13 @@ def test_it_commits_every_transfer_and_reports_the_figures(
     assert result["runtime"]["empty_cache"]["compiled_bytes"] > 0
     assert result["conditions"]["wasmtime"] == "50.0.1"
     assert any(note.startswith("saturating:") for note in result["notes"])
+    rust = result["node_rust"]
+    assert rust["code"] == "rust (wasm component)" and rust["code_bytes"] > 0
+    assert rust["saturating"]["committed_transfers"] == 20
+    assert rust["paced"]["committed_transfers"] == 10
+    # the same token in Rust uses far less gas a transfer than the Python one
+    assert rust["saturating"]["gas_used_per_transfer"]["median"] * 3 < gas["median"]
+    assert any(note.startswith("rust:") for note in result["notes"])
 
 
 def test_a_profile_is_summarised_by_category_and_frame() -> None:

@@ -85,6 +85,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cho các byte của nó (component, base64)",
     ),
     "immutable": ("none: immutable", "không ai: bất biến"),
+    "no_contract": ("no contract at {address}", "không có hợp đồng ở {address}"),
+    "immutable_contract": (
+        "{address} has no admin: it is immutable, nobody can migrate it",
+        "{address} không có quản trị viên: bất biến, không ai chuyển mã được",
+    ),
+    "not_admin": (
+        "only its admin {admin} may migrate it; --key is {signer}",
+        "chỉ quản trị viên {admin} được chuyển mã; --key là {signer}",
+    ),
     "uploaded": ("uploaded code {code}", "đã tải mã {code} lên"),
     "proposed": (
         "proposal {proposal} uploads code {code}; admins vote with: sen gov vote {proposal} yes "
@@ -127,7 +136,8 @@ def _failed(config: Settings, client: Any, error: Rejected) -> CliError:
         except Exception:  # the hint is a courtesy; the failure is the message
             most = 0
         if most:
-            reason += ". " + _text(config, "more_gas", most=most)
+            reason = reason.removesuffix("; send it with more") + ". "
+            reason += _text(config, "more_gas", most=most)
     if error.committed and error.tx_hash:
         reason = _text(config, "failed_call", reason=reason, tx=error.tx_hash)
     return CliError(reason)
@@ -179,6 +189,28 @@ def _upload_unless_present(contracts: Contracts, signer: Any, code: str, source:
     except NotFound:
         contracts.upload(signer, source)
         return False
+
+
+def _check_instance_options(admin: str, label: str) -> None:
+    if admin and (len(admin) != 40 or any(c not in "0123456789abcdefABCDEF" for c in admin)):
+        raise UsageProblem(
+            f"--admin: expected an address (40 hex; sen keys show NAME prints one), got {admin!r}"
+        )
+    if len(label.encode()) > 128:
+        raise UsageProblem(f"--label: at most 128 bytes, got {len(label.encode())}")
+
+
+def _check_admin(config: Settings, contracts: Contracts, contract: str, signer: Any) -> None:
+    from sen.sdk.keys import address
+
+    try:
+        admin = contracts.instance(contract).get("admin")
+    except NotFound:
+        raise CliError(_text(config, "no_contract", address=contract)) from None
+    if admin is None:
+        raise CliError(_text(config, "immutable_contract", address=contract))
+    if str(admin).lower() != address(signer).lower():
+        raise CliError(_text(config, "not_admin", admin=admin, signer=address(signer)))
 
 
 def _lint(file: Path, source: bytes) -> None:
@@ -311,6 +343,7 @@ def deploy(
 ) -> None:
     """Upload the contract (unless the chain has its code already) and instantiate it."""
     config = settings(ctx)
+    _check_instance_options(admin, label)  # before anything is built or sent
     file, source = _source(path)
     _lint(file, source)
     arguments = _arguments(args)
@@ -406,11 +439,13 @@ def migrate(
     """Move an instance to new code (its admin only): uploads the code unless the chain has it,
     then runs its @sen.migrate entry; the address and state stay."""
     config = settings(ctx)
+    signer = load_key(config, key)
+    with config.client() as client:  # only the admin may migrate: said before any upload
+        _check_admin(config, Contracts(client), contract, signer)
     file, source = _source(path)
     _lint(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
-    signer = load_key(config, key)
     with config.client() as client:
         contracts = Contracts(client)
         try:

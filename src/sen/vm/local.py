@@ -37,10 +37,27 @@ def local_runtime() -> Runtime:
     return _RUNTIME[0]
 
 
+CODE_NAMES = {
+    CallStatus.REFUSED: "CONTRACT_REFUSED",
+    CallStatus.FAILED: "CONTRACT_FAILED",
+    CallStatus.NO_ENTRY: "NO_SUCH_ENTRY",
+    CallStatus.BAD_ARGUMENTS: "INVALID_ARGUMENT",
+    CallStatus.INVALID_CODE: "INVALID_CODE",
+    CallStatus.OUT_OF_FUEL: "OUT_OF_GAS",
+    CallStatus.TRAPPED: "CONTRACT_TRAPPED",
+    CallStatus.BAD_ANSWER: "CONTRACT_BAD_ANSWER",
+}
+"""The result code a node gives each failure (docs/spec/contracts.md §4)."""
+
+
 class CallFailed(Exception):
+    """A call that failed: ``code_name`` is what a node would give (``CONTRACT_REFUSED``,
+    ``OUT_OF_GAS``...), ``status`` the runtime's own name for it."""
+
     def __init__(self, result: CallResult) -> None:
         self.result = result
         self.status = result.status
+        self.code_name = CODE_NAMES.get(result.status, result.status.value.upper())
         super().__init__(result.message or result.status.value)
 
 
@@ -177,8 +194,17 @@ class LocalContract:
     def migrate(
         self, source: bytes, *, sender: str = "alice", gas: int = DEFAULT_GAS, **args: Any
     ) -> Any:
-        self.source = source
-        return self._call("migrate", "", sender, gas, args)
+        """Move to new code and run its migrate entry; as on a chain, the contract keeps its
+        old code if the new one does not load or its migrate entry fails."""
+        problem = self.runtime.session().check_source(source)
+        if problem is not None:
+            raise CallFailed(CallResult(CallStatus.INVALID_CODE, 0, message=problem))
+        old, self.source = self.source, source
+        try:
+            return self._call("migrate", "", sender, gas, args)
+        except CallFailed:
+            self.source = old
+            raise
 
     def query(self, entry: str, *, gas: int = DEFAULT_GAS, **args: Any) -> Any:
         return self._call("query", entry, "", gas, args)

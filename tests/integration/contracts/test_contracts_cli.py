@@ -17,6 +17,7 @@ from sen.api.app import create_app
 from sen.api.inprocess import in_process_client
 from sen.cli._context import Settings
 from sen.cli.main import main
+from sen.ledger.modules.contracts.records import CODE_PREFIX
 from sen.node.node import Node, init_home
 
 REGISTRY = Path(__file__).parents[3] / "contracts" / "examples" / "registry"
@@ -187,6 +188,25 @@ def test_failures_are_named_and_change_nothing(
     assert code != 0 and "NOT_IN_AN_ORGANISATION" in proposed  # governance needs organisations
     supply = ok(["contract", "query", contract, "supply_of", "--args", '{"asset": "VCU"}'], capsys)
     assert json.loads(supply) == {"circulating": 0, "minted": 0, "retired": 0}
+
+    # what the chain would refuse is said before any code is uploaded
+    def codes() -> int:
+        return len(node.app.store.keys_with_prefix(CODE_PREFIX, b"", 100))
+
+    codes_before = codes()
+    assert codes_before == 1  # the registry
+    workflow = REGISTRY.parent / "workflow"
+    code, bad_admin = run(
+        ["contract", "deploy", str(workflow), "--key", "a", "--admin", "a"], capsys
+    )
+    assert code == 2 and "--admin: expected an address (40 hex" in bad_admin
+    code, long_label = run(
+        ["contract", "deploy", str(workflow), "--key", "a", "--label", "x" * 129], capsys
+    )
+    assert code == 2 and "--label: at most 128 bytes, got 129" in long_label
+    code, immutable = run(["contract", "migrate", contract, str(workflow), "--key", "a"], capsys)
+    assert code != 0 and "it is immutable, nobody can migrate it" in immutable
+    assert codes() == codes_before  # nothing was uploaded
 
 
 def test_api_reads(node: Node, capsys: pytest.CaptureFixture[str]) -> None:

@@ -267,3 +267,31 @@ def test_the_first_call_pays_for_the_instance(
     )  # fmt: skip
     assert too_little.status is CallStatus.OUT_OF_FUEL
     assert "a new instance of the contract cost" in too_little.message
+
+
+def test_the_harness_names_failures_as_a_node_does() -> None:
+    from sen.ledger.modules.contracts.actions import FAILURE_CODES
+    from sen.vm.local import CODE_NAMES
+
+    assert {status: code.name for status, code in FAILURE_CODES.items()} == CODE_NAMES
+
+
+def test_a_failed_migrate_keeps_the_old_code_in_the_harness(
+    contract_runtime: Runtime, registry_component: bytes
+) -> None:
+    contract = LocalContract(PYTHON_REGISTRY, runtime=contract_runtime)
+    contract.instantiate(name="carbon")
+    with pytest.raises(CallFailed) as failed:
+        contract.migrate(registry_component, unexpected=1)
+    assert failed.value.code_name == "INVALID_ARGUMENT"
+    assert contract.source == PYTHON_REGISTRY
+    with pytest.raises(CallFailed) as broken:
+        contract.migrate(b"def broken(:\n")
+    assert broken.value.code_name == "INVALID_CODE" and contract.source == PYTHON_REGISTRY
+    contract.migrate(registry_component)
+    assert contract.source == registry_component
+    assert contract.query("supply_of", asset="none") == {
+        "circulating": 0,
+        "minted": 0,
+        "retired": 0,
+    }
