@@ -16,24 +16,36 @@ from sen.vm.build import GUEST
 ENTRY_KINDS = ("instantiate", "execute", "query", "migrate")
 
 
+def _loader_strings(name: str) -> frozenset[str]:
+    """The strings of the set or tuple the runtime's loader assigns to ``name``."""
+    tree = ast.parse((GUEST / "sen_runtime.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if not isinstance(node, ast.Assign) or not any(
+            isinstance(t, ast.Name) and t.id == name for t in node.targets
+        ):
+            continue
+        value = node.value
+        if isinstance(value, ast.Call) and value.args:  # frozenset({...})
+            value = value.args[0]
+        if isinstance(value, ast.Set | ast.Tuple):
+            return frozenset(
+                element.value
+                for element in value.elts
+                if isinstance(element, ast.Constant) and isinstance(element.value, str)
+            )
+    raise RuntimeError(f"the runtime's loader has no {name}")
+
+
 @cache
 def allowed_modules() -> frozenset[str]:
     """The modules a contract may import, as the runtime's loader lists them."""
-    tree = ast.parse((GUEST / "sen_runtime.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if (
-            isinstance(node, ast.Assign)
-            and any(isinstance(t, ast.Name) and t.id == "ALLOWED" for t in node.targets)
-            and isinstance(node.value, ast.Call)
-            and node.value.args
-            and isinstance(node.value.args[0], ast.Set)
-        ):
-            return frozenset(
-                element.value
-                for element in node.value.args[0].elts
-                if isinstance(element, ast.Constant) and isinstance(element.value, str)
-            )
-    raise RuntimeError("the runtime's loader lists no ALLOWED modules")
+    return _loader_strings("ALLOWED")
+
+
+@cache
+def blocked_builtins() -> frozenset[str]:
+    """The builtins the runtime takes away from contracts (``open``, ``eval``...)."""
+    return _loader_strings("_BLOCKED_BUILTINS")
 
 
 def problems(source: str) -> list[str]:
@@ -45,7 +57,24 @@ def problems(source: str) -> list[str]:
     allowed = allowed_modules()
     found: list[str] = []
     entries = 0
+    defined = {
+        node.id for node in ast.walk(tree) if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Store)
+    } | {
+        node.name for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef)
+    }  # fmt: skip
     for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in blocked_builtins()
+            and node.func.id not in defined
+        ):
+            found.append(
+                f"line {node.lineno}: {node.func.id}(): not available to contracts (no files, "
+                "no input, no code from text)"
+            )
         names: list[str] = []
         line = 0
         if isinstance(node, ast.Import):

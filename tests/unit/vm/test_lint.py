@@ -19,6 +19,8 @@ def test_the_list_is_the_runtimes() -> None:
         ("from socket import socket\n", "import socket"),
         ("from . import x\n", "import .: not available"),
         ("import sen_contract as sen\nX = 1\n", "no entry points"),
+        ("x = open('f')\n", "line 1: open(): not available to contracts"),
+        ("def f():\n    return eval('1')\n", "line 2: eval(): not available"),
     ],
 )
 def test_problems_are_named(source: str, expected: str) -> None:
@@ -27,4 +29,12 @@ def test_problems_are_named(source: str, expected: str) -> None:
 
 def test_a_plain_contract_has_none() -> None:
     source = "import json\nimport sen_contract as sen\n\n@sen.query\ndef q():\n    return 1\n"
+    assert problems(source) == []
+
+
+def test_a_function_of_its_own_named_like_a_blocked_builtin_is_fine() -> None:
+    source = (
+        "import sen_contract as sen\n\ndef open(x):\n    return x\n\n"
+        "@sen.query\ndef q():\n    return open(1)\n"
+    )
     assert problems(source) == []
