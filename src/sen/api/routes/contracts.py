@@ -83,7 +83,7 @@ class Proved(Schema):
     proof: StateProofView
 
 
-class CodeView(Proved):
+class ContractCodeView(Proved):
     code: str = Field(description="SHA-256 of the code (source or component), hex: its name.")
     uploader: str = Field(description="The address that uploaded it, hex.")
     uploaded_height: int
@@ -101,7 +101,7 @@ class CodeView(Proved):
     )
 
 
-class CodeSummary(Schema):
+class ContractCodeSummary(Schema):
     code: str
     uploader: str
     uploaded_height: int
@@ -109,8 +109,8 @@ class CodeSummary(Schema):
     language: Literal["python", "wasm"]
 
 
-class CodeList(Schema):
-    codes: list[CodeSummary] = Field(description="By code hash, at most `limit`.")
+class ContractCodeList(Schema):
+    codes: list[ContractCodeSummary] = Field(description="By code hash, at most `limit`.")
     next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
 
 
@@ -199,7 +199,7 @@ def codes(
         ),
     ] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-) -> CodeList:
+) -> ContractCodeList:
     start = _hex(after, _HASH, "after", "a code hash (64 hex)") if after else b""
     keys = node.app.store.keys_with_prefix(CODE_PREFIX, start, limit + 1)
     found = []
@@ -209,7 +209,7 @@ def codes(
             continue
         record = CodeRecord.from_value(encoding.decode(raw))
         found.append(
-            CodeSummary(
+            ContractCodeSummary(
                 code=key[len(CODE_PREFIX) :].hex(),
                 uploader=record.uploader.hex(),
                 uploaded_height=record.height,
@@ -218,17 +218,17 @@ def codes(
             )
         )
     following = keys[limit - 1][len(CODE_PREFIX) :].hex() if len(keys) > limit else None
-    return CodeList(codes=found, next=following)
+    return ContractCodeList(codes=found, next=following)
 
 
 @router.get(
     "/v1/contracts/codes/{code}",
     summary="One uploaded code: its record, with a state proof, and its source",
     description="*Một mã hợp đồng và mã nguồn của nó.*",
-    response_model=CodeView,
+    response_model=ContractCodeView,
     responses=documented(400, 404),
 )
-def code(code: CodeHash, node: NodeDep) -> CodeView:
+def code(code: CodeHash, node: NodeDep) -> ContractCodeView:
     digest = _hex(code, _HASH, "code", "a code hash (64 hex)")
     key = CODE_PREFIX + digest
     height, app_hash, stored, proof = node.app.store.prove(key)
@@ -237,7 +237,7 @@ def code(code: CodeHash, node: NodeDep) -> CodeView:
     record = CodeRecord.from_value(encoding.decode(stored))
     source = load_source(node.app.store, digest)
     kind = language(source or b"")
-    return CodeView(
+    return ContractCodeView(
         code=code,
         uploader=record.uploader.hex(),
         uploaded_height=record.height,
