@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -20,6 +21,7 @@ from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.node.keys import public_bytes
+from sen.node.node import Node, init_home
 from sen.store.db import Database
 from sen.vm import Runtime
 
@@ -154,3 +156,13 @@ def chain(tmp_path: Path, contract_runtime: Runtime) -> Iterator[ContractChain]:
     made = ContractChain(tmp_path / "db", contract_runtime)
     yield made
     made.close()
+
+
+@pytest.fixture
+def contract_node(tmp_path: Path) -> Iterator[Node]:
+    """A whole node that runs contracts (embedded engine, its own thread), for API tests."""
+    config = init_home(tmp_path / "home", block_interval=0.05, contracts=True)
+    opened = Node.open(dataclasses.replace(config, sync=False))
+    opened.start()
+    yield opened
+    opened.close()

@@ -49,17 +49,13 @@ def test_out_of_gas_after_nine_instances_is_a_result_not_a_crash(chain: Contract
 # The same through the REST API: a query that asks 8 other contracts and then runs out of
 # gas is a 500 (KeyError) instead of a 422 OUT_OF_GAS. Any client can send it.
 
-import dataclasses  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-import pytest  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from sen.api.app import create_app  # noqa: E402
 from sen.api.inprocess import in_process_client  # noqa: E402
 from sen.ledger.crypto import Ed25519Suite  # noqa: E402
-from sen.node.node import Node, init_home  # noqa: E402
+from sen.node.node import Node  # noqa: E402
 from sen.sdk.contracts import Contracts  # noqa: E402
 
 QUERY_LEAF = b"""
@@ -84,22 +80,15 @@ def fan_out_then_spin(leaves: list):
 """
 
 
-@pytest.fixture
-def node(tmp_path: Path) -> Iterator[Node]:
-    config = init_home(tmp_path / "home", block_interval=0.05, contracts=True)
-    opened = Node.open(dataclasses.replace(config, sync=False))
-    opened.start()
-    yield opened
-    opened.close()
-
-
-def test_a_query_that_runs_out_of_gas_after_nine_instances_is_not_a_500(node: Node) -> None:
-    contracts = Contracts(in_process_client(node))
+def test_a_query_that_runs_out_of_gas_after_nine_instances_is_not_a_500(
+    contract_node: Node,
+) -> None:
+    contracts = Contracts(in_process_client(contract_node))
     signer = Ed25519Suite().load_private(bytes([9]) * 32)
     leaf_code = contracts.upload(signer, QUERY_LEAF)
     leaves = [contracts.instantiate(signer, leaf_code) for _ in range(8)]
     hub = contracts.instantiate(signer, contracts.upload(signer, QUERY_HUB))
-    client = TestClient(create_app(node), raise_server_exceptions=False)
+    client = TestClient(create_app(contract_node), raise_server_exceptions=False)
     response = client.post(
         f"/v1/contracts/instances/{hub}/query",
         json={"entry": "fan_out_then_spin", "args": {"leaves": leaves}, "gas": 60_000_000},
