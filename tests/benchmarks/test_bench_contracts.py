@@ -42,7 +42,7 @@ def test_it_commits_every_transfer_and_reports_the_figures(
     assert rust["saturating"]["committed_transfers"] == 20
     assert rust["paced"]["committed_transfers"] == 10
     # the same token in Rust uses far less gas a transfer than the Python one
-    assert rust["saturating"]["gas_used_per_transfer"]["median"] * 3 < gas["median"]
+    assert rust["saturating"]["gas_used_per_transfer"]["median"] * 2 < gas["median"]
     assert any(note.startswith("rust:") for note in result["notes"])
 
 

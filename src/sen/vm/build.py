@@ -154,7 +154,7 @@ def build_component(folder: Path, target_dir: Path | None = None) -> Path:
     folder = folder.resolve()
     manifest = folder / "Cargo.toml"
     try:
-        package = str(tomllib.loads(manifest.read_text(encoding="utf-8"))["package"]["name"])
+        tomllib.loads(manifest.read_text(encoding="utf-8"))["package"]["name"]
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
         raise RuntimeBuildFailed(f"{manifest}: not a Rust package ({error})") from None
     rustc, cargo = _rust_tool("rustc"), _rust_tool("cargo")
@@ -167,10 +167,14 @@ def build_component(folder: Path, target_dir: Path | None = None) -> Path:
     environment = {
         **os.environ,
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER": _component_linker(rustc),
-        "RUSTFLAGS": " ".join(remap),
+        # one flag per field, so paths with spaces stay whole; it replaces RUSTFLAGS and
+        # build.rustflags, so what makes the code hash is only what is written here
+        "CARGO_ENCODED_RUSTFLAGS": "\x1f".join(remap),
     }
+    environment.pop("RUSTFLAGS", None)
     command = [
         cargo, "build", "--release", "--target", RUST_TARGET, "--manifest-path", str(manifest),
+        "--message-format=json-render-diagnostics",
     ]  # fmt: skip
     if (folder / "Cargo.lock").exists():
         command.append("--locked")
@@ -179,13 +183,32 @@ def build_component(folder: Path, target_dir: Path | None = None) -> Path:
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeBuildFailed(f"cargo build failed: {done.stderr.strip()[-3000:]}")
-    target = Path(environment.get("CARGO_TARGET_DIR") or folder / "target")
-    target = target.resolve()  # cargo reads a relative CARGO_TARGET_DIR from where it runs
-    built = target / RUST_TARGET / "release" / (package.replace("-", "_") + ".wasm")
+    built = _artifact(done.stdout, manifest)
     from sen.vm.code import is_component
 
-    if not built.exists() or not is_component(built.read_bytes()[:8]):
+    if built is None or not is_component(built.read_bytes()[:8]):
         raise RuntimeBuildFailed(
-            f'{built}: cargo built no component (is crate-type = ["cdylib"] in [lib]?)'
+            f'{manifest}: cargo built no component (is crate-type = ["cdylib"] in [lib]?)'
         )
     return built
+
+
+def _artifact(messages: str, manifest: Path) -> Path | None:
+    """The .wasm cargo reports it wrote for the crate of ``manifest`` (cargo's own word,
+    whatever the library's name or the target folder)."""
+    import json
+
+    found = None
+    for line in messages.splitlines():
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if not isinstance(message, dict) or message.get("reason") != "compiler-artifact":
+            continue
+        if message.get("manifest_path") != str(manifest):
+            continue
+        for name in message.get("filenames", ()):
+            if str(name).endswith(".wasm"):
+                found = Path(name)
+    return found

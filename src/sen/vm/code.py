@@ -27,3 +27,20 @@ def language(code: bytes) -> Language:
 
 def is_component(code: bytes) -> bool:
     return code.startswith(COMPONENT_HEADER)
+
+
+def upload_price(code: bytes) -> int:
+    """The gas an upload of ``code`` costs (:func:`sen.vm.fuel.upload_cost`): a component by its
+    bytes, functions and declared locals; one this node cannot read, by its bytes (the upload
+    then fails as invalid code, and pays that)."""
+    from sen.vm import fuel
+    from sen.vm.shape import ShapeError, shape
+
+    kind = language(code)
+    if kind == "python":
+        return fuel.upload_cost(len(code))
+    try:
+        found = shape(code)
+    except ShapeError:
+        return fuel.upload_cost(len(code), kind)
+    return fuel.upload_cost(len(code), kind, found.functions, found.locals)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import threading
@@ -37,6 +38,7 @@ from sen.vm import fuel
 from sen.vm.code import WASM_MAGIC, is_component
 from sen.vm.errors import BackstopTripped, RuntimeMismatch, VmError
 from sen.vm.results import CallResult, CallStatus, HostReads
+from sen.vm.shape import ShapeError, shape
 
 WASMTIME_VERSION = "50.0.1"
 HOST_INTERFACE = "sen:contract/host@0.1.0"
@@ -72,14 +74,21 @@ KEPT_COMPONENTS = 64
 """Contracts' own components (compiled) a runtime keeps in memory; the rest are read back from
 the disk cache, or compiled again."""
 
+MAX_FUNCTION_LOCALS = 5_000
+"""Locals one function of a component may declare (Rust's have a few, at most hundreds)."""
+
 COMPONENT_START_FUEL = 10_000_000
 """Fuel a contract's component may use being instantiated (its start functions); what it uses
 is charged to the call that made the instance."""
 
+COMPONENT_MEMORY_LIMIT = 32 * 1024 * 1024
+"""Linear memory of a contract's own component, in bytes, in its one memory: a Rust contract
+uses 1-2 MiB; the bound also bounds what the host copies of an answer before charging it."""
+
 COMPONENT_TABLE_ELEMENTS = 100_000
 COMPONENT_INSTANCES = 16
 """Limits of a contract component's store beyond its memory: table entries, core instances
-(and as many tables and memories), so a component cannot ask the node for more."""
+(and as many tables), one memory, so a component cannot ask the node for more."""
 
 MAX_LIVE_INSTANCES = 8
 """Instances a block keeps at once (each holds its memory, up to ``MEMORY_LIMIT``): beyond
@@ -230,6 +239,30 @@ class Runtime:
             return None
         return self.cache_dir / "code" / self.digest[:16] / f"{digest.hex()}.b64"
 
+    def wrong_host_import(self, imported: Any) -> str | None:
+        """Why a component's import of the host interface differs from the host's own
+        functions (the runtime component imports them with their WIT types), or None: each
+        function a component imports must have exactly the host's type."""
+        engine = self.engine
+        host = self.component.type.imports(engine)[HOST_INTERFACE].ty
+        if not isinstance(host, component.ComponentInstanceType):
+            raise VmError("the runtime component does not import the host as an instance")
+        expected = {name: item.ty for name, item in host.exports(engine).items()}
+        if not isinstance(imported, component.ComponentInstanceType):
+            return f"the component imports {HOST_INTERFACE} as something other than an instance"
+        for name, item in imported.exports(engine).items():
+            want, got = expected.get(name), item.ty
+            if not isinstance(want, component.FuncType):
+                return f"the component imports {HOST_INTERFACE}#{name[:64]}, which the host lacks"
+            if not isinstance(got, component.FuncType) or not (
+                got.params == want.params and got.result == want.result
+            ):
+                return (
+                    f"the component imports {HOST_INTERFACE}#{name} with another type than "
+                    "the host's (src/sen/vm/wit/contract.wit)"
+                )
+        return None
+
     def contract_component(self, code: bytes) -> component.Component:
         """A contract's own component, compiled by Cranelift (kept in memory and, with a
         cache folder, on disk). Raises ``wasmtime.WasmtimeError`` for what does not compile."""
@@ -274,6 +307,8 @@ class Runtime:
         return stack
 
     def _charge(self, amount: int) -> _Active:
+        if amount < 0:
+            raise ValueError(f"a negative charge ({amount})")
         stack = self._stack()
         if not stack:
             raise VmError("a host function ran outside a call")
@@ -294,6 +329,7 @@ class Runtime:
         return value.hex()
 
     def _state_scan(self, _: Any, start_hex: str, end_hex: str, limit: int) -> str:
+        _check_int(limit, 0, 2**32 - 1, "scan limit")
         size = (len(start_hex) + len(end_hex)) // 2
         active = self._charge(fuel.HOST_CALL + fuel.SCAN + fuel.READ_BYTE * size)
         start, end = _unhex(start_hex, "scan start"), _unhex(end_hex, "scan end")
@@ -305,6 +341,7 @@ class Runtime:
     def _call_contract(
         self, _: Any, contract_hex: str, kind: str, entry: str, args: str, gas: int
     ) -> component.Variant:
+        _check_int(gas, 0, 2**64 - 1, "gas")
         active = self._charge(fuel.HOST_CALL + fuel.ARGUMENT_BYTE * len(args))
         contract = _unhex(contract_hex, "contract")
         left = active.store.get_fuel()
@@ -366,6 +403,25 @@ def _guarded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
             raise _HostFault(f"host function {name} refused its arguments: {error}"[:200]) from None
 
     return host_function
+
+
+def _check_int(value: object, low: int, high: int, what: str) -> None:
+    """A number the runtime sent, in its WIT type's range; a call whose code sends anything
+    else traps (the upload check refuses such imports; this is the second line)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ValueError(f"the runtime sent a {what} outside {low}..{high}")
+
+
+class _NoHost:
+    """The host while a component starts: its start functions reach nothing."""
+
+    def _refuse(self, *_: Any) -> Any:
+        raise ValueError("the host is not available while a component starts")
+
+    state_get = state_scan = verify_signature = system_query = call_contract = _refuse
+
+
+_NO_HOST: Any = _NoHost()
 
 
 def _unhex(text: str, what: str) -> bytes:
@@ -430,29 +486,32 @@ class Session:
     ) -> CallResult:
         """Run ``entry`` (of ``kind``) of the contract at ``contract``, whose code is ``source``."""
         handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
-        instance = self._instances.get(contract)
-        if instance is None:  # the first call in the block, or the first after a trap
-            if source.startswith(WASM_MAGIC):
-                made = self._component_instance(source, handed_in, fuel_limit)
-                if isinstance(made, CallResult):
-                    return made
-                instance, handed_in = made
-            else:
-                code, problem = self._code(source)
-                if code is None:
-                    return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
-                handed_in += fuel.instance_cost(len(code))
-                if handed_in > fuel_limit:  # no work is done that the call cannot pay for
-                    return _out_of_gas(
-                        fuel_limit,
-                        f"its arguments and a new instance of the contract cost {handed_in:,}",
-                    )
-                instance = self._new_instance(code)
+        component_code = source.startswith(WASM_MAGIC)
+        # a component gets a fresh instance for every call: its linear memory and globals are
+        # the contract's to change, so nothing it leaves there may reach another call
+        instance = None if component_code else self._instances.get(contract)
+        if component_code:
+            made = self._component_instance(source, handed_in, fuel_limit)
+            if isinstance(made, CallResult):
+                return made
+            instance, handed_in = made
+        elif instance is None:  # the first call in the block, or the first after a trap
+            code, problem = self._code(source)
+            if code is None:
+                return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
+            handed_in += fuel.instance_cost(len(code))
+            if handed_in > fuel_limit:  # no work is done that the call cannot pay for
+                return _out_of_gas(
+                    fuel_limit,
+                    f"its arguments and a new instance of the contract cost {handed_in:,}",
+                )
+            instance = self._new_instance(code)
             self._instances[contract] = instance
             while len(self._instances) > MAX_LIVE_INSTANCES:
                 del self._instances[next(iter(self._instances))]  # the least recently used
         else:
             self._instances[contract] = self._instances.pop(contract)  # most recently used
+        assert instance is not None
         if instance.load_error is not None:
             return CallResult(CallStatus.INVALID_CODE, handed_in, message=instance.load_error)
         if handed_in > fuel_limit:
@@ -503,8 +562,15 @@ class Session:
             )
         store = self._component_store(min(COMPONENT_START_FUEL, fuel_limit - handed_in))
         started_with = store.get_fuel()
+        stack = self.runtime._stack()
+        stack.append(_Active(store, _NO_HOST))  # a start function reaches no caller's state
         try:
             made = self.runtime.linker.instantiate(store, compiled)
+        except _HostFault as fault:
+            return CallResult(
+                CallStatus.INVALID_CODE, min(handed_in + started_with, fuel_limit),
+                message="the component could not be instantiated: " + str(fault),
+            )  # fmt: skip
         except wasmtime.WasmtimeError as error:
             _raise_if_backstop(error)
             if store.get_fuel() == 0 and started_with < COMPONENT_START_FUEL:
@@ -514,6 +580,8 @@ class Session:
                 CallStatus.INVALID_CODE, min(used, fuel_limit),
                 message="the component could not be instantiated: " + _trap(error),
             )  # fmt: skip
+        finally:
+            stack.pop()
         handed_in += started_with - store.get_fuel()
         return _Instance(store, made.get_func(store, "run"), None), handed_in
 
@@ -521,11 +589,11 @@ class Session:
         runtime = self.runtime
         store = wasmtime.Store(runtime.engine)
         store.set_limits(
-            memory_size=runtime.memory_limit,
+            memory_size=min(runtime.memory_limit, COMPONENT_MEMORY_LIMIT),
             table_elements=COMPONENT_TABLE_ELEMENTS,
             instances=COMPONENT_INSTANCES,
             tables=COMPONENT_INSTANCES,
-            memories=COMPONENT_INSTANCES,
+            memories=1,
         )
         store.set_fuel(start_fuel)
         runtime.arm(store)
@@ -538,18 +606,33 @@ class Session:
                 "a WebAssembly core module, not a component: build it for the contract world "
                 "(sen contract build makes a component)"
             )
+        try:
+            found = shape(code)  # before anything compiles it
+        except ShapeError as error:
+            return f"not a valid WebAssembly component: {error}"
+        if found.most_locals > MAX_FUNCTION_LOCALS:
+            return (
+                f"a function of the component declares {found.most_locals:,} locals; at most "
+                f"{MAX_FUNCTION_LOCALS:,} (compiling them would cost every node far more than the "
+                "upload pays)"
+            )
         runtime = self.runtime
         try:
             compiled = runtime.contract_component(code)
         except wasmtime.WasmtimeError as error:
             return "not a valid WebAssembly component: " + _trap(error)
         kind = compiled.type
-        extra = sorted(set(kind.imports(runtime.engine)) - {HOST_INTERFACE})
+        imports = kind.imports(runtime.engine)
+        extra = sorted(set(imports) - {HOST_INTERFACE})
         if extra:
             return (
                 f"the component imports {extra[0]}; a contract may import only {HOST_INTERFACE} "
                 "(no WASI: build for wasm32-unknown-unknown)"
             )
+        if HOST_INTERFACE in imports:
+            wrong = runtime.wrong_host_import(imports[HOST_INTERFACE].ty)
+            if wrong is not None:
+                return wrong
         run = kind.exports(runtime.engine).get("run")
         run_type = None if run is None else run.ty
         if not isinstance(run_type, component.FuncType) or not _is_run(run_type):
@@ -558,11 +641,17 @@ class Session:
                 "args: string, env: string) -> result<string, string>"
             )
         store = self._component_store(COMPONENT_START_FUEL)
+        stack = runtime._stack()
+        stack.append(_Active(store, _NO_HOST))
         try:
             runtime.linker.instantiate(store, compiled)
+        except _HostFault as fault:
+            return "the component could not be instantiated: " + str(fault)
         except wasmtime.WasmtimeError as error:
             _raise_if_backstop(error)
             return "the component could not be instantiated: " + _trap(error)
+        finally:
+            stack.pop()
         return None
 
     def _code(self, source: bytes) -> tuple[str | None, str]:
@@ -719,8 +808,9 @@ def _parse_answer(
     if not isinstance(document, dict) or set(document) != {"answer", "writes", "events"}:
         raise ValueError("expected answer, writes and events")
     answer = json.dumps(
-        document["answer"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    ).encode()
+        document["answer"], sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        allow_nan=False,
+    ).encode()  # fmt: skip
     writes: dict[bytes, bytes | None] = {}
     for item in document["writes"]:
         key, value = item
@@ -767,9 +857,16 @@ def bounded_json(text: str) -> Any:
     if brackets and max(accumulate(map(_STEP.__getitem__, brackets))) > MAX_JSON_DEPTH:
         raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        return json.loads(text, parse_constant=_not_json)
+        return json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except RecursionError:  # the node's own stack is nearly full: not the contract's doing
         raise VmError("the node's stack is too deep to read a contract's answer") from None
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        raise ValueError(f"{text[:40]} is not a finite number")
+    return value
 
 
 def _not_json(constant: str) -> Any:

@@ -74,20 +74,38 @@ UPLOAD_COMPONENT_BYTE = 1_500
 component at about 1 µs a byte (benchmarks/senbench/contracts.py)."""
 
 
+COMPONENT_FUNCTION = 20_000
+"""Per function body in a component: Cranelift's own work for each function, however small."""
+
+COMPONENT_LOCAL = 500
+"""Per local a component's functions declare: a count of a few bytes can declare thousands,
+and each is defined and zeroed by the translation (~0.3 µs and ~100 bytes of compiler memory
+each, measured by the third attacker review; see sen.vm.shape)."""
+
+
 def upload_byte(language: str) -> int:
     return UPLOAD_COMPONENT_BYTE if language == "wasm" else UPLOAD_BYTE
 
 
-def upload_cost(code_bytes: int, language: str = "python") -> int:
-    """Uploading code: checking it compiles on every validator, by its size and language."""
-    return UPLOAD + upload_byte(language) * code_bytes
+def upload_cost(
+    code_bytes: int, language: str = "python", functions: int = 0, locals_: int = 0
+) -> int:
+    """Uploading code: checking it compiles on every validator, by its size and language (and
+    a component's functions and declared locals, :func:`sen.vm.code.upload_price`)."""
+    return (
+        UPLOAD
+        + upload_byte(language) * code_bytes
+        + COMPONENT_FUNCTION * functions
+        + COMPONENT_LOCAL * locals_
+    )
 
 
-COMPONENT_INSTANCE = 100_000
-"""A new instance of a contract's own component (Rust, or any language): tens of µs, far less
-than the runtime's, which carries an interpreter."""
+COMPONENT_INSTANCE = 50_000
+"""A new instance of a contract's own component (Rust, or any language), which every call
+gets: about 32 µs for an 80 KB component (100 µs at the 90th percentile), far less than the
+runtime's, which carries an interpreter."""
 
-COMPONENT_INSTANCE_BYTE = 5
+COMPONENT_INSTANCE_BYTE = 1
 """Per byte of the component (its memory and tables are set up from it)."""
 
 

@@ -11,7 +11,8 @@ from contract_chain import ContractChain, address, answer, key
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.modules.contracts import load_instance
-from sen.vm import Runtime, fuel
+from sen.vm import Runtime
+from sen.vm.code import upload_price
 
 ALICE, BOB = key(1), key(2)
 PYTHON_REGISTRY = (
@@ -43,7 +44,7 @@ def test_rust_registry_on_two_fresh_nodes(
         try:
             upload = chain.one(ALICE, "upload", source=registry_component)
             assert upload.code == 0, upload.log
-            assert upload.gas_used == fuel.upload_cost(len(registry_component), "wasm")
+            assert upload.gas_used == upload_price(registry_component)
             assert upload.data == hashlib.sha256(registry_component).digest()
             contract = chain.deploy(ALICE, registry_component, name="carbon")
             results = chain.block(_calls(chain, contract))

@@ -51,7 +51,7 @@ from sen.ledger.modules.contracts.records import (
 from sen.ledger.state import StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute
 from sen.vm import CallResult, CallStatus, fuel
-from sen.vm.code import CODE_EXPECTED, language
+from sen.vm.code import CODE_EXPECTED, language, upload_price
 
 DEFAULT_GAS = 10_000_000
 MAX_LABEL_BYTES = 128
@@ -345,7 +345,7 @@ class Upload(Action[UploadArgs]):
         settings = load_settings(committed)
         if settings is None or settings.upload != "anyone":
             return 0
-        price = fuel.upload_cost(len(parsed.source), language(parsed.source))
+        price = upload_price(parsed.source)
         return price if price <= settings.max_gas else 0  # refused before it counts
 
     def execute(self, ctx: Context, parsed: UploadArgs) -> Outcome:
@@ -367,13 +367,14 @@ class Upload(Action[UploadArgs]):
                 got=digest.hex(),
             )  # fmt: skip
         kind = language(parsed.source)
-        price = fuel.upload_cost(len(parsed.source), kind)  # compiling it, on every validator
+        price = upload_price(parsed.source)  # compiling it, on every validator
         if price > settings.max_gas:
             raise TxRejected(
                 ResultCode.CODE_TOO_LARGE, "compiling this code costs more gas than a "
                 "transaction may use", field="args.source",
                 expected=f"at most {settings.max_gas} gas ({fuel.UPLOAD} + "
-                f"{fuel.upload_byte(kind)} a byte of {kind} code)",
+                f"{fuel.upload_byte(kind)} a byte of {kind} code"
+                + (", and per function and local of a component)" if kind == "wasm" else ")"),
                 got=f"{price} gas for {len(parsed.source)} bytes",
             )  # fmt: skip
         if not reserve_block_gas(ctx, price, settings.max_block_gas):
