@@ -35,6 +35,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
+PATH_HELP = (
+    "contract.py, a contract's folder (Python, or a Rust crate: built with cargo), or a .wasm "
+    "component."
+)
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (In JSON).")]
 Key = Annotated[str, typer.Option("--key", help="Key name or pkcs11: URI (Khóa ký).")]
 Gas = Annotated[
@@ -85,6 +89,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cho các byte của nó (component, base64)",
     ),
     "immutable": ("none: immutable", "không ai: bất biến"),
+    "upload_gas": (
+        "uploading its {size:,} bytes costs {gas:,} gas (a chain's max_gas, 200,000,000 by "
+        "default, is the most one transaction may use)",
+        "tải {size:,} byte này lên tốn {gas:,} gas (max_gas của chuỗi, mặc định 200.000.000, là "
+        "mức tối đa một giao dịch được dùng)",
+    ),
     "no_contract": ("no contract at {address}", "không có hợp đồng ở {address}"),
     "immutable_contract": (
         "{address} has no admin: it is immutable, nobody can migrate it",
@@ -164,6 +174,9 @@ def _source(path: Path) -> tuple[Path, bytes]:
     ``Cargo.toml``, the component cargo builds from it."""
     if not path.exists():
         raise UsageProblem(f"{path}: no such file or folder")
+    if path.is_file() and (path.suffix == ".rs" or path.name == "Cargo.toml"):
+        crate = next((p for p in path.resolve().parents if (p / "Cargo.toml").exists()), path)
+        raise UsageProblem(f"{path}: a Rust file; give the crate's folder instead ({crate})")
     if path.is_dir() and (path / "Cargo.toml").exists():
         from sen.vm.build import build_component
         from sen.vm.errors import RuntimeBuildFailed
@@ -231,6 +244,15 @@ def _lint(file: Path, source: bytes) -> None:
         raise CliError(f"{file}: " + "; ".join(found))
 
 
+def _check_component(file: Path, source: bytes) -> None:
+    """A component is checked here as the chain would (a fraction of a second) before an
+    upload is signed: code the chain refuses would burn the upload's gas."""
+    from sen.vm.code import language
+
+    if language(source) == "wasm":
+        _check_compiles(file, source)
+
+
 def _check_compiles(file: Path, source: bytes) -> None:
     from sen.vm.code import language
     from sen.vm.local import local_runtime  # loads the runtime: seconds the first time
@@ -266,6 +288,7 @@ def new(
     config = settings(ctx)
     if not name.isidentifier():
         raise UsageProblem(f"NAME: expected a Python identifier (letters, digits, _), got {name!r}")
+    lang = lang.lower()
     if lang not in ("python", "rust"):
         raise UsageProblem(f"--language: expected python or rust, got {lang!r}")
     folder = Path(name)
@@ -295,7 +318,10 @@ def new(
 @app.command("build")
 def build(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help=PATH_HELP),
+    ],
     as_json: AsJson = False,
 ) -> None:
     """Check the contract compiles (a Rust folder is built with cargo first) and print its code
@@ -304,25 +330,37 @@ def build(
     file, source = _source(path)
     _check_compiles(file, source)
     code = hashlib.sha256(source).hexdigest()
+    from sen.vm.code import upload_price
+
+    price = upload_price(source)
     if as_json:
-        print_json({"path": str(file), "code": code, "size": len(source)})
+        print_json({"path": str(file), "code": code, "size": len(source), "upload_gas": price})
         return
     out.print(_text(config, "built", path=file, code=code))
+    out.print(_text(config, "upload_gas", gas=price, size=len(source)))
 
 
 @app.command("test")
 def test(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The contract's folder (with test_*.py).")],
+    pytest_args: Annotated[
+        list[str] | None,
+        typer.Argument(help="More pytest options after --, e.g. -- -x -k add (Tùy chọn pytest)."),
+    ] = None,
 ) -> None:
-    """Run the contract's own tests (pytest) against the local runtime, without a node."""
+    """Run the contract's own tests (pytest) against the local runtime, without a node (a Rust
+    crate is built with cargo first)."""
     config = settings(ctx)
     if not path.exists():
         raise UsageProblem(f"{path}: no such file or folder")
     folder = path if path.is_dir() else path.parent
     if not any(folder.glob("test_*.py")):
         raise CliError(_text(config, "no_tests", path=folder))
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", str(folder)], check=False)
+    if (folder / "Cargo.toml").exists():
+        _source(folder)  # built once, with its errors said once, before the tests run
+    command = [sys.executable, "-m", "pytest", "-q", str(folder), *(pytest_args or [])]
+    done = subprocess.run(command, check=False)
     if done.returncode != 0:
         raise typer.Exit(done.returncode)
 
@@ -330,7 +368,10 @@ def test(
 @app.command("deploy")
 def deploy(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help=PATH_HELP),
+    ],
     key: Key,
     args: Args = "",
     label: Annotated[str, typer.Option(help="A label for the instance (Nhãn).")] = "",
@@ -346,6 +387,7 @@ def deploy(
     _check_instance_options(admin, label)  # before anything is built or sent
     file, source = _source(path)
     _lint(file, source)
+    _check_component(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
     signer = load_key(config, key)
@@ -372,7 +414,10 @@ def deploy(
 @app.command("propose-upload")
 def propose_upload(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="contract.py, or its folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help=PATH_HELP),
+    ],
     key: Annotated[str, typer.Option("--key", help="An admin's key (Khóa của quản trị viên).")],
     as_json: AsJson = False,
 ) -> None:
@@ -395,7 +440,7 @@ def propose_upload(
 def execute(
     ctx: typer.Context,
     contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
-    entry: Annotated[str, typer.Argument(help="An @sen.execute entry.")],
+    entry: Annotated[str, typer.Argument(help="An execute entry (@sen.execute in Python).")],
     key: Key,
     args: Args = "",
     gas: Gas = None,
@@ -430,7 +475,10 @@ def execute(
 def migrate(
     ctx: typer.Context,
     contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
-    path: Annotated[Path, typer.Argument(help="The new contract.py, or its folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(help="The new code: " + PATH_HELP),
+    ],
     key: Annotated[str, typer.Option("--key", help="The admin's key (Khóa của quản trị viên).")],
     args: Args = "",
     gas: Gas = None,
@@ -444,6 +492,7 @@ def migrate(
         _check_admin(config, Contracts(client), contract, signer)
     file, source = _source(path)
     _lint(file, source)
+    _check_component(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
     with config.client() as client:
@@ -465,7 +514,7 @@ def migrate(
 def query(
     ctx: typer.Context,
     contract: Annotated[str, typer.Argument(help="The contract's address (hex).")],
-    entry: Annotated[str, typer.Argument(help="An @sen.query entry.")],
+    entry: Annotated[str, typer.Argument(help="A query entry (@sen.query in Python).")],
     args: Args = "",
     gas: QueryGas = 20_000_000,
 ) -> None:
@@ -614,9 +663,13 @@ struct Counter;
 
 impl sen::Contract for Counter {
     fn instantiate(call: &mut Call, args: &mut Args) -> sen::Result {
-        let start = args.optional("start").map_or(Ok(0), |v| {
-            v.as_u64().ok_or_else(|| sen::Error::Refused("start: expected an integer".into()))
-        })?;
+        let start = match args.optional("start") {
+            None => 0,
+            Some(v) => {
+                let bad = || sen::Error::Arguments("start: expected int".into());
+                v.as_u64().ok_or_else(bad)?
+            }
+        };
         COUNTS.set(call, "total", &Value::from(start));
         Ok(Value::Null)
     }

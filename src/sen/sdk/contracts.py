@@ -1,4 +1,5 @@
-"""Python contracts from the SDK: upload, instantiate, execute, migrate and query.
+"""Contracts from the SDK (Python source or Rust components): upload, instantiate, execute,
+migrate and query.
 
 ::
 
@@ -98,7 +99,8 @@ class Contracts:
 
     # -- actions -------------------------------------------------------------
     def upload(self, key: SigningKey, source: bytes, *, timeout: float = 60.0) -> str:
-        """Upload Python source; its code hash (SHA-256, hex)."""
+        """Upload code (Python source, or a WebAssembly component's bytes); its code hash
+        (SHA-256, hex)."""
         info = self.sdk.send(key, "contracts", "upload", {"source": source}, timeout=timeout)
         return _data(info).hex()
 

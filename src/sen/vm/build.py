@@ -182,7 +182,7 @@ def build_component(folder: Path, target_dir: Path | None = None) -> Path:
         environment["CARGO_TARGET_DIR"] = str(target_dir.resolve())
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeBuildFailed(f"cargo build failed: {done.stderr.strip()[-3000:]}")
+        raise RuntimeBuildFailed(_cargo_failure(done.stderr))
     built = _artifact(done.stdout, manifest)
     from sen.vm.code import is_component
 
@@ -191,6 +191,37 @@ def build_component(folder: Path, target_dir: Path | None = None) -> Path:
             f'{manifest}: cargo built no component (is crate-type = ["cdylib"] in [lib]?)'
         )
     return built
+
+
+_CARGO_PROGRESS = (
+    "Compiling ",
+    "Updating ",
+    "Locking ",
+    "Downloading ",
+    "Downloaded ",
+    "Adding ",
+    "Blocking ",
+    "Finished ",
+    "Fresh ",
+)
+
+
+def _cargo_failure(stderr: str) -> str:
+    """What cargo said went wrong, without its progress lines, with a hint for the mistakes
+    a contract's author makes first."""
+    lines = [line for line in stderr.splitlines() if not line.strip().startswith(_CARGO_PROGRESS)]
+    text = "\n".join(lines).strip()
+    if len(text) > 3000:
+        text = "…\n" + text[-3000:].split("\n", 1)[-1]
+    hint = ""
+    if "panic_impl" in stderr or "E0152" in stderr:
+        hint = (
+            "\nhint: a contract crate is #![no_std] (with extern crate alloc): the kit brings "
+            "the panic handler and allocator, and there is no std in a contract"
+        )
+    elif "can't find crate for `core`" in stderr or "target may not be installed" in stderr:
+        hint = f"\nhint: rustup target add {RUST_TARGET}"
+    return f"cargo build failed:\n{text}{hint}"
 
 
 def _artifact(messages: str, manifest: Path) -> Path | None:

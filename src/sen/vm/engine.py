@@ -538,6 +538,11 @@ class Session:
                 return _out_of_gas(fuel_limit)
             what = _trap(error)
             used = fuel_limit if what == STACK_EXHAUSTED else fuel_limit - store.get_fuel()
+            if component_code and what == UNREACHABLE:
+                what += (
+                    " (a Rust panic, which keeps no message: refuse a call with sen::fail or "
+                    "sen::require instead)"
+                )
             return CallResult(CallStatus.TRAPPED, used, message=what)
         finally:
             stack.pop()
@@ -626,8 +631,10 @@ class Session:
         extra = sorted(set(imports) - {HOST_INTERFACE})
         if extra:
             return (
-                f"the component imports {extra[0]}; a contract may import only {HOST_INTERFACE} "
-                "(no WASI: build for wasm32-unknown-unknown)"
+                f"the component imports {extra[0]}; a contract may import only {HOST_INTERFACE}: "
+                "no clock, randomness, files or printing (use the call's environment for the "
+                "block's time, and events or the answer to say things; in Rust, #![no_std] and "
+                "nothing from std)"
             )
         if HOST_INTERFACE in imports:
             wrong = runtime.wrong_host_import(imports[HOST_INTERFACE].ty)
@@ -894,6 +901,7 @@ def _trap(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+UNREACHABLE = "wasm trap: wasm `unreachable` instruction executed"
 STACK_EXHAUSTED = "wasm trap: call stack exhausted"
 """The one trap whose place depends on the machine (the size of Cranelift's native frames):
 it burns the call's whole limit, so the fuel in its result does not depend on where it hit."""

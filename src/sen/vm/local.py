@@ -163,6 +163,11 @@ class LocalContract:
         """``members``: address -> {"organisation": id, "roles": [...]}, what
         ``sen.system("membership/member", address=...)`` answers for active members;
         ``contracts``: address (hex) -> another LocalContract that ``sen.call`` reaches."""
+        if not isinstance(source, bytes):
+            raise TypeError(
+                f"LocalContract takes the code as bytes (Path(...).read_bytes(), or "
+                f"LocalContract.from_file), got {type(source).__name__}"
+            )
         self.source = source
         self.runtime = runtime or local_runtime()
         self.address = address

@@ -79,7 +79,7 @@ def test_the_list_shows_settings_instances_and_codes_a_page_at_a_time(
     size = len(REGISTRY.read_bytes())
     expect(registry_row.locator("td.num")).to_contain_text(f"{vi_number(size)} byte")
     expect(page.locator("nav.pager")).to_have_count(0)  # everything fits on one page
-    expect(page.locator(".cli pre").last).to_contain_text("contract deploy ./my-contract --key KEY")
+    expect(page.locator(".cli pre").last).to_contain_text("contract deploy ./my_contract --key KEY")
     assert axe_violations(page) == []
     screenshot(page, "contracts-vi")
 

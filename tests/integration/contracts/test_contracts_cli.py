@@ -374,3 +374,11 @@ def test_a_rust_contract_from_new_to_show(
     assert hashlib.sha256(base64.b64decode(shown["component"])).hexdigest() == built["code"]
     code, output = run(["contract", "new", "bad", "--language", "cobol"], capsys)
     assert code == 2 and "--language: expected python or rust, got 'cobol'" in output
+
+
+def test_rust_files_and_build_prices(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    lib = Path(__file__).parents[3] / "contracts" / "examples" / "registry-rust" / "src" / "lib.rs"
+    code, output = run(["contract", "build", str(lib)], capsys)
+    assert code == 2 and "a Rust file; give the crate's folder instead" in output
+    built = ok(["contract", "build", str(REGISTRY)], capsys)
+    assert "uploading its" in built and "gas" in built

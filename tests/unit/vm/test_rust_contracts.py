@@ -296,3 +296,19 @@ def test_a_failed_migrate_keeps_the_old_code_in_the_harness(
         "minted": 0,
         "retired": 0,
     }
+
+
+def test_argument_mistakes_are_bad_arguments_as_in_python(
+    contract_runtime: Runtime, registry_component: bytes, hostile_component: bytes
+) -> None:
+    rust = LocalContract(registry_component, runtime=contract_runtime)
+    with pytest.raises(CallFailed) as wrong_type:
+        rust.query("balance", asset=5, holder="bob")
+    assert wrong_type.value.code_name == "INVALID_ARGUMENT"
+    assert str(wrong_type.value) == "asset: expected str, got int"
+    hostile = LocalContract(hostile_component, runtime=contract_runtime)
+    with pytest.raises(CallFailed) as extra:
+        hostile.execute("write", x=1)
+    assert str(extra.value) == "unknown argument 'x'; expected no arguments"
+    with pytest.raises(TypeError, match="takes the code as bytes"):
+        LocalContract("contract.py", runtime=contract_runtime)  # type: ignore[arg-type]

@@ -226,7 +226,9 @@ def _check_arguments(function, arguments):
         for name in sorted(arguments):
             if name not in names:
                 raise Err(
-                    "arguments: unknown argument " + repr(name) + "; expected: " + ", ".join(names)
+                    "arguments: unknown argument "
+                    + repr(name)
+                    + ("; expected: " + ", ".join(names) if names else "; expected no arguments")
                 )
     positional = code.co_varnames[: code.co_argcount]
     defaults = function.__defaults__ or ()

@@ -5,7 +5,7 @@
 export const vi = {
   'nav.contracts': 'Hợp đồng',
   'contracts.title': 'Hợp đồng thông minh',
-  'contracts.lead': 'Hợp đồng viết bằng Python chạy trên chuỗi này: thiết lập của chuỗi, các hợp đồng đang có và mã nguồn đã tải lên. Trang này chỉ để xem; giao dịch được ký bằng CLI.',
+  'contracts.lead': 'Hợp đồng viết bằng Python hoặc Rust chạy trên chuỗi này: thiết lập của chuỗi, các hợp đồng đang có và mã nguồn đã tải lên. Trang này chỉ để xem; giao dịch được ký bằng CLI.',
   'contracts.disabledTitle': 'Chuỗi này không chạy hợp đồng',
   'contracts.disabledText': 'Tệp genesis của chuỗi này không khai báo môi trường chạy hợp đồng (app_state.contracts), nên mọi giao dịch hợp đồng đều bị từ chối (CONTRACTS_NOT_ENABLED). Hợp đồng được bật khi tạo chuỗi (hoặc bằng một lần nâng cấp chuỗi), không phải bằng quản trị.',
   'contracts.settings': 'Thiết lập hợp đồng của chuỗi',
@@ -121,7 +121,7 @@ export const vi = {
 export const en = {
   'nav.contracts': 'Contracts',
   'contracts.title': 'Smart contracts',
-  'contracts.lead': 'Contracts written in Python that run on this chain: the chain\'s settings, its contracts and the code uploaded. This page is read-only; transactions are signed with the CLI.',
+  'contracts.lead': 'Contracts written in Python or Rust that run on this chain: the chain\'s settings, its contracts and the code uploaded. This page is read-only; transactions are signed with the CLI.',
   'contracts.disabledTitle': 'This chain does not run contracts',
   'contracts.disabledText': 'This chain\'s genesis file names no contract runtime (app_state.contracts), so every contract transaction is refused (CONTRACTS_NOT_ENABLED). Contracts are turned on when a chain is created (or by a chain upgrade), not by governance.',
   'contracts.settings': 'The chain\'s contract settings',

@@ -115,10 +115,10 @@ export async function page(ctx) {
       codeLink(c.code), uploaderText(c.uploader), blockLink(c.uploaded_height), sizeText(c.size),
     ]), { id: 'codes-table' }) : empty(t('contracts.noCodes')),
     pager(t('contracts.codesPager'), params, 'after_code', afterCode, codes.next),
-    cli(t('cli.contractNew'), 'sen contract new my-contract'),
+    cli(t('cli.contractNew'), 'sen contract new my_contract'),
     settings.upload === 'governance'
-      ? cli(t('cli.contractProposeUpload'), `sen --node ${nodeUrl()} contract propose-upload ./my-contract --key ADMIN`)
-      : cli(t('cli.contractDeploy'), `sen --node ${nodeUrl()} contract deploy ./my-contract --key KEY --label LABEL`));
+      ? cli(t('cli.contractProposeUpload'), `sen --node ${nodeUrl()} contract propose-upload ./my_contract --key ADMIN`)
+      : cli(t('cli.contractDeploy'), `sen --node ${nodeUrl()} contract deploy ./my_contract --key KEY --label LABEL`));
 }
 
 // -- entries read from the source ------------------------------------------------------------
@@ -421,5 +421,6 @@ export async function code(ctx) {
       h('div', { class: 'source-wrap', role: 'region', tabindex: '0', 'aria-labelledby': 'code-source-title' },
         h('pre', { id: 'code-source' }, h('code', {}, found.source))));
   }
-  add(main, cli(t('cli.codeShow'), `sen --node ${nodeUrl()} contract show ${found.code} --source`));
+  const flag = found.language === 'wasm' ? '--json' : '--source';  // a component has no source
+  add(main, cli(t('cli.codeShow'), `sen --node ${nodeUrl()} contract show ${found.code} ${flag}`));
 }

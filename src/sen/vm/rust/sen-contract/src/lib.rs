@@ -396,38 +396,46 @@ impl Args {
         self.take(name).cloned()
     }
 
-    /// A text argument (refused, naming it, when it is something else).
+    /// A text argument; anything else is an "arguments" failure naming it, as the Python
+    /// kit's `name: str` annotation gives.
     pub fn str(&mut self, name: &str) -> Result<String> {
         match self.value(name)? {
             Value::String(text) => Ok(text),
-            other => fail(format!("{name}: expected text, got {}", kind_of(&other))),
+            other => Err(Error::Arguments(format!("{name}: expected str, got {}", kind_of(&other)))),
         }
     }
 
-    /// A non-negative integer argument of at most 2^64 - 1.
+    /// A non-negative integer argument of at most 2^64 - 1 (an "arguments" failure else).
     pub fn u64(&mut self, name: &str) -> Result<u64> {
         let value = self.value(name)?;
-        value
-            .as_u64()
-            .ok_or_else(|| Error::Refused(format!("{name}: expected an integer from 0 to 2^64-1, got {}", kind_of(&value))))
+        value.as_u64().ok_or_else(|| match value {
+            Value::Number(ref n) if !n.is_f64() => {
+                Error::Arguments(format!("{name}: expected an int from 0 to 2**64-1, got {n}"))
+            }
+            _ => Error::Arguments(format!("{name}: expected int, got {}", kind_of(&value))),
+        })
     }
 
     /// The first argument the entry did not take, said as the Python kit says it.
     fn unexpected(&self) -> Option<String> {
         let name = self.values.keys().find(|name| !self.taken.iter().any(|t| t == *name))?;
+        if self.taken.is_empty() {
+            return Some(format!("unknown argument '{name}'; expected no arguments"));
+        }
         Some(format!("unknown argument '{name}'; expected: {}", self.taken.join(", ")))
     }
 }
 
+/// A JSON value's type as Python names it (the Python kit's messages say the same).
 fn kind_of(value: &Value) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a fraction",
-        Value::Number(_) => "an integer out of range",
-        Value::String(_) => "text",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float",
+        Value::Number(_) => "int",
+        Value::String(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
     }
 }
 
