@@ -1,0 +1,168 @@
+"""The vault: personal records stored encrypted per data subject, commitments for the chain,
+erasure by destroying keys (ADR 0014).
+
+::
+
+    vault = Vault(SqliteVaultStore(path, "VN"), SoftwareKek(kek), pepper)
+    stored = vault.put("did:key:z6Mk...", "health/summary", payload)   # reference, commitment
+    vault.get(stored.reference)                                          # the payload
+    statement = vault.erase("did:key:z6Mk...", at=block_time)             # keys and salts gone
+
+A subject is named to the store only by :func:`subject_ref`, a keyed hash under the vault's
+pepper, so the store holds no person's identifier. What the chain may hold of a record is
+its reference (random) and its commitment (salted: it reveals nothing without the salt).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sen.services.vault.crypto import (
+    KeyWrapper,
+    Sealed,
+    commitment,
+    new_key,
+    new_salt,
+    seal,
+    unseal,
+)
+from sen.services.vault.store import RecordRow, SqliteVaultStore
+
+SUBJECT_DOMAIN = b"sen/vault/subject/v1\x00"
+REFERENCE_BYTES = 16
+MAX_PAYLOAD_BYTES = 1024 * 1024
+MAX_CATEGORY_CHARS = 64
+
+
+class VaultError(Exception):
+    """A request the vault refuses: ``field``, ``expected`` and ``got`` say why."""
+
+    def __init__(self, reason: str, *, field: str = "", expected: str = "", got: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.field, self.expected, self.got = reason, field, expected, got
+
+
+class UnknownRecord(VaultError):
+    pass
+
+
+class RecordErased(VaultError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    reference: bytes  # random: identifies nothing
+    commitment: bytes  # HMAC-SHA256 under the record's salt
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """What opens a commitment for an auditor: anyone recomputes it (crypto.opens)."""
+
+    reference: bytes
+    payload: bytes
+    salt: bytes
+    commitment: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureStatement:
+    """What an erasure leaves: the subject's reference, each record's reference and
+    commitment (no salt, no key: they are gone), and the time it took effect."""
+
+    subject: bytes
+    records: tuple[tuple[bytes, bytes], ...]
+    at: int
+
+
+def subject_ref(pepper: bytes, subject: str) -> bytes:
+    """The store's name for a data subject: HMAC-SHA256 under the vault's pepper, 16 bytes."""
+    digest = hmac.new(pepper, SUBJECT_DOMAIN + subject.encode("utf-8"), hashlib.sha256)
+    return digest.digest()[:16]
+
+
+class Vault:
+    def __init__(self, store: SqliteVaultStore, wrapper: KeyWrapper, pepper: bytes) -> None:
+        if len(pepper) < 32:
+            raise ValueError(f"pepper: expected at least 32 bytes, got {len(pepper)}")
+        self.store = store
+        self.wrapper = wrapper
+        self._pepper = pepper
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.store.jurisdiction
+
+    def _subject_key(self, subject: bytes, create: bool) -> bytes:
+        row = self.store.subject(subject)
+        if row is None and create:
+            row = self.store.add_subject(subject, self.wrapper.wrap(new_key()), self.wrapper.name)
+        if row is None or row.wrapped_key is None:
+            raise RecordErased(
+                "this data subject's records were erased: their key no longer exists",
+                field="subject",
+            )
+        return self.wrapper.unwrap(row.wrapped_key)
+
+    def put(self, subject: str, category: str, payload: bytes) -> Stored:
+        """Store ``payload`` for ``subject`` under ``category`` (e.g. ``health/summary``)."""
+        if not subject:
+            raise VaultError("subject: empty", field="subject", expected="an identifier")
+        if not category or len(category) > MAX_CATEGORY_CHARS:
+            raise VaultError(
+                "category: wrong length", field="category",
+                expected=f"1 to {MAX_CATEGORY_CHARS} characters", got=str(len(category)),
+            )  # fmt: skip
+        if len(payload) > MAX_PAYLOAD_BYTES:
+            raise VaultError(
+                "payload too large", field="payload",
+                expected=f"at most {MAX_PAYLOAD_BYTES} bytes", got=str(len(payload)),
+            )  # fmt: skip
+        ref = subject_ref(self._pepper, subject)
+        key = self._subject_key(ref, create=True)
+        reference = secrets.token_bytes(REFERENCE_BYTES)
+        salt = new_salt()
+        sealed = seal(key, reference, ref, payload)
+        committed = commitment(salt, reference, payload)
+        self.store.put_record(
+            RecordRow(
+                reference, ref, category, sealed.nonce, sealed.ciphertext, salt, committed, None
+            )
+        )
+        return Stored(reference, committed)
+
+    def _live(self, reference: bytes) -> RecordRow:
+        row = self.store.record(reference)
+        if row is None:
+            raise UnknownRecord("no such record", field="reference", got=reference.hex())
+        if row.erased_at is not None or row.ciphertext is None or row.nonce is None:
+            raise RecordErased("this record was erased", field="reference", got=reference.hex())
+        return row
+
+    def get(self, reference: bytes) -> bytes:
+        """The record's payload (decrypted under its subject's data key)."""
+        row = self._live(reference)
+        key = self._subject_key(row.subject, create=False)
+        assert row.nonce is not None and row.ciphertext is not None
+        return unseal(key, row.reference, row.subject, Sealed(row.nonce, row.ciphertext))
+
+    def opening(self, reference: bytes) -> Opening:
+        """The payload and salt that open the record's commitment, for an auditor."""
+        row = self._live(reference)
+        assert row.salt is not None
+        return Opening(reference, self.get(reference), row.salt, row.commitment)
+
+    def erase(self, subject: str, at: int) -> ErasureStatement:
+        """Crypto-shred every record of ``subject`` at time ``at`` (the block's, in seconds):
+        its data key and each record's salt and ciphertext are destroyed in one store
+        transaction. Repeating it changes nothing and gives the same statement."""
+        ref = subject_ref(self._pepper, subject)
+        if self.store.subject(ref) is None:
+            raise VaultError("no records of this data subject", field="subject")
+        rows = self.store.erase_subject(ref, at)
+        when = min((row.erased_at for row in rows if row.erased_at is not None), default=at)
+        return ErasureStatement(ref, tuple((row.reference, row.commitment) for row in rows), when)
