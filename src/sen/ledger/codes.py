@@ -27,6 +27,7 @@ class ResultCode(IntEnum):
     INVALID_ARGUMENT = 12
     SUITE_NOT_ALLOWED = 13
     MODULE_DISABLED = 14
+    PERSONAL_DATA = 15
     # evidence module (100-129)
     UNKNOWN_DIGEST_ALGORITHM = 100
     WRONG_DIGEST_LENGTH = 101
@@ -235,6 +236,10 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.MODULE_DISABLED: (
         "module disabled on this chain",
         "mô-đun bị tắt trên chuỗi này",
+    ),
+    ResultCode.PERSONAL_DATA: (
+        "looks like personal data, which this chain does not take (keep it in a vault)",
+        "có vẻ là dữ liệu cá nhân, chuỗi này không nhận (hãy lưu trong kho dữ liệu riêng)",
     ),
     ResultCode.UNKNOWN_PROPOSAL: ("unknown proposal", "đề xuất không tồn tại"),
     ResultCode.PROPOSAL_CLOSED: (

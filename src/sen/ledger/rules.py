@@ -33,6 +33,7 @@ from sen.ledger.errors import TxRejected, UnknownSuite
 from sen.ledger.modules import MODULES, find_action
 from sen.ledger.modules.base import AnyAction, Call, Context
 from sen.ledger.permissions import check_permission, save_last_block_time
+from sen.ledger.pii import find_personal_data
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx, decode_tx
 from sen.ledger.types import BlockInfo, ChainParams, TxResult
@@ -109,6 +110,16 @@ def check_envelope(raw: bytes, params: ChainParams) -> CheckedTx:
             expected=f"a module not in {', '.join(params.disabled_modules)}",
             got=tx.module,
         )
+    if params.pii_free:
+        found = find_personal_data(tx.args)
+        if found is not None:  # the value itself is not repeated: it would reach the logs
+            raise TxRejected(
+                ResultCode.PERSONAL_DATA,
+                f"{found.field} looks like {found.kind}",
+                field=found.field,
+                expected="no personal data: this chain is pii_free (keep it in a vault)",
+                got=found.kind,
+            )
     action = find_action(tx.module, tx.action)
     if action is None:
         if tx.module not in MODULES:

@@ -30,6 +30,9 @@ class ChainParams:
     permissioned: bool = False
     # Modules whose transactions are refused (governance sets it; written only when set).
     disabled_modules: tuple[str, ...] = ()
+    # Transaction arguments that look like personal data are refused (sen.ledger.pii);
+    # written only when true, like permissioned.
+    pii_free: bool = False
 
     def to_json(self) -> dict[str, object]:
         document: dict[str, object] = {
@@ -43,6 +46,8 @@ class ChainParams:
             document["permissioned"] = True
         if self.disabled_modules:
             document["disabled_modules"] = list(self.disabled_modules)
+        if self.pii_free:
+            document["pii_free"] = True
         return document
 
     @classmethod
@@ -56,6 +61,9 @@ class ChainParams:
         permissioned = data.get("permissioned", False)
         if not isinstance(permissioned, bool):
             raise InvalidParams("permissioned", f"expected true or false, got {permissioned!r}")
+        pii_free = data.get("pii_free", False)
+        if not isinstance(pii_free, bool):
+            raise InvalidParams("pii_free", f"expected true or false, got {pii_free!r}")
         return cls(
             chain_id=str(data["chain_id"]),
             max_tx_bytes=_int(data, "max_tx_bytes", DEFAULT_MAX_TX_BYTES),
@@ -64,6 +72,7 @@ class ChainParams:
             max_batch_digests=_int(data, "max_batch_digests", DEFAULT_MAX_BATCH_DIGESTS),
             permissioned=permissioned,
             disabled_modules=_names(data, "disabled_modules"),
+            pii_free=pii_free,
         )
 
 

@@ -1,0 +1,88 @@
+"""The personal-data guard at the ledger's edge (issue 14, item 7).
+
+A chain whose parameters say ``pii_free`` refuses a transaction whose arguments look like
+personal data: a Vietnamese citizen ID (CCCD, 12 digits beginning with a province code),
+a Vietnamese phone number, an e-mail address, a date next to a word for birth, or free text
+longer than :data:`MAX_FREE_TEXT` characters. Personal data belongs in the vault
+(ADR 0014); the chain holds commitments and references.
+
+The detector is part of consensus on such a chain, so it is deterministic: fixed
+patterns, maps walked in key order, no locale. It reads only text; bytes (digests, keys,
+signatures) and numbers pass. It errs towards the patterns' shapes: a digest in hex, a
+DID, a base58 key or an ISO timestamp is not matched (each has letters or separators
+around its digits), and the tests keep a list of such look-alikes. A finding names the
+field and the kind of data, never the value (logs are not the place for it either).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+MAX_FREE_TEXT = 200
+"""Characters of text with spaces in it that a PII-free chain takes in one field."""
+
+# 12 digits, not inside a longer run of letters or digits, starting with a province code
+# 001-096 (Circular 59/2021/TT-BCA, Appendix I), then the century-and-sex digit.
+_CCCD = re.compile(r"(?<![0-9A-Za-z])(0[0-9][0-9])[0-9]{9}(?![0-9A-Za-z])")
+# Vietnamese mobile numbers: 0 or +84/84, then 3/5/7/8/9 and 8 more digits, in groups.
+_PHONE = re.compile(
+    r"(?<![0-9A-Za-z+])(?:\+84|84|0)[\s.-]?[35789](?:[\s.-]?[0-9]){8}(?![0-9A-Za-z])"
+)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_DATE = re.compile(
+    r"(?<![0-9])(?:[0-3]?[0-9][/.-][01]?[0-9][/.-](?:19|20)[0-9]{2}"
+    r"|(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9])(?![0-9])"
+)
+_BIRTH = re.compile(r"\b(?:sinh|ngày sinh|năm sinh|dob|date of birth|born|birth)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    field: str  # e.g. "args.title"
+    kind: str  # what it looks like: "a citizen ID number (CCCD)", ...
+
+
+def _valid_province(code: str) -> bool:
+    return 1 <= int(code) <= 96
+
+
+def _in_text(text: str) -> str | None:
+    for match in _CCCD.finditer(text):
+        if _valid_province(match.group(1)):
+            return "a citizen ID number (CCCD)"
+    if _PHONE.search(text):
+        return "a phone number"
+    if _EMAIL.search(text):
+        return "an e-mail address"
+    if _DATE.search(text) and _BIRTH.search(text):
+        return "a date of birth"
+    if len(text) > MAX_FREE_TEXT and " " in text:
+        return f"free text of more than {MAX_FREE_TEXT} characters"
+    return None
+
+
+def find_personal_data(value: Any, field: str = "args") -> Finding | None:
+    """The first field of ``value`` (decoded transaction arguments) that looks like personal
+    data, in a fixed order (maps by key, lists by position), or None."""
+    if isinstance(value, str):
+        kind = _in_text(value)
+        return None if kind is None else Finding(field, kind)
+    if isinstance(value, Mapping):
+        for key in sorted(value, key=str):
+            if isinstance(key, str):
+                named = _in_text(key)
+                if named is not None:
+                    return Finding(f"{field} (a key)", named)
+            found = find_personal_data(value[key], f"{field}.{key}")
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = find_personal_data(item, f"{field}[{index}]")
+            if found is not None:
+                return found
+    return None
