@@ -56,9 +56,13 @@ from sen.sdk._pkcs11_uri import Pkcs11Uri, is_pkcs11_uri, parse_uri, redact_uri
 from sen.sdk.errors import InvalidInput, KeyFileError
 
 if TYPE_CHECKING:
-    from pkcs11 import Mechanism, Session, Token
+    from pkcs11 import Key, Mechanism, Session, Token
     from pkcs11._pkcs11 import lib as Library
-    from pkcs11.types import SignMixin
+    from pkcs11.types import SignMixin, UnwrapMixin, WrapMixin
+
+    class _Kek(WrapMixin, UnwrapMixin):  # what an AES key-encryption key can do
+        pass
+
 
 __all__ = [
     "MODULE_ENV",
@@ -462,6 +466,118 @@ def generate_pkcs11_key(uri: str | Pkcs11Uri, suite: str, *, pin: str | None = N
         except pkcs11.PKCS11Error as exc:
             raise HsmError(f"cannot generate {parsed.describe_key()}: {_reason(exc)}") from None
     return load_pkcs11_key(replace(parsed, id=key_id))
+
+
+class Pkcs11AesKek:
+    """An AES key on a PKCS#11 token that wraps and unwraps other keys (``CKM_AES_KEY_WRAP``,
+    RFC 3394): the personal-data vault's key-encryption key (ADR 0014). The KEK never leaves
+    the token; a data key crosses it only as a session object, destroyed at once."""
+
+    def __init__(self, uri: str | Pkcs11Uri, *, pin: str | None = None) -> None:
+        from pkcs11 import Attribute, KeyType, ObjectClass
+
+        parsed = uri if isinstance(uri, Pkcs11Uri) else parse_uri(uri)
+        if pin is not None:
+            parsed = replace(parsed, pin_value=pin, pin_source=None)
+        if parsed.object is None and parsed.id is None:
+            raise InvalidInput("PKCS#11 URI: name the key-encryption key with object=LABEL")
+        self._module = _module(parsed)
+        with self._module.lock:
+            token = _token(self._module, parsed)
+            self._session = _login(self._module, token, parsed)
+            _require_mechanism(token, _aes_wrap(), "aes", "wrap keys")
+            template: dict[Any, Any] = {
+                Attribute.CLASS: ObjectClass.SECRET_KEY,
+                Attribute.KEY_TYPE: KeyType.AES,
+                **_names(parsed),
+            }
+            found = list(self._session.get_objects(template))
+        if len(found) != 1:
+            raise ObjectNotFound(
+                f"{len(found)} AES keys match {parsed.describe_key()} on token {token.label!r}"
+            )
+        self._kek = cast("_Kek", found[0])
+        named = parsed.object if parsed.object is not None else (parsed.id or b"").hex()
+        self.name = f"pkcs11:{token.label}/{named}"
+
+    def wrap(self, key: bytes) -> bytes:
+        from pkcs11 import Attribute, KeyType, ObjectClass
+
+        with self._module.lock:
+            carried = self._session.create_object(
+                {
+                    Attribute.CLASS: ObjectClass.SECRET_KEY,
+                    Attribute.KEY_TYPE: KeyType.GENERIC_SECRET,
+                    Attribute.VALUE: key,
+                    Attribute.TOKEN: False,
+                    Attribute.EXTRACTABLE: True,
+                    Attribute.SENSITIVE: False,
+                }
+            )
+            try:
+                return bytes(self._kek.wrap_key(cast("Key", carried), mechanism=_aes_wrap()))
+            finally:
+                carried.destroy()
+
+    def unwrap(self, wrapped: bytes) -> bytes:
+        import pkcs11
+        from pkcs11 import Attribute, KeyType, ObjectClass
+
+        with self._module.lock:
+            try:
+                carried = self._kek.unwrap_key(
+                    ObjectClass.SECRET_KEY, KeyType.GENERIC_SECRET, wrapped,
+                    mechanism=_aes_wrap(), store=False,
+                    template={Attribute.EXTRACTABLE: True, Attribute.SENSITIVE: False},
+                )  # fmt: skip
+            except pkcs11.PKCS11Error as exc:
+                raise HsmError(
+                    f"a data key does not unwrap under {self.name}: {_reason(exc)}"
+                ) from None
+            try:
+                return bytes(carried[Attribute.VALUE])
+            finally:
+                carried.destroy()
+
+
+def generate_pkcs11_aes_key(uri: str | Pkcs11Uri, *, pin: str | None = None) -> Pkcs11AesKek:
+    """Generate a 256-bit AES key-encryption key on the token (sensitive, never extractable;
+    for development and tests) and open it."""
+    import pkcs11
+    from pkcs11 import Attribute, KeyType
+
+    parsed = uri if isinstance(uri, Pkcs11Uri) else parse_uri(uri)
+    if pin is not None:
+        parsed = replace(parsed, pin_value=pin, pin_source=None)
+    if parsed.object is None:
+        raise InvalidInput("PKCS#11 URI: give the new key a label with object=LABEL")
+    module = _module(parsed)
+    with module.lock:
+        token = _token(module, parsed)
+        _login(module, token, parsed)
+        with token.open(rw=True) as session:  # shares the token's login
+            if list(session.get_objects({Attribute.LABEL: parsed.object})):
+                raise HsmError(
+                    f"{parsed.describe_key()} already exists; pick another object= label"
+                )
+            try:
+                session.generate_key(
+                    KeyType.AES, 256, label=parsed.object, id=parsed.id or os.urandom(8),
+                    store=True,
+                    template={
+                        Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False,
+                        Attribute.WRAP: True, Attribute.UNWRAP: True,
+                    },
+                )  # fmt: skip
+            except pkcs11.PKCS11Error as exc:
+                raise HsmError(f"cannot generate an AES key: {_reason(exc)}") from None
+    return Pkcs11AesKek(parsed)
+
+
+def _aes_wrap() -> Mechanism:
+    from pkcs11 import Mechanism
+
+    return Mechanism.AES_KEY_WRAP
 
 
 def _private_key(session: Session, uri: Pkcs11Uri) -> SignMixin:
