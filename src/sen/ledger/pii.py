@@ -49,7 +49,7 @@ def _valid_province(code: str) -> bool:
     return 1 <= int(code) <= 96
 
 
-def _in_text(text: str) -> str | None:
+def _in_text(text: str, free_text: bool = True) -> str | None:
     for match in _CCCD.finditer(text):
         if _valid_province(match.group(1)):
             return "a citizen ID number (CCCD)"
@@ -59,16 +59,19 @@ def _in_text(text: str) -> str | None:
         return "an e-mail address"
     if _DATE.search(text) and _BIRTH.search(text):
         return "a date of birth"
-    if len(text) > MAX_FREE_TEXT and " " in text:
+    if free_text and len(text) > MAX_FREE_TEXT and " " in text:
         return f"free text of more than {MAX_FREE_TEXT} characters"
     return None
 
 
-def find_personal_data(value: Any, field: str = "args") -> Finding | None:
+def find_personal_data(
+    value: Any, field: str = "args", *, free_text: bool = True
+) -> Finding | None:
     """The first field of ``value`` (decoded transaction arguments) that looks like personal
-    data, in a fixed order (maps by key, lists by position), or None."""
+    data, in a fixed order (maps by key, lists by position), or None. ``free_text`` False:
+    long text is not refused for its length (a contract's stored JSON, read as text)."""
     if isinstance(value, str):
-        kind = _in_text(value)
+        kind = _in_text(value, free_text)
         return None if kind is None else Finding(field, kind)
     if isinstance(value, Mapping):
         for key in sorted(value, key=str):
@@ -76,13 +79,13 @@ def find_personal_data(value: Any, field: str = "args") -> Finding | None:
                 named = _in_text(key)
                 if named is not None:
                     return Finding(f"{field} (a key)", named)
-            found = find_personal_data(value[key], f"{field}.{key}")
+            found = find_personal_data(value[key], f"{field}.{key}", free_text=free_text)
             if found is not None:
                 return found
         return None
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found = find_personal_data(item, f"{field}[{index}]")
+            found = find_personal_data(item, f"{field}[{index}]", free_text=free_text)
             if found is not None:
                 return found
     return None

@@ -19,6 +19,7 @@ from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.contracts import install_runtime
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
+from sen.ledger.types import ChainParams
 from sen.light.genesis import GenesisValidator, load_genesis, make_genesis
 from sen.node.keys import public_bytes
 from sen.node.node import Node, init_home
@@ -72,7 +73,9 @@ def address(signer: SigningKey) -> bytes:
 
 
 class ContractChain:
-    def __init__(self, path: Path, runtime: Runtime, **settings: Any) -> None:
+    def __init__(
+        self, path: Path, runtime: Runtime, params: ChainParams | None = None, **settings: Any
+    ) -> None:
         install_runtime(runtime)
         validator = Ed25519PrivateKey.from_private_bytes(bytes(32))
         self.genesis = load_genesis(
@@ -81,6 +84,7 @@ class ContractChain:
                 genesis_time=Timestamp(GENESIS_SECONDS, 0),
                 validators=[GenesisValidator(public_bytes(validator), 10, "v0")],
                 contracts={"runtime": runtime.digest, **settings},
+                params=params,
             )
         )
         self.db = Database(path, sync=False)

@@ -48,6 +48,7 @@ from sen.ledger.modules.contracts.records import (
     save_code,
     save_instance,
 )
+from sen.ledger.pii import find_personal_data
 from sen.ledger.state import StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute
 from sen.vm import CallResult, CallStatus, fuel
@@ -294,6 +295,8 @@ def _outcome(
             gas_wanted=gas,
             gas_used=result.fuel_used,
         )
+    if ctx.params.pii_free:
+        _refuse_personal_data(scope, address, result, gas)
     apply_writes(ctx.state, address, result)
     call = Event(
         f"contract.{kind}",
@@ -318,6 +321,31 @@ def _outcome(
     return Outcome(
         data=result.answer, events=(call, *emitted), gas_wanted=gas, gas_used=result.fuel_used
     )
+
+
+def _refuse_personal_data(scope: CallScope, address: bytes, result: CallResult, gas: int) -> None:
+    """On a pii_free chain, what a call would put on chain (its answer, the events and the
+    state writes of it and the contracts it called) is checked like a transaction's
+    arguments (sen.ledger.pii): a call that would publish personal data fails, nothing kept."""
+    found = find_personal_data(json.loads(result.answer or b"null"), "answer")
+    calls = [*scope.events, (address, result)]
+    for source, called in calls:
+        if found is not None:
+            break
+        for name, attributes in called.events:
+            found = found or find_personal_data(dict(attributes), f"event {name}")
+        for key, value in called.writes:  # as text: a value's bytes are the contract's own
+            where = f"state of {source.hex()}"
+            for raw in (key, value or b""):
+                text = raw.decode("utf-8", "replace")
+                found = found or find_personal_data(text, where, free_text=False)
+    if found is not None:
+        raise TxRejected(
+            ResultCode.PERSONAL_DATA, f"{found.field} looks like {found.kind}",
+            field=found.field,
+            expected="no personal data: this chain is pii_free (keep it in a vault)",
+            got=found.kind, gas_wanted=gas, gas_used=result.fuel_used,
+        )  # fmt: skip
 
 
 # -- the actions ----------------------------------------------------------------------------------
