@@ -117,6 +117,51 @@ class SqliteVaultStore:
         with self._lock:
             self._db.close()
 
+    # -- backups ------------------------------------------------------------------------------
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of the store in ``target`` (SQLite's online backup). Erased bytes
+        are not in it: secure_delete zeroed them in the pages it copies."""
+        if target.exists():
+            raise VaultStoreError(f"{target} exists; a backup is written to a new file")
+        copy = sqlite3.connect(target)
+        try:
+            with self._lock:
+                self._db.backup(copy)
+        finally:
+            copy.close()
+
+    def erased_subjects(self) -> list[bytes]:
+        """The subjects erased in this store, in order: the journal a restore replays (the
+        chain's tombstones say the same, for when this store is lost)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT subject FROM subjects WHERE erased_at IS NOT NULL ORDER BY subject"
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    @classmethod
+    def restore(cls, backup: Path, target: Path, erased: list[bytes], at: int) -> SqliteVaultStore:
+        """The store in ``backup`` copied to ``target`` with every subject in ``erased``
+        shredded again before anything reads it: a backup taken before an erasure must not
+        bring the subject back. ``erased`` is the journal (:meth:`erased_subjects` of the
+        lost store, or the chain's tombstones); ``at`` the time recorded for a replayed
+        erasure the backup did not have."""
+        if target.exists():
+            raise VaultStoreError(f"{target} exists; restore into a new file")
+        source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
+        restored = cls(target, jurisdiction="")
+        for subject in erased:
+            if restored.subject(subject) is not None:
+                restored.erase_subject(subject, at)
+        return restored
+
     # -- subjects and records ---------------------------------------------------------------
 
     def subject(self, subject: bytes) -> SubjectRow | None:

@@ -165,3 +165,50 @@ def test_commitments_are_fixed_by_their_definition() -> None:
     ).digest()
     assert commitment(salt, reference, payload) == expected
     assert expected.hex() == commitment(salt, reference, payload).hex()
+
+
+def test_a_backup_taken_before_an_erasure_does_not_bring_the_subject_back(
+    vault: Vault, tmp_path: Path
+) -> None:
+    erased = vault.put(PATIENT, "health/summary", SUMMARY)
+    kept = vault.put("did:key:other", "health/summary", b"another patient")
+    row = vault.store.record(erased.reference)
+    key_row = vault.store.subject(subject_ref(PEPPER, PATIENT))
+    assert row is not None and key_row is not None
+    secrets = [row.salt, row.ciphertext, key_row.wrapped_key]
+    vault.store.backup(tmp_path / "before.db")
+    with pytest.raises(VaultStoreError, match="exists"):
+        vault.store.backup(tmp_path / "before.db")
+    vault.erase(PATIENT, at=1_764_700_000)
+    journal = vault.store.erased_subjects()
+    assert journal == [subject_ref(PEPPER, PATIENT)]
+    # without the journal, the old backup would still open the erased record: hence restore
+    # takes it, and replays it before anything reads the store
+    stale = SqliteVaultStore(tmp_path / "before.db", "VN")
+    assert Vault(stale, SoftwareKek(KEK), PEPPER).get(erased.reference) == SUMMARY
+    stale.close()
+    restored = SqliteVaultStore.restore(
+        tmp_path / "before.db", tmp_path / "restored.db", journal, at=1_764_800_000
+    )
+    try:
+        again = Vault(restored, SoftwareKek(KEK), PEPPER)
+        with pytest.raises(RecordErased):
+            again.get(erased.reference)
+        assert again.get(kept.reference) == b"another patient"
+        assert restored.jurisdiction == "VN/Hà Nội"
+    finally:
+        restored.close()
+    raw = b"".join(path.read_bytes() for path in tmp_path.glob("restored.db*"))
+    for secret in secrets:
+        assert secret is not None and secret not in raw
+    assert erased.commitment in raw  # the tombstone stays
+
+
+def test_a_backup_of_a_live_vault_holds_no_erased_byte(vault: Vault, tmp_path: Path) -> None:
+    stored = vault.put(PATIENT, "health/scan", bytes(range(256)) * 80)
+    row = vault.store.record(stored.reference)
+    assert row is not None and row.ciphertext is not None and row.salt is not None
+    vault.erase(PATIENT, at=1)
+    vault.store.backup(tmp_path / "after.db")
+    raw = (tmp_path / "after.db").read_bytes()
+    assert row.ciphertext[1000:1064] not in raw and row.salt not in raw
