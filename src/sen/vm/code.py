@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from sen.vm import fuel
+from sen.vm.shape import ShapeError, shape
+
 WASM_MAGIC = b"\x00asm"
 COMPONENT_HEADER = WASM_MAGIC + b"\x0d\x00\x01\x00"
 """The component encoding's version and layer; a core module has 01 00 00 00 here."""
@@ -33,9 +36,6 @@ def upload_price(code: bytes) -> int:
     """The gas an upload of ``code`` costs (:func:`sen.vm.fuel.upload_cost`): a component by its
     bytes, functions and declared locals; one this node cannot read, by its bytes (the upload
     then fails as invalid code, and pays that)."""
-    from sen.vm import fuel
-    from sen.vm.shape import ShapeError, shape
-
     kind = language(code)
     if kind == "python":
         return fuel.upload_cost(len(code))

@@ -186,6 +186,9 @@ class Runtime:
         self._compiled_lock = threading.Lock()
         # contracts' own components, compiled, by their SHA-256, most recently used last
         self._components: OrderedDict[bytes, component.Component] = OrderedDict()
+        # the WIT types a contract's component must match: the runtime's own import of the
+        # host and its export run (both worlds of src/sen/vm/wit/contract.wit)
+        self.host_types, self.run_type = _contract_types(self.engine, self.component)
 
     def session(self) -> Session:
         return Session(self)
@@ -239,24 +242,26 @@ class Runtime:
             return None
         return self.cache_dir / "code" / self.digest[:16] / f"{digest.hex()}.b64"
 
+    @staticmethod
+    def same_type(got: Any, want: component.FuncType) -> bool:
+        """Whether ``got`` is a function type equal to ``want`` (names and types)."""
+        return (
+            isinstance(got, component.FuncType)
+            and got.params == want.params
+            and got.result == want.result
+        )
+
     def wrong_host_import(self, imported: Any) -> str | None:
         """Why a component's import of the host interface differs from the host's own
         functions (the runtime component imports them with their WIT types), or None: each
         function a component imports must have exactly the host's type."""
-        engine = self.engine
-        host = self.component.type.imports(engine)[HOST_INTERFACE].ty
-        if not isinstance(host, component.ComponentInstanceType):
-            raise VmError("the runtime component does not import the host as an instance")
-        expected = {name: item.ty for name, item in host.exports(engine).items()}
         if not isinstance(imported, component.ComponentInstanceType):
             return f"the component imports {HOST_INTERFACE} as something other than an instance"
-        for name, item in imported.exports(engine).items():
-            want, got = expected.get(name), item.ty
-            if not isinstance(want, component.FuncType):
+        for name, item in imported.exports(self.engine).items():
+            want = self.host_types.get(name)
+            if want is None:
                 return f"the component imports {HOST_INTERFACE}#{name[:64]}, which the host lacks"
-            if not isinstance(got, component.FuncType) or not (
-                got.params == want.params and got.result == want.result
-            ):
+            if not self.same_type(item.ty, want):
                 return (
                     f"the component imports {HOST_INTERFACE}#{name} with another type than "
                     "the host's (src/sen/vm/wit/contract.wit)"
@@ -424,6 +429,20 @@ class _NoHost:
 _NO_HOST: Any = _NoHost()
 
 
+def _contract_types(
+    engine: wasmtime.Engine, runtime: component.Component
+) -> tuple[dict[str, component.FuncType], component.FuncType]:
+    kind = runtime.type
+    host = kind.imports(engine)[HOST_INTERFACE].ty
+    run = kind.exports(engine)["run"].ty
+    if not isinstance(host, component.ComponentInstanceType) or not isinstance(
+        run, component.FuncType
+    ):
+        raise VmError("the runtime component does not import the host or export run")
+    functions = {name: item.ty for name, item in host.exports(engine).items()}
+    return {n: f for n, f in functions.items() if isinstance(f, component.FuncType)}, run
+
+
 def _unhex(text: str, what: str) -> bytes:
     """Bytes the runtime sent as hex; a call whose runtime sends anything else traps."""
     try:
@@ -487,31 +506,29 @@ class Session:
         """Run ``entry`` (of ``kind``) of the contract at ``contract``, whose code is ``source``."""
         handed_in = fuel.ARGUMENT_BYTE * (len(args.encode()) + len(env.encode()))
         component_code = source.startswith(WASM_MAGIC)
-        # a component gets a fresh instance for every call: its linear memory and globals are
-        # the contract's to change, so nothing it leaves there may reach another call
-        instance = None if component_code else self._instances.get(contract)
         if component_code:
+            # a fresh instance for every call: a component's linear memory and globals are
+            # the contract's to change, so nothing it leaves there may reach another call
             made = self._component_instance(source, handed_in, fuel_limit)
             if isinstance(made, CallResult):
                 return made
             instance, handed_in = made
-        elif instance is None:  # the first call in the block, or the first after a trap
-            code, problem = self._code(source)
-            if code is None:
-                return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
-            handed_in += fuel.instance_cost(len(code))
-            if handed_in > fuel_limit:  # no work is done that the call cannot pay for
-                return _out_of_gas(
-                    fuel_limit,
-                    f"its arguments and a new instance of the contract cost {handed_in:,}",
-                )
-            instance = self._new_instance(code)
-            self._instances[contract] = instance
+        else:
+            kept = self._instances.pop(contract, None)
+            if kept is None:  # the first call in the block, or the first after a trap
+                code, problem = self._code(source)
+                if code is None:
+                    return CallResult(CallStatus.INVALID_CODE, handed_in, message=problem)
+                handed_in += fuel.instance_cost(len(code))
+                if handed_in > fuel_limit:  # no work is done that the call cannot pay for
+                    return _out_of_gas(
+                        fuel_limit,
+                        f"its arguments and a new instance of the contract cost {handed_in:,}",
+                    )
+                kept = self._new_instance(code)
+            instance = self._instances[contract] = kept  # the most recently used, last
             while len(self._instances) > MAX_LIVE_INSTANCES:
                 del self._instances[next(iter(self._instances))]  # the least recently used
-        else:
-            self._instances[contract] = self._instances.pop(contract)  # most recently used
-        assert instance is not None
         if instance.load_error is not None:
             return CallResult(CallStatus.INVALID_CODE, handed_in, message=instance.load_error)
         if handed_in > fuel_limit:
@@ -567,10 +584,8 @@ class Session:
             )
         store = self._component_store(min(COMPONENT_START_FUEL, fuel_limit - handed_in))
         started_with = store.get_fuel()
-        stack = self.runtime._stack()
-        stack.append(_Active(store, _NO_HOST))  # a start function reaches no caller's state
         try:
-            made = self.runtime.linker.instantiate(store, compiled)
+            made = self._instantiate(store, compiled)
         except _HostFault as fault:
             return CallResult(
                 CallStatus.INVALID_CODE, min(handed_in + started_with, fuel_limit),
@@ -585,10 +600,18 @@ class Session:
                 CallStatus.INVALID_CODE, min(used, fuel_limit),
                 message="the component could not be instantiated: " + _trap(error),
             )  # fmt: skip
-        finally:
-            stack.pop()
         handed_in += started_with - store.get_fuel()
         return _Instance(store, made.get_func(store, "run"), None), handed_in
+
+    def _instantiate(self, store: wasmtime.Store, compiled: component.Component) -> Any:
+        """An instance of a contract's component; its start functions run with a frame that
+        reaches no host function (so no caller's state or identity)."""
+        stack = self.runtime._stack()
+        stack.append(_Active(store, _NO_HOST))
+        try:
+            return self.runtime.linker.instantiate(store, compiled)
+        finally:
+            stack.pop()
 
     def _component_store(self, start_fuel: int) -> wasmtime.Store:
         runtime = self.runtime
@@ -641,24 +664,18 @@ class Session:
             if wrong is not None:
                 return wrong
         run = kind.exports(runtime.engine).get("run")
-        run_type = None if run is None else run.ty
-        if not isinstance(run_type, component.FuncType) or not _is_run(run_type):
+        if run is None or not runtime.same_type(run.ty, runtime.run_type):
             return (
                 "the component does not export run: func(kind: string, entry: string, "
                 "args: string, env: string) -> result<string, string>"
             )
-        store = self._component_store(COMPONENT_START_FUEL)
-        stack = runtime._stack()
-        stack.append(_Active(store, _NO_HOST))
         try:
-            runtime.linker.instantiate(store, compiled)
+            self._instantiate(self._component_store(COMPONENT_START_FUEL), compiled)
         except _HostFault as fault:
             return "the component could not be instantiated: " + str(fault)
         except wasmtime.WasmtimeError as error:
             _raise_if_backstop(error)
             return "the component could not be instantiated: " + _trap(error)
-        finally:
-            stack.pop()
         return None
 
     def _code(self, source: bytes) -> tuple[str | None, str]:
@@ -727,21 +744,6 @@ class Session:
         if None in exports.values():
             raise VmError("the runtime component does not export load, load-compiled and run")
         return store, exports
-
-
-def _is_run(kind: component.FuncType) -> bool:
-    """Whether a function type is the contract world's ``run``."""
-    names = [name for name, _ in kind.params]
-    if names != ["kind", "entry", "args", "env"]:
-        return False
-    if not all(isinstance(param, component.String) for _, param in kind.params):
-        return False
-    answer = kind.result
-    return (
-        isinstance(answer, component.ResultType)
-        and isinstance(answer.ok, component.String)
-        and isinstance(answer.err, component.String)
-    )
 
 
 _PREFIXES = {
