@@ -31,9 +31,9 @@ from sen.ledger.modules.contracts.calls import (
     apply_writes,
     block_session,
     environment,
+    refuse_unaffordable,
     reserve_block_gas,
     runtime_for,
-    too_dear,
 )
 from sen.ledger.modules.contracts.records import (
     CodeRecord,
@@ -48,7 +48,7 @@ from sen.ledger.modules.contracts.records import (
     save_code,
     save_instance,
 )
-from sen.ledger.pii import find_personal_data
+from sen.ledger.pii import Finding, find_personal_data
 from sen.ledger.state import StateReader
 from sen.ledger.types import ChainParams, Event, EventAttribute
 from sen.vm import CallResult, CallStatus, fuel
@@ -296,7 +296,14 @@ def _outcome(
             gas_used=result.fuel_used,
         )
     if ctx.params.pii_free:
-        _refuse_personal_data(scope, address, result, gas)
+        found = _personal_data_published(scope, address, result)
+        if found is not None:
+            raise TxRejected(
+                ResultCode.PERSONAL_DATA, f"{found.field} looks like {found.kind}",
+                field=found.field,
+                expected="no personal data: this chain is pii_free (keep it in a vault)",
+                got=found.kind, gas_wanted=gas, gas_used=result.fuel_used,
+            )  # fmt: skip
     apply_writes(ctx.state, address, result)
     call = Event(
         f"contract.{kind}",
@@ -323,29 +330,27 @@ def _outcome(
     )
 
 
-def _refuse_personal_data(scope: CallScope, address: bytes, result: CallResult, gas: int) -> None:
+def _personal_data_published(
+    scope: CallScope, address: bytes, result: CallResult
+) -> Finding | None:
     """On a pii_free chain, what a call would put on chain (its answer, the events and the
     state writes of it and the contracts it called) is checked like a transaction's
-    arguments (sen.ledger.pii): a call that would publish personal data fails, nothing kept."""
+    arguments (sen.ledger.pii): the first that looks like personal data, or None."""
     found = find_personal_data(json.loads(result.answer or b"null"), "answer")
-    calls = [*scope.events, (address, result)]
-    for source, called in calls:
-        if found is not None:
-            break
+    if found is not None:
+        return found
+    for source, called in [*scope.events, (address, result)]:
         for name, attributes in called.events:
-            found = found or find_personal_data(dict(attributes), f"event {name}")
+            found = find_personal_data(dict(attributes), f"event {name}")
+            if found is not None:
+                return found
         for key, value in called.writes:  # as text: a value's bytes are the contract's own
-            where = f"state of {source.hex()}"
             for raw in (key, value or b""):
                 text = raw.decode("utf-8", "replace")
-                found = found or find_personal_data(text, where, free_text=False)
-    if found is not None:
-        raise TxRejected(
-            ResultCode.PERSONAL_DATA, f"{found.field} looks like {found.kind}",
-            field=found.field,
-            expected="no personal data: this chain is pii_free (keep it in a vault)",
-            got=found.kind, gas_wanted=gas, gas_used=result.fuel_used,
-        )  # fmt: skip
+                found = find_personal_data(text, f"state of {source.hex()}", free_text=False)
+                if found is not None:
+                    return found
+    return None
 
 
 # -- the actions ----------------------------------------------------------------------------------
@@ -415,12 +420,9 @@ class Upload(Action[UploadArgs]):
                 ResultCode.INVALID_CODE, problem, field="args.source",
                 gas_wanted=price, gas_used=price,
             )  # fmt: skip
-        refused = too_dear(session.instance_price(parsed.source), settings, "args.source")
-        if refused is not None:
-            raise TxRejected(
-                refused.code, refused.reason, field=refused.field, expected=refused.expected,
-                got=refused.got, gas_wanted=price, gas_used=price,
-            )  # fmt: skip
+        refuse_unaffordable(
+            session.instance_price(parsed.source), settings, "args.source", gas=price
+        )
         record = CodeRecord(ctx.sender, ctx.block.height, len(parsed.source), settings.runtime)
         save_code(ctx.state, digest, record, parsed.source)
         event = Event(

@@ -86,18 +86,22 @@ def block_session(ctx: Context, runtime: Runtime) -> Session:
         return session
 
 
-def too_dear(instance_price: int, settings: Settings, field: str) -> TxRejected | None:
+def refuse_unaffordable(
+    instance_price: int, settings: Settings, field: str, *, gas: int = 0
+) -> None:
     """Code whose every new instance costs more than a transaction may spend could never run
-    (and its compiled form would still be kept by every node): refused at upload."""
-    if instance_price <= settings.max_gas:
-        return None
-    return TxRejected(
-        ResultCode.CODE_TOO_LARGE,
-        "a new instance of this code costs more gas than a transaction may use",
-        field=field,
-        expected=f"at most {settings.max_gas} gas an instance",
-        got=f"{instance_price} gas (its compiled code is that large)",
-    )
+    (and its compiled form would still be kept by every node): refused at upload, the upload
+    paying ``gas`` (what it cost to check)."""
+    if instance_price > settings.max_gas:
+        raise TxRejected(
+            ResultCode.CODE_TOO_LARGE,
+            "a new instance of this code costs more gas than a transaction may use",
+            field=field,
+            expected=f"at most {settings.max_gas} gas an instance",
+            got=f"{instance_price} gas (its compiled code is that large)",
+            gas_wanted=gas,
+            gas_used=gas,
+        )
 
 
 def reserve_block_gas(ctx: Context, gas: int, limit: int) -> bool:

@@ -17,7 +17,7 @@ from typing import Any
 from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
 from sen.ledger.errors import TxRejected
-from sen.ledger.modules.contracts.calls import runtime_for, too_dear
+from sen.ledger.modules.contracts.calls import refuse_unaffordable, runtime_for
 from sen.ledger.modules.contracts.records import (
     SETTINGS_KEY,
     UPLOAD_POLICIES,
@@ -93,9 +93,7 @@ def upload_contract(state: Overlay, payload: dict[str, Any], block: BlockInfo) -
     problem = session.check_source(source)
     if problem is not None:
         raise TxRejected(ResultCode.INVALID_CODE, problem, field="args.payload.source")
-    refused = too_dear(session.instance_price(source), settings, "args.payload.source")
-    if refused is not None:
-        raise refused
+    refuse_unaffordable(session.instance_price(source), settings, "args.payload.source")
     save_code(state, digest, CodeRecord(b"", block.height, len(source), settings.runtime), source)
     return digest
 
