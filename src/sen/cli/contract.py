@@ -227,13 +227,10 @@ def _check_admin(config: Settings, contracts: Contracts, contract: str, signer: 
 
 
 def _lint(file: Path, source: bytes) -> None:
-    """Imports contracts may not use, no entry points: said before anything is sent (a
-    component is checked by the node when it is built or uploaded)."""
-    from sen.vm.code import language
+    """Python source: imports contracts may not use, no entry points, said before anything
+    is sent."""
     from sen.vm.lint import problems
 
-    if language(source) == "wasm":
-        return
     try:
         found = problems(source.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -244,13 +241,16 @@ def _lint(file: Path, source: bytes) -> None:
         raise CliError(f"{file}: " + "; ".join(found))
 
 
-def _check_component(file: Path, source: bytes) -> None:
-    """A component is checked here as the chain would (a fraction of a second) before an
-    upload is signed: code the chain refuses would burn the upload's gas."""
+def _check_before_sending(file: Path, source: bytes) -> None:
+    """What can be told before an upload is signed (code the chain refuses would burn its
+    gas): Python source linted (compiling it needs the runtime: seconds), a component
+    checked as the chain would (a fraction of a second)."""
     from sen.vm.code import language
 
     if language(source) == "wasm":
         _check_compiles(file, source)
+    else:
+        _lint(file, source)
 
 
 def _check_compiles(file: Path, source: bytes) -> None:
@@ -268,7 +268,8 @@ def _check_compiles(file: Path, source: bytes) -> None:
         raise CliError(str(error)) from None
     if problem is not None:
         raise CliError(f"{file}: {problem}")
-    _lint(file, source)
+    if language(source) == "python":
+        _lint(file, source)
 
 
 @app.command("new")
@@ -386,8 +387,7 @@ def deploy(
     config = settings(ctx)
     _check_instance_options(admin, label)  # before anything is built or sent
     file, source = _source(path)
-    _lint(file, source)
-    _check_component(file, source)
+    _check_before_sending(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
     signer = load_key(config, key)
@@ -491,8 +491,7 @@ def migrate(
     with config.client() as client:  # only the admin may migrate: said before any upload
         _check_admin(config, Contracts(client), contract, signer)
     file, source = _source(path)
-    _lint(file, source)
-    _check_component(file, source)
+    _check_before_sending(file, source)
     arguments = _arguments(args)
     code = hashlib.sha256(source).hexdigest()
     with config.client() as client:

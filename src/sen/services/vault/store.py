@@ -47,6 +47,13 @@ CREATE INDEX IF NOT EXISTS records_by_subject ON records(subject, reference);
 """
 
 
+_SUBJECT = "SELECT subject, wrapped_key, kek, erased_at FROM subjects WHERE subject = ?"
+_RECORDS = (
+    "SELECT reference, subject, category, nonce, ciphertext, salt, commitment, erased_at "
+    "FROM records "
+)  # the columns of RecordRow, in its order
+
+
 class VaultStoreError(Exception):
     """The store's file is not a vault this version reads."""
 
@@ -167,7 +174,7 @@ class SqliteVaultStore:
     def subject(self, subject: bytes) -> SubjectRow | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT subject, wrapped_key, kek, erased_at FROM subjects WHERE subject = ?",
+                _SUBJECT,
                 (subject,),
             ).fetchone()
         return None if row is None else SubjectRow(*row)
@@ -180,7 +187,7 @@ class SqliteVaultStore:
                 (subject, wrapped_key, kek),
             )
             row = db.execute(
-                "SELECT subject, wrapped_key, kek, erased_at FROM subjects WHERE subject = ?",
+                _SUBJECT,
                 (subject,),
             ).fetchone()
         return SubjectRow(*row)
@@ -197,8 +204,7 @@ class SqliteVaultStore:
     def record(self, reference: bytes) -> RecordRow | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT reference, subject, category, nonce, ciphertext, salt, commitment, "
-                "erased_at FROM records WHERE reference = ?",
+                _RECORDS + "WHERE reference = ?",
                 (reference,),
             ).fetchone()
         return None if row is None else RecordRow(*row)
@@ -206,8 +212,7 @@ class SqliteVaultStore:
     def records_of(self, subject: bytes) -> list[RecordRow]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT reference, subject, category, nonce, ciphertext, salt, commitment, "
-                "erased_at FROM records WHERE subject = ? ORDER BY reference",
+                _RECORDS + "WHERE subject = ? ORDER BY reference",
                 (subject,),
             ).fetchall()
         return [RecordRow(*row) for row in rows]
