@@ -2,7 +2,7 @@
 
 A permissioned chain runs blocks full of refusals from every module —
 governance proposals that pass but whose execution is refused, membership,
-identity, trust, status and evidence refusals, envelope rejections — and a
+identity, trust, status, privacy and evidence refusals, envelope rejections — and a
 few successes. The same blocks are then replayed into a fresh application in
 which every ledger exception message and every code description is reworded.
 App hashes, results hashes, result data and events must be identical at
@@ -21,7 +21,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "ledger" / "governance"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "ledger" / "trust"))
 
-from consortium import CHAIN_ID, VALIDATOR_KEY, issue
+from consortium import CHAIN_ID, VALIDATOR_KEY, issue, key
 from cryptography.hazmat.primitives import serialization
 from trust_chain import DEGREE, TrustChain, address, block_time, replay_blocks
 
@@ -34,6 +34,7 @@ from sen.ledger.light.results import exec_tx_result_bytes, results_hash
 from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.governance.records import FAILED, list_proposals
 from sen.ledger.modules.identity import encode_multikey
+from sen.ledger.modules.privacy import ConsentTerms, consent_message
 from sen.ledger.modules.trust.paths import AccreditationPath
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
@@ -132,6 +133,39 @@ def _passed_but_refused(chain: TrustChain) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def _privacy_steps(chain: TrustChain) -> list[Step]:
+    """A consent the patient signs, withdraws and files against, and privacy refusals."""
+    issuer, patient, stranger = chain.issuers[0], key(80), key(81)
+    subject = "did:key:" + encode_multikey(patient.suite, patient.public_key)
+    terms = {
+        "id": bytes(range(16)), "subject": subject, "controller": MOET, "recipients": [HUST],
+        "purposes": ["dpv:ServiceProvision"], "categories": ["pd:HealthRecord"],
+        "legal_basis": "dpv:ExplicitlyExpressedConsent", "decision": "given",
+        "expires": block_time(10_000),
+    }  # fmt: skip
+    signature = patient.sign(consent_message(CHAIN_ID, ConsentTerms.from_value(terms)))
+    consent = {**terms, "signature": signature}
+    request = {"id": bytes(16), "controller": MOET, "subject": subject, "kind": "access"}
+    future = block_time(10_000)
+    return [
+        (issuer, "privacy", "record_consent", consent),
+        (issuer, "privacy", "record_consent", consent),  # CONSENT_EXISTS
+        (issuer, "privacy", "record_consent", {**consent, "id": bytes(15) + b"x"}),  # signature
+        (issuer, "privacy", "record_consent", {**consent, "purposes": ["điều trị"]}),
+        (stranger, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),
+        (patient, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),
+        (patient, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),  # not live
+        (patient, "privacy", "file_request", {**request, "consent": bytes(16)}),
+        (patient, "privacy", "file_request", request),
+        (issuer, "privacy", "answer_request", {"request": bytes([1]) * 16, "outcome":
+         "refused", "answer": bytes(32)}),
+        (issuer, "privacy", "report_breach", {"id": bytes(16), "controller": MOET, "detected":
+         future, "categories": ["pd:HealthRecord"], "subjects": 1, "digest": bytes(32)}),
+        (issuer, "privacy", "record_erasure", {"controller": MOET, "subject_ref": bytes(16),
+         "records": [], "erased_at": future}),
+    ]  # fmt: skip
+
+
 def _scenario(chain: TrustChain) -> list[TxResult]:
     """Blocks of refusals from every module, and the successes they need; every result."""
     admins, issuers, writer = chain.admins, chain.issuers, chain.writer
@@ -192,6 +226,8 @@ def _scenario(chain: TrustChain) -> list[TxResult]:
         (issuers[0], "status", "update", {"list": "r", "issuer": MOET, "clear": [5]}),
         (issuers[0], "status", "update", {"list": "r", "issuer": MOET, "set": [1 << 40]}),
         (issuers[1], "status", "update", {"list": "r", "issuer": MOET, "set": [6]}),
+        # privacy
+        *_privacy_steps(chain),
         # evidence
         (writer, "evidence", "anchor", {"digest": bytes(7)}),
         (writer, "evidence", "anchor", {"digest": bytes(32), "algorithm": "md5"}),
@@ -311,6 +347,14 @@ def test_the_scenario_reaches_refusals_of_every_module(chain: TrustChain) -> Non
         ResultCode.UNKNOWN_DIGEST_ALGORITHM,
         ResultCode.BATCH_EMPTY,
         ResultCode.DUPLICATE_IN_BATCH,
+        ResultCode.CONSENT_EXISTS,
+        ResultCode.INVALID_CONSENT_SIGNATURE,
+        ResultCode.INVALID_PRIVACY_TERM,
+        ResultCode.NOT_DATA_SUBJECT,
+        ResultCode.CONSENT_NOT_LIVE,
+        ResultCode.UNKNOWN_CONSENT,
+        ResultCode.UNKNOWN_REQUEST,
+        ResultCode.TIME_IN_FUTURE,
         ResultCode.UNKNOWN_SIGNER,
         ResultCode.UNKNOWN_MODULE,
         ResultCode.UNKNOWN_ACTION,

@@ -143,6 +143,25 @@ class ResultCode(IntEnum):
     NO_SUCH_ENTRY = 313
     CONTRACT_BAD_ANSWER = 314
     BLOCK_GAS_EXHAUSTED = 315
+    # privacy module: consent, data-subject requests, erasures, breaches (330-359)
+    INVALID_PRIVACY_TERM = 330
+    CONSENT_EXISTS = 331
+    UNKNOWN_CONSENT = 332
+    INVALID_CONSENT_SIGNATURE = 333
+    CONSENT_NOT_LIVE = 334
+    NOT_DATA_SUBJECT = 335
+    REQUEST_EXISTS = 336
+    UNKNOWN_REQUEST = 337
+    REQUEST_CLOSED = 338
+    TOO_MANY_OPEN_REQUESTS = 339
+    NO_CONSENT_RELATION = 340
+    ERASURE_EXISTS = 341
+    REQUEST_MISMATCH = 342
+    BREACH_EXISTS = 343
+    TIME_IN_FUTURE = 344
+    UNKNOWN_ASSESSMENT = 345
+    ASSESSMENT_CLOSED = 346
+    CONSENT_EXPIRED = 347
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -527,6 +546,72 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.BLOCK_GAS_EXHAUSTED: (
         "the block's contract gas limit is reached",
         "khối đã hết hạn mức gas cho hợp đồng",
+    ),
+    ResultCode.INVALID_PRIVACY_TERM: (
+        "not a privacy vocabulary term (a DPV term such as dpv:ServiceProvision)",
+        "không phải thuật ngữ quyền riêng tư (một thuật ngữ DPV như dpv:ServiceProvision)",
+    ),
+    ResultCode.CONSENT_EXISTS: (
+        "a consent record with this id exists",
+        "đã có bản ghi đồng ý với mã này",
+    ),
+    ResultCode.UNKNOWN_CONSENT: ("no such consent record", "không có bản ghi đồng ý này"),
+    ResultCode.INVALID_CONSENT_SIGNATURE: (
+        "the data subject's signature does not verify",
+        "chữ ký của chủ thể dữ liệu không hợp lệ",
+    ),
+    ResultCode.CONSENT_NOT_LIVE: (
+        "the consent is refused or already withdrawn",
+        "sự đồng ý đã bị từ chối hoặc đã được rút lại",
+    ),
+    ResultCode.NOT_DATA_SUBJECT: (
+        "only the data subject or the controller may do this",
+        "chỉ chủ thể dữ liệu hoặc bên kiểm soát dữ liệu được làm việc này",
+    ),
+    ResultCode.REQUEST_EXISTS: (
+        "a request with this id exists",
+        "đã có yêu cầu với mã này",
+    ),
+    ResultCode.UNKNOWN_REQUEST: ("no such data-subject request", "không có yêu cầu này"),
+    ResultCode.REQUEST_CLOSED: (
+        "the request is already answered",
+        "yêu cầu đã được trả lời",
+    ),
+    ResultCode.TOO_MANY_OPEN_REQUESTS: (
+        "too many open requests to this controller",
+        "quá nhiều yêu cầu đang mở gửi bên kiểm soát này",
+    ),
+    ResultCode.NO_CONSENT_RELATION: (
+        "this key has no consent record with the controller",
+        "khóa này không có bản ghi đồng ý nào với bên kiểm soát",
+    ),
+    ResultCode.ERASURE_EXISTS: (
+        "this data subject's erasure is already recorded",
+        "việc xóa dữ liệu của chủ thể này đã được ghi nhận",
+    ),
+    ResultCode.REQUEST_MISMATCH: (
+        "the request is not of this kind or controller",
+        "yêu cầu không đúng loại hoặc bên kiểm soát",
+    ),
+    ResultCode.BREACH_EXISTS: (
+        "a breach or assessment with this id exists",
+        "đã có vi phạm hoặc hồ sơ đánh giá với mã này",
+    ),
+    ResultCode.TIME_IN_FUTURE: (
+        "the time is after the block's time",
+        "thời điểm sau thời gian của khối",
+    ),
+    ResultCode.UNKNOWN_ASSESSMENT: (
+        "no such impact-assessment dossier",
+        "không có hồ sơ đánh giá tác động này",
+    ),
+    ResultCode.ASSESSMENT_CLOSED: (
+        "the dossier is accepted or withdrawn",
+        "hồ sơ đã được chấp nhận hoặc đã rút",
+    ),
+    ResultCode.CONSENT_EXPIRED: (
+        "the consent has expired",
+        "sự đồng ý đã hết hạn",
     ),
 }
 

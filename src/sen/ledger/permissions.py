@@ -30,7 +30,13 @@ from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx
 from sen.ledger.types import BlockInfo, BlockTime, ChainParams
 
-OPEN_ACTIONS = frozenset({("membership", "enroll")})
+OPEN_ACTIONS = frozenset(
+    {
+        ("membership", "enroll"),
+        ("privacy", "withdraw_consent"),
+        ("privacy", "file_request"),
+    }
+)
 """Actions a key that is not (yet) a member may send."""
 
 

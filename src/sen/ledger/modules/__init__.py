@@ -14,6 +14,7 @@ from sen.ledger.modules.governance import MODULE as GOVERNANCE
 from sen.ledger.modules.identity import MODULE as IDENTITY
 from sen.ledger.modules.interchain import MODULE as INTERCHAIN
 from sen.ledger.modules.membership import MODULE as MEMBERSHIP
+from sen.ledger.modules.privacy import MODULE as PRIVACY
 from sen.ledger.modules.status import MODULE as STATUS
 from sen.ledger.modules.trust import MODULE as TRUST
 
@@ -29,6 +30,7 @@ MODULES: dict[str, Module] = {
         INTERCHAIN,
         DIRECTORY,
         CONTRACTS,
+        PRIVACY,
     )
 }
 """Every module by name. ``init_chain`` runs the genesis hooks in this order (governance,
