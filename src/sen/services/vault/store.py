@@ -1,10 +1,16 @@
 """Where the vault keeps wrapped keys and encrypted records: the embedded SQLite store.
 
-One file, schema version 1 (``meta``: the version and the vault's jurisdiction)::
+One file, schema version 2 (``meta``: the version and the vault's jurisdiction)::
 
     subjects(subject BLOB PRIMARY KEY, wrapped_key BLOB, kek TEXT, erased_at INTEGER)
     records(reference BLOB PRIMARY KEY, subject BLOB, category TEXT, nonce BLOB,
             ciphertext BLOB, salt BLOB, commitment BLOB NOT NULL, erased_at INTEGER)
+    access_log(seq INTEGER PRIMARY KEY, subject BLOB, entry BLOB, batch INTEGER)   (v2)
+    access_batches(batch INTEGER PRIMARY KEY, root BLOB, first INTEGER, last INTEGER,
+                   anchored_height INTEGER)                                         (v2)
+
+A file of an older version is migrated when opened (each step in one transaction); a
+newer one is refused.
 
 ``subject`` is the vault's pseudonymous reference (:func:`sen.services.vault.vault.subject_ref`),
 never a person's identifier. Erasing a subject clears its wrapped key and every record's
@@ -18,12 +24,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from sen.ledger.merkle import hash_from_byte_slices
+
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -45,6 +53,27 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_by_subject ON records(subject, reference);
 """
+
+_MIGRATIONS = {
+    2: """
+CREATE TABLE access_log (
+    seq INTEGER PRIMARY KEY,
+    subject BLOB NOT NULL,
+    entry BLOB NOT NULL,
+    batch INTEGER
+);
+CREATE INDEX access_log_by_subject ON access_log(subject, seq);
+CREATE INDEX access_log_unbatched ON access_log(batch, seq);
+CREATE TABLE access_batches (
+    batch INTEGER PRIMARY KEY,
+    root BLOB NOT NULL,
+    first INTEGER NOT NULL,
+    last INTEGER NOT NULL,
+    anchored_height INTEGER
+);
+""",
+}
+"""The statements that take a store from the version before to this one."""
 
 
 _SUBJECT = "SELECT subject, wrapped_key, kek, erased_at FROM subjects WHERE subject = ?"
@@ -78,6 +107,19 @@ class RecordRow:
     erased_at: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class AccessBatch:
+    number: int
+    root: bytes  # the Merkle root of its entries (RFC 6962 hashing, as the chain's)
+    first: int  # sequence numbers of its first and last entries
+    last: int
+    anchored_height: int | None  # the block whose anchor holds the root, once anchored
+
+
+def batch_root(entries: list[bytes]) -> bytes:
+    return hash_from_byte_slices(entries)
+
+
 class SqliteVaultStore:
     """The embedded store: one SQLite file, safe for the threads of one process."""
 
@@ -97,17 +139,24 @@ class SqliteVaultStore:
         with self._transaction() as db:
             stored = dict(db.execute("SELECT name, value FROM meta").fetchall())
             if not stored:
-                db.executemany(
-                    "INSERT INTO meta (name, value) VALUES (?, ?)",
-                    [("schema_version", str(SCHEMA_VERSION)), ("jurisdiction", jurisdiction)],
-                )
-                return jurisdiction
-        if stored.get("schema_version") != str(SCHEMA_VERSION):
+                stored = {"schema_version": "1", "jurisdiction": jurisdiction}
+                db.executemany("INSERT INTO meta (name, value) VALUES (?, ?)", stored.items())
+        version = stored.get("schema_version", "")
+        if not version.isdigit() or not 1 <= int(version) <= SCHEMA_VERSION:
             raise VaultStoreError(
-                f"{self.path}: schema version {stored.get('schema_version')!r}; this Sen reads "
-                f"{SCHEMA_VERSION}"
+                f"{self.path}: schema version {version!r}; this Sen reads 1 to {SCHEMA_VERSION}"
             )
+        for step in range(int(version) + 1, SCHEMA_VERSION + 1):
+            self._migrate(step)
         return str(stored.get("jurisdiction", jurisdiction))
+
+    def _migrate(self, version: int) -> None:
+        """Take the store to ``version`` in one transaction (all of the step, or none)."""
+        with self._transaction() as db:
+            for statement in _MIGRATIONS[version].split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("UPDATE meta SET value = ? WHERE name = 'schema_version'", (str(version),))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -216,6 +265,75 @@ class SqliteVaultStore:
                 (subject,),
             ).fetchall()
         return [RecordRow(*row) for row in rows]
+
+    # -- the access log ---------------------------------------------------------------------
+
+    def log_access(self, subject: bytes, entry_for: Callable[[int], bytes]) -> int:
+        """Append to the access log the entry ``entry_for(seq)`` of the next sequence number
+        (the entry holds its own number), in one transaction; that number."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO access_log (subject, entry) VALUES (?, ?)", (subject, b"")
+            )
+            assert cursor.lastrowid is not None
+            seq = int(cursor.lastrowid)
+            db.execute("UPDATE access_log SET entry = ? WHERE seq = ?", (entry_for(seq), seq))
+        return seq
+
+    def seal_batch(self) -> AccessBatch | None:
+        """Close the entries not yet in a batch into the next one: its number, its entries'
+        sequence numbers and the Merkle root ``root_of`` gives them. None if none is waiting."""
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT seq, entry FROM access_log WHERE batch IS NULL ORDER BY seq"
+            ).fetchall()
+            if not rows:
+                return None
+            (last_batch,) = db.execute(
+                "SELECT COALESCE(MAX(batch), 0) FROM access_batches"
+            ).fetchone()
+            batch = AccessBatch(
+                int(last_batch) + 1, batch_root([r[1] for r in rows]), rows[0][0], rows[-1][0],
+                None,
+            )  # fmt: skip
+            db.execute(
+                "INSERT INTO access_batches (batch, root, first, last) VALUES (?, ?, ?, ?)",
+                (batch.number, batch.root, batch.first, batch.last),
+            )
+            db.execute(
+                "UPDATE access_log SET batch = ? WHERE batch IS NULL AND seq <= ?",
+                (batch.number, batch.last),
+            )
+        return batch
+
+    def mark_anchored(self, batch: int, height: int) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE access_batches SET anchored_height = ? WHERE batch = ?", (height, batch)
+            )
+
+    def access_batch(self, batch: int) -> tuple[AccessBatch, list[bytes]] | None:
+        """A batch and its entries, in sequence order."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT batch, root, first, last, anchored_height FROM access_batches "
+                "WHERE batch = ?", (batch,),
+            ).fetchone()  # fmt: skip
+            if row is None:
+                return None
+            entries = self._db.execute(
+                "SELECT entry FROM access_log WHERE batch = ? ORDER BY seq", (batch,)
+            ).fetchall()
+        return AccessBatch(*row), [e[0] for e in entries]
+
+    def accesses_of(self, subject: bytes) -> list[tuple[int, bytes, int | None]]:
+        """(sequence number, entry, batch or None) of every logged read of ``subject``."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, entry, batch FROM access_log WHERE subject = ? ORDER BY seq",
+                (subject,),
+            ).fetchall()
+        return [(int(seq), bytes(entry), batch) for seq, entry, batch in rows]
 
     def erase_subject(self, subject: bytes, at: int) -> list[RecordRow]:
         """Shred a subject in one transaction: its wrapped key and every record's nonce,

@@ -20,6 +20,10 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from sen.ledger import encoding
+from sen.ledger.light.merkle import MerkleProof, proof_from_byte_slices
+from sen.ledger.modules.privacy import ConsentRefused, consent_allows, load_consent
+from sen.ledger.state import StateReader
 from sen.services.vault.crypto import (
     KeyWrapper,
     Sealed,
@@ -29,7 +33,7 @@ from sen.services.vault.crypto import (
     seal,
     unseal,
 )
-from sen.services.vault.store import RecordRow, SqliteVaultStore
+from sen.services.vault.store import AccessBatch, RecordRow, SqliteVaultStore
 
 SUBJECT_DOMAIN = b"sen/vault/subject/v1\x00"
 REFERENCE_BYTES = 16
@@ -49,6 +53,15 @@ class UnknownRecord(VaultError):
     pass
 
 
+class ConsentMissing(VaultError):
+    """The chain's consent does not allow this read: ``problem`` says why (one of
+    :data:`sen.ledger.modules.privacy.queries.PROBLEMS`, or ``category``)."""
+
+    def __init__(self, problem: str, reason: str, *, field: str, expected: str, got: str) -> None:
+        super().__init__(reason, field=field, expected=expected, got=got)
+        self.problem = problem
+
+
 class RecordErased(VaultError):
     pass
 
@@ -57,6 +70,52 @@ class RecordErased(VaultError):
 class Stored:
     reference: bytes  # random: identifies nothing
     commitment: bytes  # HMAC-SHA256 under the record's salt
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """One logged read, as the access log keeps it (its canonical bytes are the leaf)."""
+
+    seq: int
+    at: int  # seconds, the time of the chain state the consent was checked against
+    reader: str  # the recipient's DID
+    reference: bytes
+    purpose: str
+    consent: bytes
+    nonce: bytes  # random: an entry's hash says nothing even of a guessable read
+
+    def entry(self) -> bytes:
+        return encoding.encode(
+            {
+                "seq": self.seq, "at": self.at, "reader": self.reader,
+                "reference": self.reference, "purpose": self.purpose, "consent": self.consent,
+                "nonce": self.nonce,
+            }
+        )  # fmt: skip
+
+    @classmethod
+    def from_entry(cls, entry: bytes) -> Access:
+        value = encoding.decode(entry)
+        assert isinstance(value, dict)
+        return cls(
+            int(value["seq"]), int(value["at"]), str(value["reader"]), bytes(value["reference"]),
+            str(value["purpose"]), bytes(value["consent"]), bytes(value["nonce"]),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ProvenAccess:
+    """A read of the subject's data, with what proves it was logged: the entry's inclusion
+    in its batch's Merkle root (anchored on chain at ``batch.anchored_height``)."""
+
+    access: Access
+    entry: bytes
+    batch: AccessBatch
+    proof: MerkleProof
+
+    def verify(self) -> None:
+        """The entry is in the batch's root (raises a ``ProofError`` if not)."""
+        self.proof.verify(self.batch.root, self.entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +208,77 @@ class Vault:
         key = self._subject_key(row.subject, create=False)
         assert row.nonce is not None and row.ciphertext is not None
         return unseal(key, row.reference, row.subject, Sealed(row.nonce, row.ciphertext))
+
+    def read(
+        self,
+        reference: bytes,
+        *,
+        consent: bytes,
+        reader: str,
+        purpose: str,
+        controller: str,
+        state: StateReader,
+        at: int,
+    ) -> bytes:
+        """The record's payload for ``reader``, if the chain's consent ``consent`` (in
+        ``state``, at time ``at``: the last block's) lets it read this subject's data of
+        the record's category for ``purpose``; the read is appended to the access log.
+        :class:`ConsentMissing` says why not; an erased record is :class:`RecordErased`."""
+        row = self._live(reference)
+        record = load_consent(state, consent)
+        if record is not None and subject_ref(self._pepper, record.terms.subject) != row.subject:
+            raise ConsentMissing(
+                "subject", "the consent is another data subject's", field="consent",
+                expected="a consent of this record's subject", got=consent.hex(),
+            )  # fmt: skip
+        subject = "" if record is None else record.terms.subject
+        try:
+            consent_allows(
+                state, consent, subject=subject, controller=controller, recipient=reader,
+                purpose=purpose, category=row.category, at=at,
+            )  # fmt: skip
+        except ConsentRefused as exc:
+            raise ConsentMissing(
+                exc.problem, exc.reason, field=exc.field, expected=exc.expected, got=exc.got
+            ) from None
+        payload = self.get(reference)
+        self._log(row.subject, at, reader, reference, purpose, consent)
+        return payload
+
+    def _log(
+        self, subject: bytes, at: int, reader: str, reference: bytes, purpose: str, consent: bytes
+    ) -> None:
+        nonce = secrets.token_bytes(16)
+        self.store.log_access(
+            subject, lambda seq: Access(seq, at, reader, reference, purpose, consent, nonce).entry()
+        )
+
+    def seal_access_batch(self) -> AccessBatch | None:
+        """Close the reads logged since the last batch into a batch whose Merkle root the
+        operator anchors on chain (``evidence.anchor``), then :meth:`mark_anchored`."""
+        return self.store.seal_batch()
+
+    def mark_anchored(self, batch: int, height: int) -> None:
+        self.store.mark_anchored(batch, height)
+
+    def who_read(self, subject: str) -> list[ProvenAccess | Access]:
+        """Every logged read of ``subject``'s records, oldest first: with its proof once its
+        batch is sealed, the bare entry while it waits for the next batch."""
+        answers: list[ProvenAccess | Access] = []
+        batches: dict[int, tuple[AccessBatch, list[bytes]]] = {}
+        for _seq, entry, number in self.store.accesses_of(subject_ref(self._pepper, subject)):
+            access = Access.from_entry(entry)
+            if number is None:
+                answers.append(access)
+                continue
+            if number not in batches:
+                found = self.store.access_batch(number)
+                assert found is not None
+                batches[number] = found
+            batch, entries = batches[number]
+            _, proof = proof_from_byte_slices(entries, entries.index(entry))
+            answers.append(ProvenAccess(access, entry, batch, proof))
+        return answers
 
     def opening(self, reference: bytes) -> Opening:
         """The payload and salt that open the record's commitment, for an auditor."""

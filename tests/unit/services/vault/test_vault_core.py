@@ -151,8 +151,34 @@ def test_a_store_of_another_schema_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute("INSERT INTO meta VALUES ('schema_version', '0')")
-    with pytest.raises(VaultStoreError, match="schema version '0'; this Sen reads 1"):
+    with pytest.raises(VaultStoreError, match="schema version '0'; this Sen reads 1 to 2"):
         SqliteVaultStore(path, "VN")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '3' WHERE name = 'schema_version'")
+    with pytest.raises(VaultStoreError, match="schema version '3'"):
+        SqliteVaultStore(path, "VN")
+
+
+def test_a_version_1_store_is_migrated_when_opened_and_keeps_its_records(tmp_path: Path) -> None:
+    """A store written before the access log (schema 1) opens as schema 2, records intact."""
+    path = tmp_path / "v1.db"
+    store = SqliteVaultStore(path, "VN")
+    stored = Vault(store, SoftwareKek(KEK), PEPPER).put("did:key:z6MkA", "pd:HealthRecord", SUMMARY)
+    store.close()
+    with sqlite3.connect(path) as db:  # back to what schema 1 was
+        db.execute("DROP TABLE access_log")
+        db.execute("DROP TABLE access_batches")
+        db.execute("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
+    reopened = SqliteVaultStore(path, "")
+    try:
+        with sqlite3.connect(path) as db:
+            version = db.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
+        assert version == ("2",)
+        assert Vault(reopened, SoftwareKek(KEK), PEPPER).get(stored.reference) == SUMMARY
+        assert reopened.log_access(b"s" * 16, lambda seq: b"entry %d" % seq) == 1
+        assert reopened.jurisdiction == "VN"
+    finally:
+        reopened.close()
 
 
 def test_commitments_are_fixed_by_their_definition() -> None:
