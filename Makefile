@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOME_DIR ?= .sen
 
-.PHONY: install run test check lint format types bench bench-quick bench-check bench-network openapi proto clean cometbft browser softhsm rust-wasm
+.PHONY: install run test check lint format types bench bench-quick bench-check bench-network openapi proto clean cometbft browser softhsm postgres rust-wasm
 
 # constraints/consensus.txt pins the consensus-critical libraries exactly (docs/spec/determinism.md
 # D8): every validator runs the same versions, and a node with others refuses to start.
@@ -47,6 +47,16 @@ $(SOFTHSM_STAMP): scripts/install-softhsm.sh
 
 softhsm: $(SOFTHSM_STAMP)
 
+# PostgreSQL (Debian) for the vault's PostgreSQL store (tests/integration/vault); the tests
+# make their own cluster on 127.0.0.1 in a temporary folder and stop it.
+POSTGRES_STAMP := $(VENV)/.postgres-stamp
+
+$(POSTGRES_STAMP): scripts/install-postgres.sh
+	bash scripts/install-postgres.sh
+	@touch $(POSTGRES_STAMP)
+
+postgres: $(POSTGRES_STAMP)
+
 # Rust's wasm32 target (rustup) for contracts written in Rust; the example's crates fetched.
 RUST_STAMP := $(VENV)/.rust-wasm-stamp
 
@@ -62,7 +72,7 @@ rust-wasm: $(RUST_STAMP)
 run: install
 	$(BIN)/sen --home $(HOME_DIR) node run
 
-test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP) $(RUST_STAMP)
+test: install $(COMETBFT) $(BROWSER_STAMP) $(SOFTHSM_STAMP) $(POSTGRES_STAMP) $(RUST_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -1,13 +1,17 @@
 """The personal-data vault (issue 14, ADR 0014): records encrypted per data subject off chain,
-salted commitments for the chain, erasure by destroying keys. First slice: the cryptographic
-core and the embedded SQLite store; the ledger's consent and request records, PostgreSQL,
-the HSM key wrapper and the API come next."""
+salted commitments for the chain, erasure by destroying keys, reads checked against the
+chain's consent and logged in an anchored access log. Stores: the embedded SQLite one
+(:class:`SqliteVaultStore`) and PostgreSQL's (``sen.services.vault.postgres``, with its keys
+in a keyring file); the KEK in software or in an HSM (``sen.services.vault.hsm``)."""
 
 from sen.services.vault.crypto import SoftwareKek, VaultCryptoError, opens
-from sen.services.vault.store import SqliteVaultStore, VaultStoreError
+from sen.services.vault.store import SqliteVaultStore, VaultStore, VaultStoreError
 from sen.services.vault.vault import (
+    Access,
+    ConsentMissing,
     ErasureStatement,
     Opening,
+    ProvenAccess,
     RecordErased,
     Stored,
     UnknownRecord,
@@ -17,8 +21,11 @@ from sen.services.vault.vault import (
 )
 
 __all__ = [
+    "Access",
+    "ConsentMissing",
     "ErasureStatement",
     "Opening",
+    "ProvenAccess",
     "RecordErased",
     "SoftwareKek",
     "SqliteVaultStore",
@@ -27,6 +34,7 @@ __all__ = [
     "Vault",
     "VaultCryptoError",
     "VaultError",
+    "VaultStore",
     "VaultStoreError",
     "opens",
     "subject_ref",

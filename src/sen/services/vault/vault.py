@@ -33,7 +33,7 @@ from sen.services.vault.crypto import (
     seal,
     unseal,
 )
-from sen.services.vault.store import AccessBatch, RecordRow, SqliteVaultStore
+from sen.services.vault.store import AccessBatch, RecordRow, VaultStore
 
 SUBJECT_DOMAIN = b"sen/vault/subject/v1\x00"
 REFERENCE_BYTES = 16
@@ -145,7 +145,7 @@ def subject_ref(pepper: bytes, subject: str) -> bytes:
 
 
 class Vault:
-    def __init__(self, store: SqliteVaultStore, wrapper: KeyWrapper, pepper: bytes) -> None:
+    def __init__(self, store: VaultStore, wrapper: KeyWrapper, pepper: bytes) -> None:
         if len(pepper) < 32:
             raise ValueError(f"pepper: expected at least 32 bytes, got {len(pepper)}")
         self.store = store
