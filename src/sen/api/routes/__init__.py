@@ -16,6 +16,7 @@ from sen.api.routes import (
     interchain,
     membership,
     node,
+    privacy,
     receipts,
     state,
     statistics,
@@ -42,6 +43,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     directory.router,
     contracts.router,
     membership.router,
+    privacy.router,
     receipts.router,
     statistics.router,
 )
