@@ -8,6 +8,31 @@ from __future__ import annotations
 from sen.light.checks import CHECK_NAMES
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "consent_signed": (
+        "Consent {id} signed and written to {path}; the controller records it with "
+        "`sen consent record`.",
+        "Đã ký sự đồng ý {id} và lưu vào {path}; bên kiểm soát ghi nhận bằng `sen consent record`.",
+    ),
+    "consent_recorded": (
+        "Consent {id} recorded on chain at block {height}.",
+        "Đã ghi nhận sự đồng ý {id} trên chuỗi tại khối {height}.",
+    ),
+    "consent_withdrawn": (
+        "Consent {id} withdrawn at block {height}: no one may read under it any more.",
+        "Đã rút lại sự đồng ý {id} tại khối {height}: không ai được đọc dữ liệu theo nó nữa.",
+    ),
+    "consent_none": (
+        "No consent on chain for {subject}.",
+        "Không có sự đồng ý nào trên chuỗi của {subject}.",
+    ),
+    "consent_allows": (
+        "ALLOWED: the consent covers this processing (at block {height}).",
+        "ĐƯỢC PHÉP: sự đồng ý bao gồm việc xử lý này (tại khối {height}).",
+    ),
+    "consent_refuses": (
+        "NOT ALLOWED ({problem}): {reason}",
+        "KHÔNG ĐƯỢC PHÉP ({problem}): {reason}",
+    ),
     "receipt_valid": (
         "VALID: this receipt proves the document was anchored on chain {chain} "
         "at block {height} ({time}).",

@@ -17,6 +17,7 @@ from rich.markup import escape
 
 from sen.cli import bench as bench_command
 from sen.cli import ca, evidence, keys, member, node, tx
+from sen.cli import consent as consent_command
 from sen.cli import contract as contract_command
 from sen.cli import did as did_command
 from sen.cli import directory as directory_command
@@ -24,6 +25,7 @@ from sen.cli import genesis as genesis_command
 from sen.cli import gov as gov_command
 from sen.cli import interchain as interchain_command
 from sen.cli import network as network_command
+from sen.cli import privacy as privacy_command
 from sen.cli import status as status_command
 from sen.cli import trust as trust_command
 from sen.cli import vc as vc_command
@@ -64,6 +66,8 @@ app.add_typer(directory_command.app, name="directory")
 app.add_typer(interchain_command.app, name="interchain")
 app.add_typer(contract_command.app, name="contract")
 app.add_typer(status_command.app, name="status")
+app.add_typer(consent_command.app, name="consent")
+app.add_typer(privacy_command.app, name="privacy")
 app.add_typer(vc_command.app, name="vc")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)

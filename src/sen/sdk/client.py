@@ -118,6 +118,15 @@ class Client:
         """Any REST read that answers a JSON object (``/v1/...``), raising the SDK's errors."""
         return _as_dict(self._call("GET", path, params=params))
 
+    def get_list(self, path: str, params: Params | None = None) -> list[dict[str, Any]]:
+        """Any REST read that answers a JSON list of objects, raising the SDK's errors."""
+        found = self._call("GET", path, params=params)
+        if not isinstance(found, list) or not all(isinstance(i, dict) for i in found):
+            raise InvalidInput(
+                f"{path}: expected a JSON list of objects, got {type(found).__name__}"
+            )
+        return found
+
     def post(self, path: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Any REST call that takes and answers a JSON object, raising the SDK's errors."""
         return _as_dict(self._call("POST", path, json=body))

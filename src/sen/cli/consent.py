@@ -1,0 +1,222 @@
+"""``sen consent``: consent to the processing of personal data, on chain (module ``privacy``).
+
+The data subject's wallet signs the terms offline (``sign``, with a key made for this one
+controller: ``sen keys new``); the controller records them (``record``); the subject
+withdraws (``withdraw``, no membership needed). ``show`` and ``list`` check each record's
+state proof before printing; ``check`` asks whether a consent allows a processing now.
+``sen privacy`` has the controller's side: requests, erasures, breaches. See
+``docs/spec/privacy.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.text import Text
+
+from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli.errors import CliError, UsageProblem
+from sen.cli.tx import load_key
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
+from sen.sdk.privacy import consent_terms, did_key, from_json, sign_consent, to_json
+
+app = typer.Typer(
+    help="Consent to processing personal data: sign, record, withdraw, show, check.",
+    no_args_is_help=True,
+)
+
+DAY = 24 * 3600
+ConsentId = Annotated[str, typer.Argument(metavar="CONSENT", help="The consent's id (32 hex).")]
+
+
+def _say(text: str) -> None:
+    out.print(text, emoji=False, markup=False)
+
+
+def verified(record: dict[str, Any], app_hash: str | None = None) -> None:
+    """Check a record's state proof (against ``app_hash`` if given, else the node's)."""
+    try:
+        proof = record["proof"]
+        verify_state_proof(
+            bytes.fromhex(app_hash or str(record["app_hash"])),
+            bytes.fromhex(str(record["key"])),
+            bytes.fromhex(str(record["value"])),
+            [bytes.fromhex(s) for s in proof["siblings"]],
+            bytes.fromhex(proof["leaf_path"]) if proof["leaf_path"] else None,
+            bytes.fromhex(proof["leaf_value_hash"]) if proof["leaf_value_hash"] else None,
+        )
+    except (StateProofError, KeyError, TypeError, ValueError) as exc:
+        raise CliError(f"the node's answer does not verify: {exc}") from None
+
+
+def hex_id(value: str, name: str) -> str:
+    text = value.strip().lower()
+    if len(text) != 32 or any(c not in "0123456789abcdef" for c in text):
+        raise UsageProblem(f"{name}: expected 32 hex digits (16 bytes), got {value!r}")
+    return text
+
+
+@app.command("sign")
+def sign(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Option("--key", help="The data subject's wallet key.")],
+    controller: Annotated[str, typer.Option("--controller", help="e.g. did:sen:benh-vien-a")],
+    purpose: Annotated[
+        list[str], typer.Option("--purpose", help="A DPV purpose, e.g. dpv:ServiceProvision.")
+    ],
+    category: Annotated[
+        list[str],
+        typer.Option("--category", help="A personal-data category, e.g. pd:HealthRecord."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the consent.")],
+    recipient: Annotated[
+        list[str] | None, typer.Option("--recipient", help="Who may read besides the controller.")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", min=1, max=36_500, help="Valid for.")] = 365,
+    legal_basis: Annotated[
+        str, typer.Option("--legal-basis", help="A DPV legal basis.")
+    ] = "dpv:ExplicitlyExpressedConsent",
+    refuse: Annotated[bool, typer.Option("--refuse", help="Record a refusal instead.")] = False,
+    chain_id: Annotated[
+        str | None,
+        typer.Option("--chain-id", help="Sign offline for this chain (else the node's)."),
+    ] = None,
+) -> None:
+    """Sign consent terms with the data subject's key (the controller then records them)."""
+    config = settings(ctx)
+    if output.exists():
+        raise UsageProblem(f"--output: {output} exists; a consent is written to a new file")
+    signing_key = load_key(config, key)
+    if chain_id is None:
+        with config.client() as client:
+            chain_id = client.chain_id
+    terms = consent_terms(
+        signing_key, controller=controller, recipients=recipient or [], purposes=purpose,
+        categories=category, expires=int(time.time()) + days * DAY, legal_basis=legal_basis,
+        refuse=refuse,
+    )  # fmt: skip
+    signed = to_json(sign_consent(signing_key, chain_id, terms))
+    output.write_text(json.dumps(signed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    _say(config.text("consent_signed", id=str(signed["id"])[4:], path=output))
+
+
+@app.command("record")
+def record(
+    ctx: typer.Context,
+    consent_file: Annotated[Path, typer.Argument(metavar="FILE", help="From `sen consent sign`.")],
+    key: Annotated[str, typer.Option("--key", help="A key controlling the controller's DID.")],
+) -> None:
+    """Record a signed consent on chain (the controller does this)."""
+    config = settings(ctx)
+    try:
+        document = json.loads(consent_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageProblem(f"{consent_file}: not a consent file: {exc}") from None
+    if not isinstance(document, dict):
+        raise UsageProblem(f"{consent_file}: expected a JSON object, got {type(document).__name__}")
+    try:
+        args = from_json(document)
+    except ValueError as exc:
+        raise UsageProblem(f"{consent_file}: a hex: value is not hex: {exc}") from None
+    signing_key = load_key(config, key)
+    with config.client() as client:
+        info = client.send(signing_key, "privacy", "record_consent", args)
+    consent_id = args["id"].hex() if isinstance(args.get("id"), bytes) else "?"
+    _say(config.text("consent_recorded", id=consent_id, height=info.height))
+
+
+@app.command("withdraw")
+def withdraw(
+    ctx: typer.Context,
+    consent_id: ConsentId,
+    key: Annotated[str, typer.Option("--key", help="The data subject's wallet key.")],
+) -> None:
+    """Withdraw a consent (the data subject, or the controller for it)."""
+    config = settings(ctx)
+    args = {"consent": bytes.fromhex(hex_id(consent_id, "CONSENT"))}
+    signing_key = load_key(config, key)
+    with config.client() as client:
+        info = client.send(signing_key, "privacy", "withdraw_consent", args)
+    _say(config.text("consent_withdrawn", id=consent_id, height=info.height))
+
+
+def _table(body: dict[str, Any]) -> None:
+    table = kv_table(f"consent {body['id']}")
+    for field in ("state", "subject", "controller", "recipients", "purposes", "categories",
+                  "legal_basis", "expires", "expired", "recorded_height", "withdrawn_height",
+                  "withdrawn_by"):  # fmt: skip
+        value = body.get(field)
+        table.add_row(field, Text(", ".join(value) if isinstance(value, list) else str(value)))
+    table.add_row("proof", f"verified against app hash {body['record']['app_hash']}")
+    out.print(table)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    consent_id: ConsentId,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+) -> None:
+    """Show a consent record; its state proof is checked first."""
+    with settings(ctx).client() as client:
+        body = client.get(f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}")
+    verified(body["record"])
+    if as_json:
+        print_json(body)
+    else:
+        _table(body)
+
+
+@app.command("list")
+def list_consents(
+    ctx: typer.Context,
+    key: Annotated[
+        str | None, typer.Option("--key", help="The data subject's wallet key (its did:key).")
+    ] = None,
+    subject: Annotated[str | None, typer.Option("--subject", help="A did:key.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+) -> None:
+    """A data subject's consents ("my consents"), each proof checked."""
+    config = settings(ctx)
+    if (key is None) == (subject is None):
+        raise UsageProblem("give one of --key and --subject")
+    did = subject if subject is not None else did_key(load_key(config, str(key)))
+    with config.client() as client:
+        body = client.get_list(f"/v1/privacy/subjects/{did}/consents")
+    for found in body:
+        verified(found["record"])
+    if as_json:
+        print_json(body)
+        return
+    if not body:
+        _say(config.text("consent_none", subject=did))
+    for found in body:
+        _table(found)
+
+
+@app.command("check")
+def check(
+    ctx: typer.Context,
+    consent_id: ConsentId,
+    recipient: Annotated[str, typer.Option("--recipient", help="Who would read.")],
+    purpose: Annotated[str, typer.Option("--purpose", help="For what (a DPV purpose).")],
+    category: Annotated[str, typer.Option("--category", help="Which data (a DPV category).")],
+    controller: Annotated[str, typer.Option("--controller", help="Whose vault holds it.")],
+    subject: Annotated[str, typer.Option("--subject", help="Whose data (a did:key).")],
+) -> None:
+    """Does this consent allow this processing now? (exit 1 if not)"""
+    config = settings(ctx)
+    params = {"recipient": recipient, "purpose": purpose, "category": category,
+              "controller": controller, "subject": subject}  # fmt: skip
+    with config.client() as client:
+        body = client.get(f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}/allows", params)
+    if body.get("allowed"):
+        _say(config.text("consent_allows", height=body.get("height")))
+        return
+    _say(config.text("consent_refuses", problem=body.get("problem"), reason=body.get("reason")))
+    raise typer.Exit(1)

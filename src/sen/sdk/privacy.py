@@ -1,0 +1,76 @@
+"""Consent as the data subject's wallet makes it, and the privacy module's reads.
+
+::
+
+    terms = consent_terms(patient_key, controller="did:sen:benh-vien-a",
+                          recipients=["did:sen:benh-vien-b"], purposes=["dpv:ServiceProvision"],
+                          categories=["pd:HealthRecord"], expires=now + 30 * 86400)
+    signed = sign_consent(patient_key, client.chain_id, terms)   # the patient signs, offline
+    client.send(hospital_key, "privacy", "record_consent", signed)  # the controller records it
+
+The subject is the wallet key's ``did:key`` (a key made for this one controller: pairwise).
+What the signature covers is :func:`sen.ledger.modules.privacy.consent_message`
+(``docs/spec/privacy.md`` §3.1).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from typing import Any
+
+from sen.ledger.crypto import SigningKey
+from sen.ledger.modules.identity.multikey import encode_multikey
+from sen.ledger.modules.privacy import ConsentTerms, consent_message
+
+EXPLICIT_CONSENT = "dpv:ExplicitlyExpressedConsent"
+
+
+def did_key(key: SigningKey) -> str:
+    """The ``did:key`` of a wallet key (Ed25519 or P-256)."""
+    return "did:key:" + encode_multikey(key.suite, key.public_key)
+
+
+def consent_terms(
+    subject_key: SigningKey,
+    *,
+    controller: str,
+    recipients: Sequence[str],
+    purposes: Sequence[str],
+    categories: Sequence[str],
+    expires: int,
+    legal_basis: str = EXPLICIT_CONSENT,
+    refuse: bool = False,
+    consent_id: bytes | None = None,
+) -> dict[str, Any]:
+    """The arguments of ``privacy.record_consent`` but the signature, with a fresh random id."""
+    return {
+        "id": consent_id or secrets.token_bytes(16),
+        "subject": did_key(subject_key),
+        "controller": controller,
+        "recipients": list(recipients),
+        "purposes": list(purposes),
+        "categories": list(categories),
+        "legal_basis": legal_basis,
+        "decision": "refused" if refuse else "given",
+        "expires": expires,
+    }
+
+
+def sign_consent(subject_key: SigningKey, chain_id: str, terms: dict[str, Any]) -> dict[str, Any]:
+    """``terms`` with the subject's signature for chain ``chain_id``: what the controller sends."""
+    message = consent_message(chain_id, ConsentTerms.from_value(terms))
+    return {**terms, "signature": subject_key.sign(message)}
+
+
+def to_json(signed: dict[str, Any]) -> dict[str, Any]:
+    """A signed consent as JSON (bytes as ``hex:...``, as ``sen tx send --args`` reads them)."""
+    return {k: f"hex:{v.hex()}" if isinstance(v, bytes) else v for k, v in signed.items()}
+
+
+def from_json(document: dict[str, Any]) -> dict[str, Any]:
+    """The arguments back from :func:`to_json`."""
+    return {
+        k: bytes.fromhex(v[4:]) if isinstance(v, str) and v.startswith("hex:") else v
+        for k, v in document.items()
+    }

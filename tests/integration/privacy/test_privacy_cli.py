@@ -1,0 +1,118 @@
+"""``sen consent`` and ``sen privacy`` against a running node: the patient signs, the hospital
+records, the recipient's read is checked, a request runs on its clock, the patient withdraws."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sen.api.inprocess import in_process_client
+from sen.cli._context import Settings
+from sen.cli.main import main
+from sen.node.config import load_config
+from sen.node.node import Node, init_home
+
+A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 1), captured.out, captured.err
+
+
+def ok(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = run(argv, capsys)
+    assert code == 0, out + err
+    return out
+
+
+@pytest.fixture
+def node(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Node]:
+    monkeypatch.setenv("SEN_KEYRING", str(tmp_path / "keys"))
+    monkeypatch.setenv("SEN_PASSPHRASE", "mật-khẩu-đủ-dài")
+    monkeypatch.delenv("SEN_NODE", raising=False)
+    monkeypatch.delenv("SEN_LANG", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    config = init_home(tmp_path / "home", chain_id="vn-health", block_interval=0.05)
+    running = Node.open(load_config(config.home))
+    running.start()
+    monkeypatch.setattr(Settings, "client", lambda self: in_process_client(running))
+    yield running
+    running.close()
+
+
+def test_consent_from_signature_to_withdrawal(
+    node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("hospital", "patient"):
+        ok(["keys", "new", name], capsys)
+    for name in ("benh-vien-a", "benh-vien-b"):
+        ok(["did", "create", name, "--key", "hospital", "--method-key", "hospital"], capsys)
+    consent_file = tmp_path / "consent.json"
+    out = ok(
+        ["consent", "sign", "--key", "patient", "--controller", A, "--recipient", B,
+         "--purpose", "dpv:ServiceProvision", "--category", "pd:HealthRecord", "--days", "30",
+         "-o", str(consent_file)],
+        capsys,
+    )  # fmt: skip
+    consent_id = json.loads(consent_file.read_text())["id"][4:]
+    assert consent_id in out and "sen consent record" in out
+    code, _, err = run(["consent", "sign", "--key", "patient", "--controller", A, "--purpose",
+                        "dpv:ServiceProvision", "--category", "pd:HealthRecord", "-o",
+                        str(consent_file)], capsys)  # fmt: skip
+    assert code != 0 and "exists" in err
+
+    out = ok(["consent", "record", str(consent_file), "--key", "hospital"], capsys)
+    assert f"Consent {consent_id} recorded" in out
+    shown = ok(["consent", "show", consent_id], capsys)
+    assert "given" in shown and "verified against app hash" in shown
+    subject = json.loads(consent_file.read_text())["subject"]
+    assert consent_id in ok(["consent", "list", "--key", "patient"], capsys)
+
+    check = ["consent", "check", consent_id, "--recipient", B, "--purpose",
+             "dpv:ServiceProvision", "--category", "pd:HealthRecord", "--controller", A,
+             "--subject", subject]  # fmt: skip
+    assert "ALLOWED" in ok(check, capsys)
+    code, out, _ = run([*check[:6], "dpv:Marketing", *check[7:]], capsys)
+    assert code == 1 and "NOT ALLOWED (purpose)" in out
+    code, out, _ = run(["--lang", "vi", *check[:6], "dpv:Marketing", *check[7:]], capsys)
+    assert code == 1 and "KHÔNG ĐƯỢC PHÉP (purpose)" in out
+
+    out = ok(["privacy", "request", A, "--kind", "access", "--key", "patient"], capsys)
+    request_id = re.search(r"request ([0-9a-f]{32})", out)
+    assert request_id is not None
+    queue = ok(["privacy", "queue", A], capsys)
+    assert "1 open, 0 overdue" in queue and re.search(r"7[012] h \d+ min left", queue)
+    answer = tmp_path / "answer.json"
+    answer.write_text('{"records": [], "nonce": "9f2c"}', encoding="utf-8")
+    out = ok(["privacy", "answer", request_id[1], "--outcome", "fulfilled", "--document",
+              str(answer), "--key", "hospital"], capsys)  # fmt: skip
+    assert "answered (fulfilled)" in out
+    assert "0 open" in ok(["privacy", "queue", A], capsys)
+
+    out = ok(["consent", "withdraw", consent_id, "--key", "patient"], capsys)
+    assert f"Consent {consent_id} withdrawn" in out
+    code, out, _ = run(check, capsys)
+    assert code == 1 and "NOT ALLOWED (withdrawn)" in out
+
+
+def test_bad_input_is_named(node: Node, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["consent", "show", "xyz"], capsys)
+    assert code != 0 and "CONSENT: expected 32 hex digits" in err
+    code, _, err = run(["privacy", "request", A, "--kind", "forget", "--key", "x"], capsys)
+    assert code != 0 and "--kind: expected one of access" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    code, _, err = run(["consent", "record", str(bad), "--key", "x"], capsys)
+    assert code != 0 and "expected a JSON object" in err
+    code, _, err = run(["consent", "show", "0" * 32], capsys)
+    assert code != 0 and "no such consent" in err
