@@ -33,6 +33,7 @@ def run_all(
     from senbench.receipts import run_receipts
     from senbench.suites import run_suites
     from senbench.throughput import run_throughput
+    from senbench.vault import run_vault
 
     report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
     samples = [ed25519_verify_rate()]  # the same-run reference, again after each benchmark
@@ -79,6 +80,14 @@ def run_all(
                 instances=5 if quick else 20,
                 profile_seconds=4 if quick else 15,
                 progress=progress,
+            ),
+        ),
+        (
+            "vault",
+            lambda: run_vault(
+                records=500 if quick else 5_000,
+                reads=500 if quick else 5_000,
+                batch=200 if quick else 1_000,
             ),
         ),
         (

@@ -1,15 +1,11 @@
 from __future__ import annotations
 
 import itertools
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from pg_cluster import PgCluster
+from sen.services.vault.pgdev import PgCluster
 
 _names = itertools.count(1)
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pg_cluster import PgCluster
 
 from sen.services.vault import (
     RecordErased,
@@ -21,6 +20,7 @@ from sen.services.vault import (
     opens,
     subject_ref,
 )
+from sen.services.vault.pgdev import PgCluster
 from sen.services.vault.postgres import PostgresVaultStore
 
 PEPPER = bytes(range(32))

@@ -1,6 +1,8 @@
-"""A throwaway PostgreSQL cluster on 127.0.0.1 for the vault's tests: Debian's server
-(scripts/install-postgres.sh), initialised in a temporary folder, started with ``pg_ctl -w``
-(which returns once the server accepts connections) and stopped at the end.
+"""A throwaway PostgreSQL cluster on 127.0.0.1, for the vault's tests, its benchmark and
+trying the PostgreSQL store on one machine: Debian's server (``scripts/install-postgres.sh``
+installs it), initialised in a temporary folder with trust authentication for the user
+``sen``, started with ``pg_ctl -w`` (which returns once the server accepts connections) and
+stopped at the end. Never a deployment's server.
 
 PostgreSQL refuses to run as root: under root the cluster's folder is given to the
 ``postgres`` user and its programs run as that user (``runuser``). The folder is made
@@ -17,18 +19,24 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]
+import psycopg
+
+
+class PgDevError(Exception):
+    """The throwaway cluster could not be made, started or stopped."""
 
 
 def find_bindir() -> Path:
-    """PostgreSQL's programs, as the install script finds them (installing if need be)."""
-    done = subprocess.run(
-        ["bash", str(REPO / "scripts" / "install-postgres.sh")],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        raise RuntimeError(f"scripts/install-postgres.sh failed: {done.stderr.strip()}")
-    return Path(done.stdout.strip().splitlines()[-1])
+    """PostgreSQL's programs (initdb, pg_ctl): ``$SEN_PG_BINDIR``, else Debian's newest."""
+    given = os.environ.get("SEN_PG_BINDIR")
+    found = [Path(given)] if given else sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    for bindir in reversed(found):
+        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
+            return bindir
+    raise PgDevError(
+        "PostgreSQL's initdb and pg_ctl not found: run scripts/install-postgres.sh "
+        "(make postgres), or set SEN_PG_BINDIR"
+    )
 
 
 def _free_port() -> int:
@@ -38,8 +46,11 @@ def _free_port() -> int:
 
 
 class PgCluster:
-    def __init__(self, bindir: Path | None = None) -> None:
+    """``start()``, then ``dsn()`` or ``create_database(name)``; ``stop()`` removes it all."""
+
+    def __init__(self, bindir: Path | None = None, *, fsync: bool = False) -> None:
         self.bindir = bindir or find_bindir()
+        self.fsync = fsync  # off for tests (faster, nothing to keep); on for benchmarks
         self.root = Path(tempfile.mkdtemp(prefix="sen-pg-"))
         self.data = self.root / "data"
         self.sockets = self.root / "sockets"
@@ -54,7 +65,7 @@ class PgCluster:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             log = self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
-            raise RuntimeError(f"{args[0]} failed: {done.stderr.strip()}\n{log}")
+            raise PgDevError(f"{args[0]} failed: {done.stderr.strip()}\n{log}")
 
     def start(self) -> None:
         self.sockets.mkdir(exist_ok=True)
@@ -70,13 +81,13 @@ class PgCluster:
             self.port = _free_port()
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.sockets} "
-                "-c fsync=off -c max_connections=40"
+                f"-c fsync={'on' if self.fsync else 'off'} -c max_connections=40"
             )
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options,
                           "-w", "-t", "60", "start")  # fmt: skip
                 return
-            except RuntimeError:
+            except PgDevError:
                 if attempt == 4:
                     raise
 
@@ -84,11 +95,14 @@ class PgCluster:
         return f"host=127.0.0.1 port={self.port} user=sen dbname={database}"
 
     def create_database(self, name: str) -> str:
-        import psycopg
-
         with psycopg.connect(self.dsn(), autocommit=True) as db:
             db.execute(f'CREATE DATABASE "{name}"')
         return self.dsn(name)
+
+    def version(self) -> str:
+        with psycopg.connect(self.dsn()) as db:
+            found = db.execute("SHOW server_version").fetchone()
+        return "" if found is None else str(found[0])
 
     def stop(self) -> None:
         if self.port:
