@@ -58,7 +58,8 @@ def _rate(count: int, action: Callable[[int], object]) -> float:
 def _measure(
     store: VaultStore, records: int, reads: int, batch: int, payload: bytes
 ) -> dict[str, Any]:
-    vault = Vault(store, SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32))
+    kek, pepper = SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32)
+    vault = Vault(store, kek, pepper, controller=CONTROLLER)
     wallet = get_suite("ed25519").generate()
     subject = "did:key:" + encode_multikey(wallet.suite, wallet.public_key)
     state = Overlay(_Empty())
@@ -81,7 +82,7 @@ def _measure(
     def consented(i: int) -> None:
         vault.read(
             own[i % len(own)], consent=consent_id, reader=READER, purpose=PURPOSE,
-            controller=CONTROLLER, state=state, at=1_000,
+            state=state, at=1_000,
         )  # fmt: skip
 
     checked = _rate(reads, consented)

@@ -296,7 +296,8 @@ class SenApp:
             check_nonce(tx, expected)
             if self.params.permissioned:  # a non-member's transaction never enters the mempool
                 at = self._last_block_time()
-                check_admission(self.store, tx, item.call, self.params, at)
+                committed_nonce = load_nonce(self.store, sender)
+                check_admission(self.store, tx, item.call, self.params, at, committed_nonce)
         except TxRejected as exc:
             return _response(exc)
         self._reserved_nonces[sender] = expected + 1
@@ -320,7 +321,8 @@ class SenApp:
         if not self.params.permissioned:
             return None
         try:
-            check_admission(self.store, item.tx, item.call, self.params, at)
+            nonce = load_nonce(self.store, item.tx.sender)
+            check_admission(self.store, item.tx, item.call, self.params, at, nonce)
         except TxRejected as exc:
             return exc
         return None

@@ -162,6 +162,7 @@ class ResultCode(IntEnum):
     UNKNOWN_ASSESSMENT = 345
     ASSESSMENT_CLOSED = 346
     CONSENT_EXPIRED = 347
+    ASSESSMENT_CHANGED = 348
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -606,12 +607,16 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
         "không có hồ sơ đánh giá tác động này",
     ),
     ResultCode.ASSESSMENT_CLOSED: (
-        "the dossier is accepted or withdrawn",
-        "hồ sơ đã được chấp nhận hoặc đã rút",
+        "the dossier is accepted, or not awaiting review",
+        "hồ sơ đã được chấp nhận, hoặc không chờ xem xét",
     ),
     ResultCode.CONSENT_EXPIRED: (
         "the consent has expired",
         "sự đồng ý đã hết hạn",
+    ),
+    ResultCode.ASSESSMENT_CHANGED: (
+        "the dossier changed since the version reviewed",
+        "hồ sơ đã thay đổi kể từ phiên bản được xem xét",
     ),
 }
 

@@ -23,8 +23,11 @@ proposal; at block time the same checks run again, on the block's state.
 from __future__ import annotations
 
 from sen.ledger import encoding
+from sen.ledger.codes import ResultCode
+from sen.ledger.errors import TxRejected
 from sen.ledger.modules.base import AnyAction, Call
 from sen.ledger.modules.membership.records import LAST_BLOCK_TIME_KEY as LAST_BLOCK_TIME_KEY
+from sen.ledger.modules.membership.records import load_member_record
 from sen.ledger.modules.membership.registry import require_member
 from sen.ledger.state import Overlay, StateReader
 from sen.ledger.tx import Tx
@@ -50,7 +53,12 @@ def check_permission(
 
 
 def check_admission(
-    committed: StateReader, tx: Tx, call: Call, params: ChainParams, at: BlockTime
+    committed: StateReader,
+    tx: Tx,
+    call: Call,
+    params: ChainParams,
+    at: BlockTime,
+    committed_nonce: int,
 ) -> None:
     """Raise :class:`~sen.ledger.errors.TxRejected` unless ``tx`` may be taken before its block.
 
@@ -61,6 +69,18 @@ def check_admission(
     """
     check_permission(committed, tx, call.action, params, at)
     if params.permissioned and (tx.module, tx.action) in OPEN_ACTIONS:
+        if load_member_record(committed, tx.sender) is None and tx.nonce != committed_nonce:
+            # admit judges each transaction on the committed state alone: a second one
+            # queued behind it would be judged without the first's effect, and refused
+            # only in the block. So a non-member has one transaction in flight at a time.
+            raise TxRejected(
+                ResultCode.NONCE_TOO_HIGH,
+                "a key that is not a member sends one transaction per block: send the next "
+                "once this one is committed",
+                field="nonce",
+                expected=str(committed_nonce),
+                got=tx.nonce,
+            )
         call.admit(committed, tx.sender, at)
 
 

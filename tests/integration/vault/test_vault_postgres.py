@@ -187,11 +187,11 @@ def test_consented_reads_are_logged_on_postgres(pg_dsn: str, tmp_path: Path) -> 
     chain = PrivacyChain(tmp_path / "chain")
     store = _open(pg_dsn, tmp_path)
     try:
-        vault = Vault(store, SoftwareKek(KEK), PEPPER)
+        vault = Vault(store, SoftwareKek(KEK), PEPPER, controller=HOSPITAL_A)
         patient = did_key(chain.patient)
         stored = vault.put(patient, CATEGORY, SUMMARY)
         consent = chain.consent()
-        asked = {"reader": HOSPITAL_B, "purpose": TREATMENT, "controller": HOSPITAL_A}
+        asked = {"reader": HOSPITAL_B, "purpose": TREATMENT}
         read = vault.read(stored.reference, consent=consent, state=chain.store,
                           at=chain.times[-1], **asked)  # fmt: skip
         assert read == SUMMARY

@@ -76,7 +76,13 @@ def reject_unknown_fields(
 def required(args: Mapping[str, Any], key: str) -> object:
     """``args[key]``, refused as a missing argument when absent."""
     if key not in args:
-        raise TxRejected(ResultCode.INVALID_ARGUMENT, "missing argument", field=f"args.{key}")
+        raise TxRejected(
+            ResultCode.INVALID_ARGUMENT,
+            "missing argument",
+            field=f"args.{key}",
+            expected=f"the argument {key!r}",
+            got="nothing",
+        )
     return args[key]
 
 

@@ -145,9 +145,14 @@ def subject_ref(pepper: bytes, subject: str) -> bytes:
 
 
 class Vault:
-    def __init__(self, store: VaultStore, wrapper: KeyWrapper, pepper: bytes) -> None:
+    def __init__(
+        self, store: VaultStore, wrapper: KeyWrapper, pepper: bytes, *, controller: str = ""
+    ) -> None:
+        """``controller``: the DID of the organisation this vault serves (a did:sen DID); a
+        read is allowed only by that controller's consents. Without it, no :meth:`read`."""
         if len(pepper) < 32:
             raise ValueError(f"pepper: expected at least 32 bytes, got {len(pepper)}")
+        self.controller = controller
         self.store = store
         self.wrapper = wrapper
         self._pepper = pepper
@@ -216,14 +221,19 @@ class Vault:
         consent: bytes,
         reader: str,
         purpose: str,
-        controller: str,
         state: StateReader,
         at: int,
     ) -> bytes:
         """The record's payload for ``reader``, if the chain's consent ``consent`` (in
-        ``state``, at time ``at``: the last block's) lets it read this subject's data of
-        the record's category for ``purpose``; the read is appended to the access log.
+        ``state``, at time ``at``: the last committed block's — the caller reads both from
+        the node) lets it read this subject's data of the record's category for ``purpose``,
+        given to this vault's controller; the read is appended to the access log.
         :class:`ConsentMissing` says why not; an erased record is :class:`RecordErased`."""
+        if not self.controller:
+            raise VaultError(
+                "this vault serves no controller: consented reads need its DID",
+                field="controller", expected="Vault(..., controller='did:sen:...')", got="none",
+            )  # fmt: skip
         row = self._live(reference)
         record = load_consent(state, consent)
         if record is not None and subject_ref(self._pepper, record.terms.subject) != row.subject:
@@ -234,7 +244,7 @@ class Vault:
         subject = "" if record is None else record.terms.subject
         try:
             consent_allows(
-                state, consent, subject=subject, controller=controller, recipient=reader,
+                state, consent, subject=subject, controller=self.controller, recipient=reader,
                 purpose=purpose, category=row.category, at=at,
             )  # fmt: skip
         except ConsentRefused as exc:

@@ -233,7 +233,8 @@ def _admission(ledger: Ledger, raw: bytes, seconds: int) -> TxRejected | None:
     if isinstance(item, TxRejected):  # the arguments' stateless checks refuse it
         return item
     try:
-        check_admission(ledger.state, item.tx, item.call, ledger.params, (seconds, 0))
+        nonce = load_nonce(ledger.state, item.tx.sender)
+        check_admission(ledger.state, item.tx, item.call, ledger.params, (seconds, 0), nonce)
     except TxRejected as exc:
         return exc
     return None

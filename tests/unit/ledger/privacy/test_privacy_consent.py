@@ -154,13 +154,19 @@ def test_recording_refusals_name_the_field(chain: PrivacyChain) -> None:
     refuse(signed, ResultCode.CONSENT_EXISTS, "args.id")
 
 
-def test_a_p256_wallet_key_signs_too(chain: PrivacyChain) -> None:
+def test_a_p256_wallet_key_signs_on_a_chain_that_takes_its_transactions(
+    chain: PrivacyChain,
+) -> None:
+    """The signature verifies; the chain takes Ed25519 transactions only, so the subject
+    could never withdraw itself: refused at recording, naming the subject."""
     from sen.ledger.crypto import P256, EcdsaSuite
 
     wallet = EcdsaSuite(P256).generate()
     terms = chain.terms(subject=did_key(wallet))
-    chain.ok(chain.hospital_a, "privacy", "record_consent", chain.signed(terms, wallet))
-    _allows(chain, bytes(terms["id"]), subject=did_key(wallet))
+    chain.refuse(
+        chain.hospital_a, "privacy", "record_consent", chain.signed(terms, wallet),
+        ResultCode.SUITE_NOT_ALLOWED, "args.subject",
+    )  # fmt: skip
 
 
 def test_thirty_days_later_the_consent_has_expired(chain: PrivacyChain) -> None:

@@ -101,8 +101,7 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
         chain.hospital_a, "privacy", "file_request", patient, ResultCode.REQUEST_EXISTS, "args.id"
     )
     chain.consent()
-    for _ in range(MAX_OPEN_REQUESTS - 1):
-        _file(chain)
+    filed = [_file(chain) for _ in range(MAX_OPEN_REQUESTS)]  # the controller's took no room
     more = {**patient, "id": secrets.token_bytes(16)}
     assert chain.check(chain.patient, "privacy", "file_request", more) == (
         ResultCode.TOO_MANY_OPEN_REQUESTS
@@ -111,9 +110,13 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
         chain.patient, "privacy", "file_request", more, ResultCode.TOO_MANY_OPEN_REQUESTS,
         "args.id",
     )  # fmt: skip
-    answer = {"request": args["id"], "outcome": "fulfilled", "answer": digest("a")}
+    # the controller may still file for the subject: its filings count against nothing
+    chain.ok(chain.hospital_a, "privacy", "file_request", {**more, "id": secrets.token_bytes(16)})
+    answer = {"request": filed[0], "outcome": "fulfilled", "answer": digest("a")}
     chain.ok(chain.hospital_a, "privacy", "answer_request", answer)
     assert chain.check(chain.patient, "privacy", "file_request", more) == 0
+    request = load_request(chain.store, filed[1])
+    assert request is not None and request.filed_by == "subject"
 
 
 def test_request_arguments_are_checked(chain: PrivacyChain) -> None:
@@ -145,6 +148,11 @@ def test_request_arguments_are_checked(chain: PrivacyChain) -> None:
 def test_a_fulfilled_withdrawal_request_withdraws_the_consent(chain: PrivacyChain) -> None:
     consent = chain.consent()
     request_id = _file(chain, "withdrawal", consent=consent)
+    answer = {"request": request_id, "outcome": "refused", "answer": digest("no")}
+    chain.refuse(
+        chain.hospital_a, "privacy", "answer_request", answer, ResultCode.REQUEST_MISMATCH,
+        "args.outcome",
+    )  # fmt: skip
     answer = {"request": request_id, "outcome": "fulfilled", "answer": digest("done")}
     chain.ok(chain.hospital_a, "privacy", "answer_request", answer)
     record = load_consent(chain.store, consent)
@@ -263,7 +271,10 @@ def test_an_assessment_is_filed_amended_and_reviewed_by_an_auditor(chain: Privac
         "digest": digest("dpia v1"),
     }  # fmt: skip
     assert chain.ok(chain.hospital_a, "privacy", "file_assessment", args).data == b"1"
-    review = {"id": args["id"], "controller": HOSPITAL_A, "decision": "returned"}
+    review = {
+        "id": args["id"], "controller": HOSPITAL_A, "decision": "returned",
+        "digest": digest("dpia v1"),
+    }  # fmt: skip
     result = chain.run(chain.hospital_a, "privacy", "review_assessment", review)
     assert result.code == ResultCode.ROLE_REQUIRED, result.log
     chain.ok(chain.auditor, "privacy", "review_assessment", review)
@@ -273,7 +284,12 @@ def test_an_assessment_is_filed_amended_and_reviewed_by_an_auditor(chain: Privac
     )  # fmt: skip
     amended = {**args, "digest": digest("dpia v2")}
     assert chain.ok(chain.hospital_a, "privacy", "file_assessment", amended).data == b"2"
-    chain.ok(chain.auditor, "privacy", "review_assessment", {**review, "decision": "accepted"})
+    stale = {**review, "decision": "accepted"}  # the auditor's review of v1: v2 is filed now
+    chain.refuse(
+        chain.auditor, "privacy", "review_assessment", stale, ResultCode.ASSESSMENT_CHANGED,
+        "args.digest",
+    )  # fmt: skip
+    chain.ok(chain.auditor, "privacy", "review_assessment", {**stale, "digest": digest("dpia v2")})
     dossier = load_assessment(chain.store, HOSPITAL_A, args["id"])  # type: ignore[arg-type]
     assert dossier is not None
     assert (dossier.status, dossier.version, dossier.digest) == ("accepted", 2, digest("dpia v2"))
@@ -299,8 +315,9 @@ def test_replaying_requests_and_erasures_gives_the_same_app_hashes(
     request_id = _file(chain, "deletion")
     chain.wait(CLOCK_SECONDS + 5)
     args = {
-        "controller": HOSPITAL_A, "subject_ref": bytes(16), "records": [],
-        "erased_at": chain.next_time(), "request": request_id,
+        "controller": HOSPITAL_A, "subject_ref": bytes(16),
+        "records": [[bytes(16), bytes(32)]], "erased_at": chain.next_time(),
+        "request": request_id,
     }  # fmt: skip
     chain.ok(chain.hospital_a, "privacy", "record_erasure", args)
     assert chain.replay(tmp_path / "replay") == chain.app_hashes

@@ -18,6 +18,7 @@ from sen.services.vault.vault import (
     ProvenAccess,
     RecordErased,
     Vault,
+    VaultError,
 )
 
 SUMMARY_TEXT = "Bệnh nhân: Nguyễn Thị Hồng Nhung — viêm phổi, đã điều trị kháng sinh 7 ngày."
@@ -27,7 +28,8 @@ SUMMARY_TEXT = "Bệnh nhân: Nguyễn Thị Hồng Nhung — viêm phổi, đã
 def vault(tmp_path: Path) -> Iterator[Vault]:
     store = SqliteVaultStore(tmp_path / "vault.db", "VN")
     try:
-        yield Vault(store, SoftwareKek(bytes(range(32))), b"pepper of hospital A".ljust(32, b"."))
+        pepper = b"pepper of hospital A".ljust(32, b".")
+        yield Vault(store, SoftwareKek(bytes(range(32))), pepper, controller=HOSPITAL_A)
     finally:
         store.close()
 
@@ -35,7 +37,7 @@ def vault(tmp_path: Path) -> Iterator[Vault]:
 def _read(
     chain: PrivacyChain, vault: Vault, reference: bytes, consent: bytes, **changes: str
 ) -> bytes:
-    asked = {"reader": HOSPITAL_B, "purpose": TREATMENT, "controller": HOSPITAL_A}
+    asked = {"reader": HOSPITAL_B, "purpose": TREATMENT}
     asked.update(changes)
     return vault.read(reference, consent=consent, state=chain.store, at=chain.times[-1], **asked)
 
@@ -81,10 +83,12 @@ def test_every_refused_read_says_why_and_is_not_logged(chain: PrivacyChain, vaul
     other = vault.put(did_key(chain.stranger), SUMMARY, b"another person's summary")
     lab = vault.put(patient, "pd:Genetic", b"genetic test")
     consent = chain.consent()
+    # the same patient key consents to hospital B holding its data: not this vault's consent
+    to_b = chain.consent(by=chain.hospital_b, controller=HOSPITAL_B, recipients=[])
     refusals = [
         ("recipient", stored.reference, consent, {"reader": "did:sen:benh-vien-c"}),
         ("purpose", stored.reference, consent, {"purpose": "dpv:Marketing"}),
-        ("controller", stored.reference, consent, {"controller": HOSPITAL_B}),
+        ("controller", stored.reference, to_b, {}),
         ("category", lab.reference, consent, {}),
         ("subject", other.reference, consent, {}),
         ("unknown", stored.reference, bytes(16), {}),
@@ -95,6 +99,10 @@ def test_every_refused_read_says_why_and_is_not_logged(chain: PrivacyChain, vaul
         assert caught.value.problem == problem, caught.value
         assert caught.value.field and caught.value.expected and caught.value.got
     assert vault.who_read(patient) == []
+    unbound = Vault(vault.store, SoftwareKek(bytes(range(32))), b"p" * 32)
+    with pytest.raises(VaultError, match="serves no controller"):
+        unbound.read(stored.reference, consent=consent, reader=HOSPITAL_B, purpose=TREATMENT,
+                     state=chain.store, at=chain.times[-1])  # fmt: skip
 
     chain.ok(chain.patient, "privacy", "withdraw_consent", {"consent": consent})
     with pytest.raises(ConsentMissing) as caught:

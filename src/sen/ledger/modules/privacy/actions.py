@@ -83,7 +83,8 @@ from sen.ledger.types import BlockTime, ChainParams, Event, EventAttribute
 
 DECISIONS = ("given", "refused")
 REQUEST_KINDS = ("access", "correction", "deletion", "objection", "withdrawal", "portability")
-OUTCOMES = ("fulfilled", "refused")
+OUTCOMES = ("fulfilled", "refused", "nothing_held")
+"""How a request is answered; ``nothing_held``: the controller holds no such data."""
 ASSESSMENT_KINDS = ("processing", "cross_border")
 REVIEW_DECISIONS = ("accepted", "returned")
 MAX_RECIPIENTS = 16
@@ -187,6 +188,16 @@ class RecordConsent(Action[ConsentArgs]):
                 got=f"{len(signature)} bytes",
             )  # fmt: skip
         verify_consent_signature(params.chain_id, terms, signature)
+        suite, _ = decode_multikey(terms.subject[len(DID_KEY_PREFIX) :])
+        if suite not in params.allowed_suites:
+            raise TxRejected(
+                ResultCode.SUITE_NOT_ALLOWED,
+                "this chain takes no transactions from the subject's kind of key: the subject "
+                "could not withdraw its consent or file a request itself",
+                field="args.subject",
+                expected=f"a did:key of a {' or '.join(params.allowed_suites)} key",
+                got=f"a {suite} key",
+            )
         return ConsentArgs(terms, signature)
 
     def execute(self, ctx: Context, parsed: ConsentArgs) -> Outcome:
@@ -269,8 +280,9 @@ class FileArgs:
     consent: bytes | None
 
 
-def check_filing(state: StateReader, sender: bytes, parsed: FileArgs) -> None:
-    """Every check ``file_request`` makes of the state, before a block and in it."""
+def check_filing(state: StateReader, sender: bytes, parsed: FileArgs) -> str:
+    """Every check ``file_request`` makes of the state, before a block and in it; who files
+    (``subject`` or ``controller``)."""
     existing = load_request(state, parsed.id)
     if existing is not None:
         raise TxRejected(
@@ -287,7 +299,7 @@ def check_filing(state: StateReader, sender: bytes, parsed: FileArgs) -> None:
             got=parsed.controller,
         )
     opened = open_request_count(state, parsed.controller, parsed.subject)
-    if opened >= MAX_OPEN_REQUESTS:
+    if by == "subject" and opened >= MAX_OPEN_REQUESTS:
         raise TxRejected(
             ResultCode.TOO_MANY_OPEN_REQUESTS, "too many open requests to this controller",
             field="args.id", expected=f"at most {MAX_OPEN_REQUESTS} open at once", got=opened,
@@ -309,6 +321,7 @@ def check_filing(state: StateReader, sender: bytes, parsed: FileArgs) -> None:
                 field="args.consent", expected="a consent of this subject with this controller",
                 got=parsed.consent.hex(),
             )  # fmt: skip
+    return by
 
 
 class FileRequest(Action[FileArgs]):
@@ -336,11 +349,11 @@ class FileRequest(Action[FileArgs]):
         check_filing(committed, sender, parsed)
 
     def execute(self, ctx: Context, parsed: FileArgs) -> Outcome:
-        check_filing(ctx.state, ctx.sender, parsed)
+        by = check_filing(ctx.state, ctx.sender, parsed)
         due = ctx.block.time_seconds + CLOCK_SECONDS
         request = Request(
             parsed.id, parsed.subject, parsed.controller, parsed.kind, parsed.consent,
-            _stamp(ctx), due,
+            _stamp(ctx), due, filed_by=by,
         )  # fmt: skip
         add_request(ctx.state, request)
         extra = (
@@ -436,7 +449,13 @@ class AnswerRequest(Action[AnswerArgs]):
             raise TxRejected(
                 ResultCode.REQUEST_MISMATCH, "a deletion is fulfilled by recording its erasure",
                 field="args.outcome", expected="privacy.record_erasure with this request, or "
-                "outcome refused", got="fulfilled",
+                "outcome refused or nothing_held", got="fulfilled",
+            )  # fmt: skip
+        if request.kind == "withdrawal" and parsed.outcome == "refused":
+            raise TxRejected(
+                ResultCode.REQUEST_MISMATCH, "a withdrawal of consent is not refused: the data "
+                "subject may withdraw at any time", field="args.outcome",
+                expected="fulfilled (the consent is withdrawn) or nothing_held", got="refused",
             )  # fmt: skip
         if request.kind == "withdrawal" and parsed.outcome == "fulfilled":
             assert request.consent is not None
@@ -537,6 +556,19 @@ class RecordErasure(Action[ErasureArgs]):
         events: list[Event] = []
         if parsed.request is not None:
             request = open_request(ctx, parsed.request)
+            if not parsed.records:
+                raise TxRejected(
+                    ResultCode.REQUEST_MISMATCH, "an erasure that erased no record fulfils no "
+                    "deletion", field="args.records", expected="the erased records (at least "
+                    "one); answer nothing_held if the controller holds none", got="none",
+                )  # fmt: skip
+            if parsed.erased_at < request.filed[1]:
+                raise TxRejected(
+                    ResultCode.REQUEST_MISMATCH, "the erasure is dated before the request it "
+                    "fulfils", field="args.erased_at",
+                    expected=f"at least {request.filed[1]}, the request's time",
+                    got=parsed.erased_at,
+                )  # fmt: skip
             if request.kind != "deletion" or request.controller != parsed.controller:
                 raise TxRejected(
                     ResultCode.REQUEST_MISMATCH, "the request is not a deletion request to "
@@ -665,12 +697,13 @@ class ReviewArgs:
     id: bytes
     controller: str
     decision: str
+    digest: bytes  # the dossier the auditor read
 
 
 class ReviewAssessment(Action[ReviewArgs]):
     name = "review_assessment"
     permission: str | None = "auditor"
-    fields = frozenset({"id", "controller", "decision"})
+    fields = frozenset({"id", "controller", "decision", "digest"})
 
     def parse(self, args: Mapping[str, Any], params: ChainParams) -> ReviewArgs:
         reject_unknown_fields(args, self.fields)
@@ -678,7 +711,9 @@ class ReviewAssessment(Action[ReviewArgs]):
             required(args, "decision"), "args.decision", REVIEW_DECISIONS,
             reason="not a review decision", expected=" or ".join(REVIEW_DECISIONS), got=shown,
         )  # fmt: skip
-        return ReviewArgs(parse_id(args, "id"), parse_controller(args), decision)
+        return ReviewArgs(
+            parse_id(args, "id"), parse_controller(args), decision, parse_digest(args, "digest")
+        )
 
     def execute(self, ctx: Context, parsed: ReviewArgs) -> Outcome:
         dossier = load_assessment(ctx.state, parsed.controller, parsed.id)
@@ -692,6 +727,13 @@ class ReviewAssessment(Action[ReviewArgs]):
             raise TxRejected(
                 ResultCode.ASSESSMENT_CLOSED, "the dossier is not awaiting review",
                 field="args.id", expected="a dossier filed or amended", got=dossier.status,
+            )  # fmt: skip
+        if dossier.digest != parsed.digest:
+            raise TxRejected(
+                ResultCode.ASSESSMENT_CHANGED, "the dossier was amended since the version "
+                "reviewed", field="args.digest",
+                expected=f"{dossier.digest.hex()} (version {dossier.version})",
+                got=parsed.digest.hex(),
             )  # fmt: skip
         reviewed = replace(
             dossier, status=parsed.decision, updated=_stamp(ctx), reviewer=ctx.sender

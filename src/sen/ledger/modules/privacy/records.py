@@ -8,7 +8,7 @@ State layout::
     privacy/relation/<controller>/<subject>      n       consents between the two
     privacy/request/<id:16>                      Request
     privacy/requests/<controller>/<n:4>          id      the controller's requests, oldest first
-    privacy/open/<controller>/<subject>          n       requests not yet answered
+    privacy/open/<controller>/<subject>          n       requests the subject filed, still open
     privacy/erasure/<controller>/<subject ref>   Erasure the tombstone of a crypto-shredding
     privacy/breach/<controller>/<id:16>          Breach
     privacy/assessment/<controller>/<id:16>      Assessment
@@ -150,8 +150,9 @@ class Request:
     due: int  # seconds: filed time + 72 hours
     acknowledged: Stamp | None = None
     answered: Stamp | None = None
-    outcome: str = ""  # "fulfilled" | "refused" once answered
+    outcome: str = ""  # "fulfilled" | "refused" | "nothing_held" once answered
     answer: bytes = b""  # SHA-256 of the controller's (salted) answer document
+    filed_by: str = "subject"  # "subject" (counts against its open requests) | "controller"
 
     @property
     def open(self) -> bool:
@@ -179,6 +180,7 @@ class Request:
             "answered": _listed(self.answered),
             "outcome": self.outcome,
             "answer": self.answer,
+            "filed_by": self.filed_by,
         }
 
     @classmethod
@@ -198,6 +200,7 @@ class Request:
             answered=_stamp(value["answered"]),
             outcome=str(value["outcome"]),
             answer=bytes(value["answer"]),
+            filed_by=str(value["filed_by"]),
         )
 
 
@@ -451,8 +454,13 @@ def open_request_count(state: StateReader, controller: str, subject: str) -> int
 
 
 def add_request(state: Overlay, request: Request) -> None:
+    """Save a new request, list it under its controller, and count it among the subject's
+    open ones if the subject filed it (the controller's filings take no room of the
+    subject's: a controller cannot fill them up)."""
     save_request(state, request)
     _append(state, REQUEST_INDEX + request.controller.encode(), request.id)
+    if request.filed_by != "subject":
+        return
     opened = OPEN_PREFIX + _pair(request.controller, request.subject)
     state.set(opened, encoding.encode(_count(state, opened) + 1))
 
@@ -460,6 +468,8 @@ def add_request(state: Overlay, request: Request) -> None:
 def close_request(state: Overlay, request: Request) -> None:
     """Save an answered request and take it off its subject's open count."""
     save_request(state, request)
+    if request.filed_by != "subject":
+        return
     opened = OPEN_PREFIX + _pair(request.controller, request.subject)
     remaining = _count(state, opened) - 1
     if remaining > 0:
