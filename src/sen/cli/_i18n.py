@@ -21,6 +21,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Consent {id} withdrawn at block {height}: no one may read under it any more.",
         "Đã rút lại sự đồng ý {id} tại khối {height}: không ai được đọc dữ liệu theo nó nữa.",
     ),
+    "consent_receipt_written": (
+        "Consent receipt (a verifiable credential for the data subject) written to {path}.",
+        "Đã lưu biên nhận đồng ý (chứng chỉ số cho chủ thể dữ liệu) vào {path}.",
+    ),
+    "consent_receipt_valid": (
+        "VALID: this receipt is signed by the controller and says what the chain records "
+        "for consent {id} (now {state}).",
+        "HỢP LỆ: biên nhận do bên kiểm soát ký và đúng với bản ghi trên chuỗi của sự đồng ý "
+        "{id} (hiện {state}).",
+    ),
+    "consent_receipt_invalid": (
+        "INVALID: {count} problem(s) with this receipt:",
+        "KHÔNG HỢP LỆ: biên nhận có {count} vấn đề:",
+    ),
     "consent_none": (
         "No consent on chain for {subject}.",
         "Không có sự đồng ý nào trên chuỗi của {subject}.",

@@ -12,18 +12,27 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.text import Text
 
-from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
+from sen.ledger import encoding
+from sen.ledger.crypto import SigningKey
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
+from sen.ledger.modules.privacy import Consent
+from sen.sdk.client import Client
 from sen.sdk.privacy import consent_terms, did_key, from_json, sign_consent, to_json
+from sen.services.credentials.remote import Fetch, NodeAnswer, Outcome, RemoteSources
+from sen.services.credentials.verification import verify_credential_report
+from sen.vc import InvalidDocument, VcError, sign_credential
+from sen.vc.consent import RECEIPT_TYPE, consent_receipt, receipt_differences
 
 app = typer.Typer(
     help="Consent to processing personal data: sign, record, withdraw, show, check.",
@@ -110,9 +119,26 @@ def record(
     ctx: typer.Context,
     consent_file: Annotated[Path, typer.Argument(metavar="FILE", help="From `sen consent sign`.")],
     key: Annotated[str, typer.Option("--key", help="A key controlling the controller's DID.")],
+    receipt: Annotated[
+        Path | None,
+        typer.Option("--receipt", help="Also write the subject's consent receipt (a credential)."),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method", help="The receipt's signing method (default: <controller>#key-1)."
+        ),
+    ] = None,
+    method_key: Annotated[
+        str | None, typer.Option("--method-key", help="The key of --method (default: --key).")
+    ] = None,
+    cryptosuite: Annotated[str, typer.Option("--cryptosuite")] = "eddsa-rdfc-2022",
 ) -> None:
-    """Record a signed consent on chain (the controller does this)."""
+    """Record a signed consent on chain (the controller does this), and give the subject a
+    receipt: a verifiable credential signed by the controller's DID."""
     config = settings(ctx)
+    if receipt is not None and receipt.exists():
+        raise UsageProblem(f"--receipt: {receipt} exists; a receipt is written to a new file")
     try:
         document = json.loads(consent_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -128,6 +154,82 @@ def record(
         info = client.send(signing_key, "privacy", "record_consent", args)
     consent_id = args["id"].hex() if isinstance(args.get("id"), bytes) else "?"
     _say(config.text("consent_recorded", id=consent_id, height=info.height))
+    if receipt is not None:
+        signed = _receipt(config, consent_id, method, load_key(config, method_key or key),
+                          cryptosuite)  # fmt: skip
+        receipt.write_text(json.dumps(signed, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        _say(config.text("consent_receipt_written", path=receipt))
+
+
+def _chain_consent(config: Settings, consent_id: str) -> tuple[Consent, str]:
+    """The consent on chain (its proof checked) and the chain's id."""
+    with config.client() as client:
+        body = client.get(f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}")
+        chain_id = client.chain_id
+    verified(body["record"])
+    value = encoding.decode(bytes.fromhex(body["record"]["value"]))
+    assert isinstance(value, dict)
+    return Consent.from_value(value), chain_id
+
+
+def _receipt(
+    config: Settings, consent_id: str, method: str | None, key: SigningKey, cryptosuite: str
+) -> dict[str, Any]:
+    consent, chain_id = _chain_consent(config, consent_id)
+    unsigned = consent_receipt(consent, chain_id=chain_id)
+    try:
+        return sign_credential(
+            unsigned, key, method or f"{consent.terms.controller}#key-1", cryptosuite
+        )
+    except InvalidDocument as exc:
+        raise CliError(f"cannot sign the receipt: {exc}") from None
+    except VcError as exc:
+        raise CliError(f"cannot sign the receipt: {exc.message}") from None
+
+
+@app.command("verify-receipt")
+def verify_receipt(
+    ctx: typer.Context,
+    receipt_file: Annotated[Path, typer.Argument(metavar="RECEIPT", help="A consent receipt.")],
+) -> None:
+    """Check a consent receipt: the controller's signature (its DID from the node), and that
+    it says what the chain's record says (the record's state proof checked). Exit 1 if not."""
+    config = settings(ctx)
+    try:
+        receipt = json.loads(receipt_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageProblem(f"{receipt_file}: not a receipt: {exc}") from None
+    types = receipt.get("type") if isinstance(receipt, dict) else None
+    if not isinstance(types, list) or RECEIPT_TYPE not in types:
+        raise UsageProblem(f"{receipt_file}: not a consent receipt (no type {RECEIPT_TYPE})")
+    subject = receipt.get("credentialSubject")
+    consent_id = subject.get("consent", {}).get("consentId") if isinstance(subject, dict) else None
+    if not isinstance(consent_id, str):
+        raise UsageProblem(f"{receipt_file}: no credentialSubject.consent.consentId")
+    with config.client() as client:
+        report = verify_credential_report(
+            receipt, RemoteSources(_fetcher(client)), require_accreditation=False,
+            checks=["validity", "issuer"],  # a controller needs no accreditation to consent
+        )  # fmt: skip
+    consent, chain_id = _chain_consent(config, consent_id)
+    problems = [f"{f.code} at {f.path}: {f.message}" for f in report.errors]
+    problems += receipt_differences(receipt, consent, chain_id)
+    if problems:
+        _say(config.text("consent_receipt_invalid", count=len(problems)))
+        for problem in problems:
+            _say(f"  - {problem}")
+        raise typer.Exit(1)
+    _say(config.text("consent_receipt_valid", id=consent_id, state=consent.state))
+
+
+def _fetcher(client: Client) -> Fetch:
+    def fetch(path: str, params: Mapping[str, str] | None) -> NodeAnswer:
+        status, body = client.transport.request("GET", path, params=dict(params or {}))
+        if 200 <= status < 300:
+            return NodeAnswer(Outcome.FOUND, body, str(status))
+        return NodeAnswer(Outcome.MISSING if status == 404 else Outcome.FAILED, body, str(status))
+
+    return fetch
 
 
 @app.command("withdraw")

@@ -71,8 +71,22 @@ def test_consent_from_signature_to_withdrawal(
                         str(consent_file)], capsys)  # fmt: skip
     assert code != 0 and "exists" in err
 
-    out = ok(["consent", "record", str(consent_file), "--key", "hospital"], capsys)
-    assert f"Consent {consent_id} recorded" in out
+    receipt = tmp_path / "receipt.json"
+    out = ok(
+        ["consent", "record", str(consent_file), "--key", "hospital", "--receipt", str(receipt)],
+        capsys,
+    )
+    assert f"Consent {consent_id} recorded" in out and "receipt" in out
+    credential = json.loads(receipt.read_text())
+    assert credential["issuer"] == A and "ConsentReceipt" in credential["type"]
+    assert credential["credentialSubject"]["consent"]["consentId"] == consent_id
+    out = ok(["consent", "verify-receipt", str(receipt)], capsys)
+    assert out.startswith("VALID") and "(now given)" in out
+    tampered = tmp_path / "tampered.json"
+    credential["credentialSubject"]["consent"]["purposes"] = ["dpv:Marketing"]
+    tampered.write_text(json.dumps(credential), encoding="utf-8")
+    code, out, _ = run(["--lang", "vi", "consent", "verify-receipt", str(tampered)], capsys)
+    assert code == 1 and out.startswith("KHÔNG HỢP LỆ") and "purposes" in out
     shown = ok(["consent", "show", consent_id], capsys)
     assert "given" in shown and "verified against app hash" in shown
     subject = json.loads(consent_file.read_text())["subject"]
@@ -101,6 +115,7 @@ def test_consent_from_signature_to_withdrawal(
 
     out = ok(["consent", "withdraw", consent_id, "--key", "patient"], capsys)
     assert f"Consent {consent_id} withdrawn" in out
+    assert "(now withdrawn)" in ok(["consent", "verify-receipt", str(receipt)], capsys)
     code, out, _ = run(check, capsys)
     assert code == 1 and "NOT ALLOWED (withdrawn)" in out
 

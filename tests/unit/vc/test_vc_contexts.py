@@ -36,6 +36,7 @@ EXPECTED_URLS = {
     "https://w3id.org/security/multikey/v1",
     "https://www.w3.org/ns/did/v1",
     "https://sen.gov.vn/contexts/diploma/v1",
+    "https://sen.gov.vn/contexts/consent/v1",
 }
 
 
