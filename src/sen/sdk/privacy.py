@@ -15,13 +15,18 @@ What the signature covers is :func:`sen.ledger.modules.privacy.consent_message`
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sen.ledger.crypto import SigningKey
+from sen.ledger.light.errors import StateProofError
+from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.privacy import ConsentTerms, consent_message
+from sen.sdk.client import Client
 
 EXPLICIT_CONSENT = "dpv:ExplicitlyExpressedConsent"
 
@@ -74,3 +79,51 @@ def from_json(document: dict[str, Any]) -> dict[str, Any]:
         k: bytes.fromhex(v[4:]) if isinstance(v, str) and v.startswith("hex:") else v
         for k, v in document.items()
     }
+
+
+class ChainStateError(Exception):
+    """The node's answer about a state key did not verify, or could not be had."""
+
+
+class ChainState:
+    """The chain's state as the vault reads it over a node's REST API: every value comes with
+    its state proof, checked against the app hash the node states (or against
+    ``trusted_app_hash``, from a verified header, when given). A ``StateReader`` for
+    :func:`sen.ledger.modules.privacy.consent_allows` and ``Vault.read``::
+
+        state = ChainState(client)
+        vault.read(reference, consent=consent_id, reader=..., purpose=...,
+                   state=state, at=latest_block_time(client))
+    """
+
+    def __init__(self, client: Client, trusted_app_hash: bytes | None = None) -> None:
+        self.client = client
+        self.trusted_app_hash = trusted_app_hash
+        self.height = 0  # of the last value read
+
+    def get(self, key: bytes) -> bytes | None:
+        body = self.client.get(f"/v1/state/{key.hex()}", {"prove": "true"})
+        try:
+            value = None if body["value"] is None else base64.b64decode(body["value"])
+            proof = body["proof"]
+            app_hash = self.trusted_app_hash or bytes.fromhex(str(body["app_hash"]))
+            verify_state_proof(
+                app_hash, key, value, [bytes.fromhex(s) for s in proof["siblings"]],
+                bytes.fromhex(proof["leaf_path"]) if proof["leaf_path"] else None,
+                bytes.fromhex(proof["leaf_value_hash"]) if proof["leaf_value_hash"] else None,
+            )  # fmt: skip
+        except (StateProofError, KeyError, TypeError, ValueError) as exc:
+            raise ChainStateError(f"state key {key.hex()}: the node's answer: {exc}") from None
+        self.height = int(body.get("height", 0))
+        return value
+
+    def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+        raise ChainStateError("a range of state keys cannot be read with proofs over REST")
+
+
+def latest_block_time(client: Client) -> int:
+    """The last committed block's time, in seconds: the time a consent is judged at."""
+    found = client.status().get("latest_block_time")
+    if not isinstance(found, str):
+        raise ChainStateError("the node has no block yet: no time to judge a consent at")
+    return int(datetime.fromisoformat(found.replace("Z", "+00:00")).timestamp())

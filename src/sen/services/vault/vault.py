@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sen.ledger import encoding
 from sen.ledger.light.merkle import MerkleProof, proof_from_byte_slices
@@ -137,6 +138,35 @@ class ErasureStatement:
     records: tuple[tuple[bytes, bytes], ...]
     at: int
 
+    def erasure_args(self, controller: str, request: bytes | None = None) -> dict[str, Any]:
+        """The arguments of ``privacy.record_erasure`` that anchor this statement (closing
+        the deletion request ``request`` if given)."""
+        args: dict[str, Any] = {
+            "controller": controller,
+            "subject_ref": self.subject,
+            "records": [[reference, committed] for reference, committed in self.records],
+            "erased_at": self.at,
+        }
+        if request is not None:
+            args["request"] = request
+        return args
+
+
+def consent_id(value: bytes | str) -> bytes:
+    """A consent's id: 16 bytes, or their hex as the CLI prints them (``hex:`` allowed)."""
+    if isinstance(value, str):
+        text = value.removeprefix("hex:")
+        try:
+            value = bytes.fromhex(text)
+        except ValueError:
+            value = b""
+    if not isinstance(value, bytes) or len(value) != 16:
+        raise VaultError(
+            "not a consent id", field="consent", expected="16 bytes, or 32 hex digits",
+            got=repr(value)[:60],
+        )  # fmt: skip
+    return value
+
 
 def subject_ref(pepper: bytes, subject: str) -> bytes:
     """The store's name for a data subject: HMAC-SHA256 under the vault's pepper, 16 bytes."""
@@ -218,7 +248,7 @@ class Vault:
         self,
         reference: bytes,
         *,
-        consent: bytes,
+        consent: bytes | str,
         reader: str,
         purpose: str,
         state: StateReader,
@@ -234,6 +264,7 @@ class Vault:
                 "this vault serves no controller: consented reads need its DID",
                 field="controller", expected="Vault(..., controller='did:sen:...')", got="none",
             )  # fmt: skip
+        consent = consent_id(consent)
         row = self._live(reference)
         record = load_consent(state, consent)
         if record is not None and subject_ref(self._pepper, record.terms.subject) != row.subject:
