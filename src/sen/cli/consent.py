@@ -24,9 +24,11 @@ from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.ledger import encoding
 from sen.ledger.crypto import SigningKey
+from sen.ledger.errors import TxRejected
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.privacy import Consent
+from sen.ledger.modules.privacy.actions import parse_terms
 from sen.sdk.client import Client
 from sen.sdk.privacy import consent_terms, did_key, from_json, sign_consent, to_json
 from sen.services.credentials.remote import Fetch, NodeAnswer, Outcome, RemoteSources
@@ -64,7 +66,7 @@ def verified(record: dict[str, Any], app_hash: str | None = None) -> None:
 
 
 def hex_id(value: str, name: str) -> str:
-    text = value.strip().lower()
+    text = value.strip().lower().removeprefix("hex:")
     if len(text) != 32 or any(c not in "0123456789abcdef" for c in text):
         raise UsageProblem(f"{name}: expected 32 hex digits (16 bytes), got {value!r}")
     return text
@@ -100,6 +102,8 @@ def sign(
     config = settings(ctx)
     if output.exists():
         raise UsageProblem(f"--output: {output} exists; a consent is written to a new file")
+    if not output.parent.is_dir():
+        raise UsageProblem(f"--output: no folder {output.parent}")
     signing_key = load_key(config, key)
     if chain_id is None:
         with config.client() as client:
@@ -109,9 +113,29 @@ def sign(
         categories=category, expires=int(time.time()) + days * DAY, legal_basis=legal_basis,
         refuse=refuse,
     )  # fmt: skip
+    _check_terms(terms)
     signed = to_json(sign_consent(signing_key, chain_id, terms))
     output.write_text(json.dumps(signed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _say(config.text("consent_signed", id=str(signed["id"])[4:], path=output))
+
+
+_OPTION_OF = {
+    "args.controller": "--controller", "args.recipients": "--recipient",
+    "args.purposes": "--purpose", "args.categories": "--category",
+    "args.legal_basis": "--legal-basis",
+}  # fmt: skip
+
+
+def _check_terms(terms: dict[str, Any]) -> None:
+    """The chain's own checks of the terms, before the subject signs what it would refuse."""
+    try:
+        parse_terms(terms)
+    except TxRejected as exc:
+        field = exc.field or ""
+        option = next((o for f, o in _OPTION_OF.items() if field.startswith(f)), field)
+        raise UsageProblem(
+            f"{option}: {exc.reason}; expected {exc.expected}, got {exc.got}"
+        ) from None
 
 
 @app.command("record")
@@ -236,7 +260,10 @@ def _fetcher(client: Client) -> Fetch:
 def withdraw(
     ctx: typer.Context,
     consent_id: ConsentId,
-    key: Annotated[str, typer.Option("--key", help="The data subject's wallet key.")],
+    key: Annotated[
+        str,
+        typer.Option("--key", help="The data subject's wallet key (or a key of the controller)."),
+    ],
 ) -> None:
     """Withdraw a consent (the data subject, or the controller for it)."""
     config = settings(ctx)
@@ -309,10 +336,15 @@ def check(
     purpose: Annotated[str, typer.Option("--purpose", help="For what (a DPV purpose).")],
     category: Annotated[str, typer.Option("--category", help="Which data (a DPV category).")],
     controller: Annotated[str, typer.Option("--controller", help="Whose vault holds it.")],
-    subject: Annotated[str, typer.Option("--subject", help="Whose data (a did:key).")],
+    subject: Annotated[
+        str | None,
+        typer.Option("--subject", help="Whose data (a did:key; default: the consent's own)."),
+    ] = None,
 ) -> None:
     """Does this consent allow this processing now? (exit 1 if not)"""
     config = settings(ctx)
+    if subject is None:
+        subject = _chain_consent(config, consent_id)[0].terms.subject
     params = {"recipient": recipient, "purpose": purpose, "category": category,
               "controller": controller, "subject": subject}  # fmt: skip
     with config.client() as client:

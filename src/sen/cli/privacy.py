@@ -22,6 +22,7 @@ from sen.cli._context import kv_table, out, print_json, settings
 from sen.cli.consent import hex_id, verified
 from sen.cli.errors import UsageProblem
 from sen.cli.tx import load_key
+from sen.did import xml_datetime
 from sen.ledger.modules.privacy import OUTCOMES, REQUEST_KINDS
 from sen.sdk.privacy import did_key
 
@@ -60,6 +61,8 @@ def file_request(
     """File a request with a controller; its 72-hour clock starts at the block."""
     if kind not in REQUEST_KINDS:
         raise UsageProblem(f"--kind: expected one of {', '.join(REQUEST_KINDS)}, got {kind!r}")
+    if kind == "withdrawal" and consent is None:
+        raise UsageProblem("--consent: a withdrawal request names the consent to withdraw")
     config = settings(ctx)
     signing_key = load_key(config, key)
     request_id = secrets.token_bytes(16)
@@ -71,7 +74,8 @@ def file_request(
     with config.client() as client:
         info = client.send(signing_key, "privacy", "file_request", args)
         body = client.get(f"/v1/privacy/requests/{request_id.hex()}")
-    _say(f"request {request_id.hex()} ({kind}) filed at block {info.height}; due {body['due']}")
+    due = xml_datetime(int(body["due"]))
+    _say(f"request {request_id.hex()} ({kind}) filed at block {info.height}; answer due by {due}")
 
 
 @app.command("queue")
@@ -94,13 +98,16 @@ def queue(
         print_json(body)
         return
     table = Table(title=f"{controller}: {body['open']} open, {body['overdue']} overdue")
-    for column in ("request", "kind", "filed", "clock", "outcome"):
+    table.add_column("request", no_wrap=True, min_width=32)
+    for column in ("kind", "filed", "due (UTC)", "clock", "outcome"):
         table.add_column(column)
     for found in body["requests"]:
         clock = _clock(found["seconds_left"], found["overdue"], found["open"])
         late = " (late)" if found["late"] else ""
         outcome = (found["outcome"] or "") + late
-        table.add_row(found["id"], found["kind"], str(found["filed_height"]), Text(clock), outcome)
+        due = xml_datetime(int(found["due"]))
+        row = (found["id"], found["kind"], str(found["filed_height"]), due, Text(clock), outcome)
+        table.add_row(*row)
     out.print(table)
 
 
@@ -165,7 +172,7 @@ def erasure(
         return
     table = kv_table(f"erasure of {body['subject_ref']} by {controller}")
     table.add_row("records erased", str(len(body["records"])))
-    table.add_row("erased at", str(body["erased_at"]))
+    table.add_row("erased at", xml_datetime(int(body["erased_at"])))
     table.add_row("recorded at block", str(body["recorded_height"]))
     table.add_row("deletion request", str(body["request"]))
     table.add_row("digest", body["digest"])

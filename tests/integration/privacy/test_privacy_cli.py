@@ -131,3 +131,19 @@ def test_bad_input_is_named(node: Node, tmp_path: Path, capsys: pytest.CaptureFi
     assert code != 0 and "expected a JSON object" in err
     code, _, err = run(["consent", "show", "0" * 32], capsys)
     assert code != 0 and "no such consent" in err
+    ok(["keys", "new", "patient"], capsys)
+    sign = ["consent", "sign", "--key", "patient", "--controller", A, "--purpose",
+            "dpv:ServiceProvision", "--category", "pd:HealthRecord", "-o",
+            str(tmp_path / "c.json")]  # fmt: skip
+    for option, value, said in (
+        ("--controller", "benh-vien-a", "--controller: a controller is a did:sen DID"),
+        ("--purpose", "chữa bệnh", "--purpose: not a vocabulary term"),
+    ):
+        at = sign.index(option) + 1
+        code, _, err = run([*sign[:at], value, *sign[at + 1 :]], capsys)
+        assert code != 0 and said in err, err
+    assert not (tmp_path / "c.json").exists()  # nothing signed
+    code, _, err = run([*sign[:-1], str(tmp_path / "no" / "c.json")], capsys)
+    assert code != 0 and "--output: no folder" in err
+    code, _, err = run(["privacy", "request", A, "--kind", "withdrawal", "--key", "x"], capsys)
+    assert code != 0 and "--consent: a withdrawal request names the consent" in err

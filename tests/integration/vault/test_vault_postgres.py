@@ -45,7 +45,9 @@ def test_records_round_trip_and_survive_a_restart_of_the_store(pg_dsn: str, tmp_
     store = _open(pg_dsn, tmp_path)
     stored = Vault(store, SoftwareKek(KEK), PEPPER).put(PATIENT, "pd:HealthRecord", SUMMARY)
     store.close()
-    reopened = _open(pg_dsn, tmp_path, jurisdiction="ignored: the stored one wins")
+    with pytest.raises(VaultStoreError, match="opened as 'VN'"):
+        _open(pg_dsn, tmp_path, jurisdiction="VN")
+    reopened = _open(pg_dsn, tmp_path, jurisdiction="")
     try:
         vault = Vault(reopened, SoftwareKek(KEK), PEPPER)
         assert vault.get(stored.reference).decode() == SUMMARY.decode()

@@ -43,6 +43,7 @@ from sen.services.vault.store import (
     SubjectRow,
     VaultStoreError,
     batch_root,
+    check_jurisdiction,
 )
 
 SCHEMA_VERSION = 1
@@ -89,6 +90,7 @@ class PostgresVaultStore:
     """Records on PostgreSQL (``dsn``), keys and salts in the keyring file ``keyring``."""
 
     def __init__(self, dsn: str, keyring: Path, jurisdiction: str, *, pool_size: int = 8) -> None:
+        self.dsn = dsn
         self.keyring = SqliteVaultStore(keyring, jurisdiction)
         try:
             psycopg.connect(dsn).close()  # fail now, with the server's reason, not after retries
@@ -136,7 +138,7 @@ class PostgresVaultStore:
                         "UPDATE vault_meta SET value = %s WHERE name = 'schema_version'",
                         (str(step),),
                     )
-        return str(stored.get("jurisdiction", jurisdiction))
+        return check_jurisdiction(_where(self.dsn), stored.get("jurisdiction", ""), jurisdiction)
 
     # -- subjects (in the keyring) ---------------------------------------------------------
 

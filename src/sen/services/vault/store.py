@@ -88,6 +88,16 @@ class VaultStoreError(Exception):
     """The store's file is not a vault this version reads."""
 
 
+def check_jurisdiction(where: object, stored: str, given: str) -> str:
+    """The store's jurisdiction, refusing to open it as another ("" opens it as it is)."""
+    if given and given != stored:
+        raise VaultStoreError(
+            f"{where}: the vault's jurisdiction is {stored!r}, opened as {given!r} (a vault "
+            "keeps its jurisdiction; pass it, or '' to open the store as it is)"
+        )
+    return stored
+
+
 @dataclass(frozen=True, slots=True)
 class SubjectRow:
     subject: bytes
@@ -170,7 +180,7 @@ class SqliteVaultStore:
             )
         for step in range(int(version) + 1, SCHEMA_VERSION + 1):
             self._migrate(step)
-        return str(stored.get("jurisdiction", jurisdiction))
+        return check_jurisdiction(self.path, stored.get("jurisdiction", jurisdiction), jurisdiction)
 
     def _migrate(self, version: int) -> None:
         """Take the store to ``version`` in one transaction (all of the step, or none)."""

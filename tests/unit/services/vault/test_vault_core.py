@@ -136,7 +136,9 @@ def test_a_moved_or_changed_ciphertext_does_not_decrypt() -> None:
 def test_data_keys_unwrap_only_under_their_kek(vault: Vault, tmp_path: Path) -> None:
     stored = vault.put(PATIENT, "health/summary", SUMMARY)
     vault.store.close()
-    reopened = SqliteVaultStore(tmp_path / "vault.db", "ignored: the file keeps its own")
+    with pytest.raises(VaultStoreError, match="jurisdiction is 'VN/Hà Nội', opened as 'VN'"):
+        SqliteVaultStore(tmp_path / "vault.db", "VN")
+    reopened = SqliteVaultStore(tmp_path / "vault.db", "")
     try:
         assert reopened.jurisdiction == "VN/Hà Nội"
         assert Vault(reopened, SoftwareKek(KEK), PEPPER).get(stored.reference) == SUMMARY
@@ -210,7 +212,7 @@ def test_a_backup_taken_before_an_erasure_does_not_bring_the_subject_back(
     assert journal == [subject_ref(PEPPER, PATIENT)]
     # without the journal, the old backup would still open the erased record: hence restore
     # takes it, and replays it before anything reads the store
-    stale = SqliteVaultStore(tmp_path / "before.db", "VN")
+    stale = SqliteVaultStore(tmp_path / "before.db", "")
     assert Vault(stale, SoftwareKek(KEK), PEPPER).get(erased.reference) == SUMMARY
     stale.close()
     restored = SqliteVaultStore.restore(
