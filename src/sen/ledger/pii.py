@@ -17,9 +17,14 @@ field and the kind of data, never the value (logs are not the place for it eithe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from sen.ledger import encoding
+from sen.ledger.errors import LedgerError
+from sen.ledger.tx import decode_tx
+from sen.ledger.types import TxResult
 
 MAX_FREE_TEXT = 200
 """Characters of text with spaces in it that a PII-free chain takes in one field."""
@@ -89,3 +94,54 @@ def find_personal_data(
             if found is not None:
                 return found
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFinding:
+    """Personal data found on a chain: at which height (0: in the state) and where."""
+
+    height: int
+    where: str  # "tx 3 args", "tx 3 event privacy.consent", "state <key>"
+    finding: Finding
+
+
+def scan_chain(
+    blocks: Iterable[tuple[int, Sequence[bytes]]],
+    results: Iterable[tuple[int, Sequence[TxResult]]],
+    state: Iterable[tuple[bytes, bytes]],
+) -> list[ChainFinding]:
+    """Every place on a chain that looks like personal data, with the guard's patterns: the
+    arguments of every transaction of ``blocks`` ((height, raw transactions)), the event
+    attributes of every result of ``results`` ((height, results)), and every text inside the
+    state's values ((key, value), canonical encodings; raw values are bytes and pass). An
+    auditor's sweep, not consensus: long free text in the state is not counted (a contract
+    keeps JSON there), and a transaction that does not decode is skipped (it was refused)."""
+    found: list[ChainFinding] = []
+    for height, txs in blocks:
+        for index, raw in enumerate(txs):
+            try:
+                tx = decode_tx(raw)
+            except LedgerError:
+                continue
+            hit = find_personal_data(dict(tx.args))
+            if hit is not None:
+                found.append(ChainFinding(height, f"tx {index} args", hit))
+    for height, block_results in results:
+        for index, result in enumerate(block_results):
+            for event in result.events:
+                values = {a.key: a.value for a in event.attributes}
+                hit = find_personal_data(values, "attributes")
+                if hit is not None:
+                    found.append(ChainFinding(height, f"tx {index} event {event.type}", hit))
+    for key, value in state:
+        try:
+            decoded = encoding.decode(value)
+        except LedgerError:
+            continue
+        hit = find_personal_data(decoded, "value", free_text=False)
+        named = _in_text(key.decode("utf-8", errors="replace"), free_text=False)
+        if named is not None:
+            hit = Finding("key", named)
+        if hit is not None:
+            found.append(ChainFinding(0, f"state {key!r}", hit))
+    return found
