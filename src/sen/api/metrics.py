@@ -15,6 +15,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sen.ledger.modules.privacy.queries import request_clocks
 from sen.node.node import Node
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -48,6 +49,22 @@ class NodeCollector(Collector):
             "1 while the consensus engine runs without error.",
             node.engine.error is None,
         )
+        opened = GaugeMetricFamily(
+            "sen_privacy_requests_open",
+            "Data-subject requests not yet answered, by controller.",
+            labels=["controller"],
+        )
+        overdue = GaugeMetricFamily(
+            "sen_privacy_requests_overdue",
+            "Data-subject requests past their 72 hours at the last block, by controller.",
+            labels=["controller"],
+        )
+        at = None if last is None else int(last.header.time.seconds)
+        for controller, (count, late) in sorted(request_clocks(node.app.store, at).items()):
+            opened.add_metric([controller], float(count))
+            overdue.add_metric([controller], float(late))
+        yield opened
+        yield overdue
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

@@ -119,6 +119,9 @@ def test_the_controllers_queue_shows_each_clock(
     assert [r["id"] for r in only_open.json()["requests"]] == [ids[1].hex()]
     one = client.get(f"/v1/privacy/requests/{ids[1].hex()}").json()
     assert one["kind"] == "access" and one["subject"] == _did_key(patient)
+    metrics = client.get("/metrics").text
+    assert f'sen_privacy_requests_open{{controller="{A}"}} 1.0' in metrics
+    assert f'sen_privacy_requests_overdue{{controller="{A}"}} 0.0' in metrics
 
 
 def test_an_erasure_receipt_breaches_and_dossiers(

@@ -25,6 +25,7 @@ from sen.ledger.modules.privacy import (
     load_erasure,
     load_request,
 )
+from sen.ledger.modules.privacy.queries import request_clocks
 from sen.services.vault.crypto import SoftwareKek, opens
 from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import RecordErased, Vault
@@ -74,6 +75,8 @@ def test_an_answer_after_72_hours_is_on_record_as_late(chain: PrivacyChain) -> N
     chain.block()
     [queued] = controller_requests(chain.store, HOSPITAL_A)
     assert queued.id == request_id and queued.overdue_at(chain.times[-1])
+    assert request_clocks(chain.store, chain.times[-1]) == {HOSPITAL_A: (1, 1)}
+    assert request_clocks(chain.store, queued.due) == {HOSPITAL_A: (1, 0)}
     answer = {"request": request_id, "outcome": "refused", "answer": digest("why")}
     result = chain.ok(chain.hospital_a, "privacy", "answer_request", answer)
     assert {a.key: a.value for a in result.events[0].attributes}["late"] == "true"

@@ -6,9 +6,13 @@ client), at a time the caller gives (the last block's). It never writes.
 
 from __future__ import annotations
 
+from sen.ledger import encoding
 from sen.ledger.errors import LedgerError
-from sen.ledger.modules.privacy.records import Consent, load_consent
+from sen.ledger.modules.privacy.records import REQUEST_PREFIX, Consent, Request, load_consent
 from sen.ledger.state import StateReader
+
+MAX_SWEPT_REQUESTS = 100_000
+"""Requests :func:`request_clocks` reads at most (a scrape must stay cheap)."""
 
 PROBLEMS = (
     "unknown",
@@ -82,3 +86,21 @@ def consent_allows(
                 expected="one of " + ", ".join(allowed), got=wanted,
             )  # fmt: skip
     return consent
+
+
+def request_clocks(state: StateReader, at: int | None) -> dict[str, tuple[int, int]]:
+    """Per controller, its requests still open and, of them, those past their 72 hours at
+    ``at`` (None: no block yet, none overdue); the metrics' view of the queues. Reads at
+    most :data:`MAX_SWEPT_REQUESTS` requests, in key order."""
+    end = REQUEST_PREFIX[:-1] + bytes([REQUEST_PREFIX[-1] + 1])
+    counts: dict[str, tuple[int, int]] = {}
+    for _key, value in state.scan(REQUEST_PREFIX, end, MAX_SWEPT_REQUESTS):
+        found = encoding.decode(value)
+        assert isinstance(found, dict)
+        request = Request.from_value(found)
+        if not request.open:
+            continue
+        opened, overdue = counts.get(request.controller, (0, 0))
+        late = at is not None and request.overdue_at(at)
+        counts[request.controller] = (opened + 1, overdue + int(late))
+    return counts
