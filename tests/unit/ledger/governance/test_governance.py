@@ -128,6 +128,28 @@ def test_chain_parameters_change_from_the_next_block(consortium: Consortium) -> 
     assert refused.code == ResultCode.MODULE_DISABLED
 
 
+def test_a_chain_declares_itself_pii_free_by_governance(consortium: Consortium) -> None:
+    c = consortium
+    titled = {"digest": bytes(32), "title": "Hồ sơ của CCCD 079201001234"}
+    assert c.run(c.writer, "evidence", "anchor", titled).code == ResultCode.OK
+    pid = c.propose(c.admins[0], "set_params", {"pii_free": True})
+    for admin in c.admins[:3]:
+        c.vote(admin, pid)
+    assert c.app.params.pii_free
+    refused = c.run(c.writer, "evidence", "anchor", {**titled, "digest": bytes([1]) * 32})
+    assert refused.code == ResultCode.PERSONAL_DATA and "args.title" in refused.log
+    pid = c.propose(c.admins[0], "set_params", {"pii_free": False})
+    for admin in c.admins[:3]:
+        c.vote(admin, pid)
+    assert not c.app.params.pii_free
+    again = c.run(c.writer, "evidence", "anchor", {**titled, "digest": bytes([2]) * 32})
+    assert again.code == ResultCode.OK
+    bad = c.run(
+        c.admins[0], "governance", "propose", {"kind": "set_params", "payload": {"pii_free": 1}}
+    )
+    assert bad.code == ResultCode.INVALID_PROPOSAL and "pii_free" in bad.log
+
+
 def test_a_failed_execution_is_recorded_and_changes_nothing(consortium: Consortium) -> None:
     c = consortium
     # removing a validator that does not exist: valid payload, refused when executed

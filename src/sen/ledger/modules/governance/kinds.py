@@ -176,7 +176,14 @@ def _execute_add_role(
 
 # -- chain parameters ---------------------------------------------------------
 PARAM_FIELDS = frozenset(
-    {"max_tx_bytes", "max_block_bytes", "allowed_suites", "max_batch_digests", "disabled_modules"}
+    {
+        "max_tx_bytes",
+        "max_block_bytes",
+        "allowed_suites",
+        "max_batch_digests",
+        "disabled_modules",
+        "pii_free",  # the personal-data guard at the ledger's edge (sen.ledger.pii)
+    }
 )
 
 
@@ -202,6 +209,10 @@ def _parse_params(payload: Mapping[str, Any]) -> dict[str, Any]:
                 unknown,
             )
         parsed["allowed_suites"] = list(suites)
+    if "pii_free" in payload:
+        if not isinstance(payload["pii_free"], bool):
+            raise _invalid("pii_free", "not true or false", "true or false", payload["pii_free"])
+        parsed["pii_free"] = payload["pii_free"]
     if "disabled_modules" in payload:
         modules = _texts(payload, "disabled_modules") if payload["disabled_modules"] else ()
         protected = sorted(PROTECTED_MODULES & set(modules))
