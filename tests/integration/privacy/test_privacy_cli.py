@@ -147,3 +147,5 @@ def test_bad_input_is_named(node: Node, tmp_path: Path, capsys: pytest.CaptureFi
     assert code != 0 and "--output: no folder" in err
     code, _, err = run(["privacy", "request", A, "--kind", "withdrawal", "--key", "x"], capsys)
     assert code != 0 and "--consent: a withdrawal request names the consent" in err
+    code, _, err = run(["vault", "serve", "--controller", "benh-vien-a"], capsys)
+    assert code != 0 and "--controller: expected a did:sen DID" in err

@@ -1,0 +1,106 @@
+"""``sen vault serve``: the personal-data vault as a service beside a node.
+
+The vault keeps records encrypted per data subject in an SQLite file (``--store``) or on
+PostgreSQL (``--postgres DSN``, with the keys and salts in ``--keyring``); its secrets — the
+key-encryption key, the pepper and the staff's token — are files it makes on first start
+(mode 0600) in ``--secrets``. It trusts ``--node`` for the chain's state (read with proofs)
+and DID documents. Its API and who may call what: ``docs/spec/privacy.md``,
+``sen.services.vault.service``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sen.api.server import serve_until_stopped
+from sen.cli._context import err, settings
+from sen.cli.errors import UsageProblem
+from sen.node.config import ApiSettings
+from sen.sdk.client import Client
+from sen.services.vault.crypto import SoftwareKek
+from sen.services.vault.service import create_vault_app
+from sen.services.vault.store import SqliteVaultStore, VaultStore, VaultStoreError
+from sen.services.vault.vault import Vault
+
+app = typer.Typer(help="The personal-data vault: serve it beside a node.", no_args_is_help=True)
+
+
+def _secret(path: Path, size: int) -> bytes:
+    """The secret in ``path``, made (random, mode 0600) if the file does not exist."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(secrets.token_bytes(size))
+    data = path.read_bytes()
+    if len(data) != size:
+        raise UsageProblem(f"{path}: expected {size} bytes, got {len(data)}")
+    return data
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    controller: Annotated[
+        str,
+        typer.Option("--controller", help="The DID this vault serves, e.g. did:sen:benh-vien-a."),
+    ],
+    secrets_dir: Annotated[
+        Path,
+        typer.Option("--secrets", help="Folder of the KEK, pepper and token (made if absent)."),
+    ] = Path(".sen/vault"),
+    store: Annotated[
+        Path | None, typer.Option("--store", help="The SQLite store (default: <secrets>/vault.db).")
+    ] = None,
+    postgres: Annotated[
+        str | None, typer.Option("--postgres", help="A PostgreSQL DSN, instead of --store.")
+    ] = None,
+    jurisdiction: Annotated[
+        str, typer.Option("--jurisdiction", help="Where the data lives, e.g. VN/Hà Nội.")
+    ] = "VN",
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26690,
+    domain: Annotated[
+        str | None,
+        typer.Option(
+            "--domain", help="What presentations are bound to (default: http://HOST:PORT)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the vault's REST API (records, consented reads, the access log)."""
+    config = settings(ctx)
+    if not controller.startswith("did:sen:"):
+        raise UsageProblem(f"--controller: expected a did:sen DID, got {controller!r}")
+    kek = _secret(secrets_dir / "kek", 32)
+    pepper = _secret(secrets_dir / "pepper", 32)
+    token = _secret(secrets_dir / "token", 24).hex()
+    opened: VaultStore
+    try:
+        if postgres is not None:
+            from sen.services.vault.postgres import PostgresVaultStore
+
+            opened = PostgresVaultStore(postgres, secrets_dir / "keyring.db", jurisdiction)
+        else:
+            opened = SqliteVaultStore(store or secrets_dir / "vault.db", jurisdiction)
+    except VaultStoreError as exc:
+        raise UsageProblem(str(exc)) from None
+    node_url = config.node_url()
+    vault = Vault(opened, SoftwareKek(kek), pepper, controller=controller)
+    service = create_vault_app(
+        vault, lambda: Client.http(node_url), token=token,
+        domain=domain or f"http://{host}:{port}",
+    )  # fmt: skip
+    err.print(
+        f"vault of {controller} ({opened.jurisdiction}) at http://{host}:{port}, node "
+        f"{node_url}; staff token in {secrets_dir / 'token'} (hex of its bytes)",
+        markup=False,
+    )
+    try:
+        serve_until_stopped(service, host, port, ApiSettings())
+    finally:
+        opened.close()
