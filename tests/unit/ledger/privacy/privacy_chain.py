@@ -20,16 +20,12 @@ from trust_chain import TrustChain
 from sen.abci.types import RequestCheckTx, RequestFinalizeBlock, RequestInitChain, ValidatorUpdate
 from sen.consensus.app import SenApp
 from sen.ledger.codes import ResultCode
-from sen.ledger.crypto import SigningKey, address_of
-from sen.ledger.errors import TxRejected
+from sen.ledger.crypto import SigningKey
 from sen.ledger.light.types import Timestamp
-from sen.ledger.modules import find_action
-from sen.ledger.modules.base import Context
 from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.privacy import ConsentTerms, consent_message
-from sen.ledger.state import Overlay
 from sen.ledger.tx import Tx
-from sen.ledger.types import BlockInfo, ChainParams, TxResult
+from sen.ledger.types import TxResult
 from sen.store.db import Database
 
 HOSPITAL_A = "did:sen:benh-vien-a"
@@ -98,24 +94,10 @@ class PrivacyChain(TrustChain):
         code: ResultCode,
         field: str,
     ) -> TxResult:
-        """Send a transaction that must be refused with ``code`` naming ``field``, and leave
-        the state as it was (the app hash moves only by the block's own bookkeeping)."""
-        found = find_action(module, action)
-        assert found is not None
-        params = ChainParams(chain_id=CHAIN_ID, permissioned=True)
-        block = BlockInfo(self.height + 1, self.next_time(), 0, bytes(20))
-        sender = address_of(signer.suite, signer.public_key)
-        context = Context(Overlay(self.store), block, params, bytes(32), 0, sender, self.store)
-        try:
-            found.execute(context, found.parse(args, params))
-        except TxRejected as exc:
-            assert (exc.code, exc.field) == (code, field), str(exc)
-            assert exc.expected is not None and exc.got is not None, str(exc)
-        else:
-            raise AssertionError(f"{module}.{action} was not refused")
+        """The trust chain's refusal (code, field, expected, got, at this chain's next block
+        time), and no privacy state written by it."""
         before = {k: self.store.get(k) for k in _privacy_keys(self)}
-        result = self.run(signer, module, action, args)
-        assert result.code == code, result.log
+        result = super().refuse(signer, module, action, args, code, field)
         assert {k: self.store.get(k) for k in _privacy_keys(self)} == before
         return result
 

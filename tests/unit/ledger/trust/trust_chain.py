@@ -115,6 +115,10 @@ class TrustChain(Consortium):
     def height(self) -> int:
         return int(self.app.height)
 
+    def next_time(self) -> int:
+        """The time of the next block (seconds)."""
+        return block_time(self.height + 1)
+
     def create_did(self, signer: SigningKey, name: str) -> None:
         methods = [
             {
@@ -163,8 +167,7 @@ class TrustChain(Consortium):
         found = find_action(module, action)
         assert found is not None
         params = ChainParams(chain_id=CHAIN_ID, permissioned=True)
-        height = self.height + 1
-        block = BlockInfo(height, block_time(height), 0, bytes(20))
+        block = BlockInfo(self.height + 1, self.next_time(), 0, bytes(20))
         sender = address(signer)
         context = Context(Overlay(self.store), block, params, bytes(32), 0, sender, self.store)
         try:
