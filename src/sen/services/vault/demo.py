@@ -162,7 +162,8 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
         trail.erasure_receipt_height = int(receipt["recorded_height"])
         step(
             f"7. deletion asked and done: the key is destroyed, the tombstone is at block "
-            f"{trail.erasure_receipt_height}, its state proof verified"
+            f"{trail.erasure_receipt_height}, its state proof verified (sen privacy erasure "
+            f"{trail.hospital_a} {statement.subject.hex()})"
         )
     finally:
         store.close()
