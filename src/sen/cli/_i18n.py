@@ -31,6 +31,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HỢP LỆ: biên nhận do bên kiểm soát ký và đúng với bản ghi trên chuỗi của sự đồng ý "
         "{id} (hiện {state}).",
     ),
+    "consent_receipt_valid_ended": (
+        "VALID receipt: signed by the controller and true to the chain's record of consent "
+        "{id} — but that consent is NO LONGER IN FORCE ({state}).",
+        "Biên nhận HỢP LỆ: do bên kiểm soát ký và đúng với bản ghi trên chuỗi của sự đồng ý "
+        "{id} — nhưng sự đồng ý đó KHÔNG CÒN HIỆU LỰC ({state}).",
+    ),
     "consent_receipt_invalid": (
         "INVALID: {count} problem(s) with this receipt:",
         "KHÔNG HỢP LỆ: biên nhận có {count} vấn đề:",

@@ -114,7 +114,7 @@ def sign(
         refuse=refuse,
     )  # fmt: skip
     _check_terms(terms)
-    signed = to_json(sign_consent(signing_key, chain_id, terms))
+    signed = {**to_json(sign_consent(signing_key, chain_id, terms)), "chain_id": chain_id}
     output.write_text(json.dumps(signed, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     _say(config.text("consent_signed", id=str(signed["id"])[4:], path=output))
 
@@ -169,12 +169,20 @@ def record(
         raise UsageProblem(f"{consent_file}: not a consent file: {exc}") from None
     if not isinstance(document, dict):
         raise UsageProblem(f"{consent_file}: expected a JSON object, got {type(document).__name__}")
+    if "@context" in document:
+        raise UsageProblem(f"{consent_file}: a receipt, not a consent file from `sen consent sign`")
+    signed_for = document.pop("chain_id", None)
     try:
         args = from_json(document)
     except ValueError as exc:
         raise UsageProblem(f"{consent_file}: a hex: value is not hex: {exc}") from None
     signing_key = load_key(config, key)
     with config.client() as client:
+        if signed_for is not None and signed_for != client.chain_id:
+            raise UsageProblem(
+                f"{consent_file}: signed for chain {signed_for!r}, but the node is on "
+                f"{client.chain_id!r}: the subject signs again for this chain"
+            )
         info = client.send(signing_key, "privacy", "record_consent", args)
     consent_id = args["id"].hex() if isinstance(args.get("id"), bytes) else "?"
     _say(config.text("consent_recorded", id=consent_id, height=info.height))
@@ -243,7 +251,8 @@ def verify_receipt(
         for problem in problems:
             _say(f"  - {problem}")
         raise typer.Exit(1)
-    _say(config.text("consent_receipt_valid", id=consent_id, state=consent.state))
+    key = "consent_receipt_valid" if consent.state == "given" else "consent_receipt_valid_ended"
+    _say(config.text(key, id=consent_id, state=consent.state))
 
 
 def _fetcher(client: Client) -> Fetch:
@@ -344,6 +353,13 @@ def check(
     """Does this consent allow this processing now? (exit 1 if not)"""
     config = settings(ctx)
     if subject is None:
+        with config.client() as client:
+            status, _ = client.transport.request(
+                "GET", f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}"
+            )
+        if status == 404:
+            _say(config.text("consent_refuses", problem="unknown", reason="no such consent"))
+            raise typer.Exit(1)
         subject = _chain_consent(config, consent_id)[0].terms.subject
     params = {"recipient": recipient, "purpose": purpose, "category": category,
               "controller": controller, "subject": subject}  # fmt: skip

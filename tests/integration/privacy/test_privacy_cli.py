@@ -115,7 +115,19 @@ def test_consent_from_signature_to_withdrawal(
 
     out = ok(["consent", "withdraw", consent_id, "--key", "patient"], capsys)
     assert f"Consent {consent_id} withdrawn" in out
-    assert "(now withdrawn)" in ok(["consent", "verify-receipt", str(receipt)], capsys)
+    assert "NO LONGER IN FORCE (withdrawn)" in ok(
+        ["consent", "verify-receipt", str(receipt)], capsys
+    )
+    code, out, _ = run(["consent", "check", "0" * 32, "--recipient", B, "--purpose",
+                        "dpv:ServiceProvision", "--category", "pd:HealthRecord",
+                        "--controller", A], capsys)  # fmt: skip
+    assert code == 1 and "NOT ALLOWED (unknown)" in out
+    document = json.loads(consent_file.read_text())
+    consent_file.write_text(json.dumps({**document, "chain_id": "another-chain"}))
+    code, _, err = run(["consent", "record", str(consent_file), "--key", "hospital"], capsys)
+    assert code != 0 and "signed for chain 'another-chain'" in err
+    code, _, err = run(["consent", "record", str(receipt), "--key", "hospital"], capsys)
+    assert code != 0 and "a receipt, not a consent file" in err
     code, out, _ = run(check, capsys)
     assert code == 1 and "NOT ALLOWED (withdrawn)" in out
 
