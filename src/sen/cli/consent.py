@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,18 +19,15 @@ import typer
 from rich.text import Text
 
 from sen.cli._context import Settings, kv_table, out, print_json, settings
+from sen.cli.directory import verified
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.ledger import encoding
 from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import TxRejected
-from sen.ledger.light.errors import StateProofError
-from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.privacy import Consent
 from sen.ledger.modules.privacy.actions import parse_terms
-from sen.sdk.client import Client
 from sen.sdk.privacy import consent_terms, did_key, from_json, sign_consent, to_json
-from sen.services.credentials.remote import Fetch, NodeAnswer, Outcome, RemoteSources
+from sen.services.credentials.remote import RemoteSources, node_fetch
 from sen.services.credentials.verification import verify_credential_report
 from sen.vc import InvalidDocument, VcError, sign_credential
 from sen.vc.consent import RECEIPT_TYPE, consent_receipt, receipt_differences
@@ -47,22 +43,6 @@ ConsentId = Annotated[str, typer.Argument(metavar="CONSENT", help="The consent's
 
 def _say(text: str) -> None:
     out.print(text, emoji=False, markup=False)
-
-
-def verified(record: dict[str, Any], app_hash: str | None = None) -> None:
-    """Check a record's state proof (against ``app_hash`` if given, else the node's)."""
-    try:
-        proof = record["proof"]
-        verify_state_proof(
-            bytes.fromhex(app_hash or str(record["app_hash"])),
-            bytes.fromhex(str(record["key"])),
-            bytes.fromhex(str(record["value"])),
-            [bytes.fromhex(s) for s in proof["siblings"]],
-            bytes.fromhex(proof["leaf_path"]) if proof["leaf_path"] else None,
-            bytes.fromhex(proof["leaf_value_hash"]) if proof["leaf_value_hash"] else None,
-        )
-    except (StateProofError, KeyError, TypeError, ValueError) as exc:
-        raise CliError(f"the node's answer does not verify: {exc}") from None
 
 
 def hex_id(value: str, name: str) -> str:
@@ -198,8 +178,7 @@ def _chain_consent(config: Settings, consent_id: str) -> tuple[Consent, str]:
     with config.client() as client:
         body = client.get(f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}")
         chain_id = client.chain_id
-    verified(body["record"])
-    value = encoding.decode(bytes.fromhex(body["record"]["value"]))
+    value = verified(body["record"])
     assert isinstance(value, dict)
     return Consent.from_value(value), chain_id
 
@@ -240,7 +219,7 @@ def verify_receipt(
         raise UsageProblem(f"{receipt_file}: no credentialSubject.consent.consentId")
     with config.client() as client:
         report = verify_credential_report(
-            receipt, RemoteSources(_fetcher(client)), require_accreditation=False,
+            receipt, RemoteSources(node_fetch(client)), require_accreditation=False,
             checks=["validity", "issuer"],  # a controller needs no accreditation to consent
         )  # fmt: skip
     consent, chain_id = _chain_consent(config, consent_id)
@@ -253,16 +232,6 @@ def verify_receipt(
         raise typer.Exit(1)
     key = "consent_receipt_valid" if consent.state == "given" else "consent_receipt_valid_ended"
     _say(config.text(key, id=consent_id, state=consent.state))
-
-
-def _fetcher(client: Client) -> Fetch:
-    def fetch(path: str, params: Mapping[str, str] | None) -> NodeAnswer:
-        status, body = client.transport.request("GET", path, params=dict(params or {}))
-        if 200 <= status < 300:
-            return NodeAnswer(Outcome.FOUND, body, str(status))
-        return NodeAnswer(Outcome.MISSING if status == 404 else Outcome.FAILED, body, str(status))
-
-    return fetch
 
 
 @app.command("withdraw")

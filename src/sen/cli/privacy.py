@@ -19,7 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sen.cli._context import kv_table, out, print_json, settings
-from sen.cli.consent import hex_id, verified
+from sen.cli.consent import hex_id
+from sen.cli.directory import verified
 from sen.cli.errors import UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime

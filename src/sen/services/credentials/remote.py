@@ -38,6 +38,7 @@ from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import MultikeyError, decode_multikey
 from sen.ledger.modules.status.bitstring import StatusListError, decode_list
 from sen.ledger.modules.status.records import bits_key
+from sen.sdk.client import Client
 from sen.services.credentials.errors import SourceError, StatusListUnavailable
 from sen.services.credentials.verification import (
     AccreditationAnswer,
@@ -77,6 +78,19 @@ class NodeAnswer:
 
 Fetch = Callable[[str, Mapping[str, str] | None], NodeAnswer]
 """``fetch(path, params) -> NodeAnswer`` against one node's API."""
+
+
+def node_fetch(client: Client) -> Fetch:
+    """``fetch`` through an SDK client of the node (HTTP, or in process)."""
+
+    def fetch(path: str, params: Mapping[str, str] | None) -> NodeAnswer:
+        status, body = client.transport.request("GET", path, params=dict(params or {}))
+        if 200 <= status < 300:
+            return NodeAnswer(Outcome.FOUND, body, str(status))
+        return NodeAnswer(Outcome.MISSING if status == 404 else Outcome.FAILED, body, str(status))
+
+    return fetch
+
 
 MATERIAL_FORMAT = "sen-vc-verification-material/1"
 

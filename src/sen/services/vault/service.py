@@ -35,7 +35,7 @@ from fastapi.responses import JSONResponse
 
 from sen.sdk.client import Client
 from sen.sdk.privacy import ChainState, ChainStateError, latest_block_time
-from sen.services.credentials.remote import Fetch, NodeAnswer, Outcome, RemoteSources
+from sen.services.credentials.remote import RemoteSources, node_fetch
 from sen.services.credentials.verification import verify_presentation_report
 from sen.services.vault.vault import (
     ConsentMissing,
@@ -102,16 +102,6 @@ class Challenges:
         return str(challenge)
 
 
-def _fetcher(client: Client) -> Fetch:
-    def fetch(path: str, params: Any) -> NodeAnswer:
-        status, body = client.transport.request("GET", path, params=dict(params or {}))
-        if 200 <= status < 300:
-            return NodeAnswer(Outcome.FOUND, body, str(status))
-        return NodeAnswer(Outcome.MISSING if status == 404 else Outcome.FAILED, body, str(status))
-
-    return fetch
-
-
 def _text(body: dict[str, Any], key: str, expected: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value:
@@ -169,7 +159,7 @@ def create_vault_app(
         challenges.take(challenge)
         with client() as node:
             report = verify_presentation_report(
-                presentation, RemoteSources(_fetcher(node)), str(challenge), domain,
+                presentation, RemoteSources(node_fetch(node)), str(challenge), domain,
                 require_accreditation=False, checks=["validity"],
             )  # fmt: skip
         if not report.verified:
