@@ -239,7 +239,9 @@ class Vault:
 
     def get(self, reference: bytes) -> bytes:
         """The record's payload (decrypted under its subject's data key)."""
-        row = self._live(reference)
+        return self._decrypt(self._live(reference))
+
+    def _decrypt(self, row: RecordRow) -> bytes:
         key = self._subject_key(row.subject, create=False)
         assert row.nonce is not None and row.ciphertext is not None
         return unseal(key, row.reference, row.subject, Sealed(row.nonce, row.ciphertext))
@@ -282,7 +284,7 @@ class Vault:
             raise ConsentMissing(
                 exc.problem, exc.reason, field=exc.field, expected=exc.expected, got=exc.got
             ) from None
-        payload = self.get(reference)
+        payload = self._decrypt(row)
         self._log(row.subject, at, reader, reference, purpose, consent)
         return payload
 
@@ -325,7 +327,7 @@ class Vault:
         """The payload and salt that open the record's commitment, for an auditor."""
         row = self._live(reference)
         assert row.salt is not None
-        return Opening(reference, self.get(reference), row.salt, row.commitment)
+        return Opening(reference, self._decrypt(row), row.salt, row.commitment)
 
     def erase(self, subject: str, at: int) -> ErasureStatement:
         """Crypto-shred every record of ``subject`` at time ``at`` (the block's, in seconds):
