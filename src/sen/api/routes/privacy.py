@@ -48,6 +48,7 @@ from sen.ledger.modules.privacy.records import (
     ASSESSMENT_PREFIX,
     BREACH_PREFIX,
     consent_key,
+    prefix_end,
     request_key,
 )
 from sen.node.node import Node
@@ -400,8 +401,7 @@ def erasure(controller: Controller, subject_ref: HexId, node: NodeDep) -> Erasur
 
 
 def _under(node: Node, prefix: bytes) -> list[tuple[dict[str, Any], Proved]]:
-    end = prefix[:-1] + bytes([prefix[-1] + 1])
-    keys = [key for key, _ in node.app.store.scan(prefix, end, MAX_LISTED)]
+    keys = [key for key, _ in node.app.store.scan(prefix, prefix_end(prefix), MAX_LISTED)]
     return [found for key in keys if (found := _proved(node, key)) is not None]
 
 

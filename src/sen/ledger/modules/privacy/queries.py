@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from sen.ledger import encoding
 from sen.ledger.errors import LedgerError
-from sen.ledger.modules.privacy.records import REQUEST_PREFIX, Consent, Request, load_consent
+from sen.ledger.modules.privacy.records import (
+    REQUEST_PREFIX,
+    Consent,
+    Request,
+    load_consent,
+    prefix_end,
+)
 from sen.ledger.state import StateReader
 
 MAX_SWEPT_REQUESTS = 100_000
@@ -92,9 +98,8 @@ def request_clocks(state: StateReader, at: int | None) -> dict[str, tuple[int, i
     """Per controller, its requests still open and, of them, those past their 72 hours at
     ``at`` (None: no block yet, none overdue); the metrics' view of the queues. Reads at
     most :data:`MAX_SWEPT_REQUESTS` requests, in key order."""
-    end = REQUEST_PREFIX[:-1] + bytes([REQUEST_PREFIX[-1] + 1])
     counts: dict[str, tuple[int, int]] = {}
-    for _key, value in state.scan(REQUEST_PREFIX, end, MAX_SWEPT_REQUESTS):
+    for _key, value in state.scan(REQUEST_PREFIX, prefix_end(REQUEST_PREFIX), MAX_SWEPT_REQUESTS):
         found = encoding.decode(value)
         assert isinstance(found, dict)
         request = Request.from_value(found)
