@@ -10,7 +10,11 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "governance"))
 sys.path.insert(0, str(Path(__file__).parents[1] / "trust"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from privacy_chain import PrivacyChain
+from privacy_chain import HOSPITAL_A, PrivacyChain
+
+from sen.services.vault.crypto import SoftwareKek
+from sen.services.vault.store import SqliteVaultStore
+from sen.services.vault.vault import Vault
 
 
 @pytest.fixture
@@ -20,3 +24,14 @@ def chain(tmp_path: Path) -> Iterator[PrivacyChain]:
         yield made
     finally:
         made.close()
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[Vault]:
+    """Hospital A's vault (SQLite, a software KEK)."""
+    store = SqliteVaultStore(tmp_path / "vault-a.db", "VN")
+    try:
+        pepper = b"pepper of hospital A".ljust(32, b".")
+        yield Vault(store, SoftwareKek(bytes(range(32))), pepper, controller=HOSPITAL_A)
+    finally:
+        store.close()

@@ -26,6 +26,7 @@ from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.privacy import ConsentTerms, consent_message
 from sen.ledger.tx import Tx
 from sen.ledger.types import TxResult
+from sen.services.vault.vault import Vault
 from sen.store.db import Database
 
 HOSPITAL_A = "did:sen:benh-vien-a"
@@ -162,3 +163,14 @@ def _privacy_keys(chain: PrivacyChain) -> list[bytes]:
 
 def digest(label: str) -> bytes:
     return hashlib.sha256(label.encode()).digest()
+
+
+def read_for(
+    chain: PrivacyChain, vault: Vault, reference: bytes, consent: bytes, **asked: Any
+) -> bytes:
+    """``vault.read`` as hospital B for treatment, at the last block's time, unless ``asked``
+    says otherwise (``reader``, ``purpose``, ``at``)."""
+    wanted: dict[str, Any] = {"reader": HOSPITAL_B, "purpose": TREATMENT}
+    wanted.update(asked)
+    at = wanted.pop("at", chain.times[-1])
+    return vault.read(reference, consent=consent, state=chain.store, at=at, **wanted)

@@ -8,7 +8,6 @@ today, so the suite stays green until the weakness is fixed.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from privacy_chain import (
     PrivacyChain,
     did_key,
     digest,
+    read_for,
 )
 
 from sen.abci.types import RequestPrepareProposal, RequestProcessProposal
@@ -112,30 +112,11 @@ def _privacy_state(chain: PrivacyChain) -> dict[bytes, bytes]:
     return dict(chain.store.scan(b"privacy/", b"privacy0", 100_000))
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
-    store = SqliteVaultStore(tmp_path / "vault-a.db", "VN")
-    try:
-        pepper = b"pepper of hospital A".ljust(32, b".")
-        yield Vault(store, SoftwareKek(bytes(range(32))), pepper, controller=HOSPITAL_A)
-    finally:
-        store.close()
-
-
-def _read(
-    chain: PrivacyChain, vault: Vault, reference: bytes, consent: bytes, **asked: Any
-) -> bytes:
-    wanted: dict[str, Any] = {"reader": HOSPITAL_B, "purpose": TREATMENT}
-    wanted.update(asked)
-    at = wanted.pop("at", chain.times[-1])
-    return vault.read(reference, consent=consent, state=chain.store, at=at, **wanted)
-
-
 def _read_refused(
     chain: PrivacyChain, vault: Vault, reference: bytes, consent: bytes, **asked: Any
 ) -> str:
     with pytest.raises(ConsentMissing) as caught:
-        _read(chain, vault, reference, consent, **asked)
+        read_for(chain, vault, reference, consent, **asked)
     assert caught.value.field and caught.value.expected and caught.value.got
     return caught.value.problem
 
@@ -522,8 +503,8 @@ def test_the_vault_reads_only_under_the_exact_live_consent(
     for problem, consent, asked in cases:
         assert _read_refused(chain, vault, stored.reference, consent, **asked) == problem
     assert vault.who_read(patient) == []
-    assert _read(chain, vault, stored.reference, to_wallet, reader=wallet_reader) == PAYLOAD
-    assert _read(chain, vault, stored.reference, given, reader=HOSPITAL_A) == PAYLOAD
+    assert read_for(chain, vault, stored.reference, to_wallet, reader=wallet_reader) == PAYLOAD
+    assert read_for(chain, vault, stored.reference, given, reader=HOSPITAL_A) == PAYLOAD
     # a category the consent does not list: another record of the same patient
     lab = vault.put(patient, "pd:HealthRecords", b"lab")
     assert _read_refused(chain, vault, lab.reference, given) == "category"
@@ -537,12 +518,12 @@ def test_the_vault_reads_only_under_the_exact_live_consent(
     recorded = load_consent(chain.store, expiring)
     assert recorded is not None
     expires = recorded.terms.expires
-    assert _read(chain, vault, stored.reference, expiring, at=expires - 1) == PAYLOAD
+    assert read_for(chain, vault, stored.reference, expiring, at=expires - 1) == PAYLOAD
     assert _read_refused(chain, vault, stored.reference, expiring, at=expires) == "expired"
     assert len(vault.who_read(patient)) == 3  # only the served reads are logged
     vault.erase(patient, at=chain.times[-1])
     with pytest.raises(RecordErased):
-        _read(chain, vault, stored.reference, to_wallet, reader=wallet_reader)
+        read_for(chain, vault, stored.reference, to_wallet, reader=wallet_reader)
 
 
 # --- malformed arguments --------------------------------------------------------------
@@ -664,7 +645,7 @@ def test_no_personal_data_reaches_the_chain(chain: PrivacyChain, vault: Vault) -
     stored = vault.put(patient, SUMMARY, PAYLOAD)
     opening = vault.opening(stored.reference)
     consent = chain.consent()
-    _read(chain, vault, stored.reference, consent)
+    read_for(chain, vault, stored.reference, consent)
     batch = vault.seal_access_batch()
     assert batch is not None
     chain.ok(chain.writer, "evidence", "anchor", {"digest": batch.root})
@@ -811,7 +792,7 @@ def test_the_vault_is_bound_to_its_controller(chain: PrivacyChain, tmp_path: Pat
         stored = vault_b.put(did_key(chain.patient), SUMMARY, PAYLOAD)
         given_to_a = chain.consent(recipients=[])
         with pytest.raises(ConsentMissing):  # hospital A reads hospital B's records
-            _read(chain, vault_b, stored.reference, given_to_a, reader=HOSPITAL_A)
+            read_for(chain, vault_b, stored.reference, given_to_a, reader=HOSPITAL_A)
     finally:
         store.close()
 
@@ -831,7 +812,7 @@ def test_the_vault_trusts_the_callers_clock(chain: PrivacyChain, vault: Vault) -
     assert record is not None and chain.times[-1] >= record.terms.expires
     stale = record.terms.expires - 1
     with pytest.raises(ConsentMissing):
-        _read(chain, vault, stored.reference, consent, at=stale)
+        read_for(chain, vault, stored.reference, consent, at=stale)
     [logged] = vault.who_read(did_key(chain.patient))
     assert isinstance(logged, Access) and logged.at == stale
 

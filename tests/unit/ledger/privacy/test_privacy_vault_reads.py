@@ -3,15 +3,11 @@ access log whose batches are anchored: the patient asks who read its data and ge
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from privacy_chain import HOSPITAL_A, HOSPITAL_B, SUMMARY, TREATMENT, PrivacyChain, did_key
+from privacy_chain import HOSPITAL_B, SUMMARY, TREATMENT, PrivacyChain, did_key, read_for
 
 from sen.ledger.light.errors import ProofError
 from sen.services.vault.crypto import SoftwareKek
-from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import (
     Access,
     ConsentMissing,
@@ -24,38 +20,20 @@ from sen.services.vault.vault import (
 SUMMARY_TEXT = "Bệnh nhân: Nguyễn Thị Hồng Nhung — viêm phổi, đã điều trị kháng sinh 7 ngày."
 
 
-@pytest.fixture
-def vault(tmp_path: Path) -> Iterator[Vault]:
-    store = SqliteVaultStore(tmp_path / "vault.db", "VN")
-    try:
-        pepper = b"pepper of hospital A".ljust(32, b".")
-        yield Vault(store, SoftwareKek(bytes(range(32))), pepper, controller=HOSPITAL_A)
-    finally:
-        store.close()
-
-
-def _read(
-    chain: PrivacyChain, vault: Vault, reference: bytes, consent: bytes, **changes: str
-) -> bytes:
-    asked = {"reader": HOSPITAL_B, "purpose": TREATMENT}
-    asked.update(changes)
-    return vault.read(reference, consent=consent, state=chain.store, at=chain.times[-1], **asked)
-
-
 def test_hospital_b_reads_under_consent_and_the_patient_sees_it_with_a_proof(
     chain: PrivacyChain, vault: Vault
 ) -> None:
     patient = did_key(chain.patient)
     stored = vault.put(patient, SUMMARY, SUMMARY_TEXT.encode())
     consent = chain.consent()
-    assert _read(chain, vault, stored.reference, consent).decode() == SUMMARY_TEXT
+    assert read_for(chain, vault, stored.reference, consent).decode() == SUMMARY_TEXT
 
     [waiting] = vault.who_read(patient)
     assert isinstance(waiting, Access)
     assert (waiting.reader, waiting.purpose, waiting.consent) == (HOSPITAL_B, TREATMENT, consent)
     assert waiting.reference == stored.reference and waiting.at == chain.times[-1]
 
-    _read(chain, vault, stored.reference, consent)  # a second read, same batch
+    read_for(chain, vault, stored.reference, consent)  # a second read, same batch
     batch = vault.seal_access_batch()
     assert batch is not None and (batch.number, batch.first, batch.last) == (1, 1, 2)
     assert vault.seal_access_batch() is None  # nothing waits
@@ -95,7 +73,7 @@ def test_every_refused_read_says_why_and_is_not_logged(chain: PrivacyChain, vaul
     ]
     for problem, reference, consent_id, changes in refusals:
         with pytest.raises(ConsentMissing) as caught:
-            _read(chain, vault, reference, consent_id, **changes)
+            read_for(chain, vault, reference, consent_id, **changes)
         assert caught.value.problem == problem, caught.value
         assert caught.value.field and caught.value.expected and caught.value.got
     assert vault.who_read(patient) == []
@@ -106,18 +84,18 @@ def test_every_refused_read_says_why_and_is_not_logged(chain: PrivacyChain, vaul
 
     chain.ok(chain.patient, "privacy", "withdraw_consent", {"consent": consent})
     with pytest.raises(ConsentMissing) as caught:
-        _read(chain, vault, stored.reference, consent)
+        read_for(chain, vault, stored.reference, consent)
     assert caught.value.problem == "withdrawn"
 
     expiring = chain.consent(expires=chain.next_time() + 60)
-    _read(chain, vault, stored.reference, expiring)
+    read_for(chain, vault, stored.reference, expiring)
     chain.wait(60)
     chain.block()
     with pytest.raises(ConsentMissing) as caught:
-        _read(chain, vault, stored.reference, expiring)
+        read_for(chain, vault, stored.reference, expiring)
     assert caught.value.problem == "expired"
 
     given = chain.consent()
     vault.erase(patient, at=chain.next_time())
     with pytest.raises(RecordErased):
-        _read(chain, vault, stored.reference, given)
+        read_for(chain, vault, stored.reference, given)
