@@ -3,7 +3,9 @@
 The vault keeps records encrypted per data subject in an SQLite file (``--store``) or on
 PostgreSQL (``--postgres DSN``, with the keys and salts in ``--keyring``); its secrets — the
 key-encryption key, the pepper and the staff's token — are files it makes on first start
-(mode 0600) in ``--secrets``. It trusts ``--node`` for the chain's state (read with proofs)
+(mode 0600) in ``--secrets``. With ``--hsm pkcs11:token=...``, each data subject's key
+is held on that token instead (never extractable; destroyed there at erasure), and no KEK
+file is made. It trusts ``--node`` for the chain's state (read with proofs)
 and DID documents. Its API and who may call what: ``docs/spec/privacy.md``,
 ``sen.services.vault.service``.
 """
@@ -22,7 +24,7 @@ from sen.cli._context import err, settings
 from sen.cli.errors import UsageProblem
 from sen.node.config import ApiSettings
 from sen.sdk.client import Client
-from sen.services.vault.crypto import SoftwareKek
+from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
 from sen.services.vault.service import create_vault_app
 from sen.services.vault.store import SqliteVaultStore, VaultStore, VaultStoreError
 from sen.services.vault.vault import Vault
@@ -71,12 +73,30 @@ def serve(
             "--domain", help="What presentations are bound to (default: http://HOST:PORT)."
         ),
     ] = None,
+    hsm: Annotated[
+        str | None,
+        typer.Option(
+            "--hsm",
+            help="Hold each subject's key on this PKCS#11 token (a URI: pkcs11:token=LABEL;"
+            "pin-source=FILE), destroyed there at erasure, instead of a KEK file.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the vault's REST API (records, consented reads, the access log)."""
     config = settings(ctx)
     if not controller.startswith("did:sen:"):
         raise UsageProblem(f"--controller: expected a did:sen DID, got {controller!r}")
-    kek = _secret(secrets_dir / "kek", 32)
+    keys: KeyWrapper | DataKeys
+    if hsm is not None:
+        from sen.sdk.errors import SenError
+        from sen.services.vault.hsm import HsmDataKeys
+
+        try:
+            keys = HsmDataKeys(hsm)
+        except SenError as exc:
+            raise UsageProblem(f"--hsm: {exc}") from None
+    else:
+        keys = SoftwareKek(_secret(secrets_dir / "kek", 32))
     pepper = _secret(secrets_dir / "pepper", 32)
     token = _secret(secrets_dir / "token", 24).hex()
     opened: VaultStore
@@ -90,14 +110,14 @@ def serve(
     except VaultStoreError as exc:
         raise UsageProblem(str(exc)) from None
     node_url = config.node_url()
-    vault = Vault(opened, SoftwareKek(kek), pepper, controller=controller)
+    vault = Vault(opened, keys, pepper, controller=controller)
     service = create_vault_app(
         vault, lambda: Client.http(node_url), token=token,
         domain=domain or f"http://{host}:{port}",
     )  # fmt: skip
     err.print(
         f"vault of {controller} ({opened.jurisdiction}) at http://{host}:{port}, node "
-        f"{node_url}; staff token in {secrets_dir / 'token'} (hex of its bytes)",
+        f"{node_url}, keys {keys.name}; staff token in {secrets_dir / 'token'} (hex of its bytes)",
         markup=False,
     )
     try:

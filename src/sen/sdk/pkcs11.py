@@ -574,6 +574,123 @@ def generate_pkcs11_aes_key(uri: str | Pkcs11Uri, *, pin: str | None = None) -> 
     return Pkcs11AesKek(parsed)
 
 
+class Pkcs11AesKeys:
+    """AES-256 keys held on a PKCS#11 token, one per name, that encrypt and decrypt there
+    (``CKM_AES_GCM``) and are destroyed there: the personal-data vault's per-subject data
+    keys (ADR 0014). A key is made sensitive and never extractable, so no copy of it exists
+    outside the token; destroying the token object is the erasure.
+
+    ``uri`` names the token (``object=`` is the labels' prefix, default ``sen-vault``)."""
+
+    def __init__(self, uri: str | Pkcs11Uri, *, pin: str | None = None) -> None:
+        from pkcs11 import Mechanism
+
+        parsed = uri if isinstance(uri, Pkcs11Uri) else parse_uri(uri)
+        if pin is not None:
+            parsed = replace(parsed, pin_value=pin, pin_source=None)
+        self._prefix = parsed.object or "sen-vault"
+        self._module = _module(parsed)
+        with self._module.lock:
+            token = _token(self._module, parsed)
+            _login(self._module, token, parsed)
+            _require_mechanism(token, Mechanism.AES_GCM, "aes", "encrypt personal records")
+            self._session = token.open(rw=True)  # shares the token's login
+        self.name = f"pkcs11:{token.label}/{self._prefix}"
+
+    def _find(self, key_id: bytes) -> list[Any]:
+        from pkcs11 import Attribute, KeyType, ObjectClass
+
+        return list(
+            self._session.get_objects(
+                {
+                    Attribute.CLASS: ObjectClass.SECRET_KEY, Attribute.KEY_TYPE: KeyType.AES,
+                    Attribute.ID: key_id, Attribute.LABEL: f"{self._prefix}/{key_id.hex()}",
+                }
+            )
+        )  # fmt: skip
+
+    def _one(self, key_id: bytes) -> Any:
+        found = self._find(key_id)
+        if len(found) != 1:
+            raise ObjectNotFound(
+                f"{len(found)} keys {self._prefix}/{key_id.hex()} on the token (expected 1)"
+            )
+        return found[0]
+
+    def create(self, key_id: bytes) -> None:
+        """A new 256-bit key named ``key_id`` on the token (an error if one exists)."""
+        import pkcs11
+        from pkcs11 import Attribute, KeyType
+
+        with self._module.lock:
+            if self._find(key_id):
+                raise HsmError(f"key {self._prefix}/{key_id.hex()} already exists on the token")
+            try:
+                self._session.generate_key(
+                    KeyType.AES, 256, id=key_id, label=f"{self._prefix}/{key_id.hex()}",
+                    store=True,
+                    template={
+                        Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False,
+                        Attribute.ENCRYPT: True, Attribute.DECRYPT: True,
+                        Attribute.WRAP: False, Attribute.UNWRAP: False,
+                        Attribute.PRIVATE: True,
+                    },
+                )  # fmt: skip
+            except pkcs11.PKCS11Error as exc:
+                raise HsmError(f"cannot generate an AES key: {_reason(exc)}") from None
+
+    def exists(self, key_id: bytes) -> bool:
+        with self._module.lock:
+            return bool(self._find(key_id))
+
+    def encrypt(self, key_id: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        """AES-256-GCM on the token: the ciphertext with its 16-byte tag appended."""
+        import pkcs11
+        from pkcs11 import GCMParams, Mechanism
+
+        with self._module.lock:
+            key = self._one(key_id)
+            try:
+                return bytes(
+                    key.encrypt(data, mechanism=Mechanism.AES_GCM,
+                                mechanism_param=GCMParams(nonce, aad, 128))
+                )  # fmt: skip
+            except pkcs11.PKCS11Error as exc:
+                raise HsmError(f"the token cannot encrypt: {_reason(exc)}") from None
+
+    def decrypt(self, key_id: bytes, nonce: bytes, data: bytes, aad: bytes) -> bytes:
+        import pkcs11
+        from pkcs11 import GCMParams, Mechanism
+
+        with self._module.lock:
+            key = self._one(key_id)
+            try:
+                return bytes(
+                    key.decrypt(data, mechanism=Mechanism.AES_GCM,
+                                mechanism_param=GCMParams(nonce, aad, 128))
+                )  # fmt: skip
+            except pkcs11.PKCS11Error as exc:
+                raise HsmError(
+                    f"the record does not decrypt under key {self._prefix}/{key_id.hex()}: "
+                    f"{_reason(exc)}"
+                ) from None
+
+    def destroy(self, key_id: bytes) -> bool:
+        """Destroy the key named ``key_id`` on the token; False if there was none."""
+        import pkcs11
+
+        with self._module.lock:
+            found = self._find(key_id)
+            for key in found:
+                try:
+                    key.destroy()
+                except pkcs11.PKCS11Error as exc:
+                    raise HsmError(
+                        f"cannot destroy key {self._prefix}/{key_id.hex()}: {_reason(exc)}"
+                    ) from None
+            return bool(found)
+
+
 def _aes_wrap() -> Mechanism:
     from pkcs11 import Mechanism
 

@@ -6,7 +6,8 @@ HMAC-SHA256); this module fixes how the vault uses them (ADR 0014):
 * a data subject's **data key** is 32 random bytes; a record is AES-256-GCM under it,
   with a fresh 12-byte nonce and associated data binding it to its reference and subject;
 * data keys are stored **wrapped** by a key-encryption key (:class:`KeyWrapper`: a
-  software KEK here, an HSM key through PKCS#11 later);
+  software KEK here, an HSM key through PKCS#11 in ``hsm``), or **held** in an HSM that
+  encrypts with them and destroys them at erasure (:class:`DataKeys`, ``hsm.HsmDataKeys``);
 * a record's **commitment** is an HMAC-SHA256 keyed by a random 32-byte salt of its own,
   over a domain tag, the reference and the payload: without the salt it reveals nothing,
   even of a guessable payload; with it anyone can check it (:func:`opens`).
@@ -18,7 +19,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -110,3 +111,46 @@ class SoftwareKek:
             return aes_key_unwrap(self._kek, wrapped)
         except InvalidUnwrap:
             raise VaultCryptoError(f"a data key does not unwrap under KEK {self.name!r}") from None
+
+
+@runtime_checkable
+class DataKeys(Protocol):
+    """Where the data subjects' keys live and what seals records under them. The store keeps,
+    per subject, the bytes :meth:`new` returns: a wrapped key (:class:`WrappedKeys`), or the
+    name of a key held in an HSM (``hsm.HsmDataKeys``), which :meth:`destroy` destroys there."""
+
+    name: str
+
+    def new(self) -> bytes: ...
+
+    def seal(self, held: bytes, reference: bytes, subject: bytes, payload: bytes) -> Sealed: ...
+
+    def unseal(self, held: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes: ...
+
+    def destroy(self, held: bytes) -> None: ...
+
+
+class WrappedKeys:
+    """Data keys made here and stored wrapped under a KEK (software or HSM): erasure is the
+    store forgetting the wrapped copy, so :meth:`destroy` has nothing to do."""
+
+    def __init__(self, wrapper: KeyWrapper) -> None:
+        self.wrapper = wrapper
+        self.name = wrapper.name
+
+    def new(self) -> bytes:
+        return self.wrapper.wrap(new_key())
+
+    def seal(self, held: bytes, reference: bytes, subject: bytes, payload: bytes) -> Sealed:
+        return seal(self.wrapper.unwrap(held), reference, subject, payload)
+
+    def unseal(self, held: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes:
+        return unseal(self.wrapper.unwrap(held), reference, subject, sealed)
+
+    def destroy(self, held: bytes) -> None:
+        del held  # the store's copy is the only one
+
+
+def associated_data(reference: bytes, subject: bytes) -> bytes:
+    """What a record's AES-GCM tag binds it to: its reference and its subject."""
+    return _associated(reference, subject)

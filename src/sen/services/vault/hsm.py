@@ -1,11 +1,22 @@
-"""The vault's key-encryption key in an HSM, through PKCS#11 (ADR 0014): data keys are
-wrapped and unwrapped by an AES key that never leaves the token
-(:class:`sen.sdk.pkcs11.Pkcs11AesKek`; SoftHSM2 in the tests)."""
+"""The vault's keys in an HSM, through PKCS#11 (ADR 0014), two ways:
+
+* :class:`HsmKek`: the key-encryption key is a token's AES key; data keys are made in the
+  vault and stored wrapped under it (:class:`sen.sdk.pkcs11.Pkcs11AesKek`);
+* :class:`HsmDataKeys`: each data subject's key is itself an AES key on the token, never
+  extractable; records are sealed and opened by the token (AES-256-GCM), and an erasure
+  destroys the key object there (:class:`sen.sdk.pkcs11.Pkcs11AesKeys`).
+
+SoftHSM2 in the tests."""
 
 from __future__ import annotations
 
-from sen.sdk.pkcs11 import HsmError, Pkcs11AesKek
-from sen.services.vault.crypto import VaultCryptoError
+import secrets
+
+from sen.sdk.pkcs11 import HsmError, Pkcs11AesKek, Pkcs11AesKeys
+from sen.services.vault.crypto import NONCE_BYTES, Sealed, VaultCryptoError, associated_data
+
+HANDLE_PREFIX = b"pkcs11:"
+KEY_ID_BYTES = 16
 
 
 class HsmKek:
@@ -23,3 +34,45 @@ class HsmKek:
             return self._kek.unwrap(wrapped)
         except HsmError as error:
             raise VaultCryptoError(str(error)) from None
+
+
+class HsmDataKeys:
+    """:class:`~sen.services.vault.crypto.DataKeys` held on a PKCS#11 token, one per data
+    subject, named by a random id (the store keeps ``pkcs11:`` and the id, nothing secret)."""
+
+    def __init__(self, uri: str, *, pin: str | None = None) -> None:
+        self._keys = Pkcs11AesKeys(uri, pin=pin)
+        self.name = self._keys.name
+
+    @staticmethod
+    def _key_id(held: bytes) -> bytes:
+        if not held.startswith(HANDLE_PREFIX) or len(held) != len(HANDLE_PREFIX) + KEY_ID_BYTES:
+            raise VaultCryptoError("this subject's key is not held in an HSM (a wrapped key?)")
+        return held[len(HANDLE_PREFIX) :]
+
+    def new(self) -> bytes:
+        key_id = secrets.token_bytes(KEY_ID_BYTES)
+        self._keys.create(key_id)
+        return HANDLE_PREFIX + key_id
+
+    def seal(self, held: bytes, reference: bytes, subject: bytes, payload: bytes) -> Sealed:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        aad = associated_data(reference, subject)
+        try:
+            return Sealed(nonce, self._keys.encrypt(self._key_id(held), nonce, payload, aad))
+        except HsmError as error:
+            raise VaultCryptoError(str(error)) from None
+
+    def unseal(self, held: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes:
+        aad = associated_data(reference, subject)
+        try:
+            return self._keys.decrypt(self._key_id(held), sealed.nonce, sealed.ciphertext, aad)
+        except HsmError as error:
+            raise VaultCryptoError(str(error)) from None
+
+    def destroy(self, held: bytes) -> None:
+        """Destroy the subject's key on the token (nothing if it is already gone)."""
+        self._keys.destroy(self._key_id(held))
+
+    def exists(self, held: bytes) -> bool:
+        return self._keys.exists(self._key_id(held))

@@ -26,13 +26,12 @@ from sen.ledger.light.merkle import MerkleProof, proof_from_byte_slices
 from sen.ledger.modules.privacy import ConsentRefused, consent_allows, load_consent
 from sen.ledger.state import StateReader
 from sen.services.vault.crypto import (
+    DataKeys,
     KeyWrapper,
     Sealed,
+    WrappedKeys,
     commitment,
-    new_key,
     new_salt,
-    seal,
-    unseal,
 )
 from sen.services.vault.store import AccessBatch, RecordRow, VaultStore
 
@@ -176,15 +175,22 @@ def subject_ref(pepper: bytes, subject: str) -> bytes:
 
 class Vault:
     def __init__(
-        self, store: VaultStore, wrapper: KeyWrapper, pepper: bytes, *, controller: str = ""
+        self,
+        store: VaultStore,
+        keys: KeyWrapper | DataKeys,
+        pepper: bytes,
+        *,
+        controller: str = "",
     ) -> None:
-        """``controller``: the DID of the organisation this vault serves (a did:sen DID); a
-        read is allowed only by that controller's consents. Without it, no :meth:`read`."""
+        """``keys``: a KEK that wraps the data keys the store keeps (``SoftwareKek``,
+        ``hsm.HsmKek``), or data keys held in an HSM (``hsm.HsmDataKeys``). ``controller``:
+        the DID of the organisation this vault serves (a did:sen DID); a read is allowed only
+        by that controller's consents. Without it, no :meth:`read`."""
         if len(pepper) < 32:
             raise ValueError(f"pepper: expected at least 32 bytes, got {len(pepper)}")
         self.controller = controller
         self.store = store
-        self.wrapper = wrapper
+        self.keys: DataKeys = keys if isinstance(keys, DataKeys) else WrappedKeys(keys)
         self._pepper = pepper
 
     @property
@@ -192,15 +198,16 @@ class Vault:
         return self.store.jurisdiction
 
     def _subject_key(self, subject: bytes, create: bool) -> bytes:
+        """What the store keeps of the subject's key (wrapped, or the HSM's name for it)."""
         row = self.store.subject(subject)
         if row is None and create:
-            row = self.store.add_subject(subject, self.wrapper.wrap(new_key()), self.wrapper.name)
+            row = self.store.add_subject(subject, self.keys.new(), self.keys.name)
         if row is None or row.wrapped_key is None:
             raise RecordErased(
                 "this data subject's records were erased: their key no longer exists",
                 field="subject",
             )
-        return self.wrapper.unwrap(row.wrapped_key)
+        return row.wrapped_key
 
     def put(self, subject: str, category: str, payload: bytes) -> Stored:
         """Store ``payload`` for ``subject`` under ``category`` (e.g. ``health/summary``)."""
@@ -220,7 +227,7 @@ class Vault:
         key = self._subject_key(ref, create=True)
         reference = secrets.token_bytes(REFERENCE_BYTES)
         salt = new_salt()
-        sealed = seal(key, reference, ref, payload)
+        sealed = self.keys.seal(key, reference, ref, payload)
         committed = commitment(salt, reference, payload)
         self.store.put_record(
             RecordRow(
@@ -244,7 +251,7 @@ class Vault:
     def _decrypt(self, row: RecordRow) -> bytes:
         key = self._subject_key(row.subject, create=False)
         assert row.nonce is not None and row.ciphertext is not None
-        return unseal(key, row.reference, row.subject, Sealed(row.nonce, row.ciphertext))
+        return self.keys.unseal(key, row.reference, row.subject, Sealed(row.nonce, row.ciphertext))
 
     def read(
         self,
@@ -331,11 +338,16 @@ class Vault:
 
     def erase(self, subject: str, at: int) -> ErasureStatement:
         """Crypto-shred every record of ``subject`` at time ``at`` (the block's, in seconds):
-        its data key and each record's salt and ciphertext are destroyed in one store
-        transaction. Repeating it changes nothing and gives the same statement."""
+        its data key (first, in the HSM, if it is held there) and each record's salt and
+        ciphertext (in one store transaction) are destroyed. A crash between the two leaves
+        nothing that decrypts, and repeating it finishes the erasure; once done, repeating it
+        changes nothing and gives the same statement."""
         ref = subject_ref(self._pepper, subject)
-        if self.store.subject(ref) is None:
+        row = self.store.subject(ref)
+        if row is None:
             raise VaultError("no records of this data subject", field="subject")
+        if row.wrapped_key is not None:
+            self.keys.destroy(row.wrapped_key)
         rows = self.store.erase_subject(ref, at)
         when = min((row.erased_at for row in rows if row.erased_at is not None), default=at)
         return ErasureStatement(ref, tuple((row.reference, row.commitment) for row in rows), when)
