@@ -24,6 +24,7 @@ from typing import Any
 from sen.ledger import encoding
 from sen.ledger.light.merkle import MerkleProof, proof_from_byte_slices
 from sen.ledger.modules.privacy import ConsentRefused, consent_allows, load_consent
+from sen.ledger.permissions import load_last_block_time
 from sen.ledger.state import StateReader
 from sen.services.vault.crypto import (
     DataKeys,
@@ -192,6 +193,7 @@ class Vault:
         self.store = store
         self.keys: DataKeys = keys if isinstance(keys, DataKeys) else WrappedKeys(keys)
         self._pepper = pepper
+        self._latest_at = 0  # the latest time a read was judged at (reads never go back)
 
     @property
     def jurisdiction(self) -> str:
@@ -265,15 +267,18 @@ class Vault:
     ) -> bytes:
         """The record's payload for ``reader``, if the chain's consent ``consent`` (in
         ``state``, at time ``at``: the last committed block's — the caller reads both from
-        the node) lets it read this subject's data of the record's category for ``purpose``,
-        given to this vault's controller; the read is appended to the access log.
-        :class:`ConsentMissing` says why not; an erased record is :class:`RecordErased`."""
+        the node; never earlier than the state's own last block time where it keeps one, nor
+        than a read this vault already judged) lets it read this subject's data of the
+        record's category for ``purpose``, given to this vault's controller; the read is
+        appended to the access log. :class:`ConsentMissing` says why not; an erased record
+        is :class:`RecordErased`."""
         if not self.controller:
             raise VaultError(
                 "this vault serves no controller: consented reads need its DID",
                 field="controller", expected="Vault(..., controller='did:sen:...')", got="none",
             )  # fmt: skip
         consent = consent_id(consent)
+        at = self._judged_at(state, at)
         row = self._live(reference)
         record = load_consent(state, consent)
         if record is not None and subject_ref(self._pepper, record.terms.subject) != row.subject:
@@ -294,6 +299,16 @@ class Vault:
         payload = self._decrypt(row)
         self._log(row.subject, at, reader, reference, purpose, consent)
         return payload
+
+    def _judged_at(self, state: StateReader, at: int) -> int:
+        """The time a read is judged and logged at: ``at``, unless the state itself says the
+        last block is later (a permissioned chain keeps its time in state, proven with the
+        rest) or this vault already judged a read at a later time: a stale ``at`` never
+        reads under a consent that has expired since."""
+        proven = load_last_block_time(state)
+        judged = max(at, self._latest_at, proven[0] if proven is not None else 0)
+        self._latest_at = judged
+        return judged
 
     def _log(
         self, subject: bytes, at: int, reader: str, reference: bytes, purpose: str, consent: bytes

@@ -44,6 +44,7 @@ from sen.ledger.modules.privacy import (
     load_erasure,
     load_request,
 )
+from sen.ledger.permissions import LAST_BLOCK_TIME_KEY
 from sen.ledger.rules import load_nonce
 from sen.ledger.state import Overlay
 from sen.ledger.tx import Tx, sign_tx
@@ -797,24 +798,60 @@ def test_the_vault_is_bound_to_its_controller(chain: PrivacyChain, tmp_path: Pat
         store.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: Vault.read trusts the caller's `at` and never compares it with the "
-    "state's last block time: a stale time reads under an expired consent and the access "
-    "log records the stale time",
-)
-def test_the_vault_trusts_the_callers_clock(chain: PrivacyChain, vault: Vault) -> None:
+def test_the_vault_does_not_judge_at_a_stale_time(chain: PrivacyChain, vault: Vault) -> None:
+    """Fixed finding: Vault.read trusted the caller's `at`, so a stale time read under an
+    expired consent and the access log recorded the stale time. Now the vault judges at the
+    state's own last block time when it is later (proven with the consent), and never at a
+    time earlier than a read it already judged."""
     stored = vault.put(did_key(chain.patient), SUMMARY, PAYLOAD)
     consent = chain.consent(expires=chain.next_time() + 30)
+    read_for(chain, vault, stored.reference, consent)  # allowed, judged at the chain's time
     chain.wait(DAY)
     chain.block()
     record = load_consent(chain.store, consent)
     assert record is not None and chain.times[-1] >= record.terms.expires
     stale = record.terms.expires - 1
-    with pytest.raises(ConsentMissing):
+    with pytest.raises(ConsentMissing) as refused:
         read_for(chain, vault, stored.reference, consent, at=stale)
-    [logged] = vault.who_read(did_key(chain.patient))
-    assert isinstance(logged, Access) and logged.at == stale
+    assert refused.value.problem == "expired"
+    [logged] = vault.who_read(did_key(chain.patient))  # only the first read
+    assert isinstance(logged, Access) and logged.at < record.terms.expires
+
+
+def test_the_vault_never_judges_a_read_earlier_than_the_last(
+    chain: PrivacyChain, vault: Vault
+) -> None:
+    """Where the state keeps no time, a read is still never judged before an earlier one."""
+    from sen.ledger.state import StateReader
+
+    class NoClock:  # the state without the last block's time, as an open chain's
+        def __init__(self, inner: StateReader) -> None:
+            self.inner = inner
+
+        def get(self, key: bytes) -> bytes | None:
+            return None if key == LAST_BLOCK_TIME_KEY else self.inner.get(key)
+
+        def scan(self, start: bytes, end: bytes, limit: int) -> list[tuple[bytes, bytes]]:
+            return self.inner.scan(start, end, limit)
+
+    stored = vault.put(did_key(chain.patient), SUMMARY, PAYLOAD)
+    consent = chain.consent(expires=chain.next_time() + 30)
+    chain.wait(DAY)
+    chain.block()
+    record = load_consent(chain.store, consent)
+    assert record is not None
+    state = NoClock(chain.store)
+    with pytest.raises(ConsentMissing):  # judged now: expired
+        vault.read(
+            stored.reference, consent=consent, reader=HOSPITAL_B, purpose=TREATMENT,
+            state=state, at=chain.times[-1],
+        )  # fmt: skip
+    with pytest.raises(ConsentMissing) as refused:  # a stale time does not go back
+        vault.read(
+            stored.reference, consent=consent, reader=HOSPITAL_B, purpose=TREATMENT,
+            state=state, at=record.terms.expires - 1,
+        )  # fmt: skip
+    assert refused.value.problem == "expired"
 
 
 def test_a_missing_argument_refusal_says_what_was_expected(chain: PrivacyChain) -> None:
