@@ -216,7 +216,7 @@ def datasets(
         if decoded is None or decoded.get("uri") != uri:
             raise CliError(f"the node's answer for {uri} is not its proof's")
         table = kv_table(uri)
-        for name in ("chain_id", "module", "record_type", "schema_digest"):
+        for name in ("chain_id", "module", "record_type", "schema_digest", "jurisdiction"):
             table.add_row(name, Text(str(dataset.get(name) or "-")))
         out.print(table)
     elif decoded is None:

@@ -3,7 +3,8 @@
 The data subject files a request (``request``, with its wallet key; no membership needed);
 the controller sees its queue, overdue first (``queue``), acknowledges and answers
 (``ack``, ``answer``: the answer document stays off chain, its SHA-256 goes on chain). An
-erasure's tombstone is the subject's receipt (``erasure``, its state proof checked). See
+erasure's tombstone is the subject's receipt (``erasure``, its state proof checked). Where
+personal data lives is declared on chain (``declare-vault``; ``vaults`` lists it). See
 ``docs/spec/privacy.md``; consents are ``sen consent``.
 """
 
@@ -179,3 +180,53 @@ def erasure(
     table.add_row("digest", body["digest"])
     table.add_row("proof", f"verified against app hash {body['record']['app_hash']}")
     out.print(table)
+
+
+@app.command("declare-vault")
+def declare_vault(
+    ctx: typer.Context,
+    controller: Controller,
+    name: Annotated[str, typer.Option("--name", help="The vault's name, e.g. main.")],
+    jurisdiction: Annotated[
+        str,
+        typer.Option(
+            "--jurisdiction", help="Where its data lives: ISO 3166, e.g. VN or VN-HN (Hà Nội)."
+        ),
+    ],
+    key: Annotated[str, typer.Option("--key", help="A key controlling the controller's DID.")],
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The vault service's address, if public.")
+    ] = "",
+) -> None:
+    """Declare on chain where one of the controller's vaults keeps personal data."""
+    args: dict[str, object] = {
+        "controller": controller, "name": name, "jurisdiction": jurisdiction,
+    }  # fmt: skip
+    if endpoint:
+        args["endpoint"] = endpoint
+    height = _controller_send(ctx, key, "declare_vault", args)
+    _say(f"vault {name} of {controller} declared in {jurisdiction} at block {height}")
+
+
+@app.command("vaults")
+def vaults(
+    ctx: typer.Context,
+    controller: Controller,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the vaults as JSON.")] = False,
+) -> None:
+    """Where a controller keeps personal data: its declared vaults, state proofs checked."""
+    with settings(ctx).client() as client:
+        body = client.get_list(f"/v1/privacy/controllers/{controller}/vaults")
+    for vault in body:
+        verified(vault["record"])
+    if as_json:
+        print_json(body)
+        return
+    if not body:
+        _say(f"{controller} has declared no vault")
+    for vault in body:
+        where = f" at {vault['endpoint']}" if vault.get("endpoint") else ""
+        _say(
+            f"{vault['name']}: {vault['jurisdiction']}{where} (version {vault['version']}, "
+            f"block {vault['declared_height']})"
+        )

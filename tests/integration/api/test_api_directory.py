@@ -177,6 +177,7 @@ def test_datasets_by_uri_and_by_record_type(api: TestClient) -> None:
         "record_type": "diploma",
         "module": "evidence",
         "schema_digest": hashlib.sha256(b"diploma schema").hexdigest(),
+        "jurisdiction": None,
     }
     typed = api.get("/v1/directory/datasets", params={"type": "diploma"}).json()
     assert typed["uris"] == ["sen://vn-edu/evidence/diploma", "sen://vn-moit/evidence/diploma"]

@@ -156,6 +156,28 @@ def test_an_erasure_receipt_breaches_and_dossiers(
     assert client.get(f"/v1/privacy/controllers/{B}/breaches").json() == []
 
 
+def test_a_controllers_vaults_and_their_jurisdictions(
+    client: TestClient, setup: dict[str, Any]
+) -> None:
+    sdk, hospital = setup["sdk"], setup["hospital"]
+    assert client.get(f"/v1/privacy/controllers/{A}/vaults").json() == []
+    for name, where in (("main", "VN-HN"), ("backup", "VN-SG")):
+        declared = {"controller": A, "name": name, "jurisdiction": where}
+        sdk.send(hospital, "privacy", "declare_vault", declared)
+    sdk.send(hospital, "privacy", "declare_vault", {
+        "controller": A, "name": "main", "jurisdiction": "VN-HN",
+        "endpoint": "https://vault.benhviena.vn",
+    })  # fmt: skip
+    found = client.get(f"/v1/privacy/controllers/{A}/vaults").json()
+    assert [(v["name"], v["jurisdiction"], v["endpoint"], v["version"]) for v in found] == [
+        ("backup", "VN-SG", None, 1),
+        ("main", "VN-HN", "https://vault.benhviena.vn", 2),
+    ]
+    for vault in found:
+        _verify(vault["record"])
+    assert_problem(client.get("/v1/privacy/controllers/benh-vien-a/vaults"), 400, "controller")
+
+
 def test_bad_and_unknown_ids_are_clear_refusals(client: TestClient, node: Node) -> None:
     assert_problem(client.get("/v1/privacy/consents/xyz"), 400, "id")
     assert_problem(client.get(f"/v1/privacy/consents/{'0' * 32}"), 404, "id")

@@ -112,6 +112,15 @@ def test_consent_from_signature_to_withdrawal(
               str(answer), "--key", "hospital"], capsys)  # fmt: skip
     assert "answered (fulfilled)" in out
     assert "0 open" in ok(["privacy", "queue", A], capsys)
+    assert f"{A} has declared no vault" in ok(["privacy", "vaults", A], capsys)
+    out = ok(["privacy", "declare-vault", A, "--name", "main", "--jurisdiction", "VN-HN",
+              "--endpoint", "https://vault.benhviena.vn", "--key", "hospital"], capsys)  # fmt: skip
+    assert f"vault main of {A} declared in VN-HN" in out
+    listed = ok(["privacy", "vaults", A], capsys)
+    assert "main: VN-HN at https://vault.benhviena.vn (version 1" in listed
+    code, _, err = run(["privacy", "declare-vault", A, "--name", "main", "--jurisdiction",
+                        "Hà Nội", "--key", "hospital"], capsys)  # fmt: skip
+    assert code != 0 and "args.jurisdiction" in err and "VN-HN" in err
 
     out = ok(["consent", "withdraw", consent_id, "--key", "patient"], capsys)
     assert f"Consent {consent_id} withdrawn" in out

@@ -80,6 +80,9 @@ class DatasetView(Schema):
     record_type: str = Field(examples=["diploma"])
     module: str = Field(examples=["evidence"])
     schema_digest: str | None = Field(description="SHA-256 of its schema document, hex.")
+    jurisdiction: str | None = Field(
+        default=None, description="Where its data lives, if declared: ISO 3166 (VN, VN-HN)."
+    )
 
 
 class ChainView(Proved):
@@ -122,6 +125,7 @@ def _dataset(found: Dataset) -> DatasetView:
         record_type=found.record_type,
         module=found.module,
         schema_digest=None if digest is None else digest.hex(),
+        jurisdiction=found.jurisdiction,
     )
 
 

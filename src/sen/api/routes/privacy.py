@@ -38,6 +38,7 @@ from sen.ledger.modules.privacy import (
     ConsentRefused,
     Erasure,
     Request,
+    VaultDeclaration,
     consent_allows,
     controller_requests,
     erasure_digest,
@@ -47,6 +48,7 @@ from sen.ledger.modules.privacy import (
 from sen.ledger.modules.privacy.records import (
     ASSESSMENT_PREFIX,
     BREACH_PREFIX,
+    VAULT_PREFIX,
     consent_key,
     prefix_end,
     request_key,
@@ -191,6 +193,17 @@ class AssessmentView(Schema):
     filed_height: int
     updated_height: int
     reviewer: str | None
+    record: Proved
+
+
+class VaultView(Schema):
+    controller: str
+    name: str
+    jurisdiction: str = Field(description="ISO 3166 code: a country (VN) or a subdivision (VN-HN).")
+    endpoint: str | None = Field(description="The vault service's address, if declared.")
+    version: int
+    declared_height: int
+    declared_time: int
     record: Proved
 
 
@@ -456,6 +469,36 @@ def assessments(controller: Controller, node: NodeDep) -> list[AssessmentView]:
                 filed_height=found.filed[0],
                 updated_height=found.updated[0],
                 reviewer=found.reviewer.hex() or None,
+                record=record,
+            )
+        )
+    return views
+
+
+@router.get(
+    "/v1/privacy/controllers/{controller}/vaults",
+    summary="Where a controller keeps personal data: its vaults and their jurisdictions",
+    description=(
+        "Each vault the controller declared (`privacy.declare_vault`): its jurisdiction as an "
+        "ISO 3166 code and its service's address, with the state proof.\n\n"
+        "*Nơi bên kiểm soát lưu dữ liệu cá nhân: các kho và vùng pháp lý.*"
+    ),
+    responses=documented(400),
+)
+def vaults(controller: Controller, node: NodeDep) -> list[VaultView]:
+    prefix = VAULT_PREFIX + _controller(controller).encode() + b"/"
+    views = []
+    for value, record in _under(node, prefix):
+        found = VaultDeclaration.from_value(value)
+        views.append(
+            VaultView(
+                controller=found.controller,
+                name=found.name,
+                jurisdiction=found.jurisdiction,
+                endpoint=found.endpoint or None,
+                version=found.version,
+                declared_height=found.declared[0],
+                declared_time=found.declared[1],
                 record=record,
             )
         )

@@ -71,6 +71,26 @@ def test_a_registered_chain_is_stored_with_its_catalogue_and_indexes(chain: Trus
     assert encoding.encode(found.to_value()) == raw
 
 
+def test_a_dataset_may_say_where_its_data_lives(chain: TrustChain) -> None:
+    """A personal-data vault's dataset declares its jurisdiction (ISO 3166); a dataset that
+    does not keeps the encoding it had before the field existed."""
+    vault = {
+        "uri": "sen://vn-health/privacy/vault/benh-vien-a", "record_type": "vault",
+        "module": "privacy", "jurisdiction": "VN-HN",
+    }  # fmt: skip
+    health = entry("vn-health", sector="health", datasets=[vault], links=[])
+    passes(chain, "register_chain", health)
+    found = load_dataset(chain.store, vault["uri"])
+    assert found is not None and found.jurisdiction == "VN-HN"
+    status = entry()["datasets"][1]
+    passes(chain, "register_chain", {**entry(), "datasets": [status]})
+    plain = load_dataset(chain.store, status["uri"])
+    assert plain is not None and plain.jurisdiction is None
+    assert "jurisdiction" not in plain.to_value()
+    raw = chain.store.get(dataset_key(status["uri"]))
+    assert raw == encoding.encode(plain.to_value())
+
+
 def test_update_replaces_the_fields_given_and_reindexes_the_catalogue(chain: TrustChain) -> None:
     passes(chain, "register_chain", entry())
     moit = entry("vn-moit", operator="org-2", sector="trade")
@@ -271,6 +291,11 @@ REST = {"kind": "rest", "url": "https://api.vn-edu.sen.gov.vn"}
             "register_chain",
             entry(datasets=[_dataset(schema_digest=bytes(16))]),
             "args.payload.datasets[0].schema_digest",
+        ),
+        (
+            "register_chain",
+            entry(datasets=[_dataset(jurisdiction="Hà Nội")]),
+            "args.payload.datasets[0].jurisdiction",
         ),
         (
             "register_chain",

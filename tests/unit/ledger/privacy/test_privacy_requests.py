@@ -24,6 +24,7 @@ from sen.ledger.modules.privacy import (
     load_consent,
     load_erasure,
     load_request,
+    load_vault,
 )
 from sen.ledger.modules.privacy.queries import request_clocks
 from sen.services.vault.crypto import SoftwareKek, opens
@@ -324,3 +325,33 @@ def test_replaying_requests_and_erasures_gives_the_same_app_hashes(
     }  # fmt: skip
     chain.ok(chain.hospital_a, "privacy", "record_erasure", args)
     assert chain.replay(tmp_path / "replay") == chain.app_hashes
+
+
+def test_a_vault_declares_where_it_keeps_personal_data(chain: PrivacyChain) -> None:
+    args = {
+        "controller": HOSPITAL_A, "name": "main", "jurisdiction": "VN-HN",
+        "endpoint": "https://vault.benhviena.vn",
+    }  # fmt: skip
+    result = chain.ok(chain.hospital_a, "privacy", "declare_vault", args)
+    assert result.data == b"1"
+    attributes = {a.key: a.value for a in result.events[0].attributes}
+    assert attributes == {"controller": HOSPITAL_A, "name": "main", "jurisdiction": "VN-HN"}
+    moved = {**args, "jurisdiction": "VN-SG", "endpoint": ""}
+    assert chain.ok(chain.hospital_a, "privacy", "declare_vault", moved).data == b"2"
+    declared = load_vault(chain.store, HOSPITAL_A, "main")
+    assert declared is not None
+    assert (declared.jurisdiction, declared.endpoint, declared.version) == ("VN-SG", "", 2)
+    assert declared.declared[0] == chain.height
+    for changes, code, field in (
+        ({"jurisdiction": "Việt Nam"}, ResultCode.INVALID_ARGUMENT, "args.jurisdiction"),
+        ({"jurisdiction": "vn"}, ResultCode.INVALID_ARGUMENT, "args.jurisdiction"),
+        ({"name": "Kho Chính"}, ResultCode.INVALID_ARGUMENT, "args.name"),
+        ({"endpoint": "ftp://vault"}, ResultCode.INVALID_ARGUMENT, "args.endpoint"),
+        ({"endpoint": "https://a b"}, ResultCode.INVALID_ARGUMENT, "args.endpoint"),
+        ({"controller": "did:key:z6Mk"}, ResultCode.INVALID_DID, "args.controller"),
+        ({"where": "VN"}, ResultCode.INVALID_ARGUMENT, "args.where"),
+    ):
+        chain.refuse(chain.hospital_a, "privacy", "declare_vault", {**args, **changes}, code, field)
+    chain.refuse(
+        chain.hospital_b, "privacy", "declare_vault", args, ResultCode.NOT_DID_CONTROLLER, "sender"
+    )

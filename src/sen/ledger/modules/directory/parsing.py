@@ -36,6 +36,7 @@ SECTOR_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 ORGANISATION_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")  # membership's organisation ids
 MODULE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 RECORD_TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,63}$")
+JURISDICTION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")  # ISO 3166-1 or 3166-2
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{3,63}$")
 """An ICS-24 client identifier as Sen writes them (``sen-client-0``, ``07-tendermint-3``)."""
 _HOST = r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])"
@@ -236,7 +237,7 @@ def _dataset(value: object, field: str, chain_id: str) -> dict[str, Any]:
     found = _map(
         value,
         field,
-        frozenset({"uri", "record_type", "module", "schema_digest"}),
+        frozenset({"uri", "record_type", "module", "schema_digest", "jurisdiction"}),
         frozenset({"uri", "record_type", "module"}),
     )
     record_type = _text(
@@ -256,13 +257,19 @@ def _dataset(value: object, field: str, chain_id: str) -> dict[str, Any]:
     digest = found.get("schema_digest")
     if digest is not None:
         digest = _digest(digest, f"{field}.schema_digest", "the schema document's SHA-256")
-    return {
+    parsed: dict[str, Any] = {
         "uri": uri,
         "chain_id": chain_id,
         "record_type": record_type,
         "module": module,
         "schema_digest": digest,
     }
+    if "jurisdiction" in found:
+        parsed["jurisdiction"] = _text(
+            found["jurisdiction"], f"{field}.jurisdiction", JURISDICTION_PATTERN,
+            "where the data lives: an ISO 3166 code, VN or VN-HN",
+        )  # fmt: skip
+    return parsed
 
 
 def _datasets(value: object, chain_id: str) -> list[dict[str, Any]]:

@@ -79,25 +79,31 @@ class Dataset:
     record_type: str
     module: str
     schema_digest: bytes | None  # SHA-256 of the record type's schema document, if published
+    jurisdiction: str | None = None  # ISO 3166 code of where the data lives, if declared
 
     def to_value(self) -> dict[str, Any]:
-        return {
+        value: dict[str, Any] = {
             "uri": self.uri,
             "chain_id": self.chain_id,
             "record_type": self.record_type,
             "module": self.module,
             "schema_digest": self.schema_digest,
         }
+        if self.jurisdiction is not None:  # written only when declared: older entries keep
+            value["jurisdiction"] = self.jurisdiction  # their bytes, and the app hash
+        return value
 
     @classmethod
     def from_value(cls, value: dict[str, Any]) -> Dataset:
         digest = value["schema_digest"]
+        where = value.get("jurisdiction")
         return cls(
             uri=str(value["uri"]),
             chain_id=str(value["chain_id"]),
             record_type=str(value["record_type"]),
             module=str(value["module"]),
             schema_digest=None if digest is None else bytes(digest),
+            jurisdiction=None if where is None else str(where),
         )
 
 

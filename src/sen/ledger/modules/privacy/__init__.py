@@ -26,6 +26,7 @@ from sen.ledger.modules.privacy.records import (
     ConsentTerms,
     Erasure,
     Request,
+    VaultDeclaration,
     consent_message,
     controller_requests,
     erasure_key,
@@ -34,6 +35,7 @@ from sen.ledger.modules.privacy.records import (
     load_consent,
     load_erasure,
     load_request,
+    load_vault,
     subject_consents,
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "ConsentTerms",
     "Erasure",
     "Request",
+    "VaultDeclaration",
     "consent_allows",
     "consent_message",
     "controller_requests",
@@ -61,5 +64,6 @@ __all__ = [
     "load_consent",
     "load_erasure",
     "load_request",
+    "load_vault",
     "subject_consents",
 ]

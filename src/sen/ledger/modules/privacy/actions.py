@@ -32,6 +32,7 @@ from sen.ledger.modules.arguments import (
     require_int,
     require_list,
     require_one_of,
+    require_text,
     required,
 )
 from sen.ledger.modules.base import Action, Context, Module, Outcome
@@ -39,7 +40,10 @@ from sen.ledger.modules.identity.multikey import decode_multikey
 from sen.ledger.modules.privacy.parsing import (
     DID_KEY_PREFIX,
     DIGEST_BYTES,
+    ENDPOINT_PATTERN,
     ID_BYTES,
+    JURISDICTION_PATTERN,
+    VAULT_NAME_PATTERN,
     parse_controller,
     parse_digest,
     parse_id,
@@ -60,6 +64,7 @@ from sen.ledger.modules.privacy.records import (
     Erasure,
     Request,
     Stamp,
+    VaultDeclaration,
     add_consent,
     add_request,
     close_request,
@@ -69,6 +74,7 @@ from sen.ledger.modules.privacy.records import (
     load_consent,
     load_erasure,
     load_request,
+    load_vault,
     open_request_count,
     relation_count,
     save_assessment,
@@ -76,6 +82,7 @@ from sen.ledger.modules.privacy.records import (
     save_consent,
     save_erasure,
     save_request,
+    save_vault,
 )
 from sen.ledger.modules.trust.parsing import require_controller
 from sen.ledger.state import StateReader
@@ -744,6 +751,63 @@ class ReviewAssessment(Action[ReviewArgs]):
         return Outcome(data=str(reviewed.version).encode(), events=(event,))
 
 
+# --- where the data lives -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VaultArgs:
+    controller: str
+    name: str
+    jurisdiction: str
+    endpoint: str
+
+
+class DeclareVault(Action[VaultArgs]):
+    """Declare (or declare again) where one of the controller's vaults keeps personal data:
+    its jurisdiction, an ISO 3166 code, and the vault service's address if public."""
+
+    name = "declare_vault"
+    permission: str | None = None  # a controller of the controller's DID
+    fields = frozenset({"controller", "name", "jurisdiction", "endpoint"})
+
+    def parse(self, args: Mapping[str, Any], params: ChainParams) -> VaultArgs:
+        reject_unknown_fields(args, self.fields)
+        name = require_text(
+            required(args, "name"), "args.name", pattern=VAULT_NAME_PATTERN,
+            reason="not a vault name", expected="1-32 of a-z, 0-9 and '-' (e.g. main)",
+            got=shown,
+        )  # fmt: skip
+        jurisdiction = require_text(
+            required(args, "jurisdiction"), "args.jurisdiction", pattern=JURISDICTION_PATTERN,
+            reason="not an ISO 3166 code",
+            expected="a country code (VN) or a subdivision code (VN-HN, VN-SG)", got=shown,
+        )  # fmt: skip
+        endpoint = require_text(
+            args.get("endpoint", ""), "args.endpoint", pattern=ENDPOINT_PATTERN,
+            reason="not an address", expected="http(s)://... up to 200 characters, or nothing",
+            got=shown,
+        ) if args.get("endpoint", "") != "" else ""  # fmt: skip
+        return VaultArgs(parse_controller(args), name, jurisdiction, endpoint)
+
+    def execute(self, ctx: Context, parsed: VaultArgs) -> Outcome:
+        _acting_controller(ctx, parsed.controller)
+        before = load_vault(ctx.state, parsed.controller, parsed.name)
+        declared = VaultDeclaration(
+            parsed.controller, parsed.name, parsed.jurisdiction, parsed.endpoint,
+            1 if before is None else before.version + 1, _stamp(ctx),
+        )  # fmt: skip
+        save_vault(ctx.state, declared)
+        event = Event(
+            "privacy.vault",
+            (
+                EventAttribute("controller", parsed.controller),
+                EventAttribute("name", parsed.name),
+                EventAttribute("jurisdiction", parsed.jurisdiction, index=False),
+            ),
+        )
+        return Outcome(data=str(declared.version).encode(), events=(event,))
+
+
 MODULE = Module(
     "privacy",
     {
@@ -758,6 +822,7 @@ MODULE = Module(
             ReportBreach(),
             FileAssessment(),
             ReviewAssessment(),
+            DeclareVault(),
         )
     },
     depends_on=("identity", "trust"),

@@ -42,6 +42,7 @@ OPEN_PREFIX = b"privacy/open/"
 ERASURE_PREFIX = b"privacy/erasure/"
 BREACH_PREFIX = b"privacy/breach/"
 ASSESSMENT_PREFIX = b"privacy/assessment/"
+VAULT_PREFIX = b"privacy/vault/"
 
 Stamp = tuple[int, int]
 """(height, block time in seconds) of a state change."""
@@ -328,6 +329,42 @@ class Assessment:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class VaultDeclaration:
+    """Where a controller's vault keeps personal data: its jurisdiction as an ISO 3166 code
+    (``VN``, or a subdivision such as ``VN-HN``) and, if given, the vault service's address."""
+
+    controller: str
+    name: str  # the vault's name among the controller's: 1-32 of a-z, 0-9, '-'
+    jurisdiction: str
+    endpoint: str  # "" when not given
+    version: int  # 1, then one more at each new declaration
+    declared: Stamp  # the latest declaration
+
+    def to_value(self) -> dict[str, Any]:
+        return {
+            "controller": self.controller,
+            "name": self.name,
+            "jurisdiction": self.jurisdiction,
+            "endpoint": self.endpoint,
+            "version": self.version,
+            "declared": _listed(self.declared),
+        }
+
+    @classmethod
+    def from_value(cls, value: dict[str, Any]) -> VaultDeclaration:
+        declared = _stamp(value["declared"])
+        assert declared is not None
+        return cls(
+            controller=str(value["controller"]),
+            name=str(value["name"]),
+            jurisdiction=str(value["jurisdiction"]),
+            endpoint=str(value["endpoint"]),
+            version=int(value["version"]),
+            declared=declared,
+        )
+
+
 def prefix_end(prefix: bytes) -> bytes:
     """The first key after every key that starts with ``prefix`` (ends in "/": never 0xff)."""
     return prefix[:-1] + bytes([prefix[-1] + 1])
@@ -357,6 +394,10 @@ def breach_key(controller: str, breach_id: bytes) -> bytes:
 
 def assessment_key(controller: str, assessment_id: bytes) -> bytes:
     return ASSESSMENT_PREFIX + _pair(controller, assessment_id)
+
+
+def vault_key(controller: str, name: str) -> bytes:
+    return VAULT_PREFIX + _pair(controller, name)
 
 
 def _load(state: StateReader, key: bytes) -> dict[str, Any] | None:
@@ -413,6 +454,15 @@ def load_assessment(state: StateReader, controller: str, assessment_id: bytes) -
 def save_assessment(state: Overlay, assessment: Assessment) -> None:
     key = assessment_key(assessment.controller, assessment.id)
     state.set(key, encoding.encode(assessment.to_value()))
+
+
+def load_vault(state: StateReader, controller: str, name: str) -> VaultDeclaration | None:
+    value = _load(state, vault_key(controller, name))
+    return None if value is None else VaultDeclaration.from_value(value)
+
+
+def save_vault(state: Overlay, vault: VaultDeclaration) -> None:
+    state.set(vault_key(vault.controller, vault.name), encoding.encode(vault.to_value()))
 
 
 def _count(state: StateReader, key: bytes) -> int:
