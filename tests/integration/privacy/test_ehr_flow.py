@@ -45,5 +45,5 @@ def test_the_exchange_runs_end_to_end(node: Node, tmp_path: Path) -> None:
         blocks.append((height, block.txs))
     results = [(h, list(node.app.store.load_results(h) or [])) for h in heights]
     state = node.app.store.scan(b"", b"\xff" * 8, 1_000_000)
-    assert sum(len(txs) for _, txs in blocks) == 7  # every step of the run is on chain
+    assert sum(len(txs) for _, txs in blocks) == 8  # every step of the run is on chain
     assert scan_chain(blocks, results, state) == []

@@ -81,9 +81,15 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
     trail.hospital_a = _create_did(client, key_a, f"benh-vien-a-{suffix}")
     trail.hospital_b = _create_did(client, key_b, f"benh-vien-b-{suffix}")
     trail.patient = did_key(patient)
-    step(f"1. hospitals {trail.hospital_a} and {trail.hospital_b}; patient {trail.patient}")
 
-    store = SqliteVaultStore(folder / "vault-a.db", "VN/Hà Nội")
+    client.send(key_a, "privacy", "declare_vault", {
+        "controller": trail.hospital_a, "name": "main", "jurisdiction": "VN-HN",
+    })  # fmt: skip
+    step(
+        f"1. hospitals {trail.hospital_a} and {trail.hospital_b}; patient {trail.patient}; "
+        "hospital A's vault declared in VN-HN (Hà Nội)"
+    )
+    store = SqliteVaultStore(folder / "vault-a.db", "VN-HN")
     try:
         vault = Vault(
             store, SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32),
