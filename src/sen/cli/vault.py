@@ -6,7 +6,8 @@ key-encryption key, the pepper and the staff's token — are files it makes on f
 (mode 0600) in ``--secrets``. With ``--hsm pkcs11:token=...``, each data subject's key
 is held on that token instead (never extractable; destroyed there at erasure), and no KEK
 file is made. It trusts ``--node`` for the chain's state (read with proofs)
-and DID documents. Its API and who may call what: ``docs/spec/privacy.md``,
+and DID documents; with ``--anchor-key`` it seals its access log at each new block and
+anchors the batch's root itself. Its API and who may call what: ``docs/spec/privacy.md``,
 ``sen.services.vault.service``.
 """
 
@@ -22,6 +23,7 @@ import typer
 from sen.api.server import serve_until_stopped
 from sen.cli._context import err, settings
 from sen.cli.errors import UsageProblem
+from sen.cli.tx import load_key
 from sen.node.config import ApiSettings
 from sen.sdk.client import Client
 from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
@@ -73,6 +75,14 @@ def serve(
             "--domain", help="What presentations are bound to (default: http://HOST:PORT)."
         ),
     ] = None,
+    anchor_key: Annotated[
+        str | None,
+        typer.Option(
+            "--anchor-key",
+            help="A key of the controller (a name in the keyring, or a pkcs11: URI) with which the "
+            "vault anchors its access log by itself at each new block.",
+        ),
+    ] = None,
     hsm: Annotated[
         str | None,
         typer.Option(
@@ -115,6 +125,14 @@ def serve(
         vault, lambda: Client.http(node_url), token=token,
         domain=domain or f"http://{host}:{port}",
     )  # fmt: skip
+    anchorer = None
+    if anchor_key is not None:
+        from sen.services.vault.anchoring import AccessLogAnchorer
+
+        anchorer = AccessLogAnchorer(
+            vault, lambda: Client.http(node_url), load_key(config, anchor_key)
+        )
+        anchorer.start()
     err.print(
         f"vault of {controller} ({opened.jurisdiction}) at http://{host}:{port}, node "
         f"{node_url}, keys {keys.name}; staff token in {secrets_dir / 'token'} (hex of its bytes)",
@@ -123,4 +141,6 @@ def serve(
     try:
         serve_until_stopped(service, host, port, ApiSettings())
     finally:
+        if anchorer is not None:
+            anchorer.stop()
         opened.close()

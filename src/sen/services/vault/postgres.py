@@ -267,6 +267,14 @@ class PostgresVaultStore:
         found = AccessBatch(int(number), bytes(root), int(first), int(last), anchored)
         return found, [bytes(e[0]) for e in entries]
 
+    def unanchored_batches(self) -> list[AccessBatch]:
+        with self.pool.connection() as db:
+            rows = db.execute(
+                "SELECT batch, root, first, last FROM vault_access_batches "
+                "WHERE anchored_height IS NULL ORDER BY batch"
+            ).fetchall()
+        return [AccessBatch(int(n), bytes(r), int(f), int(la), None) for n, r, f, la in rows]
+
     def accesses_of(self, subject: bytes) -> list[tuple[int, bytes, int | None]]:
         with self.pool.connection() as db:
             rows = db.execute(

@@ -149,6 +149,7 @@ class VaultStore(Protocol):
     def seal_batch(self) -> AccessBatch | None: ...
     def mark_anchored(self, batch: int, height: int) -> None: ...
     def access_batch(self, batch: int) -> tuple[AccessBatch, list[bytes]] | None: ...
+    def unanchored_batches(self) -> list[AccessBatch]: ...
     def accesses_of(self, subject: bytes) -> list[tuple[int, bytes, int | None]]: ...
 
 
@@ -357,6 +358,15 @@ class SqliteVaultStore:
                 "SELECT entry FROM access_log WHERE batch = ? ORDER BY seq", (batch,)
             ).fetchall()
         return AccessBatch(*row), [e[0] for e in entries]
+
+    def unanchored_batches(self) -> list[AccessBatch]:
+        """Sealed batches not yet marked anchored, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT batch, root, first, last, anchored_height FROM access_batches "
+                "WHERE anchored_height IS NULL ORDER BY batch"
+            ).fetchall()
+        return [AccessBatch(*row) for row in rows]
 
     def accesses_of(self, subject: bytes) -> list[tuple[int, bytes, int | None]]:
         """(sequence number, entry, batch or None) of every logged read of ``subject``."""
