@@ -80,6 +80,7 @@ lint: install
 	$(BIN)/ruff check src tests benchmarks contracts
 	$(BIN)/mypy --strict src/sen benchmarks/senbench
 	$(BIN)/python -m sen.api.openapi --check
+	$(BIN)/python -m sen.services.vault.openapi --check
 	$(BIN)/python -m sen.abci.protogen --check
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --collect-only -q >/dev/null  # every test file imports, basenames unique
@@ -111,6 +112,7 @@ bench-network: install $(COMETBFT)
 
 openapi: install
 	$(BIN)/python -m sen.api.openapi --write
+	$(BIN)/python -m sen.services.vault.openapi --write
 
 proto: install
 	$(BIN)/python -m sen.abci.protogen --write

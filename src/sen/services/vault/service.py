@@ -31,12 +31,14 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from sen.sdk.client import Client
 from sen.sdk.privacy import ChainState, ChainStateError, latest_block_time
 from sen.services.credentials.remote import RemoteSources, node_fetch
 from sen.services.credentials.verification import verify_presentation_report
+from sen.services.vault import openapi
 from sen.services.vault.vault import (
     ConsentMissing,
     ProvenAccess,
@@ -46,6 +48,12 @@ from sen.services.vault.vault import (
     VaultError,
 )
 
+DESCRIPTION = (
+    "The personal-data vault of one controller (docs/spec/privacy.md §6.1): a recipient reads "
+    "a record with its credential under the chain's consent; the data subject asks who read "
+    "its data; the controller's staff store, seal and erase.\n\n*Kho dữ liệu cá nhân của "
+    "một bên kiểm soát.*"
+)
 CHALLENGE_SECONDS = 300
 MAX_CHALLENGES = 10_000
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -118,8 +126,25 @@ def create_vault_app(
     what presentations must be bound to (the vault's public address)."""
     if len(token) < 32:
         raise ValueError("token: expected at least 32 characters")
-    app = FastAPI(title="Sen vault", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="Sen vault", version="1", description=DESCRIPTION, docs_url=None,
+        redoc_url=None, openapi_url="/vault/v1/openapi.json",
+    )  # fmt: skip
     challenges = Challenges()
+
+    def document() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = openapi.complete(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
 
     @app.exception_handler(Problem)
     async def problem(_: Request, exc: Problem) -> JSONResponse:
@@ -179,11 +204,20 @@ def create_vault_app(
                           expected=f"a key of {did}", got=method)  # fmt: skip
         return did
 
-    @app.post("/vault/v1/challenges", status_code=201)
+    @app.post(
+        "/vault/v1/challenges", status_code=201, summary="A one-time challenge to sign",
+        response_model=None,
+        responses=openapi.answers(201, "Challenge", 503),
+    )  # fmt: skip
     def new_challenge() -> dict[str, Any]:
         return {"challenge": challenges.issue(), "domain": domain, "expires_in": CHALLENGE_SECONDS}
 
-    @app.post("/vault/v1/records", status_code=201)
+    @app.post(
+        "/vault/v1/records", status_code=201, summary="Store a record (staff)",
+        openapi_extra={**openapi.body("NewRecord"), "security": [{"staff": []}]},
+        response_model=None,
+        responses=openapi.answers(201, "Stored", 400, 401, 410, 413),
+    )  # fmt: skip
     async def put(request: Request) -> dict[str, Any]:
         staff(request)
         body = await body_of(request)
@@ -200,7 +234,12 @@ def create_vault_app(
                           got=exc.got) from None  # fmt: skip
         return {"reference": stored.reference.hex(), "commitment": stored.commitment.hex()}
 
-    @app.post("/vault/v1/records/{reference}/read")
+    @app.post(
+        "/vault/v1/records/{reference}/read", summary="Read a record under the chain's consent",
+        openapi_extra=openapi.body("ReadRequest"),
+        response_model=None,
+        responses=openapi.answers(200, "ReadAnswer", 400, 401, 403, 404, 410, 413, 502),
+    )  # fmt: skip
     async def read(reference: str, request: Request) -> dict[str, Any]:
         body = await body_of(request)
         reader = holder(body)
@@ -233,7 +272,12 @@ def create_vault_app(
             raise Problem(502, f"the node's state did not verify: {exc}") from None
         return {"payload": base64.b64encode(payload).decode(), "reader": reader, "at": at}
 
-    @app.post("/vault/v1/access")
+    @app.post(
+        "/vault/v1/access", summary="Who read my data (the data subject)",
+        openapi_extra=openapi.body("AccessRequest"),
+        response_model=None,
+        responses=openapi.answers(200, "Access", 400, 401, 413),
+    )  # fmt: skip
     async def who_read(request: Request) -> dict[str, Any]:
         body = await body_of(request)
         subject = holder(body)
@@ -257,7 +301,12 @@ def create_vault_app(
             answers.append(item)
         return {"subject": subject, "reads": answers}
 
-    @app.post("/vault/v1/access/seal")
+    @app.post(
+        "/vault/v1/access/seal", summary="Close the waiting reads into a batch (staff)",
+        openapi_extra={"security": [{"staff": []}]},
+        response_model=None,
+        responses=openapi.answers(200, "Sealed", 401),
+    )  # fmt: skip
     def seal(request: Request) -> dict[str, Any]:
         staff(request)
         batch = vault.seal_access_batch()
@@ -266,7 +315,12 @@ def create_vault_app(
         return {"batch": {"number": batch.number, "root": batch.root.hex(),
                           "first": batch.first, "last": batch.last}}  # fmt: skip
 
-    @app.post("/vault/v1/subjects/erase")
+    @app.post(
+        "/vault/v1/subjects/erase", summary="Crypto-shred a data subject (staff)",
+        openapi_extra={**openapi.body("Erase"), "security": [{"staff": []}]},
+        response_model=None,
+        responses=openapi.answers(200, "Erased", 400, 401, 404, 413),
+    )  # fmt: skip
     async def erase(request: Request) -> dict[str, Any]:
         staff(request)
         body = await body_of(request)
@@ -288,3 +342,20 @@ def create_vault_app(
         }  # fmt: skip
 
     return app
+
+
+def document_app() -> FastAPI:
+    """The service over an empty in-memory vault, for its OpenAPI document only."""
+    from pathlib import Path
+
+    from sen.services.vault.crypto import SoftwareKek
+    from sen.services.vault.store import SqliteVaultStore
+
+    def no_node() -> Client:
+        raise RuntimeError("the document app has no node")
+
+    vault = Vault(
+        SqliteVaultStore(Path(":memory:"), "VN"), SoftwareKek(bytes(32)), bytes(32),
+        controller="did:sen:example",
+    )  # fmt: skip
+    return create_vault_app(vault, no_node, token="d" * 32, domain="https://vault.example")
