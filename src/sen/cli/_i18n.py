@@ -119,6 +119,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HỢP LỆ: gói tin {sequence} từ chuỗi {source} đã được nhận và xác nhận trên chuỗi "
         "{destination}.",
     ),
+    "privacy_receipt_valid_erasure": (
+        "VALID: chain {chain} recorded at block {height} the erasure of {count} record(s) of "
+        "subject {subject} by {controller}.",
+        "HỢP LỆ: chuỗi {chain} đã ghi nhận tại khối {height} việc xóa {count} bản ghi của chủ "
+        "thể {subject} do {controller} thực hiện.",
+    ),
+    "privacy_receipt_valid_consent": (
+        "VALID: on chain {chain}, consent {id} to {controller} is {state} (state signed at "
+        "block {height}).",
+        "HỢP LỆ: trên chuỗi {chain}, sự đồng ý {id} cho {controller} đang ở trạng thái {state} "
+        "(trạng thái được ký tại khối {height}).",
+    ),
     "packet_acknowledgement": (
         "The receiving application's answer ({port}): {ack}",
         "Câu trả lời của ứng dụng nhận ({port}): {ack}",

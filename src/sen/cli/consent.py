@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from sen.cli._context import Settings, kv_table, out, print_json, settings
+from sen.cli._context import Settings, err, kv_table, out, print_json, settings
 from sen.cli.directory import verified
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
@@ -26,7 +26,14 @@ from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.privacy import Consent
 from sen.ledger.modules.privacy.actions import parse_terms
-from sen.sdk.privacy import consent_terms, did_key, from_json, sign_consent, to_json
+from sen.sdk.privacy import (
+    consent_terms,
+    did_key,
+    from_json,
+    privacy_receipt,
+    sign_consent,
+    to_json,
+)
 from sen.services.credentials.remote import RemoteSources, node_fetch
 from sen.services.credentials.verification import verify_credential_report
 from sen.vc import InvalidDocument, VcError, sign_credential
@@ -263,16 +270,33 @@ def _table(body: dict[str, Any]) -> None:
     out.print(table)
 
 
+def save_receipt(config: Settings, receipt: dict[str, Any], path: Path) -> None:
+    """Write a privacy receipt (mode 0644, as any receipt) and say how to check it."""
+    try:
+        path.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise UsageProblem(f"--save: cannot write {path}: {exc.strerror}") from None
+    err.print(config.text("receipt_saved", path=path), markup=False)
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
     consent_id: ConsentId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Write the record to keep: sen verify checks it offline."),
+    ] = None,
 ) -> None:
     """Show a consent record; its state proof is checked first."""
-    with settings(ctx).client() as client:
-        body = client.get(f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}")
-    verified(body["record"])
+    config = settings(ctx)
+    path = f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}"
+    with config.client() as client:
+        body = client.get(path)
+        verified(body["record"])
+        if save is not None:
+            save_receipt(config, privacy_receipt(client, path + "/receipt"), save)
     if as_json:
         print_json(body)
     else:

@@ -20,13 +20,13 @@ from rich.table import Table
 from rich.text import Text
 
 from sen.cli._context import kv_table, out, print_json, settings
-from sen.cli.consent import hex_id
+from sen.cli.consent import hex_id, save_receipt
 from sen.cli.directory import verified
 from sen.cli.errors import UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime
 from sen.ledger.modules.privacy import OUTCOMES, REQUEST_KINDS
-from sen.sdk.privacy import did_key
+from sen.sdk.privacy import did_key, privacy_receipt
 
 app = typer.Typer(
     help="Data-subject requests (72-hour clocks) and erasure receipts.", no_args_is_help=True
@@ -163,12 +163,19 @@ def erasure(
     controller: Controller,
     subject_ref: Annotated[str, typer.Argument(help="The vault's subject reference (32 hex).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the receipt as JSON.")] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Write the receipt to keep: sen verify checks it offline."),
+    ] = None,
 ) -> None:
     """An erasure receipt: the tombstone, its state proof checked."""
     path = f"/v1/privacy/erasures/{controller}/{hex_id(subject_ref, 'SUBJECT_REF')}"
-    with settings(ctx).client() as client:
+    config = settings(ctx)
+    with config.client() as client:
         body = client.get(path)
-    verified(body["record"])
+        verified(body["record"])
+        if save is not None:
+            save_receipt(config, privacy_receipt(client, path + "/receipt"), save)
     if as_json:
         print_json(body)
         return

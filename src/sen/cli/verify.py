@@ -15,6 +15,8 @@ from sen.light.errors import ReceiptInvalid
 from sen.light.genesis import Genesis
 from sen.light.packet_receipt import FORMAT as PACKET_FORMAT
 from sen.light.packet_receipt import PacketReceiptReport, verify_packet_receipt
+from sen.light.privacy_receipt import FORMAT as PRIVACY_FORMAT
+from sen.light.privacy_receipt import PrivacyReceiptReport, verify_privacy_receipt
 from sen.light.receipt import Check, ReceiptReport, ReceiptVerifier, read_receipt_json
 from sen.node.config import NodeConfig
 from sen.sdk.errors import VerificationFailed
@@ -71,6 +73,9 @@ def verify(
             "(and the receiving chain's with --genesis)"
         )
     trusted = read_genesis(genesis_path)
+    if receipt.get("format") == PRIVACY_FORMAT:
+        _verify_privacy(config, receipt, trusted, as_json)
+        return
     try:
         report = check_receipt(receipt, trusted, file)
     except VerificationFailed as exc:
@@ -128,6 +133,55 @@ def _verify_packet(
             for port, ack in zip(report.ports, report.acknowledgements, strict=True):
                 readable = _readable(bytes.fromhex(ack))
                 out.print(escape(config.text("packet_acknowledgement", port=port, ack=readable)))
+    if failure is not None:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _verify_privacy(
+    config: Settings, receipt: dict[str, Any], genesis: Genesis, as_json: bool
+) -> None:
+    """A consent or erasure receipt, against the chain's genesis file."""
+    failure: ReceiptInvalid | None = None
+    try:
+        report = verify_privacy_receipt(receipt, genesis)
+    except ReceiptInvalid as exc:
+        failure = exc
+        found = exc.report
+        report = found if isinstance(found, PrivacyReceiptReport) else PrivacyReceiptReport()
+    if as_json:
+        print_json(
+            {
+                "valid": failure is None,
+                "kind": report.kind,
+                "chain_id": report.chain_id,
+                "height": report.height,
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks],
+                "record": report.record,
+            }
+        )
+    else:
+        for check in report.checks:
+            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+        if failure is not None:
+            name = check_name(config.lang, failure.check)
+            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
+            out.print("[bold red]" + line + "[/]")
+        elif report.kind == "erasure":
+            record = report.record
+            line = config.text(
+                "privacy_receipt_valid_erasure", chain=report.chain_id,
+                height=record["recorded_height"], count=len(record["records"]),
+                subject=record["subject_ref"], controller=record["controller"],
+            )  # fmt: skip
+            out.print("[bold green]" + escape(line) + "[/]")
+        else:
+            record = report.record
+            line = config.text(
+                "privacy_receipt_valid_consent", chain=report.chain_id, id=record["id"],
+                controller=record["controller"], state=record["state"], height=report.height,
+            )  # fmt: skip
+            out.print("[bold green]" + escape(line) + "[/]")
     if failure is not None:
         raise typer.Exit(EXIT_INVALID)
 

@@ -26,6 +26,10 @@ CHECK_NAMES: dict[str, tuple[str, str]] = {
     "sent": ("packet sent", "gói tin đã được gửi"),
     "client": ("light client", "light client của chuỗi gửi"),
     "received": ("packet received and acknowledged", "gói tin đã được nhận và xác nhận"),
+    # privacy receipts (sen.light.privacy_receipt)
+    "header": ("signed block", "khối đã được ký"),
+    "state": ("record in the chain's state", "bản ghi trong trạng thái chuỗi"),
+    "record": ("consent or erasure record", "bản ghi đồng ý hoặc xóa"),
 }
 
 CHECK_ORDER = (

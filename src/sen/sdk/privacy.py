@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,7 @@ from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.ledger.modules.privacy import ConsentTerms, consent_message
 from sen.sdk.client import Client
+from sen.sdk.errors import NotYetProvable, Timeout
 
 EXPLICIT_CONSENT = "dpv:ExplicitlyExpressedConsent"
 
@@ -127,3 +129,17 @@ def latest_block_time(client: Client) -> int:
     if not isinstance(found, str):
         raise ChainStateError("the node has no block yet: no time to judge a consent at")
     return int(datetime.fromisoformat(found.replace("Z", "+00:00")).timestamp())
+
+
+def privacy_receipt(client: Client, path: str, timeout: float = 30.0) -> dict[str, Any]:
+    """A privacy receipt (``/v1/privacy/erasures/{controller}/{subject_ref}/receipt`` or
+    ``/v1/privacy/consents/{id}/receipt``), waiting for the block that signs its state;
+    ``sen verify`` checks it offline with the genesis file."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return client.get(path)
+        except NotYetProvable as exc:
+            if time.monotonic() >= deadline:
+                raise Timeout(f"receipt not provable after {timeout:g} s: {exc}") from None
+            time.sleep(0.25)

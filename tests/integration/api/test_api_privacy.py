@@ -186,3 +186,57 @@ def test_bad_and_unknown_ids_are_clear_refusals(client: TestClient, node: Node) 
     assert_problem(client.get(f"/v1/privacy/erasures/benh-vien-a/{'0' * 32}"), 400, "controller")
     assert_problem(client.get("/v1/privacy/subjects/did:sen:x/consents"), 400, "subject")
     assert_problem(client.get("/v1/privacy/controllers/did:sen:Hoa!/requests"), 400, "controller")
+
+
+def test_erasure_and_consent_receipts_verify_offline_with_the_genesis(
+    client: TestClient, node: Node, setup: dict[str, Any]
+) -> None:
+    import copy
+
+    from sen.light.errors import ReceiptInvalid
+    from sen.light.genesis import Genesis
+    from sen.light.privacy_receipt import verify_privacy_receipt
+    from sen.sdk.privacy import privacy_receipt
+
+    sdk, hospital, patient = setup["sdk"], setup["hospital"], setup["patient"]
+    consent_id = _consent(node, sdk, hospital, patient)
+    subject_ref = secrets.token_bytes(16)
+    records = [[secrets.token_bytes(16), secrets.token_bytes(32)]]
+    now = int(node.engine.last.header.time.seconds) if node.engine.last else 0
+    sdk.send(hospital, "privacy", "record_erasure", {
+        "controller": A, "subject_ref": subject_ref, "records": records, "erased_at": now,
+    })  # fmt: skip
+    erasure = privacy_receipt(sdk, f"/v1/privacy/erasures/{A}/{subject_ref.hex()}/receipt")
+    genesis: Genesis = node.app.genesis
+    report = verify_privacy_receipt(erasure, genesis)
+    assert [c.name for c in report.checks] == ["format", "chain", "header", "state", "record"]
+    assert report.record["records"] == [[records[0][0].hex(), records[0][1].hex()]]
+    assert report.record["subject_ref"] == subject_ref.hex() and report.record["controller"] == A
+
+    consent = privacy_receipt(sdk, f"/v1/privacy/consents/{consent_id}/receipt")
+    assert verify_privacy_receipt(consent, genesis).record["state"] == "given"
+    sdk.send(patient, "privacy", "withdraw_consent", {"consent": bytes.fromhex(consent_id)})
+    later = privacy_receipt(sdk, f"/v1/privacy/consents/{consent_id}/receipt")
+    assert verify_privacy_receipt(later, genesis).record["state"] == "withdrawn"
+
+    def fails(receipt: dict[str, Any], check: str) -> None:
+        with pytest.raises(ReceiptInvalid) as caught:
+            verify_privacy_receipt(receipt, genesis)
+        assert caught.value.check == check, caught.value.reason
+
+    moved = copy.deepcopy(erasure)
+    moved["value"] = consent["value"]  # another record under the tombstone's key
+    fails(moved, "state")
+    swapped = copy.deepcopy(consent)
+    swapped["kind"] = "erasure"
+    fails(swapped, "record")
+    forged = copy.deepcopy(erasure)
+    forged["signed_header"]["header"]["app_hash"] = "00" * 32
+    fails(forged, "header")
+    other = copy.deepcopy(erasure)
+    other["genesis_hash"] = "11" * 32
+    fails(other, "chain")
+    fails({**erasure, "format": "sen-evidence-receipt"}, "format")
+    fails({**erasure, "kind": "breach"}, "format")
+    assert_problem(client.get(f"/v1/privacy/erasures/{A}/{'0' * 32}/receipt"), 404, "subject_ref")
+    assert_problem(client.get(f"/v1/privacy/consents/{'0' * 32}/receipt"), 404, "id")

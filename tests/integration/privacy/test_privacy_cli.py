@@ -87,8 +87,19 @@ def test_consent_from_signature_to_withdrawal(
     tampered.write_text(json.dumps(credential), encoding="utf-8")
     code, out, _ = run(["--lang", "vi", "consent", "verify-receipt", str(tampered)], capsys)
     assert code == 1 and out.startswith("KHÔNG HỢP LỆ") and "purposes" in out
-    shown = ok(["consent", "show", consent_id], capsys)
+    kept = tmp_path / "consent-record.json"
+    shown = ok(["consent", "show", consent_id, "--save", str(kept)], capsys)
     assert "given" in shown and "verified against app hash" in shown
+    genesis = str(node.config.genesis_path)
+    out = ok(["verify", str(kept), "--genesis", genesis], capsys)
+    assert f"VALID: on chain vn-health, consent {consent_id}" in out and "is given" in out
+    out = ok(["--lang", "vi", "verify", str(kept), "--genesis", genesis], capsys)
+    assert "HỢP LỆ" in out and "bản ghi trong trạng thái chuỗi" in out
+    forged = json.loads(kept.read_text())
+    forged["value"] = forged["value"][:-2] + ("00" if forged["value"][-2:] != "00" else "01")
+    kept.write_text(json.dumps(forged), encoding="utf-8")
+    code, out, _ = run(["verify", str(kept), "--genesis", genesis], capsys)
+    assert code == 1 and "record in the chain's state" in out
     subject = json.loads(consent_file.read_text())["subject"]
     assert consent_id in ok(["consent", "list", "--key", "patient"], capsys)
 

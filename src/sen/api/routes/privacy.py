@@ -25,7 +25,7 @@ from fastapi import APIRouter, Path, Query
 from pydantic import Field
 
 from sen.api.deps import NodeDep
-from sen.api.errors import BadRequest, NotFound
+from sen.api.errors import BadRequest, NotFound, NotYetAvailable
 from sen.api.json_body import JsonRoute
 from sen.api.parsing import pattern
 from sen.api.problems import documented
@@ -54,6 +54,7 @@ from sen.ledger.modules.privacy.records import (
     request_key,
 )
 from sen.node.node import Node
+from sen.services.readmodels.privacy import PrivacyReceiptUnavailable, build_privacy_receipt
 
 router = APIRouter(route_class=JsonRoute, tags=["privacy"])
 
@@ -503,3 +504,41 @@ def vaults(controller: Controller, node: NodeDep) -> list[VaultView]:
             )
         )
     return views
+
+
+def _receipt(node: Node, kind: str, key: bytes, field: str) -> Any:
+    try:
+        return build_privacy_receipt(node, kind, key)
+    except PrivacyReceiptUnavailable as exc:
+        if exc.retry:
+            raise NotYetAvailable(str(exc), headers={"Retry-After": "1"}) from None
+        raise NotFound(str(exc), field=field) from None
+
+
+RECEIPT_TEXT = (
+    "The record with its state proof and the header that carries the app hash, signed by the "
+    "chain's validators: `sen verify` checks it with the genesis file alone "
+    "(`docs/spec/privacy.md` §8). 409 until the state holding it is signed (retry after the "
+    "next block)."
+)
+
+
+@router.get(
+    "/v1/privacy/erasures/{controller}/{subject_ref}/receipt",
+    summary="An erasure receipt to keep: the tombstone, checkable offline",
+    description=RECEIPT_TEXT + "\n\n*Biên nhận xóa, kiểm tra ngoại tuyến bằng tệp genesis.*",
+    responses=documented(400, 404, 409),
+)
+def erasure_receipt(controller: Controller, subject_ref: HexId, node: NodeDep) -> Any:
+    ref = _id(subject_ref, "subject_ref")
+    return _receipt(node, "erasure", erasure_key(_controller(controller), ref), "subject_ref")
+
+
+@router.get(
+    "/v1/privacy/consents/{consent_id}/receipt",
+    summary="A consent's record to keep, checkable offline",
+    description=RECEIPT_TEXT + "\n\n*Bản ghi đồng ý, kiểm tra ngoại tuyến bằng tệp genesis.*",
+    responses=documented(400, 404, 409),
+)
+def consent_receipt(consent_id: HexId, node: NodeDep) -> Any:
+    return _receipt(node, "consent", consent_key(_id(consent_id)), "id")

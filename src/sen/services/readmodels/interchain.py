@@ -257,7 +257,7 @@ def build_packet_receipt(node: Node, client_id: str, sequence: int) -> dict[str,
         ibc_key(acknowledgement_key(client_id, sequence)),
     ]
     proved = prove_keys(node, keys)
-    block = _carrying(node, proved)
+    block = carrying_block(node, proved)
     (
         (_, client_state, client_proof),
         (_, consensus_state, consensus_proof),
@@ -299,11 +299,11 @@ def build_packet_receipt(node: Node, client_id: str, sequence: int) -> dict[str,
             },
             **_history(node, block.height),
             "client_state": (client_state or b"").hex(),
-            "client_proof": _state_proof_json(client_proof),
+            "client_proof": state_proof_json(client_proof),
             "consensus_state": (consensus_state or b"").hex(),
-            "consensus_proof": _state_proof_json(consensus_proof),
-            "receipt_proof": _state_proof_json(receipt_proof),
-            "acknowledgement_proof": _state_proof_json(ack_proof),
+            "consensus_proof": state_proof_json(consensus_proof),
+            "receipt_proof": state_proof_json(receipt_proof),
+            "acknowledgement_proof": state_proof_json(ack_proof),
         },
     }
 
@@ -325,7 +325,7 @@ def _source_header(node: Node, client_id: str, height: int) -> dict[str, Any]:
     )
 
 
-def _carrying(node: Node, proved: ProvedKeys) -> LightBlock:
+def carrying_block(node: Node, proved: ProvedKeys) -> LightBlock:
     """The signed header of this chain that carries ``proved``'s app hash."""
     for height in (proved.height + 1, proved.height):
         block = load_light_block(node, height) if height >= 1 else None
@@ -362,7 +362,7 @@ def _proof_json(proof: Any) -> dict[str, Any]:
     }
 
 
-def _state_proof_json(proof: Proof) -> dict[str, Any]:
+def state_proof_json(proof: Proof) -> dict[str, Any]:
     return {
         "siblings": [s.hex() for s in proof.siblings],
         "leaf_path": None if proof.leaf_path is None else proof.leaf_path.hex(),

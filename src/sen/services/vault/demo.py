@@ -23,16 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sen.ledger.crypto import SigningKey, get_suite
-from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import encode_multikey
+from sen.light.privacy_receipt import verify_privacy_receipt
 from sen.sdk.client import Client
 from sen.sdk.privacy import (
     ChainState,
     consent_terms,
     did_key,
     latest_block_time,
+    privacy_receipt,
     sign_consent,
 )
+from sen.sdk.receipts import read_genesis
 from sen.services.vault.crypto import SoftwareKek
 from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import ConsentMissing, ProvenAccess, RecordErased, Vault
@@ -157,19 +159,15 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
             pass
         else:
             raise AssertionError("the erased record still opens")
-        receipt = client.get(f"/v1/privacy/erasures/{trail.hospital_a}/{statement.subject.hex()}")
-        record = receipt["record"]
-        proof = record["proof"]
-        verify_state_proof(
-            bytes.fromhex(record["app_hash"]), bytes.fromhex(record["key"]),
-            bytes.fromhex(record["value"]), [bytes.fromhex(s) for s in proof["siblings"]],
-            bytes.fromhex(proof["leaf_path"]), bytes.fromhex(proof["leaf_value_hash"]),
-        )  # fmt: skip
-        trail.erasure_receipt_height = int(receipt["recorded_height"])
+        path = f"/v1/privacy/erasures/{trail.hospital_a}/{statement.subject.hex()}/receipt"
+        receipt = privacy_receipt(client, path)
+        report = verify_privacy_receipt(receipt, read_genesis(client.genesis()))
+        trail.erasure_receipt_height = int(report.record["recorded_height"])
         step(
             f"7. deletion asked and done: the key is destroyed, the tombstone is at block "
-            f"{trail.erasure_receipt_height}, its state proof verified (sen privacy erasure "
-            f"{trail.hospital_a} {statement.subject.hex()})"
+            f"{trail.erasure_receipt_height}, its receipt verified offline against the genesis "
+            f"(sen privacy erasure {trail.hospital_a} {statement.subject.hex()} --save "
+            "erasure.json; sen verify erasure.json --genesis genesis.json)"
         )
     finally:
         store.close()
