@@ -131,6 +131,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HỢP LỆ: trên chuỗi {chain}, sự đồng ý {id} cho {controller} đang ở trạng thái {state} "
         "(trạng thái được ký tại khối {height}).",
     ),
+    "privacy_filed": (
+        "request {id} ({kind}) filed at block {height}; answer due by {due}",
+        "yêu cầu {id} ({kind}) đã nộp tại khối {height}; hạn trả lời {due}",
+    ),
+    "privacy_queue_title": (
+        "{controller}: {open} open, {overdue} overdue",
+        "{controller}: {open} đang mở, {overdue} quá hạn",
+    ),
+    "privacy_columns": (
+        "request|kind|filed|due (UTC)|clock|outcome",
+        "yêu cầu|loại|khối nộp|hạn (UTC)|đồng hồ|kết quả",
+    ),
+    "privacy_clock_answered": ("answered", "đã trả lời"),
+    "privacy_clock_overdue": ("OVERDUE by {hours} h", "QUÁ HẠN {hours} giờ"),
+    "privacy_clock_left": ("{hours} h {minutes} min left", "còn {hours} giờ {minutes} phút"),
+    "privacy_late": (" (late)", " (trễ hạn)"),
+    "privacy_acknowledged": (
+        "request {id} acknowledged at block {height}",
+        "yêu cầu {id} đã được xác nhận tại khối {height}",
+    ),
+    "privacy_answered": (
+        "request {id} answered ({outcome}) at block {height}; digest {digest}",
+        "yêu cầu {id} đã được trả lời ({outcome}) tại khối {height}; mã băm {digest}",
+    ),
+    "privacy_erasure_title": (
+        "erasure of {subject} by {controller}",
+        "việc xóa dữ liệu của {subject} do {controller} thực hiện",
+    ),
+    "privacy_erasure_rows": (
+        "records erased|erased at|recorded at block|deletion request|digest|proof",
+        "số bản ghi đã xóa|thời điểm xóa|ghi nhận tại khối|yêu cầu xóa|mã băm|bằng chứng",
+    ),
+    "privacy_proof_verified": (
+        "verified against app hash {app_hash}",
+        "đã kiểm tra với app hash {app_hash}",
+    ),
+    "privacy_vault_declared": (
+        "vault {name} of {controller} declared in {jurisdiction} at block {height}",
+        "kho {name} của {controller} đã khai báo ở {jurisdiction} tại khối {height}",
+    ),
+    "privacy_no_vault": (
+        "{controller} has declared no vault",
+        "{controller} chưa khai báo kho dữ liệu nào",
+    ),
+    "privacy_vault_line": (
+        "{name}: {jurisdiction}{where} (version {version}, block {height})",
+        "{name}: {jurisdiction}{where} (phiên bản {version}, khối {height})",
+    ),
+    "privacy_vault_at": (" at {endpoint}", " tại {endpoint}"),
     "packet_acknowledgement": (
         "The receiving application's answer ({port}): {ack}",
         "Câu trả lời của ứng dụng nhận ({port}): {ack}",

@@ -19,7 +19,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sen.cli._context import kv_table, out, print_json, settings
+from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.consent import hex_id, save_receipt
 from sen.cli.directory import verified
 from sen.cli.errors import UsageProblem
@@ -40,14 +40,16 @@ def _say(text: str) -> None:
     out.print(text, emoji=False, markup=False)
 
 
-def _clock(seconds_left: int | None, overdue: bool | None, is_open: bool) -> str:
+def _clock(config: Settings, seconds_left: int | None, overdue: bool | None, is_open: bool) -> str:
     if not is_open:
-        return "answered"
+        return config.text("privacy_clock_answered")
     if overdue:
-        return f"OVERDUE by {-(seconds_left or 0) // 3600} h"
+        return config.text("privacy_clock_overdue", hours=-(seconds_left or 0) // 3600)
     if seconds_left is None:
         return "?"
-    return f"{seconds_left // 3600} h {seconds_left % 3600 // 60} min left"
+    return config.text(
+        "privacy_clock_left", hours=seconds_left // 3600, minutes=seconds_left % 3600 // 60
+    )
 
 
 @app.command("request")
@@ -77,7 +79,7 @@ def file_request(
         info = client.send(signing_key, "privacy", "file_request", args)
         body = client.get(f"/v1/privacy/requests/{request_id.hex()}")
     due = xml_datetime(int(body["due"]))
-    _say(f"request {request_id.hex()} ({kind}) filed at block {info.height}; answer due by {due}")
+    _say(config.text("privacy_filed", id=request_id.hex(), kind=kind, height=info.height, due=due))
 
 
 @app.command("queue")
@@ -90,7 +92,8 @@ def queue(
     as_json: Annotated[bool, typer.Option("--json", help="Print the raw JSON.")] = False,
 ) -> None:
     """A controller's requests, overdue first, with the time left on each clock."""
-    with settings(ctx).client() as client:
+    config = settings(ctx)
+    with config.client() as client:
         body = client.get(
             f"/v1/privacy/controllers/{controller}/requests", {"open_only": open_only}
         )
@@ -99,13 +102,17 @@ def queue(
     if as_json:
         print_json(body)
         return
-    table = Table(title=f"{controller}: {body['open']} open, {body['overdue']} overdue")
-    table.add_column("request", no_wrap=True, min_width=32)
-    for column in ("kind", "filed", "due (UTC)", "clock", "outcome"):
+    title = config.text(
+        "privacy_queue_title", controller=controller, open=body["open"], overdue=body["overdue"]
+    )
+    table = Table(title=title)
+    first, *columns = config.text("privacy_columns").split("|")
+    table.add_column(first, no_wrap=True, min_width=32)
+    for column in columns:
         table.add_column(column)
     for found in body["requests"]:
-        clock = _clock(found["seconds_left"], found["overdue"], found["open"])
-        late = " (late)" if found["late"] else ""
+        clock = _clock(config, found["seconds_left"], found["overdue"], found["open"])
+        late = config.text("privacy_late") if found["late"] else ""
         outcome = (found["outcome"] or "") + late
         due = xml_datetime(int(found["due"]))
         row = (found["id"], found["kind"], str(found["filed_height"]), due, Text(clock), outcome)
@@ -129,7 +136,7 @@ def acknowledge(
     """Acknowledge a request (the controller)."""
     args: dict[str, object] = {"request": bytes.fromhex(hex_id(request_id, "REQUEST"))}
     height = _controller_send(ctx, key, "acknowledge_request", args)
-    _say(f"request {request_id} acknowledged at block {height}")
+    _say(settings(ctx).text("privacy_acknowledged", id=request_id, height=height))
 
 
 @app.command("answer")
@@ -154,7 +161,10 @@ def answer(
         "answer": digest,
     }  # fmt: skip
     height = _controller_send(ctx, key, "answer_request", args)
-    _say(f"request {request_id} answered ({outcome}) at block {height}; digest {digest.hex()}")
+    said = settings(ctx).text(
+        "privacy_answered", id=request_id, outcome=outcome, height=height, digest=digest.hex()
+    )
+    _say(said)
 
 
 @app.command("erasure")
@@ -179,13 +189,17 @@ def erasure(
     if as_json:
         print_json(body)
         return
-    table = kv_table(f"erasure of {body['subject_ref']} by {controller}")
-    table.add_row("records erased", str(len(body["records"])))
-    table.add_row("erased at", xml_datetime(int(body["erased_at"])))
-    table.add_row("recorded at block", str(body["recorded_height"]))
-    table.add_row("deletion request", str(body["request"]))
-    table.add_row("digest", body["digest"])
-    table.add_row("proof", f"verified against app hash {body['record']['app_hash']}")
+    table = kv_table(
+        config.text("privacy_erasure_title", subject=body["subject_ref"], controller=controller)
+    )
+    labels = config.text("privacy_erasure_rows").split("|")
+    values = (
+        str(len(body["records"])), xml_datetime(int(body["erased_at"])),
+        str(body["recorded_height"]), str(body["request"]), body["digest"],
+        config.text("privacy_proof_verified", app_hash=body["record"]["app_hash"]),
+    )  # fmt: skip
+    for label, value in zip(labels, values, strict=True):
+        table.add_row(label, value)
     out.print(table)
 
 
@@ -212,7 +226,11 @@ def declare_vault(
     if endpoint:
         args["endpoint"] = endpoint
     height = _controller_send(ctx, key, "declare_vault", args)
-    _say(f"vault {name} of {controller} declared in {jurisdiction} at block {height}")
+    said = settings(ctx).text(
+        "privacy_vault_declared", name=name, controller=controller, jurisdiction=jurisdiction,
+        height=height,
+    )  # fmt: skip
+    _say(said)
 
 
 @app.command("vaults")
@@ -222,7 +240,8 @@ def vaults(
     as_json: Annotated[bool, typer.Option("--json", help="Print the vaults as JSON.")] = False,
 ) -> None:
     """Where a controller keeps personal data: its declared vaults, state proofs checked."""
-    with settings(ctx).client() as client:
+    config = settings(ctx)
+    with config.client() as client:
         body = client.get_list(f"/v1/privacy/controllers/{controller}/vaults")
     for vault in body:
         verified(vault["record"])
@@ -230,10 +249,17 @@ def vaults(
         print_json(body)
         return
     if not body:
-        _say(f"{controller} has declared no vault")
+        _say(config.text("privacy_no_vault", controller=controller))
     for vault in body:
-        where = f" at {vault['endpoint']}" if vault.get("endpoint") else ""
+        endpoint = vault.get("endpoint")
+        where = config.text("privacy_vault_at", endpoint=endpoint) if endpoint else ""
         _say(
-            f"{vault['name']}: {vault['jurisdiction']}{where} (version {vault['version']}, "
-            f"block {vault['declared_height']})"
+            config.text(
+                "privacy_vault_line",
+                name=vault["name"],
+                jurisdiction=vault["jurisdiction"],
+                where=where,
+                version=vault["version"],
+                height=vault["declared_height"],
+            )
         )

@@ -117,6 +117,8 @@ def test_consent_from_signature_to_withdrawal(
     assert request_id is not None
     queue = ok(["privacy", "queue", A], capsys)
     assert "1 open, 0 overdue" in queue and re.search(r"7[012] h \d+ min left", queue)
+    hang = ok(["--lang", "vi", "privacy", "queue", A], capsys)
+    assert "1 đang mở, 0 quá hạn" in hang and re.search(r"còn 7[012] giờ \d+ phút", hang)
     answer = tmp_path / "answer.json"
     answer.write_text('{"records": [], "nonce": "9f2c"}', encoding="utf-8")
     out = ok(["privacy", "answer", request_id[1], "--outcome", "fulfilled", "--document",
@@ -129,6 +131,8 @@ def test_consent_from_signature_to_withdrawal(
     assert f"vault main of {A} declared in VN-HN" in out
     listed = ok(["privacy", "vaults", A], capsys)
     assert "main: VN-HN at https://vault.benhviena.vn (version 1" in listed
+    listed = ok(["--lang", "vi", "privacy", "vaults", A], capsys)
+    assert "main: VN-HN tại https://vault.benhviena.vn (phiên bản 1" in listed
     code, _, err = run(["privacy", "declare-vault", A, "--name", "main", "--jurisdiction",
                         "Hà Nội", "--key", "hospital"], capsys)  # fmt: skip
     assert code != 0 and "args.jurisdiction" in err and "VN-HN" in err
