@@ -15,6 +15,7 @@ from sen.cli._context import Settings
 from sen.cli.main import main
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
+from sen.sdk.privacy import latest_block_time
 
 A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
 
@@ -136,6 +137,18 @@ def test_consent_from_signature_to_withdrawal(
     code, _, err = run(["privacy", "declare-vault", A, "--name", "main", "--jurisdiction",
                         "Hà Nội", "--key", "hospital"], capsys)  # fmt: skip
     assert code != 0 and "args.jurisdiction" in err and "VN-HN" in err
+
+    subject_ref, record = "ab" * 16, ["hex:" + "cd" * 16, "hex:" + "ef" * 32]
+    erased_at = latest_block_time(in_process_client(node))
+    erasure = {"controller": A, "subject_ref": f"hex:{subject_ref}", "records": [record],
+               "erased_at": erased_at}  # fmt: skip
+    ok(["tx", "send", "--key", "hospital", "--module", "privacy", "--action", "record_erasure",
+        "--args", json.dumps(erasure)], capsys)  # fmt: skip
+    kept = tmp_path / "erasure.json"
+    shown = ok(["--lang", "vi", "privacy", "erasure", A, subject_ref, "--save", str(kept)], capsys)
+    assert "số bản ghi đã xóa" in shown and "đã kiểm tra với app hash" in shown
+    out = ok(["verify", str(kept), "--genesis", genesis], capsys)
+    assert f"the erasure of 1 record(s) of subject {subject_ref} by {A}" in out
 
     out = ok(["consent", "withdraw", consent_id, "--key", "patient"], capsys)
     assert f"Consent {consent_id} withdrawn" in out
