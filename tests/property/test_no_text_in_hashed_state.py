@@ -34,7 +34,7 @@ from sen.ledger.light.results import exec_tx_result_bytes, results_hash
 from sen.ledger.light.types import Timestamp
 from sen.ledger.modules.governance.records import FAILED, list_proposals
 from sen.ledger.modules.identity import encode_multikey
-from sen.ledger.modules.privacy import ConsentTerms, consent_message
+from sen.ledger.modules.privacy import ConsentTerms, consent_id_prefix, consent_message
 from sen.ledger.modules.trust.paths import AccreditationPath
 from sen.ledger.rules import load_nonce
 from sen.ledger.tx import sign_tx
@@ -137,8 +137,9 @@ def _privacy_steps(chain: TrustChain) -> list[Step]:
     """A consent the patient signs, withdraws and files against, and privacy refusals."""
     issuer, patient, stranger = chain.issuers[0], key(80), key(81)
     subject = "did:key:" + encode_multikey(patient.suite, patient.public_key)
+    consent_id = consent_id_prefix(subject, MOET) + bytes(range(8))
     terms = {
-        "id": bytes(range(16)), "subject": subject, "controller": MOET, "recipients": [HUST],
+        "id": consent_id, "subject": subject, "controller": MOET, "recipients": [HUST],
         "purposes": ["dpv:ServiceProvision"], "categories": ["pd:HealthRecord"],
         "legal_basis": "dpv:ExplicitlyExpressedConsent", "decision": "given",
         "expires": block_time(10_000),
@@ -152,9 +153,9 @@ def _privacy_steps(chain: TrustChain) -> list[Step]:
         (issuer, "privacy", "record_consent", consent),  # CONSENT_EXISTS
         (issuer, "privacy", "record_consent", {**consent, "id": bytes(15) + b"x"}),  # signature
         (issuer, "privacy", "record_consent", {**consent, "purposes": ["điều trị"]}),
-        (stranger, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),
-        (patient, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),
-        (patient, "privacy", "withdraw_consent", {"consent": bytes(range(16))}),  # not live
+        (stranger, "privacy", "withdraw_consent", {"consent": consent_id}),
+        (patient, "privacy", "withdraw_consent", {"consent": consent_id}),
+        (patient, "privacy", "withdraw_consent", {"consent": consent_id}),  # not live
         (patient, "privacy", "file_request", {**request, "consent": bytes(16)}),
         (patient, "privacy", "file_request", request),
         (issuer, "privacy", "answer_request", {"request": bytes([1]) * 16, "outcome":

@@ -26,7 +26,7 @@ from sen.ledger.crypto import SigningKey
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import encode_multikey
-from sen.ledger.modules.privacy import ConsentTerms, consent_message
+from sen.ledger.modules.privacy import ConsentTerms, consent_id_prefix, consent_message
 from sen.sdk.client import Client
 from sen.sdk.errors import NotYetProvable, Timeout
 
@@ -50,10 +50,12 @@ def consent_terms(
     refuse: bool = False,
     consent_id: bytes | None = None,
 ) -> dict[str, Any]:
-    """The arguments of ``privacy.record_consent`` but the signature, with a fresh random id."""
+    """The arguments of ``privacy.record_consent`` but the signature, with a fresh id of
+    this subject and controller (:func:`new_consent_id`)."""
+    subject = did_key(subject_key)
     return {
-        "id": consent_id or secrets.token_bytes(16),
-        "subject": did_key(subject_key),
+        "id": consent_id or new_consent_id(subject, controller),
+        "subject": subject,
         "controller": controller,
         "recipients": list(recipients),
         "purposes": list(purposes),
@@ -62,6 +64,11 @@ def consent_terms(
         "decision": "refused" if refuse else "given",
         "expires": expires,
     }
+
+
+def new_consent_id(subject: str, controller: str) -> bytes:
+    """A consent id: 8 bytes bound to the subject and the controller, 8 random."""
+    return consent_id_prefix(subject, controller) + secrets.token_bytes(8)
 
 
 def sign_consent(subject_key: SigningKey, chain_id: str, terms: dict[str, Any]) -> dict[str, Any]:

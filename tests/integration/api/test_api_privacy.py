@@ -20,6 +20,7 @@ from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.privacy import CLOCK_SECONDS, ConsentTerms, consent_message
 from sen.node.node import Node
 from sen.sdk.client import Client
+from sen.sdk.privacy import new_consent_id
 
 A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
 
@@ -56,7 +57,7 @@ def setup(node: Node) -> Iterator[dict[str, Any]]:
 
 def _consent(node: Node, sdk: Client, hospital: SigningKey, patient: SigningKey) -> str:
     terms = {
-        "id": secrets.token_bytes(16), "subject": _did_key(patient), "controller": A,
+        "id": new_consent_id(_did_key(patient), A), "subject": _did_key(patient), "controller": A,
         "recipients": [B], "purposes": ["dpv:ServiceProvision"],
         "categories": ["pd:HealthRecord"], "legal_basis": "dpv:ExplicitlyExpressedConsent",
         "decision": "given", "expires": 4_000_000_000,

@@ -9,7 +9,6 @@ Blocks are ten seconds apart unless a test moves the clock on (:meth:`PrivacyCha
 from __future__ import annotations
 
 import hashlib
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.privacy import ConsentTerms, consent_message
 from sen.ledger.tx import Tx
 from sen.ledger.types import TxResult
+from sen.sdk.privacy import new_consent_id
 from sen.services.vault.vault import Vault
 from sen.store.db import Database
 
@@ -105,7 +105,6 @@ class PrivacyChain(TrustChain):
     def terms(self, **changes: Any) -> dict[str, Any]:
         """Consent arguments, hospital B reading A's summaries for treatment for 30 days."""
         terms: dict[str, Any] = {
-            "id": secrets.token_bytes(16),
             "subject": did_key(self.patient),
             "controller": HOSPITAL_A,
             "recipients": [HOSPITAL_B],
@@ -116,6 +115,8 @@ class PrivacyChain(TrustChain):
             "expires": self.next_time() + 30 * DAY,
         }
         terms.update(changes)
+        if "id" not in changes:  # bound to the subject and controller, as the chain asks
+            terms["id"] = new_consent_id(str(terms["subject"]), str(terms["controller"]))
         return terms
 
     def signed(self, terms: dict[str, Any], signer: SigningKey | None = None) -> dict[str, Any]:

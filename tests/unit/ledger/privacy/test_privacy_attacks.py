@@ -755,19 +755,20 @@ def test_a_subject_key_the_chain_cannot_hear_is_refused_at_recording(
     )  # fmt: skip
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING: consent ids are global, not per controller: another controller records a "
-    "consent of its own under the id the patient signed for hospital A (seen in the mempool), "
-    "and A can no longer record the patient's signed consent (CONSENT_EXISTS)",
-)
-def test_another_controller_can_squat_a_signed_consent_id(chain: PrivacyChain) -> None:
+def test_another_controller_cannot_squat_a_signed_consent_id(chain: PrivacyChain) -> None:
+    """Fixed finding: consent ids were global, so another controller recorded a consent of
+    its own under the id the patient signed for hospital A (seen in the mempool), and A
+    could no longer record it (CONSENT_EXISTS). Now an id starts with 8 bytes bound to its
+    subject and controller (consent_id_prefix): the squat is refused."""
     signed = chain.signed(chain.terms())
     puppet = key(90)  # a did:key hospital B holds itself
     squat = chain.terms(
         id=signed["id"], subject=did_key(puppet), controller=HOSPITAL_B, recipients=[]
     )
-    chain.ok(chain.hospital_b, "privacy", "record_consent", chain.signed(squat, puppet))
+    chain.refuse(
+        chain.hospital_b, "privacy", "record_consent", chain.signed(squat, puppet),
+        ResultCode.INVALID_ARGUMENT, "args.id",
+    )  # fmt: skip
     result = chain.run(chain.hospital_a, "privacy", "record_consent", signed)
     assert result.code == ResultCode.OK, result.log
 

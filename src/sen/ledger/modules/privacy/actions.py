@@ -68,6 +68,7 @@ from sen.ledger.modules.privacy.records import (
     add_consent,
     add_request,
     close_request,
+    consent_id_prefix,
     consent_message,
     load_assessment,
     load_breach,
@@ -205,6 +206,15 @@ class RecordConsent(Action[ConsentArgs]):
                 expected=f"a did:key of a {' or '.join(params.allowed_suites)} key",
                 got=f"a {suite} key",
             )
+        bound = consent_id_prefix(terms.subject, terms.controller)
+        if terms.id[: len(bound)] != bound:
+            raise TxRejected(
+                ResultCode.INVALID_ARGUMENT, "the consent id is not one of this subject and "
+                "controller", field="args.id",
+                expected=f"16 bytes starting with {bound.hex()} (consent_id_prefix of the "
+                "subject and the controller), then 8 random bytes",
+                got=terms.id.hex(),
+            )  # fmt: skip
         return ConsentArgs(terms, signature)
 
     def execute(self, ctx: Context, parsed: ConsentArgs) -> Outcome:

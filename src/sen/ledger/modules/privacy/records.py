@@ -21,6 +21,7 @@ random, digests are of salted documents kept off chain, terms are vocabulary wor
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,6 +101,18 @@ class ConsentTerms:
             decision=str(value["decision"]),
             expires=int(value["expires"]),
         )
+
+
+CONSENT_ID_DOMAIN = b"sen/privacy/consent-id/v1\x00"
+CONSENT_ID_BOUND_BYTES = 8
+
+
+def consent_id_prefix(subject: str, controller: str) -> bytes:
+    """The first 8 bytes every consent id of this subject and controller starts with (the
+    other 8 are random): another controller, or another subject, cannot take an id seen in
+    the mempool before the consent it names is recorded."""
+    message = CONSENT_ID_DOMAIN + subject.encode() + b"\x00" + controller.encode()
+    return hashlib.sha256(message).digest()[:CONSENT_ID_BOUND_BYTES]
 
 
 def consent_message(chain_id: str, terms: ConsentTerms) -> bytes:
