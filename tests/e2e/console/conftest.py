@@ -18,6 +18,12 @@ diplomas the credential tab checks; ``diploma_page`` is ``page`` for it.
 with the example registry and workflow contracts deployed and called through the SDK (see
 ``contracts_chain``); ``contracts_page`` is ``page`` for it.
 
+``privacy_node``: a node on which a hospital, a patient and an auditor leave personal-data
+records over days (see ``personal_data_chain``: the guide's health-records exchange, then more
+consents, requests, breaches and dossiers; restarted with its clock moved on so that 72-hour
+clocks run out), with the patient's "who read my data" answer from a vault service;
+``privacy_page`` is ``page`` for it.
+
 ``consortium``: a second node whose genesis is a permissioned consortium
 (organisations, members with roles, made with the development CA) on which
 governance runs through the SDK (see ``consortium_chain``); ``consortium_page``
@@ -51,6 +57,15 @@ from console_support import (
 from consortium_chain import Consortium, govern, write_home
 from contracts_chain import ContractsChain, deploy
 from contracts_chain import write_home as write_contracts_home
+from personal_data_chain import (
+    SHIFT,
+    SHIFT_ENV,
+    SHIFTED_CLOCK,
+    HealthRecords,
+    days_later,
+    first_days,
+)
+from personal_data_chain import write_home as write_privacy_home
 
 from sen.sdk import generate_key
 
@@ -112,6 +127,19 @@ def contracts_node(
     write_contracts_home(root / "home", port)
     with running_node(root / "home", port, root / "node.log") as url:
         yield deploy(url, registry_component)
+
+
+@pytest.fixture(scope="package")
+def privacy_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HealthRecords]:
+    root = tmp_path_factory.mktemp("privacy")
+    port = free_port()
+    write_privacy_home(root / "home", port)
+    with running_node(root / "home", port, root / "node.log") as url:
+        chain = first_days(url, root / "vaults")
+    paths = [str(SHIFTED_CLOCK), *filter(None, [os.environ.get("PYTHONPATH")])]
+    later = {"PYTHONPATH": os.pathsep.join(paths), SHIFT_ENV: str(SHIFT)}
+    with running_node(root / "home", port, root / "node-later.log", later):
+        yield days_later(chain, root / "vaults")
 
 
 @pytest.fixture(scope="package")
@@ -263,3 +291,14 @@ def contracts_page(
         _watched_page(opened, contracts_node.url, watch) as contracts_tab,
     ):
         yield contracts_tab
+
+
+@pytest.fixture
+def privacy_page(
+    browser: Any, privacy_node: HealthRecords, axe_source: str, watch: PageWatch
+) -> Iterator[Any]:
+    with (
+        _browser_context(browser, privacy_node.url, axe_source) as opened,
+        _watched_page(opened, privacy_node.url, watch) as privacy_tab,
+    ):
+        yield privacy_tab

@@ -4,6 +4,7 @@
 import * as admin from './i18n-admin.js';
 import * as credentials from './i18n-credentials.js';
 import * as contracts from './i18n-contracts.js';
+import * as privacy from './i18n-privacy.js';
 
 const STORAGE_KEY = 'sen.console.lang';
 const LOCALES = { vi: 'vi-VN', en: 'en-GB' };
@@ -623,8 +624,8 @@ const en = {
 };
 
 const DICTIONARIES = {
-  vi: { ...vi, ...admin.vi, ...credentials.vi, ...contracts.vi },
-  en: { ...en, ...admin.en, ...credentials.en, ...contracts.en },
+  vi: { ...vi, ...admin.vi, ...credentials.vi, ...contracts.vi, ...privacy.vi },
+  en: { ...en, ...admin.en, ...credentials.en, ...contracts.en, ...privacy.en },
 };
 const listeners = [];
 

@@ -16,6 +16,7 @@ import * as did from './views/did.js';
 import * as stats from './views/stats.js';
 import * as chains from './views/chains.js';
 import * as contracts from './views/contracts.js';
+import * as privacy from './views/privacy.js';
 
 const STATUS_MS = 2000;
 
@@ -48,6 +49,10 @@ route('/chains', chains.page, 'chains');
 route('/contracts', contracts.page, 'contracts');
 route('/contracts/code/:hash', contracts.code, 'contracts');
 route('/contracts/:address', contracts.instance, 'contracts');
+route('/privacy', privacy.landing, 'privacy');
+route('/privacy/subject/:did', privacy.subject, 'privacy');
+route('/privacy/controller/:did', privacy.controller, 'privacy');
+route('/privacy/audit/:did', privacy.audit, 'privacy');
 
 // For the browser tests and the curious: limits and the dictionary check, no secrets here.
 window.senConsole = { limits, missingKeys, version: 1 };
