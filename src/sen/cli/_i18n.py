@@ -179,6 +179,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: {jurisdiction}{where} (version {version}, block {height})",
         "{name}: {jurisdiction}{where} (phiên bản {version}, khối {height})",
     ),
+    "privacy_breach_reported": (
+        "breach {id} reported at block {height}",
+        "vi phạm {id} đã được thông báo tại khối {height}",
+    ),
+    "privacy_assessment_filed": (
+        "dossier {id} filed at block {height}",
+        "hồ sơ {id} đã nộp tại khối {height}",
+    ),
+    "privacy_reviewed": (
+        "dossier {id} {decision} at block {height}",
+        "hồ sơ {id}: {decision} tại khối {height}",
+    ),
     "privacy_vault_at": (" at {endpoint}", " tại {endpoint}"),
     "packet_acknowledgement": (
         "The receiving application's answer ({port}): {ack}",

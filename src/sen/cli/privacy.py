@@ -26,6 +26,7 @@ from sen.cli.errors import UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime
 from sen.ledger.modules.privacy import OUTCOMES, REQUEST_KINDS
+from sen.ledger.modules.privacy.actions import ASSESSMENT_KINDS, REVIEW_DECISIONS
 from sen.sdk.privacy import did_key, privacy_receipt
 
 app = typer.Typer(
@@ -263,3 +264,101 @@ def vaults(
                 height=vault["declared_height"],
             )
         )
+
+
+def _digest_of(document: Path, option: str = "--document") -> bytes:
+    try:
+        return hashlib.sha256(document.read_bytes()).digest()
+    except OSError as exc:
+        raise UsageProblem(f"{option}: cannot read {document}: {exc.strerror}") from None
+
+
+def _time(text: str, option: str) -> int:
+    """Seconds from an ISO 8601 time with its offset (2026-12-01T08:00:00+07:00)."""
+    from datetime import datetime
+
+    try:
+        found = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is None:
+        raise UsageProblem(
+            f"{option}: expected a time with its offset, e.g. 2026-12-01T08:00:00+07:00, "
+            f"got {text!r}"
+        )
+    return int(found.timestamp())
+
+
+@app.command("breach")
+def breach(
+    ctx: typer.Context,
+    controller: Controller,
+    detected: Annotated[
+        str, typer.Option("--detected", help="When it was detected: 2026-12-01T08:00:00+07:00.")
+    ],
+    categories: Annotated[
+        list[str],
+        typer.Option("--category", help="A DPV category hit (repeat), e.g. pd:HealthRecord."),
+    ],
+    subjects: Annotated[int, typer.Option("--subjects", help="How many data subjects, as known.")],
+    document: Annotated[
+        Path, typer.Option("--document", help="The notification dossier (kept off chain; salt it).")
+    ],
+    key: Annotated[str, typer.Option("--key", help="A key controlling the controller's DID.")],
+) -> None:
+    """Report a personal-data breach; its 72-hour clock runs from --detected."""
+    breach_id = secrets.token_bytes(16)
+    args: dict[str, object] = {
+        "id": breach_id, "controller": controller, "detected": _time(detected, "--detected"),
+        "categories": categories, "subjects": subjects, "digest": _digest_of(document),
+    }  # fmt: skip
+    height = _controller_send(ctx, key, "report_breach", args)
+    _say(settings(ctx).text("privacy_breach_reported", id=breach_id.hex(), height=height))
+
+
+@app.command("assess")
+def assess(
+    ctx: typer.Context,
+    controller: Controller,
+    kind: Annotated[str, typer.Option("--kind", help=" or ".join(ASSESSMENT_KINDS))],
+    document: Annotated[
+        Path, typer.Option("--document", help="The impact-assessment dossier (kept off chain).")
+    ],
+    key: Annotated[str, typer.Option("--key", help="A key controlling the controller's DID.")],
+    dossier: Annotated[
+        str | None, typer.Option("--id", help="Amend this dossier (32 hex) instead of filing one.")
+    ] = None,
+) -> None:
+    """File an impact-assessment dossier by its SHA-256, or amend one not yet accepted."""
+    if kind not in ASSESSMENT_KINDS:
+        raise UsageProblem(f"--kind: expected {' or '.join(ASSESSMENT_KINDS)}, got {kind!r}")
+    dossier_id = bytes.fromhex(hex_id(dossier, "--id")) if dossier else secrets.token_bytes(16)
+    args: dict[str, object] = {
+        "id": dossier_id, "controller": controller, "kind": kind, "digest": _digest_of(document),
+    }  # fmt: skip
+    height = _controller_send(ctx, key, "file_assessment", args)
+    _say(settings(ctx).text("privacy_assessment_filed", id=dossier_id.hex(), height=height))
+
+
+@app.command("review")
+def review(
+    ctx: typer.Context,
+    controller: Controller,
+    dossier: Annotated[str, typer.Argument(metavar="DOSSIER", help="The dossier's id (32 hex).")],
+    decision: Annotated[str, typer.Option("--decision", help=" or ".join(REVIEW_DECISIONS))],
+    document: Annotated[
+        Path, typer.Option("--document", help="The dossier as you read it: its SHA-256 is named.")
+    ],
+    key: Annotated[str, typer.Option("--key", help="Your key (a member with the auditor role).")],
+) -> None:
+    """Accept or return a dossier (an auditor), naming the version read by its digest."""
+    if decision not in REVIEW_DECISIONS:
+        raise UsageProblem(
+            f"--decision: expected {' or '.join(REVIEW_DECISIONS)}, got {decision!r}"
+        )
+    args: dict[str, object] = {
+        "id": bytes.fromhex(hex_id(dossier, "DOSSIER")), "controller": controller,
+        "decision": decision, "digest": _digest_of(document),
+    }  # fmt: skip
+    height = _controller_send(ctx, key, "review_assessment", args)
+    _say(settings(ctx).text("privacy_reviewed", id=dossier, decision=decision, height=height))

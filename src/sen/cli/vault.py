@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from sen.api.server import serve_until_stopped
-from sen.cli._context import err, settings
+from sen.cli._context import err, out, print_json, settings
 from sen.cli.errors import UsageProblem
 from sen.cli.tx import load_key
+from sen.did import xml_datetime
 from sen.node.config import ApiSettings
 from sen.sdk.client import Client
 from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
@@ -144,3 +146,86 @@ def serve(
         if anchorer is not None:
             anchorer.stop()
         opened.close()
+
+
+CRYPTOSUITES = {"ed25519": "eddsa-rdfc-2022", "ecdsa-p256": "ecdsa-rdfc-2019"}
+
+
+@app.command("who-read")
+def who_read(
+    ctx: typer.Context,
+    vault_url: Annotated[
+        str, typer.Option("--vault", help="The vault's address, e.g. http://127.0.0.1:26690.")
+    ],
+    key: Annotated[str, typer.Option("--key", help="Your wallet key for this controller.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Ask a vault who read your data: each read with its proof, checked here, and whether
+    its batch's root is anchored on chain (the node of --node)."""
+    import httpx
+
+    from sen.ledger import encoding
+    from sen.ledger.light.errors import ProofError
+    from sen.ledger.light.merkle import MerkleProof, leaf_hash
+    from sen.sdk.privacy import did_key
+    from sen.vc import sign_presentation
+
+    config = settings(ctx)
+    wallet = load_key(config, key)
+    suite = CRYPTOSUITES.get(wallet.suite)
+    if suite is None:
+        raise UsageProblem(f"--key: a {wallet.suite} key cannot sign a presentation here")
+    subject = did_key(wallet)
+    base = vault_url.rstrip("/")
+    try:
+        challenge = httpx.post(f"{base}/vault/v1/challenges", timeout=30).json()
+        presentation = sign_presentation(
+            {"@context": ["https://www.w3.org/ns/credentials/v2"],
+             "type": ["VerifiablePresentation"], "holder": subject},
+            wallet, f"{subject}#{subject.removeprefix('did:key:')}", suite,
+            challenge=challenge["challenge"], domain=challenge["domain"],
+        )  # fmt: skip
+        answer = httpx.post(f"{base}/vault/v1/access", json={"presentation": presentation},
+                            timeout=60)  # fmt: skip
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        raise UsageProblem(f"--vault: no vault answers at {vault_url}: {exc}") from None
+    if answer.status_code != 200:
+        raise UsageProblem(f"the vault refused: {answer.status_code} {answer.text[:300]}")
+    reads = answer.json().get("reads", [])
+    rows: list[dict[str, object]] = []
+    with config.client() as node:
+        for read in reads:
+            row: dict[str, object] = {k: read.get(k) for k in ("reader", "purpose", "at")}
+            row["proof"] = "waiting for the next batch"
+            if "proof" in read:
+                entry = bytes.fromhex(read["entry"])
+                decoded = encoding.decode(entry)
+                proof = read["proof"]
+                try:
+                    MerkleProof(
+                        int(proof["total"]), int(proof["index"]), leaf_hash(entry),
+                        tuple(bytes.fromhex(a) for a in proof["aunts"]),
+                    ).verify(bytes.fromhex(read["batch"]["root"]), entry)  # fmt: skip
+                    same = isinstance(decoded, dict) and all(
+                        decoded.get(k) == read[k] for k in ("reader", "purpose", "at")
+                    )
+                    row["proof"] = "verified" if same else "the entry says otherwise"
+                except (ProofError, ValueError, KeyError) as exc:
+                    row["proof"] = f"does not verify: {exc}"
+                anchorings = node.lookup(bytes.fromhex(read["batch"]["root"])).anchorings
+                row["anchored_height"] = anchorings[0].height if anchorings else None
+            rows.append(row)
+    if as_json:
+        print_json({"subject": subject, "reads": rows})
+        return
+    table = Table(title=f"who read the data of {subject[:32]}…: {len(rows)} read(s)")
+    for column in ("reader", "purpose", "at (UTC)", "proof", "anchored at block"):
+        table.add_column(column)
+    for row in rows:
+        at = row.get("at")
+        table.add_row(
+            str(row["reader"]), str(row["purpose"]),
+            xml_datetime(int(at)) if isinstance(at, int) else "?", str(row["proof"]),
+            str(row.get("anchored_height") or "-"),
+        )  # fmt: skip
+    out.print(table)

@@ -144,6 +144,23 @@ def test_consent_from_signature_to_withdrawal(
                "erased_at": erased_at}  # fmt: skip
     ok(["tx", "send", "--key", "hospital", "--module", "privacy", "--action", "record_erasure",
         "--args", json.dumps(erasure)], capsys)  # fmt: skip
+    dossier = tmp_path / "dpia.json"
+    dossier.write_text('{"dpia": "v1", "salt": "7f3e"}', encoding="utf-8")
+    out = ok(["privacy", "assess", A, "--kind", "cross_border", "--document", str(dossier),
+              "--key", "hospital"], capsys)  # fmt: skip
+    dossier_id = re.search(r"dossier ([0-9a-f]{32}) filed", out)
+    assert dossier_id is not None
+    out = ok(["--lang", "vi", "privacy", "review", A, dossier_id[1], "--decision", "accepted",
+              "--document", str(dossier), "--key", "hospital"], capsys)  # fmt: skip
+    assert f"hồ sơ {dossier_id[1]}: accepted tại khối" in out
+    out = ok(["privacy", "breach", A, "--detected", "2026-12-01T08:00:00+07:00", "--category",
+              "pd:HealthRecord", "--subjects", "3", "--document", str(dossier), "--key",
+              "hospital"], capsys)  # fmt: skip
+    assert "reported at block" in out
+    code, _, err = run(["privacy", "breach", A, "--detected", "hôm qua", "--category",
+                        "pd:HealthRecord", "--subjects", "3", "--document", str(dossier),
+                        "--key", "hospital"], capsys)  # fmt: skip
+    assert code != 0 and "--detected: expected a time with its offset" in err
     kept = tmp_path / "erasure.json"
     shown = ok(["--lang", "vi", "privacy", "erasure", A, subject_ref, "--save", str(kept)], capsys)
     assert "số bản ghi đã xóa" in shown and "đã kiểm tra với app hash" in shown
