@@ -7,6 +7,7 @@ tombstone's arguments, and a bad start is a clear error."""
 from __future__ import annotations
 
 import base64
+import json
 import os
 import signal
 import socket
@@ -111,7 +112,10 @@ def _presentation(vault: str, key: SigningKey, holder: str, method: str) -> dict
 def test_the_vault_serves_beside_a_node_and_anchors_its_log(node: str, tmp_path: Path) -> None:
     ed25519 = get_suite("ed25519")
     hospital_a, hospital_b, patient = ed25519.generate(), ed25519.generate(), ed25519.generate()
-    Keyring(tmp_path / "keys").save("benh-vien-a", hospital_a, PASSPHRASE)
+    keyring = Keyring(tmp_path / "keys")
+    for name, made in (("benh-vien-a", hospital_a), ("benh-vien-b", hospital_b),
+                       ("benh-nhan", patient)):  # fmt: skip
+        keyring.save(name, made, PASSPHRASE)
     client = Client.http(node)
     try:
         _create_did(client, hospital_a, A)
@@ -122,7 +126,7 @@ def test_the_vault_serves_beside_a_node_and_anchors_its_log(node: str, tmp_path:
             assert {p.name for p in secrets_dir.iterdir()} >= {"kek", "pepper", "token"}
             assert all(p.stat().st_mode & 0o077 == 0 for p in secrets_dir.iterdir() if p.is_file()
                        and p.name in ("kek", "pepper", "token"))  # fmt: skip
-            staff = {"Authorization": f"Bearer {(secrets_dir / 'token').read_bytes().hex()}"}
+            staff = {"Authorization": f"Bearer {(secrets_dir / 'token').read_text().strip()}"}
             subject = did_key(patient)
             stored = httpx.post(f"{vault}/vault/v1/records", headers=staff, json={
                 "subject": subject, "category": "pd:HealthRecord",
@@ -157,11 +161,30 @@ def test_the_vault_serves_beside_a_node_and_anchors_its_log(node: str, tmp_path:
             anchored = client.lookup(bytes.fromhex(logged["batch"]["root"])).anchorings
             assert [a.reference for a in anchored] == ["vault-access-log/1"]
 
-            erased = httpx.post(f"{vault}/vault/v1/subjects/erase", headers=staff,
-                                json={"subject": subject})  # fmt: skip
-            assert erased.status_code == 200, erased.text
-            client.send(hospital_a, "privacy", "record_erasure",
-                        _args(erased.json()["record_erasure_args"]))  # fmt: skip
+            # the same, as the guide does it: hospital B reads, the patient asks who read
+            consent = bytes(terms["id"]).hex()
+            read_b = _sen(tmp_path, node, "vault", "read", reference, "--vault", vault,
+                          "--consent", consent, "--purpose", "dpv:ServiceProvision",
+                          "--did", B, "--key", "benh-vien-b")  # fmt: skip
+            assert read_b.stdout.strip() == RECORD
+            refused = _sen(tmp_path, node, "vault", "read", reference, "--vault", vault,
+                           "--consent", consent, "--purpose", "dpv:Marketing", "--did", B,
+                           "--key", "benh-vien-b", check=False)  # fmt: skip
+            assert refused.returncode != 0 and "purpose" in refused.stderr
+            who = _sen(tmp_path, node, "vault", "who-read", "--vault", vault, "--key",
+                       "benh-nhan", "--json")  # fmt: skip
+            assert [r["reader"] for r in json.loads(who.stdout)["reads"]] == [B, B]
+
+            # the patient asks for deletion; staff erase, which closes the request
+            filed = _sen(tmp_path, node, "privacy", "request", A, "--kind", "deletion",
+                         "--key", "benh-nhan")  # fmt: skip
+            request = filed.stdout.split()[1]
+            erased = _sen(tmp_path, node, "vault", "erase", subject, "--vault", vault,
+                          "--request", request, "--key", "benh-vien-a", "--token-file",
+                          str(secrets_dir / "token"))  # fmt: skip
+            assert "erased 1 record(s)" in erased.stdout and "--save erasure.json" in erased.stdout
+            closed = client.get(f"/v1/privacy/requests/{request}")
+            assert (closed["open"], closed["outcome"]) == (False, "fulfilled")
             gone = httpx.post(f"{vault}/vault/v1/records/{reference}/read", json={
                 **body, "presentation": _presentation(vault, hospital_b, B, f"{B}#key-1"),
             })  # fmt: skip
@@ -171,6 +194,17 @@ def test_the_vault_serves_beside_a_node_and_anchors_its_log(node: str, tmp_path:
         assert "keys software" in log.read_text() and "VN-HN" in log.read_text()
     finally:
         client.close()
+
+
+def _sen(tmp_path: Path, node: str, *argv: str, check: bool = True) -> Any:
+    env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE,
+           "COLUMNS": "200"}  # fmt: skip
+    done = subprocess.run(
+        [str(SEN), "--node", node, *argv], env=env, capture_output=True, text=True, timeout=120
+    )
+    if check:
+        assert done.returncode == 0, (argv, done.stdout, done.stderr)
+    return done
 
 
 def _args(value: Any) -> Any:

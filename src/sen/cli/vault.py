@@ -13,20 +13,24 @@ anchors the batch's root itself. Its API and who may call what: ``docs/spec/priv
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from sen.api.server import serve_until_stopped
 from sen.cli._context import err, out, print_json, settings
-from sen.cli.errors import UsageProblem
+from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime
+from sen.ledger.crypto import SigningKey
 from sen.node.config import ApiSettings
+from sen.sdk.args import parse_args
 from sen.sdk.client import Client
 from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
 from sen.services.vault.service import create_vault_app
@@ -47,6 +51,18 @@ def _secret(path: Path, size: int) -> bytes:
     if len(data) != size:
         raise UsageProblem(f"{path}: expected {size} bytes, got {len(data)}")
     return data
+
+
+def _token(path: Path) -> str:
+    """The staff token, made on first start as 48 hex digits of random (mode 0600), so that
+    ``Authorization: Bearer $(cat token)`` works; a file of raw bytes from an older vault is
+    read as their hex."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_hex(24) + "\n")
+    return _staff_token(path)
 
 
 @app.command("serve")
@@ -110,7 +126,7 @@ def serve(
     else:
         keys = SoftwareKek(_secret(secrets_dir / "kek", 32))
     pepper = _secret(secrets_dir / "pepper", 32)
-    token = _secret(secrets_dir / "token", 24).hex()
+    token = _token(secrets_dir / "token")
     opened: VaultStore
     try:
         if postgres is not None:
@@ -137,7 +153,7 @@ def serve(
         anchorer.start()
     err.print(
         f"vault of {controller} ({opened.jurisdiction}) at http://{host}:{port}, node "
-        f"{node_url}, keys {keys.name}; staff token in {secrets_dir / 'token'} (hex of its bytes)",
+        f"{node_url}, keys {keys.name}; staff token in {secrets_dir / 'token'}",
         markup=False,
     )
     try:
@@ -149,6 +165,160 @@ def serve(
 
 
 CRYPTOSUITES = {"ed25519": "eddsa-rdfc-2022", "ecdsa-p256": "ecdsa-rdfc-2019"}
+VaultUrl = Annotated[
+    str, typer.Option("--vault", help="The vault's address, e.g. http://127.0.0.1:26690.")
+]
+
+
+def _call_as(
+    vault_url: str, path: str, key: SigningKey, holder: str, method: str, body: dict[str, Any]
+) -> Any:
+    """POST ``body`` to the vault with a presentation of ``holder`` signed by ``key`` (as
+    ``method``) for a fresh challenge; the JSON answer, or a clear error."""
+    import httpx
+
+    from sen.vc import sign_presentation
+
+    suite = CRYPTOSUITES.get(key.suite)
+    if suite is None:
+        raise UsageProblem(f"--key: a {key.suite} key cannot sign a presentation here")
+    base = vault_url.rstrip("/")
+    try:
+        challenge = httpx.post(f"{base}/vault/v1/challenges", timeout=30).json()
+        presentation = sign_presentation(
+            {"@context": ["https://www.w3.org/ns/credentials/v2"],
+             "type": ["VerifiablePresentation"], "holder": holder},
+            key, method, suite, challenge=challenge["challenge"], domain=challenge["domain"],
+        )  # fmt: skip
+        answer = httpx.post(f"{base}{path}", json={**body, "presentation": presentation},
+                            timeout=60)  # fmt: skip
+    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+        raise UsageProblem(f"--vault: no vault answers at {vault_url}: {exc}") from None
+    return _answer(answer)
+
+
+def _answer(answer: Any) -> Any:
+    if answer.status_code >= 400:
+        try:
+            problem = answer.json()
+            said = (
+                f"{problem.get('title')}; field {problem.get('field')}; expected "
+                f"{problem.get('expected')}; got {problem.get('got')}"
+            )
+        except ValueError:
+            said = answer.text[:300]
+        raise CliError(f"the vault refused ({answer.status_code}): {said}")
+    return answer.json()
+
+
+@app.command("read")
+def read(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The record's reference (32 hex).")],
+    vault_url: VaultUrl,
+    consent: Annotated[str, typer.Option("--consent", help="The consent's id (32 hex).")],
+    purpose: Annotated[
+        str,
+        typer.Option(
+            "--purpose", help="Why you read it: a DPV purpose, e.g. dpv:ServiceProvision."
+        ),
+    ],
+    did: Annotated[
+        str, typer.Option("--did", help="Your organisation's DID, e.g. did:sen:benh-vien-b.")
+    ],
+    key: Annotated[str, typer.Option("--key", help="A key of your DID's authentication methods.")],
+    method: Annotated[
+        str, typer.Option("--method", help="That key's method id in your DID document.")
+    ] = "key-1",
+    output: Annotated[
+        Path | None, typer.Option("--out", help="Write the record here instead of printing it.")
+    ] = None,
+) -> None:
+    """Read a record as a recipient, under the data subject's consent on chain: the vault
+    checks your DID's presentation and the consent, and logs the read."""
+    config = settings(ctx)
+    if not did.startswith("did:sen:"):
+        raise UsageProblem(f"--did: expected your organisation's did:sen DID, got {did!r}")
+    body = {"consent": consent, "purpose": purpose}
+    found = _call_as(
+        vault_url, f"/vault/v1/records/{reference}/read", load_key(config, key), did,
+        f"{did}#{method}", body,
+    )  # fmt: skip
+    payload = base64.b64decode(found["payload"])
+    if output is not None:
+        output.write_bytes(payload)
+        err.print(f"record {reference} written to {output} ({len(payload)} bytes)", markup=False)
+        return
+    try:
+        out.print(payload.decode("utf-8"), markup=False, emoji=False)
+    except UnicodeDecodeError:
+        raise UsageProblem("the record is not text: write it to a file with --out") from None
+
+
+@app.command("erase")
+def erase(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(help="The data subject's pairwise did:key.")],
+    vault_url: VaultUrl,
+    key: Annotated[
+        str, typer.Option("--key", help="A key controlling the vault's controller DID.")
+    ],
+    request: Annotated[
+        str | None,
+        typer.Option("--request", help="The deletion request this erasure fulfils (32 hex)."),
+    ] = None,
+    token_file: Annotated[
+        Path, typer.Option("--token-file", help="The vault's staff token.")
+    ] = Path(".sen/vault/token"),
+) -> None:
+    """Erase a data subject (staff): the vault destroys its key and records, then the
+    tombstone goes on chain (closing the deletion request if given); prints the receipt
+    command."""
+    import httpx
+
+    from sen.cli.consent import hex_id
+
+    config = settings(ctx)
+    signing_key = load_key(config, key)
+    token = _staff_token(token_file)
+    body: dict[str, Any] = {"subject": subject}
+    if request is not None:
+        body["request"] = hex_id(request, "--request")
+    try:
+        answer = httpx.post(
+            f"{vault_url.rstrip('/')}/vault/v1/subjects/erase", json=body,
+            headers={"Authorization": f"Bearer {token}"}, timeout=60,
+        )  # fmt: skip
+    except httpx.HTTPError as exc:
+        raise UsageProblem(f"--vault: no vault answers at {vault_url}: {exc}") from None
+    erased = _answer(answer)
+    args = parse_args(json.dumps(erased["record_erasure_args"]))
+    with config.client() as client:
+        info = client.send(signing_key, "privacy", "record_erasure", args)
+    controller, ref = args["controller"], erased["subject_ref"]
+    out.print(
+        f"erased {len(erased['records'])} record(s) of subject {ref}; tombstone at block "
+        f"{info.height}. Keep the receipt: sen privacy erasure {controller} {ref} --save "
+        "erasure.json",
+        markup=False,
+    )
+
+
+def _staff_token(path: Path) -> str:
+    """The staff token as the vault serves it: the file's text (hex), or the hex of a file of
+    raw bytes (vaults made before the token was written as text)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageProblem(f"--token-file: cannot read {path}: {exc.strerror}") from None
+    try:
+        text = data.decode("ascii").strip()
+        bytes.fromhex(text)
+        if len(text) >= 32:
+            return text
+    except (UnicodeDecodeError, ValueError):
+        pass
+    return data.hex()
 
 
 @app.command("who-read")
@@ -162,36 +332,17 @@ def who_read(
 ) -> None:
     """Ask a vault who read your data: each read with its proof, checked here, and whether
     its batch's root is anchored on chain (the node of --node)."""
-    import httpx
-
     from sen.ledger import encoding
     from sen.ledger.light.errors import ProofError
     from sen.ledger.light.merkle import MerkleProof, leaf_hash
     from sen.sdk.privacy import did_key
-    from sen.vc import sign_presentation
 
     config = settings(ctx)
     wallet = load_key(config, key)
-    suite = CRYPTOSUITES.get(wallet.suite)
-    if suite is None:
-        raise UsageProblem(f"--key: a {wallet.suite} key cannot sign a presentation here")
     subject = did_key(wallet)
-    base = vault_url.rstrip("/")
-    try:
-        challenge = httpx.post(f"{base}/vault/v1/challenges", timeout=30).json()
-        presentation = sign_presentation(
-            {"@context": ["https://www.w3.org/ns/credentials/v2"],
-             "type": ["VerifiablePresentation"], "holder": subject},
-            wallet, f"{subject}#{subject.removeprefix('did:key:')}", suite,
-            challenge=challenge["challenge"], domain=challenge["domain"],
-        )  # fmt: skip
-        answer = httpx.post(f"{base}/vault/v1/access", json={"presentation": presentation},
-                            timeout=60)  # fmt: skip
-    except (httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
-        raise UsageProblem(f"--vault: no vault answers at {vault_url}: {exc}") from None
-    if answer.status_code != 200:
-        raise UsageProblem(f"the vault refused: {answer.status_code} {answer.text[:300]}")
-    reads = answer.json().get("reads", [])
+    method = f"{subject}#{subject.removeprefix('did:key:')}"
+    answer = _call_as(vault_url, "/vault/v1/access", wallet, subject, method, {})
+    reads = answer.get("reads", [])
     rows: list[dict[str, object]] = []
     with config.client() as node:
         for read in reads:

@@ -164,7 +164,15 @@ SCHEMAS: dict[str, Any] = {
     "Erase": {
         "type": "object",
         "required": ["subject"],
-        "properties": {"subject": {"type": "string", "minLength": 1}},
+        "properties": {
+            "subject": {"type": "string", "minLength": 1},
+            "request": {
+                "type": "string",
+                "pattern": "^(hex:)?[0-9a-f]{32}$",
+                "description": "The deletion request this erasure fulfils: its id goes into "
+                "the record_erasure arguments.",
+            },
+        },
     },
     "Erased": {
         "type": "object",

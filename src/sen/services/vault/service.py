@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hmac
 import json
+import re
 import secrets
 import threading
 import time
@@ -33,7 +34,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from sen.ledger.modules.privacy.parsing import TERM_PATTERN
 from sen.sdk.client import Client
 from sen.sdk.privacy import ChainState, ChainStateError, latest_block_time
 from sen.services.credentials.remote import RemoteSources, node_fetch
@@ -54,6 +57,8 @@ DESCRIPTION = (
     "its data; the controller's staff store, seal and erase.\n\n*Kho dữ liệu cá nhân của "
     "một bên kiểm soát.*"
 )
+SUBJECT_PATTERN = re.compile(r"^did:key:z[1-9A-HJ-NP-Za-km-z]{1,200}$")
+REQUEST_PATTERN = re.compile(r"^(hex:)?[0-9a-f]{32}$")
 CHALLENGE_SECONDS = 300
 MAX_CHALLENGES = 10_000
 MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -113,8 +118,17 @@ class Challenges:
 def _text(body: dict[str, Any], key: str, expected: str) -> str:
     value = body.get(key)
     if not isinstance(value, str) or not value:
+        got = "nothing" if value is None else repr(value)[:60]
         raise Problem(400, f"missing or not text: {key}", field=key, expected=expected,
-                      got=type(value).__name__)  # fmt: skip
+                      got=got)  # fmt: skip
+    return value
+
+
+def _matching(body: dict[str, Any], key: str, pattern: re.Pattern[str], expected: str) -> str:
+    value = _text(body, key, expected)
+    if pattern.fullmatch(value) is None:
+        raise Problem(400, f"{key}: not {expected}", field=key, expected=expected,
+                      got=repr(value)[:60])  # fmt: skip
     return value
 
 
@@ -149,6 +163,13 @@ def create_vault_app(
     @app.exception_handler(Problem)
     async def problem(_: Request, exc: Problem) -> JSONResponse:
         return exc.response()
+
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such_call(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        said = "no such call" if exc.status_code == 404 else str(exc.detail)
+        calls = "the calls of /vault/v1/openapi.json"
+        return Problem(exc.status_code, said, field="path", expected=calls,
+                       got=f"{request.method} {request.url.path}"[:80]).response()  # fmt: skip
 
     async def body_of(request: Request) -> dict[str, Any]:
         raw = await request.body()
@@ -221,8 +242,8 @@ def create_vault_app(
     async def put(request: Request) -> dict[str, Any]:
         staff(request)
         body = await body_of(request)
-        subject = _text(body, "subject", "the data subject's pairwise did:key")
-        category = _text(body, "category", "a DPV category, e.g. pd:HealthRecord")
+        subject = _matching(body, "subject", SUBJECT_PATTERN, "the data subject's pairwise did:key")
+        category = _matching(body, "category", TERM_PATTERN, "a DPV category, e.g. pd:HealthRecord")
         try:
             payload = base64.b64decode(_text(body, "payload", "base64"), validate=True)
             stored = vault.put(subject, category, payload)
@@ -325,18 +346,23 @@ def create_vault_app(
         staff(request)
         body = await body_of(request)
         subject = _text(body, "subject", "the data subject's pairwise did:key")
+        request_id = None
+        if body.get("request") is not None:
+            found = _matching(body, "request", REQUEST_PATTERN, "the deletion request's id, 32 hex")
+            request_id = bytes.fromhex(found.removeprefix("hex:"))
         try:
             with client() as node:
                 statement = vault.erase(subject, at=latest_block_time(node))
         except VaultError as exc:
             raise Problem(404, exc.reason, field=exc.field or "subject",
                           expected="a subject of this vault", got=subject) from None  # fmt: skip
-        args = statement.erasure_args(vault.controller)
+        args = statement.erasure_args(vault.controller, request_id)
+        shown = {k: f"hex:{v.hex()}" for k, v in args.items() if isinstance(v, bytes)}
         return {
             "subject_ref": statement.subject.hex(), "erased_at": statement.at,
             "records": [[r.hex(), c.hex()] for r, c in statement.records],
             "record_erasure_args": {
-                **args, "subject_ref": f"hex:{statement.subject.hex()}",
+                **args, **shown,
                 "records": [[f"hex:{r.hex()}", f"hex:{c.hex()}"] for r, c in statement.records],
             },
         }  # fmt: skip
