@@ -179,6 +179,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}: {jurisdiction}{where} (version {version}, block {height})",
         "{name}: {jurisdiction}{where} (phiên bản {version}, khối {height})",
     ),
+    "consent_state_given": ("given", "đã đồng ý"),
+    "consent_state_refused": ("refused", "đã từ chối"),
+    "consent_state_withdrawn": ("withdrawn", "đã rút lại"),
+    "consent_problem_unknown": ("no such consent", "không có sự đồng ý này"),
+    "consent_problem_refused": ("the subject refused", "chủ thể đã từ chối"),
+    "consent_problem_withdrawn": ("the consent was withdrawn", "sự đồng ý đã bị rút lại"),
+    "consent_problem_expired": ("the consent has expired", "sự đồng ý đã hết hạn"),
+    "consent_problem_subject": (
+        "the consent is another data subject's",
+        "sự đồng ý là của chủ thể dữ liệu khác",
+    ),
+    "consent_problem_controller": (
+        "the consent was given to another controller",
+        "sự đồng ý dành cho bên kiểm soát khác",
+    ),
+    "consent_problem_recipient": (
+        "the consent does not name this recipient",
+        "sự đồng ý không có bên nhận này",
+    ),
+    "consent_problem_purpose": (
+        "the consent does not cover this purpose",
+        "sự đồng ý không bao gồm mục đích này",
+    ),
+    "consent_problem_category": (
+        "the consent does not cover this category of data",
+        "sự đồng ý không bao gồm loại dữ liệu này",
+    ),
+    "consent_fields": (
+        "state|subject|controller|recipients|purposes|categories|legal basis|expires|expired|"
+        "recorded at block|withdrawn at block|withdrawn by|proof",
+        "trạng thái|chủ thể|bên kiểm soát|bên nhận|mục đích|loại dữ liệu|cơ sở pháp lý|hết hạn|"
+        "đã hết hạn|ghi nhận tại khối|rút lại tại khối|người rút lại|bằng chứng",
+    ),
+    "consent_title": ("consent {id}", "sự đồng ý {id}"),
+    "yes": ("yes", "có"),
+    "no": ("no", "không"),
+    "privacy_receipt_saved": (
+        "Receipt saved to {path}. Anyone can check it offline with the chain's genesis file: "
+        "sen verify {path} --genesis {genesis}",
+        "Đã lưu biên nhận vào {path}. Bất kỳ ai cũng có thể kiểm tra ngoại tuyến bằng tệp "
+        "genesis của chuỗi: sen verify {path} --genesis {genesis}",
+    ),
     "privacy_breach_reported": (
         "breach {id} reported at block {height}",
         "vi phạm {id} đã được thông báo tại khối {height}",

@@ -19,9 +19,11 @@ import typer
 from rich.text import Text
 
 from sen.cli._context import Settings, err, kv_table, out, print_json, settings
+from sen.cli._i18n import MESSAGES
 from sen.cli.directory import verified
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
+from sen.did import xml_datetime
 from sen.ledger.crypto import SigningKey
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.privacy import Consent
@@ -238,7 +240,7 @@ def verify_receipt(
             _say(f"  - {problem}")
         raise typer.Exit(1)
     key = "consent_receipt_valid" if consent.state == "given" else "consent_receipt_valid_ended"
-    _say(config.text(key, id=consent_id, state=consent.state))
+    _say(config.text(key, id=consent_id, state=state_text(config, consent.state)))
 
 
 @app.command("withdraw")
@@ -259,14 +261,39 @@ def withdraw(
     _say(config.text("consent_withdrawn", id=consent_id, height=info.height))
 
 
-def _table(body: dict[str, Any]) -> None:
-    table = kv_table(f"consent {body['id']}")
-    for field in ("state", "subject", "controller", "recipients", "purposes", "categories",
-                  "legal_basis", "expires", "expired", "recorded_height", "withdrawn_height",
-                  "withdrawn_by"):  # fmt: skip
+def state_text(config: Settings, state: str) -> str:
+    key = f"consent_state_{state}"
+    return config.text(key) if key in MESSAGES else state
+
+
+def problem_text(config: Settings, problem: str, reason: str) -> str:
+    """Why a consent does not allow a processing, in the reader's language (the node's
+    English reason when the problem is not one this version knows)."""
+    key = f"consent_problem_{problem}"
+    return config.text(key) if key in MESSAGES and config.lang == "vi" else reason
+
+
+def _table(config: Settings, body: dict[str, Any]) -> None:
+    table = kv_table(config.text("consent_title", id=body["id"]))
+    labels = config.text("consent_fields").split("|")
+    fields = ("state", "subject", "controller", "recipients", "purposes", "categories",
+              "legal_basis", "expires", "expired", "recorded_height", "withdrawn_height",
+              "withdrawn_by")  # fmt: skip
+    for label, field in zip(labels, fields, strict=False):
         value = body.get(field)
-        table.add_row(field, Text(", ".join(value) if isinstance(value, list) else str(value)))
-    table.add_row("proof", f"verified against app hash {body['record']['app_hash']}")
+        if field == "state":
+            shown = state_text(config, str(value))
+        elif field == "expires" and isinstance(value, int):
+            shown = xml_datetime(value)
+        elif isinstance(value, bool):
+            shown = config.text("yes" if value else "no")
+        elif value is None or value == "":
+            shown = "-"
+        else:
+            shown = ", ".join(value) if isinstance(value, list) else str(value)
+        table.add_row(label, Text(shown))
+    proof = config.text("privacy_proof_verified", app_hash=body["record"]["app_hash"])
+    table.add_row(labels[-1], proof)
     out.print(table)
 
 
@@ -276,7 +303,11 @@ def save_receipt(config: Settings, receipt: dict[str, Any], path: Path) -> None:
         path.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
         raise UsageProblem(f"--save: cannot write {path}: {exc.strerror}") from None
-    err.print(config.text("receipt_saved", path=path), markup=False)
+    from sen.node.config import NodeConfig
+
+    genesis = NodeConfig(home=config.home).genesis_path
+    shown = genesis if genesis.is_file() else Path("genesis.json")
+    err.print(config.text("privacy_receipt_saved", path=path, genesis=shown), markup=False)
 
 
 @app.command("show")
@@ -300,7 +331,7 @@ def show(
     if as_json:
         print_json(body)
     else:
-        _table(body)
+        _table(config, body)
 
 
 @app.command("list")
@@ -327,7 +358,7 @@ def list_consents(
     if not body:
         _say(config.text("consent_none", subject=did))
     for found in body:
-        _table(found)
+        _table(config, found)
 
 
 @app.command("check")
@@ -351,7 +382,8 @@ def check(
                 "GET", f"/v1/privacy/consents/{hex_id(consent_id, 'CONSENT')}"
             )
         if status == 404:
-            _say(config.text("consent_refuses", problem="unknown", reason="no such consent"))
+            said = problem_text(config, "unknown", "no such consent")
+            _say(config.text("consent_refuses", problem="unknown", reason=said))
             raise typer.Exit(1)
         subject = _chain_consent(config, consent_id)[0].terms.subject
     params = {"recipient": recipient, "purpose": purpose, "category": category,
@@ -361,5 +393,10 @@ def check(
     if body.get("allowed"):
         _say(config.text("consent_allows", height=body.get("height")))
         return
-    _say(config.text("consent_refuses", problem=body.get("problem"), reason=body.get("reason")))
+    problem, reason = str(body.get("problem")), str(body.get("reason"))
+    _say(
+        config.text(
+            "consent_refuses", problem=problem, reason=problem_text(config, problem, reason)
+        )
+    )
     raise typer.Exit(1)

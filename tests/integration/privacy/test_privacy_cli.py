@@ -111,7 +111,9 @@ def test_consent_from_signature_to_withdrawal(
     code, out, _ = run([*check[:6], "dpv:Marketing", *check[7:]], capsys)
     assert code == 1 and "NOT ALLOWED (purpose)" in out
     code, out, _ = run(["--lang", "vi", *check[:6], "dpv:Marketing", *check[7:]], capsys)
-    assert code == 1 and "KHÔNG ĐƯỢC PHÉP (purpose)" in out
+    assert code == 1 and "KHÔNG ĐƯỢC PHÉP (purpose): sự đồng ý không bao gồm mục đích này" in out
+    shown_vi = ok(["--lang", "vi", "consent", "show", consent_id], capsys)
+    assert "trạng thái" in shown_vi and "đã đồng ý" in shown_vi and "T" in shown_vi
 
     out = ok(["privacy", "request", A, "--kind", "access", "--key", "patient"], capsys)
     request_id = re.search(r"request ([0-9a-f]{32})", out)

@@ -166,8 +166,9 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
         step(
             f"7. deletion asked and done: the key is destroyed, the tombstone is at block "
             f"{trail.erasure_receipt_height}, its receipt verified offline against the genesis "
-            f"(sen privacy erasure {trail.hospital_a} {statement.subject.hex()} --save "
-            "erasure.json; sen verify erasure.json --genesis genesis.json)"
+            f"(keep it: .venv/bin/sen privacy erasure {trail.hospital_a} "
+            f"{statement.subject.hex()} --save erasure.json; check it: .venv/bin/sen verify "
+            "erasure.json --genesis .sen/config/genesis.json)"
         )
     finally:
         store.close()
