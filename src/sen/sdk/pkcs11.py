@@ -68,6 +68,7 @@ __all__ = [
     "MODULE_ENV",
     "PIN_ENV",
     "SUITES",
+    "AmbiguousObject",
     "HsmError",
     "ModuleNotFound",
     "ObjectNotFound",
@@ -118,6 +119,10 @@ class WrongPin(HsmError):
 
 class ObjectNotFound(HsmError):
     pass
+
+
+class AmbiguousObject(ObjectNotFound):
+    """Several objects answer to one name: someone with the PIN planted another."""
 
 
 class UnsupportedMechanism(HsmError):
@@ -611,6 +616,10 @@ class Pkcs11AesKeys:
 
     def _one(self, key_id: bytes) -> Any:
         found = self._find(key_id)
+        if len(found) > 1:
+            raise AmbiguousObject(
+                f"{len(found)} keys {self._prefix}/{key_id.hex()} on the token (expected 1)"
+            )
         if len(found) != 1:
             raise ObjectNotFound(
                 f"{len(found)} keys {self._prefix}/{key_id.hex()} on the token (expected 1)"
@@ -633,7 +642,8 @@ class Pkcs11AesKeys:
                         Attribute.SENSITIVE: True, Attribute.EXTRACTABLE: False,
                         Attribute.ENCRYPT: True, Attribute.DECRYPT: True,
                         Attribute.WRAP: False, Attribute.UNWRAP: False,
-                        Attribute.PRIVATE: True,
+                        Attribute.PRIVATE: True, Attribute.COPYABLE: False,
+                        Attribute.MODIFIABLE: False,
                     },
                 )  # fmt: skip
             except pkcs11.PKCS11Error as exc:

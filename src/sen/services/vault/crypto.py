@@ -36,6 +36,10 @@ class VaultCryptoError(Exception):
     """A ciphertext or wrapped key that does not open: tampered, moved, or the wrong key."""
 
 
+class KeyAmbiguous(VaultCryptoError):
+    """Several keys answer to a subject's key's name in the HSM: none is used."""
+
+
 def new_key() -> bytes:
     """A fresh 256-bit key from the operating system's random source."""
     return secrets.token_bytes(KEY_BYTES)
@@ -120,6 +124,7 @@ class DataKeys(Protocol):
     name of a key held in an HSM (``hsm.HsmDataKeys``), which :meth:`destroy` destroys there."""
 
     name: str
+    holds: bool  # whether the key lives outside the store (so an erasure must destroy it)
 
     def new(self) -> bytes: ...
 
@@ -127,12 +132,16 @@ class DataKeys(Protocol):
 
     def unseal(self, held: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes: ...
 
-    def destroy(self, held: bytes) -> None: ...
+    def exists(self, held: bytes) -> bool: ...
+
+    def destroy(self, held: bytes, *, missing_ok: bool = False) -> None: ...
 
 
 class WrappedKeys:
     """Data keys made here and stored wrapped under a KEK (software or HSM): erasure is the
     store forgetting the wrapped copy, so :meth:`destroy` has nothing to do."""
+
+    holds = False
 
     def __init__(self, wrapper: KeyWrapper) -> None:
         self.wrapper = wrapper
@@ -147,8 +156,11 @@ class WrappedKeys:
     def unseal(self, held: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes:
         return unseal(self.wrapper.unwrap(held), reference, subject, sealed)
 
-    def destroy(self, held: bytes) -> None:
-        del held  # the store's copy is the only one
+    def exists(self, held: bytes) -> bool:
+        return bool(held)
+
+    def destroy(self, held: bytes, *, missing_ok: bool = False) -> None:
+        del held, missing_ok  # the store's copy is the only one
 
 
 def associated_data(reference: bytes, subject: bytes) -> bytes:

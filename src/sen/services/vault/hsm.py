@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import secrets
 
-from sen.sdk.pkcs11 import HsmError, Pkcs11AesKek, Pkcs11AesKeys
-from sen.services.vault.crypto import NONCE_BYTES, Sealed, VaultCryptoError, associated_data
+from sen.sdk.pkcs11 import AmbiguousObject, HsmError, Pkcs11AesKek, Pkcs11AesKeys
+from sen.services.vault.crypto import (
+    NONCE_BYTES,
+    KeyAmbiguous,
+    Sealed,
+    VaultCryptoError,
+    associated_data,
+)
 
 HANDLE_PREFIX = b"pkcs11:"
 KEY_ID_BYTES = 16
@@ -39,6 +45,8 @@ class HsmKek:
 class HsmDataKeys:
     """:class:`~sen.services.vault.crypto.DataKeys` held on a PKCS#11 token, one per data
     subject, named by a random id (the store keeps ``pkcs11:`` and the id, nothing secret)."""
+
+    holds = True
 
     def __init__(self, uri: str, *, pin: str | None = None) -> None:
         self._keys = Pkcs11AesKeys(uri, pin=pin)
@@ -67,12 +75,21 @@ class HsmDataKeys:
         aad = associated_data(reference, subject)
         try:
             return self._keys.decrypt(self._key_id(held), sealed.nonce, sealed.ciphertext, aad)
+        except AmbiguousObject as error:
+            raise KeyAmbiguous(str(error)) from None
         except HsmError as error:
             raise VaultCryptoError(str(error)) from None
 
-    def destroy(self, held: bytes) -> None:
-        """Destroy the subject's key on the token (nothing if it is already gone)."""
-        self._keys.destroy(self._key_id(held))
+    def destroy(self, held: bytes, *, missing_ok: bool = False) -> None:
+        """Destroy the subject's key on the token. A key not found is an error (the wrong
+        token or label, or a session logged out: the key may well still be there), unless
+        ``missing_ok`` (the retry of an erasure that already destroyed it)."""
+        if not self._keys.destroy(self._key_id(held)) and not missing_ok:
+            raise VaultCryptoError(
+                f"no key {held[len(HANDLE_PREFIX) :].hex()} on {self.name}: is this the token "
+                "and label the vault was made with, and is its session logged in? Nothing "
+                "was erased"
+            )
 
     def exists(self, held: bytes) -> bool:
         return self._keys.exists(self._key_id(held))

@@ -148,6 +148,9 @@ class PostgresVaultStore:
     def add_subject(self, subject: bytes, wrapped_key: bytes, kek: str) -> SubjectRow:
         return self.keyring.add_subject(subject, wrapped_key, kek)
 
+    def replace_key(self, subject: bytes, wrapped_key: bytes) -> None:
+        self.keyring.replace_key(subject, wrapped_key)
+
     def erased_subjects(self) -> list[bytes]:
         return self.keyring.erased_subjects()
 

@@ -28,8 +28,10 @@ from sen.ledger.permissions import load_last_block_time
 from sen.ledger.state import StateReader
 from sen.services.vault.crypto import (
     DataKeys,
+    KeyAmbiguous,
     KeyWrapper,
     Sealed,
+    VaultCryptoError,
     WrappedKeys,
     commitment,
     new_salt,
@@ -38,6 +40,7 @@ from sen.services.vault.store import AccessBatch, RecordRow, VaultStore
 
 SUBJECT_DOMAIN = b"sen/vault/subject/v1\x00"
 REFERENCE_BYTES = 16
+SHREDDING = b"shredding:"  # marks a held key while its erasure runs
 MAX_PAYLOAD_BYTES = 1024 * 1024
 MAX_CATEGORY_CHARS = 64
 
@@ -203,12 +206,17 @@ class Vault:
         """What the store keeps of the subject's key (wrapped, or the HSM's name for it)."""
         row = self.store.subject(subject)
         if row is None and create:
-            row = self.store.add_subject(subject, self.keys.new(), self.keys.name)
+            made = self.keys.new()
+            row = self.store.add_subject(subject, made, self.keys.name)
+            if row.wrapped_key != made and self.keys.holds:  # another writer's key won
+                self.keys.destroy(made, missing_ok=True)
         if row is None or row.wrapped_key is None:
             raise RecordErased(
                 "this data subject's records were erased: their key no longer exists",
                 field="subject",
             )
+        if row.wrapped_key.startswith(SHREDDING):
+            raise RecordErased("this data subject's records are being erased", field="subject")
         return row.wrapped_key
 
     def put(self, subject: str, category: str, payload: bytes) -> Stored:
@@ -361,8 +369,43 @@ class Vault:
         row = self.store.subject(ref)
         if row is None:
             raise VaultError("no records of this data subject", field="subject")
-        if row.wrapped_key is not None:
-            self.keys.destroy(row.wrapped_key)
+        if row.wrapped_key is not None and self.keys.holds:
+            self._destroy_held_key(ref, row.wrapped_key, row.kek)
         rows = self.store.erase_subject(ref, at)
         when = min((row.erased_at for row in rows if row.erased_at is not None), default=at)
         return ErasureStatement(ref, tuple((row.reference, row.commitment) for row in rows), when)
+
+    def _destroy_held_key(self, ref: bytes, held: bytes, kek: str) -> None:
+        """Destroy a key held outside the store (in an HSM), safely: only with the keys it
+        was made with, only the key that opens this subject's records, and marked in the
+        store first, so that a retry knows a key already gone was destroyed by this erasure
+        (and a key not found otherwise is an error, not an erasure)."""
+        if kek != self.keys.name:
+            raise VaultError(
+                "this subject's key is held by other keys than this vault opened",
+                field="keys", expected=kek, got=self.keys.name,
+            )  # fmt: skip
+        if held.startswith(SHREDDING):  # a retry: the mark is on, the key may be gone
+            self.keys.destroy(held[len(SHREDDING) :], missing_ok=True)
+            return
+        if not self.keys.exists(held):
+            raise VaultCryptoError(
+                f"the subject's key is not on {self.keys.name}: is this the token and label "
+                "the vault was made with, and is its session logged in? Nothing was erased"
+            )
+        live = [row for row in self.store.records_of(ref) if row.ciphertext is not None]
+        if live:
+            assert live[0].nonce is not None and live[0].ciphertext is not None
+            try:
+                self.keys.unseal(
+                    held, live[0].reference, ref, Sealed(live[0].nonce, live[0].ciphertext)
+                )
+            except KeyAmbiguous:
+                pass  # a key planted under its name: every key by that name is destroyed
+            except VaultCryptoError:
+                raise VaultError(
+                    "the key the store names for this subject does not open its records: "
+                    "the store was changed; nothing was erased", field="subject",
+                ) from None  # fmt: skip
+        self.store.replace_key(ref, SHREDDING + held)
+        self.keys.destroy(held, missing_ok=True)
