@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -22,12 +22,20 @@ from rich.text import Text
 from sen.cli._context import Settings, kv_table, out, print_json, settings
 from sen.cli.consent import hex_id, save_receipt
 from sen.cli.directory import verified
-from sen.cli.errors import UsageProblem
+from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime
-from sen.ledger.modules.privacy import OUTCOMES, REQUEST_KINDS
+from sen.ledger.modules.privacy import (
+    OUTCOMES,
+    REQUEST_KINDS,
+    Erasure,
+    VaultDeclaration,
+    erasure_digest,
+    erasure_key,
+)
 from sen.ledger.modules.privacy.actions import ASSESSMENT_KINDS, REVIEW_DECISIONS
-from sen.sdk.privacy import did_key, privacy_receipt
+from sen.ledger.modules.privacy.records import vault_key
+from sen.sdk.privacy import did_key, new_request_id, privacy_receipt
 
 app = typer.Typer(
     help="Data-subject requests (72-hour clocks) and erasure receipts.", no_args_is_help=True
@@ -70,9 +78,10 @@ def file_request(
         raise UsageProblem("--consent: a withdrawal request names the consent to withdraw")
     config = settings(ctx)
     signing_key = load_key(config, key)
-    request_id = secrets.token_bytes(16)
+    subject = did_key(signing_key)
+    request_id = new_request_id(subject, controller)
     args: dict[str, object] = {
-        "id": request_id, "controller": controller, "subject": did_key(signing_key), "kind": kind,
+        "id": request_id, "controller": controller, "subject": subject, "kind": kind,
     }  # fmt: skip
     if consent is not None:
         args["consent"] = bytes.fromhex(hex_id(consent, "--consent"))
@@ -184,9 +193,23 @@ def erasure(
     config = settings(ctx)
     with config.client() as client:
         body = client.get(path)
-        verified(body["record"])
+        decoded = verified(body["record"])
         if save is not None:
             save_receipt(config, privacy_receipt(client, path + "/receipt"), save)
+    try:
+        tombstone = Erasure.from_value(decoded)
+    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        raise CliError(f"the node's answer is not a tombstone: {exc}") from None
+    key = erasure_key(controller, bytes.fromhex(hex_id(subject_ref, "SUBJECT_REF")))
+    if bytes.fromhex(body["record"]["key"]) != key or tombstone.controller != controller:
+        raise CliError("the node answered another key than this subject's tombstone")
+    body = {
+        **body, "subject_ref": tombstone.subject_ref.hex(),
+        "records": [[r.hex(), c.hex()] for r, c in tombstone.records],
+        "erased_at": tombstone.erased_at, "recorded_height": tombstone.recorded[0],
+        "request": None if tombstone.request is None else tombstone.request.hex(),
+        "digest": erasure_digest(tombstone).hex(),
+    }  # fmt: skip
     if as_json:
         print_json(body)
         return
@@ -244,14 +267,13 @@ def vaults(
     config = settings(ctx)
     with config.client() as client:
         body = client.get_list(f"/v1/privacy/controllers/{controller}/vaults")
-    for vault in body:
-        verified(vault["record"])
+    proven = [_proven_vault(controller, vault) for vault in body]
     if as_json:
-        print_json(body)
+        print_json(proven)
         return
-    if not body:
+    if not proven:
         _say(config.text("privacy_no_vault", controller=controller))
-    for vault in body:
+    for vault in proven:
         endpoint = vault.get("endpoint")
         where = config.text("privacy_vault_at", endpoint=endpoint) if endpoint else ""
         _say(
@@ -264,6 +286,26 @@ def vaults(
                 height=vault["declared_height"],
             )
         )
+
+
+def _proven_vault(controller: str, view: dict[str, Any]) -> dict[str, Any]:
+    """The view of a vault rebuilt from what its state proof proves (a node that rewrites the
+    view's fields, or answers another key, is caught here), with the proof kept."""
+    record = view["record"]
+    try:
+        declared = VaultDeclaration.from_value(verified(record))
+    except (KeyError, TypeError, ValueError, AssertionError) as exc:
+        raise CliError(f"the node's answer is not a vault declaration: {exc}") from None
+    if declared.controller != controller or bytes.fromhex(record["key"]) != vault_key(
+        controller, declared.name
+    ):
+        raise CliError(f"the node answered another key than {controller}'s vault {declared.name}")
+    return {
+        "controller": declared.controller, "name": declared.name,
+        "jurisdiction": declared.jurisdiction, "endpoint": declared.endpoint or None,
+        "version": declared.version, "declared_height": declared.declared[0],
+        "declared_time": declared.declared[1], "record": record,
+    }  # fmt: skip
 
 
 def _digest_of(document: Path, option: str = "--document") -> bytes:

@@ -145,11 +145,17 @@ def serve(
     )  # fmt: skip
     anchorer = None
     if anchor_key is not None:
-        from sen.services.vault.anchoring import AccessLogAnchorer
+        from sen.services.vault.anchoring import AccessLogAnchorer, AnchorKeyRefused
 
         anchorer = AccessLogAnchorer(
             vault, lambda: Client.http(node_url), load_key(config, anchor_key)
         )
+        try:
+            with Client.http(node_url) as node:
+                anchorer.check(node)
+        except AnchorKeyRefused as exc:
+            opened.close()
+            raise UsageProblem(f"--anchor-key: {exc}") from None
         anchorer.start()
     err.print(
         f"vault of {controller} ({opened.jurisdiction}) at http://{host}:{port}, node "

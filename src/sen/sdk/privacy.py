@@ -26,7 +26,12 @@ from sen.ledger.crypto import SigningKey
 from sen.ledger.light.errors import StateProofError
 from sen.ledger.light.state_proof import verify_state_proof
 from sen.ledger.modules.identity.multikey import encode_multikey
-from sen.ledger.modules.privacy import ConsentTerms, consent_id_prefix, consent_message
+from sen.ledger.modules.privacy import (
+    ConsentTerms,
+    consent_id_prefix,
+    consent_message,
+    request_id_prefix,
+)
 from sen.sdk.client import Client
 from sen.sdk.errors import NotYetProvable, Timeout
 
@@ -69,6 +74,11 @@ def consent_terms(
 def new_consent_id(subject: str, controller: str) -> bytes:
     """A consent id: 8 bytes bound to the subject and the controller, 8 random."""
     return consent_id_prefix(subject, controller) + secrets.token_bytes(8)
+
+
+def new_request_id(subject: str, controller: str) -> bytes:
+    """A data-subject request id: 8 bytes bound to the subject and the controller, 8 random."""
+    return request_id_prefix(subject, controller) + secrets.token_bytes(8)
 
 
 def sign_consent(subject_key: SigningKey, chain_id: str, terms: dict[str, Any]) -> dict[str, Any]:

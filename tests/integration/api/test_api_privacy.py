@@ -20,7 +20,7 @@ from sen.ledger.modules.identity import encode_multikey
 from sen.ledger.modules.privacy import CLOCK_SECONDS, ConsentTerms, consent_message
 from sen.node.node import Node
 from sen.sdk.client import Client
-from sen.sdk.privacy import new_consent_id
+from sen.sdk.privacy import new_consent_id, new_request_id
 
 A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
 
@@ -102,7 +102,7 @@ def test_the_controllers_queue_shows_each_clock(
 ) -> None:
     sdk, patient = setup["sdk"], setup["patient"]
     _consent(node, sdk, setup["hospital"], patient)
-    ids = [secrets.token_bytes(16) for _ in range(2)]
+    ids = [new_request_id(_did_key(patient), A) for _ in range(2)]
     for request_id in ids:
         args = {"id": request_id, "controller": A, "subject": _did_key(patient), "kind": "access"}
         sdk.send(patient, "privacy", "file_request", args)

@@ -33,7 +33,7 @@ from sen.light.genesis import Genesis
 from sen.light.privacy_receipt import verify_privacy_receipt
 from sen.node.node import Node
 from sen.sdk.client import Client
-from sen.sdk.privacy import new_consent_id, privacy_receipt
+from sen.sdk.privacy import new_consent_id, new_request_id, privacy_receipt
 from sen.services.readmodels.interchain import (
     PacketReceiptUnavailable,
     carrying_block,
@@ -79,7 +79,7 @@ def _populate(node: Node) -> dict[str, Any]:
         "controller": A, "subject_ref": subject_ref,
         "records": [[secrets.token_bytes(16), secrets.token_bytes(32)]], "erased_at": now,
     })  # fmt: skip
-    request_id = secrets.token_bytes(16)
+    request_id = new_request_id(_did_key(patient), A)
     sdk.send(patient, "privacy", "file_request", {
         "id": request_id, "controller": A, "subject": _did_key(patient), "kind": "access",
     })  # fmt: skip

@@ -151,14 +151,6 @@ def test_a_lost_mark_is_found_and_not_anchored_twice_even_by_a_second_anchorer(
     assert len(sdk.lookup(batch.root).anchorings) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING (low): AccessLogAnchorer anchors with any key it is given; the spec says "
-    "--anchor-key is 'a key controlling the controller's DID', but nothing checks it, so a "
-    "misconfigured vault anchors its access log under a sender no auditor can attribute to "
-    "the controller (and after a key change, a batch whose mark was lost is anchored again "
-    "under the new sender)",
-)
 def test_the_anchorer_refuses_a_key_that_does_not_control_the_controller(
     world: dict[str, Any],
 ) -> None:

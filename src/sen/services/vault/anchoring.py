@@ -17,12 +17,20 @@ import threading
 from collections.abc import Callable
 
 from sen.ledger.crypto import SigningKey, address_of
+from sen.ledger.errors import LedgerError
+from sen.ledger.modules.trust.parsing import require_controller
 from sen.sdk.client import Client
 from sen.sdk.errors import SenError
+from sen.sdk.privacy import ChainState, ChainStateError
 from sen.services.vault.store import AccessBatch
 from sen.services.vault.vault import Vault
 
 log = logging.getLogger("sen.vault.anchoring")
+
+
+class AnchorKeyRefused(ValueError):
+    """The anchoring key does not control the vault's controller DID (on the chain now)."""
+
 
 REFERENCE_PREFIX = "vault-access-log/"
 
@@ -40,12 +48,26 @@ class AccessLogAnchorer:
         self.vault = vault
         self._client = client
         self._key = key
-        self._sender = address_of(key.suite, key.public_key).hex()
+        self._address = address_of(key.suite, key.public_key)
+        self._sender = self._address.hex()
+        self._checked = False
         self._poll = poll
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_height = -1
         self.anchored: list[AccessBatch] = []  # what this anchorer anchored, oldest first
+
+    def check(self, node: Client) -> None:
+        """The key controls the vault's controller DID (read with state proofs), or
+        :class:`AnchorKeyRefused`: an auditor must be able to attribute every anchoring."""
+        try:
+            require_controller(ChainState(node), self.vault.controller, self._address, "key")
+        except (LedgerError, ChainStateError) as exc:
+            raise AnchorKeyRefused(
+                f"the anchoring key {self._sender} does not control {self.vault.controller!r}: "
+                f"{exc}"
+            ) from None
+        self._checked = True
 
     def _anchor(self, node: Client, batch: AccessBatch) -> int:
         reference = batch_reference(batch.number)
@@ -61,6 +83,8 @@ class AccessLogAnchorer:
         batches anchored this round."""
         done = []
         with self._client() as node:
+            if not self._checked:
+                self.check(node)
             waiting = self.vault.store.unanchored_batches()
             sealed = self.vault.seal_access_batch()
             if sealed is not None:
@@ -88,7 +112,7 @@ class AccessLogAnchorer:
                     for batch in self.run_once():
                         log.info("access-log batch %d anchored at block %s", batch.number,
                                  batch.anchored_height)  # fmt: skip
-            except (SenError, OSError) as exc:  # the node is away: try again next round
+            except (SenError, OSError, AnchorKeyRefused) as exc:  # try again next round
                 log.warning("access-log anchoring: %s", exc)
             self._stop.wait(self._poll)
 

@@ -31,6 +31,7 @@ from sen.sdk.privacy import (
     consent_terms,
     did_key,
     latest_block_time,
+    new_request_id,
     privacy_receipt,
     sign_consent,
 )
@@ -143,7 +144,7 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
             trail.refused_after_withdrawal = exc.problem
         step(f"6. the patient withdrew; B's next read is refused: {trail.refused_after_withdrawal}")
 
-        request = secrets.token_bytes(16)
+        request = new_request_id(trail.patient, trail.hospital_a)
         filed = {
             "id": request, "controller": trail.hospital_a, "subject": trail.patient,
             "kind": "deletion",

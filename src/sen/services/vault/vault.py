@@ -41,6 +41,7 @@ from sen.services.vault.store import AccessBatch, RecordRow, VaultStore
 SUBJECT_DOMAIN = b"sen/vault/subject/v1\x00"
 REFERENCE_BYTES = 16
 SHREDDING = b"shredding:"  # marks a held key while its erasure runs
+MAX_AHEAD_SECONDS = 3600  # how far a read's time may run ahead of the state's last block
 MAX_PAYLOAD_BYTES = 1024 * 1024
 MAX_CATEGORY_CHARS = 64
 
@@ -306,6 +307,7 @@ class Vault:
             ) from None
         payload = self._decrypt(row)
         self._log(row.subject, at, reader, reference, purpose, consent)
+        self._latest_at = max(self._latest_at, at)  # only a logged read moves the clock
         return payload
 
     def _judged_at(self, state: StateReader, at: int) -> int:
@@ -314,9 +316,13 @@ class Vault:
         rest) or this vault already judged a read at a later time: a stale ``at`` never
         reads under a consent that has expired since."""
         proven = load_last_block_time(state)
-        judged = max(at, self._latest_at, proven[0] if proven is not None else 0)
-        self._latest_at = judged
-        return judged
+        if proven is not None and at > proven[0] + MAX_AHEAD_SECONDS:
+            raise VaultError(
+                "the time given is ahead of the chain's last block", field="at",
+                expected=f"at most {proven[0] + MAX_AHEAD_SECONDS} (the last block's time)",
+                got=str(at),
+            )  # fmt: skip
+        return max(at, self._latest_at, proven[0] if proven is not None else 0)
 
     def _log(
         self, subject: bytes, at: int, reader: str, reference: bytes, purpose: str, consent: bytes

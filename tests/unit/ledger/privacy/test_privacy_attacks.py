@@ -49,6 +49,7 @@ from sen.ledger.rules import load_nonce
 from sen.ledger.state import Overlay
 from sen.ledger.tx import Tx, sign_tx
 from sen.ledger.types import BlockInfo, ChainParams, TxResult
+from sen.sdk.privacy import new_request_id
 from sen.services.vault.crypto import SoftwareKek
 from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import Access, ConsentMissing, RecordErased, Vault
@@ -81,9 +82,10 @@ def _txs(
 
 
 def _request_args(chain: PrivacyChain, kind: str = "access", **extra: Any) -> dict[str, Any]:
-    subject = did_key(chain.patient)
-    args = {"id": secrets.token_bytes(16), "controller": HOSPITAL_A, "subject": subject}
-    return {**args, "kind": kind, **extra}
+    args: dict[str, Any] = {"controller": HOSPITAL_A, "subject": did_key(chain.patient)}
+    args = {**args, "kind": kind, **extra}
+    args.setdefault("id", new_request_id(str(args["subject"]), str(args["controller"])))
+    return args
 
 
 def _file(chain: PrivacyChain, kind: str = "access", by: SigningKey | None = None) -> bytes:
@@ -822,7 +824,8 @@ def test_the_vault_does_not_judge_at_a_stale_time(chain: PrivacyChain, vault: Va
 def test_the_vault_never_judges_a_read_earlier_than_the_last(
     chain: PrivacyChain, vault: Vault
 ) -> None:
-    """Where the state keeps no time, a read is still never judged before an earlier one."""
+    """Where the state keeps no time, a read is never judged (nor logged) before a read the
+    vault already logged; a refused read moves nothing (a future time cannot lock reads)."""
     from sen.ledger.state import StateReader
 
     class NoClock:  # the state without the last block's time, as an open chain's
@@ -836,23 +839,23 @@ def test_the_vault_never_judges_a_read_earlier_than_the_last(
             return self.inner.scan(start, end, limit)
 
     stored = vault.put(did_key(chain.patient), SUMMARY, PAYLOAD)
-    consent = chain.consent(expires=chain.next_time() + 30)
-    chain.wait(DAY)
-    chain.block()
-    record = load_consent(chain.store, consent)
-    assert record is not None
+    consent = chain.consent(expires=chain.next_time() + DAY)
     state = NoClock(chain.store)
-    with pytest.raises(ConsentMissing):  # judged now: expired
+
+    def read(at: int) -> None:
         vault.read(
             stored.reference, consent=consent, reader=HOSPITAL_B, purpose=TREATMENT,
-            state=state, at=chain.times[-1],
+            state=state, at=at,
         )  # fmt: skip
-    with pytest.raises(ConsentMissing) as refused:  # a stale time does not go back
-        vault.read(
-            stored.reference, consent=consent, reader=HOSPITAL_B, purpose=TREATMENT,
-            state=state, at=record.terms.expires - 1,
-        )  # fmt: skip
-    assert refused.value.problem == "expired"
+
+    later = chain.times[-1] + 3600
+    read(later)
+    read(later - 1800)  # a stale time: judged, and logged, at the later one
+    first, second = vault.who_read(did_key(chain.patient))
+    assert first.at == second.at == later  # type: ignore[union-attr]
+    with pytest.raises(ConsentMissing):  # refused far in the future: the clock stays
+        read(later + 10 * 365 * DAY)
+    read(later)
 
 
 def test_a_missing_argument_refusal_says_what_was_expected(chain: PrivacyChain) -> None:

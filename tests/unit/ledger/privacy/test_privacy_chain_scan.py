@@ -10,6 +10,7 @@ from pathlib import Path
 from privacy_chain import HOSPITAL_A, PrivacyChain, did_key, digest
 
 from sen.ledger.pii import scan_chain
+from sen.sdk.privacy import new_request_id
 from sen.services.vault.crypto import SoftwareKek
 from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import Vault
@@ -32,7 +33,7 @@ def test_the_whole_flow_leaves_no_personal_data_on_chain(
         patient = did_key(chain.patient)
         vault.put(patient, "pd:HealthRecord", RECORD.encode())
         consent = chain.consent()
-        request = secrets.token_bytes(16)
+        request = new_request_id(patient, HOSPITAL_A)
         filed = {"id": request, "controller": HOSPITAL_A, "subject": patient, "kind": "deletion"}
         chain.ok(chain.patient, "privacy", "file_request", filed)
         chain.ok(chain.patient, "privacy", "withdraw_consent", {"consent": consent})

@@ -27,13 +27,14 @@ from sen.ledger.modules.privacy import (
     load_vault,
 )
 from sen.ledger.modules.privacy.queries import request_clocks
+from sen.sdk.privacy import new_request_id
 from sen.services.vault.crypto import SoftwareKek, opens
 from sen.services.vault.store import SqliteVaultStore
 from sen.services.vault.vault import RecordErased, Vault
 
 
 def _file(chain: PrivacyChain, kind: str = "access", **extra: object) -> bytes:
-    request_id = secrets.token_bytes(16)
+    request_id = new_request_id(did_key(chain.patient), HOSPITAL_A)
     args = {"id": request_id, "controller": HOSPITAL_A, "subject": did_key(chain.patient)}
     result = chain.ok(chain.patient, "privacy", "file_request", {**args, "kind": kind, **extra})
     assert result.data == request_id
@@ -86,8 +87,9 @@ def test_an_answer_after_72_hours_is_on_record_as_late(chain: PrivacyChain) -> N
 
 
 def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
-    args = {"id": secrets.token_bytes(16), "controller": HOSPITAL_A, "kind": "access"}
+    args = {"controller": HOSPITAL_A, "kind": "access"}
     stranger = {**args, "subject": did_key(chain.stranger)}
+    stranger["id"] = new_request_id(did_key(chain.stranger), HOSPITAL_A)
     assert chain.check(chain.stranger, "privacy", "file_request", stranger) == (
         ResultCode.NO_CONSENT_RELATION
     )
@@ -96,6 +98,7 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
         "args.controller",
     )  # fmt: skip
     patient = {**args, "subject": did_key(chain.patient)}
+    patient["id"] = new_request_id(did_key(chain.patient), HOSPITAL_A)
     chain.refuse(
         chain.stranger, "privacy", "file_request", patient, ResultCode.NOT_DATA_SUBJECT, "sender"
     )
@@ -106,7 +109,7 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
     )
     chain.consent()
     filed = [_file(chain) for _ in range(MAX_OPEN_REQUESTS)]  # the controller's took no room
-    more = {**patient, "id": secrets.token_bytes(16)}
+    more = {**patient, "id": new_request_id(did_key(chain.patient), HOSPITAL_A)}
     assert chain.check(chain.patient, "privacy", "file_request", more) == (
         ResultCode.TOO_MANY_OPEN_REQUESTS
     )
@@ -115,7 +118,8 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
         "args.id",
     )  # fmt: skip
     # the controller may still file for the subject: its filings count against nothing
-    chain.ok(chain.hospital_a, "privacy", "file_request", {**more, "id": secrets.token_bytes(16)})
+    again = {**more, "id": new_request_id(did_key(chain.patient), HOSPITAL_A)}
+    chain.ok(chain.hospital_a, "privacy", "file_request", again)
     answer = {"request": filed[0], "outcome": "fulfilled", "answer": digest("a")}
     chain.ok(chain.hospital_a, "privacy", "answer_request", answer)
     assert chain.check(chain.patient, "privacy", "file_request", more) == 0
@@ -125,7 +129,7 @@ def test_who_may_file_and_how_many(chain: PrivacyChain) -> None:
 
 def test_request_arguments_are_checked(chain: PrivacyChain) -> None:
     chain.consent()
-    base = {"id": secrets.token_bytes(16), "controller": HOSPITAL_A}
+    base = {"id": new_request_id(did_key(chain.patient), HOSPITAL_A), "controller": HOSPITAL_A}
     base["subject"] = did_key(chain.patient)
     for args, code, field in (
         ({**base, "kind": "forget"}, ResultCode.INVALID_ARGUMENT, "args.kind"),

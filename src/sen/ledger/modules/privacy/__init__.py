@@ -37,6 +37,7 @@ from sen.ledger.modules.privacy.records import (
     load_erasure,
     load_request,
     load_vault,
+    request_id_prefix,
     subject_consents,
 )
 
@@ -67,5 +68,6 @@ __all__ = [
     "load_erasure",
     "load_request",
     "load_vault",
+    "request_id_prefix",
     "subject_consents",
 ]

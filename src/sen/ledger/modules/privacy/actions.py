@@ -78,6 +78,7 @@ from sen.ledger.modules.privacy.records import (
     load_vault,
     open_request_count,
     relation_count,
+    request_id_prefix,
     save_assessment,
     save_breach,
     save_consent,
@@ -338,6 +339,15 @@ def check_filing(state: StateReader, sender: bytes, parsed: FileArgs) -> str:
                 field="args.consent", expected="a consent of this subject with this controller",
                 got=parsed.consent.hex(),
             )  # fmt: skip
+    bound = request_id_prefix(parsed.subject, parsed.controller)
+    if parsed.id[: len(bound)] != bound:
+        raise TxRejected(
+            ResultCode.INVALID_ARGUMENT, "the request id is not one of this subject and "
+            "controller", field="args.id",
+            expected=f"16 bytes starting with {bound.hex()} (request_id_prefix of the subject "
+            "and the controller), then 8 random bytes",
+            got=parsed.id.hex(),
+        )  # fmt: skip
     return by
 
 

@@ -115,6 +115,16 @@ def consent_id_prefix(subject: str, controller: str) -> bytes:
     return hashlib.sha256(message).digest()[:CONSENT_ID_BOUND_BYTES]
 
 
+REQUEST_ID_DOMAIN = b"sen/privacy/request-id/v1\x00"
+
+
+def request_id_prefix(subject: str, controller: str) -> bytes:
+    """The first 8 bytes every request id of this subject and controller starts with (the
+    other 8 random), so that no other controller can file first under an id it saw."""
+    message = REQUEST_ID_DOMAIN + subject.encode() + b"\x00" + controller.encode()
+    return hashlib.sha256(message).digest()[:CONSENT_ID_BOUND_BYTES]
+
+
 def consent_message(chain_id: str, terms: ConsentTerms) -> bytes:
     """The bytes a data subject signs to give or refuse consent: a domain, the chain's id
     (a signature is good on one chain only) and the terms in the canonical encoding."""
