@@ -335,6 +335,10 @@ def who_read(
     ],
     key: Annotated[str, typer.Option("--key", help="Your wallet key for this controller.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    save: Annotated[
+        Path | None,
+        typer.Option("--save", help="Also keep the vault's answer (the console checks it too)."),
+    ] = None,
 ) -> None:
     """Ask a vault who read your data: each read with its proof, checked here, and whether
     its batch's root is anchored on chain (the node of --node)."""
@@ -348,6 +352,11 @@ def who_read(
     subject = did_key(wallet)
     method = f"{subject}#{subject.removeprefix('did:key:')}"
     answer = _call_as(vault_url, "/vault/v1/access", wallet, subject, method, {})
+    if save is not None:
+        try:
+            save.write_text(json.dumps(answer, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        except OSError as exc:
+            raise UsageProblem(f"--save: cannot write {save}: {exc.strerror}") from None
     reads = answer.get("reads", [])
     rows: list[dict[str, object]] = []
     with config.client() as node:

@@ -35,7 +35,13 @@ from sen.ledger.crypto import SigningKey, get_suite
 from sen.node.node import init_home
 from sen.sdk import Client, address
 from sen.sdk.models import TxInfo
-from sen.sdk.privacy import ChainState, consent_terms, latest_block_time, sign_consent
+from sen.sdk.privacy import (
+    ChainState,
+    consent_terms,
+    latest_block_time,
+    new_request_id,
+    sign_consent,
+)
 from sen.services.vault import SoftwareKek, SqliteVaultStore, Vault
 from sen.services.vault.demo import SUMMARY, TREATMENT, Trail, run
 from sen.services.vault.service import create_vault_app
@@ -259,7 +265,7 @@ def _consent(
 
 def _file(client: Client, chain: HealthRecords, kind: str) -> str:
     assert chain.patient_key is not None
-    request = secrets.token_bytes(16)
+    request = new_request_id(chain.patient, chain.hospital_a)
     client.send(chain.patient_key, "privacy", "file_request", {
         "id": request, "controller": chain.hospital_a, "subject": chain.patient, "kind": kind,
     })  # fmt: skip

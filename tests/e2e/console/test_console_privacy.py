@@ -394,11 +394,10 @@ def test_the_auditor_sees_dossiers_and_what_was_late(
     expect(page.locator("#breaches-table tbody tr .badge.bad")).to_have_count(1)
 
     review = page.locator(".cli pre").first
-    expect(review).to_contain_text(
-        f"sen --node {chain.url} tx send --key KEY --module privacy --action review_assessment"
+    expect(review).to_have_text(
+        f"sen --node {chain.url} privacy review {chain.hospital_a} {chain.amended_dossier} "
+        "--decision accepted --document ho-so.json --key KEY"
     )
-    expect(review).to_contain_text(f'"id":"hex:{chain.amended_dossier}"')
-    expect(review).to_contain_text(f'"digest":"hex:{chain.amended_digest}"')
     expect(page.locator("main .notice.info")).to_contain_text("sen.ledger.pii.scan_chain")
     expect(page.locator(f"a[href='#/privacy/controller/{chain.hospital_a}']")).to_have_count(1)
     assert axe_violations(page) == []

@@ -11,7 +11,7 @@ import { t, num, parseTime } from '../i18n.js';
 import { go } from '../router.js';
 import { nodeInfo } from '../state.js';
 import {
-  pageHeader, facts, table, empty, notice, errorBox, cli, nodeUrl, quoteArg, blockLink, accountLink,
+  pageHeader, facts, table, empty, notice, errorBox, cli, nodeUrl, blockLink, accountLink,
   unixTimeText, timeText, badge,
 } from '../ui.js';
 import { whoReadPanel } from './access-log.js';
@@ -370,10 +370,7 @@ function dossiersTable(dossiers) {
 }
 
 function reviewCommand(did, dossier) {
-  const args = JSON.stringify({
-    id: `hex:${dossier ? dossier.id : '…'}`, controller: did, decision: 'accepted', digest: `hex:${dossier ? dossier.digest : '…'}`,
-  });
-  return `sen --node ${nodeUrl()} tx send --key KEY --module privacy --action review_assessment --args ${quoteArg(args)}`;
+  return `sen --node ${nodeUrl()} privacy review ${did} ${dossier ? dossier.id : 'DOSSIER'} --decision accepted --document ho-so.json --key KEY`;
 }
 
 export async function audit(ctx) {
