@@ -119,7 +119,7 @@ def queue(
     first, *columns = config.text("privacy_columns").split("|")
     table.add_column(first, no_wrap=True, min_width=32)
     for column in columns:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for found in body["requests"]:
         clock = _clock(config, found["seconds_left"], found["overdue"], found["open"])
         late = config.text("privacy_late") if found["late"] else ""

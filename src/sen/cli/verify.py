@@ -67,6 +67,13 @@ def verify(
         _verify_many(config, receipt_paths, read_genesis(genesis_path), as_json)
         return
     receipt = _read_receipt(receipt_paths[0])
+    types = receipt.get("type")
+    if "@context" in receipt and isinstance(types, list) and "ConsentReceipt" in types:
+        raise UsageProblem(
+            "this is a consent receipt (a credential the controller signed): check it with "
+            "sen consent verify-receipt FILE; sen verify checks the record itself, saved by "
+            "sen consent show ID --save FILE"
+        )
     if receipt.get("format") == PACKET_FORMAT:
         raise UsageProblem(
             "this is a packet receipt: give the sending chain's genesis with --source-genesis "
