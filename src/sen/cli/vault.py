@@ -83,7 +83,7 @@ def serve(
         str | None, typer.Option("--postgres", help="A PostgreSQL DSN, instead of --store.")
     ] = None,
     jurisdiction: Annotated[
-        str, typer.Option("--jurisdiction", help="Where the data lives, e.g. VN/Hà Nội.")
+        str, typer.Option("--jurisdiction", help="Where the data lives: ISO 3166, e.g. VN-HN.")
     ] = "VN",
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26690,
