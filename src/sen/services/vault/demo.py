@@ -36,8 +36,8 @@ from sen.sdk.privacy import (
     sign_consent,
 )
 from sen.sdk.receipts import read_genesis
-from sen.services.vault.crypto import SoftwareKek
-from sen.services.vault.store import SqliteVaultStore
+from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
+from sen.services.vault.store import SqliteVaultStore, VaultStore
 from sen.services.vault.vault import ConsentMissing, ProvenAccess, RecordErased, Vault
 
 TREATMENT, SUMMARY = "dpv:ServiceProvision", "pd:HealthRecord"
@@ -71,7 +71,17 @@ def _create_did(client: Client, key: SigningKey, name: str) -> str:
     return f"did:sen:{name}"
 
 
-def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Trail:
+def run(
+    client: Client,
+    folder: Path,
+    say: Callable[[str], None] = print,
+    *,
+    store: VaultStore | None = None,
+    keys: KeyWrapper | DataKeys | None = None,
+) -> Trail:
+    """The exchange against ``client``'s node. Hospital A's vault is an SQLite store in
+    ``folder`` with a software KEK, unless ``store`` (e.g. PostgreSQL's) and ``keys`` (e.g.
+    subjects' keys in an HSM) are given; a given store is left open."""
     trail = Trail()
 
     def step(text: str) -> None:
@@ -92,11 +102,11 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
         f"1. hospitals {trail.hospital_a} and {trail.hospital_b}; patient {trail.patient}; "
         "hospital A's vault declared in VN-HN (Hà Nội)"
     )
-    store = SqliteVaultStore(folder / "vault-a.db", "VN-HN")
+    opened = store if store is not None else SqliteVaultStore(folder / "vault-a.db", "VN-HN")
     try:
         vault = Vault(
-            store, SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32),
-            controller=trail.hospital_a,
+            opened, keys if keys is not None else SoftwareKek(secrets.token_bytes(32)),
+            secrets.token_bytes(32), controller=trail.hospital_a,
         )  # fmt: skip
         stored = vault.put(trail.patient, SUMMARY, RECORD.encode())
         step(f"2. hospital A's vault holds the summary as record {stored.reference.hex()}")
@@ -172,7 +182,8 @@ def run(client: Client, folder: Path, say: Callable[[str], None] = print) -> Tra
             "erasure.json --genesis .sen/config/genesis.json)"
         )
     finally:
-        store.close()
+        if store is None:
+            opened.close()
     return trail
 
 
