@@ -19,7 +19,11 @@ reads it as it would the node's committed state).
 
 from __future__ import annotations
 
+import glob
+import os
 import secrets
+import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,6 +36,7 @@ from sen.ledger.modules.privacy import Consent, ConsentTerms
 from sen.ledger.modules.privacy.records import add_consent
 from sen.ledger.state import Overlay
 from sen.services.vault import SoftwareKek, SqliteVaultStore, Vault, VaultStore
+from sen.services.vault.crypto import DataKeys, KeyWrapper
 from sen.services.vault.pgdev import PgCluster
 from sen.services.vault.postgres import PostgresVaultStore
 from senbench.conditions import machine
@@ -56,9 +61,14 @@ def _rate(count: int, action: Callable[[int], object]) -> float:
 
 
 def _measure(
-    store: VaultStore, records: int, reads: int, batch: int, payload: bytes
+    store: VaultStore,
+    records: int,
+    reads: int,
+    batch: int,
+    payload: bytes,
+    keys: KeyWrapper | DataKeys | None = None,
 ) -> dict[str, Any]:
-    kek, pepper = SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32)
+    kek, pepper = keys or SoftwareKek(secrets.token_bytes(32)), secrets.token_bytes(32)
     vault = Vault(store, kek, pepper, controller=CONTROLLER)
     wallet = get_suite("ed25519").generate()
     subject = "did:key:" + encode_multikey(wallet.suite, wallet.public_key)
@@ -126,6 +136,17 @@ def run_vault(
             result["sqlite"] = _measure(sqlite, records, reads, batch, payload)
         finally:
             sqlite.close()
+        held = _softhsm_keys(Path(folder))
+        if held is None:
+            result["sqlite_hsm"] = {"skipped": "softhsm2-util not installed (make softhsm)"}
+        else:
+            keys, module = held
+            sqlite = SqliteVaultStore(Path(folder) / "vault-hsm.db", "VN")
+            try:
+                result["sqlite_hsm"] = _measure(sqlite, records, reads, batch, payload, keys)
+                result["conditions"]["hsm"] = f"SoftHSM2 ({module}), a key per subject"
+            finally:
+                sqlite.close()
         cluster = PgCluster(fsync=True)
         cluster.start()
         try:
@@ -139,3 +160,30 @@ def run_vault(
         finally:
             cluster.stop()
     return result
+
+
+def _softhsm_keys(folder: Path) -> tuple[DataKeys, str] | None:
+    """Subjects' keys on a fresh SoftHSM2 token in ``folder`` (None without SoftHSM2).
+    SoftHSM reads $SOFTHSM2_CONF when a process first loads it: set before any token use."""
+    util = shutil.which("softhsm2-util")
+    module = next(
+        (m for m in ("/usr/lib/softhsm/libsofthsm2.so",
+                     *sorted(glob.glob("/usr/lib/*-linux-gnu/softhsm/libsofthsm2.so")))
+         if Path(m).is_file()),
+        None,
+    )  # fmt: skip
+    if util is None or module is None:
+        return None
+    tokens = folder / "tokens"
+    tokens.mkdir()
+    conf = folder / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tokens}\nobjectstore.backend = file\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    subprocess.run(
+        [util, "--init-token", "--free", "--label", "bench", "--pin", "1234", "--so-pin",
+         "56781234"], check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    from sen.services.vault.hsm import HsmDataKeys
+
+    uri = f"pkcs11:token=bench;object=bench-vault?module-path={module}&pin-value=1234"
+    return HsmDataKeys(uri), module

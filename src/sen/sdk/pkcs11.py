@@ -601,6 +601,7 @@ class Pkcs11AesKeys:
             _require_mechanism(token, Mechanism.AES_GCM, "aes", "encrypt personal records")
             self._session = token.open(rw=True)  # shares the token's login
         self.name = f"pkcs11:{token.label}/{self._prefix}"
+        self._handles: dict[bytes, Any] = {}
 
     def _find(self, key_id: bytes) -> list[Any]:
         from pkcs11 import Attribute, KeyType, ObjectClass
@@ -615,6 +616,11 @@ class Pkcs11AesKeys:
         )  # fmt: skip
 
     def _one(self, key_id: bytes) -> Any:
+        """The key named ``key_id``, found once per process (a search of the token per
+        record costs more than the cipher); a destroyed key leaves the cache with it."""
+        cached = self._handles.get(key_id)
+        if cached is not None:
+            return cached
         found = self._find(key_id)
         if len(found) > 1:
             raise AmbiguousObject(
@@ -624,6 +630,7 @@ class Pkcs11AesKeys:
             raise ObjectNotFound(
                 f"{len(found)} keys {self._prefix}/{key_id.hex()} on the token (expected 1)"
             )
+        self._handles[key_id] = found[0]
         return found[0]
 
     def create(self, key_id: bytes) -> None:
@@ -690,6 +697,7 @@ class Pkcs11AesKeys:
         import pkcs11
 
         with self._module.lock:
+            self._handles.pop(key_id, None)
             found = self._find(key_id)
             for key in found:
                 try:
