@@ -32,6 +32,7 @@ from sen.ledger.crypto import SigningKey
 from sen.node.config import ApiSettings
 from sen.sdk.args import parse_args
 from sen.sdk.client import Client
+from sen.sdk.errors import Rejected
 from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
 from sen.services.vault.service import create_vault_app
 from sen.services.vault.store import SqliteVaultStore, VaultStore, VaultStoreError
@@ -299,9 +300,22 @@ def erase(
         raise UsageProblem(f"--vault: no vault answers at {vault_url}: {exc}") from None
     erased = _answer(answer)
     args = parse_args(json.dumps(erased["record_erasure_args"]))
-    with config.client() as client:
-        info = client.send(signing_key, "privacy", "record_erasure", args)
     controller, ref = args["controller"], erased["subject_ref"]
+    try:
+        with config.client() as client:
+            info = client.send(signing_key, "privacy", "record_erasure", args)
+    except Rejected as exc:
+        if "ERASURE_EXISTS" in str(exc):
+            raise CliError(
+                f"the vault has erased subject {ref}, and its tombstone is already on chain: "
+                f"keep the receipt with sen privacy erasure {controller} {ref} --save "
+                "erasure.json"
+            ) from None
+        raise CliError(
+            f"the vault has erased subject {ref} (its key is gone), but the chain refused the "
+            f"tombstone: {exc}. Run this command again once that is fixed: repeating an "
+            "erasure changes nothing in the vault and gives the same tombstone"
+        ) from None
     out.print(
         f"erased {len(erased['records'])} record(s) of subject {ref}; tombstone at block "
         f"{info.height}. Keep the receipt: sen privacy erasure {controller} {ref} --save "
@@ -386,7 +400,7 @@ def who_read(
         return
     table = Table(title=f"who read the data of {subject[:32]}…: {len(rows)} read(s)")
     for column in ("reader", "purpose", "at (UTC)", "proof", "anchored at block"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         at = row.get("at")
         table.add_row(

@@ -18,7 +18,13 @@ from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.node.config import load_config
 from sen.node.node import Node, init_home
-from sen.sdk.privacy import consent_terms, did_key, latest_block_time, sign_consent
+from sen.sdk.privacy import (
+    consent_terms,
+    did_key,
+    latest_block_time,
+    new_request_id,
+    sign_consent,
+)
 from sen.services.vault import SoftwareKek, SqliteVaultStore, Vault
 from sen.services.vault.service import create_vault_app
 from sen.vc import sign_presentation
@@ -144,3 +150,40 @@ def test_a_recipient_reads_with_its_credential_under_consent(world: dict[str, An
         "consent": consent, "purpose": "dpv:ServiceProvision",
         "presentation": _presentation(http, keys["b"], B, f"{B}#key-1")})  # fmt: skip
     _problem(unknown, 404, "reference")
+
+
+def test_an_erasure_checks_its_deletion_request_before_destroying_anything(
+    world: dict[str, Any],
+) -> None:
+    http, keys, sdk = world["http"], world["keys"], world["sdk"]
+    staff = {"Authorization": f"Bearer {TOKEN}"}
+    patient = did_key(keys["patient"])
+    put = {"subject": patient, "category": "pd:HealthRecord",
+           "payload": base64.b64encode(RECORD.encode()).decode()}  # fmt: skip
+    typo = {**put, "subject": "did:key:z6MkXXX"}  # not a key (a did:key has no checksum)
+    _problem(http.post("/vault/v1/records", json=typo, headers=staff), 400, "subject")
+    reference = http.post("/vault/v1/records", json=put, headers=staff).json()["reference"]
+    terms = consent_terms(keys["patient"], controller=A, recipients=[B],
+                          purposes=["dpv:ServiceProvision"], categories=["pd:HealthRecord"],
+                          expires=latest_block_time(sdk) + 86_400)  # fmt: skip
+    sdk.send(keys["a"], "privacy", "record_consent",
+             sign_consent(keys["patient"], sdk.chain_id, terms))  # fmt: skip
+
+    def file(kind: str) -> str:
+        request = new_request_id(patient, A)
+        sdk.send(keys["patient"], "privacy", "file_request",
+                 {"id": request, "controller": A, "subject": patient, "kind": kind})  # fmt: skip
+        return request.hex()
+
+    def erase(request: str) -> Any:
+        body = {"subject": patient, "request": request}
+        return http.post("/vault/v1/subjects/erase", json=body, headers=staff)
+
+    access = file("access")
+    assert "not a deletion request" in _problem(erase(access), 400, "request")["title"]
+    _problem(erase(secrets.token_hex(16)), 404, "request")
+    assert world["vault"].get(bytes.fromhex(reference)) == RECORD.encode()  # nothing destroyed
+    # erased an hour before the patient asked: that erasure cannot fulfil the request
+    world["vault"].erase(patient, at=latest_block_time(sdk) - 3600)
+    refused = _problem(erase(file("deletion")), 409, "request")
+    assert "nothing_held" in refused["title"]

@@ -1,5 +1,6 @@
-"""The access log anchored by the vault itself: at each new block, the reads logged since the
-last batch are sealed into a batch whose Merkle root is anchored on chain with
+"""The access log anchored by the vault itself: at each new block (or after a few idle
+seconds on a chain that makes no empty blocks), the reads logged since the last batch are
+sealed into a batch whose Merkle root is anchored on chain with
 ``evidence.anchor`` (reference ``vault-access-log/<n>``), then marked anchored, so a data
 subject's "who read my data" answer carries proofs without staff sealing by hand
 (``sen vault serve --anchor-key``; ``docs/spec/privacy.md`` §6).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sen.ledger.crypto import SigningKey, address_of
@@ -43,8 +45,16 @@ class AccessLogAnchorer:
     """Seals and anchors ``vault``'s access log, one batch per new block, with ``key``."""
 
     def __init__(
-        self, vault: Vault, client: Callable[[], Client], key: SigningKey, *, poll: float = 0.5
+        self,
+        vault: Vault,
+        client: Callable[[], Client],
+        key: SigningKey,
+        *,
+        poll: float = 0.5,
+        idle: float = 5.0,
     ) -> None:
+        """A round runs at each new block, and every ``idle`` seconds when no block comes
+        (a chain that makes no empty blocks: the anchoring's own block ends the wait)."""
         self.vault = vault
         self._client = client
         self._key = key
@@ -52,6 +62,7 @@ class AccessLogAnchorer:
         self._sender = self._address.hex()
         self._checked = False
         self._poll = poll
+        self._idle = idle
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_height = -1
@@ -106,9 +117,11 @@ class AccessLogAnchorer:
         return True
 
     def _loop(self) -> None:
+        last_round = time.monotonic()
         while not self._stop.is_set():
             try:
-                if self._new_block():
+                if self._new_block() or time.monotonic() - last_round >= self._idle:
+                    last_round = time.monotonic()
                     for batch in self.run_once():
                         log.info("access-log batch %d anchored at block %s", batch.number,
                                  batch.anchored_height)  # fmt: skip

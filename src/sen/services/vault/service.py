@@ -36,7 +36,9 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sen.ledger.modules.privacy.parsing import TERM_PATTERN
+from sen.ledger.errors import TxRejected
+from sen.ledger.modules.privacy import load_request
+from sen.ledger.modules.privacy.parsing import TERM_PATTERN, parse_subject
 from sen.sdk.client import Client
 from sen.sdk.privacy import ChainState, ChainStateError, latest_block_time
 from sen.services.credentials.remote import RemoteSources, node_fetch
@@ -122,6 +124,17 @@ def _text(body: dict[str, Any], key: str, expected: str) -> str:
         raise Problem(400, f"missing or not text: {key}", field=key, expected=expected,
                       got=got)  # fmt: skip
     return value
+
+
+def _did_key(body: dict[str, Any]) -> str:
+    """The record's subject: a pairwise did:key whose key decodes (a typo is refused here,
+    not stored under a subject no consent can ever name)."""
+    value = _matching(body, "subject", SUBJECT_PATTERN, "the data subject's pairwise did:key")
+    try:
+        return parse_subject({"subject": value})
+    except TxRejected as exc:
+        raise Problem(400, f"subject: {exc.reason}", field="subject",
+                      expected=str(exc.expected), got=value[:60]) from None  # fmt: skip
 
 
 def _matching(body: dict[str, Any], key: str, pattern: re.Pattern[str], expected: str) -> str:
@@ -242,7 +255,7 @@ def create_vault_app(
     async def put(request: Request) -> dict[str, Any]:
         staff(request)
         body = await body_of(request)
-        subject = _matching(body, "subject", SUBJECT_PATTERN, "the data subject's pairwise did:key")
+        subject = _did_key(body)
         category = _matching(body, "category", TERM_PATTERN, "a DPV category, e.g. pd:HealthRecord")
         try:
             payload = base64.b64decode(_text(body, "payload", "base64"), validate=True)
@@ -336,11 +349,36 @@ def create_vault_app(
         return {"batch": {"number": batch.number, "root": batch.root.hex(),
                           "first": batch.first, "last": batch.last}}  # fmt: skip
 
+    def deletion_request(state: ChainState, request_id: bytes, subject: str) -> int:
+        """The time the open deletion request ``request_id`` of ``subject`` to this vault's
+        controller was filed; a problem naming what does not match otherwise."""
+        found = load_request(state, request_id)
+        if found is None:
+            raise Problem(
+                404, "no such request on the chain", field="request",
+                expected="the id sen privacy request printed", got=request_id.hex(),
+            )  # fmt: skip
+        if found.kind != "deletion" or found.controller != vault.controller:
+            raise Problem(
+                400, "not a deletion request to this vault's controller", field="request",
+                expected=f"a deletion request to {vault.controller}",
+                got=f"a {found.kind} request to {found.controller}",
+            )  # fmt: skip
+        if found.subject != subject:
+            raise Problem(
+                400, "the request is another data subject's", field="request",
+                expected=f"a request of {subject[:40]}…", got=found.subject[:60],
+            )  # fmt: skip
+        if not found.open:
+            raise Problem(409, "the request is already answered", field="request",
+                          expected="an open deletion request", got=str(found.outcome))  # fmt: skip
+        return found.filed[1]
+
     @app.post(
         "/vault/v1/subjects/erase", summary="Crypto-shred a data subject (staff)",
         openapi_extra={**openapi.body("Erase"), "security": [{"staff": []}]},
         response_model=None,
-        responses=openapi.answers(200, "Erased", 400, 401, 404, 413),
+        responses=openapi.answers(200, "Erased", 400, 401, 404, 409, 413, 502),
     )  # fmt: skip
     async def erase(request: Request) -> dict[str, Any]:
         staff(request)
@@ -352,10 +390,22 @@ def create_vault_app(
             request_id = bytes.fromhex(found.removeprefix("hex:"))
         try:
             with client() as node:
+                if request_id is not None:  # checked before anything is destroyed
+                    filed = deletion_request(ChainState(node), request_id, subject)
                 statement = vault.erase(subject, at=latest_block_time(node))
         except VaultError as exc:
             raise Problem(404, exc.reason, field=exc.field or "subject",
                           expected="a subject of this vault", got=subject) from None  # fmt: skip
+        except ChainStateError as exc:
+            raise Problem(502, f"the node's state did not verify: {exc}") from None
+        if request_id is not None and statement.at < filed:
+            raise Problem(
+                409, "this subject was erased before the request was filed: the erasure "
+                "cannot fulfil it; record the tombstone without a request and answer the "
+                "request nothing_held", field="request",
+                expected=f"a request filed at or before {statement.at}, the erasure's time",
+                got=f"filed at {filed}",
+            )  # fmt: skip
         args = statement.erasure_args(vault.controller, request_id)
         shown = {k: f"hex:{v.hex()}" for k, v in args.items() if isinstance(v, bytes)}
         return {
