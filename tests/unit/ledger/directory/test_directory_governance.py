@@ -299,6 +299,11 @@ REST = {"kind": "rest", "url": "https://api.vn-edu.sen.gov.vn"}
         ),
         (
             "register_chain",
+            entry(datasets=[_dataset(jurisdiction="ZZ-HN")]),  # no country has ZZ
+            "args.payload.datasets[0].jurisdiction",
+        ),
+        (
+            "register_chain",
             entry(datasets=[_dataset(record_type="")]),
             "args.payload.datasets[0].record_type",
         ),

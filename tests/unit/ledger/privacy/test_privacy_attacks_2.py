@@ -150,14 +150,9 @@ def test_an_endpoint_is_a_uri_without_markup(chain: PrivacyChain) -> None:
         assert result.code == ResultCode.INVALID_ARGUMENT, endpoint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FINDING (low): declare_vault's 'ISO 3166' jurisdiction is only ^[A-Z]{2}(-[A-Z0-9]"
-    "{1,3})?$: codes no country or subdivision has (ZZ, XX-999, QQ-1, AA) are recorded as "
-    "where personal data lives, so a cross-border transfer can be declared under a made-up "
-    "code (the directory's dataset jurisdiction has the same pattern)",
-)
 def test_a_jurisdiction_is_an_assigned_iso_3166_code(chain: PrivacyChain) -> None:
+    """Fixed finding: made-up codes (ZZ, XX-999) were recorded as where data lives; the
+    country part must now be an assigned ISO 3166-1 code (a subdivision: its shape)."""
     for code in ("ZZ", "XX-999", "QQ-1", "AA"):
         result = chain.run(
             chain.hospital_a, "privacy", "declare_vault", _declare(jurisdiction=code)

@@ -22,6 +22,7 @@ from sen.ledger.modules.arguments import (
     reject_unknown_fields,
     require_bytes,
     require_distinct,
+    require_jurisdiction,
     require_list,
     require_one_of,
     require_text,
@@ -36,7 +37,6 @@ SECTOR_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 ORGANISATION_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")  # membership's organisation ids
 MODULE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 RECORD_TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,63}$")
-JURISDICTION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")  # ISO 3166-1 or 3166-2
 CLIENT_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{3,63}$")
 """An ICS-24 client identifier as Sen writes them (``sen-client-0``, ``07-tendermint-3``)."""
 _HOST = r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])"
@@ -265,10 +265,9 @@ def _dataset(value: object, field: str, chain_id: str) -> dict[str, Any]:
         "schema_digest": digest,
     }
     if "jurisdiction" in found:
-        parsed["jurisdiction"] = _text(
-            found["jurisdiction"], f"{field}.jurisdiction", JURISDICTION_PATTERN,
-            "where the data lives: an ISO 3166 code, VN or VN-HN",
-        )  # fmt: skip
+        parsed["jurisdiction"] = require_jurisdiction(
+            found["jurisdiction"], PREFIX + f"{field}.jurisdiction", code=CODE
+        )
     return parsed
 
 

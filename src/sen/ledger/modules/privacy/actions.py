@@ -30,6 +30,7 @@ from sen.ledger.modules.arguments import (
     require_bytes,
     require_distinct,
     require_int,
+    require_jurisdiction,
     require_list,
     require_one_of,
     require_text,
@@ -42,7 +43,6 @@ from sen.ledger.modules.privacy.parsing import (
     DIGEST_BYTES,
     ENDPOINT_PATTERN,
     ID_BYTES,
-    JURISDICTION_PATTERN,
     VAULT_NAME_PATTERN,
     parse_controller,
     parse_digest,
@@ -797,11 +797,7 @@ class DeclareVault(Action[VaultArgs]):
             reason="not a vault name", expected="1-32 of a-z, 0-9 and '-' (e.g. main)",
             got=shown,
         )  # fmt: skip
-        jurisdiction = require_text(
-            required(args, "jurisdiction"), "args.jurisdiction", pattern=JURISDICTION_PATTERN,
-            reason="not an ISO 3166 code",
-            expected="a country code (VN) or a subdivision code (VN-HN, VN-SG)", got=shown,
-        )  # fmt: skip
+        jurisdiction = require_jurisdiction(required(args, "jurisdiction"), "args.jurisdiction")
         endpoint = require_text(
             args.get("endpoint", ""), "args.endpoint", pattern=ENDPOINT_PATTERN,
             reason="not an address", expected="http(s)://... up to 200 characters, or nothing",

@@ -31,8 +31,6 @@ TERM_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}:[A-Za-z][A-Za-z0-9_-]{0,95}$")
 ``sector-health:...``, ``eu-gdpr:...`` (the prefix names the vocabulary)."""
 
 
-JURISDICTION_PATTERN = re.compile(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")
-"""An ISO 3166-1 alpha-2 country code, or an ISO 3166-2 subdivision code (``VN-HN``)."""
 VAULT_NAME_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")
 ENDPOINT_PATTERN = re.compile(r"^https?://[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,200}$")
 """An http(s) URI of RFC 3986's characters only (no quotes, angle brackets or spaces)."""
