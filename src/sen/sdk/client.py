@@ -299,10 +299,17 @@ class Client:
         """The receipt of one anchoring; with ``wait``, retry until it is provable."""
         digest = digest_of(document, algorithm)
         path = f"/v1/evidence/{algorithm}/{digest.hex()}/receipt"
+        return self.get_receipt(path, {"anchoring": anchoring}, wait=wait, timeout=timeout)
+
+    def get_receipt(
+        self, path: str, params: Params | None = None, *, wait: bool = True, timeout: float = 30.0
+    ) -> dict[str, Any]:
+        """A receipt the node proves only once the next block signs its state (409 until
+        then): with ``wait``, retry until it is provable or ``timeout`` seconds pass."""
         deadline = time.monotonic() + timeout
         while True:
             try:
-                return _as_dict(self._call("GET", path, params={"anchoring": anchoring}))
+                return _as_dict(self._call("GET", path, params=params))
             except NotYetProvable as exc:
                 if not wait or time.monotonic() >= deadline:
                     if not wait:

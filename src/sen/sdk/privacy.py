@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import secrets
-import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -33,7 +32,6 @@ from sen.ledger.modules.privacy import (
     request_id_prefix,
 )
 from sen.sdk.client import Client
-from sen.sdk.errors import NotYetProvable, Timeout
 
 EXPLICIT_CONSENT = "dpv:ExplicitlyExpressedConsent"
 
@@ -152,11 +150,4 @@ def privacy_receipt(client: Client, path: str, timeout: float = 30.0) -> dict[st
     """A privacy receipt (``/v1/privacy/erasures/{controller}/{subject_ref}/receipt`` or
     ``/v1/privacy/consents/{id}/receipt``), waiting for the block that signs its state;
     ``sen verify`` checks it offline with the genesis file."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return client.get(path)
-        except NotYetProvable as exc:
-            if time.monotonic() >= deadline:
-                raise Timeout(f"receipt not provable after {timeout:g} s: {exc}") from None
-            time.sleep(0.25)
+    return client.get_receipt(path, timeout=timeout)
