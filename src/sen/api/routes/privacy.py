@@ -45,6 +45,7 @@ from sen.ledger.modules.privacy import (
     erasure_key,
     subject_consents,
 )
+from sen.ledger.modules.privacy.parsing import SUBJECT_PATTERN
 from sen.ledger.modules.privacy.records import (
     ASSESSMENT_PREFIX,
     BREACH_PREFIX,
@@ -59,7 +60,6 @@ from sen.services.readmodels.privacy import PrivacyReceiptUnavailable, build_pri
 router = APIRouter(route_class=JsonRoute, tags=["privacy"])
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")
-SUBJECT_PATTERN = re.compile(r"^did:key:z[1-9A-HJ-NP-Za-km-z]{1,200}$")
 CONTROLLER_PATTERN = re.compile(r"^did:sen:[a-z0-9][a-z0-9.-]{0,63}$")
 MAX_LISTED = 500
 

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
+from sen.ledger.modules.privacy.parsing import SUBJECT_PATTERN, TERM_PATTERN
+
 DEFAULT_PATH = Path(__file__).resolve().parents[4] / "docs" / "api" / "vault-openapi.json"
 
+REQUEST_PATTERN = re.compile(r"^(hex:)?[0-9a-f]{32}$")  # a request id, as the CLI prints it
 HEX32 = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
 HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 PRESENTATION = {
@@ -58,12 +62,12 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "subject": {
                 "type": "string",
-                "minLength": 1,
+                "pattern": SUBJECT_PATTERN.pattern,
                 "description": "The data subject's pairwise did:key (never stored as such).",
             },
             "category": {
                 "type": "string",
-                "minLength": 1,
+                "pattern": TERM_PATTERN.pattern,
                 "maxLength": 64,
                 "examples": ["pd:HealthRecord"],
             },
@@ -168,7 +172,7 @@ SCHEMAS: dict[str, Any] = {
             "subject": {"type": "string", "minLength": 1},
             "request": {
                 "type": "string",
-                "pattern": "^(hex:)?[0-9a-f]{32}$",
+                "pattern": REQUEST_PATTERN.pattern,
                 "description": "The deletion request this erasure fulfils: its id goes into "
                 "the record_erasure arguments.",
             },

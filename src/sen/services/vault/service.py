@@ -38,12 +38,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sen.ledger.errors import TxRejected
 from sen.ledger.modules.privacy import load_request
-from sen.ledger.modules.privacy.parsing import TERM_PATTERN, parse_subject
+from sen.ledger.modules.privacy.parsing import SUBJECT_PATTERN, TERM_PATTERN, parse_subject
 from sen.sdk.client import Client
 from sen.sdk.privacy import ChainState, ChainStateError, latest_block_time
 from sen.services.credentials.remote import RemoteSources, node_fetch
 from sen.services.credentials.verification import verify_presentation_report
 from sen.services.vault import openapi
+from sen.services.vault.openapi import REQUEST_PATTERN
 from sen.services.vault.vault import (
     ConsentMissing,
     ProvenAccess,
@@ -59,8 +60,6 @@ DESCRIPTION = (
     "its data; the controller's staff store, seal and erase.\n\n*Kho dữ liệu cá nhân của "
     "một bên kiểm soát.*"
 )
-SUBJECT_PATTERN = re.compile(r"^did:key:z[1-9A-HJ-NP-Za-km-z]{1,200}$")
-REQUEST_PATTERN = re.compile(r"^(hex:)?[0-9a-f]{32}$")
 CHALLENGE_SECONDS = 300
 MAX_CHALLENGES = 10_000
 MAX_BODY_BYTES = 2 * 1024 * 1024

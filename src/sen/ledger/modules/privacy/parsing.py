@@ -26,6 +26,8 @@ DIGEST_BYTES = 32
 MAX_SECONDS = 2**63 - 1
 DID_KEY_PREFIX = "did:key:"
 
+SUBJECT_PATTERN = re.compile(r"^did:key:z[1-9A-HJ-NP-Za-km-z]{1,200}$")
+"""The text of a data subject's ``did:key`` (its key is checked by :func:`parse_subject`)."""
 TERM_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,31}:[A-Za-z][A-Za-z0-9_-]{0,95}$")
 """A vocabulary term as a compact IRI: ``dpv:ServiceProvision``, ``pd:HealthRecord``,
 ``sector-health:...``, ``eu-gdpr:...`` (the prefix names the vocabulary)."""
