@@ -159,30 +159,36 @@ def _step(report: PacketReceiptReport, name: str, check: Callable[..., Any], *ar
 
 
 def parse_packet_receipt(receipt: object) -> ParsedPacketReceipt:
-    doc = _object(receipt, "receipt")
+    doc = read_object(receipt, "receipt")
     if doc.get("format") != FORMAT:
-        raise _bad("format", f"expected {FORMAT!r}, got {_shown(doc.get('format'))}")
+        raise _bad("format", f"expected {FORMAT!r}, got {shown_value(doc.get('format'))}")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version != VERSION:
-        raise _bad("version", f"expected {VERSION}, got {_shown(version)}")
+        raise _bad("version", f"expected {VERSION}, got {shown_value(version)}")
     packet = _packet(doc.get("packet"))
     acks = doc.get("acknowledgements")
     if not isinstance(acks, list) or len(acks) != len(packet.payloads):
         raise _bad("acknowledgements", "expected one acknowledgement (hex) per payload")
-    source = _object(doc.get("source"), "source")
-    destination = _object(doc.get("destination"), "destination")
+    source = read_object(doc.get("source"), "source")
+    destination = read_object(doc.get("destination"), "destination")
     return ParsedPacketReceipt(
         packet=packet,
-        acknowledgements=tuple(_hex(a, f"acknowledgements[{i}]") for i, a in enumerate(acks)),
+        acknowledgements=tuple(read_hex(a, f"acknowledgements[{i}]") for i, a in enumerate(acks)),
         source=_side(source, "source"),
         destination=_side(destination, "destination"),
-        commitment_proof=_proof(source.get("commitment_proof"), "source.commitment_proof"),
-        client_state=_hex(destination.get("client_state"), "destination.client_state"),
-        client_proof=_proof(destination.get("client_proof"), "destination.client_proof"),
-        consensus_state=_hex(destination.get("consensus_state"), "destination.consensus_state"),
-        consensus_proof=_proof(destination.get("consensus_proof"), "destination.consensus_proof"),
-        receipt_proof=_proof(destination.get("receipt_proof"), "destination.receipt_proof"),
-        acknowledgement_proof=_proof(
+        commitment_proof=read_state_proof(
+            source.get("commitment_proof"), "source.commitment_proof"
+        ),
+        client_state=read_hex(destination.get("client_state"), "destination.client_state"),
+        client_proof=read_state_proof(destination.get("client_proof"), "destination.client_proof"),
+        consensus_state=read_hex(destination.get("consensus_state"), "destination.consensus_state"),
+        consensus_proof=read_state_proof(
+            destination.get("consensus_proof"), "destination.consensus_proof"
+        ),
+        receipt_proof=read_state_proof(
+            destination.get("receipt_proof"), "destination.receipt_proof"
+        ),
+        acknowledgement_proof=read_state_proof(
             destination.get("acknowledgement_proof"), "destination.acknowledgement_proof"
         ),
     )
@@ -192,7 +198,7 @@ def _bad(where: str, reason: str) -> ReceiptInvalid:
     return ReceiptInvalid("format", f"{where}: {reason}")
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """A bounded, safe rendering of an untrusted value for a message."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
         return f"an integer of {value.bit_length()} bits"
@@ -201,7 +207,7 @@ def _shown(value: object) -> str:
     return type(value).__name__
 
 
-def _object(value: object, where: str) -> dict[str, Any]:
+def read_object(value: object, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(where, f"expected an object, got {type(value).__name__}")
     return value
@@ -215,11 +221,11 @@ def _text(value: object, where: str) -> str:
 
 def _int(value: object, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_UINT64:
-        raise _bad(where, f"expected an integer 0 to 2^64-1, got {_shown(value)}")
+        raise _bad(where, f"expected an integer 0 to 2^64-1, got {shown_value(value)}")
     return value
 
 
-def _hex(value: object, where: str, size: int | None = None) -> bytes:
+def read_hex(value: object, where: str, size: int | None = None) -> bytes:
     try:
         raw = bytes.fromhex(_text(value, where))
     except ValueError:
@@ -230,14 +236,14 @@ def _hex(value: object, where: str, size: int | None = None) -> bytes:
 
 
 def _packet(value: object) -> Packet:
-    doc = _object(value, "packet")
+    doc = read_object(value, "packet")
     payloads = doc.get("payloads")
     if not isinstance(payloads, list) or not payloads:
         raise _bad("packet.payloads", "expected a non-empty list")
     read = []
     for i, item in enumerate(payloads):
         where = f"packet.payloads[{i}]"
-        p = _object(item, where)
+        p = read_object(item, where)
         try:
             value_bytes = base64.b64decode(_text(p.get("value"), f"{where}.value"), validate=True)
         except (binascii.Error, ValueError):
@@ -271,7 +277,7 @@ def side_from_json(doc: dict[str, Any], where: str) -> Side:
 
 
 def _side(doc: dict[str, Any], where: str) -> Side:
-    signed = _object(doc.get("signed_header"), f"{where}.signed_header")
+    signed = read_object(doc.get("signed_header"), f"{where}.signed_header")
     history = doc.get("validator_history", [])
     if not isinstance(history, list):
         raise _bad(f"{where}.validator_history", "expected a list")
@@ -282,7 +288,7 @@ def _side(doc: dict[str, Any], where: str) -> Side:
             ValidatorSet.from_json(signed.get("validators")),
             tuple(
                 (
-                    Header.from_json(_object(h, "hop").get("header")),
+                    Header.from_json(read_object(h, "hop").get("header")),
                     Commit.from_json(h.get("commit")),
                     ValidatorSet.from_json(h.get("next_validators")),
                 )
@@ -296,21 +302,21 @@ def _side(doc: dict[str, Any], where: str) -> Side:
         raise _bad(f"{where}.genesis_hash", "missing: the receiving chain's genesis hash")
     return Side(
         _text(doc.get("chain_id"), f"{where}.chain_id"),
-        None if genesis_hash is None else _hex(genesis_hash, f"{where}.genesis_hash", 32),
+        None if genesis_hash is None else read_hex(genesis_hash, f"{where}.genesis_hash", 32),
         parsed,
     )
 
 
-def _proof(value: object, where: str) -> StateProof:
-    doc = _object(value, where)
+def read_state_proof(value: object, where: str) -> StateProof:
+    doc = read_object(value, where)
     siblings = doc.get("siblings")
     if not isinstance(siblings, list):
         raise _bad(f"{where}.siblings", "expected a list of hex")
     leaf_path, leaf_value = doc.get("leaf_path"), doc.get("leaf_value_hash")
     return StateProof(
-        tuple(_hex(s, f"{where}.siblings[{i}]", 32) for i, s in enumerate(siblings)),
-        None if leaf_path is None else _hex(leaf_path, f"{where}.leaf_path", 32),
-        None if leaf_value is None else _hex(leaf_value, f"{where}.leaf_value_hash", 32),
+        tuple(read_hex(s, f"{where}.siblings[{i}]", 32) for i, s in enumerate(siblings)),
+        None if leaf_path is None else read_hex(leaf_path, f"{where}.leaf_path", 32),
+        None if leaf_value is None else read_hex(leaf_value, f"{where}.leaf_value_hash", 32),
     )
 
 

@@ -36,11 +36,11 @@ from sen.light.genesis import Genesis
 from sen.light.packet_receipt import (
     Side,
     StateProof,
-    _hex,
-    _object,
-    _proof,
-    _shown,
     check_signed_header,
+    read_hex,
+    read_object,
+    read_state_proof,
+    shown_value,
     side_from_json,
 )
 from sen.light.receipt import Check
@@ -101,23 +101,23 @@ def verify_privacy_receipt(receipt: object, genesis: Genesis) -> PrivacyReceiptR
 
 
 def parse_privacy_receipt(receipt: object) -> ParsedPrivacyReceipt:
-    doc = _object(receipt, "receipt")
+    doc = read_object(receipt, "receipt")
     if doc.get("format") != FORMAT:
-        raise _bad("format", f"expected {FORMAT!r}, got {_shown(doc.get('format'))}")
+        raise _bad("format", f"expected {FORMAT!r}, got {shown_value(doc.get('format'))}")
     version = doc.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version != VERSION:
-        raise _bad("version", f"expected {VERSION}, got {_shown(version)}")
+        raise _bad("version", f"expected {VERSION}, got {shown_value(version)}")
     kind = doc.get("kind")
     if kind not in KINDS:
-        raise _bad("kind", f"expected one of {', '.join(KINDS)}, got {_shown(kind)}")
+        raise _bad("kind", f"expected one of {', '.join(KINDS)}, got {shown_value(kind)}")
     if doc.get("genesis_hash") is None:
         raise _bad("genesis_hash", "missing: the chain's genesis hash")
     return ParsedPrivacyReceipt(
         kind=str(kind),
         side=side_from_json(doc, "receipt"),
-        key=_hex(doc.get("key"), "key"),
-        value=_hex(doc.get("value"), "value"),
-        proof=_proof(doc.get("proof"), "proof"),
+        key=read_hex(doc.get("key"), "key"),
+        value=read_hex(doc.get("value"), "value"),
+        proof=read_state_proof(doc.get("proof"), "proof"),
     )
 
 

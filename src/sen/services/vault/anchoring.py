@@ -66,7 +66,6 @@ class AccessLogAnchorer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_height = -1
-        self.anchored: list[AccessBatch] = []  # what this anchorer anchored, oldest first
 
     def check(self, node: Client) -> None:
         """The key controls the vault's controller DID (read with state proofs), or
@@ -105,7 +104,6 @@ class AccessLogAnchorer:
                 self.vault.mark_anchored(batch.number, height)
                 done.append(AccessBatch(batch.number, batch.root, batch.first, batch.last,
                                         height))  # fmt: skip
-        self.anchored.extend(done)
         return done
 
     def _new_block(self) -> bool:

@@ -49,7 +49,8 @@ def new_salt() -> bytes:
     return secrets.token_bytes(SALT_BYTES)
 
 
-def _associated(reference: bytes, subject: bytes) -> bytes:
+def associated_data(reference: bytes, subject: bytes) -> bytes:
+    """What a record's AES-GCM tag binds it to: its reference and its subject."""
     return RECORD_DOMAIN + len(reference).to_bytes(2, "big") + reference + subject
 
 
@@ -62,12 +63,14 @@ class Sealed:
 def seal(key: bytes, reference: bytes, subject: bytes, payload: bytes) -> Sealed:
     """``payload`` encrypted under the subject's data key, bound to its reference and subject."""
     nonce = secrets.token_bytes(NONCE_BYTES)
-    return Sealed(nonce, AESGCM(key).encrypt(nonce, payload, _associated(reference, subject)))
+    return Sealed(nonce, AESGCM(key).encrypt(nonce, payload, associated_data(reference, subject)))
 
 
 def unseal(key: bytes, reference: bytes, subject: bytes, sealed: Sealed) -> bytes:
     try:
-        return AESGCM(key).decrypt(sealed.nonce, sealed.ciphertext, _associated(reference, subject))
+        return AESGCM(key).decrypt(
+            sealed.nonce, sealed.ciphertext, associated_data(reference, subject)
+        )
     except InvalidTag:
         raise VaultCryptoError(
             "the record does not decrypt: wrong key, or a ciphertext changed or moved"
@@ -161,8 +164,3 @@ class WrappedKeys:
 
     def destroy(self, held: bytes, *, missing_ok: bool = False) -> None:
         del held, missing_ok  # the store's copy is the only one
-
-
-def associated_data(reference: bytes, subject: bytes) -> bytes:
-    """What a record's AES-GCM tag binds it to: its reference and its subject."""
-    return _associated(reference, subject)
