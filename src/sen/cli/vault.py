@@ -28,6 +28,7 @@ from sen.cli._context import err, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
 from sen.did import xml_datetime
+from sen.ledger.codes import ResultCode
 from sen.ledger.crypto import SigningKey
 from sen.node.config import ApiSettings
 from sen.sdk.args import parse_args
@@ -36,18 +37,23 @@ from sen.sdk.errors import Rejected
 from sen.services.vault.crypto import DataKeys, KeyWrapper, SoftwareKek
 from sen.services.vault.service import create_vault_app
 from sen.services.vault.store import SqliteVaultStore, VaultStore, VaultStoreError
-from sen.services.vault.vault import Vault
+from sen.services.vault.vault import Access, Vault
 
 app = typer.Typer(help="The personal-data vault: serve it beside a node.", no_args_is_help=True)
 
 
-def _secret(path: Path, size: int) -> bytes:
-    """The secret in ``path``, made (random, mode 0600) if the file does not exist."""
+def _make_once(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` (mode 0600) unless the file exists."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "wb") as file:
-            file.write(secrets.token_bytes(size))
+            file.write(content)
+
+
+def _secret(path: Path, size: int) -> bytes:
+    """The secret in ``path``, made (random, mode 0600) if the file does not exist."""
+    _make_once(path, secrets.token_bytes(size))
     data = path.read_bytes()
     if len(data) != size:
         raise UsageProblem(f"{path}: expected {size} bytes, got {len(data)}")
@@ -58,11 +64,7 @@ def _token(path: Path) -> str:
     """The staff token, made on first start as 48 hex digits of random (mode 0600), so that
     ``Authorization: Bearer $(cat token)`` works; a file of raw bytes from an older vault is
     read as their hex."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="ascii") as file:
-            file.write(secrets.token_hex(24) + "\n")
+    _make_once(path, (secrets.token_hex(24) + "\n").encode())
     return _staff_token(path)
 
 
@@ -305,7 +307,7 @@ def erase(
         with config.client() as client:
             info = client.send(signing_key, "privacy", "record_erasure", args)
     except Rejected as exc:
-        if "ERASURE_EXISTS" in str(exc):
+        if exc.code == ResultCode.ERASURE_EXISTS:
             raise CliError(
                 f"the vault has erased subject {ref}, and its tombstone is already on chain: "
                 f"keep the receipt with sen privacy erasure {controller} {ref} --save "
@@ -344,9 +346,7 @@ def _staff_token(path: Path) -> str:
 @app.command("who-read")
 def who_read(
     ctx: typer.Context,
-    vault_url: Annotated[
-        str, typer.Option("--vault", help="The vault's address, e.g. http://127.0.0.1:26690.")
-    ],
+    vault_url: VaultUrl,
     key: Annotated[str, typer.Option("--key", help="Your wallet key for this controller.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     save: Annotated[
@@ -356,7 +356,7 @@ def who_read(
 ) -> None:
     """Ask a vault who read your data: each read with its proof, checked here, and whether
     its batch's root is anchored on chain (the node of --node)."""
-    from sen.ledger import encoding
+    from sen.ledger.errors import EncodingError
     from sen.ledger.light.errors import ProofError
     from sen.ledger.light.merkle import MerkleProof, leaf_hash
     from sen.sdk.privacy import did_key
@@ -379,18 +379,24 @@ def who_read(
             row["proof"] = "waiting for the next batch"
             if "proof" in read:
                 entry = bytes.fromhex(read["entry"])
-                decoded = encoding.decode(entry)
                 proof = read["proof"]
                 try:
                     MerkleProof(
                         int(proof["total"]), int(proof["index"]), leaf_hash(entry),
                         tuple(bytes.fromhex(a) for a in proof["aunts"]),
                     ).verify(bytes.fromhex(read["batch"]["root"]), entry)  # fmt: skip
-                    same = isinstance(decoded, dict) and all(
-                        decoded.get(k) == read[k] for k in ("reader", "purpose", "at")
-                    )
+                    logged = Access.from_entry(entry)
+                    said = (logged.reader, logged.purpose, logged.at)
+                    same = said == (read["reader"], read["purpose"], read["at"])
                     row["proof"] = "verified" if same else "the entry says otherwise"
-                except (ProofError, ValueError, KeyError) as exc:
+                except (
+                    ProofError,
+                    EncodingError,
+                    ValueError,
+                    TypeError,
+                    KeyError,
+                    AssertionError,
+                ) as exc:
                     row["proof"] = f"does not verify: {exc}"
                 anchorings = node.lookup(bytes.fromhex(read["batch"]["root"])).anchorings
                 row["anchored_height"] = anchorings[0].height if anchorings else None
