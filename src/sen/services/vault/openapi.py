@@ -11,7 +11,6 @@ answers is declared here, next to it, and the schemathesis test holds the servic
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sen.ledger.modules.privacy.parsing import SUBJECT_PATTERN, TERM_PATTERN
+from sen.services.documents import write_or_check
 
 DEFAULT_PATH = Path(__file__).resolve().parents[4] / "docs" / "api" / "vault-openapi.json"
 
@@ -260,29 +260,10 @@ def render() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m sen.services.vault.openapi", description=__doc__
-    )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--write", action="store_true", help="write the document")
-    mode.add_argument("--check", action="store_true", help="fail if the document is stale")
-    parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="default: %(default)s")
-    args = parser.parse_args(argv)
-    text = render()
-    path: Path = args.path
-    if args.write:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        return 0
-    current = path.read_text(encoding="utf-8") if path.exists() else None
-    if current != text:
-        reason = "is missing" if current is None else "is stale: the service changed"
-        print(
-            f"{path} {reason}; regenerate it: python -m sen.services.vault.openapi --write",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+    return write_or_check(
+        argv, module="sen.services.vault.openapi", description=__doc__, render=render,
+        default_path=DEFAULT_PATH, changed="the service changed",
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
