@@ -6,68 +6,25 @@ does it with no one calling it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sen.api.inprocess import in_process_client
-from sen.ledger.crypto import get_suite
-from sen.ledger.modules.identity.multikey import encode_multikey
-from sen.node.config import load_config
-from sen.node.node import Node, init_home
-from sen.sdk.privacy import consent_terms, did_key, latest_block_time, sign_consent
-from sen.services.vault import Access, ProvenAccess, SoftwareKek, SqliteVaultStore, Vault
-from sen.services.vault.anchoring import AccessLogAnchorer, batch_reference
+from sen.services.vault import Access, ProvenAccess
+from sen.services.vault.anchoring import batch_reference
 
 A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
 PURPOSE, CATEGORY = "dpv:ServiceProvision", "pd:HealthRecord"
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    config = init_home(tmp_path / "home", chain_id="vn-health", block_interval=0.05)
-    node = Node.open(load_config(config.home))
-    node.start()
-    keys = {name: get_suite("ed25519").generate() for name in ("a", "b", "patient")}
-    sdk = in_process_client(node)
-    for name, did in (("a", A), ("b", B)):
-        method = encode_multikey(keys[name].suite, keys[name].public_key)
-        sdk.send(keys[name], "identity", "create", {
-            "name": did.removeprefix("did:sen:"),
-            "verification_methods": [{"id": "key-1", "public_key_multibase": method}],
-            "relationships": {"assertionMethod": ["key-1"]},
-        })  # fmt: skip
-    terms = consent_terms(
-        keys["patient"], controller=A, recipients=[B], purposes=[PURPOSE], categories=[CATEGORY],
-        expires=latest_block_time(sdk) + 86_400,
-    )  # fmt: skip
-    sdk.send(
-        keys["a"], "privacy", "record_consent", sign_consent(keys["patient"], "vn-health", terms)
-    )
-    store = SqliteVaultStore(tmp_path / "vault.db", "VN-HN")
-    vault = Vault(store, SoftwareKek(bytes(range(32))), b"p" * 32, controller=A)
-    patient = did_key(keys["patient"])
-    stored = vault.put(patient, CATEGORY, "Tóm tắt bệnh án".encode())
-
-    def read() -> None:
-        vault.read(
-            stored.reference, consent=bytes(terms["id"]), reader=B, purpose=PURPOSE,
-            state=node.app.store, at=latest_block_time(sdk),
-        )  # fmt: skip
-
-    anchorer = AccessLogAnchorer(vault, lambda: in_process_client(node), keys["a"], poll=0.05)
-    yield {"node": node, "sdk": sdk, "vault": vault, "read": read, "patient": patient,
-           "anchorer": anchorer, "key": keys["a"]}  # fmt: skip
-    anchorer.stop()
-    store.close()
-    sdk.close()
-    node.close()
+def world(anchoring_world: dict[str, Any]) -> dict[str, Any]:
+    """The node, A's vault and B's logged read (``anchoring_world`` in conftest.py)."""
+    return anchoring_world
 
 
 def test_each_round_anchors_the_reads_logged_since_the_last(world: dict[str, Any]) -> None:
-    anchorer, vault, sdk = world["anchorer"], world["vault"], world["sdk"]
+    anchorer, vault, sdk = world["anchorer"](), world["vault"], world["sdk"]
     assert anchorer.run_once() == []  # nothing logged: nothing anchored
     world["read"]()
     world["read"]()
@@ -90,11 +47,11 @@ def test_each_round_anchors_the_reads_logged_since_the_last(world: dict[str, Any
 def test_a_batch_anchored_before_its_mark_was_lost_is_not_anchored_twice(
     world: dict[str, Any],
 ) -> None:
-    anchorer, vault, sdk = world["anchorer"], world["vault"], world["sdk"]
+    anchorer, vault, sdk = world["anchorer"](), world["vault"], world["sdk"]
     world["read"]()
     batch = vault.seal_access_batch()  # sealed, anchored, then the process died
     assert batch is not None
-    info = sdk.send(world["key"], "evidence", "anchor", {
+    info = sdk.send(world["keys"]["a"], "evidence", "anchor", {
         "digest": batch.root, "reference": batch_reference(batch.number),
     })  # fmt: skip
     [marked] = anchorer.run_once()
@@ -106,7 +63,7 @@ def test_a_batch_anchored_before_its_mark_was_lost_is_not_anchored_twice(
 def test_a_sealed_batch_waiting_for_the_node_is_anchored_next_round(
     world: dict[str, Any],
 ) -> None:
-    anchorer, vault = world["anchorer"], world["vault"]
+    anchorer, vault = world["anchorer"](), world["vault"]
     world["read"]()
     waiting = vault.seal_access_batch()  # the node was away when it was sealed
     world["read"]()
@@ -117,7 +74,7 @@ def test_a_sealed_batch_waiting_for_the_node_is_anchored_next_round(
 
 
 def test_the_loop_anchors_new_reads_by_itself(world: dict[str, Any]) -> None:
-    anchorer, vault = world["anchorer"], world["vault"]
+    anchorer, vault = world["anchorer"](), world["vault"]
     anchorer.start()
     world["read"]()
     deadline = time.monotonic() + 30
