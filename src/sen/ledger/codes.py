@@ -163,6 +163,12 @@ class ResultCode(IntEnum):
     ASSESSMENT_CLOSED = 346
     CONSENT_EXPIRED = 347
     ASSESSMENT_CHANGED = 348
+    # Traceability (the trace module, ADR 0015)
+    INVALID_GS1_PREFIX = 360
+    PREFIX_OVERLAPS = 361
+    UNKNOWN_PREFIX = 362
+    PREFIX_NOT_HELD = 363
+    CAPTURE_EXISTS = 364
 
 
 DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
@@ -617,6 +623,26 @@ DESCRIPTIONS: dict[ResultCode, tuple[str, str]] = {
     ResultCode.ASSESSMENT_CHANGED: (
         "the dossier changed since the version reviewed",
         "hồ sơ đã thay đổi kể từ phiên bản được xem xét",
+    ),
+    ResultCode.INVALID_GS1_PREFIX: (
+        "not a GS1 Company Prefix (4 to 12 digits)",
+        "không phải mã doanh nghiệp GS1 (4 đến 12 chữ số)",
+    ),
+    ResultCode.PREFIX_OVERLAPS: (
+        "the prefix overlaps one already granted",
+        "mã doanh nghiệp trùng lặp với một mã đã được cấp",
+    ),
+    ResultCode.UNKNOWN_PREFIX: (
+        "no such GS1 Company Prefix grant",
+        "không có mã doanh nghiệp GS1 đã cấp này",
+    ),
+    ResultCode.PREFIX_NOT_HELD: (
+        "the capturer does not speak for this GS1 Company Prefix",
+        "bên ghi nhận không được quyền với mã doanh nghiệp GS1 này",
+    ),
+    ResultCode.CAPTURE_EXISTS: (
+        "a capture job with this id is already recorded",
+        "đã ghi nhận một lô sự kiện với mã này",
     ),
 }
 

@@ -16,6 +16,7 @@ from sen.ledger.modules.interchain import MODULE as INTERCHAIN
 from sen.ledger.modules.membership import MODULE as MEMBERSHIP
 from sen.ledger.modules.privacy import MODULE as PRIVACY
 from sen.ledger.modules.status import MODULE as STATUS
+from sen.ledger.modules.trace import MODULE as TRACE
 from sen.ledger.modules.trust import MODULE as TRUST
 
 MODULES: dict[str, Module] = {
@@ -31,6 +32,7 @@ MODULES: dict[str, Module] = {
         DIRECTORY,
         CONTRACTS,
         PRIVACY,
+        TRACE,
     )
 }
 """Every module by name. ``init_chain`` runs the genesis hooks in this order (governance,

@@ -303,6 +303,6 @@ def _vote_events(proposal: Proposal, organisation: str, choice: str) -> tuple[Ev
 MODULE = Module(
     "governance",
     {"propose": Propose(), "vote": CastVote()},
-    depends_on=("membership", "trust", "interchain", "directory", "contracts"),
+    depends_on=("membership", "trust", "interchain", "directory", "contracts", "trace"),
     genesis=governance_genesis,
 )

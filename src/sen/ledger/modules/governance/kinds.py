@@ -31,6 +31,12 @@ from sen.ledger.modules.directory.registry import register_chain, remove_chain, 
 from sen.ledger.modules.governance.records import GovernanceConfig, load_config, save_config
 from sen.ledger.modules.interchain.recovery import parse_recover_client, recover_client
 from sen.ledger.modules.membership import registry
+from sen.ledger.modules.trace.governed import (
+    grant_prefix,
+    parse_grant_prefix,
+    parse_revoke_prefix,
+    revoke_prefix,
+)
 from sen.ledger.modules.trust.roots import parse_set_roots, set_roots
 from sen.ledger.state import Overlay
 from sen.ledger.types import PARAMS_KEY, BlockInfo, ChainParams, ValidatorChange
@@ -369,6 +375,20 @@ def _execute_contract_settings(
     return ()
 
 
+def _execute_grant_prefix(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    grant_prefix(state, p, block)
+    return ()
+
+
+def _execute_revoke_prefix(
+    state: Overlay, p: dict[str, Any], block: BlockInfo
+) -> tuple[ValidatorChange, ...]:
+    revoke_prefix(state, p, block)
+    return ()
+
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -386,5 +406,7 @@ KINDS: dict[str, Kind] = {
         Kind("recover_client", parse_recover_client, _execute_recover_client),
         Kind("upload_contract", parse_upload_contract, _execute_upload_contract),
         Kind("set_contract_settings", parse_contract_settings, _execute_contract_settings),
+        Kind("grant_gs1_prefix", parse_grant_prefix, _execute_grant_prefix),
+        Kind("revoke_gs1_prefix", parse_revoke_prefix, _execute_revoke_prefix),
     )
 }
