@@ -1,0 +1,158 @@
+"""GS1 keys in EPCIS identifiers, and which of them an event speaks for.
+
+Sen's prefix registry (the ``trace`` module) grants a GS1 Company Prefix to a DID. To
+check an event against it we need, for each GS1 identifier in the event, the digits of
+its key in the order that puts the company prefix first (:func:`key_digits`): for a
+GTIN, its digits without the indicator digit and the check digit; for an SSCC, without
+the extension digit and the check digit; for a GLN, without the check digit. GS1 never
+allocates a company prefix that starts another one, so "the key's digits start with
+the prefix" says whose key it is, whatever the prefix's length.
+
+Both EPC URIs (``urn:epc:id:sgtin:8935678.01234.7001``: the prefix is explicit) and GS1
+Digital Link URIs (``https://id.gs1.org/01/18935678012344/21/7001``) are read.
+Identifiers of other schemes (a private URI, ``urn:epc:id:gid:``) have no GS1 key.
+
+:func:`claimed_keys` says which keys an event *speaks for* (``docs/spec/traceability.md``):
+the places it happened at (``readPoint``, ``bizLocation``) and the identities it
+creates (the EPCs and classes an ObjectEvent ``ADD`` commissions, the parent an
+AggregationEvent or AssociationEvent ``ADD`` packs into, a TransformationEvent's
+outputs). A capturer may say it saw, shipped or received anyone's goods, but only at
+its own places, and it may make identities only under its own prefixes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+_URN = re.compile(r"^urn:epc:(?:id|class|idpat):([a-z0-9]+):(\d{4,12})\.([^.]*)(?:\..*)?$")
+_DIGITS = re.compile(r"\d+")
+
+# Schemes whose second part starts with a digit that is not the key's: the GTIN's
+# indicator digit (sgtin, lgtin) and the SSCC's extension digit.
+_LEADING_DIGIT = frozenset({"sgtin", "lgtin", "sscc"})
+_URN_SCHEMES = frozenset(
+    {"sgtin", "lgtin", "sscc", "sgln", "pgln", "grai", "giai", "gsrn", "gsrnp", "gdti", "sgcn",
+     "cpi", "ginc", "gsin", "itip", "upui"}
+)  # fmt: skip
+
+# Digital Link primary keys: AI -> (digits of the value that form the key, as a slice).
+_DL_KEYS: dict[str, tuple[int, int | None]] = {
+    "01": (1, 13),  # GTIN-14: drop the indicator digit and the check digit
+    "00": (1, 17),  # SSCC: drop the extension digit and the check digit
+    "414": (0, 12),  # GLN of a location
+    "417": (0, 12),  # party GLN
+    "8003": (1, 13),  # GRAI: a leading 0, then a GTIN-13-like key
+    "8004": (0, None),  # GIAI: company prefix then an asset reference
+    "8018": (0, 17),  # GSRN
+    "8017": (0, 17),  # GSRNP
+    "253": (0, 12),  # GDTI
+    "255": (0, 12),  # GCN
+    "401": (0, None),  # GINC
+    "402": (0, 16),  # GSIN
+    "8006": (1, 13),  # ITIP
+    "8010": (0, None),  # CPID
+}
+_DL_LENGTHS = {"01": 14, "00": 18, "414": 13, "417": 13, "8018": 18, "8017": 18, "402": 17}
+
+
+def key_digits(identifier: str) -> str | None:
+    """The digits of ``identifier``'s GS1 key, company prefix first; None if it has none."""
+    if identifier.startswith("urn:epc:"):
+        return _urn_digits(identifier)
+    if identifier.startswith(("https://", "http://")):
+        return _digital_link_digits(identifier)
+    return None
+
+
+def _urn_digits(identifier: str) -> str | None:
+    match = _URN.match(identifier)
+    if match is None or match.group(1) not in _URN_SCHEMES:
+        return None
+    scheme, prefix, reference = match.groups()
+    if scheme in _LEADING_DIGIT:
+        reference = reference[1:]
+    digits = _DIGITS.match(reference)
+    return prefix + (digits.group(0) if digits else "")
+
+
+def _digital_link_digits(identifier: str) -> str | None:
+    try:
+        path = urlsplit(identifier).path
+    except ValueError:
+        return None
+    segments = [unquote(s) for s in path.split("/")]
+    for i, segment in enumerate(segments[:-1]):
+        if segment not in _DL_KEYS:
+            continue
+        value = segments[i + 1]
+        if segment == "01" and value.isdigit() and len(value) in (8, 12, 13):
+            value = value.rjust(14, "0")
+        expected = _DL_LENGTHS.get(segment)
+        if expected is not None and not (len(value) == expected and value.isdigit()):
+            return None
+        start, end = _DL_KEYS[segment]
+        digits = _DIGITS.match(value[start:end] if end is not None else value[start:])
+        return digits.group(0) if digits else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A GS1 key an event speaks for, and where in the event it is."""
+
+    pointer: str  # JSON pointer within the event, e.g. "/readPoint/id"
+    identifier: str
+    digits: str
+
+
+def claimed_keys(event: Mapping[str, object]) -> list[Claim]:
+    """The GS1 keys ``event`` speaks for, in the order they appear (see the module doc)."""
+    return [
+        Claim(pointer, identifier, digits)
+        for pointer, identifier in _claimed_identifiers(event)
+        if (digits := key_digits(identifier)) is not None
+    ]
+
+
+def _claimed_identifiers(event: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+    for place in ("readPoint", "bizLocation"):
+        value = event.get(place)
+        if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+            yield f"/{place}/id", str(value["id"])
+    kind, action = event.get("type"), event.get("action")
+    if kind == "ObjectEvent" and action == "ADD":
+        yield from _listed(event, "epcList")
+        yield from _quantities(event, "quantityList")
+    elif kind in ("AggregationEvent", "AssociationEvent") and action == "ADD":
+        if isinstance(event.get("parentID"), str):
+            yield "/parentID", str(event["parentID"])
+    elif kind == "TransformationEvent":
+        yield from _listed(event, "outputEPCList")
+        yield from _quantities(event, "outputQuantityList")
+
+
+def _listed(event: Mapping[str, object], name: str) -> Iterator[tuple[str, str]]:
+    values = event.get(name)
+    if isinstance(values, list):
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                yield f"/{name}/{i}", value
+
+
+def _quantities(event: Mapping[str, object], name: str) -> Iterator[tuple[str, str]]:
+    values = event.get(name)
+    if isinstance(values, list):
+        for i, value in enumerate(values):
+            if isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
+                yield f"/{name}/{i}/epcClass", str(value["epcClass"])
+
+
+def holder_prefix(digits: str, prefixes: tuple[str, ...] | list[str]) -> str | None:
+    """The one of ``prefixes`` that ``digits`` start with, if any."""
+    for prefix in prefixes:
+        if digits.startswith(prefix):
+            return prefix
+    return None
