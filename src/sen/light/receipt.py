@@ -40,7 +40,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from sen.ledger.codes import ResultCode, describe
@@ -202,19 +202,12 @@ def _verify(
 
 
 @dataclass(frozen=True, slots=True)
-class ParsedReceipt:
-    """A receipt's values, typed: what the checks read (none of them is checked yet).
-
-    ``batch`` stays the JSON object of ``evidence.batch``: its root and path are
-    read by the evidence check, so that a malformed one is reported there, after
-    the transaction checks, as receipts always reported it.
-    """
+class CommittedTx:
+    """What proves one transaction committed with its result: the part every receipt of a
+    transaction shares (evidence receipts, event receipts), typed (nothing checked yet)."""
 
     chain_id: object  # as written; the chain check compares it with the genesis
     genesis_hash: bytes
-    algorithm: str
-    digest: bytes
-    batch: Mapping[str, Any] | None
     raw_tx: bytes
     claimed_tx_hash: bytes
     height: int
@@ -234,6 +227,29 @@ class ParsedReceipt:
     blocks_verified: bool  # a ReceiptVerifier checked these blocks for an earlier receipt
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedReceipt(CommittedTx):
+    """A receipt's values, typed: what the checks read (none of them is checked yet).
+
+    ``batch`` stays the JSON object of ``evidence.batch``: its root and path are
+    read by the evidence check, so that a malformed one is reported there, after
+    the transaction checks, as receipts always reported it.
+    """
+
+    algorithm: str
+    digest: bytes
+    batch: Mapping[str, Any] | None
+
+
+COMMITTED_TX_FIELDS = frozenset(
+    {
+        "chain_id", "genesis_hash", "transaction", "result", "block", "next_block", "validators",
+        "validator_history",
+    }
+)  # fmt: skip
+"""The members of a receipt document that :func:`parse_committed_tx` reads."""
+
+
 def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt:
     """Read every field (raises ``ReceiptInvalid("format", ...)``, or a LightError)."""
     doc = _object(receipt, "receipt", _RECEIPT_FIELDS)
@@ -243,17 +259,29 @@ def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt
     if type(version) is not int or version != VERSION:  # not True, not 1.0
         raise ReceiptInvalid("format", f"version: expected {VERSION}, got {version!r}")
     evidence = _object(doc.get("evidence"), "evidence", _EVIDENCE_FIELDS)
+    algorithm = evidence.get("algorithm")
+    if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
+        raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
+    committed = parse_committed_tx(doc, cache)
+    if "batch" not in evidence:
+        raise ReceiptInvalid("format", "evidence.batch: expected null or an object, missing")
+    batch = evidence.get("batch")
+    return ParsedReceipt(
+        **{f.name: getattr(committed, f.name) for f in fields(CommittedTx)},
+        algorithm=algorithm,
+        digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
+        batch=None if batch is None else _object(batch, "evidence.batch", _BATCH_FIELDS),
+    )
+
+
+def parse_committed_tx(doc: dict[str, Any], cache: _Cache | None = None) -> CommittedTx:
+    """Read the members of :data:`COMMITTED_TX_FIELDS` (raises ``ReceiptInvalid("format",
+    ...)``, or a LightError); the caller has refused members it does not know."""
     transaction = _object(doc.get("transaction"), "transaction", _TRANSACTION_FIELDS)
     result = _object(doc.get("result"), "result", _RESULT_FIELDS)
     block = _object(doc.get("block"), "block", frozenset({"header"}))
     next_block = _object(doc.get("next_block"), "next_block", frozenset({"header", "commit"}))
-    algorithm = evidence.get("algorithm")
-    if not isinstance(algorithm, str) or algorithm not in DIGEST_ALGORITHMS:
-        raise ReceiptInvalid("format", f"evidence.algorithm: unknown {algorithm!r}")
     raw_tx = _base64(transaction.get("tx"), "transaction.tx")
-    if "batch" not in evidence:
-        raise ReceiptInvalid("format", "evidence.batch: expected null or an object, missing")
-    batch = evidence.get("batch")
     block_key = _block_key(doc) if cache is not None else ""
     known = cache.blocks.get(block_key) if cache is not None else None
     header, next_header, next_commit, validators = known or (
@@ -262,7 +290,7 @@ def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt
         _canonical(Commit, next_block.get("commit"), "next_block.commit"),
         _canonical(ValidatorSet, doc.get("validators"), "validators"),
     )
-    history = doc.get("validator_history", None)
+    history = doc.get("validator_history")
     if history is None and "validator_history" in doc:
         raise ReceiptInvalid("format", "validator_history: expected a non-empty list, got null")
     history = [] if history is None else history
@@ -270,16 +298,13 @@ def parse_receipt(receipt: object, cache: _Cache | None = None) -> ParsedReceipt
         raise ReceiptInvalid(
             "format", "validator_history: expected a non-empty list (omitted when no change)"
         )
-    return ParsedReceipt(
+    return CommittedTx(
         history=tuple(_hop(hop, f"validator_history[{i}]") for i, hop in enumerate(history)),
         block_key=block_key,
         blocks_verified=known is not None,
         chain_id=doc.get("chain_id"),
         genesis_hash=_hex(doc.get("genesis_hash"), "genesis_hash", 32),
         claimed_tx_hash=_hex(transaction.get("hash"), "transaction.hash", 32),
-        algorithm=algorithm,
-        digest=_hex(evidence.get("digest"), "evidence.digest", DIGEST_ALGORITHMS[algorithm][0]),
-        batch=None if batch is None else _object(batch, "evidence.batch", _BATCH_FIELDS),
         raw_tx=raw_tx,
         height=_int(transaction.get("height"), "transaction.height"),
         index=_int(transaction.get("index"), "transaction.index"),
@@ -400,7 +425,7 @@ def _hop(value: object, where: str) -> Hop:
 # -- the checks, in order ---------------------------------------------------------------
 
 
-def check_chain(r: ParsedReceipt, genesis: Genesis) -> str:
+def check_chain(r: CommittedTx, genesis: Genesis) -> str:
     if r.chain_id != genesis.chain_id:
         raise ReceiptInvalid(
             "chain", f"receipt is for chain {r.chain_id!r}, genesis is {genesis.chain_id!r}"
@@ -415,7 +440,7 @@ def check_chain(r: ParsedReceipt, genesis: Genesis) -> str:
     return f"chain {genesis.chain_id}"
 
 
-def check_validators(r: ParsedReceipt, genesis: Genesis) -> str:
+def check_validators(r: CommittedTx, genesis: Genesis) -> str:
     if r.blocks_verified:
         return f"{len(r.validators.validators)} validator(s) (checked for an earlier receipt)"
     valset_hash = r.validators.hash()
@@ -487,7 +512,7 @@ def trusted_validators_hash(genesis: Genesis, history: tuple[Hop, ...], until: i
     return trusted.hash()
 
 
-def check_heights(r: ParsedReceipt) -> None:
+def check_heights(r: CommittedTx) -> None:
     if r.next_header.height != r.header.height + 1:
         raise ReceiptInvalid(
             "headers", f"next header height {r.next_header.height}, expected {r.header.height + 1}"
@@ -498,7 +523,7 @@ def check_heights(r: ParsedReceipt) -> None:
         )
 
 
-def check_commit(r: ParsedReceipt, genesis: Genesis) -> str:
+def check_commit(r: CommittedTx, genesis: Genesis) -> str:
     header, next_header, next_commit = r.header, r.next_header, r.next_commit
     if r.blocks_verified:
         return f"blocks {header.height} and {next_header.height} (checked for an earlier receipt)"
@@ -543,7 +568,7 @@ def check_absent_slots(commit: Commit, check: str, where: str) -> None:
             raise ReceiptInvalid(check, f"{where}.signatures[{i}]: an absent slot carries a vote")
 
 
-def check_inclusion(r: ParsedReceipt) -> str:
+def check_inclusion(r: CommittedTx) -> str:
     proof = r.tx_proof
     if proof.index != r.index:
         raise ReceiptInvalid("inclusion", "proof index differs from transaction.index")
@@ -558,7 +583,7 @@ def check_inclusion(r: ParsedReceipt) -> str:
     return f"transaction {hashed.hex()[:16]}… is #{proof.index} of block {r.height}"
 
 
-def check_result(r: ParsedReceipt) -> str:
+def check_result(r: CommittedTx) -> str:
     if r.code != ResultCode.OK:
         raise ReceiptInvalid(
             "result", f"transaction failed with code {r.code} ({describe(r.code)})"

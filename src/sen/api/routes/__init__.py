@@ -21,6 +21,7 @@ from sen.api.routes import (
     state,
     statistics,
     status,
+    trace,
     trust,
     txs,
     vc_api,
@@ -44,6 +45,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contracts.router,
     membership.router,
     privacy.router,
+    trace.router,
     receipts.router,
     statistics.router,
 )

@@ -29,8 +29,8 @@ from sen.api.errors import BadRequest, NotFound, NotYetAvailable
 from sen.api.json_body import JsonRoute
 from sen.api.parsing import pattern
 from sen.api.problems import documented
-from sen.api.schemas import Schema, StateProofView
-from sen.ledger import encoding
+from sen.api.proved import Proved, proved
+from sen.api.schemas import Schema
 from sen.ledger.modules.privacy import (
     Assessment,
     Breach,
@@ -87,14 +87,6 @@ Subject = Annotated[
         json_schema_extra=pattern(SUBJECT_PATTERN.pattern),
     ),
 ]
-
-
-class Proved(Schema):
-    key: str = Field(description="The record's state key, hex.")
-    value: str = Field(description="The record's canonical encoding, hex, which `proof` proves.")
-    height: int = Field(description="The height it was read at.")
-    app_hash: str = Field(description="The app hash after that height.")
-    proof: StateProofView
 
 
 class ConsentView(Schema):
@@ -227,19 +219,6 @@ def _now(node: Node) -> int | None:
     return None if last is None else int(last.header.time.seconds)
 
 
-def _proved(node: Node, key: bytes) -> tuple[dict[str, Any], Proved] | None:
-    height, app_hash, stored, proof = node.app.store.prove(key)
-    if stored is None:
-        return None
-    value = encoding.decode(stored)
-    assert isinstance(value, dict)
-    view = Proved(
-        key=key.hex(), value=stored.hex(), height=height, app_hash=app_hash.hex(),
-        proof=StateProofView.of(app_hash, proof),
-    )  # fmt: skip
-    return value, view
-
-
 def _consent_view(consent: Consent, record: Proved, now: int | None) -> ConsentView:
     terms = consent.terms
     return ConsentView(
@@ -270,7 +249,7 @@ def _request_view(request: Request, record: Proved, now: int | None) -> RequestV
 
 
 def _consent(node: Node, consent_id: bytes) -> ConsentView:
-    found = _proved(node, consent_key(consent_id))
+    found = proved(node, consent_key(consent_id))
     if found is None:
         raise NotFound("no such consent record", field="id")
     value, record = found
@@ -347,7 +326,7 @@ def subject_consent_list(subject: Subject, node: NodeDep) -> list[ConsentView]:
     responses=documented(400, 404),
 )
 def request(request_id: HexId, node: NodeDep) -> RequestView:
-    found = _proved(node, request_key(_id(request_id)))
+    found = proved(node, request_key(_id(request_id)))
     if found is None:
         raise NotFound("no such data-subject request", field="id")
     value, record = found
@@ -379,9 +358,9 @@ def queue(
     for found in controller_requests(node.app.store, controller)[-MAX_LISTED:]:
         if open_only and not found.open:
             continue
-        proved = _proved(node, request_key(found.id))
-        assert proved is not None
-        views.append(_request_view(found, proved[1], now))
+        found_record = proved(node, request_key(found.id))
+        assert found_record is not None
+        views.append(_request_view(found, found_record[1], now))
     views.sort(key=_queue_order)
     return QueueView(
         controller=controller, at=now, open=sum(v.open for v in views),
@@ -400,7 +379,7 @@ def queue(
 )
 def erasure(controller: Controller, subject_ref: HexId, node: NodeDep) -> ErasureView:
     ref = _id(subject_ref, "subject_ref")
-    found = _proved(node, erasure_key(_controller(controller), ref))
+    found = proved(node, erasure_key(_controller(controller), ref))
     if found is None:
         raise NotFound("no erasure recorded for this subject", field="subject_ref")
     value, record = found
@@ -416,7 +395,7 @@ def erasure(controller: Controller, subject_ref: HexId, node: NodeDep) -> Erasur
 
 def _under(node: Node, prefix: bytes) -> list[tuple[dict[str, Any], Proved]]:
     keys = [key for key, _ in node.app.store.scan(prefix, prefix_end(prefix), MAX_LISTED)]
-    return [found for key in keys if (found := _proved(node, key)) is not None]
+    return [found for key in keys if (found := proved(node, key)) is not None]
 
 
 @router.get(

@@ -93,10 +93,7 @@ def _receipt_document(
     node: Node, algorithm: str, digest: bytes, location: TxLocation, blocks: _ProvingBlocks
 ) -> dict[str, Any]:
     """The receipt in its JSON form (``docs/spec/receipt.md``)."""
-    raw_tx = blocks.block.txs[location.index]
-    tx = decode_tx(raw_tx)
-    inclusion = tx_proof(blocks.block.txs, location.index)
-    result = blocks.results[location.index]
+    tx = decode_tx(blocks.block.txs[location.index])
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -107,6 +104,32 @@ def _receipt_document(
             "digest": digest.hex(),
             "batch": _batch_path(tx, location.leaf),
         },
+        **_committed_tx(location, blocks),
+    }
+
+
+def committed_tx_proof(node: Node, height: int, index: int) -> dict[str, Any]:
+    """What proves that the ``index``-th transaction of block ``height`` committed with its
+    result: the members ``transaction``, ``result``, ``block``, ``next_block``,
+    ``validators`` (and ``validator_history``) of an evidence receipt, which other
+    receipts carry too (``docs/spec/traceability.md``). Raises
+    :class:`~sen.services.readmodels.errors.ReceiptUnavailable` as :func:`build_receipt` does.
+    """
+    location = TxLocation(height, index, b"")
+    blocks = _load_proving_blocks(node, location)
+    if not 0 <= index < len(blocks.block.txs):
+        raise ReceiptUnavailable(
+            Unprovable.BLOCK_NOT_STORED, f"block {height} has no transaction {index}"
+        )
+    return _committed_tx(location, blocks)
+
+
+def _committed_tx(location: TxLocation, blocks: _ProvingBlocks) -> dict[str, Any]:
+    raw_tx = blocks.block.txs[location.index]
+    tx = decode_tx(raw_tx)
+    inclusion = tx_proof(blocks.block.txs, location.index)
+    result = blocks.results[location.index]
+    return {
         "transaction": {
             "tx": base64.b64encode(raw_tx).decode(),
             "hash": tx.hash.hex(),
