@@ -1,0 +1,116 @@
+"""Errors of the EPCIS repository service, a branch of :mod:`sen.services.errors`::
+
+    TraceabilityError(message, field, expected, got)
+    ├── ArtifactIntegrityError     a bundled GS1 file is missing, unreadable or differs from
+    │                              gs1/MANIFEST.json (the installation is damaged)
+    ├── EpcisInvalid               a document or event that GS1's schema or Sen's rules refuse;
+    │   │                          also a ValueError; ``problems`` names each field at fault
+    │   ├── DocumentTooLarge       a document with more events than the repository accepts
+    │   └── NotEntitled            events that speak for GS1 keys the capturer does not hold
+    ├── UnknownEvent               no event (or capture job) with that id is stored here
+    ├── ReceiptNotReady            the event's capture job is not recorded on chain yet
+    └── ChainUnavailable           the node cannot be reached, or its answer does not verify
+
+A :class:`Problem` is one field at fault: its JSON pointer (RFC 6901, ``""`` for the whole
+document), what was expected and what was got, each a short phrase. The REST API turns an
+``EpcisInvalid`` into problem+json once, with the problems as a list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sen.services.errors import ServiceError
+
+__all__ = [
+    "ArtifactIntegrityError",
+    "ChainUnavailable",
+    "DocumentTooLarge",
+    "EpcisInvalid",
+    "NotEntitled",
+    "Problem",
+    "ReceiptNotReady",
+    "TraceabilityError",
+    "UnknownEvent",
+]
+
+SHOWN_IN_MESSAGE = 3
+"""How many problems an exception's message spells out (``problems`` has them all)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One field at fault: ``/epcisBody/eventList/3/bizStep: expected …, got …``."""
+
+    pointer: str
+    expected: str
+    got: str
+
+    def __str__(self) -> str:
+        return f"{self.pointer or '/'}: expected {self.expected}, got {self.got}"
+
+
+class TraceabilityError(ServiceError):
+    """Root of every error raised by :mod:`sen.services.traceability`."""
+
+
+class ArtifactIntegrityError(TraceabilityError):
+    """A bundled GS1 artefact cannot be trusted; nothing is validated against it."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"GS1 artefact {file}: {reason}", file)
+
+
+class EpcisInvalid(TraceabilityError, ValueError):
+    """An EPCIS document or event that is refused, with the problems found (at least one).
+
+    ``complete`` is False when the validator stopped looking (too many problems): there may
+    be more than ``problems`` lists.
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, complete: bool = True) -> None:
+        if not problems:
+            raise ValueError("EpcisInvalid needs at least one problem")
+        self.problems = tuple(problems)
+        self.complete = complete
+        first = self.problems[0]
+        shown = "; ".join(str(problem) for problem in self.problems[:SHOWN_IN_MESSAGE])
+        hidden = len(self.problems) - SHOWN_IN_MESSAGE
+        more = f" (and {hidden} more)" if hidden > 0 else ""
+        if not complete:
+            more += " (validation stopped there; there may be more)"
+        super().__init__(
+            f"not a valid EPCIS 2.0 document: {shown}{more}",
+            first.pointer,
+            expected=first.expected,
+            got=first.got,
+        )
+
+
+class DocumentTooLarge(EpcisInvalid):
+    """More events in one document than the repository accepts (checked before the schema)."""
+
+    def __init__(self, pointer: str, events: int, limit: int) -> None:
+        self.events = events
+        self.limit = limit
+        super().__init__([Problem(pointer, f"at most {limit} events", f"{events} events")])
+
+
+class NotEntitled(EpcisInvalid):
+    """Events that claim places or identities under GS1 Company Prefixes the capturing DID
+    is not granted on chain (``docs/spec/traceability.md`` §3): nothing is stored."""
+
+
+class UnknownEvent(TraceabilityError):
+    """No event, or capture job, with the id asked for is stored in this repository."""
+
+
+class ReceiptNotReady(TraceabilityError):
+    """The event's capture job is still being recorded, or its block is not yet signed."""
+
+
+class ChainUnavailable(TraceabilityError):
+    """The node could not be asked, or its answer did not verify: nothing was decided."""
