@@ -308,12 +308,12 @@ def parse_committed_tx(doc: dict[str, Any], cache: _Cache | None = None) -> Comm
         raw_tx=raw_tx,
         height=_int(transaction.get("height"), "transaction.height"),
         index=_int(transaction.get("index"), "transaction.index"),
-        tx_proof=_proof(transaction.get("proof"), "transaction.proof"),
+        tx_proof=read_merkle_proof(transaction.get("proof"), "transaction.proof"),
         code=_int(result.get("code"), "result.code"),
         data=_hex(result.get("data"), "result.data"),
         gas_wanted=_int(result.get("gas_wanted"), "result.gas_wanted"),
         gas_used=_int(result.get("gas_used"), "result.gas_used"),
-        result_proof=_proof(result.get("proof"), "result.proof"),
+        result_proof=read_merkle_proof(result.get("proof"), "result.proof"),
         header=header,
         next_header=next_header,
         next_commit=next_commit,
@@ -397,7 +397,7 @@ def merkle_proof_to_json(proof: MerkleProof) -> dict[str, Any]:
     }
 
 
-def _proof(value: object, where: str) -> MerkleProof:
+def read_merkle_proof(value: object, where: str) -> MerkleProof:
     obj = _object(value, where, _PROOF_FIELDS)
     aunts = obj.get("aunts")
     if not isinstance(aunts, list):
@@ -650,7 +650,7 @@ def check_batch_path(
         raise ReceiptInvalid("evidence", "evidence.batch.root is not the transaction's batch root")
     if result_data != root:
         raise ReceiptInvalid("evidence", "result.data is not the batch root the chain recorded")
-    path = _proof(batch.get("proof"), "evidence.batch.proof")
+    path = read_merkle_proof(batch.get("proof"), "evidence.batch.proof")
     path.verify(root, digest)
     if path.total != len(digests) or digests[path.index] != digest:
         raise ReceiptInvalid("evidence", "the batch path does not lead to this digest")

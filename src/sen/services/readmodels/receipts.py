@@ -110,8 +110,9 @@ def _receipt_document(
 
 def committed_tx_proof(node: Node, height: int, index: int) -> dict[str, Any]:
     """What proves that the ``index``-th transaction of block ``height`` committed with its
-    result: the members ``transaction``, ``result``, ``block``, ``next_block``,
-    ``validators`` (and ``validator_history``) of an evidence receipt, which other
+    result: the members ``chain_id``, ``genesis_hash``, ``transaction``, ``result``,
+    ``block``, ``next_block``, ``validators`` (and ``validator_history``) of an evidence
+    receipt, which other
     receipts carry too (``docs/spec/traceability.md``). Raises
     :class:`~sen.services.readmodels.errors.ReceiptUnavailable` as :func:`build_receipt` does.
     """
@@ -121,7 +122,11 @@ def committed_tx_proof(node: Node, height: int, index: int) -> dict[str, Any]:
         raise ReceiptUnavailable(
             Unprovable.BLOCK_NOT_STORED, f"block {height} has no transaction {index}"
         )
-    return _committed_tx(location, blocks)
+    return {
+        "chain_id": node.app.genesis.chain_id,
+        "genesis_hash": node.app.genesis.hash.hex(),
+        **_committed_tx(location, blocks),
+    }
 
 
 def _committed_tx(location: TxLocation, blocks: _ProvingBlocks) -> dict[str, Any]:

@@ -1,0 +1,154 @@
+"""The EPCIS 2.0 query language, the subset that traceability needs, read from a REST
+query string into an :class:`~.store.EventFilter` (``docs/spec/traceability.md`` §4).
+
+Parameters (values separated by ``|``, as GS1's OpenAPI document says: ``pipeDelimited``):
+``eventType``, ``EQ_eventID``, ``EQ_action``, ``EQ_bizStep``, ``EQ_disposition`` (CBV words
+or their URIs), ``EQ_readPoint``, ``EQ_bizLocation``, ``GE_eventTime``/``LT_eventTime``,
+``GE_recordTime``/``LT_recordTime`` (RFC 3339), ``MATCH_epc``, ``MATCH_parentID``,
+``MATCH_inputEPC``, ``MATCH_outputEPC``, ``MATCH_anyEPC``, ``MATCH_epcClass``,
+``MATCH_inputEPCClass``, ``MATCH_outputEPCClass``, ``MATCH_anyEPCClass`` (a value ending in
+``*`` matches every identifier it starts), and ``perPage`` / ``nextPageToken``.
+Any other parameter is refused by name: a query that silently ignored a condition would
+answer a question nobody asked.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sen.light.event_receipt import epcis_time_ms
+from sen.services.traceability.errors import EpcisInvalid, Problem
+from sen.services.traceability.repository import cbv_short
+from sen.services.traceability.store import EventFilter
+
+EVENT_TYPES = (
+    "ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent",
+    "AssociationEvent",
+)  # fmt: skip
+ACTIONS = ("ADD", "OBSERVE", "DELETE")
+DEFAULT_PER_PAGE = 30
+MAX_PER_PAGE = 1000
+MATCH_ROLES: dict[str, tuple[str, ...]] = {
+    "MATCH_epc": ("epc", "child"),
+    "MATCH_parentID": ("parent",),
+    "MATCH_inputEPC": ("input",),
+    "MATCH_outputEPC": ("output",),
+    "MATCH_anyEPC": ("epc", "child", "parent", "input", "output"),
+    "MATCH_epcClass": ("class", "childClass"),
+    "MATCH_inputEPCClass": ("inputClass",),
+    "MATCH_outputEPCClass": ("outputClass",),
+    "MATCH_anyEPCClass": ("class", "childClass", "inputClass", "outputClass"),
+}
+_LISTS = {
+    "eventType": "event_types", "EQ_eventID": "event_ids", "EQ_action": "actions",
+    "EQ_bizStep": "biz_steps", "EQ_disposition": "dispositions",
+    "EQ_readPoint": "read_points", "EQ_bizLocation": "biz_locations",
+}  # fmt: skip
+_TIMES = {
+    "GE_eventTime": "event_time_from", "LT_eventTime": "event_time_until",
+    "GE_recordTime": "record_time_from", "LT_recordTime": "record_time_until",
+}  # fmt: skip
+KNOWN = frozenset({*_LISTS, *_TIMES, *MATCH_ROLES, "perPage", "nextPageToken"})
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    where: EventFilter
+    per_page: int
+    after: int  # the last event's place of the page before (0: the first page)
+
+
+def _bad(name: str, expected: str, got: str) -> EpcisInvalid:
+    return EpcisInvalid([Problem(f"?{name}", expected, got[:100])])
+
+
+def parse_query(params: Sequence[tuple[str, str]]) -> Query:
+    """``params`` (the query string's pairs, in order) as a query, or :class:`EpcisInvalid`
+    naming the parameter (its pointer is ``?<name>``)."""
+    seen: dict[str, str] = {}
+    for name, value in params:
+        if name not in KNOWN:
+            raise _bad(name, "a query parameter of " + ", ".join(sorted(KNOWN)), name)
+        if name in seen:
+            raise _bad(name, "the parameter once (alternatives separated by |)", "twice")
+        seen[name] = value
+    lists: dict[str, tuple[str, ...]] = {}
+    for name, field in _LISTS.items():
+        if name in seen:
+            lists[field] = _values(name, seen[name])
+    for value in lists.get("event_types", ()):
+        if value not in EVENT_TYPES:
+            raise _bad("eventType", "one of " + ", ".join(EVENT_TYPES), value)
+    for value in lists.get("actions", ()):
+        if value not in ACTIONS:
+            raise _bad("EQ_action", "one of " + ", ".join(ACTIONS), value)
+    if "biz_steps" in lists:
+        lists["biz_steps"] = tuple(cbv_short("bizStep", v) for v in lists["biz_steps"])
+    if "dispositions" in lists:
+        lists["dispositions"] = tuple(cbv_short("disposition", v) for v in lists["dispositions"])
+    times: dict[str, int] = {}
+    for name, field in _TIMES.items():
+        if name in seen:
+            ms = epcis_time_ms(seen[name])
+            if ms is None:
+                raise _bad(name, "an RFC 3339 time with an offset or Z", seen[name])
+            times[field] = ms
+    identifiers = tuple(
+        (roles, _values(name, seen[name])) for name, roles in MATCH_ROLES.items() if name in seen
+    )
+    per_page = _per_page(seen.get("perPage"))
+    where = EventFilter(**lists, **times, identifiers=identifiers)  # type: ignore[arg-type]
+    after = _after(seen["nextPageToken"], where) if "nextPageToken" in seen else 0
+    return Query(where, per_page, after)
+
+
+def _values(name: str, text: str) -> tuple[str, ...]:
+    values = tuple(text.split("|"))
+    if any(not v for v in values):
+        raise _bad(name, "one or more values separated by |, none empty", text)
+    return values
+
+
+def _per_page(text: str | None) -> int:
+    if text is None:
+        return DEFAULT_PER_PAGE
+    if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_PER_PAGE:
+        raise _bad("perPage", f"an integer from 1 to {MAX_PER_PAGE}", text)
+    return int(text)
+
+
+def next_page_token(after: int, where: EventFilter) -> str:
+    """An opaque token for the page after the event at ``after``, bound to its filter."""
+    raw = json.dumps({"after": after, "filter": _fingerprint(where)}).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(token: str, where: EventFilter) -> int:
+    """The place a token continues from; only good with the filter it was made for."""
+    found = _decode(token)
+    after = found.get("after")
+    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+        raise _bad("nextPageToken", "a token this repository gave", token)
+    if found.get("filter") != _fingerprint(where):
+        raise _bad("nextPageToken", "a token from a page of this same query", token)
+    return after
+
+
+def _decode(text: str) -> Mapping[str, object]:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        found = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise _bad("nextPageToken", "a token this repository gave", text) from None
+    if not isinstance(found, dict):
+        raise _bad("nextPageToken", "a token this repository gave", text)
+    return found
+
+
+def _fingerprint(where: EventFilter) -> str:
+    return hashlib.sha256(repr(where).encode()).hexdigest()[:32]

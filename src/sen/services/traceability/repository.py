@@ -1,0 +1,326 @@
+"""The EPCIS repository: capture documents, record each capture job on chain, answer
+queries, and write event receipts (``docs/spec/traceability.md``, ADR 0015).
+
+A capture (:meth:`Repository.capture`) reads and checks the whole document before keeping
+anything: GS1's schema (:mod:`.validation`), each event's CBV 2.0 hash
+(:func:`sen.light.epcis_hash.event_hash`), and the GS1 keys each event speaks for against
+the prefixes the chain grants the capturing DID (:func:`sen.light.gs1_keys.claimed_keys`).
+Then, in one store transaction, the job is kept ``running`` with its prepared events, each
+with its record time and its stored text; :meth:`Repository.anchor_running` records the
+job's Merkle root with ``trace.record_capture`` and makes its events visible, or, if the
+chain refuses, keeps none of them. A job whose root the chain already holds (the process
+died between the two steps) is completed, not recorded twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sen.ledger.codes import ResultCode
+from sen.ledger.light.merkle import hash_from_byte_slices, proof_from_byte_slices
+from sen.ledger.modules.trace import MAX_CAPTURE_PREFIXES, PrefixGrant, capture_leaf
+from sen.light.epcis_hash import event_hash
+from sen.light.errors import EventHashError
+from sen.light.event_receipt import (
+    HASH_PREFIX,
+    HASH_SUFFIX,
+    epcis_time,
+    epcis_time_ms,
+    event_receipt_document,
+)
+from sen.light.gs1_keys import claimed_keys
+from sen.services.traceability.chain import CaptureRefused, ChainPort
+from sen.services.traceability.errors import (
+    ChainUnavailable,
+    EpcisInvalid,
+    NotEntitled,
+    Problem,
+    ReceiptNotReady,
+    UnknownEvent,
+)
+from sen.services.traceability.store import (
+    RUNNING,
+    SUCCESS,
+    CaptureJob,
+    Indexed,
+    PreparedEvent,
+    SqliteEventStore,
+    StoredEvent,
+)
+from sen.services.traceability.validation import DEFAULT_MAX_EVENTS, validate_document
+
+log = logging.getLogger("sen.traceability")
+
+DEFAULT_MAX_BYTES = 16 << 20
+EVENT_LIST = "/epcisBody/eventList"
+_CBV_PREFIXES = {
+    "bizStep": ("urn:epcglobal:cbv:bizstep:", "https://ref.gs1.org/cbv/BizStep-"),
+    "disposition": ("urn:epcglobal:cbv:disp:", "https://ref.gs1.org/cbv/Disp-"),
+}
+# Where an event names EPCs and classes, by the role the query language matches them in.
+_EPC_ROLES = (
+    ("epcList", "epc"), ("childEPCs", "child"), ("inputEPCList", "input"),
+    ("outputEPCList", "output"),
+)  # fmt: skip
+_CLASS_ROLES = (
+    ("quantityList", "class"), ("childQuantityList", "childClass"),
+    ("inputQuantityList", "inputClass"), ("outputQuantityList", "outputClass"),
+)  # fmt: skip
+
+
+def cbv_short(kind: str, value: str) -> str:
+    """A CBV bizStep or disposition as its bare word, whichever way it was written."""
+    for prefix in _CBV_PREFIXES[kind]:
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    return value
+
+
+def read_document(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
+    """An EPCIS document's JSON, refusing repeated member names, NaN and Infinity."""
+    if len(body) > max_bytes:
+        raise EpcisInvalid([Problem("", f"at most {max_bytes} bytes", f"{len(body)} bytes")])
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, value in pairs:
+            if name in found:
+                raise EpcisInvalid([Problem("", "each member name once", f"{name!r} twice")])
+            found[name] = value
+        return found
+
+    def constant(name: str) -> Any:
+        raise EpcisInvalid([Problem("", "JSON numbers", name)])
+
+    try:
+        return json.loads(body, object_pairs_hook=members, parse_constant=constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise EpcisInvalid([Problem("", "a JSON document (UTF-8)", _reason(exc))]) from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+    return type(exc).__name__
+
+
+class Repository:
+    """One organisation's EPCIS repository: it captures as ``capturer`` (a did:sen DID)."""
+
+    def __init__(
+        self,
+        store: SqliteEventStore,
+        chain: ChainPort,
+        capturer: str,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_events: int = DEFAULT_MAX_EVENTS,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+    ) -> None:
+        self.store = store
+        self.chain = chain
+        self.capturer = capturer
+        self._clock = clock
+        self.max_events = max_events
+        self.max_bytes = max_bytes
+        self._last_ms = 0
+
+    # -- capture --------------------------------------------------------------------
+
+    def capture(self, body: bytes) -> CaptureJob:
+        """Check ``body`` (an EPCISDocument) and keep it as a running capture job, or raise
+        :class:`EpcisInvalid` (:class:`NotEntitled`) naming every problem; nothing is kept."""
+        document = read_document(body, self.max_bytes)
+        validate_document(document, max_events=self.max_events)
+        context = document.get("@context", [])
+        events = document["epcisBody"]["eventList"]
+        record_ms = self._now_ms()
+        capture = os.urandom(16)
+        prepared, problems, prefixes = [], [], set()
+        holders: dict[str, PrefixGrant | None] = {}
+        for i, event in enumerate(events):
+            at = f"{EVENT_LIST}/{i}"
+            try:
+                hashed = event_hash(event, context)
+            except EventHashError as exc:
+                problems.append(Problem(f"{at}/{exc.field}".rstrip("/"), exc.expected, exc.got))
+                continue
+            for claim in claimed_keys(event):
+                grant = self._holder(claim.digits, holders)
+                if grant is not None and grant.holder == self.capturer:
+                    prefixes.add(grant.prefix)
+                    continue
+                held = "no prefix granted" if grant is None else (
+                    f"prefix {grant.prefix} is granted to {grant.holder}"
+                )  # fmt: skip
+                problems.append(
+                    Problem(
+                        at + claim.pointer,
+                        f"a GS1 key under a prefix granted to {self.capturer}",
+                        f"{claim.identifier} ({held})",
+                    )
+                )
+            prepared.append(self._prepare(event, context, hashed, record_ms))
+        if problems:
+            entitled = all(p.expected.startswith("a GS1 key under") for p in problems)
+            raise (NotEntitled if entitled else EpcisInvalid)(problems)
+        if len(prefixes) > MAX_CAPTURE_PREFIXES:
+            raise EpcisInvalid(
+                [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
+                         f"{len(prefixes)} prefixes")]
+            )  # fmt: skip
+        leaves = [self._leaf(p, capture) for p in prepared]
+        job = CaptureJob(
+            capture=capture,
+            capturer=self.capturer,
+            created_ms=record_ms,
+            count=len(prepared),
+            root=hash_from_byte_slices(leaves),
+            prefixes=tuple(sorted(prefixes)),
+        )
+        self.store.add_job(job, prepared)
+        return job
+
+    def _holder(self, digits: str, seen: dict[str, PrefixGrant | None]) -> PrefixGrant | None:
+        """The grant ``digits`` are under, asked of the chain once per key and document."""
+        if digits not in seen:
+            seen[digits] = self.chain.holder_of(digits)
+        return seen[digits]
+
+    def _now_ms(self) -> int:
+        """The record time: the wall clock in ms, never earlier than the last one given."""
+        now = max(int(self._clock() * 1000), self._last_ms)
+        self._last_ms = now
+        return now
+
+    def _prepare(
+        self, event: Mapping[str, Any], context: Any, hashed: str, record_ms: int
+    ) -> PreparedEvent:
+        stored = {k: v for k, v in event.items() if k != "recordTime"}
+        stored.setdefault("eventID", hashed)
+        stored["recordTime"] = epcis_time(record_ms)
+        if "@context" not in stored:
+            stored["@context"] = context
+        body = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
+        return PreparedEvent(body, record_ms, _indexed(stored, hashed))
+
+    def _leaf(self, event: PreparedEvent, capture: bytes) -> bytes:
+        return capture_leaf(
+            event.indexed.hash, hashlib.sha256(event.body).digest(), event.record_time_ms,
+            capture, self.capturer,
+        )  # fmt: skip
+
+    # -- anchoring ------------------------------------------------------------------
+
+    def anchor_running(self) -> int:
+        """Record every running job on chain (oldest first); how many finished. A job the
+        node cannot take now stays running for the next round."""
+        finished = 0
+        for job in self.store.jobs(RUNNING):
+            try:
+                self._anchor(job)
+            except ChainUnavailable as exc:
+                log.warning("capture job %s waits: %s", job.capture.hex(), exc)
+                break
+            finished += 1
+        return finished
+
+    def _anchor(self, job: CaptureJob) -> None:
+        args = {
+            "capture": job.capture, "capturer": job.capturer, "root": job.root,
+            "count": job.count, "prefixes": list(job.prefixes),
+        }  # fmt: skip
+        try:
+            recorded = self.chain.record(args)
+        except CaptureRefused as refused:
+            if refused.code == ResultCode.CAPTURE_EXISTS:
+                record = self.chain.capture_record(job.capture)
+                if record is not None and record.root == job.root:
+                    self.store.complete(job.capture, record.height, "", self._now_ms())
+                    return
+            errors = [{"code": refused.code, "message": refused.message}]
+            self.store.fail(job.capture, errors, self._now_ms())
+            log.warning("capture job %s refused: %s", job.capture.hex(), refused.message)
+            return
+        self.store.complete(job.capture, recorded.height, recorded.tx_hash, self._now_ms())
+
+    # -- reading --------------------------------------------------------------------
+
+    def job(self, capture: bytes) -> CaptureJob:
+        found = self.store.job(capture)
+        if found is None:
+            raise UnknownEvent(f"no capture job {capture.hex()} here", "captureID")
+        return found
+
+    def events(self, event_id: str) -> list[StoredEvent]:
+        found = self.store.events_with_id(event_id)
+        if not found:
+            raise UnknownEvent(f"no event {event_id} here", "eventID")
+        return found
+
+    def receipt(self, event: StoredEvent) -> dict[str, Any]:
+        """The event's receipt: its text, hash and path here, the node's proof of the job."""
+        job = self.job(event.capture)
+        if job.status != SUCCESS:
+            raise ReceiptNotReady(f"capture job {job.capture.hex()} is {job.status}")
+        leaves = [self._leaf(_prepared(e), e.capture) for e in self.store.leaves(event.capture)]
+        root, path = proof_from_byte_slices(leaves, event.leaf)
+        if root != job.root:  # the store changed under us: never hand out a false receipt
+            raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")
+        committed = self.chain.capture_proof(event.capture)
+        hashed = HASH_PREFIX + event.hash.hex() + HASH_SUFFIX
+        return event_receipt_document(
+            event.body.decode(), hashed, event.record_time_ms, event.capture, self.capturer,
+            path, committed,
+        )  # fmt: skip
+
+
+def _prepared(event: StoredEvent) -> PreparedEvent:
+    indexed = Indexed(event.event_id, event.hash, "", None, 0, None, None, None, None, ())
+    return PreparedEvent(event.body, event.record_time_ms, indexed)
+
+
+def _indexed(event: Mapping[str, Any], hashed: str) -> Indexed:
+    digest = bytes.fromhex(hashed[len(HASH_PREFIX) : -len(HASH_SUFFIX)])
+    identifiers: list[tuple[str, str]] = []
+    for name, role in _EPC_ROLES:
+        for value in event.get(name) or []:
+            if isinstance(value, str):
+                identifiers.append((role, value))
+    if isinstance(event.get("parentID"), str):
+        identifiers.append(("parent", event["parentID"]))
+    for name, role in _CLASS_ROLES:
+        for value in event.get(name) or []:
+            if isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
+                identifiers.append((role, value["epcClass"]))
+    event_time = epcis_time_ms(event.get("eventTime"))
+    return Indexed(
+        event_id=str(event.get("eventID", hashed)),
+        hash=digest,
+        type=str(event.get("type")),
+        action=event.get("action") if isinstance(event.get("action"), str) else None,
+        event_time_ms=0 if event_time is None else event_time,
+        biz_step=_cbv(event, "bizStep"),
+        disposition=_cbv(event, "disposition"),
+        read_point=_place(event, "readPoint"),
+        biz_location=_place(event, "bizLocation"),
+        identifiers=tuple(dict.fromkeys(identifiers)),
+    )
+
+
+def _cbv(event: Mapping[str, Any], kind: str) -> str | None:
+    value = event.get(kind)
+    return cbv_short(kind, value) if isinstance(value, str) else None
+
+
+def _place(event: Mapping[str, Any], kind: str) -> str | None:
+    value = event.get(kind)
+    if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None

@@ -1,0 +1,261 @@
+"""The EPCIS repository's REST service, after GS1's EPCIS 2.0 REST binding
+(``docs/spec/traceability.md`` §4, ``sen trace serve``).
+
+``GET /epcis`` the discovery root; ``GET /epcis/eventTypes``;
+``POST /epcis/capture`` an EPCISDocument: 202 and the capture job's address (staff token);
+``GET /epcis/capture`` recent jobs and ``GET /epcis/capture/{captureID}`` one job's status;
+``GET /epcis/events`` the query language (:mod:`.query`), pages linked by
+``nextPageToken``; ``GET /epcis/events/{eventID}`` an event (and its error declaration,
+which shares its eventID); ``GET /epcis/receipts?eventID=...`` Sen's event receipts, each
+checkable offline with ``sen verify`` and the chain's genesis file.
+
+Every answer carries the ``GS1-EPCIS-*`` and ``GS1-CBV-*`` capability headers. Every
+refusal is a problem document (RFC 9457) naming the field (a JSON pointer into the
+document, or ``?<parameter>``), what was expected and what was got; a refused capture
+keeps nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sen.light.event_receipt import epcis_time
+from sen.services.traceability.errors import (
+    ChainUnavailable,
+    EpcisInvalid,
+    NotEntitled,
+    ReceiptNotReady,
+    TraceabilityError,
+    UnknownEvent,
+)
+from sen.services.traceability.query import EVENT_TYPES, next_page_token, parse_query
+from sen.services.traceability.repository import Repository
+from sen.services.traceability.store import CaptureJob, StoredEvent
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+CAPABILITIES = {
+    "GS1-EPCIS-Version": "2.0.0",
+    "GS1-EPCIS-Min": "2.0.0",
+    "GS1-EPCIS-Max": "2.0.0",
+    "GS1-CBV-Version": "2.0.0",
+    "GS1-CBV-Min": "2.0.0",
+    "GS1-CBV-Max": "2.0.0",
+    "GS1-EPC-Format": "No_Preference",
+    "GS1-CBV-XML-Format": "No_Preference",
+    "GS1-Capture-Error-Behaviour": "rollback",
+    "GS1-Vendor-Version": "sen/0.1",
+}
+PROBLEM_BASE = "https://sen.gov.vn/problems/epcis/"
+
+
+def _problem(
+    status: int, title: str, *, field: str = "", expected: str = "", got: str = "",
+    problems: list[dict[str, str]] | None = None, kind: str = "",
+) -> JSONResponse:  # fmt: skip
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (kind or str(status)),
+        "title": title,
+        "status": status,
+        "detail": title,
+        "field": field,
+        "expected": expected,
+        "got": got,
+    }
+    if problems is not None:
+        body["problems"] = problems
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=CAPABILITIES
+    )
+
+
+def _invalid(exc: EpcisInvalid, status: int, kind: str) -> JSONResponse:
+    first = exc.problems[0]
+    listed = [{"field": p.pointer, "expected": p.expected, "got": p.got} for p in exc.problems]
+    return _problem(
+        status, str(exc), field=first.pointer, expected=first.expected, got=first.got,
+        problems=listed, kind=kind,
+    )  # fmt: skip
+
+
+def job_view(job: CaptureJob) -> dict[str, Any]:
+    """A capture job as EPCIS 2.0 shows one, with where Sen recorded it."""
+    view: dict[str, Any] = {
+        "captureID": job.capture.hex(),
+        "createdAt": epcis_time(job.created_ms),
+        "running": job.status == "running",
+        "success": job.status == "success",
+        "captureErrorBehaviour": "rollback",
+        "errors": [
+            {"type": "epcisException:ValidationException", "title": str(e.get("message", "")),
+             "status": 403, "senCode": e.get("code")}
+            for e in job.errors
+        ],
+        "sen": {
+            "capturer": job.capturer,
+            "events": job.count,
+            "root": job.root.hex(),
+            "prefixes": list(job.prefixes),
+            "height": job.height,
+            "txHash": job.tx_hash,
+        },
+    }  # fmt: skip
+    if job.finished_ms is not None:
+        view["finishedAt"] = epcis_time(job.finished_ms)
+    return view
+
+
+def query_document(events: list[StoredEvent], query_name: str = "SimpleEventQuery") -> Any:
+    return {
+        "@context": [EPCIS_CONTEXT],
+        "type": "EPCISQueryDocument",
+        "schemaVersion": "2.0",
+        "creationDate": None,
+        "epcisBody": {
+            "queryResults": {
+                "queryName": query_name,
+                "resultsBody": {"eventList": [e.document() for e in events]},
+            }
+        },
+    }
+
+
+def create_epcis_app(
+    repository: Repository,
+    *,
+    token: str,
+    public_queries: bool = False,
+    wake: Callable[[], None] = lambda: None,
+) -> FastAPI:
+    """The service over ``repository``; ``token`` is the staff's bearer token (capture, and
+    queries unless ``public_queries``); ``wake()`` tells the anchoring loop a job waits."""
+    if len(token) < 32:
+        raise ValueError("token: expected at least 32 characters")
+    app = FastAPI(
+        title="Sen EPCIS repository", version="1", docs_url=None, redoc_url=None,
+        openapi_url="/epcis/openapi.json",
+        description="A GS1 EPCIS 2.0 repository whose every event is provable offline.\n\n"
+        "*Kho sự kiện truy xuất nguồn gốc EPCIS 2.0, mỗi sự kiện đều kiểm chứng được.*",
+    )  # fmt: skip
+
+    @app.middleware("http")
+    async def capabilities(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        for name, value in CAPABILITIES.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def no_such_call(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        said = "no such call" if exc.status_code == 404 else str(exc.detail)
+        return _problem(exc.status_code, said, field="path", expected="a call of /epcis",
+                        got=f"{request.method} {request.url.path}"[:80])  # fmt: skip
+
+    @app.exception_handler(TraceabilityError)
+    async def refused(_: Request, exc: TraceabilityError) -> JSONResponse:
+        if isinstance(exc, NotEntitled):
+            return _invalid(exc, 403, "not-entitled")
+        if isinstance(exc, EpcisInvalid):
+            return _invalid(exc, 400, "invalid")
+        if isinstance(exc, UnknownEvent):
+            return _problem(404, str(exc), field=exc.field or "", kind="not-found")
+        if isinstance(exc, ReceiptNotReady):
+            return _problem(409, str(exc), kind="not-yet")
+        if isinstance(exc, ChainUnavailable):
+            return _problem(503, str(exc), kind="chain-unavailable")
+        return _problem(500, str(exc))
+
+    def staff(request: Request) -> None:
+        given = request.headers.get("authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise _Unauthorized
+
+    def reader(request: Request) -> None:
+        if not public_queries:
+            staff(request)
+
+    @app.exception_handler(_UnauthorizedError)
+    async def unauthorized(_: Request, __: _UnauthorizedError) -> JSONResponse:
+        return _problem(401, "this call needs the repository's bearer token",
+                        field="Authorization", expected="Bearer <token>", got="another or none",
+                        kind="unauthorized")  # fmt: skip
+
+    @app.get("/epcis", summary="The repository's resources (discovery)")
+    def root(request: Request) -> dict[str, Any]:
+        reader(request)
+        return {
+            "resources": ["capture", "events", "eventTypes", "receipts"],
+            "eventTypes": list(EVENT_TYPES),
+        }
+
+    @app.get("/epcis/eventTypes", summary="The event types this repository holds")
+    def event_types(request: Request) -> list[str]:
+        reader(request)
+        return list(EVENT_TYPES)
+
+    @app.post("/epcis/capture", status_code=202, summary="Capture an EPCISDocument")
+    async def capture(request: Request) -> JSONResponse:
+        staff(request)
+        body = await request.body()
+        job = repository.capture(body)
+        wake()
+        location = f"/epcis/capture/{job.capture.hex()}"
+        return JSONResponse(
+            job_view(job), status_code=202, headers={"Location": location, **CAPABILITIES}
+        )
+
+    @app.get("/epcis/capture", summary="Recent capture jobs, newest first")
+    def jobs(request: Request) -> list[dict[str, Any]]:
+        staff(request)
+        return [job_view(j) for j in repository.store.jobs()]
+
+    @app.get("/epcis/capture/{capture_id}", summary="A capture job's status")
+    def job(capture_id: str, request: Request) -> dict[str, Any]:
+        staff(request)
+        try:
+            capture = bytes.fromhex(capture_id)
+        except ValueError:
+            capture = b""
+        if len(capture) != 16:
+            raise UnknownEvent(f"no capture job {capture_id[:40]!r} here", "captureID")
+        return job_view(repository.job(capture))
+
+    @app.get("/epcis/events", summary="Query events (the EPCIS query language)")
+    def events(request: Request) -> JSONResponse:
+        reader(request)
+        query = parse_query(list(request.query_params.multi_items()))
+        found = repository.store.query(query.where, query.after, query.per_page + 1)
+        page, more = found[: query.per_page], len(found) > query.per_page
+        headers = dict(CAPABILITIES)
+        if more:
+            token_ = next_page_token(page[-1].seq, query.where)
+            params = [(k, v) for k, v in request.query_params.multi_items() if k != "nextPageToken"]
+            params.append(("nextPageToken", token_))
+            link = "/epcis/events?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
+            headers["Link"] = f'<{link}>; rel="next"'
+        return JSONResponse(query_document(page), headers=headers)
+
+    @app.get("/epcis/events/{event_id:path}", summary="An event by its eventID")
+    def event(event_id: str, request: Request) -> Any:
+        reader(request)
+        return query_document(repository.events(event_id))
+
+    @app.get("/epcis/receipts", summary="An event's receipts, checkable offline")
+    def receipts(eventID: str, request: Request) -> list[dict[str, Any]]:
+        reader(request)
+        return [repository.receipt(e) for e in repository.events(eventID)]
+
+    return app
+
+
+class _UnauthorizedError(Exception):
+    pass
+
+
+_Unauthorized = _UnauthorizedError()
