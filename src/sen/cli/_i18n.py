@@ -125,6 +125,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "HỢP LỆ: chuỗi {chain} đã ghi nhận tại khối {height} việc xóa {count} bản ghi của chủ "
         "thể {subject} do {controller} thực hiện.",
     ),
+    "event_receipt_valid": (
+        "VALID: {kind} {event} was captured by {capturer} and recorded on chain {chain} at "
+        "block {height} ({time}).",
+        "HỢP LỆ: sự kiện {kind} {event} do {capturer} ghi nhận, đã được xác thực trên chuỗi "
+        "{chain} tại khối {height} ({time}).",
+    ),
     "privacy_receipt_valid_consent": (
         "VALID: on chain {chain}, consent {id} to {controller} is {state} (state signed at "
         "block {height}).",

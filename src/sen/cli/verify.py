@@ -12,6 +12,8 @@ from sen.cli._context import Settings, out, print_json, settings
 from sen.cli._i18n import check_name
 from sen.cli.errors import EXIT_INVALID, CliError, UsageProblem
 from sen.light.errors import ReceiptInvalid
+from sen.light.event_receipt import FORMAT as EVENT_FORMAT
+from sen.light.event_receipt import EventReceiptReport, verify_event_receipt
 from sen.light.genesis import Genesis
 from sen.light.packet_receipt import FORMAT as PACKET_FORMAT
 from sen.light.packet_receipt import PacketReceiptReport, verify_packet_receipt
@@ -82,6 +84,9 @@ def verify(
     trusted = read_genesis(genesis_path)
     if receipt.get("format") == PRIVACY_FORMAT:
         _verify_privacy(config, receipt, trusted, as_json)
+        return
+    if receipt.get("format") == EVENT_FORMAT:
+        _verify_event(config, receipt, trusted, as_json)
         return
     try:
         report = check_receipt(receipt, trusted, file)
@@ -187,6 +192,48 @@ def _verify_privacy(
             line = config.text(
                 "privacy_receipt_valid_consent", chain=report.chain_id, id=record["id"],
                 controller=record["controller"], state=record["state"], height=report.height,
+            )  # fmt: skip
+            out.print("[bold green]" + escape(line) + "[/]")
+    if failure is not None:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _verify_event(
+    config: Settings, receipt: dict[str, Any], genesis: Genesis, as_json: bool
+) -> None:
+    """An EPCIS event receipt, against the chain's genesis file."""
+    failure: ReceiptInvalid | None = None
+    try:
+        report = verify_event_receipt(receipt, genesis)
+    except ReceiptInvalid as exc:
+        failure = exc
+        found = exc.report
+        report = found if isinstance(found, EventReceiptReport) else EventReceiptReport()
+    if as_json:
+        print_json(
+            {
+                "valid": failure is None, "chain_id": report.chain_id,
+                "event_id": report.event_id, "event_hash": report.event_hash,
+                "event_type": report.event_type, "event_time": report.event_time,
+                "record_time": report.record_time, "capturer": report.capturer,
+                "capture": report.capture, "height": report.height, "time": report.time,
+                "tx_hash": report.tx_hash,
+                "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks],
+            }
+        )  # fmt: skip
+    else:
+        for check in report.checks:
+            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+        if failure is not None:
+            name = check_name(config.lang, failure.check)
+            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
+            out.print("[bold red]" + line + "[/]")
+        else:
+            line = config.text(
+                "event_receipt_valid", kind=report.event_type, event=report.event_id,
+                capturer=report.capturer, chain=report.chain_id, height=report.height,
+                time=report.time,
             )  # fmt: skip
             out.print("[bold green]" + escape(line) + "[/]")
     if failure is not None:

@@ -30,6 +30,10 @@ CHECK_NAMES: dict[str, tuple[str, str]] = {
     "header": ("signed block", "khối đã được ký"),
     "state": ("record in the chain's state", "bản ghi trong trạng thái chuỗi"),
     "record": ("consent or erasure record", "bản ghi đồng ý hoặc xóa"),
+    # event receipts (sen.light.event_receipt)
+    "event": ("EPCIS event and its hash", "sự kiện EPCIS và giá trị băm của nó"),
+    "capture": ("place in the capture job", "vị trí trong lô sự kiện đã ghi nhận"),
+    "entitlement": ("GS1 prefixes of the capturer", "mã doanh nghiệp GS1 của bên ghi nhận"),
 }
 
 CHECK_ORDER = (

@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 import json
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
 from conftest import FARM, LOT, PACKER_PREFIX, World, document, harvest
+from sen.cli.main import main
 from sen.light.errors import ReceiptInvalid
 from sen.light.event_receipt import verify_event_receipt
 
@@ -168,3 +170,28 @@ def test_an_error_declaration_shares_the_eventid_and_overwrites_nothing(world: W
     assert [("errorDeclaration" in e) for e in listed] == [False, True]
     assert json.loads(original.body) == listed[0]
     assert {e["readPoint"]["id"] for e in listed} == {FARM}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_sen_verify_checks_an_event_receipt_with_the_genesis_alone(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], lang: str,
+) -> None:  # fmt: skip
+    _captured(world, document(harvest()))
+    (event,) = world.store.query(world_filter(), 0, 1)
+    (receipt,) = _receipts(world, event.event_id)
+    saved, genesis = tmp_path / "event.receipt.json", tmp_path / "genesis.json"
+    saved.write_text(json.dumps(receipt))
+    genesis.write_bytes(world.node.config.genesis_path.read_bytes())
+    monkeypatch.setenv("SEN_HOME", str(tmp_path / "no-home"))
+    monkeypatch.setenv("SEN_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "300")
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(saved), "--genesis", str(genesis)])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0, out
+    assert ("VALID" if lang == "en" else "HỢP LỆ") in out and event.event_id in out
+    saved.write_text(json.dumps({**receipt, "event": receipt["event"].replace("500", "5000")}))
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(saved), "--genesis", str(genesis)])
+    assert exited.value.code == 1
