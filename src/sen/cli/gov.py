@@ -27,7 +27,8 @@ KINDS_HELP = (
     "set_trust_roots {roots} | register_chain {chain_id,genesis_hash,operator,sector,endpoints,"
     "validators_hash[,links,datasets]} | update_chain {chain_id,...} | remove_chain {chain_id} | "
     "recover_client {subject_client_id,substitute_client_id} | upload_contract {source} | "
-    "set_contract_settings {upload,max_code_bytes,max_gas,max_block_gas (any of them)}"
+    "set_contract_settings {upload,max_code_bytes,max_gas,max_block_gas (any of them)} | "
+    "grant_gs1_prefix {prefix,holder} | revoke_gs1_prefix {prefix}"
 )
 
 

@@ -27,6 +27,7 @@ from sen.cli import interchain as interchain_command
 from sen.cli import network as network_command
 from sen.cli import privacy as privacy_command
 from sen.cli import status as status_command
+from sen.cli import trace as trace_command
 from sen.cli import trust as trust_command
 from sen.cli import vault as vault_command
 from sen.cli import vc as vc_command
@@ -70,6 +71,7 @@ app.add_typer(status_command.app, name="status")
 app.add_typer(consent_command.app, name="consent")
 app.add_typer(privacy_command.app, name="privacy")
 app.add_typer(vault_command.app, name="vault")
+app.add_typer(trace_command.app, name="trace")
 app.add_typer(vc_command.app, name="vc")
 app.command("verify")(verify_command.verify)
 app.command("bench")(bench_command.bench)

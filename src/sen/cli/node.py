@@ -27,6 +27,17 @@ class _Stop(Exception):
     """Raised from the SIGTERM handler so that the node closes cleanly."""
 
 
+def _prefix_grant(text: str) -> dict[str, str]:
+    prefix, _, holder = text.partition("=")
+    if not (prefix.isascii() and prefix.isdigit() and 4 <= len(prefix) <= 12):
+        raise UsageProblem(
+            f"--grant-prefix {text!r}: expected PREFIX=DID, PREFIX of 4 to 12 digits"
+        )
+    if not holder.startswith("did:sen:"):
+        raise UsageProblem(f"--grant-prefix {text!r}: expected PREFIX=DID, DID a did:sen DID")
+    return {"prefix": prefix, "holder": holder}
+
+
 @app.command("init")
 def init(
     ctx: typer.Context,
@@ -49,10 +60,21 @@ def init(
             "(about 10 s the first time on this machine) and names it in genesis.",
         ),
     ] = False,
+    grant_prefix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--grant-prefix",
+            help="PREFIX=DID: grant a GS1 Company Prefix to a DID from the first block, e.g. "
+            "8935678=did:sen:htx-xoai-son-la (repeatable; a development chain has no governance "
+            "to grant it later). Create that DID at once: on a chain open to all, the first to "
+            "create it controls it.",
+        ),
+    ] = None,
 ) -> None:
     """Create a new single-validator chain in --home."""
     home = settings(ctx).home
     _check_init_options(chain_id, api_port, block_interval)
+    prefixes = [_prefix_grant(each) for each in grant_prefix or []]
     config = NodeConfig(home=home)
     if config.genesis_path.exists() and not force:
         raise CliError(f"{home} already holds a node; use --force to replace it (deletes its data)")
@@ -66,6 +88,7 @@ def init(
         block_interval=block_interval,
         overwrite=force,
         contracts=contracts,
+        trace={"prefixes": prefixes} if prefixes else None,
     )
     out.print(f"[green]Initialised[/] chain [bold]{chain_id}[/] in {home.resolve()}")
     _print_layout(created)

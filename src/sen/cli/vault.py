@@ -60,12 +60,12 @@ def _secret(path: Path, size: int) -> bytes:
     return data
 
 
-def _token(path: Path) -> str:
+def made_token(path: Path) -> str:
     """The staff token, made on first start as 48 hex digits of random (mode 0600), so that
     ``Authorization: Bearer $(cat token)`` works; a file of raw bytes from an older vault is
     read as their hex."""
     _make_once(path, (secrets.token_hex(24) + "\n").encode())
-    return _staff_token(path)
+    return read_staff_token(path)
 
 
 @app.command("serve")
@@ -129,7 +129,7 @@ def serve(
     else:
         keys = SoftwareKek(_secret(secrets_dir / "kek", 32))
     pepper = _secret(secrets_dir / "pepper", 32)
-    token = _token(secrets_dir / "token")
+    token = made_token(secrets_dir / "token")
     opened: VaultStore
     try:
         if postgres is not None:
@@ -289,7 +289,7 @@ def erase(
 
     config = settings(ctx)
     signing_key = load_key(config, key)
-    token = _staff_token(token_file)
+    token = read_staff_token(token_file)
     body: dict[str, Any] = {"subject": subject}
     if request is not None:
         body["request"] = hex_id(request, "--request")
@@ -326,7 +326,7 @@ def erase(
     )
 
 
-def _staff_token(path: Path) -> str:
+def read_staff_token(path: Path) -> str:
     """The staff token as the vault serves it: the file's text (hex), or the hex of a file of
     raw bytes (vaults made before the token was written as text)."""
     try:

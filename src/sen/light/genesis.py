@@ -42,6 +42,7 @@ class Genesis:
     governance: dict[str, Any] | None = None  # app_state.governance (threshold, voting periods)
     trust: dict[str, Any] | None = None  # app_state.trust (root authorities, trust-and-status.md)
     contracts: dict[str, Any] | None = None  # app_state.contracts (runtime, upload policy)
+    trace: dict[str, Any] | None = None  # app_state.trace (GS1 prefixes granted at genesis)
 
     @property
     def hash(self) -> bytes:
@@ -60,6 +61,8 @@ class Genesis:
             app_state["trust"] = self.trust
         if self.contracts is not None:
             app_state["contracts"] = self.contracts
+        if self.trace is not None:
+            app_state["trace"] = self.trace
         return json.dumps(app_state, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -73,6 +76,7 @@ def make_genesis(
     governance: dict[str, Any] | None = None,
     trust: dict[str, Any] | None = None,
     contracts: dict[str, Any] | None = None,
+    trace: dict[str, Any] | None = None,
 ) -> bytes:
     """The bytes of a new genesis file (``membership``: a consortium's app_state.membership)."""
     chosen = params or ChainParams(chain_id=chain_id)
@@ -89,6 +93,8 @@ def make_genesis(
         app_state["trust"] = trust  # roots (sen.ledger.modules.trust)
     if contracts is not None:
         app_state["contracts"] = contracts  # runtime, upload (sen.ledger.modules.contracts)
+    if trace is not None:
+        app_state["trace"] = trace  # prefixes granted at genesis (sen.ledger.modules.trace)
     document = {
         "genesis_time": format_time(genesis_time.seconds, genesis_time.nanos),
         "chain_id": chain_id,
@@ -163,6 +169,9 @@ def load_genesis(raw: bytes) -> Genesis:
     contracts = app_state.get("contracts")
     if contracts is not None and not isinstance(contracts, dict):
         raise GenesisError("app_state.contracts", "expected an object")
+    trace = app_state.get("trace")
+    if trace is not None and not isinstance(trace, dict):
+        raise GenesisError("app_state.trace", "expected an object")
     consensus = doc.get("consensus_params", {})
     block = consensus.get("block", {}) if isinstance(consensus, dict) else {}
     max_block_bytes = int(block.get("max_bytes", params.max_block_bytes))
@@ -178,6 +187,7 @@ def load_genesis(raw: bytes) -> Genesis:
         governance=governance,
         trust=trust,
         contracts=contracts,
+        trace=trace,
     )
 
 

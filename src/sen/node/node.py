@@ -9,6 +9,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -40,6 +41,7 @@ def init_home(
     block_interval: float = 0.5,
     overwrite: bool = False,
     contracts: bool = False,
+    trace: dict[str, Any] | None = None,
 ) -> NodeConfig:
     """Create a single-validator node: key, genesis and settings.
 
@@ -62,6 +64,7 @@ def init_home(
         genesis_time=Timestamp(seconds, 0),
         validators=[GenesisValidator(public_bytes(key), 10, "validator-0")],
         contracts=None if runtime is None else {"runtime": runtime},
+        trace=trace,
     )
     config.genesis_path.write_bytes(genesis)
     write_settings(config.settings_path, host=host, port=port, block_interval=block_interval)

@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -130,6 +131,7 @@ class Repository:
         self.max_events = max_events
         self.max_bytes = max_bytes
         self._last_ms = 0
+        self._clock_lock = threading.Lock()
 
     # -- capture --------------------------------------------------------------------
 
@@ -195,9 +197,10 @@ class Repository:
 
     def _now_ms(self) -> int:
         """The record time: the wall clock in ms, never earlier than the last one given."""
-        now = max(int(self._clock() * 1000), self._last_ms)
-        self._last_ms = now
-        return now
+        with self._clock_lock:
+            now = max(int(self._clock() * 1000), self._last_ms)
+            self._last_ms = now
+            return now
 
     def _prepare(
         self, event: Mapping[str, Any], context: Any, hashed: str, record_ms: int

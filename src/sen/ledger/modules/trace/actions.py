@@ -27,6 +27,7 @@ from sen.ledger.modules.arguments import (
     required,
 )
 from sen.ledger.modules.base import Action, Context, Module, Outcome
+from sen.ledger.modules.trace.governed import trace_genesis
 from sen.ledger.modules.trace.parsing import require_prefix, require_sen_did
 from sen.ledger.modules.trace.records import (
     CAPTURE_ID_BYTES,
@@ -161,4 +162,5 @@ MODULE = Module(
     "trace",
     {"record_capture": RECORD_CAPTURE},
     depends_on=("identity", "trust"),
+    genesis=trace_genesis,
 )

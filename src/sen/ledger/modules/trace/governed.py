@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sen.ledger import encoding
 from sen.ledger.codes import ResultCode
-from sen.ledger.errors import TxRejected
+from sen.ledger.errors import LedgerError, TxRejected
+from sen.ledger.modules.base import GenesisContext, StateChange
 from sen.ledger.modules.identity.records import load_did
 from sen.ledger.modules.trace.parsing import PREFIX_EXPECTED, is_prefix
 from sen.ledger.modules.trace.records import (
     PrefixGrant,
     delete_grant,
+    holder_key,
     load_grant,
     overlapping,
+    prefix_key,
     save_grant,
 )
 from sen.ledger.modules.trust.parsing import DID_PREFIX, is_sen_did
@@ -96,3 +100,46 @@ def revoke_prefix(state: Overlay, payload: Mapping[str, Any], block: BlockInfo) 
             field="args.payload.prefix", expected="a granted prefix", got=prefix,
         )  # fmt: skip
     delete_grant(state, grant)
+
+
+class TraceGenesisError(LedgerError, ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"genesis {field}: {reason}")
+
+
+def trace_genesis(section: object, genesis: GenesisContext) -> list[StateChange]:
+    """``app_state.trace``: ``{"prefixes": [{"prefix": "8935678", "holder": "did:sen:..."}]}``,
+    grants in force from the first block (a chain's founding members' prefixes, or a
+    development chain's, which has no governance). The holder DIDs need not exist yet: on a
+    permissioned chain only an issuer can create them; on an open development chain whoever
+    creates the DID first controls it, so grant there only names you create at once."""
+    if section is None:
+        return []
+    where = "app_state.trace"
+    if not isinstance(section, dict) or set(section) - {"prefixes"}:
+        raise TraceGenesisError(where, 'expected {"prefixes": [...]}')
+    listed = section.get("prefixes", [])
+    if not isinstance(listed, list):
+        raise TraceGenesisError(f"{where}.prefixes", "expected a list")
+    grants: list[PrefixGrant] = []
+    for i, item in enumerate(listed):
+        at = f"{where}.prefixes[{i}]"
+        if not isinstance(item, dict) or set(item) != {"prefix", "holder"}:
+            raise TraceGenesisError(at, 'expected {"prefix": "<digits>", "holder": "did:sen:..."}')
+        if not is_prefix(item["prefix"]):
+            raise TraceGenesisError(f"{at}.prefix", f"expected {PREFIX_EXPECTED}")
+        if not is_sen_did(item["holder"]):
+            raise TraceGenesisError(f"{at}.holder", "expected a did:sen DID")
+        for earlier in grants:
+            if earlier.prefix.startswith(item["prefix"]) or item["prefix"].startswith(
+                earlier.prefix
+            ):
+                raise TraceGenesisError(f"{at}.prefix", f"overlaps {earlier.prefix}")
+        grants.append(PrefixGrant(item["prefix"], item["holder"], genesis.height))
+    changes: list[StateChange] = []
+    for grant in grants:
+        changes.append((prefix_key(grant.prefix), encoding.encode(grant.to_value())))
+        changes.append((holder_key(grant.holder, grant.prefix), encoding.encode(grant.height)))
+    return changes

@@ -1,0 +1,230 @@
+"""``sen trace``: traceability on GS1 standards — the EPCIS repository beside a node, who
+speaks for which GS1 Company Prefix, and event receipts (``docs/spec/traceability.md``).
+
+``sen trace serve`` runs one organisation's EPCIS 2.0 repository: it captures as
+``--capturer`` (a did:sen DID whose controller key is ``--key``), records each capture
+job on chain by itself, and keeps its staff token in ``--secrets``. ``sen trace capture``
+sends a document and waits for its job; ``sen trace receipt`` saves an event's receipt for
+``sen verify``; ``sen trace prefixes`` and ``sen trace holder`` read the registry (prefixes
+are granted by governance: ``sen gov propose grant_gs1_prefix``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import typer
+from rich.table import Table
+
+from sen.api.server import serve_until_stopped
+from sen.cli._context import err, out, print_json, settings
+from sen.cli.errors import CliError, UsageProblem
+from sen.cli.tx import load_key
+from sen.cli.vault import made_token, read_staff_token
+from sen.ledger.crypto import address_of
+from sen.ledger.errors import LedgerError
+from sen.ledger.modules.trust.parsing import require_controller
+from sen.light.gs1_keys import key_digits
+from sen.node.config import ApiSettings
+from sen.sdk.client import Client
+from sen.sdk.errors import NotFound, SenError
+from sen.sdk.privacy import ChainState, ChainStateError
+
+app = typer.Typer(
+    help="Traceability on GS1 EPCIS 2.0: the repository, the prefix registry, event receipts.",
+    no_args_is_help=True,
+)
+RepoUrl = Annotated[
+    str, typer.Option("--repo", help="The EPCIS repository, e.g. http://127.0.0.1:26691.")
+]
+TokenFile = Annotated[
+    Path, typer.Option("--token-file", help="The repository's staff token (from its --secrets).")
+]
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    capturer: Annotated[
+        str, typer.Option("--capturer", help="The DID this repository captures as.")
+    ],
+    key: Annotated[
+        str, typer.Option("--key", help="A controller key of that DID (name or pkcs11: URI).")
+    ],
+    secrets_dir: Annotated[
+        Path, typer.Option("--secrets", help="Folder of the staff token (made if absent).")
+    ] = Path(".sen/epcis"),
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="The SQLite event store (default: <secrets>/epcis.db)."),
+    ] = None,
+    public_queries: Annotated[
+        bool,
+        typer.Option("--public-queries", help="Let anyone query events (captures need the token)."),
+    ] = False,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26691,
+) -> None:
+    """Serve the EPCIS 2.0 repository (capture, queries, receipts) beside a node."""
+    from sen.services.traceability.anchoring import CaptureAnchorer
+    from sen.services.traceability.chain import RemoteChain
+    from sen.services.traceability.repository import Repository
+    from sen.services.traceability.service import create_epcis_app
+    from sen.services.traceability.store import SqliteEventStore
+
+    config = settings(ctx)
+    if not capturer.startswith("did:sen:"):
+        raise UsageProblem(f"--capturer: expected a did:sen DID, got {capturer!r}")
+    signing_key = load_key(config, key)
+    node_url = config.node_url()
+    try:
+        with Client.http(node_url) as node:
+            address = address_of(signing_key.suite, signing_key.public_key)
+            require_controller(ChainState(node), capturer, address, "key")
+    except (LedgerError, ChainStateError, SenError) as exc:
+        raise UsageProblem(f"--key: it does not control {capturer} on the chain: {exc}") from None
+    token = made_token(secrets_dir / "token")
+    opened = SqliteEventStore(store or secrets_dir / "epcis.db")
+    repository = Repository(opened, RemoteChain(lambda: Client.http(node_url), signing_key),
+                            capturer)  # fmt: skip
+    anchorer = CaptureAnchorer(repository)
+    service = create_epcis_app(
+        repository, token=token, public_queries=public_queries, wake=anchorer.wake
+    )
+    anchorer.start()
+    err.print(
+        f"EPCIS repository of {capturer} at http://{host}:{port}/epcis, node {node_url}; "
+        f"staff token in {secrets_dir / 'token'}",
+        markup=False,
+    )
+    try:
+        serve_until_stopped(service, host, port, ApiSettings())
+    finally:
+        anchorer.stop()
+        opened.close()
+
+
+def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        answer = httpx.request(method, url, headers=headers, timeout=60, **kwargs)
+    except httpx.HTTPError as exc:
+        raise UsageProblem(f"--repo: no EPCIS repository answers at {url}: {exc}") from None
+    if answer.status_code >= 400:
+        try:
+            problem = answer.json()
+            said = (
+                f"{problem.get('title')}; field {problem.get('field')}; expected "
+                f"{problem.get('expected')}; got {problem.get('got')}"
+            )
+        except ValueError:
+            said = answer.text[:300]
+        raise CliError(f"the repository refused ({answer.status_code}): {said}")
+    return answer
+
+
+@app.command("capture")
+def capture(
+    ctx: typer.Context,
+    document: Annotated[Path, typer.Argument(help="An EPCIS 2.0 JSON-LD document.")],
+    repo: RepoUrl,
+    token_file: TokenFile,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the job.")] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the job as JSON.")] = False,
+) -> None:
+    """Capture a document and wait until its job is recorded on chain (or refused)."""
+    settings(ctx)
+    if not document.is_file():
+        raise UsageProblem(f"{document}: no such file")
+    token = read_staff_token(token_file)
+    base = repo.rstrip("/")
+    answer = _call("POST", f"{base}/epcis/capture", token, content=document.read_bytes())
+    location = answer.headers.get("Location", "")
+    job = answer.json()
+    err.print(f"capture job {job['captureID']}: {job['sen']['events']} event(s), recording...",
+              markup=False)  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while job.get("running"):
+        if time.monotonic() > deadline:
+            raise CliError(f"capture job {job['captureID']} still running after {timeout} s")
+        time.sleep(0.5)
+        job = _call("GET", base + location, token).json()
+    if as_json:
+        print_json(job)
+    elif job.get("success"):
+        out.print(
+            f"[green]recorded[/]: capture job {job['captureID']}, {job['sen']['events']} event(s)"
+            f" at block {job['sen']['height']}"
+        )
+    if not job.get("success"):
+        reasons = "; ".join(e.get("title", "") for e in job.get("errors", []))
+        raise CliError(f"capture job {job['captureID']} refused: {reasons}")
+
+
+@app.command("receipt")
+def receipt(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Argument(help="The event's eventID.")],
+    repo: RepoUrl,
+    token_file: TokenFile,
+    save: Annotated[Path, typer.Option("--save", help="Write the receipt here (for sen verify).")],
+) -> None:
+    """Save an event's receipt; `sen verify FILE --genesis genesis.json` checks it offline."""
+    settings(ctx)
+    url = f"{repo.rstrip('/')}/epcis/receipts?eventID={quote(event_id, safe='')}"
+    receipts = _call("GET", url, read_staff_token(token_file)).json()
+    if len(receipts) == 1:
+        save.write_text(json.dumps(receipts[0], ensure_ascii=False, indent=1))
+    else:  # an event and its error declaration: one file each
+        for i, each in enumerate(receipts):
+            path = save.with_name(f"{save.stem}.{i}{save.suffix}")
+            path.write_text(json.dumps(each, ensure_ascii=False, indent=1))
+    err.print(f"{len(receipts)} receipt(s) saved from {save}", markup=False)
+
+
+@app.command("prefixes")
+def prefixes(
+    ctx: typer.Context,
+    holder: Annotated[str, typer.Argument(help="A did:sen DID.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The GS1 Company Prefixes a DID speaks for (granted by governance)."""
+    config = settings(ctx)
+    with config.client() as client:
+        found = client.get_list(f"/v1/trace/holders/{holder}/prefixes")
+    if as_json:
+        print_json(found)
+        return
+    table = Table("prefix", "granted at block")
+    for grant in found:
+        table.add_row(grant["prefix"], str(grant["granted_height"]))
+    out.print(table if found else f"{holder} holds no GS1 Company Prefix")
+
+
+@app.command("holder")
+def holder(
+    ctx: typer.Context,
+    identifier: Annotated[
+        str, typer.Argument(help="A GS1 identifier: an EPC URI or a GS1 Digital Link URI.")
+    ],
+) -> None:
+    """Who speaks for a GS1 identifier's company prefix."""
+    config = settings(ctx)
+    digits = key_digits(identifier)
+    if digits is None:
+        raise UsageProblem(
+            f"{identifier!r} is not a GS1 identifier (urn:epc:... or https://.../01/<GTIN>...)"
+        )
+    try:
+        with config.client() as client:
+            grant = client.get(f"/v1/trace/keys/{digits}/holder")
+    except NotFound:
+        out.print(f"no GS1 Company Prefix granted on this chain covers {identifier}")
+        raise typer.Exit(1) from None
+    out.print(f"{identifier}: prefix {grant['prefix']}, held by {grant['holder']}")
