@@ -87,7 +87,7 @@ def test_a_repository_captures_records_and_proves_beside_a_node(node: str, tmp_p
             "verification_methods": [{"id": "key-1", "public_key_multibase": method}],
             "relationships": {"assertionMethod": ["key-1"]},
         })  # fmt: skip
-    held = _sen(tmp_path, node, "trace", "holder", "https://id.gs1.org/01/18935678012344/10/L1")
+    held = _sen(tmp_path, node, "trace", "holder", "https://id.gs1.org/01/18935678012347/10/L1")
     assert f"prefix 8935678, held by {COOP}" in held.stdout
     port = _free_port()
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE}

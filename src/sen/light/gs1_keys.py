@@ -9,7 +9,7 @@ allocates a company prefix that starts another one, so "the key's digits start w
 the prefix" says whose key it is, whatever the prefix's length.
 
 Both EPC URIs (``urn:epc:id:sgtin:8935678.01234.7001``: the prefix is explicit) and GS1
-Digital Link URIs (``https://id.gs1.org/01/18935678012344/21/7001``) are read.
+Digital Link URIs (``https://id.gs1.org/01/18935678012347/21/7001``) are read.
 Identifiers of other schemes (a private URI, ``urn:epc:id:gid:``) have no GS1 key.
 
 :func:`claimed_keys` says which keys an event *speaks for* (``docs/spec/traceability.md``):
@@ -155,4 +155,96 @@ def holder_prefix(digits: str, prefixes: tuple[str, ...] | list[str]) -> str | N
     for prefix in prefixes:
         if digits.startswith(prefix):
             return prefix
+    return None
+
+
+# -- one spelling per GS1 key: the Digital Link path -----------------------------------------
+
+_URN_CANONICAL = re.compile(
+    r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|grai|giai|pgln):"
+    r"(\d{4,12})\.([^.]*)(?:\.(.*))?$"
+)
+
+
+def check_digit(digits: str) -> str:
+    """GS1's mod-10 check digit of ``digits`` (weights 3 and 1 from the right)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return str((10 - total % 10) % 10)
+
+
+def canonical_key(identifier: str) -> str | None:
+    """``identifier`` as its GS1 Digital Link path (``01/18935678012347/21/7001``), the one
+    spelling shared by its EPC URI and every Digital Link URI of it (any host); None if it
+    is not a GS1 key. An EPC pattern (``urn:epc:idpat:sgtin:8935678.101234.*``, a class of
+    every serial and lot of a GTIN) gives the GTIN's path (``01/18935678012347``), which
+    every serial's and lot's path starts with."""
+    if identifier.startswith("urn:epc:"):
+        return _canonical_urn(identifier)
+    if identifier.startswith(("https://", "http://")):
+        return _canonical_link(identifier)
+    return None
+
+
+def _canonical_urn(identifier: str) -> str | None:
+    match = _URN_CANONICAL.match(identifier)
+    if match is None:
+        return None
+    kind, scheme, prefix, first, rest = match.groups()
+    if kind == "idpat":
+        if scheme != "sgtin" or rest != "*" or not first.isdigit():
+            return None
+        return f"01/{_gtin(prefix, first)}"
+    if scheme in ("sgtin", "lgtin"):
+        if not first.isdigit() or rest is None:
+            return None
+        qualifier = "21" if scheme == "sgtin" else "10"
+        return f"01/{_gtin(prefix, first)}/{qualifier}/{_epc_decode(rest)}"
+    if scheme == "sscc":
+        body = first[:1] + prefix + first[1:]
+        return f"00/{body}{check_digit(body)}" if body.isdigit() and len(body) == 17 else None
+    if scheme in ("sgln", "pgln"):
+        body = prefix + first
+        if not body.isdigit() or len(body) != 12:
+            return None
+        gln = body + check_digit(body)
+        if scheme == "pgln":
+            return f"417/{gln}"
+        return f"414/{gln}" if rest in (None, "0") else f"414/{gln}/254/{_epc_decode(rest)}"
+    if scheme == "grai":
+        body = "0" + prefix + first
+        if not body.isdigit() or len(body) != 13 or rest is None:
+            return None
+        return f"8003/{body}{check_digit(body)}{_epc_decode(rest)}"
+    if scheme == "giai":
+        return f"8004/{prefix}{_epc_decode(first)}"
+    return None
+
+
+def _gtin(prefix: str, item_reference: str) -> str:
+    body = item_reference[:1] + prefix + item_reference[1:]
+    return body + check_digit(body)
+
+
+def _epc_decode(text: str) -> str:
+    return unquote(text)
+
+
+def _canonical_link(identifier: str) -> str | None:
+    try:
+        path = urlsplit(identifier).path
+    except ValueError:
+        return None
+    segments = [unquote(s) for s in path.split("/")]
+    for i, segment in enumerate(segments[:-1]):
+        if segment not in _DL_KEYS:
+            continue
+        value = segments[i + 1]
+        if segment == "01" and value.isdigit() and len(value) in (8, 12, 13):
+            value = value.rjust(14, "0")
+        expected = _DL_LENGTHS.get(segment)
+        if expected is not None and not (len(value) == expected and value.isdigit()):
+            return None
+        tail = segments[i + 2 :]
+        qualifiers = [f"{tail[j]}/{tail[j + 1]}" for j in range(0, len(tail) - 1, 2)]
+        return "/".join([segment, value, *qualifiers])
     return None

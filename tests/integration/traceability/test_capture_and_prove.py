@@ -195,3 +195,24 @@ def test_sen_verify_checks_an_event_receipt_with_the_genesis_alone(
     with pytest.raises(SystemExit) as exited:
         main(["verify", str(saved), "--genesis", str(genesis)])
     assert exited.value.code == 1
+
+
+def test_one_query_finds_a_key_whichever_way_events_spell_it(world: World) -> None:
+    """An EPC URI, a Digital Link on id.gs1.org and one on the brand's own host are one lot;
+    an EPC pattern finds every lot and serial of the GTIN."""
+    urn = harvest(lot="urn:epc:class:lgtin:8935678.101234.L7", minute=1)
+    link = harvest(lot="https://id.gs1.org/01/18935678012347/10/L7", minute=2)
+    brand = harvest(lot="https://xoai.example.vn/01/18935678012347/10/L7", minute=3)
+    other = harvest(lot="urn:epc:class:lgtin:8935678.101234.L8", minute=4)
+    _captured(world, document(urn, link, brand, other))
+
+    def times(**params: str) -> list[str]:
+        answer = world.api.get("/epcis/events", params=params, headers=world.auth)
+        assert answer.status_code == 200, answer.text
+        found = answer.json()["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+        return [e["eventTime"][14:16] for e in found]
+
+    assert times(MATCH_epcClass="https://id.gs1.org/01/18935678012347/10/L7") == ["01", "02", "03"]
+    assert times(MATCH_anyEPCClass="urn:epc:class:lgtin:8935678.101234.L7") == ["01", "02", "03"]
+    assert times(MATCH_epcClass="urn:epc:idpat:sgtin:8935678.101234.*") == ["01", "02", "03", "04"]
+    assert times(EQ_readPoint="https://id.gs1.org/414/8935678000019") == ["01", "02", "03", "04"]

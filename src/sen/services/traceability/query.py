@@ -22,8 +22,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sen.light.event_receipt import epcis_time_ms
+from sen.light.gs1_keys import canonical_key
 from sen.services.traceability.errors import EpcisInvalid, Problem
-from sen.services.traceability.repository import cbv_short
+from sen.services.traceability.repository import cbv_short, indexed_identifier
 from sen.services.traceability.store import EventFilter
 
 EVENT_TYPES = (
@@ -98,13 +99,31 @@ def parse_query(params: Sequence[tuple[str, str]]) -> Query:
             if ms is None:
                 raise _bad(name, "an RFC 3339 time with an offset or Z", seen[name])
             times[field] = ms
+    for field in ("read_points", "biz_locations"):
+        if field in lists:
+            lists[field] = tuple(indexed_identifier(v) for v in lists[field])
     identifiers = tuple(
-        (roles, _values(name, seen[name])) for name, roles in MATCH_ROLES.items() if name in seen
+        (roles, tuple(_matched(v) for v in _values(name, seen[name])))
+        for name, roles in MATCH_ROLES.items()
+        if name in seen
     )
     per_page = _per_page(seen.get("perPage"))
     where = EventFilter(**lists, **times, identifiers=identifiers)  # type: ignore[arg-type]
     after = _after(seen["nextPageToken"], where) if "nextPageToken" in seen else 0
     return Query(where, per_page, after)
+
+
+def _matched(value: str) -> str:
+    """A MATCH_ value as the index holds identifiers: a GS1 key by its Digital Link path; an
+    EPC pattern (``urn:epc:idpat:...``) or a value ending in ``*`` matches every identifier
+    that starts with it."""
+    if value.startswith("urn:epc:idpat:"):
+        found = canonical_key(value)
+        return value if found is None else found + "*"
+    if value.endswith("*"):
+        found = canonical_key(value)
+        return value if found is None else (found if found.endswith("*") else found + "*")
+    return indexed_identifier(value)
 
 
 def _values(name: str, text: str) -> tuple[str, ...]:

@@ -35,7 +35,7 @@ from sen.light.event_receipt import (
     epcis_time_ms,
     event_receipt_document,
 )
-from sen.light.gs1_keys import claimed_keys
+from sen.light.gs1_keys import canonical_key, claimed_keys
 from sen.services.traceability.chain import CaptureRefused, ChainPort
 from sen.services.traceability.errors import (
     ChainUnavailable,
@@ -49,9 +49,9 @@ from sen.services.traceability.store import (
     RUNNING,
     SUCCESS,
     CaptureJob,
+    EventStore,
     Indexed,
     PreparedEvent,
-    SqliteEventStore,
     StoredEvent,
 )
 from sen.services.traceability.validation import DEFAULT_MAX_EVENTS, validate_document
@@ -116,7 +116,7 @@ class Repository:
 
     def __init__(
         self,
-        store: SqliteEventStore,
+        store: EventStore,
         chain: ChainPort,
         capturer: str,
         *,
@@ -295,13 +295,13 @@ def _indexed(event: Mapping[str, Any], hashed: str) -> Indexed:
     for name, role in _EPC_ROLES:
         for value in event.get(name) or []:
             if isinstance(value, str):
-                identifiers.append((role, value))
+                identifiers.append((role, indexed_identifier(value)))
     if isinstance(event.get("parentID"), str):
-        identifiers.append(("parent", event["parentID"]))
+        identifiers.append(("parent", indexed_identifier(event["parentID"])))
     for name, role in _CLASS_ROLES:
         for value in event.get(name) or []:
             if isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
-                identifiers.append((role, value["epcClass"]))
+                identifiers.append((role, indexed_identifier(value["epcClass"])))
     event_time = epcis_time_ms(event.get("eventTime"))
     return Indexed(
         event_id=str(event.get("eventID", hashed)),
@@ -325,5 +325,12 @@ def _cbv(event: Mapping[str, Any], kind: str) -> str | None:
 def _place(event: Mapping[str, Any], kind: str) -> str | None:
     value = event.get(kind)
     if isinstance(value, Mapping) and isinstance(value.get("id"), str):
-        return str(value["id"])
+        return indexed_identifier(str(value["id"]))
     return None
+
+
+def indexed_identifier(identifier: str) -> str:
+    """How an identifier is indexed: a GS1 key by its Digital Link path, whichever way the
+    event wrote it (EPC URI, or Digital Link on any host), so that one query finds both
+    spellings; anything else as written."""
+    return canonical_key(identifier) or identifier
