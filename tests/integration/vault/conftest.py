@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,29 +14,9 @@ from sen.node.node import Node, init_home
 from sen.sdk.privacy import consent_terms, did_key, latest_block_time, sign_consent
 from sen.services.vault import SoftwareKek, SqliteVaultStore, Vault
 from sen.services.vault.anchoring import AccessLogAnchorer
-from sen.services.vault.pgdev import PgCluster
 
 A, B = "did:sen:benh-vien-a", "did:sen:benh-vien-b"
 PURPOSE, CATEGORY = "dpv:ServiceProvision", "pd:HealthRecord"
-
-_names = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[PgCluster]:
-    """One PostgreSQL server for the session's vault tests, on 127.0.0.1."""
-    cluster = PgCluster()
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
-
-
-@pytest.fixture
-def pg_dsn(pg_cluster: PgCluster) -> str:
-    """A fresh database on the session's server: each test starts from nothing."""
-    return pg_cluster.create_database(f"vault_{next(_names)}")
 
 
 @pytest.fixture
