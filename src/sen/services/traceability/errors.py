@@ -9,7 +9,9 @@
     │   └── NotEntitled            events that speak for GS1 keys the capturer does not hold
     ├── UnknownEvent               no event (or capture job) with that id is stored here
     ├── ReceiptNotReady            the event's capture job is not recorded on chain yet
-    └── ChainUnavailable           the node cannot be reached, or its answer does not verify
+    ├── ChainUnavailable           the node cannot be reached, or its answer does not verify
+    └── EventStoreError            the event store cannot be opened: its server cannot be
+                                   reached, or it holds a schema this Sen does not read
 
 A :class:`Problem` is one field at fault: its JSON pointer (RFC 6901, ``""`` for the whole
 document), what was expected and what was got, each a short phrase. The REST API turns an
@@ -28,6 +30,7 @@ __all__ = [
     "ChainUnavailable",
     "DocumentTooLarge",
     "EpcisInvalid",
+    "EventStoreError",
     "NotEntitled",
     "Problem",
     "ReceiptNotReady",
@@ -114,3 +117,7 @@ class ReceiptNotReady(TraceabilityError):
 
 class ChainUnavailable(TraceabilityError):
     """The node could not be asked, or its answer did not verify: nothing was decided."""
+
+
+class EventStoreError(TraceabilityError):
+    """The event store cannot be opened (its server, its schema version, its encoding)."""

@@ -1,4 +1,6 @@
-"""Where the EPCIS repository keeps events: the embedded SQLite store.
+"""Where the EPCIS repository keeps events: what a store does (:class:`EventStore`) and the
+embedded SQLite store; the PostgreSQL store, with the same rules, is
+:class:`sen.services.traceability.postgres.PostgresEventStore`.
 
 One file, schema version 1::
 
@@ -32,7 +34,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from sen.services.traceability.errors import EventStoreError
 
 SCHEMA_VERSION = 1
 
@@ -171,6 +175,62 @@ class EventFilter:
     identifiers: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
+class EventStore(Protocol):
+    """Capture jobs and their events, kept by the rules in this module's docstring: a job and
+    its pending events are written together; a running job's events become visible together
+    when it completes, or are dropped when it fails; a finished job never changes again.
+
+    Each event has a ``seq``, its place in the order events became visible (a job's events
+    in leaf order, jobs in the order they completed): queries and pages follow it.
+    """
+
+    def close(self) -> None: ...
+
+    def add_job(self, job: CaptureJob, events: Sequence[PreparedEvent]) -> None:
+        """The job, ``running``, and its events (leaves 0, 1, ...), pending: all or nothing.
+        A job with the same capture id is refused (the database's IntegrityError)."""
+        ...
+
+    def job(self, capture: bytes) -> CaptureJob | None: ...
+
+    def jobs(self, status: str | None = None, limit: int = 100) -> list[CaptureJob]:
+        """Every job newest first, or the jobs with ``status`` oldest first; jobs of the same
+        millisecond in the order they were added."""
+        ...
+
+    def prepared(self, capture: bytes) -> list[PreparedEvent]:
+        """A running job's pending events in leaf order (none once it has finished)."""
+        ...
+
+    def complete(self, capture: bytes, height: int, tx_hash: str, finished_ms: int) -> None:
+        """The job is recorded: its events become visible. Nothing unless it is running."""
+        ...
+
+    def fail(self, capture: bytes, errors: list[dict[str, Any]], finished_ms: int) -> None:
+        """The job is refused: its pending events are dropped. Nothing else unless running."""
+        ...
+
+    def events_with_id(self, event_id: str) -> list[StoredEvent]:
+        """Every visible event with this eventID in ``seq`` order (an error declaration
+        after the event it corrects)."""
+        ...
+
+    def events_with_hash(self, event_hash: bytes) -> list[StoredEvent]: ...
+
+    def leaves(self, capture: bytes) -> list[StoredEvent]:
+        """A completed job's events in leaf order."""
+        ...
+
+    def count(self) -> int:
+        """How many events are visible."""
+        ...
+
+    def query(self, where: EventFilter, after: int, limit: int) -> list[StoredEvent]:
+        """Visible events matching ``where`` with ``seq > after``, in ``seq`` order, at most
+        ``limit`` (a negative limit: all)."""
+        ...
+
+
 class SqliteEventStore:
     """The EPCIS repository's events and capture jobs in one SQLite file."""
 
@@ -186,7 +246,7 @@ class SqliteEventStore:
             self._db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
         elif int(found[0]) != SCHEMA_VERSION:
             self._db.close()
-            raise RuntimeError(
+            raise EventStoreError(
                 f"{self.path}: schema version {found[0]}, this Sen reads {SCHEMA_VERSION}"
             )
 
@@ -366,7 +426,7 @@ def _select(where: EventFilter, after: int, limit: int) -> tuple[str, list[Any]]
                 alternatives.append("i.value = ?")
                 params.append(value)
         clauses.append(
-            f"seq IN (SELECT i.seq FROM identifiers i WHERE ({' OR '.join(alternatives)}) "
+            f"seq IN (SELECT i.seq FROM identifiers i WHERE ({' OR '.join(alternatives) or '0'}) "
             f"AND i.role IN ({','.join('?' * len(roles))}))"
         )
         params.extend(roles)
