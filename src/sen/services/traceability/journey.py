@@ -1,0 +1,241 @@
+"""What a consumer's scan shows: a product's journey, its origin, and the signals that
+something is wrong (``docs/spec/traceability.md`` §7).
+
+From the key scanned (a lot ``01/<GTIN>/10/<lot>``, a serial ``01/<GTIN>/21/<serial>``, a
+GTIN, an SSCC) the journey follows, a few steps at most:
+
+- the events that name it, in any role;
+- the containers it was packed into (an AggregationEvent ``ADD`` with it as a child: the
+  carton, then the pallet), whose own events (shipping, receiving) are its journey too;
+- the transformations it went through: what it was made from (inputs, for its origin) and
+  what was made of it (outputs).
+
+Each event comes with where it was recorded on chain and the address of its receipt, which
+the consumer page fetches and checks in the browser. Signals (:func:`signals`) name their
+evidence: the events (or counts) that raised them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sen.light.event_receipt import epcis_time, epcis_time_ms
+from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.repository import Repository, cbv_short, indexed_identifier
+from sen.services.traceability.store import EventFilter, StoredEvent
+
+ALL_ROLES = (
+    "epc", "child", "parent", "input", "output", "class", "childClass", "inputClass",
+    "outputClass",
+)  # fmt: skip
+MAX_STEPS = 4
+MAX_KEYS = 64
+MAX_EVENTS = 500
+SCANS_AFTER_SALE = 5
+"""Scans of a serial after its sale that raise the "scanned again" signal."""
+SOLD = ("retail_selling",)
+SOLD_DISPOSITIONS = ("retail_sold",)
+
+
+@dataclass(slots=True)
+class Journey:
+    key: str
+    events: dict[int, tuple[StoredEvent, dict[str, Any], str]] = field(default_factory=dict)
+    related: dict[str, str] = field(default_factory=dict)  # key -> relation to the scanned one
+
+
+def _named(doc: Mapping[str, Any], *lists: str) -> list[str]:
+    found = []
+    for name in lists:
+        for value in doc.get(name) or []:
+            if isinstance(value, str):
+                found.append(indexed_identifier(value))
+            elif isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
+                found.append(indexed_identifier(value["epcClass"]))
+    return found
+
+
+def follow(repository: Repository, key: str) -> Journey:
+    """The events of ``key`` and of what it is packed in, made from, or made into."""
+    journey = Journey(key, related={key: "self"})
+    frontier = [key]
+    for _ in range(MAX_STEPS):
+        found: list[str] = []
+        for current in frontier:
+            where = EventFilter(identifiers=((ALL_ROLES, (current,)),))
+            for event in repository.store.query(where, 0, MAX_EVENTS):
+                doc = event.document()
+                journey.events.setdefault(event.seq, (event, doc, journey.related[current]))
+                for relation, other in _links(doc, current):
+                    if other not in journey.related and len(journey.related) < MAX_KEYS:
+                        journey.related[other] = relation
+                        found.append(other)
+        if not found or len(journey.events) >= MAX_EVENTS:
+            break
+        frontier = found
+    return journey
+
+
+def _links(doc: Mapping[str, Any], key: str) -> Iterable[tuple[str, str]]:
+    kind, action = doc.get("type"), doc.get("action")
+    packed = kind == "AggregationEvent" and action == "ADD"
+    children = _named(doc, "childEPCs", "childQuantityList") if packed else []
+    if key in children and isinstance(doc.get("parentID"), str):
+        yield "container", indexed_identifier(doc["parentID"])
+    if kind == "TransformationEvent":
+        inputs = _named(doc, "inputEPCList", "inputQuantityList")
+        outputs = _named(doc, "outputEPCList", "outputQuantityList")
+        if key in inputs:
+            yield from (("made-into", o) for o in outputs)
+        if key in outputs:
+            yield from (("made-from", i) for i in inputs)
+
+
+def _quantity(doc: Mapping[str, Any], key: str, *lists: str) -> dict[str, float]:
+    """The quantities of ``key`` in ``lists``, by unit of measure (``""`` when none)."""
+    totals: dict[str, float] = {}
+    for name in lists:
+        for item in doc.get(name) or []:
+            if (
+                isinstance(item, Mapping)
+                and isinstance(item.get("epcClass"), str)
+                and indexed_identifier(item["epcClass"]) == key
+                and isinstance(item.get("quantity"), int | float)
+            ):
+                unit = str(item.get("uom", ""))
+                totals[unit] = totals.get(unit, 0) + item["quantity"]
+    return totals
+
+
+def signals(repository: Repository, catalog: Catalog, journey: Journey) -> list[dict[str, Any]]:
+    """What looks wrong about the scanned key, each with its evidence."""
+    own = [(e, d) for e, d, relation in journey.events.values() if relation == "self"]
+    found: list[dict[str, Any]] = []
+    sales = [
+        (e, d) for e, d in own
+        if cbv_short("bizStep", str(d.get("bizStep", ""))) in SOLD
+        or cbv_short("disposition", str(d.get("disposition", ""))) in SOLD_DISPOSITIONS
+    ]  # fmt: skip
+    places = {_place(d) for _, d in sales}
+    if journey.key.startswith("01/") and "/21/" in journey.key and len(places) > 1:
+        found.append({
+            "kind": "sold-twice", "severity": "danger",
+            "evidence": [e.event_id for e, _ in sales],
+            "detail": f"this serial was sold at {len(places)} different places",
+        })  # fmt: skip
+    if sales and "/21/" in journey.key:
+        first_sale = min(e.record_time_ms for e, _ in sales)
+        count = catalog.scans_since(journey.key, first_sale)
+        if count > SCANS_AFTER_SALE:
+            found.append({
+                "kind": "scanned-after-sale", "severity": "warning",
+                "evidence": [e.event_id for e, _ in sales] + [f"{count} scans"],
+                "detail": f"scanned {count} times since it was sold on {epcis_time(first_sale)}",
+            })  # fmt: skip
+    if "/10/" in journey.key:
+        found += _quantity_signals(journey)
+    return found
+
+
+def _quantity_signals(journey: Journey) -> list[dict[str, Any]]:
+    """More of a lot packed, shipped or processed than was ever produced: each flow is
+    compared with production on its own (packing does not use goods up, so the flows are
+    not added)."""
+    produced: dict[str, float] = {}
+    producing: list[str] = []
+    flows: dict[str, tuple[dict[str, float], list[str]]] = {
+        "packed": ({}, []), "shipped": ({}, []), "processed": ({}, []),
+    }  # fmt: skip
+    for event, doc, _ in journey.events.values():
+        kind, action = doc.get("type"), doc.get("action")
+        step = cbv_short("bizStep", str(doc.get("bizStep", "")))
+        made: dict[str, float] = {}
+        if kind == "ObjectEvent" and action == "ADD":
+            made = _quantity(doc, journey.key, "quantityList")
+        elif kind == "TransformationEvent":
+            made = _quantity(doc, journey.key, "outputQuantityList")
+        for unit, amount in made.items():
+            produced[unit] = produced.get(unit, 0) + amount
+            producing.append(event.event_id)
+        flow, taken = "", {}
+        if kind == "AggregationEvent" and action == "ADD":
+            flow, taken = "packed", _quantity(doc, journey.key, "childQuantityList")
+        elif kind == "TransformationEvent":
+            flow, taken = "processed", _quantity(doc, journey.key, "inputQuantityList")
+        elif kind == "ObjectEvent" and step == "shipping" and action == "OBSERVE":
+            flow, taken = "shipped", _quantity(doc, journey.key, "quantityList")
+        for unit, amount in taken.items():
+            totals, evidence = flows[flow]
+            totals[unit] = totals.get(unit, 0) + amount
+            evidence.append(event.event_id)
+    found = []
+    for flow, (totals, evidence) in flows.items():
+        for unit, amount in sorted(totals.items()):
+            if amount > produced.get(unit, 0):
+                found.append({
+                    "kind": "quantities-do-not-add-up", "severity": "danger",
+                    "evidence": producing + evidence,
+                    "detail": f"{_number(amount)} {unit} {flow}, but "
+                    f"{_number(produced.get(unit, 0))} {unit} produced",
+                })  # fmt: skip
+    return found
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _place(doc: Mapping[str, Any]) -> str:
+    for name in ("bizLocation", "readPoint"):
+        value = doc.get(name)
+        if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+            return indexed_identifier(value["id"])
+    return ""
+
+
+def view(repository: Repository, catalog: Catalog, key: str) -> dict[str, Any]:
+    """The consumer page's data for ``key`` (a canonical Digital Link path)."""
+    journey = follow(repository, key)
+    jobs: dict[bytes, Any] = {}
+    entries = []
+    for event, doc, relation in sorted(
+        journey.events.values(), key=lambda item: (_time(item[1]), item[0].seq)
+    ):
+        job = jobs.setdefault(event.capture, repository.store.job(event.capture))
+        places = {
+            name: _described(catalog, doc[name]["id"])
+            for name in ("readPoint", "bizLocation")
+            if isinstance(doc.get(name), Mapping) and isinstance(doc[name].get("id"), str)
+        }
+        entries.append({
+            "eventID": event.event_id, "relation": relation, "type": doc.get("type"),
+            "action": doc.get("action"),
+            "bizStep": cbv_short("bizStep", str(doc.get("bizStep", ""))) or None,
+            "disposition": cbv_short("disposition", str(doc.get("disposition", ""))) or None,
+            "eventTime": doc.get("eventTime"), "places": places,
+            "capturer": job.capturer if job else None,
+            "recorded": None if job is None or job.height is None else {
+                "height": job.height, "captureID": job.capture.hex(),
+            },
+            "errorDeclaration": doc.get("errorDeclaration"),
+            "event": doc,
+        })  # fmt: skip
+    gtin = "/".join(key.split("/")[:2]) if key.startswith("01/") else None
+    return {
+        "key": key,
+        "product": _described(catalog, gtin) if gtin else [],
+        "item": _described(catalog, key),
+        "related": journey.related,
+        "events": entries,
+        "signals": signals(repository, catalog, journey),
+    }
+
+
+def _time(doc: Mapping[str, Any]) -> int:
+    return epcis_time_ms(doc.get("eventTime")) or 0
+
+
+def _described(catalog: Catalog, element: str) -> list[dict[str, Any]]:
+    return catalog.describe(element)

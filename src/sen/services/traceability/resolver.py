@@ -1,0 +1,151 @@
+"""The GS1 Digital Link resolver over the EPCIS repository (``docs/spec/traceability.md`` §7).
+
+``GET /01/{GTIN}[/10/{lot}|/21/{serial}]`` (and ``/00/{SSCC}``), the address a product's QR
+code holds, answers by content negotiation:
+
+- ``Accept: application/linkset+json`` or ``?linkType=all``: the RFC 9264 linkset of the
+  key: its consumer page (``gs1:pip``, ``gs1:defaultLink``), its journey as data
+  (``gs1:traceability``) and the repository (``gs1:epcis``);
+- ``?linkType=gs1:traceability`` (any link type of the set): a 307 to that link;
+- ``Accept: text/html`` (a phone's browser): the consumer page, when the service was given
+  one (``page``; the console's, composed by ``sen trace serve``), and the scan is logged;
+- otherwise (``application/json``): the journey itself (:func:`.journey.view`).
+
+``GET /trace/v1/view/{path}`` is the journey as JSON (what the page reads), and
+``GET /trace/v1/qr/{path}.svg`` (or ``.png``) a print-ready QR code of the key's address.
+Everything here is public: it is what a product's label shows to anyone who scans it.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+import segno
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from sen.light.gs1_keys import canonical_key, check_digit
+from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.errors import UnknownEvent
+from sen.services.traceability.journey import view
+from sen.services.traceability.repository import Repository
+
+PagePicker = Callable[[Request, str], Response]
+LINKSET = "application/linkset+json"
+GS1 = "https://gs1.org/voc/"
+QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+def resolvable_key(path: str) -> str:
+    """``path`` (``01/<GTIN>/10/<lot>``...) as its canonical key, refused unless it is a GTIN
+    (with a right check digit) with at most a lot or a serial, or an SSCC."""
+    key = canonical_key("https://resolver.invalid/" + path.strip("/"))
+    parts = key.split("/") if key else []
+    ok = False
+    if len(parts) >= 2 and parts[0] == "01":
+        gtin = parts[1]
+        ok = gtin[-1] == check_digit(gtin[:-1]) and (
+            len(parts) == 2 or (len(parts) == 4 and parts[2] in ("10", "21") and bool(parts[3]))
+        )
+    elif len(parts) == 2 and parts[0] == "00":
+        ok = parts[1][-1] == check_digit(parts[1][:-1])
+    if len(path.strip("/").split("/")) != len(parts):  # a dangling qualifier, a query part
+        ok = False
+    if key is None or not ok:
+        raise UnknownEvent(
+            f"/{path[:80]} is not a GS1 Digital Link this resolver knows: 01/<GTIN-14 with its "
+            "check digit>[/10/<lot>|/21/<serial>] or 00/<SSCC>",
+            "path",
+        )
+    return key
+
+
+def linkset(public_url: str, key: str) -> dict[str, Any]:
+    base = public_url.rstrip("/")
+    page = {"href": f"{base}/{key}", "title": "Thông tin sản phẩm — Product information",
+            "type": "text/html", "hreflang": ["vi", "en"]}  # fmt: skip
+    return {
+        "linkset": [
+            {
+                "anchor": f"{base}/{key}",
+                GS1 + "defaultLink": [page],
+                GS1 + "pip": [page],
+                GS1 + "traceability": [
+                    {
+                        "href": f"{base}/trace/v1/view/{key}",
+                        "type": "application/json",
+                        "title": "Hành trình sản phẩm — The product's journey",
+                    }
+                ],
+                GS1 + "epcis": [
+                    {
+                        "href": f"{base}/epcis",
+                        "type": "application/ld+json",
+                        "title": "EPCIS 2.0 repository",
+                    }
+                ],
+            }
+        ]
+    }
+
+
+def add_resolver(
+    app: FastAPI,
+    repository: Repository,
+    catalog: Catalog,
+    *,
+    public_url: str,
+    page: PagePicker | None = None,
+    clock: Callable[[], float] = time.time,
+) -> None:
+    """Add the resolver's routes to ``app`` (the repository's service)."""
+
+    def resolve(path: str, request: Request) -> Response:
+        key = resolvable_key(path)
+        link_type = request.query_params.get("linkType")
+        accept = request.headers.get("accept", "")
+        links = linkset(public_url, key)
+        if link_type == "all" or (LINKSET in accept and link_type is None):
+            return JSONResponse(links, media_type=LINKSET)
+        if link_type is not None:
+            wanted = link_type.replace("gs1:", GS1)
+            found = links["linkset"][0].get(wanted)
+            if not found:
+                raise UnknownEvent(f"no {link_type} link for {key}", "linkType")
+            return RedirectResponse(found[0]["href"], status_code=307)
+        if "text/html" in accept and page is not None:
+            if "/21/" in key:
+                catalog.scanned(key, int(clock() * 1000))
+            return page(request, key)
+        return JSONResponse(view(repository, catalog, key))
+
+    @app.get("/01/{rest:path}", summary="GS1 Digital Link: a GTIN, its lot or its serial")
+    def gtin(rest: str, request: Request) -> Response:
+        return resolve("01/" + rest, request)
+
+    @app.get("/00/{rest:path}", summary="GS1 Digital Link: an SSCC")
+    def sscc(rest: str, request: Request) -> Response:
+        return resolve("00/" + rest, request)
+
+    @app.get("/trace/v1/view/{path:path}", summary="A product's journey, for its consumer page")
+    def journey(path: str) -> dict[str, Any]:
+        return view(repository, catalog, resolvable_key(path))
+
+    @app.get("/trace/v1/qr/{path:path}", summary="A print-ready QR code of a product's link")
+    def qr(path: str) -> Response:
+        stem, _, suffix = path.rpartition(".")
+        if suffix not in QR_FORMATS:
+            raise UnknownEvent(f"a QR code is .svg or .png, not .{suffix[:10]}", "path")
+        key = resolvable_key(stem)
+        link = f"{public_url.rstrip('/')}/{quote(key, safe='/')}"
+        code = segno.make_qr(link, error="m", boost_error=False)
+        buffer = io.BytesIO()
+        if suffix == "svg":
+            code.save(buffer, kind="svg", scale=8, border=4, title=link)
+        else:
+            code.save(buffer, kind="png", scale=8, border=4)
+        return Response(buffer.getvalue(), media_type=QR_FORMATS[suffix])

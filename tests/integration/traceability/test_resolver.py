@@ -1,0 +1,191 @@
+"""The GS1 Digital Link resolver: a lot's journey through cartons and a transformation,
+linksets and redirects, QR codes, master data, and the signals that name their evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from conftest import FARM, LOT, World, document, harvest
+from sen.light.gs1_keys import canonical_key
+from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.resolver import add_resolver
+
+PUBLIC = "https://xoai.example.vn"
+LOT_PATH = "01/18935678012347/10/L2026-06"
+CARTON = "urn:epc:id:sscc:8935678.1000000001"
+DRIED = "urn:epc:class:lgtin:8935678.201234.D1"
+SHOP_1 = "urn:epc:id:sgln:8935678.00002.0"
+SHOP_2 = "urn:epc:id:sgln:8935678.00003.0"
+SERIAL = "urn:epc:id:sgtin:8935678.101234.7001"
+
+
+@pytest.fixture
+def resolver(world: World, tmp_path: Path) -> Iterator[Catalog]:
+    catalog = Catalog(tmp_path / "catalog.db")
+
+    def page(request: Request, key: str) -> HTMLResponse:
+        return HTMLResponse(f"<html><body>trang của {key}</body></html>")
+
+    add_resolver(world.api.app, world.repository, catalog, public_url=PUBLIC, page=page)
+    yield catalog
+    catalog.close()
+
+
+def _capture(world: World, *events: dict[str, Any]) -> None:
+    answer = world.capture(document(*events))
+    assert answer.status_code == 202, answer.text
+    assert world.repository.anchor_running() == 1
+
+
+def _event(kind: str, minute: int, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": kind, "eventTime": f"2026-06-05T08:{minute:02d}:00.000+07:00",
+        "eventTimeZoneOffset": "+07:00", **fields,
+    }  # fmt: skip
+
+
+def _packed(kg: int = 500) -> dict[str, Any]:
+    return _event(
+        "AggregationEvent", 10, action="ADD", bizStep="packing", parentID=CARTON,
+        childQuantityList=[{"epcClass": LOT, "quantity": kg, "uom": "KGM"}],
+        readPoint={"id": FARM},
+    )  # fmt: skip
+
+
+def _shipped() -> dict[str, Any]:
+    return _event("ObjectEvent", 20, action="OBSERVE", bizStep="shipping",
+                  disposition="in_transit", epcList=[CARTON], readPoint={"id": FARM})  # fmt: skip
+
+
+def _dried() -> dict[str, Any]:
+    return _event(
+        "TransformationEvent", 30, bizStep="commissioning",
+        inputQuantityList=[{"epcClass": LOT, "quantity": 100, "uom": "KGM"}],
+        outputQuantityList=[{"epcClass": DRIED, "quantity": 12, "uom": "KGM"}],
+        readPoint={"id": FARM},
+    )  # fmt: skip
+
+
+def test_a_lot_shows_its_journey_through_its_carton_and_what_was_made_of_it(
+    world: World, resolver: Catalog
+) -> None:
+    _capture(world, harvest(), _packed(), _shipped(), _dried())
+    answer = world.api.get(f"/{LOT_PATH}", headers={"Accept": "application/json"})
+    assert answer.status_code == 200, answer.text
+    view = answer.json()
+    assert [(e["bizStep"], e["relation"]) for e in view["events"]] == [
+        ("commissioning", "self"), ("packing", "self"), ("shipping", "container"),
+        ("commissioning", "self"),
+    ]  # fmt: skip
+    assert view["related"][canonical_key(CARTON)] == "container"
+    assert view["related"][canonical_key(DRIED)] == "made-into"
+    assert all(e["recorded"]["height"] > 0 for e in view["events"])
+    assert all(e["capturer"] == "did:sen:htx-xoai-son-la" for e in view["events"])
+    assert view["signals"] == []
+    # The dried mango's own page goes back to the fresh lot's harvest.
+    dried = world.api.get("/trace/v1/view/" + canonical_key(DRIED)).json()
+    assert [e["relation"] for e in dried["events"]][:2] == ["made-from", "made-from"]
+
+
+def test_a_linkset_for_machines_and_a_redirect_per_link_type(
+    world: World, resolver: Catalog
+) -> None:
+    answer = world.api.get(f"/{LOT_PATH}", headers={"Accept": "application/linkset+json"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/linkset+json")
+    (links,) = answer.json()["linkset"]
+    assert links["anchor"] == f"{PUBLIC}/{LOT_PATH}"
+    assert links["https://gs1.org/voc/pip"][0]["type"] == "text/html"
+    moved = world.api.get(f"/{LOT_PATH}?linkType=gs1:traceability", follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == f"{PUBLIC}/trace/v1/view/{LOT_PATH}"
+    missing = world.api.get(f"/{LOT_PATH}?linkType=gs1:recipeInfo")
+    assert missing.status_code == 404 and missing.json()["field"] == "linkType"
+    page = world.api.get(f"/{LOT_PATH}", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "trang của 01/18935678012347/10/L2026-06" in page.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["01/18935678012344/10/L1", "01/1893567801234/10/L1", "01/18935678012347/22/x",
+     "01/18935678012347/10/", "414/8935678000019", "00/389399900000000170"],
+)  # fmt: skip
+def test_a_link_that_is_not_a_product_key_is_a_named_404(
+    world: World, resolver: Catalog, path: str
+) -> None:
+    answer = world.api.get(f"/{path}", headers={"Accept": "application/json"})
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["field"] == "path"
+
+
+def test_print_ready_qr_codes_hold_the_products_link(world: World, resolver: Catalog) -> None:
+    svg = world.api.get(f"/trace/v1/qr/{LOT_PATH}.svg")
+    assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
+    assert f"{PUBLIC}/{LOT_PATH}" in svg.text
+    png = world.api.get(f"/trace/v1/qr/{LOT_PATH}.png")
+    assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+    assert world.api.get(f"/trace/v1/qr/{LOT_PATH}.gif").status_code == 404
+
+
+def test_master_data_describes_the_product_as_its_capturer_declared_it(
+    world: World, resolver: Catalog
+) -> None:
+    declared = document(harvest())
+    declared["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [
+        {"type": "urn:epcglobal:epcis:vtype:EPCClass", "vocabularyElementList": [
+            {"id": "urn:epc:idpat:sgtin:8935678.101234.*", "attributes": [
+                {"id": "urn:epcglobal:cbv:mda:descriptionShort", "attribute": "Xoài tròn Yên Châu"},
+            ]}]},
+        {"type": "urn:epcglobal:epcis:vtype:BusinessLocation", "vocabularyElementList": [
+            {"id": FARM, "attributes": [
+                {"id": "urn:epcglobal:cbv:mda:name", "attribute": "Vùng trồng Chiềng Hặc"},
+                {"id": "urn:epcglobal:cbv:mda:latitude", "attribute": "21.0453"},
+                {"id": "urn:epcglobal:cbv:mda:longitude", "attribute": "104.3102"},
+            ]}]},
+    ]}}  # fmt: skip
+    assert resolver.absorb(declared, "did:sen:htx-xoai-son-la", 1) == 2
+    _capture(world, harvest())
+    view = world.api.get(f"/trace/v1/view/{LOT_PATH}").json()
+    (product,) = view["product"]
+    assert product["attributes"]["cbvmda:descriptionShort"] == "Xoài tròn Yên Châu"
+    assert product["declared_by"] == "did:sen:htx-xoai-son-la"
+    place = view["events"][0]["places"]["readPoint"][0]["attributes"]
+    assert (place["cbvmda:latitude"], place["cbvmda:longitude"]) == ("21.0453", "104.3102")
+
+
+def test_more_packed_than_harvested_is_flagged_with_its_evidence(
+    world: World, resolver: Catalog
+) -> None:
+    _capture(world, harvest(kg=500), _packed(kg=600))
+    view = world.api.get(f"/trace/v1/view/{LOT_PATH}").json()
+    (signal,) = view["signals"]
+    assert signal["kind"] == "quantities-do-not-add-up"
+    assert "600 KGM" in signal["detail"] and "500 KGM produced" in signal["detail"]
+    assert set(signal["evidence"]) == {e["eventID"] for e in view["events"]}
+
+
+def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
+    world: World, resolver: Catalog
+) -> None:
+    made = _event("ObjectEvent", 1, action="ADD", bizStep="commissioning", epcList=[SERIAL],
+                  readPoint={"id": FARM})  # fmt: skip
+    sold = [
+        _event("ObjectEvent", 40 + i, action="OBSERVE", bizStep="retail_selling",
+               disposition="retail_sold", epcList=[SERIAL], bizLocation={"id": shop})
+        for i, shop in enumerate((SHOP_1, SHOP_2))
+    ]  # fmt: skip
+    _capture(world, made, *sold)
+    path = canonical_key(SERIAL)
+    for _ in range(6):  # six people open the page of one sold mango
+        assert world.api.get(f"/{path}", headers={"Accept": "text/html"}).status_code == 200
+    view = world.api.get(f"/trace/v1/view/{path}").json()
+    kinds = {s["kind"]: s for s in view["signals"]}
+    assert set(kinds) == {"sold-twice", "scanned-after-sale"}
+    assert kinds["sold-twice"]["evidence"] == [e["eventID"] for e in view["events"][1:]]
+    assert "6 scans" in kinds["scanned-after-sale"]["evidence"]
