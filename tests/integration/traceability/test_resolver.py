@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from conftest import FARM, LOT, World, document, harvest
+from sen.light.event_receipt import verify_event_receipt
 from sen.light.gs1_keys import canonical_key
 from sen.services.traceability.catalog import Catalog
 from sen.services.traceability.resolver import add_resolver
@@ -32,7 +33,10 @@ def resolver(world: World, tmp_path: Path) -> Iterator[Catalog]:
     def page(request: Request, key: str) -> HTMLResponse:
         return HTMLResponse(f"<html><body>trang của {key}</body></html>")
 
-    add_resolver(world.api.app, world.repository, catalog, public_url=PUBLIC, page=page)
+    add_resolver(
+        world.api.app, world.repository, catalog, public_url=PUBLIC, page=page,
+        genesis=world.genesis,
+    )  # fmt: skip
     yield catalog
     catalog.close()
 
@@ -88,6 +92,13 @@ def test_a_lot_shows_its_journey_through_its_carton_and_what_was_made_of_it(
     assert all(e["recorded"]["height"] > 0 for e in view["events"])
     assert all(e["capturer"] == "did:sen:htx-xoai-son-la" for e in view["events"])
     assert view["signals"] == []
+    # Each event's receipt is checked as sen verify checks it, once the next block signs it.
+    world.wait_for_block_after(view["events"][0]["recorded"]["height"])
+    view = world.api.get(f"/trace/v1/view/{LOT_PATH}").json()
+    assert {e["proof"]["status"] for e in view["events"]} == {"verified"}, view["events"][0]
+    event_id = view["events"][0]["eventID"]
+    (receipt,) = world.api.get("/trace/v1/receipts", params={"eventID": event_id}).json()
+    assert verify_event_receipt(receipt, world.genesis).valid
     # The dried mango's own page goes back to the fresh lot's harvest.
     dried = world.api.get("/trace/v1/view/" + canonical_key(DRIED)).json()
     assert [e["relation"] for e in dried["events"]][:2] == ["made-from", "made-from"]

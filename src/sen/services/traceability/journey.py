@@ -17,7 +17,7 @@ evidence: the events (or counts) that raised them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,8 +195,14 @@ def _place(doc: Mapping[str, Any]) -> str:
     return ""
 
 
-def view(repository: Repository, catalog: Catalog, key: str) -> dict[str, Any]:
-    """The consumer page's data for ``key`` (a canonical Digital Link path)."""
+Prover = Callable[[StoredEvent], dict[str, Any]]
+
+
+def view(
+    repository: Repository, catalog: Catalog, key: str, prove: Prover | None = None
+) -> dict[str, Any]:
+    """The consumer page's data for ``key`` (a canonical Digital Link path); with ``prove``,
+    each event's proof status (:func:`sen.services.traceability.resolver.receipt_prover`)."""
     journey = follow(repository, key)
     jobs: dict[bytes, Any] = {}
     entries = []
@@ -220,6 +226,7 @@ def view(repository: Repository, catalog: Catalog, key: str) -> dict[str, Any]:
                 "height": job.height, "captureID": job.capture.hex(),
             },
             "errorDeclaration": doc.get("errorDeclaration"),
+            "proof": None if prove is None else prove(event),
             "event": doc,
         })  # fmt: skip
     gtin = "/".join(key.split("/")[:2]) if key.startswith("01/") else None

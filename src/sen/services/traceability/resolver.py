@@ -11,8 +11,10 @@ code holds, answers by content negotiation:
   one (``page``; the console's, composed by ``sen trace serve``), and the scan is logged;
 - otherwise (``application/json``): the journey itself (:func:`.journey.view`).
 
-``GET /trace/v1/view/{path}`` is the journey as JSON (what the page reads), and
-``GET /trace/v1/qr/{path}.svg`` (or ``.png``) a print-ready QR code of the key's address.
+``GET /trace/v1/view/{path}`` is the journey as JSON (what the page reads; with each
+event's proof status when the service knows the chain's genesis), ``GET /trace/v1/receipts
+?eventID=...`` an event's receipts to download, and ``GET /trace/v1/qr/{path}.svg`` (or
+``.png``) a print-ready QR code of the key's address.
 Everything here is public: it is what a product's label shows to anyone who scans it.
 """
 
@@ -28,11 +30,15 @@ import segno
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from sen.light.errors import ReceiptInvalid
+from sen.light.event_receipt import verify_event_receipt
+from sen.light.genesis import Genesis
 from sen.light.gs1_keys import canonical_key, check_digit
 from sen.services.traceability.catalog import Catalog
-from sen.services.traceability.errors import UnknownEvent
+from sen.services.traceability.errors import ChainUnavailable, ReceiptNotReady, UnknownEvent
 from sen.services.traceability.journey import view
 from sen.services.traceability.repository import Repository
+from sen.services.traceability.store import StoredEvent
 
 PagePicker = Callable[[Request, str], Response]
 LINKSET = "application/linkset+json"
@@ -93,6 +99,41 @@ def linkset(public_url: str, key: str) -> dict[str, Any]:
     }
 
 
+class ReceiptProver:
+    """Each event's proof status, checked here as ``sen verify`` checks it: the event's
+    receipt (from this repository and the node) against the chain's ``genesis``. A verified
+    answer never changes, so it is remembered; a pending one is asked again next time."""
+
+    def __init__(self, repository: Repository, genesis: Genesis, size: int = 10_000) -> None:
+        self.repository = repository
+        self.genesis = genesis
+        self._known: dict[int, dict[str, Any]] = {}
+        self._size = size
+
+    def __call__(self, event: StoredEvent) -> dict[str, Any]:
+        known = self._known.get(event.seq)
+        if known is not None:
+            return known
+        try:
+            receipt = self.repository.receipt(event)
+        except ReceiptNotReady as exc:
+            return {"status": "pending", "reason": str(exc)}
+        except ChainUnavailable as exc:
+            return {"status": "unknown", "reason": str(exc)}
+        try:
+            report = verify_event_receipt(receipt, self.genesis)
+        except ReceiptInvalid as exc:
+            return {"status": "failed", "check": exc.check, "reason": exc.reason}
+        answer = {
+            "status": "verified", "chain": report.chain_id, "height": report.height,
+            "time": report.time, "checks": [c.name for c in report.checks],
+        }  # fmt: skip
+        if len(self._known) >= self._size:
+            self._known.clear()
+        self._known[event.seq] = answer
+        return answer
+
+
 def add_resolver(
     app: FastAPI,
     repository: Repository,
@@ -100,9 +141,12 @@ def add_resolver(
     *,
     public_url: str,
     page: PagePicker | None = None,
+    genesis: Genesis | None = None,
     clock: Callable[[], float] = time.time,
 ) -> None:
-    """Add the resolver's routes to ``app`` (the repository's service)."""
+    """Add the resolver's routes to ``app`` (the repository's service); with ``genesis``,
+    every event the journey shows comes with its proof status, checked here."""
+    prove = None if genesis is None else ReceiptProver(repository, genesis)
 
     def resolve(path: str, request: Request) -> Response:
         key = resolvable_key(path)
@@ -121,7 +165,7 @@ def add_resolver(
             if "/21/" in key:
                 catalog.scanned(key, int(clock() * 1000))
             return page(request, key)
-        return JSONResponse(view(repository, catalog, key))
+        return JSONResponse(view(repository, catalog, key, prove))
 
     @app.get("/01/{rest:path}", summary="GS1 Digital Link: a GTIN, its lot or its serial")
     def gtin(rest: str, request: Request) -> Response:
@@ -133,7 +177,12 @@ def add_resolver(
 
     @app.get("/trace/v1/view/{path:path}", summary="A product's journey, for its consumer page")
     def journey(path: str) -> dict[str, Any]:
-        return view(repository, catalog, resolvable_key(path))
+        return view(repository, catalog, resolvable_key(path), prove)
+
+    @app.get("/trace/v1/receipts", summary="An event's receipts, to check offline")
+    def receipts(eventID: str) -> list[dict[str, Any]]:
+        """Public as the journey is: what the consumer page offers to download."""
+        return [repository.receipt(e) for e in repository.events(eventID)]
 
     @app.get("/trace/v1/qr/{path:path}", summary="A print-ready QR code of a product's link")
     def qr(path: str) -> Response:
