@@ -57,11 +57,18 @@ from sen.light.errors import EventHashError
 __all__ = [
     "EVENT_TYPES",
     "HASH_VERSION",
+    "STANDARD_PREFIXES",
     "EventHashError",
     "event_hash",
     "prehash_parts",
     "prehash_string",
 ]
+
+
+def _pattern(regex: str) -> re.Pattern[str]:
+    """A regular expression whose ``\\d`` means 0-9 only, as every format here wants."""
+    return re.compile(regex, re.ASCII)
+
 
 Context: TypeAlias = str | Mapping[str, object] | Sequence[object] | None
 Prefixes: TypeAlias = Mapping[str, str]
@@ -183,7 +190,7 @@ def _vocabulary(base: str, terms: frozenset[str]) -> Callable[[str, object, str,
     return write
 
 
-_NUMERAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMERAL = _pattern(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _number(name: str, value: object, path: str, prefixes: Prefixes) -> str:
@@ -241,8 +248,8 @@ def _boolean(name: str, value: object, path: str, prefixes: Prefixes) -> str:
     raise EventHashError(path, "a boolean", _show(value))
 
 
-_TIMESTAMP = re.compile(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)")
-_OFFSET = re.compile(r"[+-](\d\d):(\d\d)")
+_TIMESTAMP = _pattern(r"(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)")
+_OFFSET = _pattern(r"[+-](\d\d):(\d\d)")
 
 
 def _time(name: str, value: object, path: str, prefixes: Prefixes) -> str:
@@ -436,13 +443,15 @@ def _sensor_element_list(name: str, value: object, path: str, prefixes: Prefixes
 
 
 def _ilmd(name: str, value: object, path: str, prefixes: Prefixes) -> str:
-    return _joined(name, [_fields(_object(value, path), path, {}, prefixes)])
+    """``ilmd`` and its elements, written as user extensions are (rule 17): an empty one,
+    like an empty extension object, still names itself."""
+    return name + _fields(_object(value, path), path, {}, prefixes)
 
 
 # ---------------------------------------------------------------- user extensions
 
 
-_CLARK = re.compile(r"\{[^{}]+\}[^{}]+")  # {namespace}localname, as XML tools write names
+_CLARK = _pattern(r"\{[^{}]+\}[^{}]+")  # {namespace}localname, as XML tools write names
 
 
 def _extension(key: str, value: object, path: str, prefixes: Prefixes) -> list[str]:
@@ -574,41 +583,41 @@ _EPC_SCHEMES: dict[str, tuple[re.Pattern[str], Callable[..., str], int]] = {
     # "kind:scheme": (what follows "urn:epc:kind:scheme:", the Digital Link path made of its
     # groups, the digits the company prefix and the reference make, or -30: at most 30
     # characters, as for GIAI, GINC and CPI)
-    "id:sgtin": (re.compile(_GCP + r"(\d+)\." + _chars(1, 20)),
+    "id:sgtin": (_pattern(_GCP + r"(\d+)\." + _chars(1, 20)),
                  lambda p, i, s: f"01/{_gtin(p, i)}/21/{_encode(s)}", 13),
-    "id:sscc": (re.compile(_GCP + r"(\d+)"), lambda p, r: f"00/{_gtin(p, r)}", 17),
-    "id:sgln": (re.compile(_GCP + r"(\d*)\." + _chars(1, 20)),
+    "id:sscc": (_pattern(_GCP + r"(\d+)"), lambda p, r: f"00/{_gtin(p, r)}", 17),
+    "id:sgln": (_pattern(_GCP + r"(\d*)\." + _chars(1, 20)),
                 lambda p, r, e: f"414/{_keyed(p, r)}" + ("" if e == "0" else f"/254/{_encode(e)}"),
                 12),
-    "id:grai": (re.compile(_GCP + r"(\d*)\." + _chars(1, 16)),
+    "id:grai": (_pattern(_GCP + r"(\d*)\." + _chars(1, 16)),
                 lambda p, r, s: f"8003/0{_keyed(p, r)}{_encode(s)}", 12),
-    "id:giai": (re.compile(_GCP + _chars(1, 24)), lambda p, r: f"8004/{p}{_encode(r)}", -30),
-    "id:gsrn": (re.compile(_GCP + r"(\d+)"), lambda p, r: f"8018/{_keyed(p, r)}", 17),
-    "id:gsrnp": (re.compile(_GCP + r"(\d+)"), lambda p, r: f"8017/{_keyed(p, r)}", 17),
-    "id:gdti": (re.compile(_GCP + r"(\d*)\." + _chars(0, 17)),
+    "id:giai": (_pattern(_GCP + _chars(1, 24)), lambda p, r: f"8004/{p}{_encode(r)}", -30),
+    "id:gsrn": (_pattern(_GCP + r"(\d+)"), lambda p, r: f"8018/{_keyed(p, r)}", 17),
+    "id:gsrnp": (_pattern(_GCP + r"(\d+)"), lambda p, r: f"8017/{_keyed(p, r)}", 17),
+    "id:gdti": (_pattern(_GCP + r"(\d*)\." + _chars(0, 17)),
                 lambda p, r, s: f"253/{_keyed(p, r)}{_encode(s)}", 12),
-    "id:cpi": (re.compile(_GCP + _chars(1, 24, _CHAR39) + r"\.(\d{1,12})"),
+    "id:cpi": (_pattern(_GCP + _chars(1, 24, _CHAR39) + r"\.(\d{1,12})"),
                lambda p, r, s: f"8010/{_encode(p + r)}/8011/{s}", -30),
-    "id:sgcn": (re.compile(_GCP + r"(\d*)\.(\d{1,12})"),
+    "id:sgcn": (_pattern(_GCP + r"(\d*)\.(\d{1,12})"),
                 lambda p, r, s: f"255/{_keyed(p, r)}{s}", 12),
-    "id:ginc": (re.compile(_GCP + _chars(1, 24)), lambda p, r: f"401/{p}{_encode(r)}", -30),
-    "id:gsin": (re.compile(_GCP + r"(\d+)"), lambda p, r: f"402/{_keyed(p, r)}", 16),
-    "id:itip": (re.compile(_GCP + r"(\d+)\.(\d\d)\.(\d\d)\." + _chars(1, 20)),
+    "id:ginc": (_pattern(_GCP + _chars(1, 24)), lambda p, r: f"401/{p}{_encode(r)}", -30),
+    "id:gsin": (_pattern(_GCP + r"(\d+)"), lambda p, r: f"402/{_keyed(p, r)}", 16),
+    "id:itip": (_pattern(_GCP + r"(\d+)\.(\d\d)\.(\d\d)\." + _chars(1, 20)),
                 lambda p, i, a, b, s: f"8006/{_gtin(p, i)}{a}{b}/21/{_encode(s)}", 13),
-    "id:upui": (re.compile(_GCP + r"(\d+)\." + _chars(1, 28)),
+    "id:upui": (_pattern(_GCP + r"(\d+)\." + _chars(1, 28)),
                 lambda p, i, s: f"01/{_gtin(p, i)}/235/{_encode(s)}", 13),
-    "id:pgln": (re.compile(_GCP + r"(\d*)"), lambda p, r: f"417/{_keyed(p, r)}", 12),
-    "class:lgtin": (re.compile(_GCP + r"(\d+)\." + _chars(1, 20)),
+    "id:pgln": (_pattern(_GCP + r"(\d*)"), lambda p, r: f"417/{_keyed(p, r)}", 12),
+    "class:lgtin": (_pattern(_GCP + r"(\d+)\." + _chars(1, 20)),
                     lambda p, i, lot: f"01/{_gtin(p, i)}/10/{_encode(lot)}", 13),
-    "idpat:sgtin": (re.compile(_GCP + r"(\d+)\.\*"), lambda p, i: f"01/{_gtin(p, i)}", 13),
-    "idpat:grai": (re.compile(_GCP + r"(\d*)\.\*"), lambda p, r: f"8003/0{_keyed(p, r)}", 12),
-    "idpat:gdti": (re.compile(_GCP + r"(\d*)\.\*"), lambda p, r: f"253/{_keyed(p, r)}", 12),
-    "idpat:sgcn": (re.compile(_GCP + r"(\d*)\.\*"), lambda p, r: f"255/{_keyed(p, r)}", 12),
-    "idpat:cpi": (re.compile(_GCP + _chars(1, 24, _CHAR39) + r"\.\*"),
+    "idpat:sgtin": (_pattern(_GCP + r"(\d+)\.\*"), lambda p, i: f"01/{_gtin(p, i)}", 13),
+    "idpat:grai": (_pattern(_GCP + r"(\d*)\.\*"), lambda p, r: f"8003/0{_keyed(p, r)}", 12),
+    "idpat:gdti": (_pattern(_GCP + r"(\d*)\.\*"), lambda p, r: f"253/{_keyed(p, r)}", 12),
+    "idpat:sgcn": (_pattern(_GCP + r"(\d*)\.\*"), lambda p, r: f"255/{_keyed(p, r)}", 12),
+    "idpat:cpi": (_pattern(_GCP + _chars(1, 24, _CHAR39) + r"\.\*"),
                   lambda p, r: f"8010/{_encode(p + r)}", -30),
-    "idpat:itip": (re.compile(_GCP + r"(\d+)\.(\d\d)\.(\d\d)\.\*"),
+    "idpat:itip": (_pattern(_GCP + r"(\d+)\.(\d\d)\.(\d\d)\.\*"),
                    lambda p, i, a, b: f"8006/{_gtin(p, i)}{a}{b}", 13),
-    "idpat:upui": (re.compile(_GCP + r"(\d+)\.\*"), lambda p, i: f"01/{_gtin(p, i)}", 13),
+    "idpat:upui": (_pattern(_GCP + r"(\d+)\.\*"), lambda p, i: f"01/{_gtin(p, i)}", 13),
 }  # fmt: skip
 
 _DL_SHORT_NAMES = {
@@ -621,7 +630,7 @@ _DL_SHORT_NAMES = {
 _DL_VALUE = r"(?:[\"'\-.0-9;-?A-Z_a-z]|%[0-9A-Fa-f]{2})"
 # Constrained canonical Digital Link paths (rule 17a): the most fine-grained identity only.
 _DL_PATHS = [
-    re.compile(pattern)
+    _pattern(pattern)
     for pattern in (
         r"00/\d{18}",
         rf"01/\d{{14}}(?:/(?:21|10)/{_DL_VALUE}{{1,20}}|/235/{_DL_VALUE}{{1,28}})?",
@@ -637,6 +646,7 @@ _DL_PATHS = [
         r"(?:8017|8018)/\d{18}",
     )
 ]
+_KEY_VALUE = _pattern(r"\d{4}[^/]*")  # a primary key's value starts with a company prefix
 _DL_PRIMARY = frozenset({"00", "01", "253", "255", "401", "402", "414", "417", "8003", "8004",
                          "8006", "8010", "8017", "8018"})  # fmt: skip
 
@@ -675,7 +685,7 @@ def _canonical_digital_link(uri: str) -> str | None:
     segments = path.split("/")[3:]  # after scheme://host
     segments = [_DL_SHORT_NAMES.get(segment, segment) for segment in segments]
     start = next((i for i, s in enumerate(segments[:-1]) if s in _DL_PRIMARY), None)
-    if start is None or not re.fullmatch(r"\d{4}[^/]*", segments[start + 1]):
+    if start is None or not _KEY_VALUE.fullmatch(segments[start + 1]):
         return None
     key, value, qualifiers = segments[start], segments[start + 1], segments[start + 2 :]
     if key == "01" and len(value) in (8, 12, 13) and value.isdigit():

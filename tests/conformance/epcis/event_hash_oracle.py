@@ -139,11 +139,16 @@ def reference_order(parts: Sequence[str]) -> str:
     return "".join(ranked + sorted(p for p in parts if _field(p) not in REFERENCE_ORDER))
 
 
-def reference_booleans(prehash: str) -> str:
-    """The reference writes a JSON boolean as Python does: ``True``, ``False``."""
-    return prehash.replace("booleanValue=true", "booleanValue=True").replace(
-        "booleanValue=false", "booleanValue=False"
-    )
+def booleans_as_text(value: Any) -> Any:
+    """``value`` with its JSON booleans as the text "true" and "false", which the rules hash
+    the same and the reference does not write as ``True`` and ``False``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return [booleans_as_text(item) for item in value]
+    if isinstance(value, dict):
+        return {key: booleans_as_text(item) for key, item in value.items()}
+    return value
 
 
 def python_float_text(text: str) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 import pytest
 from event_hash_oracle import (
     ReferenceRefused,
+    booleans_as_text,
     python_float_text,
     reference_hash,
     reference_order,
@@ -73,16 +74,6 @@ def _numeric_text(report: dict[str, Any]) -> None:
     for key in ("stringValue", "hexBinaryValue"):
         with contextlib.suppress(KeyError, ValueError):
             report[key] = python_float_text(report[key])
-
-
-def _booleans_as_text(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return [_booleans_as_text(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _booleans_as_text(item) for key, item in value.items()}
-    return value
 
 
 def _type_first(events: Events) -> Events:
@@ -136,7 +127,7 @@ BOOLEANS = Departure(
     "Corrected in PR #123. With the booleans written as the strings 'true' and 'false' "
     "(which we hash the same), it agrees.",
     f"{REPO}/pull/123",
-    both=lambda events, context: (_booleans_as_text(events), context),
+    both=lambda events, context: (booleans_as_text(events), context),
 )
 TYPE_AFTER_IDENTIFIER = Departure(
     "The reference writes a bizTransaction's, source's or destination's type after the "

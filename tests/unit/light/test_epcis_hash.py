@@ -366,6 +366,16 @@ def test_empty_values_and_lists_are_left_out() -> None:
     assert body(event) == ""
 
 
+def test_an_empty_ilmd_or_extension_object_still_names_itself() -> None:
+    # both are written as user extensions are: the name, then the (no) children
+    assert body(tiny(ilmd={}, **{"example:box": {}})) == f"ilmd{EX}box"
+
+
+def test_only_ascii_numerals_are_numbers() -> None:
+    event = tiny(**{"example:a": "١٢", "example:b": "1_000", "example:c": "12"})
+    assert body(event) == f"{EX}a=١٢{EX}b=1_000{EX}c=12"
+
+
 def test_standard_text_fields_are_not_read_as_numbers() -> None:
     # rule 6 is about quantities: a lot number or a string value keeps its zeros
     event = tiny(sensorElementList=[{"sensorReport": [
