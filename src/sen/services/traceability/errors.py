@@ -5,7 +5,8 @@
     │                              gs1/MANIFEST.json (the installation is damaged)
     ├── EpcisInvalid               a document or event that GS1's schema or Sen's rules refuse;
     │   │                          also a ValueError; ``problems`` names each field at fault
-    │   ├── DocumentTooLarge       a document with more events than the repository accepts
+    │   ├── DocumentTooLarge       a document with more events (or bytes) than the repository
+    │   │                          accepts
     │   └── NotEntitled            events that speak for GS1 keys the capturer does not hold
     ├── UnknownEvent               no event (or capture job) with that id is stored here
     ├── ReceiptNotReady            the event's capture job is not recorded on chain yet
@@ -94,12 +95,16 @@ class EpcisInvalid(TraceabilityError, ValueError):
 
 
 class DocumentTooLarge(EpcisInvalid):
-    """More events in one document than the repository accepts (checked before the schema)."""
+    """More events in one document than the repository accepts (checked before the schema),
+    or more bytes (``unit="bytes"``; ``more``: reading stopped once past the limit)."""
 
-    def __init__(self, pointer: str, events: int, limit: int) -> None:
+    def __init__(
+        self, pointer: str, events: int, limit: int, *, unit: str = "events", more: bool = False
+    ) -> None:
         self.events = events
         self.limit = limit
-        super().__init__([Problem(pointer, f"at most {limit} events", f"{events} events")])
+        got = f"more than {limit} {unit}" if more else f"{events} {unit}"
+        super().__init__([Problem(pointer, f"at most {limit} {unit}", got)])
 
 
 class NotEntitled(EpcisInvalid):

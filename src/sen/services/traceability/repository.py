@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -39,6 +41,7 @@ from sen.light.gs1_keys import canonical_key, claimed_keys
 from sen.services.traceability.chain import CaptureRefused, ChainPort
 from sen.services.traceability.errors import (
     ChainUnavailable,
+    DocumentTooLarge,
     EpcisInvalid,
     NotEntitled,
     Problem,
@@ -54,7 +57,11 @@ from sen.services.traceability.store import (
     PreparedEvent,
     StoredEvent,
 )
-from sen.services.traceability.validation import DEFAULT_MAX_EVENTS, validate_document
+from sen.services.traceability.validation import (
+    DEFAULT_MAX_EVENTS,
+    MAX_PROBLEMS,
+    validate_document,
+)
 
 log = logging.getLogger("sen.traceability")
 
@@ -84,25 +91,131 @@ def cbv_short(kind: str, value: str) -> str:
 
 
 def read_document(body: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Any:
-    """An EPCIS document's JSON, refusing repeated member names, NaN and Infinity."""
+    """An EPCIS document's JSON, read as I-JSON (RFC 7493) reads it: a repeated member name,
+    NaN or Infinity, a number beyond a double's range, an integer too long to read, a
+    string that is not Unicode text (a lone surrogate) and nesting deeper than
+    :data:`MAX_DEPTH` are refused, each named by its JSON pointer."""
     if len(body) > max_bytes:
-        raise EpcisInvalid([Problem("", f"at most {max_bytes} bytes", f"{len(body)} bytes")])
+        raise DocumentTooLarge("", len(body), max_bytes, unit="bytes")
 
-    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    def members(pairs: list[tuple[str, Any]]) -> Any:
         found: dict[str, Any] = {}
         for name, value in pairs:
             if name in found:
-                raise EpcisInvalid([Problem("", "each member name once", f"{name!r} twice")])
+                return _Refused("each member name once", f"{_shown(name)} twice", name)
             found[name] = value
         return found
 
+    def number(text: str) -> Any:
+        value = float(text)
+        return value if math.isfinite(value) else _Refused("a number a double holds", text[:40])
+
+    def integer(text: str) -> Any:
+        try:
+            return int(text)
+        except ValueError:  # more digits than sys.get_int_max_str_digits()
+            return _Refused("an integer Python reads", f"{len(text)} digits")
+
     def constant(name: str) -> Any:
-        raise EpcisInvalid([Problem("", "JSON numbers", name)])
+        return _Refused("a JSON number", name)
 
     try:
-        return json.loads(body, object_pairs_hook=members, parse_constant=constant)
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        text = body.decode().removeprefix("\ufeff")  # UTF-8 only; a byte order mark ignored
+        document = json.loads(
+            text, object_pairs_hook=members, parse_float=number, parse_int=integer,
+            parse_constant=constant,
+        )  # fmt: skip
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError too
         raise EpcisInvalid([Problem("", "a JSON document (UTF-8)", _reason(exc))]) from None
+    problems = _refused_values(document, text)
+    if problems:
+        raise EpcisInvalid(problems)
+    return document
+
+
+MAX_DEPTH = 64
+"""Levels of arrays and objects a captured document may have (GS1's examples use 6)."""
+
+
+class _Refused:
+    """Where :func:`read_document` found a value it refuses; named once the parse is done."""
+
+    __slots__ = ("expected", "got", "member")
+
+    def __init__(self, expected: str, got: str, member: str | None = None) -> None:
+        self.expected, self.got, self.member = expected, got, member
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _refused_values(document: Any, text: str) -> list[Problem]:
+    """Each refused value, lone surrogate or too deep a level, in document order. A quick
+    look first; the pointers are worked out only for a document that has a problem (the
+    walks do not recurse: the document may be nested as deep as the JSON reader allows)."""
+    escaped = _SURROGATE_ESCAPE.search(text) is not None  # else no string can hold one
+    if not _suspect(document, escaped):
+        return []
+    problems: list[Problem] = []
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, at, depth = stack.pop()
+        if isinstance(value, _Refused):
+            named = value.member is not None and _is_text(value.member)
+            member = "/" + _escaped(value.member) if named else ""  # type: ignore[arg-type]
+            problems.append(Problem(at + member, value.expected, value.got))
+        elif isinstance(value, str) and not _is_text(value):
+            problems.append(Problem(at, "Unicode text", "a lone surrogate"))
+        elif isinstance(value, dict | list) and depth >= MAX_DEPTH:
+            problems.append(Problem(at, f"at most {MAX_DEPTH} levels of arrays and objects",
+                                    "deeper"))  # fmt: skip
+        elif isinstance(value, dict):
+            if not all(_is_text(name) for name in value):
+                problems.append(Problem(at, "member names of Unicode text", "a lone surrogate"))
+                continue
+            named_values = [(v, f"{at}/{_escaped(k)}", depth + 1) for k, v in value.items()]
+            stack.extend(reversed(named_values))
+        elif isinstance(value, list):
+            listed = [(v, f"{at}/{i}", depth + 1) for i, v in enumerate(value)]
+            stack.extend(reversed(listed))
+    return problems
+
+
+def _suspect(document: Any, text: bool) -> bool:
+    """Whether ``document`` holds a refused value, a level too deep, or (``text``) a lone
+    surrogate."""
+    stack: list[tuple[list[Any], int]] = [([document], 0)]
+    while stack:
+        values, depth = stack.pop()
+        for value in values:
+            if isinstance(value, dict):
+                if depth >= MAX_DEPTH or (text and not all(map(_is_text, value))):
+                    return True
+                stack.append((list(value.values()), depth + 1))
+            elif isinstance(value, list):
+                if depth >= MAX_DEPTH:
+                    return True
+                stack.append((value, depth + 1))
+            elif isinstance(value, _Refused) or (text and isinstance(value, str)
+                                                  and not _is_text(value)):  # fmt: skip
+                return True
+    return False
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _shown(name: str) -> str:
+    return ascii(name) if not _is_text(name) else repr(name)
 
 
 def _reason(exc: Exception) -> str:
