@@ -27,14 +27,14 @@ def check_view(check: Check, *, document_given: bool) -> ReceiptCheckView:
     )
 
 
-def not_reached(failed: str | None) -> list[str]:
-    """The steps after the one that failed (none when every check ran)."""
+def not_reached(failed: str | None, order: tuple[str, ...] = CHECK_ORDER) -> list[str]:
+    """The steps of ``order`` after the one that failed (none when every check ran)."""
     if failed is None:
         return []
     step = STEP_OF.get(failed, failed)
-    if step not in CHECK_ORDER:
+    if step not in order:
         return []
-    return list(CHECK_ORDER[CHECK_ORDER.index(step) + 1 :])
+    return list(order[order.index(step) + 1 :])
 
 
 def verification_view(

@@ -47,6 +47,19 @@ CHECK_ORDER = (
     "evidence",
     "document",
 )
+EVENT_CHECK_ORDER = (
+    "format",
+    "chain",
+    "validators",
+    "commit",
+    "inclusion",
+    "result",
+    "transaction",
+    "event",
+    "capture",
+    "entitlement",
+)
+"""The checks of an EPCIS event receipt (:mod:`sen.light.event_receipt`), in order."""
 # a check reported under another name belongs to this step ("headers" is part of "commit")
 STEP_OF = {"headers": "commit"}
 
@@ -135,6 +148,40 @@ EXPLANATIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
         ),
     ),
 }
+EXPLANATIONS.update(
+    {
+        "event": (
+            (
+                "The event is exactly the one captured: its CBV 2.0 hash is the receipt's.",
+                "Sự kiện đúng là sự kiện đã được ghi nhận: giá trị băm CBV 2.0 khớp với biên nhận.",
+            ),
+            (
+                "The event was changed, or its hash is not the receipt's.",
+                "Sự kiện đã bị thay đổi, hoặc giá trị băm không khớp với biên nhận.",
+            ),
+        ),
+        "capture": (
+            (
+                "The event is one of the capture job the chain recorded.",
+                "Sự kiện thuộc lô sự kiện mà chuỗi đã ghi nhận.",
+            ),
+            (
+                "The event is not proven to be in the recorded capture job.",
+                "Không chứng minh được sự kiện thuộc lô sự kiện đã ghi nhận.",
+            ),
+        ),
+        "entitlement": (
+            (
+                "Every GS1 key the event speaks for belongs to its capturer's prefixes.",
+                "Mọi mã GS1 mà sự kiện nói đến đều thuộc mã doanh nghiệp của bên ghi nhận.",
+            ),
+            (
+                "The event speaks for a GS1 key its capturer does not hold.",
+                "Sự kiện nói đến một mã GS1 không thuộc quyền của bên ghi nhận.",
+            ),
+        ),
+    }
+)
 NO_DOCUMENT = (
     "No document given: only the receipt was checked.",
     "Chưa cung cấp tài liệu: mới chỉ kiểm tra biên nhận.",

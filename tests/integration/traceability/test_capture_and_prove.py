@@ -216,3 +216,19 @@ def test_one_query_finds_a_key_whichever_way_events_spell_it(world: World) -> No
     assert times(MATCH_anyEPCClass="urn:epc:class:lgtin:8935678.101234.L7") == ["01", "02", "03"]
     assert times(MATCH_epcClass="urn:epc:idpat:sgtin:8935678.101234.*") == ["01", "02", "03", "04"]
     assert times(EQ_readPoint="https://id.gs1.org/414/8935678000019") == ["01", "02", "03", "04"]
+
+
+def test_the_node_verifies_an_event_receipt_for_the_console(world: World) -> None:
+    """POST /v1/receipts/verify (the console's verification page) runs the event checks."""
+    _captured(world, document(harvest()))
+    (event,) = world.store.query(world_filter(), 0, 1)
+    (receipt,) = _receipts(world, event.event_id)
+    answer = world.sdk.post("/v1/receipts/verify", {"receipt": receipt})
+    assert answer["valid"] is True, answer
+    assert [c["name"] for c in answer["checks"]][-3:] == ["event", "capture", "entitlement"]
+    assert (answer["algorithm"], answer["reference"]) == ("cbv2.0", event.event_id)
+    assert answer["checks"][-1]["label"]["vi"] == "mã doanh nghiệp GS1 của bên ghi nhận"
+    forged = {**receipt, "event": receipt["event"].replace("500", "5000")}
+    refused = world.sdk.post("/v1/receipts/verify", {"receipt": forged})
+    assert (refused["valid"], refused["failed_check"]) == (False, "event")
+    assert refused["not_run"] == ["capture", "entitlement"]
