@@ -37,6 +37,7 @@ EXPECTED_URLS = {
     "https://www.w3.org/ns/did/v1",
     "https://sen.gov.vn/contexts/diploma/v1",
     "https://sen.gov.vn/contexts/consent/v1",
+    "https://sen.gov.vn/contexts/certification/v1",
 }
 
 
