@@ -8,6 +8,12 @@
     │   ├── DocumentTooLarge       a document with more events (or bytes) than the repository
     │   │                          accepts
     │   └── NotEntitled            events that speak for GS1 keys the capturer does not hold
+    ├── CertificateRefused         a credential the certificate book does not take; ``problems``
+    │   │                          names each field at fault
+    │   ├── CertificateInvalid     not a verifiable credential about one GS1 key (GTIN, lot,
+    │   │                          party or location GLN) or did:sen DID
+    │   └── CertificateNotVerified it does not verify now: its proof, its issuer's accreditation
+    │                              for its types, its status, its validity period
     ├── UnknownEvent               no event (or capture job) with that id is stored here
     ├── ReceiptNotReady            the event's capture job is not recorded on chain yet
     ├── ChainUnavailable           the node cannot be reached, or its answer does not verify
@@ -28,6 +34,9 @@ from sen.services.errors import ServiceError
 
 __all__ = [
     "ArtifactIntegrityError",
+    "CertificateInvalid",
+    "CertificateNotVerified",
+    "CertificateRefused",
     "ChainUnavailable",
     "DocumentTooLarge",
     "EpcisInvalid",
@@ -110,6 +119,40 @@ class DocumentTooLarge(EpcisInvalid):
 class NotEntitled(EpcisInvalid):
     """Events that claim places or identities under GS1 Company Prefixes the capturing DID
     is not granted on chain (``docs/spec/traceability.md`` §3): nothing is stored."""
+
+
+class CertificateRefused(TraceabilityError):
+    """A credential the certificate book (:mod:`.certificates`) does not take, with each
+    field at fault (at least one problem); nothing is kept."""
+
+    summary = "certificate refused"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        if not problems:
+            raise ValueError("CertificateRefused needs at least one problem")
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        shown = "; ".join(str(problem) for problem in self.problems[:SHOWN_IN_MESSAGE])
+        hidden = len(self.problems) - SHOWN_IN_MESSAGE
+        more = f" (and {hidden} more)" if hidden > 0 else ""
+        super().__init__(
+            f"{self.summary}: {shown}{more}", first.pointer, expected=first.expected, got=first.got
+        )
+
+
+class CertificateInvalid(CertificateRefused):
+    """Not a verifiable credential (a JSON object) with a type saying what it certifies and
+    one subject whose ``id`` is a GS1 Digital Link URI of a GTIN, a GTIN and lot, a party GLN
+    or a location GLN, or a did:sen DID."""
+
+    summary = "not a certificate of a GS1 key or a did:sen DID"
+
+
+class CertificateNotVerified(CertificateRefused):
+    """A credential that does not verify now: its proof, its issuer's accreditation in the
+    trust registry for its types, its status on chain, or its validity period."""
+
+    summary = "the certificate does not verify"
 
 
 class UnknownEvent(TraceabilityError):

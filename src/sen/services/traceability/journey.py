@@ -23,6 +23,7 @@ from typing import Any
 
 from sen.light.event_receipt import epcis_time, epcis_time_ms
 from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.certificates import CertificateBook
 from sen.services.traceability.repository import Repository, cbv_short, indexed_identifier
 from sen.services.traceability.store import EventFilter, StoredEvent
 
@@ -199,10 +200,16 @@ Prover = Callable[[StoredEvent], dict[str, Any]]
 
 
 def view(
-    repository: Repository, catalog: Catalog, key: str, prove: Prover | None = None
+    repository: Repository,
+    catalog: Catalog,
+    key: str,
+    prove: Prover | None = None,
+    certificates: CertificateBook | None = None,
 ) -> dict[str, Any]:
     """The consumer page's data for ``key`` (a canonical Digital Link path); with ``prove``,
-    each event's proof status (:func:`sen.services.traceability.resolver.receipt_prover`)."""
+    each event's proof status (:func:`sen.services.traceability.resolver.receipt_prover`);
+    with ``certificates``, the certificates of the key, its GTIN, its producer and the
+    places it was made at (:func:`certified_keys`), each verified now."""
     journey = follow(repository, key)
     jobs: dict[bytes, Any] = {}
     entries = []
@@ -230,7 +237,7 @@ def view(
             "event": doc,
         })  # fmt: skip
     gtin = "/".join(key.split("/")[:2]) if key.startswith("01/") else None
-    return {
+    shown = {
         "key": key,
         "product": _described(catalog, gtin) if gtin else [],
         "item": _described(catalog, key),
@@ -238,6 +245,49 @@ def view(
         "events": entries,
         "signals": signals(repository, catalog, journey),
     }
+    if certificates is not None:
+        shown["certificates"] = certificates.for_keys(certified_keys(repository, journey))
+    return shown
+
+
+def origin(journey: Journey) -> StoredEvent | None:
+    """The event that made the scanned key (its commissioning): the earliest of its own
+    events that creates it, an ObjectEvent ``ADD`` naming it or a TransformationEvent
+    output."""
+    made = []
+    for event, doc, relation in journey.events.values():
+        kind, action = doc.get("type"), doc.get("action")
+        created: list[str] = []
+        if relation == "self" and kind == "ObjectEvent" and action == "ADD":
+            created = _named(doc, "epcList", "quantityList")
+        elif relation == "self" and kind == "TransformationEvent":
+            created = _named(doc, "outputEPCList", "outputQuantityList")
+        if journey.key in created:
+            made.append((_time(doc), event.seq, event))
+    return min(made, key=lambda item: item[:2])[2] if made else None
+
+
+def certified_keys(repository: Repository, journey: Journey) -> list[str]:
+    """Whose certificates the page of ``journey.key`` shows: the key itself, its GTIN, and,
+    from the event that made it (:func:`origin`), its producer (the DID that captured that
+    event) and the places it happened at (their GLNs, without a sub-location extension)."""
+    key = journey.key
+    keys = [key]
+    if key.startswith("01/"):
+        keys.append("/".join(key.split("/")[:2]))
+    made = origin(journey)
+    if made is not None:
+        job = repository.store.job(made.capture)
+        if job is not None:
+            keys.append(job.capturer)
+        doc = made.document()
+        for name in ("readPoint", "bizLocation"):
+            place = doc.get(name)
+            found = place.get("id") if isinstance(place, Mapping) else None
+            gln = indexed_identifier(found) if isinstance(found, str) else ""
+            if gln.startswith("414/"):
+                keys.append("/".join(gln.split("/")[:2]))
+    return list(dict.fromkeys(keys))
 
 
 def _time(doc: Mapping[str, Any]) -> int:

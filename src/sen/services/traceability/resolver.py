@@ -35,6 +35,7 @@ from sen.light.event_receipt import verify_event_receipt
 from sen.light.genesis import Genesis
 from sen.light.gs1_keys import canonical_key, check_digit
 from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.certificates import CertificateBook
 from sen.services.traceability.errors import ChainUnavailable, ReceiptNotReady, UnknownEvent
 from sen.services.traceability.journey import view
 from sen.services.traceability.repository import Repository
@@ -143,9 +144,12 @@ def add_resolver(
     page: PagePicker | None = None,
     genesis: Genesis | None = None,
     clock: Callable[[], float] = time.time,
+    certificates: CertificateBook | None = None,
 ) -> None:
     """Add the resolver's routes to ``app`` (the repository's service); with ``genesis``,
-    every event the journey shows comes with its proof status, checked here."""
+    every event the journey shows comes with its proof status, checked here; with
+    ``certificates``, the journey shows the certificates of the product, its producer and
+    its places, each verified when shown (:mod:`.certificates`)."""
     prove = None if genesis is None else ReceiptProver(repository, genesis)
 
     def resolve(path: str, request: Request) -> Response:
@@ -165,7 +169,7 @@ def add_resolver(
             if "/21/" in key:
                 catalog.scanned(key, int(clock() * 1000))
             return page(request, key)
-        return JSONResponse(view(repository, catalog, key, prove))
+        return JSONResponse(view(repository, catalog, key, prove, certificates))
 
     @app.get("/01/{rest:path}", summary="GS1 Digital Link: a GTIN, its lot or its serial")
     def gtin(rest: str, request: Request) -> Response:
@@ -177,7 +181,7 @@ def add_resolver(
 
     @app.get("/trace/v1/view/{path:path}", summary="A product's journey, for its consumer page")
     def journey(path: str) -> dict[str, Any]:
-        return view(repository, catalog, resolvable_key(path), prove)
+        return view(repository, catalog, resolvable_key(path), prove, certificates)
 
     @app.get("/trace/v1/receipts", summary="An event's receipts, to check offline")
     def receipts(eventID: str) -> list[dict[str, Any]]:
