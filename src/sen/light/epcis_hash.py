@@ -194,6 +194,8 @@ _NUMERAL = _pattern(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _number(name: str, value: object, path: str, prefixes: Prefixes) -> str:
+    if isinstance(value, str) and not value.strip():
+        return ""  # an empty value is left out, as any other (rule 4)
     return _pair(name, _numeral(value, path))
 
 
@@ -454,10 +456,14 @@ def _ilmd(name: str, value: object, path: str, prefixes: Prefixes) -> str:
 _CLARK = _pattern(r"\{[^{}]+\}[^{}]+")  # {namespace}localname, as XML tools write names
 
 
-def _extension(key: str, value: object, path: str, prefixes: Prefixes) -> list[str]:
+def _extension(
+    key: str, value: object, path: str, prefixes: Prefixes, nested: bool = False
+) -> list[str]:
     """A user extension's elements (rules 18-20): ``{namespace}name=value``, an object's
-    children sorted after its name, one element per item of a list."""
-    name = _extension_name(key, path, prefixes)
+    children sorted after its name (and its ``#text``, the text of an XML element that
+    also has children or attributes), one element per item of a list. Inside an
+    extension a name without a namespace (XML allows one there) is written as it is."""
+    name = _extension_name(key, path, prefixes, nested)
     if value is None:  # JSON-LD drops a property whose value is null
         return []
     if isinstance(value, list | tuple):
@@ -465,14 +471,17 @@ def _extension(key: str, value: object, path: str, prefixes: Prefixes) -> list[s
         for i, item in enumerate(value):
             if isinstance(item, list | tuple):
                 raise EventHashError(f"{path}[{i}]", "a value or an object", "a nested list")
-            elements += _extension(key, item, f"{path}[{i}]", prefixes)
+            elements += _extension(key, item, f"{path}[{i}]", prefixes, nested)
         return elements
     if isinstance(value, Mapping):
         children: list[str] = []
         for child_key, child in value.items():
-            if child_key not in COMMENTS:
-                children += _extension(child_key, child, f"{path}.{child_key}", prefixes)
-        return [name + "".join(sorted(children))]
+            if child_key not in COMMENTS and child_key != "#text":
+                children += _extension(child_key, child, f"{path}.{child_key}", prefixes, True)
+        text = (
+            _extension_value(value["#text"], f"{path}.#text", prefixes) if "#text" in value else ""
+        )
+        return [name + text + "".join(sorted(children))]
     return [name + _extension_value(value, path, prefixes)]
 
 
@@ -491,7 +500,7 @@ def _extension_value(value: object, path: str, prefixes: Prefixes) -> str:
     return "=" + _identifier(text, prefixes)
 
 
-def _extension_name(key: str, path: str, prefixes: Prefixes) -> str:
+def _extension_name(key: str, path: str, prefixes: Prefixes, nested: bool = False) -> str:
     """``{namespace}localname`` for a compact name, a full IRI or a term of the @context."""
     if _CLARK.fullmatch(key):
         return key
@@ -504,6 +513,8 @@ def _extension_name(key: str, path: str, prefixes: Prefixes) -> str:
         cut = max(expanded.rfind("/"), expanded.rfind("#"), expanded.rfind(":")) + 1
         if 0 < cut < len(expanded):
             return "{" + expanded[:cut] + "}" + expanded[cut:]
+    if nested and not colon:
+        return key
     raise EventHashError(
         path, "a user extension named prefix:name with the prefix declared in the @context "
         "(or a full IRI)", repr(key)

@@ -70,7 +70,7 @@ def _offline_loader(url: str, options: Mapping[str, Any] | None = None) -> Any:
 
 
 @contextmanager
-def _reference_environment() -> Iterator[None]:
+def reference_environment() -> Iterator[None]:
     saved = jsonld.get_document_loader()
     jsonld.set_document_loader(_offline_loader)
     json_to_py._namespaces.clear()
@@ -90,7 +90,7 @@ def reference_prehashes(events: Sequence[Mapping[str, Any]], context: object) ->
         "creationDate": "2020-01-01T00:00:00Z",
         "epcisBody": {"eventList": copy.deepcopy(list(events))},
     }
-    with _reference_environment():
+    with reference_environment():
         try:
             parsed = json_to_py.event_list_from_epcis_document_json(document)
         except Exception as exc:  # the reference's parser fails in many ways

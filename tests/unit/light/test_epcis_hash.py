@@ -350,6 +350,12 @@ def test_user_extensions_are_namespaced_nested_and_sorted() -> None:
     )
 
 
+def test_a_name_without_namespace_inside_an_extension_is_written_as_it_is() -> None:
+    # XML allows unqualified elements inside an extension element; so does the hash
+    event = tiny(**{"example:box": {"size": 5, "example:colour": "red"}})
+    assert body(event) == f"{EX}boxsize=5{EX}colour=red"
+
+
 def test_ilmd_and_extensions_of_places_are_namespaced() -> None:
     event = tiny(
         readPoint={"id": "urn:example:rp", "example:door": "3"},
@@ -419,7 +425,8 @@ def test_standard_text_fields_are_not_read_as_numbers() -> None:
         (tiny(**{"acme:weight": 5}), "acme:weight", "a user extension named prefix:name",
          "'acme:weight'"),
         (tiny(lotNumber="L1"), "lotNumber", "a user extension named prefix:name", "'lotNumber'"),
-        (tiny(**{"example:o": {"size": 5}}), "example:o.size", "a user extension", "'size'"),
+        (tiny(**{"example:o": {"acme:size": 5}}), "example:o.acme:size", "a user extension",
+         "'acme:size'"),
         (tiny(**{"example:l": [[1, 2]]}), "example:l[0]", "a value or an object", "nested list"),
         (tiny(epcList=[42]), "epcList[0]", "a string", "a int (42)"),
         (tiny(epcList=42), "epcList", "a list", "a int (42)"),
