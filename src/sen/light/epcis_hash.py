@@ -36,9 +36,14 @@ that element's own fields (rule 20). ``eventID``, ``recordTime`` and the whole
 ``errorDeclaration`` are left out (reference issues #41, #53): an error declaration
 keeps the eventID of the event it declares wrong, and with it that event's hash.
 
-Where the reference implementation (epcis-event-hash-generator 1.9.3) departs from
-these rules, we follow the rules; ``tests/conformance/epcis/test_event_hash_reference.py``
-lists each departure with its reason. An event this module cannot hash (an unknown
+Where the rules leave a choice, we write what the reference writes: an extension's
+value that is a numeral is a number (``"007"`` is ``7``; in XML, where extensions carry
+no types, nothing else would let XML and JSON agree), extension values are neither times
+nor CBV terms (nothing marks them so), an empty ``ilmd`` names itself, a float below
+1e-4 keeps its exponent.
+Where the reference (epcis-event-hash-generator 1.9.3) departs from the rules, we follow
+the rules; ``tests/conformance/epcis/test_event_hash_*.py`` name each departure, why,
+and the issue or pull request that says so. An event this module cannot hash (an unknown
 type, a missing or malformed time, a number that is not one, an extension whose
 namespace the @context does not declare) raises :class:`EventHashError` naming the field.
 """
@@ -147,7 +152,7 @@ def _show(value: object) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, str):
-        return repr(value)
+        return repr(value)[:120]
     return f"a {type(value).__name__} ({value!r})"[:120]
 
 
@@ -218,7 +223,8 @@ def _numeral(value: object, path: str) -> str:
     if not _NUMERAL.fullmatch(text):
         raise EventHashError(path, "a number", _show(value))
     sign, digit_tuple, exponent = Decimal(text).as_tuple()
-    assert isinstance(exponent, int)  # a numeral is finite
+    if not isinstance(exponent, int):  # never: a numeral is finite
+        raise EventHashError(path, "a finite number", _show(value))
     digits = "".join(map(str, digit_tuple)).lstrip("0")
     if not digits:
         return "0"

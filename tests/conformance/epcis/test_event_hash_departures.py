@@ -127,6 +127,15 @@ CASES = {
         "epc=https://id.gs1.org/8003/001234567890125",
         "epc=urn:epc:id:grai:012345678901..5",
     ),
+    "a boolean written 1": Case(
+        "xsd:boolean writes true as 'true' or '1'; JSON as true. We write 'true' for all "
+        "three, so XML and JSON agree; the reference writes a '1' as it is (and JSON's "
+        "true as 'True', see BOOLEANS).",
+        "https://www.w3.org/TR/xmlschema11-2/#boolean",
+        event(sensorElementList=[{"sensorReport": [{"type": "Temperature", "booleanValue": "1"}]}]),
+        "booleanValue=true",
+        "booleanValue=1",
+    ),
     "an extension named by its full IRI": Case(
         "Rule 18 writes an extension as {namespace}localname however the JSON names it; "
         "the reference writes a full IRI key as it is.",
