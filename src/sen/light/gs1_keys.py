@@ -161,7 +161,7 @@ def holder_prefix(digits: str, prefixes: tuple[str, ...] | list[str]) -> str | N
 # -- one spelling per GS1 key: the Digital Link path -----------------------------------------
 
 _URN_CANONICAL = re.compile(
-    r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|grai|giai|pgln):"
+    r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|grai|giai|pgln|gsrn|gsrnp):"
     r"(\d{4,12})\.([^.]*)(?:\.(.*))?$"
 )
 
@@ -217,6 +217,11 @@ def _canonical_urn(identifier: str) -> str | None:
         return f"8003/{body}{check_digit(body)}{_epc_decode(rest)}"
     if scheme == "giai":
         return f"8004/{prefix}{_epc_decode(first)}"
+    if scheme in ("gsrn", "gsrnp"):
+        body = prefix + first
+        if not body.isdigit() or len(body) != 17:
+            return None
+        return f"{'8018' if scheme == 'gsrn' else '8017'}/{body}{check_digit(body)}"
     return None
 
 

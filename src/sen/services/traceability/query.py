@@ -6,8 +6,12 @@ Parameters (values separated by ``|``, as GS1's OpenAPI document says: ``pipeDel
 or their URIs), ``EQ_readPoint``, ``EQ_bizLocation``, ``GE_eventTime``/``LT_eventTime``,
 ``GE_recordTime``/``LT_recordTime`` (RFC 3339), ``MATCH_epc``, ``MATCH_parentID``,
 ``MATCH_inputEPC``, ``MATCH_outputEPC``, ``MATCH_anyEPC``, ``MATCH_epcClass``,
-``MATCH_inputEPCClass``, ``MATCH_outputEPCClass``, ``MATCH_anyEPCClass`` (a value ending in
-``*`` matches every identifier it starts), and ``perPage`` / ``nextPageToken``.
+``MATCH_inputEPCClass``, ``MATCH_outputEPCClass``, ``MATCH_anyEPCClass``, and ``perPage`` /
+``nextPageToken``. A MATCH_ value is an identifier (a GS1 key however spelt), an EPC pure
+identity pattern (``urn:epc:idpat:sgtin:0614141.*.*``: each field a value or a trailing
+``*``, GS1 Tag Data Standard), or a value ending in ``*``, which matches every identifier
+it starts as the event wrote it, and every spelling of a GS1 key it names up to its last
+part (``urn:epc:id:sgtin:0614141.107346.*``).
 Any other parameter is refused by name: a query that silently ignored a condition would
 answer a question nobody asked.
 """
@@ -18,11 +22,12 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sen.light.event_receipt import epcis_time_ms
-from sen.light.gs1_keys import canonical_key
+from sen.light.gs1_keys import canonical_key, check_digit
 from sen.services.traceability.errors import EpcisInvalid, Problem
 from sen.services.traceability.repository import cbv_short, indexed_identifier
 from sen.services.traceability.store import EventFilter
@@ -103,7 +108,7 @@ def parse_query(params: Sequence[tuple[str, str]]) -> Query:
         if field in lists:
             lists[field] = tuple(indexed_identifier(v) for v in lists[field])
     identifiers = tuple(
-        (roles, tuple(_matched(v) for v in _values(name, seen[name])))
+        (roles, tuple(m for v in _values(name, seen[name]) for m in _matched(name, v)))
         for name, roles in MATCH_ROLES.items()
         if name in seen
     )
@@ -113,17 +118,64 @@ def parse_query(params: Sequence[tuple[str, str]]) -> Query:
     return Query(where, per_page, after)
 
 
-def _matched(value: str) -> str:
-    """A MATCH_ value as the index holds identifiers: a GS1 key by its Digital Link path; an
-    EPC pattern (``urn:epc:idpat:...``) or a value ending in ``*`` matches every identifier
-    that starts with it."""
+def _matched(name: str, value: str) -> tuple[str, ...]:
+    """A MATCH_ value as alternatives over the index, which holds each identifier as the
+    event wrote it and, for a GS1 key, as its Digital Link path (a trailing ``*``: any rest)."""
     if value.startswith("urn:epc:idpat:"):
-        found = canonical_key(value)
-        return value if found is None else found + "*"
-    if value.endswith("*"):
-        found = canonical_key(value)
-        return value if found is None else (found if found.endswith("*") else found + "*")
-    return indexed_identifier(value)
+        return _pattern(name, value)
+    if not value.endswith("*"):
+        return (indexed_identifier(value),)
+    found = canonical_key(value) or _link_key_type(value)
+    if found is None:
+        return (value,)
+    return (value, found if found.endswith("*") else found + "*")
+
+
+def _link_key_type(value: str) -> str | None:
+    """``https://id.gs1.org/01/*``: every key of that type (its Digital Link path starts so)."""
+    found = re.fullmatch(r"https?://[^/]+(?:/[^/]+)*?/(01|00|414|417|8003|8004|8018)/\*", value)
+    return None if found is None else found.group(1) + "/*"
+
+
+# A pattern's fields (GS1 Tag Data Standard), and the Digital Link prefix of its keys.
+_PATTERN_FIELDS = {"sgtin": 3, "sscc": 2, "sgln": 3, "grai": 3, "giai": 2, "gsrn": 2}
+_PATTERN_AI = {"sgtin": "01", "sscc": "00", "sgln": "414", "grai": "8003", "giai": "8004",
+               "gsrn": "8018"}  # fmt: skip
+
+
+def _pattern(name: str, value: str) -> tuple[str, ...]:
+    """An EPC pure identity pattern as Digital Link path prefixes: each field a value or
+    ``*``, the ``*`` fields last. A GTIN's and an SSCC's first digit (indicator, extension)
+    comes before the company prefix, so ``<prefix>.*`` is one prefix per digit. An sgtin
+    pattern of one GTIN (``<prefix>.<item>.*``) also matches its lots, which share the
+    GTIN's path."""
+    scheme, _, body = value.removeprefix("urn:epc:idpat:").partition(":")
+    fields = body.split(".")
+    fixed = fields[: fields.index("*")] if "*" in fields else fields
+    shape = _PATTERN_FIELDS.get(scheme)
+    if (
+        shape is None or len(fields) != shape or "*" in fixed
+        or any(f != "*" for f in fields[len(fixed) :])
+        or (fixed and not (fixed[0].isdigit() and 4 <= len(fixed[0]) <= 12))
+    ):  # fmt: skip
+        raise _bad(name, "an EPC pattern of " + ", ".join(_PATTERN_FIELDS) + " with its * "
+                   "fields last (urn:epc:idpat:sgtin:0614141.*.*)", value)  # fmt: skip
+    ai = _PATTERN_AI[scheme]
+    if not fixed:
+        return (value, f"{ai}/*")
+    if len(fixed) == len(fields):
+        key = canonical_key(f"urn:epc:id:{scheme}:{body}")
+        return (value,) if key is None else (value, key)
+    prefix = fixed[0]
+    if len(fixed) == 1 and scheme in ("sgtin", "sscc"):
+        return (value, *(f"{ai}/{digit}{prefix}*" for digit in "0123456789"))
+    if len(fixed) == 1:
+        return (value, f"{ai}/{'0' if scheme == 'grai' else ''}{prefix}*")
+    digits = {"sgtin": fixed[1][:1] + prefix + fixed[1][1:], "sgln": prefix + fixed[1],
+              "grai": "0" + prefix + fixed[1]}[scheme]  # fmt: skip
+    if not digits.isdigit():
+        raise _bad(name, "digits in an EPC pattern's fixed fields", value)
+    return (value, f"{ai}/{digits}{check_digit(digits)}*")
 
 
 def _values(name: str, text: str) -> tuple[str, ...]:

@@ -408,13 +408,13 @@ def _indexed(event: Mapping[str, Any], hashed: str) -> Indexed:
     for name, role in _EPC_ROLES:
         for value in event.get(name) or []:
             if isinstance(value, str):
-                identifiers.append((role, indexed_identifier(value)))
+                identifiers += _spellings(role, value)
     if isinstance(event.get("parentID"), str):
-        identifiers.append(("parent", indexed_identifier(event["parentID"])))
+        identifiers += _spellings("parent", event["parentID"])
     for name, role in _CLASS_ROLES:
         for value in event.get(name) or []:
             if isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
-                identifiers.append((role, indexed_identifier(value["epcClass"])))
+                identifiers += _spellings(role, value["epcClass"])
     event_time = epcis_time_ms(event.get("eventTime"))
     return Indexed(
         event_id=str(event.get("eventID", hashed)),
@@ -428,6 +428,12 @@ def _indexed(event: Mapping[str, Any], hashed: str) -> Indexed:
         biz_location=_place(event, "bizLocation"),
         identifiers=tuple(dict.fromkeys(identifiers)),
     )
+
+
+def _spellings(role: str, identifier: str) -> list[tuple[str, str]]:
+    """An identifier as the index holds it: as its GS1 key's Digital Link path, and as the
+    event wrote it (a MATCH_ value ending in ``*`` may start either)."""
+    return [(role, indexed_identifier(identifier)), (role, identifier)]
 
 
 def _cbv(event: Mapping[str, Any], kind: str) -> str | None:

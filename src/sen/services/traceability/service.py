@@ -18,6 +18,7 @@ keeps nothing.
 from __future__ import annotations
 
 import hmac
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
@@ -29,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sen.light.event_receipt import epcis_time
 from sen.services.traceability.errors import (
     ChainUnavailable,
+    DocumentTooLarge,
     EpcisInvalid,
     NotEntitled,
     ReceiptNotReady,
@@ -37,7 +39,7 @@ from sen.services.traceability.errors import (
 )
 from sen.services.traceability.query import EVENT_TYPES, next_page_token, parse_query
 from sen.services.traceability.repository import Repository
-from sen.services.traceability.store import CaptureJob, StoredEvent
+from sen.services.traceability.store import FAILURE, CaptureJob, StoredEvent
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 CAPABILITIES = {
@@ -84,13 +86,33 @@ def _invalid(exc: EpcisInvalid, status: int, kind: str) -> JSONResponse:
     )  # fmt: skip
 
 
+def _too_large(exc: DocumentTooLarge, repository: Repository) -> JSONResponse:
+    """413, as GS1's REST binding answers a capture over its limits, with both limits."""
+    answer = _invalid(exc, 413, "too-large")
+    answer.headers["GS1-EPCIS-Capture-Limit"] = str(repository.max_events)
+    answer.headers["GS1-EPCIS-Capture-File-Size-Limit"] = str(repository.max_bytes)
+    return answer
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The request's body, refused as soon as it is longer than ``limit`` bytes."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise DocumentTooLarge("", len(body), limit, unit="bytes", more=True)
+    return bytes(body)
+
+
 def job_view(job: CaptureJob) -> dict[str, Any]:
-    """A capture job as EPCIS 2.0 shows one, with where Sen recorded it."""
+    """A capture job as EPCIS 2.0 shows one, with where Sen recorded it. ``success`` is
+    false only once the job has failed: GS1's table for ``rollback`` reads running and not
+    successful as "at least one error occurred, rollback is in progress"."""
     view: dict[str, Any] = {
         "captureID": job.capture.hex(),
         "createdAt": epcis_time(job.created_ms),
         "running": job.status == "running",
-        "success": job.status == "success",
+        "success": job.status != FAILURE,
         "captureErrorBehaviour": "rollback",
         "errors": [
             {"type": "epcisException:ValidationException", "title": str(e.get("message", "")),
@@ -111,12 +133,15 @@ def job_view(job: CaptureJob) -> dict[str, Any]:
     return view
 
 
-def query_document(events: list[StoredEvent], query_name: str = "SimpleEventQuery") -> Any:
+def query_document(
+    events: list[StoredEvent], query_name: str = "SimpleEventQuery", *, created_ms: int
+) -> Any:
+    """A query's answer; ``created_ms`` is its ``creationDate`` (GS1's schema needs one)."""
     return {
         "@context": [EPCIS_CONTEXT],
         "type": "EPCISQueryDocument",
         "schemaVersion": "2.0",
-        "creationDate": None,
+        "creationDate": epcis_time(created_ms),
         "epcisBody": {
             "queryResults": {
                 "queryName": query_name,
@@ -137,6 +162,10 @@ def create_epcis_app(
     queries unless ``public_queries``); ``wake()`` tells the anchoring loop a job waits."""
     if len(token) < 32:
         raise ValueError("token: expected at least 32 characters")
+
+    def now_ms() -> int:
+        return int(time.time() * 1000)
+
     app = FastAPI(
         title="Sen EPCIS repository", version="1", docs_url=None, redoc_url=None,
         openapi_url="/epcis/openapi.json",
@@ -161,6 +190,8 @@ def create_epcis_app(
     async def refused(_: Request, exc: TraceabilityError) -> JSONResponse:
         if isinstance(exc, NotEntitled):
             return _invalid(exc, 403, "not-entitled")
+        if isinstance(exc, DocumentTooLarge):
+            return _too_large(exc, repository)
         if isinstance(exc, EpcisInvalid):
             return _invalid(exc, 400, "invalid")
         if isinstance(exc, UnknownEvent):
@@ -202,7 +233,7 @@ def create_epcis_app(
     @app.post("/epcis/capture", status_code=202, summary="Capture an EPCISDocument")
     async def capture(request: Request) -> JSONResponse:
         staff(request)
-        body = await request.body()
+        body = await _read_body(request, repository.max_bytes)
         job = repository.capture(body)
         wake()
         location = f"/epcis/capture/{job.capture.hex()}"
@@ -239,12 +270,12 @@ def create_epcis_app(
             params.append(("nextPageToken", token_))
             link = "/epcis/events?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
             headers["Link"] = f'<{link}>; rel="next"'
-        return JSONResponse(query_document(page), headers=headers)
+        return JSONResponse(query_document(page, created_ms=now_ms()), headers=headers)
 
     @app.get("/epcis/events/{event_id:path}", summary="An event by its eventID")
     def event(event_id: str, request: Request) -> Any:
         reader(request)
-        return query_document(repository.events(event_id))
+        return query_document(repository.events(event_id), created_ms=now_ms())
 
     @app.get("/epcis/receipts", summary="An event's receipts, checkable offline")
     def receipts(eventID: str, request: Request) -> list[dict[str, Any]]:
