@@ -5,8 +5,9 @@ speaks for which GS1 Company Prefix, and event receipts (``docs/spec/traceabilit
 ``--capturer`` (a did:sen DID whose controller key is ``--key``), records each capture
 job on chain by itself, and keeps its staff token in ``--secrets``. ``sen trace capture``
 sends a document and waits for its job; ``sen trace receipt`` saves an event's receipt for
-``sen verify``; ``sen trace prefixes`` and ``sen trace holder`` read the registry (prefixes
-are granted by governance: ``sen gov propose grant_gs1_prefix``).
+``sen verify``; ``sen trace certify`` attaches a certificate (a verifiable credential) to
+the products' pages; ``sen trace prefixes`` and ``sen trace holder`` read the registry
+(prefixes are granted by governance: ``sen gov propose grant_gs1_prefix``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from sen.api.server import serve_until_stopped
@@ -70,7 +72,14 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26691,
 ) -> None:
     """Serve the EPCIS 2.0 repository (capture, queries, receipts) beside a node."""
+    from sen.services.credentials.remote import node_fetch
     from sen.services.traceability.anchoring import CaptureAnchorer
+    from sen.services.traceability.certificates import (
+        CertificateBook,
+        NodeSources,
+        add_certificates,
+        chain_verifier,
+    )
     from sen.services.traceability.chain import RemoteChain
     from sen.services.traceability.repository import Repository
     from sen.services.traceability.service import create_epcis_app
@@ -89,12 +98,17 @@ def serve(
         raise UsageProblem(f"--key: it does not control {capturer} on the chain: {exc}") from None
     token = made_token(secrets_dir / "token")
     opened = SqliteEventStore(store or secrets_dir / "epcis.db")
+    verifying = Client.http(node_url)  # certificates are verified each time they are shown
+    book = CertificateBook(
+        secrets_dir / "catalog.db", chain_verifier(lambda: NodeSources(node_fetch(verifying)))
+    )
     repository = Repository(opened, RemoteChain(lambda: Client.http(node_url), signing_key),
                             capturer)  # fmt: skip
     anchorer = CaptureAnchorer(repository)
     service = create_epcis_app(
         repository, token=token, public_queries=public_queries, wake=anchorer.wake
     )
+    add_certificates(service, book, token=token)
     anchorer.start()
     err.print(
         f"EPCIS repository of {capturer} at http://{host}:{port}/epcis, node {node_url}; "
@@ -106,6 +120,8 @@ def serve(
     finally:
         anchorer.stop()
         opened.close()
+        book.close()
+        verifying.close()
 
 
 def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
@@ -165,6 +181,33 @@ def capture(
     if not job.get("success"):
         reasons = "; ".join(e.get("title", "") for e in job.get("errors", []))
         raise CliError(f"capture job {job['captureID']} refused: {reasons}")
+
+
+@app.command("certify")
+def certify(
+    ctx: typer.Context,
+    credential: Annotated[
+        Path, typer.Argument(help="A certificate: a verifiable credential (JSON), signed.")
+    ],
+    repo: RepoUrl,
+    token_file: TokenFile,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the certificate as JSON.")] = False,
+) -> None:
+    """Attach a certificate (an OCOP rating, a VietGAP or organic certificate: a verifiable
+    credential about a GTIN, a lot, a GLN or the producer's DID) to the products' pages;
+    the repository refuses one that does not verify now."""
+    settings(ctx)
+    if not credential.is_file():
+        raise UsageProblem(f"{credential}: no such file")
+    url = f"{repo.rstrip('/')}/trace/v1/certificates"
+    answer = _call("POST", url, read_staff_token(token_file), content=credential.read_bytes())
+    shown = answer.json()
+    if as_json:
+        print_json(shown)
+        return
+    held = "attached" if answer.status_code == 201 else "already attached"
+    what = f"{', '.join(shown['types'])} of {shown['key']} by {shown['issuer']}"
+    out.print(f"[green]{held}[/]: {escape(what)}, {shown['status']}")
 
 
 @app.command("receipt")
