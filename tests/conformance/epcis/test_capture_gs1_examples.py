@@ -367,7 +367,8 @@ def test_capture_jobs_are_gs1_capture_jobs(gs1: Repository) -> None:
     assert schema["application/json"]["schema"]["items"] == {
         "$ref": "#/components/schemas/CaptureJob"
     }
-    assert len(jobs) == len(CAPTURED)
+    listed = {job["captureID"] for job in jobs}
+    assert {answer.json()["captureID"] for answer in gs1.answers.values()} <= listed
     assert all(capture_job_problems(job) == [] for job in jobs)
 
 
@@ -677,3 +678,20 @@ def test_an_odd_event_id_is_not_found(gs1: Repository, event_id: str) -> None:
     if event_id:  # (``/epcis/capture/`` is the list of jobs)
         job = gs1.world.api.get(f"/epcis/capture/{event_id}", headers=gs1.world.auth)
         check_problem(job, 404, "path" if "/" in unquote(event_id) else "captureID")
+
+
+def test_a_job_the_chain_refuses_is_a_gs1_capture_job_with_its_errors(gs1: Repository) -> None:
+    prefix = "8900002"  # granted for this test alone, revoked before the job is recorded
+    gs1.world.grant(prefix, COOPERATIVE)
+    event = _event(readPoint={"id": f"urn:epc:id:sgln:{prefix}.00001.0"})
+    sent = gs1.world.api.post("/epcis/capture", json=_document(event), headers=gs1.world.auth)
+    assert sent.status_code == 202, sent.text
+    gs1.world.revoke(prefix)
+    before = gs1.world.store.count()
+    gs1.world.repository.anchor_running()
+    job = gs1.world.api.get(sent.headers["Location"], headers=gs1.world.auth).json()
+    assert capture_job_problems(job) == []
+    assert (job["running"], job["success"]) == (False, False)  # GS1: all events rejected
+    (error,) = job["errors"]
+    assert "PREFIX_NOT_HELD" in error["title"] and error["status"] == 403
+    assert gs1.world.store.count() == before
