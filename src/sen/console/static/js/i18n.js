@@ -5,6 +5,7 @@ import * as admin from './i18n-admin.js';
 import * as credentials from './i18n-credentials.js';
 import * as contracts from './i18n-contracts.js';
 import * as privacy from './i18n-privacy.js';
+import * as trace from './i18n-trace.js';
 
 const STORAGE_KEY = 'sen.console.lang';
 const LOCALES = { vi: 'vi-VN', en: 'en-GB' };
@@ -624,8 +625,8 @@ const en = {
 };
 
 const DICTIONARIES = {
-  vi: { ...vi, ...admin.vi, ...credentials.vi, ...contracts.vi, ...privacy.vi },
-  en: { ...en, ...admin.en, ...credentials.en, ...contracts.en, ...privacy.en },
+  vi: { ...vi, ...admin.vi, ...credentials.vi, ...contracts.vi, ...privacy.vi, ...trace.vi },
+  en: { ...en, ...admin.en, ...credentials.en, ...contracts.en, ...privacy.en, ...trace.en },
 };
 const listeners = [];
 
