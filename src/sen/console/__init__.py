@@ -1,19 +1,26 @@
-"""The Sen web console: explorer, verification portal, network views and statistics.
+"""The Sen web console: explorer, verification portal, network views and statistics, and
+the consumer page a product's QR code opens.
 
 Static files (HTML, CSS, ES modules; no build step, nothing from a CDN) in
 ``static/``, served by the node next to its API: the page at ``/`` and its
 assets under ``/console/``. The page talks to the REST API of the node that
 served it, so it works offline on the node's own network.
+
+An EPCIS repository serves the consumer page (``static/trace.html``) instead: its
+resolver answers a phone's scan of a GS1 Digital Link with it (:func:`install_consumer`),
+and the page reads the product's journey from the repository that served it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
+from starlette.routing import Mount
 from starlette.types import Scope
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -69,3 +76,22 @@ def install(app: FastAPI) -> None:
         return FileResponse(
             STATIC_DIR / "index.html", media_type="text/html; charset=utf-8", headers=PAGE_HEADERS
         )
+
+
+def install_consumer(app: FastAPI) -> Callable[[Request, str], Response]:
+    """Serve the console's assets under ``/console/`` on an EPCIS repository's ``app`` (no
+    admin page at ``/``) and return the consumer page: ``page(request, key)`` answers
+    ``static/trace.html``, which reads the key's journey from its own address. The
+    resolver gives it the scans that ask for HTML; the same address answers JSON or a
+    linkset otherwise, hence ``Vary: Accept``."""
+    mounted = any(isinstance(r, Mount) and r.path == ASSETS_PREFIX for r in app.routes)
+    if not mounted:
+        app.mount(ASSETS_PREFIX, _Assets(directory=STATIC_DIR), name="console-assets")
+    headers = {**PAGE_HEADERS, "Vary": "Accept"}
+
+    def consumer_page(request: Request, key: str) -> Response:
+        return FileResponse(
+            STATIC_DIR / "trace.html", media_type="text/html; charset=utf-8", headers=headers
+        )
+
+    return consumer_page
