@@ -3,15 +3,18 @@ speaks for which GS1 Company Prefix, and event receipts (``docs/spec/traceabilit
 
 ``sen trace serve`` runs one organisation's EPCIS 2.0 repository: it captures as
 ``--capturer`` (a did:sen DID whose controller key is ``--key``), records each capture
-job on chain by itself, and keeps its staff token in ``--secrets``. ``sen trace capture``
-sends a document and waits for its job; ``sen trace receipt`` saves an event's receipt for
-``sen verify``; ``sen trace certify`` attaches a certificate (a verifiable credential) to
-the products' pages; ``sen trace prefixes`` and ``sen trace holder`` read the registry
-(prefixes are granted by governance: ``sen gov propose grant_gs1_prefix``).
+job on chain by itself, and keeps its staff token in ``--secrets``; a product's GS1
+Digital Link (``/01/<GTIN>/10/<lot>``...) opens the console's consumer page there, each
+event's receipt checked against ``--genesis``. ``sen trace capture`` sends a document and
+waits for its job; ``sen trace receipt`` saves an event's receipt for ``sen verify``;
+``sen trace certify`` attaches a certificate (a verifiable credential) to the products'
+pages; ``sen trace prefixes`` and ``sen trace holder`` read the registry (prefixes
+are granted by governance: ``sen gov propose grant_gs1_prefix``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -30,11 +33,13 @@ from sen.cli.vault import made_token, read_staff_token
 from sen.ledger.crypto import address_of
 from sen.ledger.errors import LedgerError
 from sen.ledger.modules.trust.parsing import require_controller
+from sen.light.genesis import Genesis
 from sen.light.gs1_keys import key_digits
-from sen.node.config import ApiSettings
+from sen.node.config import ApiSettings, NodeConfig
 from sen.sdk.client import Client
 from sen.sdk.errors import NotFound, SenError
 from sen.sdk.privacy import ChainState, ChainStateError
+from sen.sdk.receipts import read_genesis
 
 app = typer.Typer(
     help="Traceability on GS1 EPCIS 2.0: the repository, the prefix registry, event receipts.",
@@ -70,10 +75,25 @@ def serve(
     ] = False,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26691,
+    public_url: Annotated[
+        str | None,
+        typer.Option("--public-url", help="The address QR codes hold (default: http://HOST:PORT)."),
+    ] = None,
+    genesis: Annotated[
+        Path | None,
+        typer.Option(
+            "--genesis",
+            help="The chain's trusted genesis.json, to check receipts for the consumer page "
+            "(default: the home's, else the node's, its SHA-256 printed).",
+        ),
+    ] = None,
 ) -> None:
-    """Serve the EPCIS 2.0 repository (capture, queries, receipts) beside a node."""
+    """Serve the EPCIS 2.0 repository (capture, queries, receipts) beside a node, and the
+    consumer page of each product's GS1 Digital Link."""
+    from sen.console import install_consumer
     from sen.services.credentials.remote import node_fetch
     from sen.services.traceability.anchoring import CaptureAnchorer
+    from sen.services.traceability.catalog import Catalog
     from sen.services.traceability.certificates import (
         CertificateBook,
         NodeSources,
@@ -81,9 +101,10 @@ def serve(
         chain_verifier,
     )
     from sen.services.traceability.chain import RemoteChain
-    from sen.services.traceability.repository import Repository
+    from sen.services.traceability.repository import Repository, read_document
+    from sen.services.traceability.resolver import add_resolver
     from sen.services.traceability.service import create_epcis_app
-    from sen.services.traceability.store import SqliteEventStore
+    from sen.services.traceability.store import CaptureJob, SqliteEventStore
 
     config = settings(ctx)
     if not capturer.startswith("did:sen:"):
@@ -96,23 +117,39 @@ def serve(
             require_controller(ChainState(node), capturer, address, "key")
     except (LedgerError, ChainStateError, SenError) as exc:
         raise UsageProblem(f"--key: it does not control {capturer} on the chain: {exc}") from None
+    trusted = _trusted_genesis(genesis, NodeConfig(home=config.home).genesis_path, node_url)
     token = made_token(secrets_dir / "token")
     opened = SqliteEventStore(store or secrets_dir / "epcis.db")
+    catalog = Catalog(secrets_dir / "catalog.db")
     verifying = Client.http(node_url)  # certificates are verified each time they are shown
     book = CertificateBook(
         secrets_dir / "catalog.db", chain_verifier(lambda: NodeSources(node_fetch(verifying)))
     )
-    repository = Repository(opened, RemoteChain(lambda: Client.http(node_url), signing_key),
-                            capturer)  # fmt: skip
+
+    class CataloguingRepository(Repository):
+        """Keeps each accepted document's master data (``epcisHeader.epcisMasterData``) as
+        declared by the capturer, for the consumer page. (Capture does not keep it yet.)"""
+
+        def capture(self, body: bytes) -> CaptureJob:
+            job = super().capture(body)
+            catalog.absorb(read_document(body, self.max_bytes), self.capturer, job.created_ms)
+            return job
+
+    repository = CataloguingRepository(
+        opened, RemoteChain(lambda: Client.http(node_url), signing_key), capturer
+    )
     anchorer = CaptureAnchorer(repository)
     service = create_epcis_app(
         repository, token=token, public_queries=public_queries, wake=anchorer.wake
     )
+    site = (public_url or f"http://{host}:{port}").rstrip("/")
+    add_resolver(service, repository, catalog, public_url=site,
+                 page=install_consumer(service), genesis=trusted, certificates=book)  # fmt: skip
     add_certificates(service, book, token=token)
     anchorer.start()
     err.print(
         f"EPCIS repository of {capturer} at http://{host}:{port}/epcis, node {node_url}; "
-        f"staff token in {secrets_dir / 'token'}",
+        f"staff token in {secrets_dir / 'token'}; products at {site}/01/<GTIN>/...",
         markup=False,
     )
     try:
@@ -120,8 +157,35 @@ def serve(
     finally:
         anchorer.stop()
         opened.close()
+        catalog.close()
         book.close()
         verifying.close()
+
+
+def _trusted_genesis(given: Path | None, home_file: Path, node_url: str) -> Genesis:
+    """``--genesis``, else the home's genesis file (refused unless it is the node's chain's),
+    else the node's own, its SHA-256 printed for the operator to compare."""
+    if given is not None and not given.is_file():
+        raise UsageProblem(f"--genesis: {given} is not a file")
+    if given is not None:
+        return read_genesis(given)
+    with Client.http(node_url) as node:
+        served = node.genesis()
+    digest = hashlib.sha256(served).hexdigest()
+    if home_file.is_file():
+        kept = home_file.read_bytes()
+        if hashlib.sha256(kept).hexdigest() != digest:
+            raise UsageProblem(
+                f"{home_file} is not the genesis of the node at {node_url} (SHA-256 {digest}): "
+                "pass the chain's trusted genesis with --genesis"
+            )
+        return read_genesis(kept)
+    err.print(
+        f"genesis from the node at {node_url}, SHA-256 {digest}: compare it with the chain's "
+        "published genesis hash, or pass --genesis",
+        markup=False,
+    )
+    return read_genesis(served)
 
 
 def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
