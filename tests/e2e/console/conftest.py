@@ -24,6 +24,11 @@ consents, requests, breaches and dossiers; restarted with its clock moved on so 
 clocks run out), with the patient's "who read my data" answer from a vault service;
 ``privacy_page`` is ``page`` for it.
 
+``mango``: a development chain granting a Sơn La mango cooperative its GS1 Company Prefix,
+and the cooperative's EPCIS repository (``sen trace serve``) with a mango's journey captured
+(see ``mango_chain``); ``mango_page`` is ``page`` for the repository, whose consumer page a
+product's QR code opens.
+
 ``consortium``: a second node whose genesis is a permissioned consortium
 (organisations, members with roles, made with the development CA) on which
 governance runs through the SDK (see ``consortium_chain``); ``consortium_page``
@@ -57,6 +62,8 @@ from console_support import (
 from consortium_chain import Consortium, govern, write_home
 from contracts_chain import ContractsChain, deploy
 from contracts_chain import write_home as write_contracts_home
+from mango_chain import MangoRepository, capture_journey, found_cooperative, serving_repository
+from mango_chain import init_home as init_mango_home
 from personal_data_chain import (
     SHIFT,
     SHIFT_ENV,
@@ -152,6 +159,18 @@ def diploma_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[diploma_c
         chain = diploma_chain.Chain(plan, url)
         diploma_chain.found_registry(chain)
         yield chain
+
+
+@pytest.fixture(scope="package")
+def mango(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MangoRepository]:
+    root = tmp_path_factory.mktemp("mango")
+    port = free_port()
+    home = init_mango_home(root, port)
+    with running_node(home, port, root / "node.log") as url:
+        cooperative = found_cooperative(root, url)
+        with serving_repository(root, url, home) as repository:
+            capture_journey(root, repository, cooperative)
+            yield repository
 
 
 def _anchor_documents(url: str, home: Path, files: Path) -> Console:
@@ -302,3 +321,14 @@ def privacy_page(
         _watched_page(opened, privacy_node.url, watch) as privacy_tab,
     ):
         yield privacy_tab
+
+
+@pytest.fixture
+def mango_page(
+    browser: Any, mango: MangoRepository, axe_source: str, watch: PageWatch
+) -> Iterator[Any]:
+    with (
+        _browser_context(browser, mango.url, axe_source) as opened,
+        _watched_page(opened, mango.url, watch) as mango_tab,
+    ):
+        yield mango_tab
