@@ -9,7 +9,7 @@ so a node that lies about who holds a prefix is caught, not believed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -48,11 +48,14 @@ class ChainPort(Protocol):
 
 
 class RemoteChain:
-    """The chain as a node's REST API shows it, with ``key`` sending the capture jobs."""
+    """The chain as a node's REST API shows it; each capture job is sent with its capturer's
+    key (``keys``: DID -> key; one key alone serves every capturer)."""
 
-    def __init__(self, client: Callable[[], Client], key: SigningKey) -> None:
+    def __init__(
+        self, client: Callable[[], Client], keys: SigningKey | Mapping[str, SigningKey]
+    ) -> None:
         self._client = client
-        self._key = key
+        self._keys = keys
 
     def holder_of(self, digits: str) -> PrefixGrant | None:
         try:
@@ -61,8 +64,12 @@ class RemoteChain:
             raise ChainUnavailable(f"the registry could not be read: {exc}") from None
 
     def record(self, args: dict[str, Any]) -> Recorded:
+        keys = self._keys
+        key = keys.get(str(args["capturer"])) if isinstance(keys, Mapping) else keys
+        if key is None:
+            raise CaptureRefused(0, f"no key to send capture jobs of {args['capturer']}")
         try:
-            info = self._client().send(self._key, "trace", "record_capture", args)
+            info = self._client().send(key, "trace", "record_capture", args)
         except Rejected as exc:
             raise CaptureRefused(exc.code, exc.describe()) from None
         except SenError as exc:

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sen.ledger.codes import ResultCode
@@ -38,6 +38,7 @@ from sen.light.event_receipt import (
     event_receipt_document,
 )
 from sen.light.gs1_keys import canonical_key, claimed_keys
+from sen.services.traceability.catalog import Catalog
 from sen.services.traceability.chain import CaptureRefused, ChainPort
 from sen.services.traceability.errors import (
     ChainUnavailable,
@@ -225,21 +226,31 @@ def _reason(exc: Exception) -> str:
 
 
 class Repository:
-    """One organisation's EPCIS repository: it captures as ``capturer`` (a did:sen DID)."""
+    """An EPCIS repository: it captures as ``capturer`` (a did:sen DID), or as any of
+    several (a value chain's shared repository: each organisation captures as its own DID,
+    with its own token and key; ``docs/spec/traceability.md`` §4)."""
 
     def __init__(
         self,
         store: EventStore,
         chain: ChainPort,
-        capturer: str,
+        capturer: str | Sequence[str],
         *,
+        catalog: Catalog | None = None,
         clock: Callable[[], float] = time.time,
         max_events: int = DEFAULT_MAX_EVENTS,
         max_bytes: int = DEFAULT_MAX_BYTES,
     ) -> None:
         self.store = store
         self.chain = chain
-        self.capturer = capturer
+        self.capturers = (capturer,) if isinstance(capturer, str) else tuple(capturer)
+        if not self.capturers:
+            raise ValueError("a repository captures as at least one DID")
+        self.capturer = self.capturers[0]
+        self.catalog = catalog
+        self._trees: dict[bytes, list[bytes]] = {}  # capture -> its leaves (recent jobs)
+        self._proofs: dict[bytes, dict[str, Any]] = {}  # capture -> the node's proof of it
+        self._cache_lock = threading.Lock()
         self._clock = clock
         self.max_events = max_events
         self.max_bytes = max_bytes
@@ -248,9 +259,13 @@ class Repository:
 
     # -- capture --------------------------------------------------------------------
 
-    def capture(self, body: bytes) -> CaptureJob:
-        """Check ``body`` (an EPCISDocument) and keep it as a running capture job, or raise
-        :class:`EpcisInvalid` (:class:`NotEntitled`) naming every problem; nothing is kept."""
+    def capture(self, body: bytes, capturer: str | None = None) -> CaptureJob:
+        """Check ``body`` (an EPCISDocument) and keep it as a running capture job of
+        ``capturer`` (default: the first), or raise :class:`EpcisInvalid`
+        (:class:`NotEntitled`) naming every problem; nothing is kept."""
+        capturer = capturer or self.capturer
+        if capturer not in self.capturers:
+            raise ValueError(f"this repository does not capture as {capturer}")
         document = read_document(body, self.max_bytes)
         validate_document(document, max_events=self.max_events)
         context = document.get("@context", [])
@@ -268,7 +283,7 @@ class Repository:
                 continue
             for claim in claimed_keys(event):
                 grant = self._holder(claim.digits, holders)
-                if grant is not None and grant.holder == self.capturer:
+                if grant is not None and grant.holder == capturer:
                     prefixes.add(grant.prefix)
                     continue
                 held = "no prefix granted" if grant is None else (
@@ -277,7 +292,7 @@ class Repository:
                 problems.append(
                     Problem(
                         at + claim.pointer,
-                        f"a GS1 key under a prefix granted to {self.capturer}",
+                        f"a GS1 key under a prefix granted to {capturer}",
                         f"{claim.identifier} ({held})",
                     )
                 )
@@ -290,16 +305,18 @@ class Repository:
                 [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
                          f"{len(prefixes)} prefixes")]
             )  # fmt: skip
-        leaves = [self._leaf(p, capture) for p in prepared]
+        leaves = [_leaf(p, capture, capturer) for p in prepared]
         job = CaptureJob(
             capture=capture,
-            capturer=self.capturer,
+            capturer=capturer,
             created_ms=record_ms,
             count=len(prepared),
             root=hash_from_byte_slices(leaves),
             prefixes=tuple(sorted(prefixes)),
         )
         self.store.add_job(job, prepared)
+        if self.catalog is not None:  # master data, declared by the capturer (catalog.py)
+            self.catalog.absorb(document, capturer, record_ms)
         return job
 
     def _holder(self, digits: str, seen: dict[str, PrefixGrant | None]) -> PrefixGrant | None:
@@ -325,12 +342,6 @@ class Repository:
             stored["@context"] = context
         body = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
         return PreparedEvent(body, record_ms, _indexed(stored, hashed))
-
-    def _leaf(self, event: PreparedEvent, capture: bytes) -> bytes:
-        return capture_leaf(
-            event.indexed.hash, hashlib.sha256(event.body).digest(), event.record_time_ms,
-            capture, self.capturer,
-        )  # fmt: skip
 
     # -- anchoring ------------------------------------------------------------------
 
@@ -381,20 +392,54 @@ class Repository:
         return found
 
     def receipt(self, event: StoredEvent) -> dict[str, Any]:
-        """The event's receipt: its text, hash and path here, the node's proof of the job."""
+        """The event's receipt: its text, hash and path here, the node's proof of the job.
+
+        A job's leaves and the node's proof of it never change once it is recorded, so the
+        last :data:`CACHED_JOBS` jobs' are kept: the receipts of one job cost one tree and
+        one request to the node, not one each."""
         job = self.job(event.capture)
         if job.status != SUCCESS:
             raise ReceiptNotReady(f"capture job {job.capture.hex()} is {job.status}")
-        leaves = [self._leaf(_prepared(e), e.capture) for e in self.store.leaves(event.capture)]
+        leaves = self._cached(self._trees, event.capture, lambda: self._leaves(job))
         root, path = proof_from_byte_slices(leaves, event.leaf)
         if root != job.root:  # the store changed under us: never hand out a false receipt
+            with self._cache_lock:
+                self._trees.pop(event.capture, None)
             raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")
-        committed = self.chain.capture_proof(event.capture)
+        committed = self._cached(
+            self._proofs, event.capture, lambda: self.chain.capture_proof(event.capture)
+        )
         hashed = HASH_PREFIX + event.hash.hex() + HASH_SUFFIX
         return event_receipt_document(
-            event.body.decode(), hashed, event.record_time_ms, event.capture, self.capturer,
+            event.body.decode(), hashed, event.record_time_ms, event.capture, job.capturer,
             path, committed,
         )  # fmt: skip
+
+    def _leaves(self, job: CaptureJob) -> list[bytes]:
+        stored = self.store.leaves(job.capture)
+        return [_leaf(_prepared(e), job.capture, job.capturer) for e in stored]
+
+    def _cached(self, cache: dict[bytes, Any], capture: bytes, make: Callable[[], Any]) -> Any:
+        with self._cache_lock:
+            found = cache.get(capture)
+        if found is None:
+            found = make()
+            with self._cache_lock:
+                if len(cache) >= CACHED_JOBS:
+                    cache.pop(next(iter(cache)))
+                cache[capture] = found
+        return found
+
+
+CACHED_JOBS = 64
+"""Recorded jobs whose leaves and proof :meth:`Repository.receipt` keeps."""
+
+
+def _leaf(event: PreparedEvent, capture: bytes, capturer: str) -> bytes:
+    return capture_leaf(
+        event.indexed.hash, hashlib.sha256(event.body).digest(), event.record_time_ms,
+        capture, capturer,
+    )  # fmt: skip
 
 
 def _prepared(event: StoredEvent) -> PreparedEvent:

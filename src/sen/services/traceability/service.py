@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -154,14 +154,25 @@ def query_document(
 def create_epcis_app(
     repository: Repository,
     *,
-    token: str,
+    token: str | None = None,
+    tokens: Mapping[str, str] | None = None,
     public_queries: bool = False,
     wake: Callable[[], None] = lambda: None,
 ) -> FastAPI:
-    """The service over ``repository``; ``token`` is the staff's bearer token (capture, and
-    queries unless ``public_queries``); ``wake()`` tells the anchoring loop a job waits."""
-    if len(token) < 32:
-        raise ValueError("token: expected at least 32 characters")
+    """The service over ``repository``. ``tokens`` maps each staff bearer token to the DID
+    its holder captures as (``token`` alone: the repository's first capturer); a token
+    captures, reads its own capture jobs, and queries every event (unless
+    ``public_queries``: anyone queries). ``wake()`` tells the anchoring loop a job waits."""
+    staff_of = dict(tokens or {})
+    if token is not None:
+        staff_of[token] = repository.capturer
+    if not staff_of:
+        raise ValueError("tokens: expected at least one staff token")
+    for each, did in staff_of.items():
+        if len(each) < 32:
+            raise ValueError("token: expected at least 32 characters")
+        if did not in repository.capturers:
+            raise ValueError(f"token of {did}: the repository does not capture as it")
 
     def now_ms() -> int:
         return int(time.time() * 1000)
@@ -202,10 +213,16 @@ def create_epcis_app(
             return _problem(503, str(exc), kind="chain-unavailable")
         return _problem(500, str(exc))
 
-    def staff(request: Request) -> None:
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    def staff(request: Request) -> str:
+        """The DID the request's token captures as, or 401."""
+        given = request.headers.get("authorization", "").encode()
+        found = None
+        for each, did in staff_of.items():  # compare with every token: no early exit
+            if hmac.compare_digest(given, f"Bearer {each}".encode()):
+                found = did
+        if found is None:
             raise _Unauthorized
+        return found
 
     def reader(request: Request) -> None:
         if not public_queries:
@@ -232,9 +249,9 @@ def create_epcis_app(
 
     @app.post("/epcis/capture", status_code=202, summary="Capture an EPCISDocument")
     async def capture(request: Request) -> JSONResponse:
-        staff(request)
+        capturer = staff(request)
         body = await _read_body(request, repository.max_bytes)
-        job = repository.capture(body)
+        job = repository.capture(body, capturer)
         wake()
         location = f"/epcis/capture/{job.capture.hex()}"
         return JSONResponse(
@@ -243,19 +260,20 @@ def create_epcis_app(
 
     @app.get("/epcis/capture", summary="Recent capture jobs, newest first")
     def jobs(request: Request) -> list[dict[str, Any]]:
-        staff(request)
-        return [job_view(j) for j in repository.store.jobs()]
+        capturer = staff(request)
+        return [job_view(j) for j in repository.store.jobs() if j.capturer == capturer]
 
     @app.get("/epcis/capture/{capture_id}", summary="A capture job's status")
     def job(capture_id: str, request: Request) -> dict[str, Any]:
-        staff(request)
+        capturer = staff(request)
         try:
             capture = bytes.fromhex(capture_id)
         except ValueError:
             capture = b""
-        if len(capture) != 16:
-            raise UnknownEvent(f"no capture job {capture_id[:40]!r} here", "captureID")
-        return job_view(repository.job(capture))
+        found = repository.job(capture) if len(capture) == 16 else None
+        if found is None or found.capturer != capturer:  # another tenant's job is not yours
+            raise UnknownEvent(f"no capture job {capture_id[:40]!r} of yours here", "captureID")
+        return job_view(found)
 
     @app.get("/epcis/events", summary="Query events (the EPCIS query language)")
     def events(request: Request) -> JSONResponse:
