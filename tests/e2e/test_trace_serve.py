@@ -155,4 +155,4 @@ def test_a_key_that_does_not_control_the_capturer_is_a_clear_error(
     Keyring(tmp_path / "keys").save("someone", get_suite("ed25519").generate(), PASSPHRASE)
     done = _sen(tmp_path, node, "trace", "serve", "--capturer", COOP, "--key", "someone",
                 "--secrets", str(tmp_path / "e"), check=False)  # fmt: skip
-    assert done.returncode != 0 and "--key: it does not control" in done.stderr, done.stderr
+    assert done.returncode != 0 and "--key someone: it does not control" in done.stderr, done.stderr

@@ -57,13 +57,24 @@ TokenFile = Annotated[
 def serve(
     ctx: typer.Context,
     capturer: Annotated[
-        str, typer.Option("--capturer", help="The DID this repository captures as.")
+        list[str],
+        typer.Option(
+            "--capturer",
+            help="A DID this repository captures as; repeat it (with one --key each, in the "
+            "same order) for a value chain's shared repository, one organisation per DID.",
+        ),
     ],
     key: Annotated[
-        str, typer.Option("--key", help="A controller key of that DID (name or pkcs11: URI).")
+        list[str],
+        typer.Option("--key", help="A controller key of each --capturer (name or pkcs11: URI)."),
     ],
     secrets_dir: Annotated[
-        Path, typer.Option("--secrets", help="Folder of the staff token (made if absent).")
+        Path,
+        typer.Option(
+            "--secrets",
+            help="Folder of the staff tokens (made if absent): token for the first capturer, "
+            "token-<name> for each other did:sen:<name>.",
+        ),
     ] = Path(".sen/epcis"),
     store: Annotated[
         Path | None,
@@ -101,46 +112,52 @@ def serve(
         chain_verifier,
     )
     from sen.services.traceability.chain import RemoteChain
-    from sen.services.traceability.repository import Repository, read_document
+    from sen.services.traceability.repository import Repository
     from sen.services.traceability.resolver import add_resolver
     from sen.services.traceability.service import create_epcis_app
-    from sen.services.traceability.store import CaptureJob, SqliteEventStore
+    from sen.services.traceability.store import SqliteEventStore
 
     config = settings(ctx)
-    if not capturer.startswith("did:sen:"):
-        raise UsageProblem(f"--capturer: expected a did:sen DID, got {capturer!r}")
-    signing_key = load_key(config, key)
+    if len(capturer) != len(key):
+        raise UsageProblem(
+            f"--capturer and --key: one key per capturer, in order (got {len(capturer)} "
+            f"capturers and {len(key)} keys)"
+        )
+    if len(set(capturer)) != len(capturer):
+        raise UsageProblem("--capturer: each DID once")
     node_url = config.node_url()
-    try:
-        with Client.http(node_url) as node:
-            address = address_of(signing_key.suite, signing_key.public_key)
-            require_controller(ChainState(node), capturer, address, "key")
-    except (LedgerError, ChainStateError, SenError) as exc:
-        raise UsageProblem(f"--key: it does not control {capturer} on the chain: {exc}") from None
+    keys = {}
+    for did, name in zip(capturer, key, strict=True):
+        if not did.startswith("did:sen:"):
+            raise UsageProblem(f"--capturer: expected a did:sen DID, got {did!r}")
+        keys[did] = load_key(config, name)
+        try:
+            with Client.http(node_url) as node:
+                address = address_of(keys[did].suite, keys[did].public_key)
+                require_controller(ChainState(node), did, address, "key")
+        except (LedgerError, ChainStateError, SenError) as exc:
+            raise UsageProblem(
+                f"--key {name}: it does not control {did} on the chain: {exc}"
+            ) from None
     trusted = _trusted_genesis(genesis, NodeConfig(home=config.home).genesis_path, node_url)
-    token = made_token(secrets_dir / "token")
+    token_files = {
+        did: secrets_dir / ("token" if i == 0 else f"token-{did.removeprefix('did:sen:')}")
+        for i, did in enumerate(capturer)
+    }
+    tokens = {made_token(path): did for did, path in token_files.items()}
+    token = next(t for t, did in tokens.items() if did == capturer[0])
     opened = SqliteEventStore(store or secrets_dir / "epcis.db")
     catalog = Catalog(secrets_dir / "catalog.db")
     verifying = Client.http(node_url)  # certificates are verified each time they are shown
     book = CertificateBook(
         secrets_dir / "catalog.db", chain_verifier(lambda: NodeSources(node_fetch(verifying)))
     )
-
-    class CataloguingRepository(Repository):
-        """Keeps each accepted document's master data (``epcisHeader.epcisMasterData``) as
-        declared by the capturer, for the consumer page. (Capture does not keep it yet.)"""
-
-        def capture(self, body: bytes) -> CaptureJob:
-            job = super().capture(body)
-            catalog.absorb(read_document(body, self.max_bytes), self.capturer, job.created_ms)
-            return job
-
-    repository = CataloguingRepository(
-        opened, RemoteChain(lambda: Client.http(node_url), signing_key), capturer
+    repository = Repository(
+        opened, RemoteChain(lambda: Client.http(node_url), keys), capturer, catalog=catalog
     )
     anchorer = CaptureAnchorer(repository)
     service = create_epcis_app(
-        repository, token=token, public_queries=public_queries, wake=anchorer.wake
+        repository, tokens=tokens, public_queries=public_queries, wake=anchorer.wake
     )
     site = (public_url or f"http://{host}:{port}").rstrip("/")
     add_resolver(service, repository, catalog, public_url=site,
@@ -148,10 +165,12 @@ def serve(
     add_certificates(service, book, token=token)
     anchorer.start()
     err.print(
-        f"EPCIS repository of {capturer} at http://{host}:{port}/epcis, node {node_url}; "
-        f"staff token in {secrets_dir / 'token'}; products at {site}/01/<GTIN>/...",
+        f"EPCIS repository of {', '.join(capturer)} at http://{host}:{port}/epcis, node "
+        f"{node_url}; products at {site}/01/<GTIN>/...",
         markup=False,
     )
+    for did, path in token_files.items():
+        err.print(f"  staff token of {did}: {path}", markup=False)
     try:
         serve_until_stopped(service, host, port, ApiSettings())
     finally:
