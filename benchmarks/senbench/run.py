@@ -33,6 +33,7 @@ def run_all(
     from senbench.receipts import run_receipts
     from senbench.suites import run_suites
     from senbench.throughput import run_throughput
+    from senbench.traceability import run_traceability
     from senbench.vault import run_vault
 
     report: dict[str, Any] = {"conditions": machine(), "quick": quick, "results": {}}
@@ -88,6 +89,15 @@ def run_all(
                 records=500 if quick else 5_000,
                 reads=500 if quick else 5_000,
                 batch=200 if quick else 1_000,
+            ),
+        ),
+        (
+            "traceability",
+            lambda: run_traceability(
+                documents=2 if quick else 10,
+                stored=50_000 if quick else 1_000_000,
+                queries=50 if quick else 300,
+                receipts=50 if quick else 200,
             ),
         ),
         (

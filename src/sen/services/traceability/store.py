@@ -93,7 +93,8 @@ CREATE TABLE IF NOT EXISTS identifiers (
     role TEXT NOT NULL,
     seq INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS identifiers_by_value ON identifiers(value, seq);
+CREATE INDEX IF NOT EXISTS identifiers_by_role ON identifiers(role, value, seq);
+CREATE INDEX IF NOT EXISTS identifiers_by_event ON identifiers(seq, value, role);
 """
 
 RUNNING, SUCCESS, FAILURE = "running", "success", "failure"
@@ -378,11 +379,39 @@ class SqliteEventStore:
             return int(self._db.execute("SELECT count(*) FROM events").fetchone()[0])
 
     def query(self, where: EventFilter, after: int, limit: int) -> list[StoredEvent]:
-        """Events matching ``where`` with ``seq > after``, in capture order, at most ``limit``."""
-        sql, params = _select(where, after, limit)
+        """Events matching ``where`` with ``seq > after``, in capture order, at most ``limit``.
+
+        An identifier condition that many events meet (a GTIN's every serial) is checked
+        event by event in ``seq`` order, which stops at the page's end; a selective one (a
+        lot, a serial) is looked up in the identifier index first. Which is which is asked
+        of the index, up to :data:`DENSE` matches."""
         with self._lock:
+            dense = {
+                i for i, condition in enumerate(where.identifiers)
+                if self._matches_at_least(condition, after, DENSE)
+            }  # fmt: skip
+            sql, params = _select(where, after, limit, dense)
             rows = self._db.execute(sql, params).fetchall()
         return [StoredEvent(*row) for row in rows]
+
+    def _matches_at_least(
+        self, condition: tuple[tuple[str, ...], tuple[str, ...]], after: int, count: int
+    ) -> bool:
+        """Whether ``count`` identifiers meet ``condition``, counted value by value (each a
+        range of the value index: an OR of ranges would be a scan of the table)."""
+        roles, values = condition
+        seen = 0
+        for value in values:
+            match, params = _identifier_match((roles, (value,)))
+            found = self._db.execute(  # +i.seq: the value index, not the event index
+                f"SELECT count(*) FROM (SELECT 1 FROM identifiers i WHERE {match} "
+                "AND +i.seq > ? LIMIT ?)",
+                [*params, after, count - seen],
+            ).fetchone()
+            seen += int(found[0])
+            if seen >= count:
+                return True
+        return False
 
 
 _EVENT_COLUMNS = "seq, event_id, hash, body, record_time_ms, capture, leaf"
@@ -397,7 +426,32 @@ _COLUMNS = {
 }
 
 
-def _select(where: EventFilter, after: int, limit: int) -> tuple[str, list[Any]]:
+DENSE = 2_000
+"""Matches from which an identifier condition is checked event by event (:meth:`query`)."""
+
+
+def _identifier_match(
+    condition: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[str, list[Any]]:
+    """The SQL (over ``identifiers i``) of one identifier condition, and its parameters."""
+    roles, values = condition
+    alternatives, params = [], []
+    for value in values:
+        if value.endswith("*"):
+            alternatives.append("(i.value >= ? AND i.value < ?)")
+            stem = value[:-1]
+            params.extend([stem, stem + "\U0010ffff"])
+        else:
+            alternatives.append("i.value = ?")
+            params.append(value)
+    params.extend(roles)
+    sql = f"({' OR '.join(alternatives) or '0'}) AND i.role IN ({','.join('?' * len(roles))})"
+    return sql, params
+
+
+def _select(
+    where: EventFilter, after: int, limit: int, dense: set[int] | frozenset[int] = frozenset()
+) -> tuple[str, list[Any]]:
     clauses: list[str] = ["seq > ?"]
     params: list[Any] = [after]
     for name, column in _COLUMNS.items():
@@ -415,21 +469,15 @@ def _select(where: EventFilter, after: int, limit: int) -> tuple[str, list[Any]]
         if bound is not None:
             clauses.append(f"{column} {op} ?")
             params.append(bound)
-    for roles, values in where.identifiers:
-        alternatives = []
-        for value in values:
-            if value.endswith("*"):
-                alternatives.append("(i.value >= ? AND i.value < ?)")
-                stem = value[:-1]
-                params.extend([stem, stem + "\U0010ffff"])
-            else:
-                alternatives.append("i.value = ?")
-                params.append(value)
-        clauses.append(
-            f"seq IN (SELECT i.seq FROM identifiers i WHERE ({' OR '.join(alternatives) or '0'}) "
-            f"AND i.role IN ({','.join('?' * len(roles))}))"
-        )
-        params.extend(roles)
+    for i, condition in enumerate(where.identifiers):
+        match, matched = _identifier_match(condition)
+        if i in dense:
+            clauses.append(
+                f"EXISTS (SELECT 1 FROM identifiers i WHERE i.seq = events.seq AND {match})"
+            )
+        else:
+            clauses.append(f"seq IN (SELECT i.seq FROM identifiers i WHERE {match})")
+        params.extend(matched)
     sql = f"SELECT {_EVENT_COLUMNS} FROM events WHERE {' AND '.join(clauses)} ORDER BY seq LIMIT ?"
     params.append(limit)
     return sql, params
