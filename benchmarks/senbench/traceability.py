@@ -63,7 +63,7 @@ def _event(n: int, lot: int) -> dict[str, Any]:
         "type": "ObjectEvent", "eventTime": f"2026-06-05T07:{minute:02d}:00.000+07:00",
         "eventTimeZoneOffset": "+07:00", "action": "ADD", "bizStep": "commissioning",
         "disposition": "active",
-        "epcList": [f"urn:epc:id:sgtin:{PREFIX}.101234.{lot}-{n}"],
+        "epcList": [f"urn:epc:id:sgtin:{PREFIX}.101234.H{lot}-{n}"],  # not a stored serial
         "quantityList": [{"epcClass": f"urn:epc:class:lgtin:{PREFIX}.101234.L{lot}",
                           "quantity": 5, "uom": "KGM"}],
         "readPoint": {"id": f"urn:epc:id:sgln:{PREFIX}.00001.0"},
