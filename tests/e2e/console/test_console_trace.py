@@ -251,3 +251,58 @@ def test_an_event_recorded_in_another_time_zone_shows_its_local_time_too(
         "06:00 10/06/2026 (giờ Việt Nam)",
         "giờ tại nơi ghi nhận: 08:00 10/06/2026 (UTC+09:00)",
     ]
+
+
+def test_each_proof_status_and_signal_says_what_it_means_until_the_proof_arrives(
+    mango_page: Any,
+) -> None:
+    """The journey's first answer rewritten (a pending proof, a failed check, a chain out of
+    reach, the two other signals); the page asks again while a proof is pending and shows
+    the real answer's proofs when it comes, without a reload."""
+    page = mango_page
+    answers: list[int] = []
+
+    def rewrite(route: Any) -> None:
+        real = route.fetch()
+        view = real.json()
+        answers.append(len(answers) + 1)
+        if len(answers) == 1:
+            events = view["events"]
+            events[0]["proof"] = {"status": "pending", "reason": "the block after is not made"}
+            events[1]["proof"] = {"status": "failed", "check": "event", "reason": "hash differs"}
+            events[2]["proof"] = {"status": "unknown", "reason": "no node"}
+            view["signals"] = [
+                {"kind": "quantities-do-not-add-up", "severity": "danger",
+                 "evidence": [events[0]["eventID"], events[1]["eventID"]],
+                 "detail": "600 KGM packed, but 500 KGM produced"},
+                {"kind": "scanned-after-sale", "severity": "warning",
+                 "evidence": [events[0]["eventID"], "9 scans"],
+                 "detail": "scanned 9 times since it was sold on 2026-06-07T03:05:00.000Z"},
+            ]  # fmt: skip
+        route.fulfill(response=real, json=view)
+
+    page.route("**/trace/v1/view/**", rewrite)
+    _open(page, LOT_PATH)
+    events = page.locator("#timeline > li .proof-box")
+    expect(events.nth(0)).to_contain_text("Đang chờ xác thực")
+    expect(events.nth(1)).to_contain_text("CẢNH BÁO: không khớp với chuỗi khối")
+    expect(events.nth(1)).to_contain_text("Bước kiểm tra không đạt: sự kiện và giá trị băm của nó.")
+    expect(events.nth(2)).to_contain_text("Chưa kiểm tra được")
+    expect(page.locator("#proof-summary")).to_contain_text("Có sự kiện KHÔNG khớp với chuỗi khối")
+    signals = page.locator("#signals .signal")
+    expect(signals.locator("h3")).to_have_text(
+        ["⚠ Số lượng không khớp", "⚠ Mã này được quét nhiều lần sau khi đã bán"]
+    )
+    expect(signals.nth(0)).to_contain_text(
+        "Lô này được ghi nhận đóng gói nhiều hơn số lượng đã sản xuất (600 kg so với 500 kg)."
+    )
+    expect(signals.nth(1)).to_contain_text(
+        "Trang này đã được mở 9 lần kể từ khi sản phẩm được bán."
+    )
+    assert "notice warn" in (signals.nth(1).get_attribute("class") or "")
+    screenshot(page, "trace-lot-statuses")
+    assert axe_violations(page) == []
+    # a pending proof is asked for again: the real answer's proofs replace the rewritten ones
+    expect(events).to_contain_text([VERIFIED] * len(LOT_STEPS))
+    expect(page.locator("#proof-summary")).to_contain_text("Cả 6 sự kiện")
+    assert len(answers) >= 2

@@ -5,7 +5,6 @@
 export const vi = {
   'trace.title': 'Truy xuất nguồn gốc',
   'trace.brandTag': 'Truy xuất nguồn gốc',
-  'trace.langLabel': 'Ngôn ngữ',
   'trace.unnamed': 'Sản phẩm chưa được đặt tên',
   'trace.key.lot': 'Lô {lot} · mã sản phẩm (GTIN) {gtin}',
   'trace.key.serial': 'Mã cá thể {serial} · mã sản phẩm (GTIN) {gtin}',
@@ -46,7 +45,6 @@ export const vi = {
   'trace.event.made': 'Làm ra',
   'trace.event.used': 'Đã dùng',
   'trace.event.packedInto': 'Đóng vào',
-  'trace.event.see': 'Xem sản phẩm {key}',
   'trace.event.capturer': 'Bên ghi nhận',
   'trace.event.receipt': 'Tải biên nhận',
   'trace.event.receiptLabel': 'Tải biên nhận — sự kiện {number} (tệp JSON)',
@@ -145,7 +143,6 @@ export const vi = {
 export const en = {
   'trace.title': 'Product traceability',
   'trace.brandTag': 'Product traceability',
-  'trace.langLabel': 'Language',
   'trace.unnamed': 'Unnamed product',
   'trace.key.lot': 'Lot {lot} · product code (GTIN) {gtin}',
   'trace.key.serial': 'Serial {serial} · product code (GTIN) {gtin}',
@@ -186,7 +183,6 @@ export const en = {
   'trace.event.made': 'Made',
   'trace.event.used': 'Used',
   'trace.event.packedInto': 'Packed into',
-  'trace.event.see': 'See product {key}',
   'trace.event.capturer': 'Recorded by',
   'trace.event.receipt': 'Download receipt',
   'trace.event.receiptLabel': 'Download receipt — event {number} (JSON file)',
