@@ -80,6 +80,14 @@ def serve(
         Path | None,
         typer.Option("--store", help="The SQLite event store (default: <secrets>/epcis.db)."),
     ] = None,
+    postgres: Annotated[
+        str | None,
+        typer.Option(
+            "--postgres",
+            help="A PostgreSQL connection string (libpq: 'host=... dbname=... user=...'), "
+            "instead of --store: the events on a server, indexed for the query language.",
+        ),
+    ] = None,
     public_queries: Annotated[
         bool,
         typer.Option("--public-queries", help="Let anyone query events (captures need the token)."),
@@ -112,12 +120,15 @@ def serve(
         chain_verifier,
     )
     from sen.services.traceability.chain import RemoteChain
+    from sen.services.traceability.errors import EventStoreError
     from sen.services.traceability.repository import Repository
     from sen.services.traceability.resolver import add_resolver
     from sen.services.traceability.service import create_epcis_app
-    from sen.services.traceability.store import SqliteEventStore
+    from sen.services.traceability.store import EventStore, SqliteEventStore
 
     config = settings(ctx)
+    if postgres is not None and store is not None:
+        raise UsageProblem("--store and --postgres: one event store, not both")
     if len(capturer) != len(key):
         raise UsageProblem(
             f"--capturer and --key: one key per capturer, in order (got {len(capturer)} "
@@ -146,7 +157,16 @@ def serve(
     }
     tokens = {made_token(path): did for did, path in token_files.items()}
     token = next(t for t, did in tokens.items() if did == capturer[0])
-    opened = SqliteEventStore(store or secrets_dir / "epcis.db")
+    opened: EventStore
+    try:
+        if postgres is not None:
+            from sen.services.traceability.postgres import PostgresEventStore
+
+            opened = PostgresEventStore(postgres)
+        else:
+            opened = SqliteEventStore(store or secrets_dir / "epcis.db")
+    except EventStoreError as exc:
+        raise UsageProblem(f"{'--postgres' if postgres else '--store'}: {exc}") from None
     catalog = Catalog(secrets_dir / "catalog.db")
     verifying = Client.http(node_url)  # certificates are verified each time they are shown
     book = CertificateBook(
