@@ -110,6 +110,7 @@ def test_a_linkset_for_machines_and_a_redirect_per_link_type(
     answer = world.api.get(f"/{LOT_PATH}", headers={"Accept": "application/linkset+json"})
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("application/linkset+json")
+    assert answer.headers["vary"] == "Accept"
     (links,) = answer.json()["linkset"]
     assert links["anchor"] == f"{PUBLIC}/{LOT_PATH}"
     assert links["https://gs1.org/voc/pip"][0]["type"] == "text/html"
@@ -178,6 +179,12 @@ def test_more_packed_than_harvested_is_flagged_with_its_evidence(
     (signal,) = view["signals"]
     assert signal["kind"] == "quantities-do-not-add-up"
     assert "600 KGM" in signal["detail"] and "500 KGM produced" in signal["detail"]
+    assert (signal["flow"], signal["amount"], signal["produced"], signal["unit"]) == (
+        "packed",
+        600,
+        500,
+        "KGM",
+    )
     assert set(signal["evidence"]) == {e["eventID"] for e in view["events"]}
 
 
@@ -199,4 +206,6 @@ def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
     kinds = {s["kind"]: s for s in view["signals"]}
     assert set(kinds) == {"sold-twice", "scanned-after-sale"}
     assert kinds["sold-twice"]["evidence"] == [e["eventID"] for e in view["events"][1:]]
+    assert kinds["sold-twice"]["places"] == sorted(canonical_key(s) for s in (SHOP_1, SHOP_2))
     assert "6 scans" in kinds["scanned-after-sale"]["evidence"]
+    assert kinds["scanned-after-sale"]["scans"] == 6

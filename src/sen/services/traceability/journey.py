@@ -125,6 +125,7 @@ def signals(repository: Repository, catalog: Catalog, journey: Journey) -> list[
             "kind": "sold-twice", "severity": "danger",
             "evidence": [e.event_id for e, _ in sales],
             "detail": f"this serial was sold at {len(places)} different places",
+            "places": sorted(places),
         })  # fmt: skip
     if sales and "/21/" in journey.key:
         first_sale = min(e.record_time_ms for e, _ in sales)
@@ -134,6 +135,7 @@ def signals(repository: Repository, catalog: Catalog, journey: Journey) -> list[
                 "kind": "scanned-after-sale", "severity": "warning",
                 "evidence": [e.event_id for e, _ in sales] + [f"{count} scans"],
                 "detail": f"scanned {count} times since it was sold on {epcis_time(first_sale)}",
+                "scans": count, "since": epcis_time(first_sale),
             })  # fmt: skip
     if "/10/" in journey.key:
         found += _quantity_signals(journey)
@@ -180,6 +182,8 @@ def _quantity_signals(journey: Journey) -> list[dict[str, Any]]:
                     "evidence": producing + evidence,
                     "detail": f"{_number(amount)} {unit} {flow}, but "
                     f"{_number(produced.get(unit, 0))} {unit} produced",
+                    "flow": flow, "amount": amount, "produced": produced.get(unit, 0),
+                    "unit": unit,
                 })  # fmt: skip
     return found
 

@@ -45,6 +45,7 @@ PagePicker = Callable[[Request, str], Response]
 LINKSET = "application/linkset+json"
 GS1 = "https://gs1.org/voc/"
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+VARY = {"Vary": "Accept"}  # one address, three answers: caches must tell them apart
 
 
 def resolvable_key(path: str) -> str:
@@ -158,7 +159,7 @@ def add_resolver(
         accept = request.headers.get("accept", "")
         links = linkset(public_url, key)
         if link_type == "all" or (LINKSET in accept and link_type is None):
-            return JSONResponse(links, media_type=LINKSET)
+            return JSONResponse(links, media_type=LINKSET, headers=VARY)
         if link_type is not None:
             wanted = link_type.replace("gs1:", GS1)
             found = links["linkset"][0].get(wanted)
@@ -169,7 +170,7 @@ def add_resolver(
             if "/21/" in key:
                 catalog.scanned(key, int(clock() * 1000))
             return page(request, key)
-        return JSONResponse(view(repository, catalog, key, prove, certificates))
+        return JSONResponse(view(repository, catalog, key, prove, certificates), headers=VARY)
 
     @app.get("/01/{rest:path}", summary="GS1 Digital Link: a GTIN, its lot or its serial")
     def gtin(rest: str, request: Request) -> Response:
