@@ -149,6 +149,21 @@ def _verify_packet(
         raise typer.Exit(EXIT_INVALID)
 
 
+def _print_checks(
+    config: Settings, checks: list[Check], failure: ReceiptInvalid | None, valid_line: str
+) -> None:
+    """Each check with its mark, then the failure, or ``valid_line`` (already translated)."""
+    for check in checks:
+        mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
+        out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+    if failure is not None:
+        name = check_name(config.lang, failure.check)
+        line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
+        out.print("[bold red]" + line + "[/]")
+    else:
+        out.print("[bold green]" + escape(valid_line) + "[/]")
+
+
 def _verify_privacy(
     config: Settings, receipt: dict[str, Any], genesis: Genesis, as_json: bool
 ) -> None:
@@ -172,28 +187,21 @@ def _verify_privacy(
             }
         )
     else:
-        for check in report.checks:
-            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
-            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
+        record = report.record
         if failure is not None:
-            name = check_name(config.lang, failure.check)
-            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
-            out.print("[bold red]" + line + "[/]")
+            line = ""
         elif report.kind == "erasure":
-            record = report.record
             line = config.text(
                 "privacy_receipt_valid_erasure", chain=report.chain_id,
                 height=record["recorded_height"], count=len(record["records"]),
                 subject=record["subject_ref"], controller=record["controller"],
             )  # fmt: skip
-            out.print("[bold green]" + escape(line) + "[/]")
         else:
-            record = report.record
             line = config.text(
                 "privacy_receipt_valid_consent", chain=report.chain_id, id=record["id"],
                 controller=record["controller"], state=record["state"], height=report.height,
             )  # fmt: skip
-            out.print("[bold green]" + escape(line) + "[/]")
+        _print_checks(config, report.checks, failure, line)
     if failure is not None:
         raise typer.Exit(EXIT_INVALID)
 
@@ -222,20 +230,12 @@ def _verify_event(
             }
         )  # fmt: skip
     else:
-        for check in report.checks:
-            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
-            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
-        if failure is not None:
-            name = check_name(config.lang, failure.check)
-            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
-            out.print("[bold red]" + line + "[/]")
-        else:
-            line = config.text(
-                "event_receipt_valid", kind=report.event_type, event=report.event_id,
-                capturer=report.capturer, chain=report.chain_id, height=report.height,
-                time=report.time,
-            )  # fmt: skip
-            out.print("[bold green]" + escape(line) + "[/]")
+        line = config.text(
+            "event_receipt_valid", kind=report.event_type, event=report.event_id,
+            capturer=report.capturer, chain=report.chain_id, height=report.height,
+            time=report.time,
+        )  # fmt: skip
+        _print_checks(config, report.checks, failure, line)
     if failure is not None:
         raise typer.Exit(EXIT_INVALID)
 
