@@ -78,7 +78,9 @@ def _urn_digits(identifier: str) -> str | None:
     return prefix + (digits.group(0) if digits else "")
 
 
-def _digital_link_digits(identifier: str) -> str | None:
+def _link_key(identifier: str) -> tuple[str, str, list[str]] | None:
+    """A Digital Link's primary key (its AI and value: a GTIN padded to 14 digits) and the
+    path segments after it; None when it has none or its value is malformed."""
     try:
         path = urlsplit(identifier).path
     except ValueError:
@@ -93,10 +95,18 @@ def _digital_link_digits(identifier: str) -> str | None:
         expected = _DL_LENGTHS.get(segment)
         if expected is not None and not (len(value) == expected and value.isdigit()):
             return None
-        start, end = _DL_KEYS[segment]
-        digits = _DIGITS.match(value[start:end] if end is not None else value[start:])
-        return digits.group(0) if digits else None
+        return segment, value, segments[i + 2 :]
     return None
+
+
+def _digital_link_digits(identifier: str) -> str | None:
+    found = _link_key(identifier)
+    if found is None:
+        return None
+    segment, value, _ = found
+    start, end = _DL_KEYS[segment]
+    digits = _DIGITS.match(value[start:end] if end is not None else value[start:])
+    return digits.group(0) if digits else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,21 +245,9 @@ def _epc_decode(text: str) -> str:
 
 
 def _canonical_link(identifier: str) -> str | None:
-    try:
-        path = urlsplit(identifier).path
-    except ValueError:
+    found = _link_key(identifier)
+    if found is None:
         return None
-    segments = [unquote(s) for s in path.split("/")]
-    for i, segment in enumerate(segments[:-1]):
-        if segment not in _DL_KEYS:
-            continue
-        value = segments[i + 1]
-        if segment == "01" and value.isdigit() and len(value) in (8, 12, 13):
-            value = value.rjust(14, "0")
-        expected = _DL_LENGTHS.get(segment)
-        if expected is not None and not (len(value) == expected and value.isdigit()):
-            return None
-        tail = segments[i + 2 :]
-        qualifiers = [f"{tail[j]}/{tail[j + 1]}" for j in range(0, len(tail) - 1, 2)]
-        return "/".join([segment, value, *qualifiers])
-    return None
+    segment, value, tail = found
+    qualifiers = [f"{tail[j]}/{tail[j + 1]}" for j in range(0, len(tail) - 1, 2)]
+    return "/".join([segment, value, *qualifiers])
