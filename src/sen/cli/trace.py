@@ -29,7 +29,7 @@ from sen.api.server import serve_until_stopped
 from sen.cli._context import err, out, print_json, settings
 from sen.cli.errors import CliError, UsageProblem
 from sen.cli.tx import load_key
-from sen.cli.vault import made_token, read_staff_token
+from sen.cli.vault import made_token, read_staff_token, refuse_problem
 from sen.ledger.crypto import address_of
 from sen.ledger.errors import LedgerError
 from sen.ledger.modules.trust.parsing import require_controller
@@ -235,16 +235,7 @@ def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
         answer = httpx.request(method, url, headers=headers, timeout=60, **kwargs)
     except httpx.HTTPError as exc:
         raise UsageProblem(f"--repo: no EPCIS repository answers at {url}: {exc}") from None
-    if answer.status_code >= 400:
-        try:
-            problem = answer.json()
-            said = (
-                f"{problem.get('title')}; field {problem.get('field')}; expected "
-                f"{problem.get('expected')}; got {problem.get('got')}"
-            )
-        except ValueError:
-            said = answer.text[:300]
-        raise CliError(f"the repository refused ({answer.status_code}): {said}")
+    refuse_problem(answer, "the repository")
     return answer
 
 

@@ -206,17 +206,24 @@ def _call_as(
     return _answer(answer)
 
 
+def refuse_problem(answer: Any, service: str) -> None:
+    """Raise :class:`CliError` saying what a service's problem answer (RFC 9457, with Sen's
+    field, expected and got) refused; nothing for an answer below 400."""
+    if answer.status_code < 400:
+        return
+    try:
+        problem = answer.json()
+        said = (
+            f"{problem.get('title')}; field {problem.get('field')}; expected "
+            f"{problem.get('expected')}; got {problem.get('got')}"
+        )
+    except ValueError:
+        said = answer.text[:300]
+    raise CliError(f"{service} refused ({answer.status_code}): {said}")
+
+
 def _answer(answer: Any) -> Any:
-    if answer.status_code >= 400:
-        try:
-            problem = answer.json()
-            said = (
-                f"{problem.get('title')}; field {problem.get('field')}; expected "
-                f"{problem.get('expected')}; got {problem.get('got')}"
-            )
-        except ValueError:
-            said = answer.text[:300]
-        raise CliError(f"the vault refused ({answer.status_code}): {said}")
+    refuse_problem(answer, "the vault")
     return answer.json()
 
 
