@@ -21,6 +21,15 @@ export function vietnamTime(iso) {
   return h('time', { datetime: iso, class: 'nowrap-time' }, date ? clock(date, VIETNAM) : String(iso));
 }
 
+/** A day in Vietnam time (a certificate's validity), as a <time> element. */
+export function vietnamDate(iso) {
+  const date = parseTime(iso);
+  const text = date
+    ? new Intl.DateTimeFormat(locale(), { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: VIETNAM }).format(date)
+    : String(iso);
+  return h('time', { datetime: iso, class: 'nowrap-time' }, text);
+}
+
 /** '+05:30' -> minutes east of UTC; null when it is not an offset. */
 function offsetMinutes(offset) {
   const match = /^([+-])(\d{2}):(\d{2})$/.exec(offset || '');

@@ -66,6 +66,21 @@ export function describeKey(key) {
   return { kind: 'gtin', gtin: parts[1] || key };
 }
 
+const SGLN = /^urn:epc:id:sgln:(\d{4,12})\.(\d*)\.(.*)$/;
+
+/** The 13-digit GLN of a place: an SGLN EPC URI (its extension dropped) or a Digital Link
+ * URI with /414/; null when it is neither. */
+export function glnOf(identifier) {
+  if (typeof identifier !== 'string') return null;
+  const sgln = SGLN.exec(identifier);
+  if (sgln) {
+    const body = sgln[1] + sgln[2];
+    return body.length === 12 ? body + checkDigit(body) : null;
+  }
+  const link = /^https?:\/\/[^/]+(?:\/[^?#]*)?\/414\/(\d{13})(?:\/|$)/.exec(identifier);
+  return link ? link[1] : null;
+}
+
 /** A key as a URL path, each segment encoded (a lot may hold any GS1 character). */
 export function keyPath(key) {
   return key.split('/').map(encodeURIComponent).join('/');

@@ -1,12 +1,14 @@
 // The consumer page a product's QR code opens (trace.html), served by an EPCIS repository at
 // the product's GS1 Digital Link (/01/<GTIN>/10/<lot>...). It reads the journey of its own
-// address (GET /trace/v1/view/<key>) and shows the product, its origin, the warnings, and the
-// journey with each event's proof. While an event waits for its proof, the page asks again.
+// address (GET /trace/v1/view/<key>) and shows the product, its certificates, its origin, the
+// warnings, and the journey with each event's proof. While an event waits for its proof, the
+// page asks again.
 
 import { get, ApiError } from '../api.js';
 import { add, h, replace } from '../dom.js';
 import { setLang, t, num, translateStatic, onLanguageChange, missingKeys } from '../i18n.js';
 import { errorBox, notice } from '../ui.js';
+import { certificatesSection } from './certificates.js';
 import { keyPath } from './gs1.js';
 import { keyText, originCard, productCard, productName } from './product.js';
 import { signalsSection } from './signals.js';
@@ -63,11 +65,12 @@ function paint() {
   document.title = `${name} — ${t('trace.title')}`;
   replace(main, h('h1', { id: 'page-title' }, name), h('p', { class: 'lead', id: 'product-key' }, keyText(view.key)));
   if (items.length === 0) {
-    add(main, notice('info', t('trace.nothingTitle'), h('p', {}, t('trace.nothingText'))), productCard(view), qrCard(view));
+    add(main, notice('info', t('trace.nothingTitle'), h('p', {}, t('trace.nothingText'))), productCard(view),
+      certificatesSection(view), qrCard(view));
     return;
   }
-  add(main, signalsSection(view, items), proofSummary(items), productCard(view), originCard(view),
-    timeline(view, items), qrCard(view));
+  add(main, signalsSection(view, items), proofSummary(items), productCard(view), certificatesSection(view),
+    originCard(view), timeline(view, items), qrCard(view));
 }
 
 function pending(view) {
