@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from node_process import SEN, running_node
+from node_process import SEN, free_port, run_sen, running_node, serving
 
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity.multikey import encode_multikey
@@ -36,15 +33,9 @@ PASSPHRASE = "mật-khẩu-đủ-dài-cho-kho"
 GTIN_PATH = "01/18935678012347"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def node(tmp_path: Path) -> Iterator[str]:
-    home, port = tmp_path / "home", _free_port()
+    home, port = tmp_path / "home", free_port()
     env = {**os.environ, "SEN_HOME": str(home)}
     subprocess.run(
         [str(SEN), "node", "init", "--chain-id", "vn-agri", "--api-port", str(port),
@@ -62,12 +53,7 @@ def node(tmp_path: Path) -> Iterator[str]:
 def _sen(tmp_path: Path, node: str, *argv: str, check: bool = True) -> Any:
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE,
            "COLUMNS": "200"}  # fmt: skip
-    done = subprocess.run(
-        [str(SEN), "--node", node, *argv], env=env, capture_output=True, text=True, timeout=120
-    )
-    if check:
-        assert done.returncode == 0, (argv, done.stdout, done.stderr)
-    return done
+    return run_sen(env, "--node", node, *argv, check=check)
 
 
 def _send(client: Client, key: SigningKey, module: str, action: str, args: Any) -> None:
@@ -114,36 +100,15 @@ def repository(node: str, tmp_path: Path) -> Iterator[str]:
     key = get_suite("ed25519").generate()
     Keyring(tmp_path / "keys").save("htx", key, PASSPHRASE)
     _authorities(node, key)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE}
-    log = tmp_path / "epcis.log"
-    process = subprocess.Popen(
-        [str(SEN), "--node", node, "trace", "serve", "--capturer", COOP, "--key", "htx",
-         "--secrets", str(tmp_path / "epcis"), "--port", str(port),
-         "--genesis", str(tmp_path / "home" / "config" / "genesis.json")],
-        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    argv = ["--node", node, "trace", "serve", "--capturer", COOP, "--key", "htx",
+            "--secrets", str(tmp_path / "epcis"), "--port", str(port),
+            "--genesis", str(tmp_path / "home" / "config" / "genesis.json")]  # fmt: skip
     repo = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until it answers
-            if process.poll() is not None:
-                pytest.fail(f"sen trace serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{repo}/trace/v1/certificates?key={COOP}", timeout=1).is_success:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    probe = f"{repo}/trace/v1/certificates?key={COOP}"
+    with serving(argv, env, probe, (200,), tmp_path / "epcis.log"):
         yield repo
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_a_certificate_attached_with_the_cli_is_verified_then_revoked_on_the_page(

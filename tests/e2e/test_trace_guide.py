@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,7 +17,7 @@ from typing import Any
 
 import httpx
 import pytest
-from node_process import SEN, running_node
+from node_process import SEN, free_port, run_sen, running_node, serving
 
 pytestmark = pytest.mark.slow
 
@@ -46,12 +44,6 @@ LOT_PATH = "01/18935678012347/10/L2026-06"
 BOX_PATH = "01/18935678012347/21/7001"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _env(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "SEN_HOME": str(tmp_path / "home"), "SEN_KEYRING":
             str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE, "COLUMNS": "200"}  # fmt: skip
@@ -59,7 +51,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def node(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     grants = [f"--grant-prefix={p}=did:sen:{o}" for o, p in ORGANISATIONS.items()]
     subprocess.run(
         [str(SEN), "node", "init", "--chain-id", "vn-nong-san", "--api-port", str(port),
@@ -71,13 +63,7 @@ def node(tmp_path: Path) -> Iterator[str]:
 
 
 def _sen(tmp_path: Path, node: str, *argv: str, check: bool = True) -> Any:
-    done = subprocess.run(
-        [str(SEN), "--node", node, *argv], env=_env(tmp_path), capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
-    if check:
-        assert done.returncode == 0, (argv, done.stdout, done.stderr)
-    return done
+    return run_sen(_env(tmp_path), "--node", node, *argv, check=check)
 
 
 def test_the_guides_mango_travels_from_son_la_to_ha_noi_verified(node: str, tmp_path: Path) -> None:
@@ -87,28 +73,13 @@ def test_the_guides_mango_travels_from_son_la_to_ha_noi_verified(node: str, tmp_
              "--method-key", organisation)  # fmt: skip
     held = _sen(tmp_path, node, "trace", "prefixes", "did:sen:dong-goi-moc-chau")
     assert "893999" in held.stdout
-    port = _free_port()
+    port = free_port()
     tenants = [arg for o in ORGANISATIONS for arg in ("--capturer", f"did:sen:{o}", "--key", o)]
     secrets_dir = tmp_path / "epcis"
-    log = tmp_path / "epcis.log"
-    process = subprocess.Popen(
-        [str(SEN), "--node", node, "trace", "serve", *tenants, "--secrets", str(secrets_dir),
-         "--port", str(port), "--public-queries"],
-        env=_env(tmp_path), stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    argv = ["--node", node, "trace", "serve", *tenants, "--secrets", str(secrets_dir),
+            "--port", str(port), "--public-queries"]  # fmt: skip
     repo = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until it answers
-            if process.poll() is not None:
-                pytest.fail(f"sen trace serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{repo}/epcis", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    with serving(argv, _env(tmp_path), f"{repo}/epcis", (200,), tmp_path / "epcis.log"):
         for document, organisation in CAPTURES:  # step 4: each captures as itself
             first = organisation == "htx-xoai-son-la"
             token = secrets_dir / ("token" if first else f"token-{organisation}")
@@ -151,10 +122,3 @@ def test_the_guides_mango_travels_from_son_la_to_ha_noi_verified(node: str, tmp_
         refused = _sen(tmp_path, node, "verify", str(saved), "--genesis", str(genesis),
                        check=False)  # fmt: skip
         assert refused.returncode == 1
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

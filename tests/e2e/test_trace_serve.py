@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -18,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from node_process import SEN, running_node
+from node_process import SEN, free_port, run_sen, running_node, serving
 
 from sen.ledger.crypto import get_suite
 from sen.ledger.modules.identity.multikey import encode_multikey
@@ -32,15 +30,9 @@ PASSPHRASE = "mật-khẩu-đủ-dài-cho-kho"
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def node(tmp_path: Path) -> Iterator[str]:
-    home, port = tmp_path / "home", _free_port()
+    home, port = tmp_path / "home", free_port()
     env = {**os.environ, "SEN_HOME": str(home)}
     subprocess.run(
         [str(SEN), "node", "init", "--chain-id", "vn-agri", "--api-port", str(port),
@@ -54,12 +46,7 @@ def node(tmp_path: Path) -> Iterator[str]:
 def _sen(tmp_path: Path, node: str, *argv: str, check: bool = True) -> Any:
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE,
            "COLUMNS": "200"}  # fmt: skip
-    done = subprocess.run(
-        [str(SEN), "--node", node, *argv], env=env, capture_output=True, text=True, timeout=120
-    )
-    if check:
-        assert done.returncode == 0, (argv, done.stdout, done.stderr)
-    return done
+    return run_sen(env, "--node", node, *argv, check=check)
 
 
 def _document(lot_prefix: str) -> dict[str, Any]:
@@ -89,27 +76,13 @@ def test_a_repository_captures_records_and_proves_beside_a_node(node: str, tmp_p
         })  # fmt: skip
     held = _sen(tmp_path, node, "trace", "holder", "https://id.gs1.org/01/18935678012347/10/L1")
     assert f"prefix 8935678, held by {COOP}" in held.stdout
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE}
-    log = tmp_path / "epcis.log"
-    process = subprocess.Popen(
-        [str(SEN), "--node", node, "trace", "serve", "--capturer", COOP, "--key", "htx",
-         "--secrets", str(tmp_path / "epcis"), "--port", str(port)],
-        env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
     repo = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # until it answers (401: it does, and wants the token)
-            if process.poll() is not None:
-                pytest.fail(f"sen trace serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{repo}/epcis", timeout=1).status_code == 401:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+    argv = ["--node", node, "trace", "serve", "--capturer", COOP, "--key", "htx",
+            "--secrets", str(tmp_path / "epcis"), "--port", str(port)]  # fmt: skip
+    # it answers once it serves: 401, it wants the token
+    with serving(argv, env, f"{repo}/epcis", (401,), tmp_path / "epcis.log"):
         token = tmp_path / "epcis" / "token"
         assert token.stat().st_mode & 0o077 == 0
         harvest = tmp_path / "harvest.json"
@@ -140,13 +113,6 @@ def test_a_repository_captures_records_and_proves_beside_a_node(node: str, tmp_p
                        "--token-file", str(token), check=False)  # fmt: skip
         assert refused.returncode != 0 and "403" in refused.stderr, refused.stderr
         assert "/epcisBody/eventList/0/quantityList/0/epcClass" in refused.stderr
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_a_key_that_does_not_control_the_capturer_is_a_clear_error(
