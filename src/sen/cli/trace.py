@@ -49,7 +49,12 @@ RepoUrl = Annotated[
     str, typer.Option("--repo", help="The EPCIS repository, e.g. http://127.0.0.1:26691.")
 ]
 TokenFile = Annotated[
-    Path, typer.Option("--token-file", help="The repository's staff token (from its --secrets).")
+    Path,
+    typer.Option(
+        "--token-file",
+        help="Your organisation's staff token (from the repository's --secrets): it decides "
+        "which DID you capture as.",
+    ),
 ]
 
 
@@ -66,7 +71,11 @@ def serve(
     ],
     key: Annotated[
         list[str],
-        typer.Option("--key", help="A controller key of each --capturer (name or pkcs11: URI)."),
+        typer.Option(
+            "--key",
+            help="A controller key of each --capturer: a name in SEN_KEYRING (passphrase from "
+            "SEN_PASSPHRASE or asked) or a pkcs11: URI.",
+        ),
     ],
     secrets_dir: Annotated[
         Path,
@@ -93,7 +102,9 @@ def serve(
         typer.Option("--public-queries", help="Let anyone query events (captures need the token)."),
     ] = False,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 26691,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 26691,
     public_url: Annotated[
         str | None,
         typer.Option("--public-url", help="The address QR codes hold (default: http://HOST:PORT)."),
@@ -107,8 +118,7 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the EPCIS 2.0 repository (capture, queries, receipts) beside a node, and the
-    consumer page of each product's GS1 Digital Link."""
+    """Serve an EPCIS 2.0 repository and its products' consumer pages (until Ctrl-C)."""
     from sen.console import install_consumer
     from sen.services.credentials.remote import node_fetch
     from sen.services.traceability.anchoring import CaptureAnchorer
@@ -309,20 +319,32 @@ def receipt(
     ctx: typer.Context,
     event_id: Annotated[str, typer.Argument(help="The event's eventID.")],
     repo: RepoUrl,
-    token_file: TokenFile,
     save: Annotated[Path, typer.Option("--save", help="Write the receipt here (for sen verify).")],
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--token-file",
+            help="A staff token: not needed, receipts are public (the resolver's); with it, "
+            "the repository's own /epcis/receipts is asked.",
+        ),
+    ] = None,
 ) -> None:
     """Save an event's receipt; `sen verify FILE --genesis genesis.json` checks it offline."""
     settings(ctx)
-    url = f"{repo.rstrip('/')}/epcis/receipts?eventID={quote(event_id, safe='')}"
-    receipts = _call("GET", url, read_staff_token(token_file)).json()
+    wanted = quote(event_id, safe="")
+    if token_file is None:
+        receipts = _call("GET", f"{repo.rstrip('/')}/trace/v1/receipts?eventID={wanted}", None)
+    else:
+        url = f"{repo.rstrip('/')}/epcis/receipts?eventID={wanted}"
+        receipts = _call("GET", url, read_staff_token(token_file))
+    receipts = receipts.json()
     if len(receipts) == 1:
         save.write_text(json.dumps(receipts[0], ensure_ascii=False, indent=1))
     else:  # an event and its error declaration: one file each
         for i, each in enumerate(receipts):
             path = save.with_name(f"{save.stem}.{i}{save.suffix}")
             path.write_text(json.dumps(each, ensure_ascii=False, indent=1))
-    err.print(f"{len(receipts)} receipt(s) saved from {save}", markup=False)
+    err.print(f"{len(receipts)} receipt(s) saved to {save}", markup=False)
 
 
 @app.command("prefixes")
@@ -331,7 +353,7 @@ def prefixes(
     holder: Annotated[str, typer.Argument(help="A did:sen DID.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """The GS1 Company Prefixes a DID speaks for (granted by governance)."""
+    """The GS1 Company Prefixes a DID speaks for (granted at genesis or by governance)."""
     config = settings(ctx)
     with config.client() as client:
         found = client.get_list(f"/v1/trace/holders/{holder}/prefixes")

@@ -311,6 +311,13 @@ def _read_receipt(path: Path) -> dict[str, Any]:
         raise CliError(f"{path} is not a receipt: not JSON ({exc})") from None
     except RecursionError:
         raise CliError(f"{path} is not a receipt: its JSON is nested too deeply") from None
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict):
+        return value[0]  # the list an EPCIS repository answers for an event with one receipt
+    if isinstance(value, list) and len(value) > 1:
+        raise CliError(
+            f"{path} holds {len(value)} receipts (an event and its error declaration): save "
+            "each in its own file (sen trace receipt does) and give them all to sen verify"
+        )
     if not isinstance(value, dict):
         raise CliError(f"{path} is not a receipt: expected a JSON object")
     return value

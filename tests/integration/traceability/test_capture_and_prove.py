@@ -232,3 +232,32 @@ def test_the_node_verifies_an_event_receipt_for_the_console(world: World) -> Non
     refused = world.sdk.post("/v1/receipts/verify", {"receipt": forged})
     assert (refused["valid"], refused["failed_check"]) == (False, "event")
     assert refused["not_run"] == ["capture", "entitlement"]
+
+
+def test_capturing_the_same_event_again_is_refused_not_stored_twice(world: World) -> None:
+    """A retried upload must not double a lot's journey; an error declaration may reuse the
+    eventID of the event it corrects (that is a new event)."""
+    _captured(world, document(harvest()))
+    again = world.capture(document(harvest()))
+    assert again.status_code == 400, again.text
+    assert again.json()["field"] == "/epcisBody/eventList/0/eventID"
+    assert "captured in job" in again.json()["got"]
+    twice = world.capture(document(harvest(minute=5), harvest(minute=5)))
+    assert twice.status_code == 400 and twice.json()["field"] == "/epcisBody/eventList/1/eventID"
+    assert world.store.count() == 1
+
+
+def test_sen_verify_takes_the_repositorys_list_of_one_receipt(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    _captured(world, document(harvest()))
+    (event,) = world.store.query(world_filter(), 0, 1)
+    receipts = _receipts(world, event.event_id)
+    saved, genesis = tmp_path / "answer.json", tmp_path / "genesis.json"
+    saved.write_text(json.dumps(receipts))  # the answer of GET /trace/v1/receipts, as is
+    genesis.write_bytes(world.node.config.genesis_path.read_bytes())
+    monkeypatch.setenv("SEN_HOME", str(tmp_path / "no-home"))
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", str(saved), "--genesis", str(genesis)])
+    assert exited.value.code == 0, capsys.readouterr().out

@@ -133,7 +133,17 @@ def test_a_link_that_is_not_a_product_key_is_a_named_404(
 ) -> None:
     answer = world.api.get(f"/{path}", headers={"Accept": "application/json"})
     assert answer.status_code == 404, answer.text
-    assert answer.json()["field"] == "path"
+    assert answer.json()["field"] == "path" and answer.json()["expected"]
+
+
+def test_a_mistyped_gtin_says_which_check_digit_it_should_have(
+    world: World, resolver: Catalog
+) -> None:
+    answer = world.api.get("/01/18935678012344/21/7001", headers={"Accept": "application/json"})
+    assert answer.status_code == 404
+    body = answer.json()
+    assert (body["expected"], body["got"]) == ("18935678012347", "18935678012344")
+    assert "check digit" in body["title"]
 
 
 def test_print_ready_qr_codes_hold_the_products_link(world: World, resolver: Catalog) -> None:

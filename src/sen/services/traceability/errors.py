@@ -84,6 +84,9 @@ class EpcisInvalid(TraceabilityError, ValueError):
     be more than ``problems`` lists.
     """
 
+    summary = "not a valid EPCIS 2.0 document"
+    """How the message begins (a subclass says what kind of refusal it is)."""
+
     def __init__(self, problems: Sequence[Problem], *, complete: bool = True) -> None:
         if not problems:
             raise ValueError("EpcisInvalid needs at least one problem")
@@ -96,7 +99,7 @@ class EpcisInvalid(TraceabilityError, ValueError):
         if not complete:
             more += " (validation stopped there; there may be more)"
         super().__init__(
-            f"not a valid EPCIS 2.0 document: {shown}{more}",
+            f"{self.summary}: {shown}{more}",
             first.pointer,
             expected=first.expected,
             got=first.got,
@@ -119,6 +122,11 @@ class DocumentTooLarge(EpcisInvalid):
 class NotEntitled(EpcisInvalid):
     """Events that claim places or identities under GS1 Company Prefixes the capturing DID
     is not granted on chain (``docs/spec/traceability.md`` §3): nothing is stored."""
+
+    summary = (
+        "a valid document, but its events speak for GS1 keys this token's DID does not hold "
+        "(each place or new identity must be under one of its prefixes)"
+    )
 
 
 class CertificateRefused(TraceabilityError):

@@ -274,6 +274,7 @@ class Repository:
         capture = os.urandom(16)
         prepared, problems, prefixes = [], [], set()
         holders: dict[str, PrefixGrant | None] = {}
+        seen_events: set[tuple[str, str]] = set()
         for i, event in enumerate(events):
             at = f"{EVENT_LIST}/{i}"
             try:
@@ -296,6 +297,16 @@ class Repository:
                         f"{claim.identifier} ({held})",
                     )
                 )
+            again = self._captured_before(event, hashed, seen_events)
+            if again is not None:
+                problems.append(
+                    Problem(
+                        f"{at}/eventID",
+                        "an event not captured before (an error declaration may reuse its eventID)",
+                        again,
+                    )
+                )
+                continue
             prepared.append(self._prepare(event, context, hashed, record_ms))
         if problems:
             entitled = all(p.expected.startswith("a GS1 key under") for p in problems)
@@ -318,6 +329,24 @@ class Repository:
         if self.catalog is not None:  # master data, declared by the capturer (catalog.py)
             self.catalog.absorb(document, capturer, record_ms)
         return job
+
+    def _captured_before(
+        self, event: Mapping[str, Any], hashed: str, seen: set[tuple[str, str]]
+    ) -> str | None:
+        """Why this event was captured already (the same eventID and the same content, earlier
+        in the document or stored), or None: a retried capture must not store it twice. An
+        error declaration is a new event that reuses the eventID of the one it corrects."""
+        if "errorDeclaration" in event:
+            return None
+        event_id = str(event.get("eventID", hashed))
+        if (event_id, hashed) in seen:
+            return f"{event_id}, earlier in this document"
+        seen.add((event_id, hashed))
+        digest = bytes.fromhex(hashed[len(HASH_PREFIX) : -len(HASH_SUFFIX)])
+        for stored in self.store.events_with_id(event_id):
+            if stored.hash == digest and "errorDeclaration" not in stored.document():
+                return f"{event_id}, captured in job {stored.capture.hex()}"
+        return None
 
     def _holder(self, digits: str, seen: dict[str, PrefixGrant | None]) -> PrefixGrant | None:
         """The grant ``digits`` are under, asked of the chain once per key and document."""

@@ -54,6 +54,14 @@ def resolvable_key(path: str) -> str:
     key = canonical_key("https://resolver.invalid/" + path.strip("/"))
     parts = key.split("/") if key else []
     ok = False
+    if len(parts) >= 2 and parts[0] in ("01", "00") and parts[1].isdigit():
+        number, digit = parts[1], check_digit(parts[1][:-1])
+        if number[-1] != digit:
+            kind = "GTIN" if parts[0] == "01" else "SSCC"
+            raise UnknownEvent(
+                f"{kind} {number}: its check digit is wrong (a mistyped or copied number)",
+                "path", expected=f"{number[:-1]}{digit}", got=number,
+            )  # fmt: skip
     if len(parts) >= 2 and parts[0] == "01":
         gtin = parts[1]
         ok = gtin[-1] == check_digit(gtin[:-1]) and (
@@ -65,10 +73,10 @@ def resolvable_key(path: str) -> str:
         ok = False
     if key is None or not ok:
         raise UnknownEvent(
-            f"/{path[:80]} is not a GS1 Digital Link this resolver knows: 01/<GTIN-14 with its "
-            "check digit>[/10/<lot>|/21/<serial>] or 00/<SSCC>",
-            "path",
-        )
+            f"/{path[:80]} is not a GS1 Digital Link this resolver knows",
+            "path", expected="01/<GTIN-14>[/10/<lot>|/21/<serial>] or 00/<SSCC>",
+            got=f"/{path[:80]}",
+        )  # fmt: skip
     return key
 
 

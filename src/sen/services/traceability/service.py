@@ -206,7 +206,8 @@ def create_epcis_app(
         if isinstance(exc, EpcisInvalid):
             return _invalid(exc, 400, "invalid")
         if isinstance(exc, UnknownEvent):
-            return _problem(404, str(exc), field=exc.field or "", kind="not-found")
+            return _problem(404, str(exc), field=exc.field or "", expected=exc.expected or "",
+                            got=exc.got or "", kind="not-found")  # fmt: skip
         if isinstance(exc, ReceiptNotReady):
             return _problem(409, str(exc), kind="not-yet")
         if isinstance(exc, ChainUnavailable):
