@@ -26,7 +26,8 @@ clocks run out), with the patient's "who read my data" answer from a vault servi
 
 ``mango``: a development chain granting a Sơn La mango cooperative its GS1 Company Prefix,
 and the cooperative's EPCIS repository (``sen trace serve``) with a mango's journey captured
-(see ``mango_chain``); ``mango_page`` is ``page`` for the repository, whose consumer page a
+and the farm's VietGAP certificate attached, its certifier accredited on chain (see
+``mango_chain``); ``mango_page`` is ``page`` for the repository, whose consumer page a
 product's QR code opens.
 
 ``consortium``: a second node whose genesis is a permissioned consortium
@@ -62,7 +63,15 @@ from console_support import (
 from consortium_chain import Consortium, govern, write_home
 from contracts_chain import ContractsChain, deploy
 from contracts_chain import write_home as write_contracts_home
-from mango_chain import MangoRepository, capture_journey, found_cooperative, serving_repository
+from mango_chain import (
+    MangoRepository,
+    attach,
+    capture_journey,
+    farm_vietgap,
+    found_certifier,
+    found_cooperative,
+    serving_repository,
+)
 from mango_chain import init_home as init_mango_home
 from personal_data_chain import (
     SHIFT,
@@ -168,8 +177,10 @@ def mango(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MangoRepository]
     home = init_mango_home(root, port)
     with running_node(home, port, root / "node.log") as url:
         cooperative = found_cooperative(root, url)
+        certifier = found_certifier(root, url)
         with serving_repository(root, url, home) as repository:
             capture_journey(root, repository, cooperative)
+            attach(repository, farm_vietgap(certifier))
             yield repository
 
 

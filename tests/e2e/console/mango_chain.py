@@ -17,6 +17,12 @@ two documents as two uploads of the cooperative's app would send them:
    the Hà Nội warehouse.
 
 Then blocks are made until every event's receipt is ready (the block after its job's).
+
+The genesis names the Ministry (``MINISTRY``) a trust root; the Ministry accredits Sơn La's
+department of agriculture (``CERTIFIER``) for OCOP ratings and VietGAP certificates, and the
+department keeps a revocation list (``STATUS_LIST``) on chain. It has certified the farm
+VietGAP (``farm_vietgap``), which the cooperative attached to its repository: every page of
+the mango shows it verified. The tests issue more with :func:`certificate`.
 """
 
 from __future__ import annotations
@@ -40,6 +46,8 @@ from sen.ledger.modules.identity.multikey import encode_multikey
 from sen.light.epcis_hash import event_hash
 from sen.sdk.client import Client
 from sen.sdk.keys import Keyring
+from sen.services.credentials.verification import status_list_url
+from sen.vc import sign_credential
 
 COOP = "did:sen:htx-xoai-son-la"
 PASSPHRASE = "mật-khẩu-đủ-dài-cho-kho"
@@ -62,15 +70,32 @@ PRODUCT_NAME = "Xoài tròn Yên Châu"
 FARM_NAME = "Vùng trồng xoài Chiềng Hặc"
 FARM_LATITUDE, FARM_LONGITUDE = "21.0453", "104.3102"
 
+MINISTRY = "did:sen:bo-nn-mt"
+CERTIFIER = "did:sen:so-nn-son-la"
+CERTIFIER_NAME = "Sở Nông nghiệp và Môi trường Sơn La"
+STATUS_LIST = "chung-nhan-2026"
+GTIN_URI = "https://id.gs1.org/01/18935678012347"
+FARM_GLN = "8935678000019"  # FARM's GLN (its SGLN without the extension)
+CERTIFICATION = "https://sen.gov.vn/contexts/certification/v1"
+
 
 @dataclass(frozen=True)
 class MangoRepository:
-    """The running repository (``url``) beside its node, with the journey captured."""
+    """The running repository (``url``) beside its node, with the journey captured; its
+    keyring (the cooperative's ``htx``, the department's ``so-nn``) and token are in ``root``."""
 
     url: str
     node: str
     genesis: Path
     log: Path
+    root: Path
+
+    @property
+    def token(self) -> Path:
+        return self.root / "epcis" / "token"
+
+    def certifier(self) -> SigningKey:
+        return Keyring(self.root / "keys").load("so-nn", PASSPHRASE)
 
 
 def _place(element: str, **attributes: str) -> dict[str, Any]:
@@ -193,7 +218,8 @@ def _sen(home: Path, node: str, *argv: str) -> subprocess.CompletedProcess[str]:
 
 
 def init_home(root: Path, port: int) -> Path:
-    """A development chain whose genesis grants the cooperative its prefix."""
+    """A development chain whose genesis grants the cooperative its prefix and names the
+    Ministry a trust root (written before the node's first run)."""
     home = root / "home"
     subprocess.run(
         [str(SEN), "node", "init", "--chain-id", "vn-agri", "--api-port", str(port),
@@ -201,6 +227,10 @@ def init_home(root: Path, port: int) -> Path:
         env={**os.environ, "SEN_HOME": str(home)}, check=True, capture_output=True,
         timeout=120,
     )  # fmt: skip
+    genesis_path = home / "config" / "genesis.json"
+    genesis = json.loads(genesis_path.read_text(encoding="utf-8"))
+    genesis["app_state"]["trust"] = {"roots": [MINISTRY]}
+    genesis_path.write_text(json.dumps(genesis, indent=2), encoding="utf-8")
     return home
 
 
@@ -216,6 +246,73 @@ def found_cooperative(root: Path, node: str) -> SigningKey:
             "relationships": {"assertionMethod": ["key-1"]},
         })  # fmt: skip
     return coop
+
+
+def _send(client: Client, key: SigningKey, module: str, action: str, args: Any) -> None:
+    info = client.send(key, module, action, args)
+    assert info.result is not None and info.result.ok, (module, action, info.result)
+
+
+def found_certifier(root: Path, node: str) -> SigningKey:
+    """The Ministry's and the department's DIDs (one officer's key, in the keyring as
+    ``so-nn``, controls both on this development chain), the Ministry's accreditation of the
+    department for OCOP and VietGAP, and the department's revocation list."""
+    key = get_suite("ed25519").generate()
+    Keyring(root / "keys").save("so-nn", key, PASSPHRASE)
+    method = encode_multikey(key.suite, key.public_key)
+    with Client.http(node) as client:
+        for did in (MINISTRY, CERTIFIER):
+            _send(client, key, "identity", "create", {
+                "name": did.removeprefix("did:sen:"),
+                "verification_methods": [{"id": "key-1", "public_key_multibase": method}],
+                "relationships": {"assertionMethod": ["key-1"]},
+            })  # fmt: skip
+        _send(client, key, "trust", "accredit", {
+            "accreditor": MINISTRY, "issuer": CERTIFIER,
+            "credential_types": ["OCOPCertificate", "VietGAPCertificate"],
+        })  # fmt: skip
+        _send(client, key, "status", "create_list",
+              {"list": STATUS_LIST, "issuer": CERTIFIER, "purpose": "revocation"})  # fmt: skip
+    return key
+
+
+def certificate(key: SigningKey, kind: str, subject: dict[str, Any], index: int) -> dict[str, Any]:
+    """A certificate of ``kind`` the department signs, valid 2026-06-01 to 2029-06-01, its
+    revocation bit ``index`` of the department's list."""
+    url = status_list_url("https://so-nn.sonla.gov.vn", CERTIFIER, STATUS_LIST)
+    return sign_credential({
+        "@context": ["https://www.w3.org/ns/credentials/v2", CERTIFICATION],
+        "id": f"urn:uuid:6f1c2a34-5b7d-4e8f-9a0b-{index:012d}",
+        "type": ["VerifiableCredential", kind],
+        "issuer": {"id": CERTIFIER, "name": CERTIFIER_NAME},
+        "validFrom": "2026-06-01T00:00:00+07:00", "validUntil": "2029-06-01T00:00:00+07:00",
+        "credentialSubject": subject,
+        "credentialStatus": {"id": f"{url}#{index}", "type": "BitstringStatusListEntry",
+                             "statusPurpose": "revocation", "statusListIndex": str(index),
+                             "statusListCredential": url},
+    }, key, f"{CERTIFIER}#key-1", "eddsa-rdfc-2022")  # fmt: skip
+
+
+def farm_vietgap(key: SigningKey) -> dict[str, Any]:
+    """The farm's VietGAP certificate (its GLN as the subject)."""
+    subject = {"id": f"https://id.gs1.org/414/{FARM_GLN}", "standard": "VietGAP",
+               "certificateNumber": "VietGAP-TT-26-01-14-0042", "scope": "Xoài, 12 ha"}  # fmt: skip
+    return certificate(key, "VietGAPCertificate", subject, 7)
+
+
+def attach(repository: MangoRepository, credential: dict[str, Any]) -> None:
+    """Attach a certificate through the repository's REST call (``sen trace certify``'s)."""
+    token = repository.token.read_text(encoding="utf-8").strip()
+    answer = httpx.post(f"{repository.url}/trace/v1/certificates", json=credential,
+                        headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+    assert answer.status_code == 201, answer.text
+
+
+def certify(repository: MangoRepository, credential: dict[str, Any], path: Path) -> str:
+    """Attach a certificate with ``sen trace certify``; its output."""
+    path.write_text(json.dumps(credential, ensure_ascii=False), encoding="utf-8")
+    return _sen(repository.root, repository.node, "trace", "certify", str(path), "--repo",
+                repository.url, "--token-file", str(repository.token)).stdout  # fmt: skip
 
 
 @contextmanager
@@ -236,7 +333,7 @@ def serving_repository(root: Path, node: str, home: Path) -> Iterator[MangoRepos
         )  # fmt: skip
         try:
             _wait_answering(url, process, log)
-            yield MangoRepository(url=url, node=node, genesis=genesis, log=log)
+            yield MangoRepository(url=url, node=node, genesis=genesis, log=log, root=root)
         finally:
             process.send_signal(signal.SIGTERM)
             try:

@@ -3,7 +3,9 @@ repository (``sen trace serve``) beside a real node, with a mango's journey capt
 ``sen trace capture`` (``mango_chain``): the product as declared, its origin with its
 coordinates as text, the journey in order with each event verified on the chain, the
 correction of a mistaken event, the "sold twice" warning, receipts that ``sen verify``
-accepts, both languages, and no serious accessibility violation."""
+accepts, certificates (an OCOP rating attached with ``sen trace certify``, verified, then
+revoked on chain and shown revoked at the next view; every other status in words), both
+languages, and no serious accessibility violation."""
 
 from __future__ import annotations
 
@@ -17,20 +19,31 @@ import httpx
 import pytest
 from console_support import SEN, axe_violations, screenshot
 from mango_chain import (
+    CERTIFIER,
+    CERTIFIER_NAME,
+    COOP,
     FARM_LATITUDE,
     FARM_LONGITUDE,
     FARM_NAME,
+    GTIN_URI,
     LOT_PATH,
     PRODUCT_NAME,
     SERIAL_PATH,
+    STATUS_LIST,
     MangoRepository,
+    certificate,
+    certify,
 )
 from playwright.sync_api import expect
+
+from sen.sdk.client import Client
 
 pytestmark = pytest.mark.slow
 
 PHONE = {"width": 360, "height": 740}
 VERIFIED = "Đã xác thực trên chuỗi"
+CERTIFIED = "Đã xác minh: cơ quan cấp được công nhận trên chuỗi, chưa bị thu hồi"
+FARM_VIETGAP = f"Nơi sản xuất: {FARM_NAME} (GLN 8935678000019)"
 LOT_STEPS = [
     "1. Thu hoạch / đóng lô",
     "2. Đóng gói",
@@ -96,6 +109,13 @@ def test_a_lots_page_shows_the_product_its_origin_and_its_journey_verified(
     expect(shipped).to_contain_text("Múi giờ ghi nhận UTC+07:00")
     expect(shipped.locator(".badge")).to_have_text("Thùng/pallet chứa sản phẩm")
     expect(page.locator("#signals")).to_have_count(0)
+    vietgap = page.locator("#certificates > ul > li", has_text=FARM_VIETGAP)
+    expect(vietgap.get_by_role("heading", name="VietGAP")).to_be_visible()
+    expect(vietgap.locator(".cert-status")).to_have_text(f"✓{CERTIFIED}")
+    expect(vietgap).to_contain_text("Số giấy chứng nhận")
+    expect(vietgap).to_contain_text("VietGAP-TT-26-01-14-0042")
+    expect(vietgap).to_contain_text(CERTIFIER_NAME)
+    expect(vietgap).to_contain_text("từ 01/06/2026 đến 01/06/2029")
     qr = page.locator("#qr img")
     expect(qr).to_have_attribute("src", f"/trace/v1/qr/{LOT_PATH}.svg")
     assert page.evaluate("document.querySelector('#qr img').naturalWidth") > 0
@@ -176,6 +196,12 @@ def test_english_on_request_and_remembered(mango_page: Any) -> None:
     expect(events.locator(".proof-box")).to_contain_text(["Verified on the chain"] * 7)
     expect(events.nth(2)).to_contain_text("05/06/2026, 16:00 (Vietnam time)")
     expect(events.nth(3).locator(".badge")).to_have_text(["Its carton/pallet", "Corrected"])
+    vietgap = page.locator("#certificates > ul > li", has_text="VietGAP")
+    expect(vietgap.locator(".cert-status")).to_have_text(
+        "✓Verified: the issuer is accredited on the chain, and it is not revoked"
+    )
+    expect(vietgap).to_contain_text(f"Where it is produced: {FARM_NAME} (GLN 8935678000019)")
+    expect(vietgap).to_contain_text("from 01/06/2026 to 01/06/2029")
     assert page.evaluate("window.senConsole.missingKeys()") == []
     _fits_the_phone(page)
     screenshot(page, "trace-serial-phone-english")
@@ -306,3 +332,129 @@ def test_each_proof_status_and_signal_says_what_it_means_until_the_proof_arrives
     expect(events).to_contain_text([VERIFIED] * len(LOT_STEPS))
     expect(page.locator("#proof-summary")).to_contain_text("Cả 6 sự kiện")
     assert len(answers) >= 2
+
+
+def test_an_ocop_rating_attached_with_the_cli_shows_verified_then_revoked_at_the_next_view(
+    mango_page: Any, mango: MangoRepository, tmp_path: Path
+) -> None:
+    """The department rates the mango 4 stars OCOP and the cooperative attaches the rating
+    with ``sen trace certify``: the lot's page shows the stars, verified. The department sets
+    its revocation bit on chain: the page's next view shows it revoked, struck through,
+    without its stars, the farm's VietGAP still verified."""
+    page = mango_page
+    certifier = mango.certifier()
+    rating = certificate(certifier, "OCOPCertificate", {"id": GTIN_URI, "ocopRating": 4}, 4242)
+    said = certify(mango, rating, tmp_path / "ocop.json")
+    assert "attached: OCOPCertificate of 01/18935678012347" in said, said
+    _open(page, LOT_PATH)
+    ocop = page.locator("#certificates > ul > li", has_text="OCOP")
+    expect(ocop.get_by_role("heading", name="4 sao OCOP")).to_be_visible()
+    expect(ocop.locator(".stars")).to_have_text("★★★★☆")
+    expect(ocop.locator(".cert-status")).to_have_text(f"✓{CERTIFIED}")
+    expect(ocop).to_contain_text("Sản phẩm này, mọi lô (GTIN 18935678012347)")
+    expect(ocop).to_contain_text(f"{CERTIFIER_NAME}{CERTIFIER}")
+    expect(ocop).to_contain_text("từ 01/06/2026 đến 01/06/2029")
+    expect(page.locator("#certificates > ul > li")).to_have_count(2)  # the GTIN's, then the farm's
+    expect(page.locator("#certificates > ul > li").nth(1)).to_contain_text(FARM_VIETGAP)
+    order = page.evaluate("[...document.querySelectorAll('main > section')].map((s) => s.id)")
+    assert order.index("certificates") == order.index("product") + 1, order
+    _fits_the_phone(page)
+    screenshot(page, "trace-certificate-verified")
+    assert axe_violations(page) == []
+
+    revocation = {"list": STATUS_LIST, "issuer": CERTIFIER, "set": [4242]}
+    with Client.http(mango.node) as client:
+        revoked = client.send(certifier, "status", "update", revocation)
+    assert revoked.result is not None and revoked.result.ok, revoked.result
+    page.reload()
+    status = ocop.locator(".cert-status")
+    expect(status).to_contain_text("Đã bị thu hồi")
+    expect(status).to_contain_text("Cơ quan cấp đã thu hồi chứng nhận này trên chuỗi khối")
+    expect(status).to_have_attribute("role", "alert")
+    expect(ocop.locator(".stars")).to_have_count(0)
+    expect(ocop.locator("h3 s")).to_have_text("OCOP · 4 sao")
+    expect(ocop.get_by_role("heading", name="OCOP · 4 sao — Đã bị thu hồi")).to_be_visible()
+    expect(ocop).to_contain_text("STATUS_REVOKED")  # the verifier's finding, folded
+    farm = page.locator("#certificates > ul > li", has_text=FARM_VIETGAP)
+    expect(farm.locator(".cert-status")).to_have_text(f"✓{CERTIFIED}")
+    _fits_the_phone(page)
+    screenshot(page, "trace-certificate-revoked")
+    assert axe_violations(page) == []
+
+
+def _shown_as(real: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**real, "errors": [], **changes}
+
+
+def test_each_certificate_status_says_what_it_means_and_only_a_verified_one_looks_good(
+    mango_page: Any,
+) -> None:
+    """The view's certificates rewritten from the farm's real one: each status in words, each
+    kind named, each subject said; stars only on a verified rating."""
+    page = mango_page
+
+    def rewrite(route: Any) -> None:
+        real = route.fetch()
+        view = real.json()
+        (farm,) = [c for c in view["certificates"] if c["key"] == "414/8935678000019"]
+        failed = [{"code": "INVALID_SIGNATURE", "message": "the signature does not verify",
+                   "path": "$.proof.proofValue"}]  # fmt: skip
+        unasked = [{"code": "CHAIN_UNAVAILABLE", "message": "no node", "path": "$"}]
+        view["certificates"] = [
+            _shown_as(farm, types=["OCOPCertificate"], key="01/18935678012347",
+                      claims={"ocopRating": 5}, status="suspended"),
+            _shown_as(farm, types=["OrganicCertificate"], key=LOT_PATH, claims={},
+                      status="verified"),
+            _shown_as(farm, types=["OrganicCertificate"], key=LOT_PATH, claims={},
+                      status="expired", validUntil="2026-11-30T00:00:00+07:00"),
+            _shown_as(farm, types=["VietGAPCertificate"], key=COOP, status="not-accredited",
+                      issuerName=None, issuer="did:sen:tu-chung-nhan"),
+            _shown_as(farm, types=["OCOPCertificate"], key="01/18935678012347",
+                      claims={"ocopRating": 3}, status="invalid", errors=failed),
+            _shown_as(farm, types=["HalalCertificate"], key="417/8935678000026",
+                      claims={}, status="unknown", errors=unasked, validFrom=None),
+            _shown_as(farm, status="a-new-status"),
+        ]  # fmt: skip
+        route.fulfill(response=real, json=view)
+
+    page.route("**/trace/v1/view/**", rewrite)
+    _open(page, LOT_PATH)
+    shown = page.locator("#certificates > ul > li")
+    expect(shown.locator("h3")).to_have_text([
+        "OCOP · 5 sao — Đang bị tạm đình chỉ", "Hữu cơ", "Hữu cơ — Đã hết hạn",
+        "VietGAP — Cơ quan cấp không được công nhận", "OCOP · 3 sao — Không hợp lệ",
+        "HalalCertificate — Chưa kiểm tra được", "VietGAP — Chưa kiểm tra được",
+    ])  # fmt: skip
+    expect(shown.locator(".cert-status strong")).to_have_text([
+        "Đang bị tạm đình chỉ", "Đã xác minh", "Đã hết hạn", "Cơ quan cấp không được công nhận",
+        "Không hợp lệ", "Chưa kiểm tra được", "Chưa kiểm tra được",
+    ])  # fmt: skip
+    expect(page.locator("#certificates .stars")).to_have_count(0)
+    expect(shown.locator("h3 s")).to_have_count(4)  # not the verified one, nor the unchecked
+    expect(shown.nth(0)).to_contain_text("trong thời gian đình chỉ, nó không có giá trị")
+    expect(shown.nth(1)).to_contain_text("Lô này (L2026-06)")
+    expect(shown.nth(1)).to_contain_text("Sản xuất nông nghiệp hữu cơ (TCVN 11041).")
+    expect(shown.nth(2)).to_contain_text("từ 01/06/2026 đến 30/11/2026")
+    expect(shown.nth(2)).to_contain_text("Thời hạn hiệu lực của chứng nhận đã hết")
+    expect(shown.nth(3)).to_contain_text(f"Nhà sản xuất {COOP}")
+    expect(shown.nth(3)).to_contain_text("Cơ quan cấpdid:sen:tu-chung-nhan")  # no name: the DID
+    expect(shown.nth(3).locator(".cert-status")).to_have_attribute("role", "alert")
+    expect(shown.nth(4)).to_contain_text("có thể đã bị sửa hoặc bị làm giả")
+    shown.nth(4).locator("summary").click()
+    expect(shown.nth(4).locator(".evidence li")).to_have_text(
+        "INVALID_SIGNATURE: the signature does not verify"
+    )
+    expect(shown.nth(5)).to_contain_text("Doanh nghiệp có mã GLN 8935678000026")
+    expect(shown.nth(5)).to_contain_text("đến 01/06/2029")
+    expect(shown.nth(5)).to_contain_text("Hiện không hỏi được chuỗi khối")
+    _fits_the_phone(page)
+    screenshot(page, "trace-certificate-statuses")
+    assert axe_violations(page) == []
+    page.click("button[data-lang='en']")
+    expect(shown.locator("h3")).to_have_text([
+        "OCOP · 5 stars — Suspended", "Organic", "Organic — Expired",
+        "VietGAP — Issuer not accredited", "OCOP · 3 stars — Invalid",
+        "HalalCertificate — Could not be checked yet", "VietGAP — Could not be checked yet",
+    ])  # fmt: skip
+    expect(shown.nth(1)).to_contain_text("This lot (L2026-06)")
+    expect(shown.nth(3)).to_contain_text(f"The producer, {COOP}")
