@@ -111,8 +111,7 @@ def test_the_guides_mango_travels_from_son_la_to_ha_noi_verified(node: str, tmp_
         # step 6: a receipt, checked offline
         harvest = lot["events"][0]["eventID"]
         saved = tmp_path / "harvest.receipt.json"
-        _sen(tmp_path, node, "trace", "receipt", harvest, "--repo", repo, "--token-file",
-             str(secrets_dir / "token"), "--save", str(saved))  # fmt: skip
+        _sen(tmp_path, node, "trace", "receipt", harvest, "--repo", repo, "--save", str(saved))
         genesis = tmp_path / "home" / "config" / "genesis.json"
         verified = _sen(tmp_path, node, "verify", str(saved), "--genesis", str(genesis))
         assert "VALID" in verified.stdout, verified.stdout
