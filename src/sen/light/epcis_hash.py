@@ -50,6 +50,7 @@ namespace the @context does not declare) raises :class:`EventHashError` naming t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,8 @@ __all__ = [
     "event_hash",
     "prehash_parts",
     "prehash_string",
+    "read_identifier",
+    "reading_prefixes",
 ]
 
 
@@ -115,6 +118,25 @@ def event_hash(event: Mapping[str, object], context: Context = None) -> str:
 def prehash_string(event: Mapping[str, object], context: Context = None) -> str:
     """The pre-hash string of ``event`` (what :func:`event_hash` hashes)."""
     return "".join(prehash_parts(event, context))
+
+
+def reading_prefixes(event: Mapping[str, object], context: Context = None) -> dict[str, str]:
+    """The prefixes the hash reads ``event``'s compact IRIs with: the EPCIS context's, then
+    those ``context`` (its document's) and its own ``@context`` declare. A context that is
+    not one adds nothing (the hash itself refuses it)."""
+    prefixes = dict(STANDARD_PREFIXES)
+    for given, path in ((context, "@context"), (event.get("@context"), "event.@context")):
+        with contextlib.suppress(EventHashError):
+            _read_context(given, prefixes, path)
+    return prefixes
+
+
+def read_identifier(text: str, prefixes: Prefixes) -> str:
+    """An identifier as the hash reads it: stripped, a compact IRI expanded with
+    ``prefixes`` (:func:`reading_prefixes`), a CBV URN as its web URI, an EPC URI or a GS1
+    Digital Link URI (any host, short names such as ``gtin`` too) as its constrained
+    canonical Digital Link URI on ``https://id.gs1.org``."""
+    return _identifier(text.strip(), prefixes)
 
 
 def prehash_parts(event: Mapping[str, object], context: Context = None) -> tuple[str, ...]:

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sen.ledger.errors import LedgerError
+from sen.ledger.light.errors import LightError
 from sen.ledger.light.merkle import MerkleProof
 from sen.ledger.modules.trace import capture_leaf
 from sen.ledger.tx import Tx
@@ -132,7 +134,8 @@ def verify_event_receipt(receipt: object, genesis: Genesis) -> EventReceiptRepor
         except ReceiptInvalid as exc:
             report.checks.append(Check(exc.check, False, exc.reason))
             raise ReceiptInvalid(exc.check, exc.reason, report) from None  # type: ignore[arg-type]
-        except (ValueError, LookupError) as exc:  # a proof or a transaction that does not read
+        except (LightError, LedgerError, ValueError, LookupError) as exc:
+            # a proof that does not lead to its root, a transaction that does not read
             report.checks.append(Check(name, False, str(exc)))
             raise ReceiptInvalid(name, str(exc), report) from None  # type: ignore[arg-type]
         report.checks.append(Check(name, True, result if isinstance(result, str) else "read"))

@@ -17,7 +17,10 @@ the places it happened at (``readPoint``, ``bizLocation``) and the identities it
 creates (the EPCs and classes an ObjectEvent ``ADD`` commissions, the parent an
 AggregationEvent or AssociationEvent ``ADD`` packs into, a TransformationEvent's
 outputs). A capturer may say it saw, shipped or received anyone's goods, but only at
-its own places, and it may make identities only under its own prefixes.
+its own places, and it may make identities only under its own prefixes. Each of those
+identifiers is read every way a reader may take it (:func:`key_readings`: a scheme in
+upper case, a compact IRI, a Digital Link short name), so that no spelling of another's key
+slips past the claims.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
+
+from sen.light.epcis_hash import STANDARD_PREFIXES, Context, read_identifier, reading_prefixes
 
 _URN = re.compile(r"^urn:epc:(?:id|class|idpat):([a-z0-9]+):(\d{4,12})\.([^.]*)(?:\..*)?$")
 _DIGITS = re.compile(r"\d+")
@@ -118,13 +123,39 @@ class Claim:
     digits: str
 
 
-def claimed_keys(event: Mapping[str, object]) -> list[Claim]:
-    """The GS1 keys ``event`` speaks for, in the order they appear (see the module doc)."""
+def claimed_keys(event: Mapping[str, object], context: Context = None) -> list[Claim]:
+    """The GS1 keys ``event`` speaks for, in the order they appear (see the module doc).
+
+    ``context`` is the @context of the document the event came in (the event's own is read
+    too): an identifier is read every way a reader may take it (:func:`key_readings`), and
+    each GS1 key it is read as is claimed."""
+    prefixes = reading_prefixes(event, context)
     return [
         Claim(pointer, identifier, digits)
         for pointer, identifier in _claimed_identifiers(event)
-        if (digits := key_digits(identifier)) is not None
+        for digits in key_readings(identifier, prefixes)
     ]
+
+
+_URN_HEAD = re.compile(r"urn:epc:[a-z]+:[a-z0-9]+:", re.IGNORECASE | re.ASCII)
+
+
+def key_readings(identifier: str, prefixes: Mapping[str, str] | None = None) -> list[str]:
+    """The digits of every GS1 key ``identifier`` may be read as, each once: as written;
+    with its URI scheme (and an EPC URI's ``urn:epc:<kind>:<scheme>:``) in lower case, as
+    RFC 3986 and RFC 8141 compare them; and as the CBV 2.0 event hash reads it (a compact
+    IRI expanded with ``prefixes``, Digital Link short names such as ``/gtin/``: see
+    :func:`sen.light.epcis_hash.read_identifier`). A reader that takes any of these for a
+    GS1 key finds that key claimed."""
+    lowered = identifier.strip()
+    scheme, separator, rest = lowered.partition("://")
+    if separator and scheme.lower() in ("http", "https"):
+        lowered = scheme.lower() + separator + rest
+    elif (head := _URN_HEAD.match(lowered)) is not None:
+        lowered = head.group(0).lower() + lowered[head.end() :]
+    readings = (identifier, lowered, read_identifier(lowered, prefixes or STANDARD_PREFIXES))
+    found = (key_digits(reading) for reading in readings)
+    return list(dict.fromkeys(digits for digits in found if digits is not None))
 
 
 def _claimed_identifiers(event: Mapping[str, object]) -> Iterator[tuple[str, str]]:

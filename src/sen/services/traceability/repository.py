@@ -282,7 +282,7 @@ class Repository:
             except EventHashError as exc:
                 problems.append(Problem(f"{at}/{exc.field}".rstrip("/"), exc.expected, exc.got))
                 continue
-            for claim in claimed_keys(event):
+            for claim in claimed_keys(event, context):
                 grant = self._holder(claim.digits, holders)
                 if grant is not None and grant.holder == capturer:
                     prefixes.add(grant.prefix)

@@ -1,0 +1,479 @@
+"""Attacks on traceability, each tried for real: a test that passes shows the attack refused.
+
+One chain for the module (the cooperative and the packer hold their prefixes), a value
+chain's shared repository over it (each organisation its own token), the resolver, and a
+second chain with the same id and its own validator (a forger's).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.testclient import TestClient
+from trace_world import open_world
+
+from conftest import COOPERATIVE, PACKER, PACKER_PREFIX, World, document, harvest
+from sen.api.app import create_app
+from sen.api.inprocess import in_process_client
+from sen.ledger.light.merkle import proof_from_byte_slices
+from sen.ledger.modules.trace import capture_leaf
+from sen.light.epcis_hash import event_hash
+from sen.light.errors import ReceiptInvalid
+from sen.light.event_receipt import (
+    HASH_PREFIX,
+    HASH_SUFFIX,
+    epcis_time,
+    event_receipt_document,
+    verify_event_receipt,
+)
+from sen.sdk.errors import Rejected
+from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.chain import RemoteChain
+from sen.services.traceability.repository import Repository
+from sen.services.traceability.resolver import add_resolver
+from sen.services.traceability.service import create_epcis_app
+from sen.services.traceability.store import EventFilter, SqliteEventStore, StoredEvent
+
+PUBLIC = "https://xoai.example.vn"
+SHOP = "urn:epc:id:sgln:893999.000002.0"  # the packer's own place
+GTIN = "18935678012347"  # the cooperative's GTIN (prefix 8935678)
+EVENTS = "/epcisBody/eventList"
+
+
+@dataclass
+class Shared:
+    """A value chain's repository: the cooperative and the packer, each with its token."""
+
+    world: World
+    repository: Repository
+    store: SqliteEventStore
+    catalog: Catalog
+    api: TestClient
+    tokens: dict[str, str]
+
+    def auth(self, did: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[did]}"}
+
+    def capture(self, did: str, doc: dict[str, Any]) -> Any:
+        return self.api.post("/epcis/capture", json=doc, headers=self.auth(did))
+
+    def recorded(self, did: str, *events: dict[str, Any]) -> list[StoredEvent]:
+        """Capture ``events`` as ``did``, record the job on chain; its stored events."""
+        answer = self.capture(did, document(*events))
+        assert answer.status_code == 202, answer.text
+        self.repository.anchor_running()
+        capture = bytes.fromhex(answer.json()["captureID"])
+        job = self.store.job(capture)
+        assert job is not None and job.status == "success", job
+        return self.store.leaves(capture)
+
+    def receipt(self, event: StoredEvent) -> dict[str, Any]:
+        job = self.store.job(event.capture)
+        assert job is not None and job.height is not None
+        self.world.wait_for_block_after(job.height)
+        return json.loads(json.dumps(self.repository.receipt(event)))
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    tmp = tmp_path_factory.mktemp("attacks")
+    with open_world(tmp) as world:
+        keys = {COOPERATIVE: world.keys["cooperative"], PACKER: world.keys["packer"]}
+        chain = RemoteChain(lambda: in_process_client(world.node), keys)
+        store = SqliteEventStore(tmp / "shared.db")
+        catalog = Catalog(tmp / "catalog.db")
+        repository = Repository(store, chain, [COOPERATIVE, PACKER], catalog=catalog)
+        tokens = {COOPERATIVE: secrets.token_hex(24), PACKER: secrets.token_hex(24)}
+        app = create_epcis_app(repository, tokens={t: d for d, t in tokens.items()})
+
+        def page(request: Request, key: str) -> HTMLResponse:
+            return HTMLResponse("<html><body>page</body></html>")
+
+        add_resolver(app, repository, catalog, public_url=PUBLIC, page=page, genesis=world.genesis)
+        api = TestClient(app, raise_server_exceptions=False)
+        try:
+            yield Shared(world, repository, store, catalog, api, tokens)
+        finally:
+            api.close()
+            catalog.close()
+            store.close()
+
+
+def _event(kind: str = "ObjectEvent", minute: int = 0, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": kind, "eventTime": f"2026-06-06T08:{minute:02d}:00.000+07:00",
+        "eventTimeZoneOffset": "+07:00", **fields,
+    }  # fmt: skip
+
+
+def _unique() -> str:
+    return secrets.token_hex(4).upper()
+
+
+# -- 1. event receipts ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def proven(shared: Shared) -> tuple[StoredEvent, dict[str, Any]]:
+    """One recorded harvest of the cooperative (in a job of three events) and its receipt."""
+    lot = f"urn:epc:class:lgtin:8935678.101234.R{_unique()}"
+    events = shared.recorded(
+        COOPERATIVE, harvest(lot=lot), harvest(lot=lot, minute=1), harvest(lot=lot, minute=2)
+    )
+    receipt = shared.receipt(events[1])
+    assert verify_event_receipt(receipt, shared.world.genesis).valid
+    return events[1], receipt
+
+
+def _text_change(old: str, new: str) -> Any:
+    def change(r: dict[str, Any]) -> None:
+        assert old in r["event"], r["event"]
+        r["event"] = r["event"].replace(old, new)
+
+    return change
+
+
+def _event_change(edit: Any) -> Any:
+    def change(r: dict[str, Any]) -> None:
+        event = json.loads(r["event"])
+        edit(event)
+        r["event"] = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
+
+    return change
+
+
+def _path_change(name: str, value: Any) -> Any:
+    return lambda r: r["path"].update({name: value(r["path"][name])})
+
+
+def _flip(hex_text: str) -> str:
+    return ("0" if hex_text[0] != "0" else "1") + hex_text[1:]
+
+
+@pytest.mark.parametrize(
+    ("change", "check"),
+    [
+        # the event's content: what the hash covers, and what only the text covers
+        (_text_change('"quantity":500', '"quantity":5000'), "event"),
+        (_text_change('"bizStep":"commissioning"', '"bizStep":"shipping"'), "event"),
+        (_text_change('"type":"ObjectEvent"', '"type":"ObjectEvent" '), "capture"),
+        (_event_change(lambda e: e.update(eventID="urn:uuid:forged")), "capture"),
+        (_event_change(lambda e: e.update(errorDeclaration={
+            "declarationTime": "2026-06-06T09:00:00.000+07:00"})), "capture"),
+        (_event_change(lambda e: e.pop("eventID")), "capture"),
+        # the record time: in the text, in the leaf, or in both
+        (_event_change(lambda e: e.update(recordTime="2030-01-01T00:00:00.000Z")), "event"),
+        (lambda r: r["leaf"].update(record_time=r["leaf"]["record_time"] - 1), "event"),
+        (lambda r: (r["leaf"].update(record_time=r["leaf"]["record_time"] + 1000),
+                    _event_change(lambda e: e.update(recordTime=epcis_time(
+                        r["leaf"]["record_time"])))(r)), "capture"),
+        # who captured it, and in which job
+        (lambda r: r["leaf"].update(capturer=PACKER), "transaction"),
+        (lambda r: r["leaf"].update(capture=secrets.token_hex(16)), "transaction"),
+        (lambda r: r.update(event_hash=HASH_PREFIX + "0" * 64 + HASH_SUFFIX), "event"),
+        # the path to the job's root
+        (_path_change("index", lambda i: (i + 1) % 3), "capture"),
+        (_path_change("total", lambda t: t + 1), "capture"),
+        (_path_change("leaf_hash", _flip), "capture"),
+        (_path_change("aunts", lambda a: [_flip(a[0]), *a[1:]]), "capture"),
+        (_path_change("aunts", lambda a: a[:-1]), "capture"),
+        (_path_change("aunts", lambda a: [*a, a[0]]), "capture"),
+        # the transaction and the blocks
+        (lambda r: r["transaction"]["proof"]["aunts"].__setitem__(
+            0, _flip(r["transaction"]["proof"]["aunts"][0]))
+         if r["transaction"]["proof"]["aunts"] else r["transaction"].update(
+            hash=_flip(r["transaction"]["hash"])), "inclusion"),
+        (lambda r: r.update(chain_id="vn-other"), "chain"),
+        (lambda r: r.update(genesis_hash=_flip(r["genesis_hash"])), "chain"),
+    ],
+)  # fmt: skip
+def test_a_changed_event_receipt_is_refused_by_the_check_that_covers_it(
+    shared: Shared, proven: tuple[StoredEvent, dict[str, Any]], change: Any, check: str
+) -> None:
+    changed = copy.deepcopy(proven[1])
+    change(changed)
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(changed, shared.world.genesis)
+    assert refused.value.check == check, refused.value
+
+
+def _node_api(shared: Shared) -> TestClient:
+    return TestClient(create_app(shared.world.node), raise_server_exceptions=False)
+
+
+def test_the_node_reports_a_broken_path_as_a_failed_check_not_a_server_error(
+    shared: Shared, proven: tuple[StoredEvent, dict[str, Any]]
+) -> None:
+    changed = copy.deepcopy(proven[1])
+    changed["path"]["aunts"][0] = _flip(changed["path"]["aunts"][0])
+    with _node_api(shared) as node:
+        answer = node.post("/v1/receipts/verify", json={"receipt": changed})
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["valid"], answer.json()["failed_check"]) == (False, "capture")
+
+
+@pytest.fixture(scope="module")
+def forged(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A receipt from a forger's chain: the same chain id, DIDs and prefixes, its own
+    validator and genesis."""
+    with open_world(tmp_path_factory.mktemp("forger")) as other:
+        answer = other.capture(document(harvest()))
+        assert answer.status_code == 202, answer.text
+        other.repository.anchor_running()
+        (event,) = other.store.query(EventFilter(), 0, 1)
+        job = other.store.job(event.capture)
+        assert job is not None and job.height is not None
+        other.wait_for_block_after(job.height)
+        receipt = json.loads(json.dumps(other.repository.receipt(event)))
+        assert verify_event_receipt(receipt, other.genesis).valid
+        yield receipt
+
+
+def test_a_receipt_of_another_chain_with_the_same_id_is_refused(
+    shared: Shared, forged: dict[str, Any]
+) -> None:
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(forged, shared.world.genesis)
+    assert refused.value.check == "chain"
+    # Naming this chain's genesis does not help: its validators did not sign.
+    claimed = {**forged, "genesis_hash": shared.world.genesis.hash.hex()}
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(claimed, shared.world.genesis)
+    assert refused.value.check == "validators", refused.value
+
+
+# -- 2. capture jobs sent straight to the chain -----------------------------------------------
+
+
+def _send(shared: Shared, who: str, args: dict[str, Any]) -> int:
+    """The result code of ``trace.record_capture`` sent with ``who``'s key."""
+    try:
+        info = shared.world.sdk.send(shared.world.keys[who], "trace", "record_capture", args)
+    except Rejected as exc:
+        return exc.code
+    assert info.result is not None
+    return int(info.result.code)
+
+
+def _direct_receipt(shared: Shared, event: dict[str, Any], prefixes: list[str]) -> dict[str, Any]:
+    """The packer records a one-event capture job itself (no repository in between) and
+    writes the receipt of that event as a repository would."""
+    record_ms = int(time.time() * 1000)
+    stored = {**event, "recordTime": epcis_time(record_ms)}
+    stored.setdefault("@context", document()["@context"])
+    hashed = event_hash(stored, stored["@context"])
+    stored.setdefault("eventID", hashed)
+    text = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
+    capture = os.urandom(16)
+    digest = bytes.fromhex(hashed[len(HASH_PREFIX) : -len(HASH_SUFFIX)])
+    leaf = capture_leaf(digest, hashlib.sha256(text.encode()).digest(), record_ms, capture, PACKER)
+    root, path = proof_from_byte_slices([leaf], 0)
+    args = {"capture": capture, "capturer": PACKER, "root": root, "count": 1,
+            "prefixes": prefixes}  # fmt: skip
+    assert _send(shared, "packer", args) == 0
+    record = shared.world.sdk.get(f"/v1/trace/captures/{capture.hex()}")
+    shared.world.wait_for_block_after(int(record["height"]))
+    committed = shared.world.sdk.get(f"/v1/trace/captures/{capture.hex()}/proof")
+    document_ = event_receipt_document(text, hashed, record_ms, capture, PACKER, path, committed)
+    return json.loads(json.dumps(document_))
+
+
+def test_the_chain_refuses_a_job_naming_a_prefix_its_capturer_does_not_hold(
+    shared: Shared,
+) -> None:
+    base = {"capturer": PACKER, "root": os.urandom(32), "count": 1}
+    assert _send(shared, "packer", {**base, "capture": os.urandom(16),
+                                    "prefixes": ["8935678"]}) == 363  # fmt: skip
+    assert _send(shared, "packer", {**base, "capture": os.urandom(16),
+                                    "prefixes": ["8935678", PACKER_PREFIX]}) == 363  # fmt: skip
+    # A longer or shorter spelling of the cooperative's prefix is not the packer's either.
+    for prefix in ("89356780", "893567"):
+        assert _send(shared, "packer", {**base, "capture": os.urandom(16),
+                                        "prefixes": [prefix]}) == 363  # fmt: skip
+    # Nor may the packer's key send a job in the cooperative's name.
+    code = _send(shared, "packer", {**base, "capture": os.urandom(16), "capturer": COOPERATIVE,
+                                    "prefixes": ["8935678"]})  # fmt: skip
+    assert code not in (0, 363), code  # NOT_DID_CONTROLLER
+    # A capture id is recorded once: a second job cannot take it over.
+    capture = os.urandom(16)
+    assert _send(shared, "packer", {**base, "capture": capture, "prefixes": []}) == 0
+    assert _send(shared, "packer", {**base, "capture": capture, "prefixes": []}) == 364
+
+
+def test_a_grant_overlapping_anothers_prefix_is_refused(shared: Shared) -> None:
+    sdk, admin = shared.world.sdk, shared.world.keys["admin"]
+    for prefix in ("89356", "893567812"):  # starts the cooperative's, or starts with it
+        payload = {"prefix": prefix, "holder": PACKER}
+        proposed = sdk.send(
+            admin, "governance", "propose", {"kind": "grant_gs1_prefix", "payload": payload}
+        )
+        proposal = int(proposed.result.data, 16)
+        try:
+            sdk.send(admin, "governance", "vote", {"proposal": proposal, "choice": "yes"})
+        except Rejected as exc:
+            assert exc.code == 361, exc
+        held = sdk.get("/v1/trace/keys/893567812345/holder")
+        assert held["holder"] == COOPERATIVE and held["prefix"] == "8935678"
+        assert shared.world.sdk.get_list(f"/v1/trace/holders/{PACKER}/prefixes")[0][
+            "prefix"] == PACKER_PREFIX  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "epc",
+    [
+        "urn:epc:id:sgtin:8935678.101234.D1",  # the cooperative's serial, as an EPC URI
+        f"https://id.gs1.org/01/{GTIN}/21/D2",  # as a Digital Link
+        f"https://packer.example/any/path/01/{GTIN}/21/D3",  # on any host, under any path
+        "https://id.gs1.org/01/8935678012341/21/D4",  # a GTIN-13 spelling
+    ],
+)
+def test_a_receipt_of_an_event_creating_anothers_key_fails_entitlement(
+    shared: Shared, epc: str
+) -> None:
+    """The chain cannot see events: the packer may record a root over an event that
+    commissions the cooperative's serial, naming its own prefix. The receipt shows it."""
+    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    receipt = _direct_receipt(shared, made, [PACKER_PREFIX])
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(receipt, shared.world.genesis)
+    assert refused.value.check == "entitlement", refused.value
+
+
+# Spellings of the cooperative's serial 01/18935678012347/21/<serial> that the CBV 2.0 event
+# hash (and GS1 Digital Link, and JSON-LD) read as that serial.
+DISGUISED = [
+    f"https://id.gs1.org/gtin/{GTIN}/ser/S1",  # Digital Link 1.1's short names
+    f"https://packer.example/gtin/{GTIN}/ser/S2",
+    f"dl:01/{GTIN}/21/S3",  # a compact IRI, "dl" declared in the @context
+    f"HTTPS://id.gs1.org/01/{GTIN}/21/S4",  # a URI scheme is case-insensitive (RFC 3986)
+    f"Http://ID.GS1.ORG/01/{GTIN}/21/S5",
+    "URN:EPC:ID:SGTIN:8935678.101234.S6",  # so is a URN's "urn" and namespace (RFC 8141)
+    "urn:epc:id:SGTIN:8935678.101234.S7",
+]
+CURIE_CONTEXT = [document()["@context"][0], {"dl": "https://id.gs1.org/"}]
+
+
+@pytest.mark.parametrize("epc", DISGUISED)
+def test_a_receipt_of_an_event_creating_a_disguised_key_fails_entitlement(
+    shared: Shared, epc: str
+) -> None:
+    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    made["@context"] = CURIE_CONTEXT
+    receipt = _direct_receipt(shared, made, [PACKER_PREFIX])
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(receipt, shared.world.genesis)
+    assert refused.value.check == "entitlement", refused.value
+
+
+# -- 2. capture through the repository ----------------------------------------------------------
+
+
+def _refused(
+    shared: Shared, *events: dict[str, Any], context: Any = None, status: int = 403
+) -> dict[str, Any]:
+    """The packer's document is refused with ``status`` and nothing is kept."""
+    before = (shared.store.count(), len(shared.store.jobs()))
+    doc = document(*events)
+    if context is not None:
+        doc["@context"] = context
+    answer = shared.capture(PACKER, doc)
+    assert answer.status_code == status, answer.text
+    assert (shared.store.count(), len(shared.store.jobs())) == before
+    return dict(answer.json())
+
+
+SERIALS = [
+    "urn:epc:id:sgtin:8935678.101234.X1",
+    f"https://id.gs1.org/01/{GTIN}/21/X2",
+    f"http://packer.example/shop/01/{GTIN}/21/X3",  # another host, a path before the key
+    "https://id.gs1.org/01/8935678012341/21/X4",  # GTIN-13: its indicator is 0
+    f"https://id.gs1.org/%30%31/{GTIN}/21/X5",  # the AI percent-encoded
+    f"https://id.gs1.org/01/%3{GTIN[0]}{GTIN[1:]}/21/X6",  # a digit percent-encoded
+    f"https://id.gs1.org/01/{GTIN}/21/X7?linkType=all#top",
+    *DISGUISED,
+]
+LOTS = [
+    "urn:epc:class:lgtin:8935678.101234.L1",
+    "urn:epc:idpat:sgtin:8935678.101234.*",
+    f"https://id.gs1.org/01/{GTIN}/10/L2",
+    f"https://packer.example/gtin/{GTIN}/lot/L3",
+    f"https://id.gs1.org/01/{GTIN}",
+]
+PLACES = [
+    "urn:epc:id:sgln:8935678.00001.0",
+    "urn:epc:id:sgln:8935678.00001.7",  # a sub-location of the cooperative's farm
+    "https://id.gs1.org/414/8935678000019",
+    "https://id.gs1.org/414/8935678000019/254/7",
+    "https://id.gs1.org/gln/8935678000019",
+    "dl:414/8935678000019",
+    "URN:EPC:ID:SGLN:8935678.00001.0",
+]
+CONTAINERS = [
+    "urn:epc:id:sscc:8935678.1000000001",
+    "https://id.gs1.org/00/189356780000000016",
+    "https://id.gs1.org/sscc/189356780000000016",
+]
+
+
+@pytest.mark.parametrize("epc", SERIALS)
+def test_the_repository_refuses_commissioning_anothers_serial_however_spelt(
+    shared: Shared, epc: str
+) -> None:
+    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    body = _refused(shared, made, context=CURIE_CONTEXT)
+    assert body["field"] == f"{EVENTS}/0/epcList/0", body
+    assert "granted to did:sen:htx-xoai-son-la" in body["got"]
+
+
+@pytest.mark.parametrize("lot", LOTS)
+def test_the_repository_refuses_making_anothers_lot_however_spelt(shared: Shared, lot: str) -> None:
+    quantity = [{"epcClass": lot, "quantity": 1, "uom": "KGM"}]
+    made = _event(action="ADD", quantityList=quantity, readPoint={"id": SHOP})
+    body = _refused(shared, made, context=CURIE_CONTEXT)
+    assert body["field"] == f"{EVENTS}/0/quantityList/0/epcClass", body
+    mine = [{"epcClass": "urn:epc:class:lgtin:893999.100077.P1", "quantity": 1}]
+    output = _event("TransformationEvent", inputQuantityList=mine, outputQuantityList=quantity,
+                    readPoint={"id": SHOP})  # fmt: skip
+    body = _refused(shared, output, context=CURIE_CONTEXT)
+    assert body["field"] == f"{EVENTS}/0/outputQuantityList/0/epcClass", body
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_the_repository_refuses_an_event_at_anothers_place_however_spelt(
+    shared: Shared, place: str
+) -> None:
+    seen = _event(action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.1"])
+    body = _refused(shared, {**seen, "readPoint": {"id": place}}, context=CURIE_CONTEXT)
+    assert body["field"] == f"{EVENTS}/0/readPoint/id", body
+    body = _refused(shared, {**seen, "bizLocation": {"id": place}}, context=CURIE_CONTEXT)
+    assert body["field"] == f"{EVENTS}/0/bizLocation/id", body
+
+
+@pytest.mark.parametrize("parent", CONTAINERS)
+def test_the_repository_refuses_packing_into_anothers_container(
+    shared: Shared, parent: str
+) -> None:
+    for kind in ("AggregationEvent", "AssociationEvent"):
+        packed = _event(kind, action="ADD", parentID=parent, readPoint={"id": SHOP},
+                        childEPCs=["urn:epc:id:sgtin:893999.100077.2"])  # fmt: skip
+        body = _refused(shared, packed)
+        assert body["field"] == f"{EVENTS}/0/parentID", body
+
+
+def test_one_refused_event_refuses_the_whole_document(shared: Shared) -> None:
+    mine = [_event(minute=m, action="ADD", epcList=[f"urn:epc:id:sgtin:893999.100077.{m}"],
+                   readPoint={"id": SHOP}) for m in (3, 4)]  # fmt: skip
+    theirs = _event(action="ADD", epcList=[SERIALS[0]], readPoint={"id": SHOP})
+    body = _refused(shared, *mine, theirs)
+    assert [p["field"] for p in body["problems"]] == [f"{EVENTS}/2/epcList/0"]
