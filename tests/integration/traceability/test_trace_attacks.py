@@ -477,3 +477,69 @@ def test_one_refused_event_refuses_the_whole_document(shared: Shared) -> None:
     theirs = _event(action="ADD", epcList=[SERIALS[0]], readPoint={"id": SHOP})
     body = _refused(shared, *mine, theirs)
     assert [p["field"] for p in body["problems"]] == [f"{EVENTS}/2/epcList/0"]
+
+
+@pytest.fixture(scope="module")
+def cooperative_serial(shared: Shared) -> tuple[str, StoredEvent]:
+    """A serial of the cooperative's, commissioned at its farm and recorded: (path, event)."""
+    serial = f"urn:epc:id:sgtin:8935678.101234.C{_unique()}"
+    made = _event(minute=30, action="ADD", bizStep="commissioning", epcList=[serial],
+                  readPoint={"id": "urn:epc:id:sgln:8935678.00001.0"})  # fmt: skip
+    (event,) = shared.recorded(COOPERATIVE, made)
+    return "01/" + GTIN + "/21/" + serial.rsplit(".", 1)[1], event
+
+
+def test_another_capturer_cannot_take_over_an_events_id(
+    shared: Shared, cooperative_serial: tuple[str, StoredEvent]
+) -> None:
+    """The consumer page shows the events sharing an eventID as one event and its error
+    declarations: the packer must not put its own event, or a declaration that the
+    cooperative's event is wrong, under the cooperative's eventID."""
+    path, theirs = cooperative_serial
+    serial = "urn:epc:id:sgtin:8935678.101234." + path.rsplit("/", 1)[1]
+    seen = _event(minute=1, action="OBSERVE", bizStep="inspecting", epcList=[serial],
+                  readPoint={"id": SHOP}, eventID=theirs.event_id)  # fmt: skip
+    body = _refused(shared, seen)
+    assert body["field"] == f"{EVENTS}/0/eventID", body
+    declared = {**seen, "errorDeclaration": {"declarationTime": "2026-06-06T10:00:00.000+07:00",
+                                             "reason": "incorrect_data"}}  # fmt: skip
+    body = _refused(shared, declared)
+    assert body["field"] == f"{EVENTS}/0/eventID", body
+    assert [e.seq for e in shared.store.events_with_id(theirs.event_id)] == [theirs.seq]
+    # Its own capturer still may declare it wrong.
+    made = json.loads(theirs.body)
+    own = {k: v for k, v in made.items() if k not in ("recordTime", "@context")}
+    own["errorDeclaration"] = declared["errorDeclaration"]
+    answer = shared.capture(COOPERATIVE, document(own))
+    assert answer.status_code == 202, answer.text
+
+
+def test_master_data_for_anothers_product_or_place_is_refused(
+    shared: Shared, cooperative_serial: tuple[str, StoredEvent]
+) -> None:
+    """The page's title is the product's declared name: the packer must not rename the
+    cooperative's product, nor its farm."""
+    path, _ = cooperative_serial
+    seen = _event(minute=2, action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.9"],
+                  readPoint={"id": SHOP})  # fmt: skip
+    for vocabulary, element in (
+        ("EPCClass", f"https://id.gs1.org/01/{GTIN}"),
+        ("EPCClass", "urn:epc:idpat:sgtin:8935678.101234.*"),
+        ("EPCClass", f"https://packer.example/gtin/{GTIN}"),
+        ("BusinessLocation", "urn:epc:id:sgln:8935678.00001.0"),
+        ("ReadPoint", "https://id.gs1.org/414/8935678000019"),
+    ):
+        doc = document(seen)
+        doc["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [
+            {"type": f"urn:epcglobal:epcis:vtype:{vocabulary}", "vocabularyElementList": [
+                {"id": element, "attributes": [
+                    {"id": "urn:epcglobal:cbv:mda:descriptionShort", "attribute": "Hàng giả"},
+                    {"id": "urn:epcglobal:cbv:mda:name", "attribute": "Hàng giả"}]}]}]}}  # fmt: skip
+        answer = shared.capture(PACKER, doc)
+        assert answer.status_code == 403, (element, answer.text)
+        pointer = "/epcisHeader/epcisMasterData/vocabularyList/0/vocabularyElementList/0/id"
+        assert answer.json()["field"] == pointer
+    view = shared.api.get(f"/trace/v1/view/{path}").json()
+    names = [d["attributes"] for d in view["product"] + view["item"]]
+    assert all("Hàng giả" not in json.dumps(n, ensure_ascii=False) for n in names), names
+    assert shared.catalog.describe("https://id.gs1.org/414/8935678000019") == []

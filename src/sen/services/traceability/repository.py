@@ -28,7 +28,7 @@ from typing import Any
 from sen.ledger.codes import ResultCode
 from sen.ledger.light.merkle import hash_from_byte_slices, proof_from_byte_slices
 from sen.ledger.modules.trace import MAX_CAPTURE_PREFIXES, PrefixGrant, capture_leaf
-from sen.light.epcis_hash import event_hash
+from sen.light.epcis_hash import event_hash, reading_prefixes
 from sen.light.errors import EventHashError
 from sen.light.event_receipt import (
     HASH_PREFIX,
@@ -37,7 +37,7 @@ from sen.light.event_receipt import (
     epcis_time_ms,
     event_receipt_document,
 )
-from sen.light.gs1_keys import canonical_key, claimed_keys
+from sen.light.gs1_keys import canonical_key, claimed_keys, key_readings
 from sen.services.traceability.catalog import Catalog
 from sen.services.traceability.chain import CaptureRefused, ChainPort
 from sen.services.traceability.errors import (
@@ -275,6 +275,13 @@ class Repository:
         prepared, problems, prefixes = [], [], set()
         holders: dict[str, PrefixGrant | None] = {}
         seen_events: set[tuple[str, str]] = set()
+        denied = 0  # problems that are what the capturer may not say (403, not 400)
+        for pointer, identifier in _master_data_ids(document):
+            for digits in key_readings(identifier, reading_prefixes({}, context)):
+                grant = self._holder(digits, holders)
+                if grant is None or grant.holder != capturer:
+                    problems.append(_not_held(pointer, identifier, grant, capturer))
+                    denied += 1
         for i, event in enumerate(events):
             at = f"{EVENT_LIST}/{i}"
             try:
@@ -287,16 +294,13 @@ class Repository:
                 if grant is not None and grant.holder == capturer:
                     prefixes.add(grant.prefix)
                     continue
-                held = "no prefix granted" if grant is None else (
-                    f"prefix {grant.prefix} is granted to {grant.holder}"
-                )  # fmt: skip
-                problems.append(
-                    Problem(
-                        at + claim.pointer,
-                        f"a GS1 key under a prefix granted to {capturer}",
-                        f"{claim.identifier} ({held})",
-                    )
-                )
+                problems.append(_not_held(at + claim.pointer, claim.identifier, grant, capturer))
+                denied += 1
+            taken = self._event_id_of_another(event, hashed, capturer)
+            if taken is not None:
+                expected = "an eventID no other capturer's event has"
+                problems.append(Problem(f"{at}/eventID", expected, taken))
+                denied += 1
             again = self._captured_before(event, hashed, seen_events)
             if again is not None:
                 problems.append(
@@ -309,8 +313,7 @@ class Repository:
                 continue
             prepared.append(self._prepare(event, context, hashed, record_ms))
         if problems:
-            entitled = all(p.expected.startswith("a GS1 key under") for p in problems)
-            raise (NotEntitled if entitled else EpcisInvalid)(problems)
+            raise (NotEntitled if denied == len(problems) else EpcisInvalid)(problems)
         if len(prefixes) > MAX_CAPTURE_PREFIXES:
             raise EpcisInvalid(
                 [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
@@ -346,6 +349,22 @@ class Repository:
         for stored in self.store.events_with_id(event_id):
             if stored.hash == digest and "errorDeclaration" not in stored.document():
                 return f"{event_id}, captured in job {stored.capture.hex()}"
+        return None
+
+    def _event_id_of_another(
+        self, event: Mapping[str, Any], hashed: str, capturer: str
+    ) -> str | None:
+        """Whose event already has this event's explicit eventID, if another capturer's: the
+        consumer page shows the events sharing an eventID as one event and its error
+        declarations, so no one may add an event, or declare an error, under another's."""
+        event_id = event.get("eventID")
+        own = event_id == hashed and "errorDeclaration" not in event
+        if not isinstance(event_id, str) or own:
+            return None  # none, or its own hash: the id of this very content
+        for stored in self.store.events_with_id(event_id):
+            job = self.store.job(stored.capture)
+            if job is not None and job.capturer != capturer:
+                return f"{event_id}, the eventID of {job.capturer}'s event"
         return None
 
     def _holder(self, digits: str, seen: dict[str, PrefixGrant | None]) -> PrefixGrant | None:
@@ -462,6 +481,33 @@ class Repository:
 
 CACHED_JOBS = 64
 """Recorded jobs whose leaves and proof :meth:`Repository.receipt` keeps."""
+
+
+def _not_held(pointer: str, identifier: str, grant: PrefixGrant | None, capturer: str) -> Problem:
+    held = "no prefix granted" if grant is None else (
+        f"prefix {grant.prefix} is granted to {grant.holder}"
+    )  # fmt: skip
+    return Problem(
+        pointer, f"a GS1 key under a prefix granted to {capturer}", f"{identifier} ({held})"
+    )
+
+
+def _master_data_ids(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The id of each master data element of ``document``'s header, with its pointer: what
+    the consumer page names a product or a place after (GS1's schema has checked the shape)."""
+    header = document.get("epcisHeader")
+    master = header.get("epcisMasterData") if isinstance(header, Mapping) else None
+    listed = master.get("vocabularyList") if isinstance(master, Mapping) else None
+    found = []
+    base = "/epcisHeader/epcisMasterData/vocabularyList"
+    for i, vocabulary in enumerate(listed if isinstance(listed, list) else []):
+        elements = (
+            vocabulary.get("vocabularyElementList") if isinstance(vocabulary, Mapping) else None
+        )
+        for j, element in enumerate(elements if isinstance(elements, list) else []):
+            if isinstance(element, Mapping) and isinstance(element.get("id"), str):
+                found.append((f"{base}/{i}/vocabularyElementList/{j}/id", element["id"]))
+    return found
 
 
 def _leaf(event: PreparedEvent, capture: bytes, capturer: str) -> bytes:
