@@ -534,7 +534,8 @@ def test_master_data_for_anothers_product_or_place_is_refused(
             {"type": f"urn:epcglobal:epcis:vtype:{vocabulary}", "vocabularyElementList": [
                 {"id": element, "attributes": [
                     {"id": "urn:epcglobal:cbv:mda:descriptionShort", "attribute": "Hàng giả"},
-                    {"id": "urn:epcglobal:cbv:mda:name", "attribute": "Hàng giả"}]}]}]}}  # fmt: skip
+                    {"id": "urn:epcglobal:cbv:mda:name", "attribute": "Hàng giả"},
+                ]}]}]}}  # fmt: skip
         answer = shared.capture(PACKER, doc)
         assert answer.status_code == 403, (element, answer.text)
         pointer = "/epcisHeader/epcisMasterData/vocabularyList/0/vocabularyElementList/0/id"
@@ -543,3 +544,102 @@ def test_master_data_for_anothers_product_or_place_is_refused(
     names = [d["attributes"] for d in view["product"] + view["item"]]
     assert all("Hàng giả" not in json.dumps(n, ensure_ascii=False) for n in names), names
     assert shared.catalog.describe("https://id.gs1.org/414/8935678000019") == []
+
+
+# -- 3. the repository's answers ---------------------------------------------------------------
+
+
+def _token(after: int, query: dict[str, str]) -> str:
+    """A page token as the repository makes them, for ``query``'s filter and any place."""
+    from sen.services.traceability.query import next_page_token, parse_query
+
+    return next_page_token(after, parse_query(list(query.items())).where)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"nextPageToken": "!!!"},
+        {"nextPageToken": "e30"},  # {}
+        {"nextPageToken": "W10"},  # []
+        {"nextPageToken": _token(2**70, {})},  # past what the database's integers hold
+        {"nextPageToken": _token(-1, {})},
+        {"EQ_bizStep": "shipping", "nextPageToken": _token(0, {})},  # another query's token
+        {"perPage": "0"}, {"perPage": "1001"}, {"perPage": "１０"}, {"perPage": "-1"},
+        {"GE_eventTime": "yesterday"}, {"LT_recordTime": "2026-01-01T00:00:00"},
+        {"GE_eventTime": "9999-12-31T23:59:59.999-23:59"},
+        {"LT_eventTime": "0001-01-01T00:00:00+23:59"},
+        {"eventType": "FooEvent"}, {"EQ_action": "add"}, {"EQ_colour": "red"},
+        {"MATCH_epc": "urn:epc:idpat:sgtin:1.*.*"}, {"MATCH_epc": "urn:epc:idpat:sgtin:*.1.*"},
+        {"MATCH_epc": "urn:epc:idpat:sgtin:8935678.x1.*"}, {"MATCH_epc": "urn:epc:idpat:foo:1.*"},
+        {"MATCH_epc": "a||b"}, {"MATCH_anyEPC": "*"}, {"MATCH_epcClass": "%"},
+        {"MATCH_epc": "\x00"}, {"EQ_readPoint": "https://id.gs1.org/414/" + "9" * 5000},
+        {"MATCH_epc": "|".join(f"urn:epc:idpat:sgtin:{1000 + i}.*.*" for i in range(1500))},
+        {"MATCH_anyEPC": "|".join(f"urn:epc:idpat:sgtin:{1000 + i}.*.*" for i in range(64))},
+        {"MATCH_epc": "|".join("a" * 1001)}, {"EQ_eventID": "|".join(f"u{i}" for i in range(5000))},
+    ],
+)  # fmt: skip
+def test_no_query_string_makes_a_server_error(shared: Shared, params: dict[str, str]) -> None:
+    answer = shared.api.get("/epcis/events", params=params, headers=shared.auth(PACKER))
+    assert answer.status_code in (200, 400), answer.text[:300]
+    if answer.status_code == 400:
+        assert answer.json()["field"].startswith("?"), answer.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/epcis/events/%00", "/epcis/events/" + "x" * 10000, "/epcis/events/ni%3A%2F%2F%2F",
+        "/epcis/capture/zz", "/epcis/capture/" + "00" * 16, "/epcis/capture/" + "0 " * 16,
+        "/epcis/receipts?eventID=nothing", "/epcis/receipts",
+        f"/01/{GTIN}/21/" + "9" * 5000, f"/01/{GTIN}/21/%ED%A0%80", f"/01/{GTIN}/21/%FF",
+        f"/01/{GTIN}/10/a/21/b", f"/01/{GTIN}/21/", f"/01/{GTIN[:-1]}0", "/01/", "/00/1",
+        f"/01/{GTIN}?linkType=gs1:nothing", f"/01/{GTIN}?linkType=", f"/01/{GTIN}?linkType=all",
+        f"/trace/v1/view/01/{GTIN}/21/" + "%25" * 3000, "/trace/v1/view/..%2F..%2Fetc",
+        f"/trace/v1/qr/01/{GTIN}/21/" + "W" * 5000 + ".svg",
+        f"/trace/v1/qr/01/{GTIN}/21/" + "W" * 5000 + ".png",
+        f"/trace/v1/qr/01/{GTIN}.gif", "/trace/v1/qr/.svg", "/trace/v1/qr/svg",
+        "/trace/v1/receipts?eventID=" + "%F0" * 10, "/trace/v1/receipts",
+    ],
+)  # fmt: skip
+def test_no_path_makes_a_server_error(shared: Shared, path: str) -> None:
+    for accept in ("application/json", "text/html", "application/linkset+json"):
+        answer = shared.api.get(path, headers={**shared.auth(PACKER), "Accept": accept})
+        assert answer.status_code < 500, (path[:80], accept, answer.text[:300])
+
+
+def test_a_job_recorded_on_chain_by_another_capturer_does_not_complete_it(
+    shared: Shared,
+) -> None:
+    """A job found already recorded (the process died between recording and completing) is
+    completed only if the record is this job's: its root, count and capturer. A packer who
+    learnt a cooperative job's id and root must not make it complete under its own record."""
+    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}X{_unique()}")))
+    assert answer.status_code == 202, answer.text
+    capture = bytes.fromhex(answer.json()["captureID"])
+    job = shared.store.job(capture)
+    assert job is not None
+    args = {"capture": capture, "capturer": PACKER, "root": job.root, "count": job.count,
+            "prefixes": []}  # fmt: skip
+    assert _send(shared, "packer", args) == 0
+    shared.repository.anchor_running()
+    job = shared.store.job(capture)
+    assert job is not None and job.status == "failure", job
+    assert shared.store.leaves(capture) == []
+
+
+def test_tenants_see_and_touch_only_their_own_jobs(shared: Shared) -> None:
+    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}T{_unique()}")))
+    location = answer.headers["Location"]
+    assert shared.api.get(location, headers=shared.auth(COOPERATIVE)).status_code == 200
+    theirs = shared.api.get(location, headers=shared.auth(PACKER))
+    assert theirs.status_code == 404 and theirs.json()["field"] == "captureID"
+    listed = shared.api.get("/epcis/capture", headers=shared.auth(PACKER)).json()
+    assert {j["sen"]["capturer"] for j in listed} <= {PACKER}
+    for method in ("PUT", "POST", "DELETE", "PATCH"):
+        changed = shared.api.request(method, location, headers=shared.auth(PACKER))
+        assert changed.status_code in (404, 405), (method, changed.text)
+    unknown = {"Authorization": "Bearer " + shared.tokens[PACKER][:-1] + "0"}
+    assert shared.api.get(location, headers=unknown).status_code == 401
+    assert shared.api.get("/epcis/events", headers=unknown).status_code == 401
+    shared.repository.anchor_running()

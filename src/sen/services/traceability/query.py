@@ -107,11 +107,8 @@ def parse_query(params: Sequence[tuple[str, str]]) -> Query:
     for field in ("read_points", "biz_locations"):
         if field in lists:
             lists[field] = tuple(indexed_identifier(v) for v in lists[field])
-    identifiers = tuple(
-        (roles, tuple(m for v in _values(name, seen[name]) for m in _matched(name, v)))
-        for name, roles in MATCH_ROLES.items()
-        if name in seen
-    )
+    matched = [(roles, name) for name, roles in MATCH_ROLES.items() if name in seen]
+    identifiers = tuple((roles, _alternatives(name, seen[name])) for roles, name in matched)
     per_page = _per_page(seen.get("perPage"))
     where = EventFilter(**lists, **times, identifiers=identifiers)  # type: ignore[arg-type]
     after = _after(seen["nextPageToken"], where) if "nextPageToken" in seen else 0
@@ -178,10 +175,30 @@ def _pattern(name: str, value: str) -> tuple[str, ...]:
     return (value, f"{ai}/{digits}{check_digit(digits)}*")
 
 
+MAX_VALUES = 64
+"""Alternatives one parameter may list."""
+MAX_MATCHED = 256
+"""What one MATCH_ parameter's alternatives stand for in the index (an EPC pattern stands
+for up to 11 ranges): the database evaluates them as a chain of ORs, and refuses one
+deeper than 1,000 (SQLite), an error of the server's where the query is at fault."""
+
+
+def _alternatives(name: str, text: str) -> tuple[str, ...]:
+    found = tuple(m for v in _values(name, text) for m in _matched(name, v))
+    if len(found) > MAX_MATCHED:
+        wanted = f"values that stand for at most {MAX_MATCHED} identifiers or ranges"
+        raise _bad(
+            name, wanted + " (an EPC pattern of a prefix alone stands for 11)", str(len(found))
+        )
+    return found
+
+
 def _values(name: str, text: str) -> tuple[str, ...]:
     values = tuple(text.split("|"))
     if any(not v for v in values):
         raise _bad(name, "one or more values separated by |, none empty", text)
+    if len(values) > MAX_VALUES:
+        raise _bad(name, f"at most {MAX_VALUES} values separated by |", f"{len(values)} values")
     return values
 
 
@@ -203,7 +220,7 @@ def _after(token: str, where: EventFilter) -> int:
     """The place a token continues from; only good with the filter it was made for."""
     found = _decode(token)
     after = found.get("after")
-    if not isinstance(after, int) or isinstance(after, bool) or after < 0:
+    if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**63:
         raise _bad("nextPageToken", "a token this repository gave", token)
     if found.get("filter") != _fingerprint(where):
         raise _bad("nextPageToken", "a token from a page of this same query", token)

@@ -27,7 +27,12 @@ from typing import Any
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.light.merkle import hash_from_byte_slices, proof_from_byte_slices
-from sen.ledger.modules.trace import MAX_CAPTURE_PREFIXES, PrefixGrant, capture_leaf
+from sen.ledger.modules.trace import (
+    MAX_CAPTURE_PREFIXES,
+    CaptureRecord,
+    PrefixGrant,
+    capture_leaf,
+)
 from sen.light.epcis_hash import event_hash, reading_prefixes
 from sen.light.errors import EventHashError
 from sen.light.event_receipt import (
@@ -416,7 +421,7 @@ class Repository:
         except CaptureRefused as refused:
             if refused.code == ResultCode.CAPTURE_EXISTS:
                 record = self.chain.capture_record(job.capture)
-                if record is not None and record.root == job.root:
+                if record is not None and _records(record, job):
                     self.store.complete(job.capture, record.height, "", self._now_ms())
                     return
             errors = [{"code": refused.code, "message": refused.message}]
@@ -481,6 +486,12 @@ class Repository:
 
 CACHED_JOBS = 64
 """Recorded jobs whose leaves and proof :meth:`Repository.receipt` keeps."""
+
+
+def _records(record: CaptureRecord, job: CaptureJob) -> bool:
+    """Whether ``record`` (on chain) is ``job``'s own, not one another DID sent with its id."""
+    recorded = (record.root, record.count, record.capturer, record.prefixes)
+    return recorded == (job.root, job.count, job.capturer, job.prefixes)
 
 
 def _not_held(pointer: str, identifier: str, grant: PrefixGrant | None, capturer: str) -> Problem:

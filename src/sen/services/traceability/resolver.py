@@ -29,6 +29,7 @@ from urllib.parse import quote
 import segno
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from segno.encoder import DataOverflowError
 
 from sen.light.errors import ReceiptInvalid
 from sen.light.event_receipt import verify_event_receipt
@@ -36,7 +37,13 @@ from sen.light.genesis import Genesis
 from sen.light.gs1_keys import canonical_key, check_digit
 from sen.services.traceability.catalog import Catalog
 from sen.services.traceability.certificates import CertificateBook
-from sen.services.traceability.errors import ChainUnavailable, ReceiptNotReady, UnknownEvent
+from sen.services.traceability.errors import (
+    ChainUnavailable,
+    EpcisInvalid,
+    Problem,
+    ReceiptNotReady,
+    UnknownEvent,
+)
 from sen.services.traceability.journey import view
 from sen.services.traceability.repository import Repository
 from sen.services.traceability.store import StoredEvent
@@ -204,7 +211,12 @@ def add_resolver(
             raise UnknownEvent(f"a QR code is .svg or .png, not .{suffix[:10]}", "path")
         key = resolvable_key(stem)
         link = f"{public_url.rstrip('/')}/{quote(key, safe='/')}"
-        code = segno.make_qr(link, error="m", boost_error=False)
+        try:
+            code = segno.make_qr(link, error="m", boost_error=False)
+        except DataOverflowError:  # a serial or lot of thousands of characters
+            raise EpcisInvalid(
+                [Problem("path", "a link short enough for a QR code", f"{len(link)} characters")]
+            ) from None
         buffer = io.BytesIO()
         if suffix == "svg":
             code.save(buffer, kind="svg", scale=8, border=4, title=link)
