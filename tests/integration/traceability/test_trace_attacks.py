@@ -643,3 +643,48 @@ def test_tenants_see_and_touch_only_their_own_jobs(shared: Shared) -> None:
     assert shared.api.get(location, headers=unknown).status_code == 401
     assert shared.api.get("/epcis/events", headers=unknown).status_code == 401
     shared.repository.anchor_running()
+
+
+def test_a_journey_never_holds_more_than_its_bound_of_events(
+    shared: Shared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lot made into many others, each with many events: the consumer's page (each event
+    checked against the chain) stays within MAX_EVENTS, however wide the journey fans out."""
+    from sen.services.traceability import journey
+
+    tag = _unique()
+    lot = f"urn:epc:class:lgtin:8935678.101234.F{tag}"
+    outputs = [f"urn:epc:class:lgtin:8935678.201234.F{tag}{i}" for i in range(3)]
+    made = _event("TransformationEvent", 1, readPoint={"id": "urn:epc:id:sgln:8935678.00001.0"},
+                  inputQuantityList=[{"epcClass": lot, "quantity": 1}],
+                  outputQuantityList=[{"epcClass": o, "quantity": 1} for o in outputs])  # fmt: skip
+    seen = [
+        _event(minute=10 + 3 * i + n, action="OBSERVE", epcList=[], quantityList=[
+            {"epcClass": o, "quantity": 1}], readPoint={"id": SHOP})
+        for i, o in enumerate(outputs) for n in range(3)
+    ]  # fmt: skip
+    shared.recorded(COOPERATIVE, harvest(lot=lot), made)
+    shared.recorded(PACKER, *seen)
+    monkeypatch.setattr(journey, "MAX_EVENTS", 6)
+    path = f"01/{GTIN}/10/F{tag}"
+    view = shared.api.get(f"/{path}", headers={"Accept": "application/json"}).json()
+    assert 2 < len(view["events"]) <= 6, len(view["events"])
+
+
+def test_a_negative_quantity_does_not_hide_more_shipped_than_produced(shared: Shared) -> None:
+    tag = _unique()
+    lot = f"urn:epc:class:lgtin:8935678.101234.N{tag}"
+    shared.recorded(COOPERATIVE, harvest(lot=lot, kg=500))
+
+    def shipped(kg: int, minute: int) -> dict[str, Any]:
+        return _event(minute=minute, action="OBSERVE", bizStep="shipping", epcList=[],
+                      quantityList=[{"epcClass": lot, "quantity": kg, "uom": "KGM"}],
+                      readPoint={"id": SHOP})  # fmt: skip
+
+    shared.recorded(PACKER, shipped(900, 20))
+    path = f"/trace/v1/view/01/{GTIN}/10/N{tag}"
+    (signal,) = shared.api.get(path).json()["signals"]
+    assert (signal["flow"], signal["amount"]) == ("shipped", 900)
+    shared.recorded(PACKER, shipped(-900, 21))  # GS1's schema allows any number
+    signals = shared.api.get(path).json()["signals"]
+    assert [s["flow"] for s in signals] == ["shipped"], signals

@@ -59,7 +59,8 @@ def _named(doc: Mapping[str, Any], *lists: str) -> list[str]:
 
 
 def follow(repository: Repository, key: str) -> Journey:
-    """The events of ``key`` and of what it is packed in, made from, or made into."""
+    """The events of ``key`` and of what it is packed in, made from, or made into: at most
+    :data:`MAX_EVENTS` in all, however many keys each step finds (each is proven when shown)."""
     journey = Journey(key, related={key: "self"})
     frontier = [key]
     for _ in range(MAX_STEPS):
@@ -67,6 +68,8 @@ def follow(repository: Repository, key: str) -> Journey:
         for current in frontier:
             where = EventFilter(identifiers=((ALL_ROLES, (current,)),))
             for event in repository.store.query(where, 0, MAX_EVENTS):
+                if len(journey.events) >= MAX_EVENTS:
+                    return journey
                 doc = event.document()
                 journey.events.setdefault(event.seq, (event, doc, journey.related[current]))
                 for relation, other in _links(doc, current):
@@ -104,6 +107,7 @@ def _quantity(doc: Mapping[str, Any], key: str, *lists: str) -> dict[str, float]
                 and isinstance(item.get("epcClass"), str)
                 and indexed_identifier(item["epcClass"]) == key
                 and isinstance(item.get("quantity"), int | float)
+                and item["quantity"] > 0  # a negative amount would hide as much of a flow
             ):
                 unit = str(item.get("uom", ""))
                 totals[unit] = totals.get(unit, 0) + item["quantity"]
