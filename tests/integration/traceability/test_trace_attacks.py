@@ -639,7 +639,8 @@ def test_tenants_see_and_touch_only_their_own_jobs(shared: Shared) -> None:
     for method in ("PUT", "POST", "DELETE", "PATCH"):
         changed = shared.api.request(method, location, headers=shared.auth(PACKER))
         assert changed.status_code in (404, 405), (method, changed.text)
-    unknown = {"Authorization": "Bearer " + shared.tokens[PACKER][:-1] + "0"}
+    token = shared.tokens[PACKER]
+    unknown = {"Authorization": "Bearer " + token[:-1] + ("1" if token[-1] == "0" else "0")}
     assert shared.api.get(location, headers=unknown).status_code == 401
     assert shared.api.get("/epcis/events", headers=unknown).status_code == 401
     shared.repository.anchor_running()
@@ -688,3 +689,185 @@ def test_a_negative_quantity_does_not_hide_more_shipped_than_produced(shared: Sh
     shared.recorded(PACKER, shipped(-900, 21))  # GS1's schema allows any number
     signals = shared.api.get(path).json()["signals"]
     assert [s["flow"] for s in signals] == ["shipped"], signals
+
+
+def _deep(levels: int) -> str:
+    return '{"a":' * levels + "1" + "}" * levels
+
+
+def _doc_with(**changes: Any) -> bytes:
+    doc = document(harvest(lot=f"urn:epc:class:lgtin:8935678.101234.Z{_unique()}"))
+    event = doc["epcisBody"]["eventList"][0]
+    for path, value in changes.items():
+        target: Any = doc if not path.startswith("event_") else event
+        name = path.removeprefix("event_")
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+MASTER_SHAPES: list[Any] = [
+    5, [], {"epcisMasterData": 5}, {"epcisMasterData": {"vocabularyList": 5}},
+    {"epcisMasterData": {"vocabularyList": [5]}},
+    {"epcisMasterData": {"vocabularyList": [{"type": "urn:x", "vocabularyElementList": [5]}]}},
+    {"epcisMasterData": {"vocabularyList": [{"type": "urn:x", "vocabularyElementList": [
+        {"id": "urn:x:1", "attributes": [5, {"id": 5}, {"attribute": "no id"}]}]}]}},
+    {"epcisMasterData": {"vocabularyList": [{"type": "urn:x", "vocabularyElementList": [
+        {"id": "urn:x:2", "children": ["urn:x:3"],
+         "attributes": [{"id": "urn:x:a", "attribute": {"deep": [1, {"b": None}]}}]}]}]}},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"", b"null", b"[]", b"{}", b'"x"', b"\xff\xfe{}", b"\xef\xbb\xbf" + _doc_with(),
+        _deep(70).encode(), _deep(5000).encode(), b'{"a": 1' + b"0" * 5000 + b"}",
+        b'{"a": 1e400}', b'{"a": NaN}', b'{"a": "\\ud800"}', b'{"a": 1, "a": 2}',
+        _doc_with(epcisBody={"eventList": 5}), _doc_with(epcisBody={"eventList": [5]}),
+        _doc_with(**{"@context": 5}), _doc_with(**{"@context": [document()["@context"][0], 5]}),
+        _doc_with(event_eventTime="2026-13-45T25:61:61Z"),
+        _doc_with(event_eventTime="9999-12-31T23:59:59.999-14:00"),
+        _doc_with(event_eventTime="0001-01-01T00:00:00.000+14:00"),
+        _doc_with(event_eventTime=None), _doc_with(event_type=None),
+        _doc_with(event_quantityList=[{"epcClass": LOTS[0], "quantity": 1e308},
+                                      {"epcClass": LOTS[0], "quantity": 1e308}]),
+        _doc_with(event_quantityList=[{"epcClass": LOTS[0], "quantity": "5"}]),
+        _doc_with(event_quantityList=[{"epcClass": LOTS[0], "quantity": 10**400}]),
+        _doc_with(event_eventID=5), _doc_with(event_eventID={"a": 1}), _doc_with(event_eventID=""),
+        _doc_with(event_readPoint={"id": 5}), _doc_with(event_readPoint={}),
+        _doc_with(event_readPoint={"id": "urn:epc:id:sgln:8935678.00001.0", "ex:x": 1}),
+        _doc_with(**{"event_@context": 5}), _doc_with(**{"event_@context": {"ex": 5}}),
+        _doc_with(**{"event_ex:thing": {"ex:deep": [[1]]}}),
+        _doc_with(event_ilmd={"ex:a": 1}), _doc_with(event_ilmd=5),
+        _doc_with(event_sensorElementList=[{"sensorReport": [{"type": "Temperature",
+                                                              "value": "hot"}]}]),
+        _doc_with(event_errorDeclaration={"declarationTime": "yesterday"}),
+        _doc_with(event_errorDeclaration={"declarationTime": "2026-06-06T00:00:00Z",
+                                          "correctiveEventIDs": [5]}),
+        _doc_with(event_persistentDisposition={"set": [5]}),
+        _doc_with(event_bizTransactionList=[{"bizTransaction": 5}]),
+        _doc_with(event_sourceList=[{"type": "owning_party", "source": "x", "extra": 1}]),
+        *(_doc_with(epcisHeader=shape) for shape in MASTER_SHAPES),
+    ],
+)  # fmt: skip
+def test_no_capture_body_makes_a_server_error(shared: Shared, body: bytes) -> None:
+    before = (shared.store.count(), len(shared.store.jobs()))
+    answer = shared.api.post(
+        "/epcis/capture", content=body,
+        headers={**shared.auth(COOPERATIVE), "Content-Type": "application/ld+json"},
+    )  # fmt: skip
+    assert answer.status_code in (202, 400, 403, 413), answer.text[:300]
+    if answer.status_code != 202:
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert (shared.store.count(), len(shared.store.jobs())) == before
+    shared.repository.anchor_running()
+
+
+@pytest.fixture(scope="module")
+def certified(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """The repository's service with its certificate book, whose verifier says what the
+    credential asks for: ``"verdict": "down"`` (the node cannot be asked), ``"revoked"``."""
+    from sen.services.traceability.certificates import CertificateBook, add_certificates
+    from sen.services.traceability.errors import ChainUnavailable
+
+    def verify(credential: Any) -> dict[str, Any]:
+        verdict = credential.get("verdict")
+        if verdict == "down":
+            raise ChainUnavailable("the node is down")
+        if verdict == "revoked":
+            found = {"code": "STATUS_REVOKED", "message": "revoked", "path": "$.credentialStatus"}
+            return {"verified": False, "errors": [found]}
+        return {"verified": True, "errors": []}
+
+    book = CertificateBook(tmp_path_factory.mktemp("book") / "catalog.db", verify)
+    app = create_epcis_app(shared.repository, tokens={t: d for d, t in shared.tokens.items()})
+    add_certificates(app, book, token=shared.tokens[COOPERATIVE])
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+    book.close()
+
+
+def _credential(subject: Any = f"https://id.gs1.org/01/{GTIN}", **more: Any) -> dict[str, Any]:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "OCOPCertificate"], "issuer": "did:sen:so-nn-son-la",
+        "credentialSubject": {"id": subject, "ocopRating": 4}, **more,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b"{not json", 400), (b"[]", 400), (b"null", 400), (b"5", 400), (b"{}", 400),
+        (b"{" + b'"a":"' + b"x" * 70000 + b'"}', 400), (_deep(5000).encode(), 400),
+        (b'{"a": 1, "a": 2}', 400),
+        (json.dumps({**_credential(), "type": 5}).encode(), 400),
+        (json.dumps({**_credential(), "type": [5, None]}).encode(), 400),
+        (json.dumps({**_credential(), "credentialSubject": []}).encode(), 400),
+        (json.dumps({**_credential(), "credentialSubject": "x"}).encode(), 400),
+        *((json.dumps(_credential(subject)).encode(), 400) for subject in (
+            5, None, "", "did:sen:", "did:web:example.com", "did:sen:" + "a" * 5000,
+            f"https://id.gs1.org/01/{GTIN}?linkType=all", f"https://id.gs1.org/01/{GTIN}#x",
+            f"https://id.gs1.org/01/{GTIN[:-1]}0", f"https://id.gs1.org/01/{GTIN}/21/1",
+            "https://id.gs1.org/00/189356780000000016", "urn:epc:id:sgtin:8935678.101234.1",
+            "http://[::1", "https://id.gs1.org/414/8935678000019/254/7", "ftp://x/01/" + GTIN,
+            f"https://id.gs1.org/gtin/{GTIN}", f"javascript://x/01/{GTIN}",
+        )),
+        (json.dumps(_credential(verdict="revoked")).encode(), 403),
+        (json.dumps(_credential(verdict="down")).encode(), 503),
+        (json.dumps(_credential(issuer=5, name=["<script>"], validFrom=5)).encode(), 201),
+        (json.dumps(_credential(f"https://x.example/a/b/01/{GTIN}/10/L%2F1")).encode(), 400),
+        (json.dumps(_credential(f"https://x.example/a/b/01/{GTIN}/10/L%31")).encode(), 201),
+    ],
+)  # fmt: skip
+def test_no_certificate_upload_makes_a_server_error(
+    shared: Shared, certified: TestClient, body: bytes, status: int
+) -> None:
+    headers = {**shared.auth(COOPERATIVE), "Content-Type": "application/json"}
+    answer = certified.post("/trace/v1/certificates", content=body, headers=headers)
+    assert answer.status_code in (status, 200), answer.text[:300]
+
+
+def test_only_the_first_capturers_token_attaches_certificates(
+    shared: Shared, certified: TestClient
+) -> None:
+    body = json.dumps(_credential(f"https://id.gs1.org/01/{GTIN}/10/T{_unique()}"))
+    for headers in (shared.auth(PACKER), {"Authorization": "Bearer"}, {}):
+        answer = certified.post("/trace/v1/certificates", content=body, headers=headers)
+        assert answer.status_code == 401, answer.text
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["", "x", "01/", f"01/{GTIN}/21/1", "did:web:x", "http://[::1", "%", "did:sen:" + "a" * 9000,
+     f"https://id.gs1.org/01/{GTIN}", f"01/{GTIN}", "did:sen:htx-xoai-son-la"],
+)  # fmt: skip
+def test_no_certificate_query_makes_a_server_error(certified: TestClient, key: str) -> None:
+    answer = certified.get("/trace/v1/certificates", params={"key": key})
+    assert answer.status_code in (200, 400), answer.text[:300]
+
+
+def test_a_cycle_of_containers_and_transformations_ends(shared: Shared) -> None:
+    tag = str(int(_unique(), 16) % 10**8).rjust(8, "0")
+    one, two = (f"urn:epc:id:sscc:8935678.{digit}0{tag}" for digit in "12")
+    lot = f"urn:epc:class:lgtin:8935678.101234.Y{tag}"
+    other = f"urn:epc:class:lgtin:8935678.201234.Y{tag}"
+    farm = {"id": "urn:epc:id:sgln:8935678.00001.0"}
+    shared.recorded(
+        COOPERATIVE,
+        _event("AggregationEvent", 1, action="ADD", parentID=one, childEPCs=[two], readPoint=farm),
+        _event("AggregationEvent", 2, action="ADD", parentID=two, childEPCs=[one], readPoint=farm),
+        _event("AggregationEvent", 3, action="ADD", parentID=one, readPoint=farm,
+               childQuantityList=[{"epcClass": lot, "quantity": 1}]),
+        _event("TransformationEvent", 4, readPoint=farm,
+               inputQuantityList=[{"epcClass": lot, "quantity": 1}],
+               outputQuantityList=[{"epcClass": other, "quantity": 1}]),
+        _event("TransformationEvent", 5, readPoint=farm,
+               inputQuantityList=[{"epcClass": other, "quantity": 1}],
+               outputQuantityList=[{"epcClass": lot, "quantity": 1}]),
+    )  # fmt: skip
+    view = shared.api.get(f"/trace/v1/view/01/{GTIN}/10/Y{tag}").json()
+    assert len(view["events"]) == 5 and len(view["related"]) == 4, view["related"]
