@@ -871,3 +871,18 @@ def test_a_cycle_of_containers_and_transformations_ends(shared: Shared) -> None:
     )  # fmt: skip
     view = shared.api.get(f"/trace/v1/view/01/{GTIN}/10/Y{tag}").json()
     assert len(view["events"]) == 5 and len(view["related"]) == 4, view["related"]
+
+
+def test_an_event_with_its_own_context_is_proven_as_captured(shared: Shared) -> None:
+    """An event's own @context adds to its document's: its receipt, read with the event
+    alone, must hash it as the repository did (else an honest event shows 'failed')."""
+    made = {**harvest(lot=f"urn:epc:class:lgtin:8935678.101234.K{_unique()}"), "ex:lot": "A",
+            "@context": [{"foo": "https://foo.example/"}]}  # fmt: skip
+    doc = document(made)
+    doc["@context"] = [*doc["@context"], {"ex": "https://ns.example/"}]
+    answer = shared.capture(COOPERATIVE, doc)
+    assert answer.status_code == 202, answer.text
+    shared.repository.anchor_running()
+    (event,) = shared.store.leaves(bytes.fromhex(answer.json()["captureID"]))
+    assert json.loads(event.body)["ex:lot"] == "A"
+    assert verify_event_receipt(shared.receipt(event), shared.world.genesis).valid

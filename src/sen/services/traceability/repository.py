@@ -393,6 +393,8 @@ class Repository:
         stored["recordTime"] = epcis_time(record_ms)
         if "@context" not in stored:
             stored["@context"] = context
+        else:  # the document's context, then its own: read alone, the event means the same
+            stored["@context"] = [*_as_list(context), *_as_list(stored["@context"])]
         body = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()
         return PreparedEvent(body, record_ms, _indexed(stored, hashed))
 
@@ -486,6 +488,10 @@ class Repository:
 
 CACHED_JOBS = 64
 """Recorded jobs whose leaves and proof :meth:`Repository.receipt` keeps."""
+
+
+def _as_list(context: Any) -> list[Any]:
+    return list(context) if isinstance(context, list) else [context]
 
 
 def _records(record: CaptureRecord, job: CaptureJob) -> bool:
