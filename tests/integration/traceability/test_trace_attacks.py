@@ -208,19 +208,68 @@ def test_a_changed_event_receipt_is_refused_by_the_check_that_covers_it(
     assert refused.value.check == check, refused.value
 
 
-def _node_api(shared: Shared) -> TestClient:
-    return TestClient(create_app(shared.world.node), raise_server_exceptions=False)
+@pytest.fixture(scope="module")
+def node_api(shared: Shared) -> Iterator[TestClient]:
+    """The node's REST API, server errors answered as 500 (not raised)."""
+    with TestClient(create_app(shared.world.node), raise_server_exceptions=False) as client:
+        yield client
 
 
 def test_the_node_reports_a_broken_path_as_a_failed_check_not_a_server_error(
-    shared: Shared, proven: tuple[StoredEvent, dict[str, Any]]
+    node_api: TestClient, proven: tuple[StoredEvent, dict[str, Any]]
 ) -> None:
     changed = copy.deepcopy(proven[1])
     changed["path"]["aunts"][0] = _flip(changed["path"]["aunts"][0])
-    with _node_api(shared) as node:
-        answer = node.post("/v1/receipts/verify", json={"receipt": changed})
+    answer = node_api.post("/v1/receipts/verify", json={"receipt": changed})
     assert answer.status_code == 200, answer.text
     assert (answer.json()["valid"], answer.json()["failed_check"]) == (False, "capture")
+
+
+def _set(where: str, value: Any) -> Any:
+    """A change to the receipt member at ``where`` (``leaf.capture``: a member of a member)."""
+
+    def change(r: dict[str, Any]) -> None:
+        *parents, name = where.split(".")
+        target = r
+        for parent in parents:
+            target = target[parent]
+        if value is KeyError:
+            target.pop(name)
+        else:
+            target[name] = value
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _set("event", "[]"), _set("event", "1" * 5000), _set("event", "[" * 100000),
+        _set("event", '{"a": NaN}'), _set("event", '{"type": "ObjectEvent", "@context": 5}'),
+        _set("event", 5), _set("event", KeyError), _set("event_hash", 5),
+        _set("event_hash", "ni:///sha-256;" + "A" * 64 + "?ver=CBV2.0"), _set("version", True),
+        _set("version", "1"), _set("format", "sen-evidence-receipt"), _set("extra", 1),
+        _set("leaf", []), _set("leaf.capture", "00"), _set("leaf.capture", 5),
+        _set("leaf.record_time", True), _set("leaf.record_time", -1),
+        _set("leaf.record_time", 2**70), _set("leaf.record_time", 1.5),
+        _set("leaf.capturer", "did:web:x"), _set("leaf.extra", 1), _set("path", None),
+        _set("path.total", 0), _set("path.total", 2**70), _set("path.index", -1),
+        _set("path.index", 2**70), _set("path.aunts", "00"), _set("path.aunts", ["zz"]),
+        _set("path.leaf_hash", ""), _set("transaction", {}), _set("transaction", KeyError),
+        _set("validators", []), _set("block", 5), _set("next_block", KeyError),
+    ],
+)  # fmt: skip
+def test_no_event_receipt_makes_the_node_fail(
+    shared: Shared, node_api: TestClient, proven: tuple[StoredEvent, dict[str, Any]], change: Any
+) -> None:
+    changed = copy.deepcopy(proven[1])
+    change(changed)
+    answer = node_api.post("/v1/receipts/verify", json={"receipt": changed})
+    assert answer.status_code in (200, 400, 422), answer.text[:300]
+    if answer.status_code == 200:
+        assert answer.json()["valid"] is False, answer.json()
+    with pytest.raises(ReceiptInvalid):
+        verify_event_receipt(changed, shared.world.genesis)
 
 
 @pytest.fixture(scope="module")
