@@ -66,6 +66,7 @@ __all__ = [
     "STANDARD_PREFIXES",
     "EventHashError",
     "event_hash",
+    "extension_iri",
     "prehash_parts",
     "prehash_string",
     "read_identifier",
@@ -137,6 +138,18 @@ def read_identifier(text: str, prefixes: Prefixes) -> str:
     Digital Link URI (any host, short names such as ``gtin`` too) as its constrained
     canonical Digital Link URI on ``https://id.gs1.org``."""
     return _identifier(text.strip(), prefixes)
+
+
+def extension_iri(name: str, prefixes: Prefixes) -> str | None:
+    """The IRI a member ``name`` that is not a standard field stands for, as the hash reads a
+    user extension's name (a compact IRI, a full IRI, a term of the @context); None if it
+    stands for none."""
+    try:
+        clark = _extension_name(name, name, prefixes)
+    except EventHashError:
+        return None
+    namespace, _, local = clark[1:].partition("}")
+    return namespace + local
 
 
 def prehash_parts(event: Mapping[str, object], context: Context = None) -> tuple[str, ...]:

@@ -30,7 +30,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from sen.light.epcis_hash import STANDARD_PREFIXES, Context, read_identifier, reading_prefixes
+from sen.light.epcis_hash import (
+    STANDARD_PREFIXES,
+    Context,
+    extension_iri,
+    read_identifier,
+    reading_prefixes,
+)
 
 _URN = re.compile(r"^urn:epc:(?:id|class|idpat):([a-z0-9]+):(\d{4,12})\.([^.]*)(?:\..*)?$")
 _DIGITS = re.compile(r"\d+")
@@ -132,9 +138,30 @@ def claimed_keys(event: Mapping[str, object], context: Context = None) -> list[C
     prefixes = reading_prefixes(event, context)
     return [
         Claim(pointer, identifier, digits)
-        for pointer, identifier in _claimed_identifiers(event)
+        for pointer, identifier in _claimed_identifiers(event, _members(event, prefixes))
         for digits in key_readings(identifier, prefixes)
     ]
+
+
+EPCIS_TERMS = "https://ref.gs1.org/epcis/"
+"""The namespace of EPCIS 2.0's terms: ``epcList`` is ``https://ref.gs1.org/epcis/epcList``."""
+_READ = ("readPoint", "bizLocation", "action", "epcList", "quantityList", "parentID",
+         "outputEPCList", "outputQuantityList")  # fmt: skip
+
+
+def _members(event: Mapping[str, object], prefixes: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each field the claims read, with the members of ``event`` that stand for it: the field
+    itself, and any other member whose name expands to the field's EPCIS 2.0 IRI (``e:epcList``
+    with ``e`` declared as ``https://ref.gs1.org/epcis/``), which a JSON-LD reader takes for
+    that field though the event hash reads it as a user extension."""
+    found = {name: [name] if name in event else [] for name in _READ}
+    for key in event:
+        if key in found:
+            continue
+        iri = extension_iri(key, prefixes)
+        if iri is not None and iri.startswith(EPCIS_TERMS) and iri[len(EPCIS_TERMS) :] in found:
+            found[iri[len(EPCIS_TERMS) :]].append(key)
+    return found
 
 
 _URN_HEAD = re.compile(r"urn:epc:[a-z]+:[a-z0-9]+:", re.IGNORECASE | re.ASCII)
@@ -158,37 +185,44 @@ def key_readings(identifier: str, prefixes: Mapping[str, str] | None = None) -> 
     return list(dict.fromkeys(digits for digits in found if digits is not None))
 
 
-def _claimed_identifiers(event: Mapping[str, object]) -> Iterator[tuple[str, str]]:
+def _claimed_identifiers(
+    event: Mapping[str, object], members: Mapping[str, list[str]]
+) -> Iterator[tuple[str, str]]:
     for place in ("readPoint", "bizLocation"):
-        value = event.get(place)
-        if isinstance(value, Mapping) and isinstance(value.get("id"), str):
-            yield f"/{place}/id", str(value["id"])
-    kind, action = event.get("type"), event.get("action")
-    if kind == "ObjectEvent" and action == "ADD":
-        yield from _listed(event, "epcList")
-        yield from _quantities(event, "quantityList")
-    elif kind in ("AggregationEvent", "AssociationEvent") and action == "ADD":
-        if isinstance(event.get("parentID"), str):
-            yield "/parentID", str(event["parentID"])
+        for key in members[place]:
+            value = event.get(key)
+            if isinstance(value, Mapping) and isinstance(value.get("id"), str):
+                yield f"/{_escaped(key)}/id", str(value["id"])
+    kind = event.get("type")
+    added = any(value == "ADD" for key in members["action"] for _, value in _items(event, key))
+    created: tuple[str, ...] = ()
+    if kind == "ObjectEvent" and added:
+        created = ("epcList", "quantityList")
+    elif kind in ("AggregationEvent", "AssociationEvent") and added:
+        created = ("parentID",)
     elif kind == "TransformationEvent":
-        yield from _listed(event, "outputEPCList")
-        yield from _quantities(event, "outputQuantityList")
+        created = ("outputEPCList", "outputQuantityList")
+    for name in created:
+        for key in members[name]:
+            for at, value in _items(event, key):
+                if isinstance(value, Mapping) and name in ("quantityList", "outputQuantityList"):
+                    value, at = value.get("epcClass"), f"{at}/epcClass"
+                if isinstance(value, str):
+                    yield at, value
 
 
-def _listed(event: Mapping[str, object], name: str) -> Iterator[tuple[str, str]]:
-    values = event.get(name)
-    if isinstance(values, list):
-        for i, value in enumerate(values):
-            if isinstance(value, str):
-                yield f"/{name}/{i}", value
+def _items(event: Mapping[str, object], key: str) -> Iterator[tuple[str, object]]:
+    """The values of ``event[key]`` with their pointers: each item of a list, or the value."""
+    value = event.get(key)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield f"/{_escaped(key)}/{i}", item
+    elif value is not None:
+        yield f"/{_escaped(key)}", value
 
 
-def _quantities(event: Mapping[str, object], name: str) -> Iterator[tuple[str, str]]:
-    values = event.get(name)
-    if isinstance(values, list):
-        for i, value in enumerate(values):
-            if isinstance(value, Mapping) and isinstance(value.get("epcClass"), str):
-                yield f"/{name}/{i}/epcClass", str(value["epcClass"])
+def _escaped(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
 
 
 def holder_prefix(digits: str, prefixes: tuple[str, ...] | list[str]) -> str | None:

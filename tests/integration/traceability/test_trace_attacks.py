@@ -935,3 +935,28 @@ def test_an_event_with_its_own_context_is_proven_as_captured(shared: Shared) -> 
     (event,) = shared.store.leaves(bytes.fromhex(answer.json()["captureID"]))
     assert json.loads(event.body)["ex:lot"] == "A"
     assert verify_event_receipt(shared.receipt(event), shared.world.genesis).valid
+
+
+ALIAS_CONTEXT = [document()["@context"][0], {"e": "https://ref.gs1.org/epcis/"}]
+ALIASED = [
+    {"action": "ADD", "e:epcList": [SERIALS[0]]},  # JSON-LD reads e:epcList as epcList
+    {"action": "OBSERVE", "e:action": "ADD", "e:epcList": [SERIALS[0]]},
+    {"action": "ADD", "https://ref.gs1.org/epcis/quantityList": [{"epcClass": LOTS[0]}]},
+    {"action": "OBSERVE", "e:bizLocation": {"id": PLACES[0]}},
+]
+
+
+@pytest.mark.parametrize("fields", ALIASED)
+def test_a_field_written_as_its_epcis_iri_is_claimed(
+    shared: Shared, fields: dict[str, Any]
+) -> None:
+    """An extension whose name expands to an EPCIS field's IRI is that field to a JSON-LD
+    reader, though the event hash reads it as an extension: it claims as the field does."""
+    made = _event(epcList=[], readPoint={"id": SHOP}, **fields)
+    body = _refused(shared, made, context=ALIAS_CONTEXT)
+    assert body["field"].startswith(f"{EVENTS}/0/"), body
+    assert "granted to did:sen:htx-xoai-son-la" in body["got"]
+    receipt = _direct_receipt(shared, {**made, "@context": ALIAS_CONTEXT}, [PACKER_PREFIX])
+    with pytest.raises(ReceiptInvalid) as refused:
+        verify_event_receipt(receipt, shared.world.genesis)
+    assert refused.value.check == "entitlement", refused.value
