@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import secrets
+import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -960,3 +961,82 @@ def test_a_field_written_as_its_epcis_iri_is_claimed(
     with pytest.raises(ReceiptInvalid) as refused:
         verify_event_receipt(receipt, shared.world.genesis)
     assert refused.value.check == "entitlement", refused.value
+
+
+# -- 4. the consumer page ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def consumer(shared: Shared) -> Iterator[TestClient]:
+    """The repository's service with the console's consumer page, as sen trace serve has it."""
+    from sen.console import install_consumer
+
+    app = create_epcis_app(shared.repository, tokens={t: d for d, t in shared.tokens.items()})
+    add_resolver(app, shared.repository, shared.catalog, public_url=PUBLIC,
+                 page=install_consumer(app), genesis=shared.world.genesis)  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def test_declared_text_and_a_scanned_path_never_become_markup(
+    shared: Shared, consumer: TestClient
+) -> None:
+    """Master data and keys reach the page as JSON, which the page writes as text; the page
+    itself is a file with no inline script allowed, whatever the address scanned."""
+    script = "<script>alert(1)</script><img src=x onerror=alert(1)>"
+    tag = _unique()
+    lot = f"urn:epc:class:lgtin:8935678.101234.H{tag}"
+    doc = document(harvest(lot=lot))
+    doc["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [
+        {"type": "urn:epcglobal:epcis:vtype:EPCClass", "vocabularyElementList": [
+            {"id": f"https://id.gs1.org/01/{GTIN}/10/H{tag}", "attributes": [
+                {"id": "urn:epcglobal:cbv:mda:descriptionShort", "attribute": script},
+            ]}]}]}}  # fmt: skip
+    answer = shared.capture(COOPERATIVE, doc)
+    assert answer.status_code == 202, answer.text
+    shared.repository.anchor_running()
+    page = consumer.get(f"/01/{GTIN}/10/H{tag}", headers={"Accept": "text/html"})
+    assert (
+        page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    )
+    assert "alert" not in page.text
+    for serial in ("%3Cscript%3Ealert(1)", "%3Cscript%3Ealert(1)%3C%2Fscript%3E"):
+        scanned = consumer.get(f"/01/{GTIN}/21/{serial}", headers={"Accept": "text/html"})
+        if scanned.status_code == 200:  # the page, the same file whatever the serial
+            assert "alert" not in scanned.text
+        else:  # not a key: a problem document, never HTML
+            assert scanned.headers["content-type"] == "application/problem+json", scanned.text
+    view = consumer.get(f"/trace/v1/view/01/{GTIN}/10/H{tag}")
+    assert view.headers["content-type"] == "application/json"
+    assert view.json()["item"][0]["attributes"]["cbvmda:descriptionShort"] == script
+
+
+def test_a_redirect_never_carries_a_header_from_the_scanned_path(consumer: TestClient) -> None:
+    path = f"/01/{GTIN}/21/a%0D%0ASet-Cookie:%20x=1%0D%0A"
+    moved = consumer.get(path, params={"linkType": "gs1:pip"}, follow_redirects=False)
+    assert moved.status_code in (307, 404), moved.text
+    assert "set-cookie" not in moved.headers
+    assert "\n" not in moved.headers.get("location", "")
+
+
+def test_an_event_changed_in_the_store_is_never_shown_verified(shared: Shared) -> None:
+    """Someone with the database changes a recorded event (500 kg become 5000): its receipt
+    is not handed out, and the page does not show it verified, even if it was before."""
+    tag = _unique()
+    (event,) = shared.recorded(
+        COOPERATIVE, harvest(lot=f"urn:epc:class:lgtin:8935678.101234.V{tag}")
+    )
+    shared.receipt(event)  # the next block is signed: the event can be proven
+    path = f"/trace/v1/view/01/{GTIN}/10/V{tag}"
+    (shown,) = shared.api.get(path).json()["events"]
+    assert shown["proof"]["status"] == "verified", shown["proof"]
+    changed = event.body.replace(b'"quantity":500', b'"quantity":5000')
+    db = sqlite3.connect(shared.store.path)
+    with db:
+        db.execute("UPDATE events SET body=? WHERE seq=?", (changed, event.seq))
+    db.close()
+    (shown,) = shared.api.get(path).json()["events"]
+    assert shown["event"]["quantityList"][0]["quantity"] == 5000
+    assert shown["proof"]["status"] != "verified", shown["proof"]
+    answer = shared.api.get("/trace/v1/receipts", params={"eventID": event.event_id})
+    assert answer.status_code == 409, answer.text

@@ -457,7 +457,10 @@ class Repository:
             raise ReceiptNotReady(f"capture job {job.capture.hex()} is {job.status}")
         leaves = self._cached(self._trees, event.capture, lambda: self._leaves(job))
         root, path = proof_from_byte_slices(leaves, event.leaf)
-        if root != job.root:  # the store changed under us: never hand out a false receipt
+        mine = _leaf(_prepared(event), event.capture, job.capturer)
+        if root != job.root or leaves[event.leaf] != mine:
+            # the store changed under us (the tree kept, or this very event): never hand out
+            # a false receipt
             with self._cache_lock:
                 self._trees.pop(event.capture, None)
             raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")

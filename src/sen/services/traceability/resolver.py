@@ -20,6 +20,7 @@ Everything here is public: it is what a product's label shows to anyone who scan
 
 from __future__ import annotations
 
+import hashlib
 import io
 import time
 from collections.abc import Callable
@@ -124,11 +125,14 @@ class ReceiptProver:
     def __init__(self, repository: Repository, genesis: Genesis, size: int = 10_000) -> None:
         self.repository = repository
         self.genesis = genesis
-        self._known: dict[int, dict[str, Any]] = {}
+        self._known: dict[tuple[int, bytes], dict[str, Any]] = {}
         self._size = size
 
     def __call__(self, event: StoredEvent) -> dict[str, Any]:
-        known = self._known.get(event.seq)
+        # by the event's place and its text: a verdict is of that text, never of another the
+        # store came to hold there
+        remembered = (event.seq, hashlib.sha256(event.body).digest())
+        known = self._known.get(remembered)
         if known is not None:
             return known
         try:
@@ -147,7 +151,7 @@ class ReceiptProver:
         }  # fmt: skip
         if len(self._known) >= self._size:
             self._known.clear()
-        self._known[event.seq] = answer
+        self._known[remembered] = answer
         return answer
 
 
