@@ -1040,3 +1040,35 @@ def test_an_event_changed_in_the_store_is_never_shown_verified(shared: Shared) -
     assert shown["proof"]["status"] != "verified", shown["proof"]
     answer = shared.api.get("/trace/v1/receipts", params={"eventID": event.event_id})
     assert answer.status_code == 409, answer.text
+
+
+@pytest.mark.parametrize("where", ["in its job, past its leaves", "in no job"])
+def test_an_event_added_to_the_store_is_never_shown_verified(shared: Shared, where: str) -> None:
+    """Someone with the database adds an event no recorded root covers."""
+    tag = _unique()
+    (event,) = shared.recorded(
+        COOPERATIVE, harvest(lot=f"urn:epc:class:lgtin:8935678.101234.W{tag}")
+    )
+    shared.receipt(event)
+    path = f"/trace/v1/view/01/{GTIN}/10/W{tag}"
+    assert shared.api.get(path).json()["events"][0]["proof"]["status"] == "verified"
+    added = event.body.replace(b'"quantity":500', b'"quantity":5000')
+    capture = event.capture if where == "in its job, past its leaves" else os.urandom(16)
+    db = sqlite3.connect(shared.store.path)
+    with db:
+        seq = db.execute(
+            "INSERT INTO events (event_id, hash, type, action, event_time_ms, record_time_ms, "
+            "biz_step, disposition, read_point, biz_location, capture, leaf, body) SELECT "
+            "event_id || 'x', hash, type, action, event_time_ms + 1, record_time_ms, biz_step, "
+            "disposition, read_point, biz_location, ?, leaf + 1, ? FROM events WHERE seq=?",
+            (capture, added, event.seq),
+        ).lastrowid
+        db.execute("INSERT INTO identifiers SELECT value, role, ? FROM identifiers WHERE seq=?",
+                   (seq, event.seq))  # fmt: skip
+    db.close()
+    answer = shared.api.get(path)
+    assert answer.status_code == 200, answer.text[:300]
+    shown = {e["event"]["quantityList"][0]["quantity"]: e["proof"] for e in answer.json()["events"]}
+    assert shown[500]["status"] == "verified" and shown[5000]["status"] != "verified", shown
+    receipts = shared.api.get("/trace/v1/receipts", params={"eventID": event.event_id + "x"})
+    assert receipts.status_code in (404, 409), receipts.text[:300]

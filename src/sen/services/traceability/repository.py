@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from sen.ledger.codes import ResultCode
 from sen.ledger.light.merkle import hash_from_byte_slices, proof_from_byte_slices
@@ -456,14 +456,12 @@ class Repository:
         if job.status != SUCCESS:
             raise ReceiptNotReady(f"capture job {job.capture.hex()} is {job.status}")
         leaves = self._cached(self._trees, event.capture, lambda: self._leaves(job))
-        root, path = proof_from_byte_slices(leaves, event.leaf)
         mine = _leaf(_prepared(event), event.capture, job.capturer)
-        if root != job.root or leaves[event.leaf] != mine:
-            # the store changed under us (the tree kept, or this very event): never hand out
-            # a false receipt
-            with self._cache_lock:
-                self._trees.pop(event.capture, None)
-            raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")
+        if not 0 <= event.leaf < len(leaves) or leaves[event.leaf] != mine:
+            self._changed(job)  # this very event, or one added: its leaf is not the job's
+        root, path = proof_from_byte_slices(leaves, event.leaf)
+        if root != job.root:
+            self._changed(job)
         committed = self._cached(
             self._proofs, event.capture, lambda: self.chain.capture_proof(event.capture)
         )
@@ -472,6 +470,12 @@ class Repository:
             event.body.decode(), hashed, event.record_time_ms, event.capture, job.capturer,
             path, committed,
         )  # fmt: skip
+
+    def _changed(self, job: CaptureJob) -> NoReturn:
+        """The store changed under us: never hand out a false receipt."""
+        with self._cache_lock:
+            self._trees.pop(job.capture, None)
+        raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")
 
     def _leaves(self, job: CaptureJob) -> list[bytes]:
         stored = self.store.leaves(job.capture)
