@@ -87,6 +87,7 @@ def test_a_lot_shows_its_journey_through_its_carton_and_what_was_made_of_it(
         ("commissioning", "self"), ("packing", "self"), ("shipping", "container"),
         ("commissioning", "self"),
     ]  # fmt: skip
+    assert [e["origin"] for e in view["events"]] == [True, False, False, False]
     assert view["related"][canonical_key(CARTON)] == "container"
     assert view["related"][canonical_key(DRIED)] == "made-into"
     assert all(e["recorded"]["height"] > 0 for e in view["events"])
@@ -219,3 +220,18 @@ def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
     assert kinds["sold-twice"]["places"] == sorted(canonical_key(s) for s in (SHOP_1, SHOP_2))
     assert "6 scans" in kinds["scanned-after-sale"]["evidence"]
     assert kinds["scanned-after-sale"]["scans"] == 6
+
+
+def test_the_origin_is_the_event_that_made_the_key_not_one_called_commissioning(
+    world: World, resolver: Catalog
+) -> None:
+    """An earlier OBSERVE whose business step says "commissioning" made nothing: the page's
+    producer and origin stay the harvest (an ObjectEvent ADD naming the lot)."""
+    posing = _event("ObjectEvent", 0, action="OBSERVE", bizStep="commissioning",
+                    quantityList=[{"epcClass": LOT, "quantity": 1, "uom": "KGM"}],
+                    readPoint={"id": FARM})  # fmt: skip
+    posing["eventTime"] = "2026-06-01T08:00:00.000+07:00"
+    _capture(world, posing, harvest())
+    view = world.api.get(f"/trace/v1/view/{LOT_PATH}").json()
+    made = [e for e in view["events"] if e["origin"]]
+    assert [(e["action"], e["eventTime"][:10]) for e in made] == [("ADD", "2026-06-05")]

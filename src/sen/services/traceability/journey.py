@@ -10,9 +10,10 @@ GTIN, an SSCC) the journey follows, a few steps at most:
 - the transformations it went through: what it was made from (inputs, for its origin) and
   what was made of it (outputs).
 
-Each event comes with where it was recorded on chain and the address of its receipt, which
-the consumer page fetches and checks in the browser. Signals (:func:`signals`) name their
-evidence: the events (or counts) that raised them.
+Each event comes with where it was recorded on chain and its proof status, checked here
+against the chain's genesis as ``sen verify`` checks it (the page offers each receipt to
+download, for a reader who trusts no server); ``origin`` marks the event that made the key.
+Signals (:func:`signals`) name their evidence: the events (or counts) that raised them.
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ def view(
     with ``certificates``, the certificates of the key, its GTIN, its producer and the
     places it was made at (:func:`certified_keys`), each verified now."""
     journey = follow(repository, key)
+    made = origin(journey)  # the event that made the key: the page's producer and origin
     jobs: dict[bytes, Any] = {}
     entries = []
     for event, doc, relation in sorted(
@@ -242,6 +244,7 @@ def view(
             },
             "errorDeclaration": doc.get("errorDeclaration"),
             "proof": None if prove is None else prove(event),
+            "origin": made is not None and event.seq == made.seq,
             "event": doc,
         })  # fmt: skip
     gtin = "/".join(key.split("/")[:2]) if key.startswith("01/") else None

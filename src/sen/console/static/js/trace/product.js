@@ -69,7 +69,9 @@ function placeRows(place) {
 
 /** Producer and origin: the first commissioning of the key itself (and of its raw material). */
 export function originCard(view) {
-  const origin = commissioned(view, 'self');
+  // The event that made the key, as the repository marks it (an ObjectEvent ADD naming it or
+  // a transformation's output): a step merely called "commissioning" proves nothing.
+  const origin = view.events.find((e) => e.origin === true && !e.errorDeclaration);
   const body = [];
   if (!origin) {
     body.push(h('p', { class: 'empty' }, t('trace.origin.none')));
