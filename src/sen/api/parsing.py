@@ -90,6 +90,13 @@ Digest = Annotated[
 ]
 
 
+def require_match(regex: re.Pattern[str], value: str, field: str, expected: str) -> str:
+    """``value`` if ``regex`` matches all of it, else 400 naming ``field``."""
+    if regex.fullmatch(value) is None:
+        raise BadRequest(f"not {expected}", field=field, expected=expected, got=value[:80])
+    return value
+
+
 def parse_hex(text: str, field: str, *, length: int | None = None, max_length: int = 0) -> bytes:
     """Hex (either case) to bytes; ``length`` in bytes if fixed."""
     if length is not None and len(text) != 2 * length:

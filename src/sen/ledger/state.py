@@ -14,6 +14,12 @@ from typing import Protocol
 _DELETED = None
 
 
+def prefix_end(prefix: bytes) -> bytes:
+    """The first key after every key that starts with ``prefix``, whose last byte is below
+    0xff (records' prefixes end in "/" or a separator): the end of a prefix ``scan``."""
+    return prefix[:-1] + bytes([prefix[-1] + 1])
+
+
 class StateReader(Protocol):
     def get(self, key: bytes) -> bytes | None: ...
 

@@ -27,7 +27,7 @@ from pydantic import Field
 from sen.api.deps import NodeDep
 from sen.api.errors import BadRequest, NotFound, NotYetAvailable
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import pattern
+from sen.api.parsing import pattern, require_match
 from sen.api.problems import documented
 from sen.api.proved import Proved, proved
 from sen.api.schemas import Schema
@@ -51,9 +51,9 @@ from sen.ledger.modules.privacy.records import (
     BREACH_PREFIX,
     VAULT_PREFIX,
     consent_key,
-    prefix_end,
     request_key,
 )
+from sen.ledger.state import prefix_end
 from sen.node.node import Node
 from sen.services.readmodels.privacy import PrivacyReceiptUnavailable, build_privacy_receipt
 
@@ -200,18 +200,12 @@ class VaultView(Schema):
     record: Proved
 
 
-def _check(regex: re.Pattern[str], value: str, field: str, expected: str) -> str:
-    if regex.fullmatch(value) is None:
-        raise BadRequest(f"not {expected}", field=field, expected=expected, got=value[:80])
-    return value
-
-
 def _id(value: str, field: str = "id") -> bytes:
-    return bytes.fromhex(_check(ID_PATTERN, value, field, "32 lowercase hex digits"))
+    return bytes.fromhex(require_match(ID_PATTERN, value, field, "32 lowercase hex digits"))
 
 
 def _controller(value: str) -> str:
-    return _check(CONTROLLER_PATTERN, value, "controller", "a did:sen DID")
+    return require_match(CONTROLLER_PATTERN, value, "controller", "a did:sen DID")
 
 
 def _now(node: Node) -> int | None:
@@ -314,7 +308,7 @@ def allows(
     responses=documented(400),
 )
 def subject_consent_list(subject: Subject, node: NodeDep) -> list[ConsentView]:
-    _check(SUBJECT_PATTERN, subject, "subject", "a did:key DID")
+    require_match(SUBJECT_PATTERN, subject, "subject", "a did:key DID")
     found = subject_consents(node.app.store, subject)[:MAX_LISTED]
     return [_consent(node, consent.terms.id) for consent in found]
 

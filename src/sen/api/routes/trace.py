@@ -20,9 +20,9 @@ from fastapi import APIRouter, Path
 from pydantic import Field
 
 from sen.api.deps import NodeDep
-from sen.api.errors import BadRequest, NotFound
+from sen.api.errors import NotFound
 from sen.api.json_body import JsonRoute
-from sen.api.parsing import pattern
+from sen.api.parsing import pattern, require_match
 from sen.api.problems import documented
 from sen.api.proved import Proved, proved
 from sen.api.schemas import Schema
@@ -84,12 +84,6 @@ class CaptureView(Schema):
     record: Proved
 
 
-def _check(regex: re.Pattern[str], value: str, field: str, expected: str) -> str:
-    if regex.fullmatch(value) is None:
-        raise BadRequest(f"not {expected}", field=field, expected=expected, got=value[:80])
-    return value
-
-
 def _prefix_view(node: NodeDep, grant: PrefixGrant) -> PrefixView:
     found = proved(node, prefix_key(grant.prefix))
     assert found is not None
@@ -109,7 +103,7 @@ def _prefix_view(node: NodeDep, grant: PrefixGrant) -> PrefixView:
     responses=documented(400, 404),
 )
 def prefix(prefix: Prefix, node: NodeDep) -> PrefixView:
-    _check(PREFIX_PATTERN, prefix, "prefix", "4 to 12 digits")
+    require_match(PREFIX_PATTERN, prefix, "prefix", "4 to 12 digits")
     found = proved(node, prefix_key(prefix))
     if found is None:
         raise NotFound(f"no grant of GS1 Company Prefix {prefix}", field="prefix")
@@ -123,7 +117,7 @@ def prefix(prefix: Prefix, node: NodeDep) -> PrefixView:
     responses=documented(400),
 )
 def holder_prefixes(holder: Holder, node: NodeDep) -> list[PrefixView]:
-    _check(HOLDER_PATTERN, holder, "holder", "a did:sen DID")
+    require_match(HOLDER_PATTERN, holder, "holder", "a did:sen DID")
     return [_prefix_view(node, grant) for grant in prefixes_of(node.app.store, holder)]
 
 
@@ -138,7 +132,7 @@ def holder_prefixes(holder: Holder, node: NodeDep) -> list[PrefixView]:
     responses=documented(400, 404),
 )
 def key_holder(digits: Digits, node: NodeDep) -> PrefixView:
-    _check(DIGITS_PATTERN, digits, "digits", "4 to 30 digits")
+    require_match(DIGITS_PATTERN, digits, "digits", "4 to 30 digits")
     grant = holder_of(node.app.store, digits)
     if grant is None:
         raise NotFound(f"no GS1 Company Prefix granted starts {digits}", field="digits")
@@ -146,7 +140,7 @@ def key_holder(digits: Digits, node: NodeDep) -> PrefixView:
 
 
 def _capture(node: NodeDep, capture: str) -> tuple[CaptureRecord, Proved]:
-    _check(CAPTURE_PATTERN, capture, "capture", "32 lowercase hex digits")
+    require_match(CAPTURE_PATTERN, capture, "capture", "32 lowercase hex digits")
     found = proved(node, capture_key(bytes.fromhex(capture)))
     if found is None:
         raise NotFound(f"no capture job {capture} is recorded", field="capture")

@@ -13,9 +13,8 @@ from sen.ledger.modules.privacy.records import (
     Consent,
     Request,
     load_consent,
-    prefix_end,
 )
-from sen.ledger.state import StateReader
+from sen.ledger.state import StateReader, prefix_end
 
 MAX_SWEPT_REQUESTS = 100_000
 """Requests :func:`request_clocks` reads at most (a scrape must stay cheap)."""

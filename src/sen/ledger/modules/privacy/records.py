@@ -388,11 +388,6 @@ class VaultDeclaration:
         )
 
 
-def prefix_end(prefix: bytes) -> bytes:
-    """The first key after every key that starts with ``prefix`` (ends in "/": never 0xff)."""
-    return prefix[:-1] + bytes([prefix[-1] + 1])
-
-
 def _pair(first: str, second: bytes | str) -> bytes:
     tail = second if isinstance(second, bytes) else second.encode()
     return first.encode() + b"/" + tail

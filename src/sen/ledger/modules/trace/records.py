@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sen.ledger import encoding
-from sen.ledger.state import Overlay, StateReader
+from sen.ledger.state import Overlay, StateReader, prefix_end
 
 PREFIX_KEY = b"trace/prefix/"
 HOLDER_KEY = b"trace/holder/"
@@ -110,11 +110,6 @@ def holder_key(holder: str, prefix: str) -> bytes:
 
 def capture_key(capture: bytes) -> bytes:
     return CAPTURE_KEY + capture
-
-
-def prefix_end(prefix: bytes) -> bytes:
-    """The first key after every key that starts with ``prefix``."""
-    return prefix[:-1] + bytes([prefix[-1] + 1])
 
 
 def _load(state: StateReader, key: bytes) -> dict[str, Any] | None:
