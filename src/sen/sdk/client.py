@@ -451,7 +451,9 @@ def error_for(status: int, body: Any, path: str = "") -> SenError:
         )
     if status == 404:
         return NotFound(status, problem)
-    if status == 409 and path.endswith("/receipt"):
+    if status == 409 and (
+        path.endswith("/receipt") or str(problem.get("type", "")).endswith(":not-yet-provable")
+    ):
         return NotYetProvable(status, problem)
     return ApiError(status, problem)
 

@@ -15,6 +15,7 @@ from sen.sdk import (
     Client,
     InvalidInput,
     NotFound,
+    NotYetProvable,
     Rejected,
     Timeout,
     TryLater,
@@ -240,6 +241,11 @@ def test_lookup_of_a_digest_never_anchored_is_empty() -> None:
     [
         (404, {"title": "Not found"}, NotFound),
         (409, {"title": "Transaction already known"}, ApiError),
+        (
+            409,
+            {"type": "urn:sen:problem:not-yet-provable", "title": "Not provable yet"},
+            NotYetProvable,
+        ),
         (500, "boom", ApiError),
     ],
 )
