@@ -303,7 +303,9 @@ def test_each_proof_status_and_signal_says_what_it_means_until_the_proof_arrives
                  "detail": "600 KGM packed, but 500 KGM produced"},
                 {"kind": "scanned-after-sale", "severity": "warning",
                  "evidence": [events[0]["eventID"], "9 scans"],
-                 "detail": "scanned 9 times since it was sold on 2026-06-07T03:05:00.000Z"},
+                 "detail": "its page was opened in 9 separate 10-minute periods since it was "
+                           "sold on 2026-06-07T03:05:00.000Z; anyone can open a page, so this "
+                           "is a hint to check the label, not evidence"},
             ]  # fmt: skip
         route.fulfill(response=real, json=view)
 
@@ -323,7 +325,7 @@ def test_each_proof_status_and_signal_says_what_it_means_until_the_proof_arrives
         "Lô này được ghi nhận đóng gói nhiều hơn số lượng đã sản xuất (600 kg so với 500 kg)."
     )
     expect(signals.nth(1)).to_contain_text(
-        "Trang này đã được mở 9 lần kể từ khi sản phẩm được bán."
+        "Trang này đã được mở trong 9 khoảng 10 phút khác nhau kể từ khi sản phẩm được bán."
     )
     assert "notice warn" in (signals.nth(1).get_attribute("class") or "")
     screenshot(page, "trace-lot-statuses")

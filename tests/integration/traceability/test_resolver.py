@@ -3,6 +3,7 @@ linksets and redirects, QR codes, master data, and the signals that name their e
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from fastapi.responses import HTMLResponse
 from conftest import FARM, LOT, World, document, harvest
 from sen.light.event_receipt import verify_event_receipt
 from sen.light.gs1_keys import canonical_key
-from sen.services.traceability.catalog import Catalog
+from sen.services.traceability import catalog as catalog_module
+from sen.services.traceability.catalog import MAX_SCANS_PER_KEY, SCAN_WINDOW_MS, Catalog
 from sen.services.traceability.resolver import add_resolver
 
 PUBLIC = "https://xoai.example.vn"
@@ -156,9 +158,8 @@ def test_print_ready_qr_codes_hold_the_products_link(world: World, resolver: Cat
     assert world.api.get(f"/trace/v1/qr/{LOT_PATH}.gif").status_code == 404
 
 
-def test_master_data_describes_the_product_as_its_capturer_declared_it(
-    world: World, resolver: Catalog
-) -> None:
+def _declared() -> dict[str, Any]:
+    """A harvest with its master data: the product class's name and the farm's place."""
     declared = document(harvest())
     declared["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [
         {"type": "urn:epcglobal:epcis:vtype:EPCClass", "vocabularyElementList": [
@@ -172,14 +173,55 @@ def test_master_data_describes_the_product_as_its_capturer_declared_it(
                 {"id": "urn:epcglobal:cbv:mda:longitude", "attribute": "104.3102"},
             ]}]},
     ]}}  # fmt: skip
-    assert resolver.absorb(declared, "did:sen:htx-xoai-son-la", 1) == 2
-    _capture(world, harvest())
+    return declared
+
+
+def test_master_data_describes_the_product_as_its_capturer_declared_it(
+    world: World, resolver: Catalog
+) -> None:
+    world.repository.catalog = resolver
+    assert world.capture(_declared()).status_code == 202
+    assert resolver.describe(FARM) == []  # held until its job is recorded
+    assert world.repository.anchor_running() == 1
     view = world.api.get(f"/trace/v1/view/{LOT_PATH}").json()
     (product,) = view["product"]
     assert product["attributes"]["cbvmda:descriptionShort"] == "Xoài tròn Yên Châu"
     assert product["declared_by"] == "did:sen:htx-xoai-son-la"
     place = view["events"][0]["places"]["readPoint"][0]["attributes"]
     assert (place["cbvmda:latitude"], place["cbvmda:longitude"]) == ("21.0453", "104.3102")
+    assert resolver.waiting() == []
+
+
+def test_master_data_of_a_job_the_chain_refuses_is_not_kept(
+    world: World, resolver: Catalog
+) -> None:
+    world.repository.catalog = resolver
+    assert world.capture(_declared()).status_code == 202
+    assert resolver.waiting() != []
+    world.revoke("8935678")  # between the capture and its recording
+    assert world.repository.anchor_running() == 1
+    assert resolver.describe(FARM) == [] and resolver.waiting() == []
+
+
+def test_master_data_left_waiting_by_a_process_that_died_is_settled_by_its_job(
+    world: World, resolver: Catalog
+) -> None:
+    """The job finished, but the process died before its master data was moved."""
+    kept, refused = _declared(), _declared()
+    refused["epcisBody"]["eventList"] = [harvest(minute=5)]
+    assert world.capture(kept).status_code == 202
+    assert world.repository.anchor_running() == 1
+    assert world.capture(refused).status_code == 202
+    world.revoke("8935678")
+    assert world.repository.anchor_running() == 1
+    (first, second) = reversed(world.repository.store.jobs())
+    for job in (first, second):  # as a capture held them before the process died
+        resolver.absorb(_declared(), job.capturer, job.created_ms, job.capture)
+    world.repository.catalog = resolver
+    world.repository.anchor_running()
+    assert resolver.waiting() == []
+    assert [d["declared_by"] for d in resolver.describe(FARM)] == ["did:sen:htx-xoai-son-la"]
+    assert resolver.describe(FARM)[0]["updated_ms"] == first.created_ms
 
 
 def test_more_packed_than_harvested_is_flagged_with_its_evidence(
@@ -211,8 +253,15 @@ def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
     ]  # fmt: skip
     _capture(world, made, *sold)
     path = canonical_key(SERIAL)
-    for _ in range(6):  # six people open the page of one sold mango
+    for _ in range(3):  # one person opens the page three times: one scan
         assert world.api.get(f"/{path}", headers={"Accept": "text/html"}).status_code == 200
+    view = world.api.get(f"/trace/v1/view/{path}").json()
+    assert {s["kind"] for s in view["signals"]} == {"sold-twice"}
+    first = resolver.scans_since(path, 0)
+    assert first == 1
+    now = int(time.time() * 1000)
+    for hour in range(1, 6):  # and five more people, an hour apart each
+        assert resolver.scanned(path, now + hour * 3_600_000)
     view = world.api.get(f"/trace/v1/view/{path}").json()
     kinds = {s["kind"]: s for s in view["signals"]}
     assert set(kinds) == {"sold-twice", "scanned-after-sale"}
@@ -220,6 +269,35 @@ def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
     assert kinds["sold-twice"]["places"] == sorted(canonical_key(s) for s in (SHOP_1, SHOP_2))
     assert "6 scans" in kinds["scanned-after-sale"]["evidence"]
     assert kinds["scanned-after-sale"]["scans"] == 6
+
+
+def test_the_scan_log_counts_periods_and_stays_bounded(tmp_path: Path) -> None:
+    """Anyone can open a page: a burst is one scan, a key and the log keep only the newest."""
+    catalog = Catalog(tmp_path / "scans.db")
+    try:
+        assert catalog.scanned("01/x/21/1", 0) and not catalog.scanned("01/x/21/1", 1_000)
+        assert catalog.scanned("01/x/21/1", SCAN_WINDOW_MS)
+        for i in range(2, MAX_SCANS_PER_KEY + 20):
+            assert catalog.scanned("01/x/21/1", i * SCAN_WINDOW_MS)
+        assert catalog.scans_since("01/x/21/1", 0) == MAX_SCANS_PER_KEY
+        newest = (MAX_SCANS_PER_KEY + 19) * SCAN_WINDOW_MS
+        assert catalog.scans_since("01/x/21/1", newest) == 1
+    finally:
+        catalog.close()
+
+
+def test_the_scan_log_drops_its_oldest_past_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(catalog_module, "MAX_SCANS", 10)
+    catalog = Catalog(tmp_path / "scans.db")
+    try:
+        for serial in range(25):  # one scan each of 25 serials
+            assert catalog.scanned(f"01/x/21/{serial}", serial)
+        kept = [s for s in range(25) if catalog.scans_since(f"01/x/21/{s}", 0)]
+        assert kept == list(range(15, 25))
+    finally:
+        catalog.close()
 
 
 def test_the_origin_is_the_event_that_made_the_key_not_one_called_commissioning(

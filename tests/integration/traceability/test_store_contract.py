@@ -11,6 +11,7 @@ process killed after accepting a capture finds the job, and its events, when it 
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 import sqlite3
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from store_support import (
+    CAPTURER,
     CRATE1,
     CRATE2,
     HOUSE_ID,
@@ -190,6 +192,18 @@ def test_jobs_newest_first_or_by_status_oldest_first_and_limited(store: EventSto
     assert numbers(store.jobs(SUCCESS)) == [4] and store.jobs(FAILURE) == []
 
 
+def test_a_capturers_jobs_are_limited_among_its_own(store: EventStore) -> None:
+    """One capturer's list of jobs is never crowded out by another's newer ones."""
+    mine = dataclasses.replace(job(1, [], created_ms=100), capturer="did:sen:mine")
+    store.add_job(mine, [])
+    for number in range(2, 6):
+        store.add_job(job(number, [], created_ms=200 + number), [])
+    assert store.jobs(capturer="did:sen:mine", limit=1) == [mine]
+    assert store.jobs(RUNNING, capturer="did:sen:mine") == [mine]
+    assert store.jobs(SUCCESS, capturer="did:sen:mine") == []
+    assert len(store.jobs(capturer=CAPTURER)) == 4 and mine not in store.jobs(limit=4)
+
+
 # -- a process that dies ------------------------------------------------------------------
 
 
@@ -246,7 +260,7 @@ def test_a_process_killed_after_accepting_a_job_leaves_it_running(database: Data
 
 def test_a_newer_schema_is_refused(database: Database) -> None:
     database.open().close()
-    database.set_schema_version(2)
+    database.set_schema_version(99)
     with pytest.raises(EventStoreError, match="schema version"):
         database.open()
 

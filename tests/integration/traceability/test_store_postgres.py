@@ -13,7 +13,7 @@ from psycopg_pool import ConnectionPool
 from store_support import CRATE1, PACKHOUSE, SHOP, event, job, names
 
 from sen.services.traceability.errors import EventStoreError
-from sen.services.traceability.postgres import PostgresEventStore
+from sen.services.traceability.postgres import SCHEMA_VERSION, PostgresEventStore
 from sen.services.traceability.store import EventFilter, PreparedEvent
 from sen.services.vault.pgdev import PgCluster
 
@@ -37,13 +37,39 @@ def test_migrations_run_once_when_stores_open_together(pg_dsn: str) -> None:
         store.close()
     assert errors == [] and len(opened) == 4
     with psycopg.connect(pg_dsn) as db:
-        assert db.execute("SELECT name, value FROM epcis_meta").fetchall() == [("schema", "1")]
+        assert db.execute("SELECT name, value FROM epcis_meta").fetchall() == [
+            ("schema", str(SCHEMA_VERSION))
+        ]
         tables = db.execute(
             "SELECT tablename FROM pg_tables WHERE tablename LIKE 'epcis%' ORDER BY 1"
         ).fetchall()
     assert [t for (t,) in tables] == [
         "epcis_captures", "epcis_events", "epcis_identifiers", "epcis_meta", "epcis_pending",
     ]  # fmt: skip
+
+
+def test_a_store_of_the_first_schema_is_migrated_and_keeps_its_jobs(pg_dsn: str) -> None:
+    """A database made by the first release (no per-capturer index) opens at this one's."""
+    store = PostgresEventStore(pg_dsn)
+    events = [event("a")]
+    store.add_job(job(1, events), events)
+    store.close()
+    with psycopg.connect(pg_dsn, autocommit=True) as db:
+        db.execute("DROP INDEX epcis_captures_by_capturer")
+        db.execute("UPDATE epcis_meta SET value = '1' WHERE name = 'schema'")
+    store = PostgresEventStore(pg_dsn)
+    try:
+        assert [j.capture for j in store.jobs(capturer=job(1, events).capturer)] == [
+            job(1, events).capture
+        ]
+    finally:
+        store.close()
+    with psycopg.connect(pg_dsn) as db:
+        assert db.execute("SELECT value FROM epcis_meta").fetchall() == [(str(SCHEMA_VERSION),)]
+        found = db.execute(
+            "SELECT 1 FROM pg_indexes WHERE indexname = 'epcis_captures_by_capturer'"
+        )
+        assert found.fetchone() == (1,)
 
 
 def test_an_unreachable_server_is_a_clear_error_without_the_password() -> None:

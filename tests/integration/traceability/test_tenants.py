@@ -109,6 +109,7 @@ def test_master_data_is_kept_as_each_capturer_declared_it(shared: Shared) -> Non
                 {"id": "urn:epcglobal:cbv:mda:name", "attribute": "Vùng trồng Chiềng Hặc"}]}]},
     ]}}  # fmt: skip
     assert shared.capture(COOPERATIVE, declared).status_code == 202
+    assert shared.repository.anchor_running() == 1
     (found,) = shared.catalog.describe(FARM)
     assert found["declared_by"] == COOPERATIVE
     assert found["attributes"] == {"cbvmda:name": "Vùng trồng Chiềng Hặc"}

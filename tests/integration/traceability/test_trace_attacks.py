@@ -1037,9 +1037,10 @@ def test_an_event_changed_in_the_store_is_never_shown_verified(shared: Shared) -
     db.close()
     (shown,) = shared.api.get(path).json()["events"]
     assert shown["event"]["quantityList"][0]["quantity"] == 5000
-    assert shown["proof"]["status"] != "verified", shown["proof"]
+    assert (shown["proof"]["status"], shown["proof"]["check"]) == ("failed", "capture")
     answer = shared.api.get("/trace/v1/receipts", params={"eventID": event.event_id})
     assert answer.status_code == 409, answer.text
+    assert answer.json()["type"].endswith("/not-recorded"), answer.text
 
 
 @pytest.mark.parametrize("where", ["in its job, past its leaves", "in no job"])
@@ -1069,6 +1070,7 @@ def test_an_event_added_to_the_store_is_never_shown_verified(shared: Shared, whe
     answer = shared.api.get(path)
     assert answer.status_code == 200, answer.text[:300]
     shown = {e["event"]["quantityList"][0]["quantity"]: e["proof"] for e in answer.json()["events"]}
-    assert shown[500]["status"] == "verified" and shown[5000]["status"] != "verified", shown
+    assert shown[500]["status"] == "verified", shown
+    assert (shown[5000]["status"], shown[5000]["check"]) == ("failed", "capture"), shown
     receipts = shared.api.get("/trace/v1/receipts", params={"eventID": event.event_id + "x"})
     assert receipts.status_code in (404, 409), receipts.text[:300]

@@ -16,6 +16,8 @@
     │                              for its types, its status, its validity period
     ├── UnknownEvent               no event (or capture job) with that id is stored here
     ├── ReceiptNotReady            the event's capture job is not recorded on chain yet
+    │   └── EventNotRecorded       the stored event is not what its capture job recorded
+    │                              (the store changed under the repository): no receipt, ever
     ├── ChainUnavailable           the node cannot be reached, or its answer does not verify
     └── EventStoreError            the event store cannot be opened: its server cannot be
                                    reached, or it holds a schema this Sen does not read
@@ -40,6 +42,7 @@ __all__ = [
     "ChainUnavailable",
     "DocumentTooLarge",
     "EpcisInvalid",
+    "EventNotRecorded",
     "EventStoreError",
     "NotEntitled",
     "Problem",
@@ -169,6 +172,11 @@ class UnknownEvent(TraceabilityError):
 
 class ReceiptNotReady(TraceabilityError):
     """The event's capture job is still being recorded, or its block is not yet signed."""
+
+
+class EventNotRecorded(ReceiptNotReady):
+    """The stored event is not what its capture job recorded: its leaf is not the job's, or
+    the job was refused. Unlike its parent this does not pass; no receipt will be given."""
 
 
 class ChainUnavailable(TraceabilityError):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sen.light.event_receipt import epcis_time, epcis_time_ms
-from sen.services.traceability.catalog import Catalog
+from sen.services.traceability.catalog import SCAN_WINDOW_MS, Catalog
 from sen.services.traceability.certificates import CertificateBook
 from sen.services.traceability.repository import Repository, cbv_short, indexed_identifier
 from sen.services.traceability.store import EventFilter, StoredEvent
@@ -36,7 +36,9 @@ MAX_STEPS = 4
 MAX_KEYS = 64
 MAX_EVENTS = 500
 SCANS_AFTER_SALE = 5
-"""Scans of a serial after its sale that raise the "scanned again" signal."""
+"""Scans of a serial after its sale (each a separate ten-minute period, catalog.py) that
+raise the "scanned again" signal: a hint to check the label, never evidence, since anyone
+can open a page."""
 SOLD = ("retail_selling",)
 SOLD_DISPOSITIONS = ("retail_sold",)
 
@@ -139,7 +141,11 @@ def signals(repository: Repository, catalog: Catalog, journey: Journey) -> list[
             found.append({
                 "kind": "scanned-after-sale", "severity": "warning",
                 "evidence": [e.event_id for e, _ in sales] + [f"{count} scans"],
-                "detail": f"scanned {count} times since it was sold on {epcis_time(first_sale)}",
+                "detail": (
+                    f"its page was opened in {count} separate {SCAN_WINDOW_MS // 60_000}-minute "
+                    f"periods since it was sold on {epcis_time(first_sale)}; anyone can open "
+                    "a page, so this is a hint to check the label, not evidence"
+                ),
                 "scans": count, "since": epcis_time(first_sale),
             })  # fmt: skip
     if "/10/" in journey.key:

@@ -53,9 +53,10 @@ from sen.services.traceability.store import (
     Indexed,
     PreparedEvent,
     StoredEvent,
+    _job_conditions,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _MIGRATION_LOCK = 0x53454E4550434953  # "SENEPCIS": the advisory lock migrations hold
 _COMPLETE_LOCK = 0x53454E4550435351  # "SENEPCSQ": held while a job's events are numbered
 
@@ -128,6 +129,9 @@ CREATE TABLE epcis_identifiers (
     seq BIGINT NOT NULL
 );
 CREATE INDEX epcis_identifiers_by_value ON epcis_identifiers (value, role, seq);
+""",
+    2: """
+CREATE INDEX epcis_captures_by_capturer ON epcis_captures (capturer, created_ms DESC, added);
 """,
 }
 """The statements that take the schema from the version before to this one."""
@@ -238,20 +242,16 @@ class PostgresEventStore:
             ).fetchone()
         return None if row is None else _job(row)
 
-    def jobs(self, status: str | None = None, limit: int = 100) -> list[CaptureJob]:
+    def jobs(
+        self, status: str | None = None, limit: int = 100, *, capturer: str | None = None
+    ) -> list[CaptureJob]:
+        where, params = _job_conditions(status, capturer, "%s")
+        order = "created_ms DESC, added" if status is None else "created_ms, added"
         with self.pool.connection() as db:
-            if status is None:
-                rows = db.execute(
-                    f"SELECT {_JOB_COLUMNS} FROM epcis_captures "
-                    "ORDER BY created_ms DESC, added LIMIT %s",
-                    (_limit(limit),),
-                ).fetchall()
-            else:
-                rows = db.execute(
-                    f"SELECT {_JOB_COLUMNS} FROM epcis_captures WHERE status = %s "
-                    "ORDER BY created_ms, added LIMIT %s",
-                    (status, _limit(limit)),
-                ).fetchall()
+            rows = db.execute(
+                f"SELECT {_JOB_COLUMNS} FROM epcis_captures {where} ORDER BY {order} LIMIT %s",
+                (*params, _limit(limit)),
+            ).fetchall()
         return [_job(row) for row in rows]
 
     def prepared(self, capture: bytes) -> list[PreparedEvent]:

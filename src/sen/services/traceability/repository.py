@@ -49,12 +49,14 @@ from sen.services.traceability.errors import (
     ChainUnavailable,
     DocumentTooLarge,
     EpcisInvalid,
+    EventNotRecorded,
     NotEntitled,
     Problem,
     ReceiptNotReady,
     UnknownEvent,
 )
 from sen.services.traceability.store import (
+    FAILURE,
     RUNNING,
     SUCCESS,
     CaptureJob,
@@ -335,7 +337,7 @@ class Repository:
         )
         self.store.add_job(job, prepared)
         if self.catalog is not None:  # master data, declared by the capturer (catalog.py)
-            self.catalog.absorb(document, capturer, record_ms)
+            self.catalog.absorb(document, capturer, record_ms, capture)
         return job
 
     def _captured_before(
@@ -403,6 +405,7 @@ class Repository:
     def anchor_running(self) -> int:
         """Record every running job on chain (oldest first); how many finished. A job the
         node cannot take now stays running for the next round."""
+        self._settle_master_data()
         finished = 0
         for job in self.store.jobs(RUNNING):
             try:
@@ -425,12 +428,32 @@ class Repository:
                 record = self.chain.capture_record(job.capture)
                 if record is not None and _records(record, job):
                     self.store.complete(job.capture, record.height, "", self._now_ms())
+                    self._master_data(job.capture, kept=True)
                     return
             errors = [{"code": refused.code, "message": refused.message}]
             self.store.fail(job.capture, errors, self._now_ms())
+            self._master_data(job.capture, kept=False)
             log.warning("capture job %s refused: %s", job.capture.hex(), refused.message)
             return
         self.store.complete(job.capture, recorded.height, recorded.tx_hash, self._now_ms())
+        self._master_data(job.capture, kept=True)
+
+    def _master_data(self, capture: bytes, *, kept: bool) -> None:
+        """A finished job's master data: kept with its events, or dropped with them."""
+        if self.catalog is not None:
+            if kept:
+                self.catalog.confirm(capture)
+            else:
+                self.catalog.drop(capture)
+
+    def _settle_master_data(self) -> None:
+        """Master data held for jobs that finished while the process died in between."""
+        if self.catalog is None:
+            return
+        for capture in self.catalog.waiting():
+            job = self.store.job(capture)
+            if job is None or job.status != RUNNING:
+                self._master_data(capture, kept=job is not None and job.status == SUCCESS)
 
     # -- reading --------------------------------------------------------------------
 
@@ -453,6 +476,8 @@ class Repository:
         last :data:`CACHED_JOBS` jobs' are kept: the receipts of one job cost one tree and
         one request to the node, not one each."""
         job = self.job(event.capture)
+        if job.status == FAILURE:  # its events were dropped: this one came from elsewhere
+            raise EventNotRecorded(f"capture job {job.capture.hex()} was refused by the chain")
         if job.status != SUCCESS:
             raise ReceiptNotReady(f"capture job {job.capture.hex()} is {job.status}")
         leaves = self._cached(self._trees, event.capture, lambda: self._leaves(job))
@@ -475,7 +500,9 @@ class Repository:
         """The store changed under us: never hand out a false receipt."""
         with self._cache_lock:
             self._trees.pop(job.capture, None)
-        raise ReceiptNotReady(f"capture job {job.capture.hex()}: stored events do not match")
+        raise EventNotRecorded(
+            f"capture job {job.capture.hex()}: the stored event is not the one it recorded"
+        )
 
     def _leaves(self, job: CaptureJob) -> list[bytes]:
         stored = self.store.leaves(job.capture)

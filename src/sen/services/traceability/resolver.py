@@ -41,6 +41,7 @@ from sen.services.traceability.certificates import CertificateBook
 from sen.services.traceability.errors import (
     ChainUnavailable,
     EpcisInvalid,
+    EventNotRecorded,
     Problem,
     ReceiptNotReady,
     UnknownEvent,
@@ -137,6 +138,8 @@ class ReceiptProver:
             return known
         try:
             receipt = self.repository.receipt(event)
+        except EventNotRecorded as exc:  # changed in the store, or of a refused job
+            return {"status": "failed", "check": "capture", "reason": str(exc)}
         except ReceiptNotReady as exc:
             return {"status": "pending", "reason": str(exc)}
         except ChainUnavailable as exc:

@@ -32,6 +32,7 @@ from sen.services.traceability.errors import (
     ChainUnavailable,
     DocumentTooLarge,
     EpcisInvalid,
+    EventNotRecorded,
     NotEntitled,
     ReceiptNotReady,
     TraceabilityError,
@@ -208,6 +209,8 @@ def create_epcis_app(
         if isinstance(exc, UnknownEvent):
             return _problem(404, str(exc), field=exc.field or "", expected=exc.expected or "",
                             got=exc.got or "", kind="not-found")  # fmt: skip
+        if isinstance(exc, EventNotRecorded):
+            return _problem(409, str(exc), kind="not-recorded")
         if isinstance(exc, ReceiptNotReady):
             return _problem(409, str(exc), kind="not-yet")
         if isinstance(exc, ChainUnavailable):
@@ -262,7 +265,7 @@ def create_epcis_app(
     @app.get("/epcis/capture", summary="Recent capture jobs, newest first")
     def jobs(request: Request) -> list[dict[str, Any]]:
         capturer = staff(request)
-        return [job_view(j) for j in repository.store.jobs() if j.capturer == capturer]
+        return [job_view(j) for j in repository.store.jobs(capturer=capturer)]
 
     @app.get("/epcis/capture/{capture_id}", summary="A capture job's status")
     def job(capture_id: str, request: Request) -> dict[str, Any]:

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS captures (
     errors TEXT
 );
 CREATE INDEX IF NOT EXISTS captures_running ON captures(status, created_ms);
+CREATE INDEX IF NOT EXISTS captures_by_capturer ON captures(capturer, created_ms);
 CREATE TABLE IF NOT EXISTS pending (
     capture BLOB NOT NULL,
     leaf INTEGER NOT NULL,
@@ -194,9 +195,12 @@ class EventStore(Protocol):
 
     def job(self, capture: bytes) -> CaptureJob | None: ...
 
-    def jobs(self, status: str | None = None, limit: int = 100) -> list[CaptureJob]:
+    def jobs(
+        self, status: str | None = None, limit: int = 100, *, capturer: str | None = None
+    ) -> list[CaptureJob]:
         """Every job newest first, or the jobs with ``status`` oldest first; jobs of the same
-        millisecond in the order they were added."""
+        millisecond in the order they were added. ``capturer``: only that capturer's jobs
+        (the limit counts those alone)."""
         ...
 
     def prepared(self, capture: bytes) -> list[PreparedEvent]:
@@ -286,17 +290,15 @@ class SqliteEventStore:
             row = self._db.execute("SELECT * FROM captures WHERE capture=?", (capture,)).fetchone()
         return None if row is None else _job(row)
 
-    def jobs(self, status: str | None = None, limit: int = 100) -> list[CaptureJob]:
+    def jobs(
+        self, status: str | None = None, limit: int = 100, *, capturer: str | None = None
+    ) -> list[CaptureJob]:
+        where, params = _job_conditions(status, capturer, "?")
+        order = "created_ms DESC, rowid" if status is None else "created_ms, rowid"
         with self._lock:
-            if status is None:
-                rows = self._db.execute(
-                    "SELECT * FROM captures ORDER BY created_ms DESC LIMIT ?", (limit,)
-                ).fetchall()
-            else:
-                rows = self._db.execute(
-                    "SELECT * FROM captures WHERE status=? ORDER BY created_ms LIMIT ?",
-                    (status, limit),
-                ).fetchall()
+            rows = self._db.execute(
+                f"SELECT * FROM captures {where} ORDER BY {order} LIMIT ?", (*params, limit)
+            ).fetchall()
         return [_job(row) for row in rows]
 
     def prepared(self, capture: bytes) -> list[PreparedEvent]:
@@ -517,6 +519,17 @@ def _from_pending(raw: bytes) -> PreparedEvent:
         identifiers=tuple((role, value) for role, value in meta["identifiers"]),
     )
     return PreparedEvent(body, meta["record_time_ms"], indexed)
+
+
+def _job_conditions(
+    status: str | None, capturer: str | None, marker: str
+) -> tuple[str, tuple[str, ...]]:
+    """The WHERE clause (and its parameters) that keeps the jobs of ``status`` and of
+    ``capturer`` (either may be None: any); ``marker`` is the driver's placeholder."""
+    named = [(c, v) for c, v in (("status", status), ("capturer", capturer)) if v is not None]
+    if not named:
+        return "", ()
+    return "WHERE " + " AND ".join(f"{c} = {marker}" for c, _ in named), tuple(v for _, v in named)
 
 
 def _job(row: Sequence[Any]) -> CaptureJob:
