@@ -166,7 +166,6 @@ def serve(
         for i, did in enumerate(capturer)
     }
     tokens = {made_token(path): did for did, path in token_files.items()}
-    token = next(t for t, did in tokens.items() if did == capturer[0])
     opened: EventStore
     try:
         if postgres is not None:
@@ -192,7 +191,7 @@ def serve(
     site = (public_url or f"http://{host}:{port}").rstrip("/")
     add_resolver(service, repository, catalog, public_url=site,
                  page=install_consumer(service), genesis=trusted, certificates=book)  # fmt: skip
-    add_certificates(service, book, token=token)
+    add_certificates(service, book, tokens=list(tokens))
     anchorer.start()
     err.print(
         f"EPCIS repository of {', '.join(capturer)} at http://{host}:{port}/epcis, node "

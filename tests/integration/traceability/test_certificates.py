@@ -135,7 +135,7 @@ def certifier(world: World, tmp_path: Path) -> Iterator[Certifier]:
     book = CertificateBook(tmp_path / "catalog.db", verify)
     add_resolver(world.api.app, world.repository, catalog, public_url=PUBLIC,
                  genesis=world.genesis, certificates=book)  # fmt: skip
-    add_certificates(world.api.app, book, token=world.token)
+    add_certificates(world.api.app, book, tokens=[world.token])
     yield Certifier(world, book, fetch)
     book.close()
     catalog.close()

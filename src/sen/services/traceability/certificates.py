@@ -29,7 +29,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -423,14 +423,16 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def add_certificates(app: FastAPI, book: CertificateBook, *, token: str) -> None:
-    """``POST /trace/v1/certificates`` (a credential as the body; the staff's bearer
-    ``token``): 201 and the certificate as the page shows it (200 if it was held already),
+def add_certificates(app: FastAPI, book: CertificateBook, *, tokens: Collection[str]) -> None:
+    """``POST /trace/v1/certificates`` (a credential as the body; any member's bearer token
+    of ``tokens``: what is trusted is the credential, verified against the chain, not who
+    brings it): 201 and the certificate as the page shows it (200 if it was held already),
     400 for a credential that is not a certificate of a key, 403 for one that does not
     verify, each problem naming its field; ``GET /trace/v1/certificates?key=`` (public):
     the certificates of one key, each verified now."""
-    if len(token) < 32:
-        raise ValueError("token: expected at least 32 characters")
+    accepted = [f"Bearer {token}".encode() for token in tokens]
+    if not accepted or any(len(token) < 32 for token in tokens):
+        raise ValueError("tokens: expected at least one, each of at least 32 characters")
 
     @app.exception_handler(CertificateRefused)
     async def refused(_: Request, exc: CertificateRefused) -> JSONResponse:
@@ -440,10 +442,10 @@ def add_certificates(app: FastAPI, book: CertificateBook, *, token: str) -> None
 
     @app.post("/trace/v1/certificates", status_code=201, summary="Attach a certificate (a VC)")
     async def attach(request: Request) -> JSONResponse:
-        given = request.headers.get("authorization", "")
-        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        given = request.headers.get("authorization", "").encode()
+        if not any([hmac.compare_digest(given, known) for known in accepted]):
             wanted = Problem("Authorization", "Bearer <token>", "another or none")
-            said = "this call needs the repository's bearer token"
+            said = "this call needs a bearer token of one of the repository's members"
             return _problem(401, "unauthorized", said, [wanted])
         try:
             credential = read_document(await _read_body(request), MAX_BYTES)
