@@ -416,6 +416,8 @@ def test_each_certificate_status_says_what_it_means_and_only_a_verified_one_look
             _shown_as(farm, types=["HalalCertificate"], key="417/8935678000026",
                       claims={}, status="unknown", errors=unasked, validFrom=None),
             _shown_as(farm, status="a-new-status"),
+            _shown_as(farm, types=["OrganicCertificate"], key=LOT_PATH, claims={},
+                      status="not-yet-valid", validFrom="2027-01-01T00:00:00+07:00"),
         ]  # fmt: skip
         route.fulfill(response=real, json=view)
 
@@ -426,13 +428,14 @@ def test_each_certificate_status_says_what_it_means_and_only_a_verified_one_look
         "OCOP · 5 sao — Đang bị tạm đình chỉ", "Hữu cơ", "Hữu cơ — Đã hết hạn",
         "VietGAP — Cơ quan cấp không được công nhận", "OCOP · 3 sao — Không hợp lệ",
         "HalalCertificate — Chưa kiểm tra được", "VietGAP — Chưa kiểm tra được",
+        "Hữu cơ — Chưa có hiệu lực",
     ])  # fmt: skip
     expect(shown.locator(".cert-status strong")).to_have_text([
         "Đang bị tạm đình chỉ", "Đã xác minh", "Đã hết hạn", "Cơ quan cấp không được công nhận",
-        "Không hợp lệ", "Chưa kiểm tra được", "Chưa kiểm tra được",
+        "Không hợp lệ", "Chưa kiểm tra được", "Chưa kiểm tra được", "Chưa có hiệu lực",
     ])  # fmt: skip
     expect(page.locator("#certificates .stars")).to_have_count(0)
-    expect(shown.locator("h3 s")).to_have_count(4)  # not the verified one, nor the unchecked
+    expect(shown.locator("h3 s")).to_have_count(5)  # not the verified one, nor the unchecked
     expect(shown.nth(0)).to_contain_text("trong thời gian đình chỉ, nó không có giá trị")
     expect(shown.nth(1)).to_contain_text("Lô này (L2026-06)")
     expect(shown.nth(1)).to_contain_text("Sản xuất nông nghiệp hữu cơ (TCVN 11041).")
@@ -449,6 +452,7 @@ def test_each_certificate_status_says_what_it_means_and_only_a_verified_one_look
     expect(shown.nth(5)).to_contain_text("Doanh nghiệp có mã GLN 8935678000026")
     expect(shown.nth(5)).to_contain_text("đến 01/06/2029")
     expect(shown.nth(5)).to_contain_text("Hiện không hỏi được chuỗi khối")
+    expect(shown.nth(7)).to_contain_text("Chứng nhận chỉ có giá trị từ ngày ghi trên đó")
     _fits_the_phone(page)
     screenshot(page, "trace-certificate-statuses")
     assert axe_violations(page) == []
@@ -457,6 +461,7 @@ def test_each_certificate_status_says_what_it_means_and_only_a_verified_one_look
         "OCOP · 5 stars — Suspended", "Organic", "Organic — Expired",
         "VietGAP — Issuer not accredited", "OCOP · 3 stars — Invalid",
         "HalalCertificate — Could not be checked yet", "VietGAP — Could not be checked yet",
+        "Organic — Not valid yet",
     ])  # fmt: skip
     expect(shown.nth(1)).to_contain_text("This lot (L2026-06)")
     expect(shown.nth(3)).to_contain_text(f"The producer, {COOP}")

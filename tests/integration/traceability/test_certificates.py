@@ -53,8 +53,9 @@ class Certifier:
     issued: int = 0
 
     def credential(
-        self, subject: dict[str, Any], kind: str, *, issuer: str = CERTIFIER
-    ) -> dict[str, Any]:
+        self, subject: dict[str, Any], kind: str, *, issuer: str = CERTIFIER,
+        valid_from: str = "2026-06-01T00:00:00+07:00",
+    ) -> dict[str, Any]:  # fmt: skip
         """A certificate of ``kind`` about ``subject``, signed by ``issuer``'s key-1, with an
         entry of its own in the certifier's revocation list."""
         self.issued += 1
@@ -71,7 +72,7 @@ class Certifier:
             "type": ["VerifiableCredential", kind],
             "issuer": {"id": issuer, "name": "Sở Nông nghiệp và Môi trường Sơn La"},
             "name": kind,
-            "validFrom": "2026-06-01T00:00:00+07:00",
+            "validFrom": valid_from,
             "validUntil": "2029-06-01T00:00:00+07:00",
             "credentialSubject": subject,
             "credentialStatus": status,
@@ -201,6 +202,21 @@ def _refused(answer: Any, status: int, field: str, got: str) -> None:
     problem = answer.json()
     assert answer.headers["content-type"].startswith("application/problem+json")
     assert problem["field"] == field and got in problem["got"], problem
+
+
+def test_a_certificate_valid_from_a_later_date_is_attached_and_shown_not_yet_valid(
+    certifier: Certifier,
+) -> None:
+    world = certifier.world
+    _captured(world)
+    later = certifier.credential({"id": GTIN_URI, "ocopRating": 4}, "OCOPCertificate",
+                                 valid_from="2028-01-01T00:00:00+07:00")  # fmt: skip
+    attached = certifier.upload(later)
+    assert attached.status_code == 201, attached.text
+    assert attached.json()["status"] == "not-yet-valid"
+    assert [e["code"] for e in attached.json()["errors"]] == ["NOT_YET_VALID"]
+    shown = _shown(world)["OCOPCertificate 01/18935678012347"]
+    assert shown["status"] == "not-yet-valid", shown
 
 
 def test_an_unaccredited_a_tampered_and_an_unbound_credential_are_refused(

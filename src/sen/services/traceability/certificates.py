@@ -79,13 +79,17 @@ Verify = Callable[[Mapping[str, Any]], dict[str, Any]]
 ``checks``, ``errors`` and ``warnings``, each finding ``{code, message, path}``); raises
 :class:`ChainUnavailable` when the chain cannot be asked."""
 
-STATUSES = ("verified", "revoked", "suspended", "not-accredited", "expired", "invalid", "unknown")
+STATUSES = (
+    "verified", "revoked", "suspended", "not-accredited", "expired", "not-yet-valid", "invalid",
+    "unknown",
+)  # fmt: skip
 """A certificate's status on the page. ``unknown``: the chain could not be asked just now."""
 _POLICY_STATUS = {
     "STATUS_REVOKED": "revoked",
     "STATUS_SUSPENDED": "suspended",
     "ISSUER_NOT_ACCREDITED": "not-accredited",
     "EXPIRED": "expired",
+    "NOT_YET_VALID": "not-yet-valid",
 }
 GENERIC_TYPE = "VerifiableCredential"
 SUBJECT_FORMS = (
@@ -164,7 +168,7 @@ def verdict(report: Mapping[str, Any]) -> str:
     """The page's status of a verification report: ``verified``, or what failed. A failure of
     the credential itself (its data model, its proof, its keys) is ``invalid`` whatever else
     failed: nothing it says can be trusted then; otherwise revocation, suspension, the
-    issuer's accreditation and expiry, in that order."""
+    issuer's accreditation, expiry and a validity yet to begin, in that order."""
     if report.get("verified") is True:
         return "verified"
     codes = [str(e.get("code")) for e in report.get("errors") or [] if isinstance(e, Mapping)]
@@ -219,7 +223,8 @@ class CertificateBook:
         problem, :class:`ChainUnavailable` says the chain cannot be asked; nothing is kept."""
         credential, key = _check_shape(given)
         report = self.verify(credential)
-        if report.get("verified") is not True:
+        status = verdict(report)  # one that is valid only from a later date waits for it
+        if status not in ("verified", "not-yet-valid"):
             raise CertificateNotVerified(_report_problems(report))
         text = json.dumps(credential, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         identifier = hashlib.sha256(text.encode()).hexdigest()
@@ -233,7 +238,8 @@ class CertificateBook:
                 "SELECT added_ms FROM certificates WHERE id=?", (identifier,)
             ).fetchone()
         certificate = Certificate(identifier, key, credential, int(kept[0]))
-        return _shown(certificate, "verified", [], self._clock()), added == 1
+        errors = list(report.get("errors") or [])
+        return _shown(certificate, status, errors, self._clock()), added == 1
 
     def held(self, keys: Iterable[str]) -> list[Certificate]:
         """The certificates whose subject is one of ``keys``, in the order of ``keys``, then

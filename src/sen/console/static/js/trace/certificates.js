@@ -10,9 +10,9 @@ import { describeKey, glnOf } from './gs1.js';
 import { attributeText, textWith, vietnamDate, vietnamTime } from './format.js';
 
 const KINDS = { OCOPCertificate: 'ocop', VietGAPCertificate: 'vietgap', OrganicCertificate: 'organic' };
-const STATUSES = new Set(['verified', 'revoked', 'suspended', 'not-accredited', 'expired', 'invalid', 'unknown']);
+const STATUSES = new Set(['verified', 'revoked', 'suspended', 'not-accredited', 'expired', 'not-yet-valid', 'invalid', 'unknown']);
 const TONES = {
-  verified: 'ok', revoked: 'bad', invalid: 'bad', 'not-accredited': 'bad', suspended: 'warn', expired: 'warn', unknown: 'unknown',
+  verified: 'ok', revoked: 'bad', invalid: 'bad', 'not-accredited': 'bad', suspended: 'warn', expired: 'warn', 'not-yet-valid': 'warn', unknown: 'unknown',
 };
 const MARKS = { ok: '✓', bad: '⚠', warn: '⚠', unknown: '?' };
 const CLAIMS = ['standard', 'certificateNumber', 'scope'];
