@@ -121,7 +121,7 @@ def test_a_certificate_attached_with_the_cli_is_verified_then_revoked_on_the_pag
     attached = _sen(tmp_path, node, "trace", "certify", str(rating), "--repo", repository,
                     "--token-file", token)  # fmt: skip
     assert "attached: OCOPCertificate of 01/18935678012347" in attached.stdout
-    assert "verified" in attached.stdout
+    assert "verified" in attached.stdout and "sen trace uncertify" in attached.stdout
 
     page = f"{repository}/trace/v1/certificates?key={GTIN_PATH}"
     (shown,) = httpx.get(page).json()
@@ -135,3 +135,11 @@ def test_a_certificate_attached_with_the_cli_is_verified_then_revoked_on_the_pag
                  "--token-file", token, check=False)  # fmt: skip
     assert again.returncode != 0 and "403" in again.stderr, again.stderr
     assert "/credentialStatus" in again.stderr and "STATUS_REVOKED" in again.stderr
+
+    removed = _sen(tmp_path, node, "trace", "uncertify", shown["id"], "--repo", repository,
+                   "--token-file", token)  # fmt: skip
+    assert f"removed: certificate {shown['id']}" in removed.stdout
+    assert httpx.get(page).json() == []
+    gone = _sen(tmp_path, node, "trace", "uncertify", shown["id"], "--repo", repository,
+                "--token-file", token, check=False)  # fmt: skip
+    assert gone.returncode != 0 and "404" in gone.stderr, gone.stderr

@@ -8,8 +8,9 @@ Digital Link (``/01/<GTIN>/10/<lot>``...) opens the console's consumer page ther
 event's receipt checked against ``--genesis``. ``sen trace capture`` sends a document and
 waits for its job; ``sen trace receipt`` saves an event's receipt for ``sen verify``;
 ``sen trace certify`` attaches a certificate (a verifiable credential) to the products'
-pages; ``sen trace prefixes`` and ``sen trace holder`` read the registry (prefixes
-are granted by governance: ``sen gov propose grant_gs1_prefix``).
+pages, ``sen trace uncertify`` removes one; ``sen trace prefixes`` and ``sen trace
+holder`` read the registry (prefixes are granted by governance: ``sen gov propose
+grant_gs1_prefix``).
 """
 
 from __future__ import annotations
@@ -191,7 +192,7 @@ def serve(
     site = (public_url or f"http://{host}:{port}").rstrip("/")
     add_resolver(service, repository, catalog, public_url=site,
                  page=install_consumer(service), genesis=trusted, certificates=book)  # fmt: skip
-    add_certificates(service, book, tokens=list(tokens))
+    add_certificates(service, book, tokens=tokens)
     anchorer.start()
     err.print(
         f"EPCIS repository of {', '.join(capturer)} at http://{host}:{port}/epcis, node "
@@ -311,6 +312,24 @@ def certify(
     held = "attached" if answer.status_code == 201 else "already attached"
     what = f"{', '.join(shown['types'])} of {shown['key']} by {shown['issuer']}"
     out.print(f"[green]{held}[/]: {escape(what)}, {shown['status']}")
+    out.print(f"its id here: {shown['id']} (sen trace uncertify {shown['id']} removes it)")
+
+
+@app.command("uncertify")
+def uncertify(
+    ctx: typer.Context,
+    certificate: Annotated[
+        str, typer.Argument(help="The certificate's id here, as `sen trace certify` printed it.")
+    ],
+    repo: RepoUrl,
+    token_file: TokenFile,
+) -> None:
+    """Remove a certificate from the products' pages; only the member who attached it can
+    (to withdraw a certificate for everyone, its issuer revokes it)."""
+    settings(ctx)
+    url = f"{repo.rstrip('/')}/trace/v1/certificates/{quote(certificate, safe='')}"
+    _call("DELETE", url, read_staff_token(token_file))
+    out.print(f"[green]removed[/]: certificate {escape(certificate)}")
 
 
 @app.command("receipt")

@@ -5,6 +5,7 @@ revocation on chain shown on the very next one; and what the book refuses at upl
 from __future__ import annotations
 
 import copy
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from sen.services.traceability.certificates import (
     certified_key,
     chain_verifier,
 )
+from sen.services.traceability.errors import UnknownEvent
 from sen.services.traceability.resolver import add_resolver
 from sen.vc import sign_credential
 
@@ -136,7 +138,7 @@ def certifier(world: World, tmp_path: Path) -> Iterator[Certifier]:
     book = CertificateBook(tmp_path / "catalog.db", verify)
     add_resolver(world.api.app, world.repository, catalog, public_url=PUBLIC,
                  genesis=world.genesis, certificates=book)  # fmt: skip
-    add_certificates(world.api.app, book, tokens=[world.token])
+    add_certificates(world.api.app, book, tokens={world.token: COOPERATIVE})
     yield Certifier(world, book, fetch)
     book.close()
     catalog.close()
@@ -217,6 +219,26 @@ def test_a_certificate_valid_from_a_later_date_is_attached_and_shown_not_yet_val
     assert [e["code"] for e in attached.json()["errors"]] == ["NOT_YET_VALID"]
     shown = _shown(world)["OCOPCertificate 01/18935678012347"]
     assert shown["status"] == "not-yet-valid", shown
+
+
+def test_a_book_of_the_first_release_opens_and_its_certificates_any_member_removes(
+    tmp_path: Path,
+) -> None:
+    """Its table had no attached_by column: one is added, and those it kept belong to no one."""
+    path = tmp_path / "catalog.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE certificates (id TEXT PRIMARY KEY, subject_key TEXT NOT NULL, "
+                   "credential TEXT NOT NULL, added_ms INTEGER NOT NULL)")  # fmt: skip
+        db.execute("INSERT INTO certificates VALUES ('c1', '01/18935678012347', '{}', 1)")
+    db.close()
+    book = CertificateBook(path, lambda credential: {"verified": True, "errors": []})
+    try:
+        book.remove("c1", "did:sen:anyone")
+        with pytest.raises(UnknownEvent):
+            book.remove("c1", "did:sen:anyone")
+    finally:
+        book.close()
+    CertificateBook(path, lambda credential: {"verified": True}).close()  # opens again
 
 
 def test_an_unaccredited_a_tampered_and_an_unbound_credential_are_refused(

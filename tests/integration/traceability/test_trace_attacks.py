@@ -834,7 +834,7 @@ def certified(shared: Shared, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
     book = CertificateBook(tmp_path_factory.mktemp("book") / "catalog.db", verify)
     app = create_epcis_app(shared.repository, tokens={t: d for d, t in shared.tokens.items()})
-    add_certificates(app, book, tokens=list(shared.tokens.values()))
+    add_certificates(app, book, tokens={t: d for d, t in shared.tokens.items()})
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client
     book.close()
@@ -894,6 +894,29 @@ def test_only_a_members_token_attaches_certificates(shared: Shared, certified: T
                           headers=shared.auth(PACKER)).status_code == 201  # fmt: skip
     assert certified.post("/trace/v1/certificates", content=body,
                           headers=shared.auth(COOPERATIVE)).status_code == 200  # fmt: skip
+
+
+def test_only_the_member_who_attached_a_certificate_removes_it(
+    shared: Shared, certified: TestClient
+) -> None:
+    key = f"01/{GTIN}/10/R{_unique()}"
+    body = json.dumps(_credential(f"https://id.gs1.org/{key}"))
+    attached = certified.post("/trace/v1/certificates", content=body,
+                              headers=shared.auth(PACKER))  # fmt: skip
+    assert attached.status_code == 201, attached.text
+    at = f"/trace/v1/certificates/{attached.json()['id']}"
+    assert certified.delete(at).status_code == 401
+    theirs = certified.delete(at, headers=shared.auth(COOPERATIVE))
+    assert theirs.status_code == 403, theirs.text
+    assert theirs.json()["field"] == "id" and PACKER in theirs.json()["got"]
+    assert len(certified.get("/trace/v1/certificates", params={"key": key}).json()) == 1
+    assert certified.delete(at, headers=shared.auth(PACKER)).status_code == 204
+    assert certified.get("/trace/v1/certificates", params={"key": key}).json() == []
+    gone = certified.delete(at, headers=shared.auth(PACKER))
+    assert gone.status_code == 404 and gone.json()["field"] == "id", gone.text
+    for odd in ("x" * 5000, "%00", "..%2F..%2Fetc"):
+        answer = certified.delete(f"/trace/v1/certificates/{odd}", headers=shared.auth(PACKER))
+        assert answer.status_code == 404, answer.text[:200]
 
 
 @pytest.mark.parametrize(

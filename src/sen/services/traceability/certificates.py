@@ -29,14 +29,14 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from sen.did import InvalidDid, MethodNotSupported, parse_did
 from sen.ledger.light.errors import StateProofError
@@ -59,6 +59,7 @@ from sen.services.traceability.errors import (
     ChainUnavailable,
     EpcisInvalid,
     Problem,
+    UnknownEvent,
 )
 from sen.services.traceability.repository import read_document
 from sen.vc.dates import parse_datetime_stamp
@@ -110,6 +111,9 @@ CREATE TABLE IF NOT EXISTS certificates (
 );
 CREATE INDEX IF NOT EXISTS certificates_by_key ON certificates(subject_key, added_ms);
 """
+_ATTACHED_BY = "ALTER TABLE certificates ADD COLUMN attached_by TEXT NOT NULL DEFAULT ''"
+"""Who attached each certificate (a member's DID; '' for those a book of the first release
+kept, which any member may then remove)."""
 
 
 # -- what a certificate may be about ------------------------------------------------------
@@ -211,12 +215,29 @@ class CertificateBook:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(certificates)")}
+        if "attached_by" not in columns:
+            self._db.execute(_ATTACHED_BY)
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def add(self, given: object) -> tuple[dict[str, Any], bool]:
+    def remove(self, identifier: str, by: str) -> None:
+        """Forget the certificate ``identifier`` (its id here), if ``by`` attached it:
+        :class:`UnknownEvent` if none is held, :class:`PermissionError` if another member
+        attached it."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT attached_by FROM certificates WHERE id=?", (identifier,)
+            ).fetchone()
+            if found is None:
+                raise UnknownEvent(f"no certificate {identifier[:80]} here", "id")
+            if found[0] not in ("", by):
+                raise PermissionError(f"certificate {identifier} was attached by {found[0]}")
+            self._db.execute("DELETE FROM certificates WHERE id=?", (identifier,))
+
+    def add(self, given: object, attached_by: str = "") -> tuple[dict[str, Any], bool]:
         """Keep ``given`` if it is a certificate of a key (:func:`certified_key`) that
         verifies now: ``(certificate as shown, added)``, ``added`` False when it was held
         already. :class:`CertificateInvalid` or :class:`CertificateNotVerified` name every
@@ -231,8 +252,9 @@ class CertificateBook:
         now_ms = int(self._clock() * 1000)
         with self._lock:
             added = self._db.execute(
-                "INSERT INTO certificates VALUES (?,?,?,?) ON CONFLICT (id) DO NOTHING",
-                (identifier, key, text, now_ms),
+                "INSERT INTO certificates (id, subject_key, credential, added_ms, attached_by) "
+                "VALUES (?,?,?,?,?) ON CONFLICT (id) DO NOTHING",
+                (identifier, key, text, now_ms, attached_by),
             ).rowcount
             kept = self._db.execute(
                 "SELECT added_ms FROM certificates WHERE id=?", (identifier,)
@@ -429,16 +451,29 @@ async def _read_body(request: Request) -> bytes:
     return bytes(body)
 
 
-def add_certificates(app: FastAPI, book: CertificateBook, *, tokens: Collection[str]) -> None:
+def add_certificates(app: FastAPI, book: CertificateBook, *, tokens: Mapping[str, str]) -> None:
     """``POST /trace/v1/certificates`` (a credential as the body; any member's bearer token
-    of ``tokens``: what is trusted is the credential, verified against the chain, not who
-    brings it): 201 and the certificate as the page shows it (200 if it was held already),
-    400 for a credential that is not a certificate of a key, 403 for one that does not
-    verify, each problem naming its field; ``GET /trace/v1/certificates?key=`` (public):
-    the certificates of one key, each verified now."""
-    accepted = [f"Bearer {token}".encode() for token in tokens]
+    of ``tokens``, token -> DID: what is trusted is the credential, verified against the
+    chain, not who brings it): 201 and the certificate as the page shows it (200 if it was
+    held already), 400 for a credential that is not a certificate of a key, 403 for one
+    that does not verify, each problem naming its field; ``DELETE
+    /trace/v1/certificates/{id}`` (the token of the member who attached it): 204, 404 if
+    none is held, 403 if another member attached it; ``GET /trace/v1/certificates?key=``
+    (public): the certificates of one key, each verified now."""
+    accepted = [(f"Bearer {token}".encode(), did) for token, did in tokens.items()]
     if not accepted or any(len(token) < 32 for token in tokens):
         raise ValueError("tokens: expected at least one, each of at least 32 characters")
+
+    def member(request: Request) -> str | None:
+        """The DID whose token the request carries (every token compared: no early exit)."""
+        given = request.headers.get("authorization", "").encode()
+        matches = [did for known, did in accepted if hmac.compare_digest(given, known)]
+        return matches[0] if matches else None
+
+    def unauthorized() -> JSONResponse:
+        wanted = Problem("Authorization", "Bearer <token>", "another or none")
+        said = "this call needs a bearer token of one of the repository's members"
+        return _problem(401, "unauthorized", said, [wanted])
 
     @app.exception_handler(CertificateRefused)
     async def refused(_: Request, exc: CertificateRefused) -> JSONResponse:
@@ -448,17 +483,33 @@ def add_certificates(app: FastAPI, book: CertificateBook, *, tokens: Collection[
 
     @app.post("/trace/v1/certificates", status_code=201, summary="Attach a certificate (a VC)")
     async def attach(request: Request) -> JSONResponse:
-        given = request.headers.get("authorization", "").encode()
-        if not any([hmac.compare_digest(given, known) for known in accepted]):
-            wanted = Problem("Authorization", "Bearer <token>", "another or none")
-            said = "this call needs a bearer token of one of the repository's members"
-            return _problem(401, "unauthorized", said, [wanted])
+        did = member(request)
+        if did is None:
+            return unauthorized()
         try:
             credential = read_document(await _read_body(request), MAX_BYTES)
         except EpcisInvalid as exc:  # not JSON, or JSON that I-JSON refuses
             raise CertificateInvalid(exc.problems) from None
-        shown, added = book.add(credential)
+        shown, added = book.add(credential, attached_by=did)
         return JSONResponse(shown, status_code=201 if added else 200)
+
+    @app.delete(
+        "/trace/v1/certificates/{identifier}", status_code=204,
+        summary="Remove a certificate (its id here), attached by the caller",
+    )  # fmt: skip
+    def remove(identifier: str, request: Request) -> Response:
+        did = member(request)
+        if did is None:
+            return unauthorized()
+        try:
+            book.remove(identifier, did)
+        except UnknownEvent as exc:
+            said = str(exc)
+            return _problem(404, "not-found", said, [Problem("id", "a held certificate", said)])
+        except PermissionError as exc:
+            wanted = Problem("id", f"a certificate {did} attached", str(exc))
+            return _problem(403, "not-yours", "only who attached it removes it", [wanted])
+        return Response(status_code=204)
 
     @app.get("/trace/v1/certificates", summary="The certificates of a GS1 key or a DID")
     def listed(key: str) -> list[dict[str, Any]]:
