@@ -191,7 +191,8 @@ def serve(
     )
     site = (public_url or f"http://{host}:{port}").rstrip("/")
     add_resolver(service, repository, catalog, public_url=site,
-                 page=install_consumer(service), genesis=trusted, certificates=book)  # fmt: skip
+                 page=install_consumer(service), genesis=trusted, certificates=book,
+                 public_queries=public_queries)  # fmt: skip
     add_certificates(service, book, tokens=tokens)
     anchorer.start()
     err.print(

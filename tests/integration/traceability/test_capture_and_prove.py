@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -239,12 +240,43 @@ def test_capturing_the_same_event_again_is_refused_not_stored_twice(world: World
     eventID of the event it corrects (that is a new event)."""
     _captured(world, document(harvest()))
     again = world.capture(document(harvest()))
-    assert again.status_code == 400, again.text
+    assert again.status_code == 409, again.text
+    assert again.json()["type"].endswith("/already-captured")
     assert again.json()["field"] == "/epcisBody/eventList/0/eventID"
     assert "captured in job" in again.json()["got"]
     twice = world.capture(document(harvest(minute=5), harvest(minute=5)))
-    assert twice.status_code == 400 and twice.json()["field"] == "/epcisBody/eventList/1/eventID"
+    assert twice.status_code == 409 and twice.json()["field"] == "/epcisBody/eventList/1/eventID"
     assert world.store.count() == 1
+
+
+def test_a_document_sent_again_while_its_job_runs_is_not_captured_twice(world: World) -> None:
+    """The retry comes before the first job is recorded: its events are pending, not yet
+    visible, and still count."""
+    first = world.capture(document(harvest()))
+    assert first.status_code == 202, first.text
+    again = world.capture(document(harvest()))
+    assert again.status_code == 409, again.text
+    assert first.json()["captureID"] in again.json()["got"]
+    assert world.repository.anchor_running() == 1
+    assert world.store.count() == 1
+
+
+def test_captures_sent_together_never_both_pass_the_checks(world: World) -> None:
+    """Two threads send one document at once: one job, and one 409."""
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+
+    def send() -> None:
+        barrier.wait()
+        answers.append(world.capture(document(harvest(minute=7))).status_code)
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [202, 409]
+    assert len(world.store.jobs()) == 1
 
 
 def test_sen_verify_takes_the_repositorys_list_of_one_receipt(

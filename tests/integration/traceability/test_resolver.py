@@ -107,6 +107,29 @@ def test_a_lot_shows_its_journey_through_its_carton_and_what_was_made_of_it(
     assert [e["relation"] for e in dried["events"]][:2] == ["made-from", "made-from"]
 
 
+def test_an_ingredients_containers_are_the_ingredients_and_its_siblings_are_not_shown(
+    world: World, resolver: Catalog
+) -> None:
+    """The dried mango was made from the lot, the lot's carton never held the dried mango,
+    and juice made from the same lot is not made from the dried mango."""
+    juice = "urn:epc:class:lgtin:8935678.301234.J1"
+    pressed = _event(
+        "TransformationEvent", 40, bizStep="commissioning",
+        inputQuantityList=[{"epcClass": LOT, "quantity": 50, "uom": "KGM"}],
+        outputQuantityList=[{"epcClass": juice, "quantity": 30, "uom": "LTR"}],
+        readPoint={"id": FARM},
+    )  # fmt: skip
+    _capture(world, harvest(), _packed(), _shipped(), _dried(), pressed)
+    dried = world.api.get("/trace/v1/view/" + canonical_key(DRIED)).json()
+    assert dried["related"] == {
+        canonical_key(DRIED): "self", LOT_PATH: "made-from", canonical_key(CARTON): "made-from",
+    }  # fmt: skip
+    assert [(e["bizStep"], e["relation"]) for e in dried["events"]] == [
+        ("commissioning", "made-from"), ("packing", "made-from"), ("shipping", "made-from"),
+        ("commissioning", "self"), ("commissioning", "made-from"),  # the lot used for juice
+    ]  # fmt: skip
+
+
 def test_a_linkset_for_machines_and_a_redirect_per_link_type(
     world: World, resolver: Catalog
 ) -> None:

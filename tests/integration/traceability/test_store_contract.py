@@ -12,6 +12,7 @@ process killed after accepting a capture finds the job, and its events, when it 
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 import sqlite3
 import subprocess
@@ -190,6 +191,32 @@ def test_jobs_newest_first_or_by_status_oldest_first_and_limited(store: EventSto
     assert numbers(store.jobs(RUNNING)) == [3, 1, 2]
     assert numbers(store.jobs(RUNNING, limit=1)) == [3]
     assert numbers(store.jobs(SUCCESS)) == [4] and store.jobs(FAILURE) == []
+
+
+def test_pending_events_are_found_by_eventid_until_their_job_finishes(store: EventStore) -> None:
+    """What the repository checks a new event's eventID against, besides visible events."""
+    shared = "urn:uuid:shared"
+    first = [event("a", event_id=shared), event("b")]
+    second = [event("c", event_id=shared)]
+    third = [event("d", event_id=shared)]
+    for number, events in ((1, first), (2, second), (3, third)):
+        store.add_job(job(number, events), events)
+    found = store.pending_with_id(shared)
+    assert sorted((c, names_of([e])) for c, e in found) == [
+        (job(1, first).capture, ["a"]), (job(2, second).capture, ["c"]),
+        (job(3, third).capture, ["d"]),
+    ]  # fmt: skip
+    assert [e for _, e in found if e.body == first[0].body] == [first[0]]
+    store.complete(job(1, first).capture, 1, "", 1)
+    store.fail(job(2, second).capture, [], 2)
+    assert [c for c, _ in store.pending_with_id(shared)] == [job(3, third).capture]
+    assert names(store.events_with_id(shared)) == ["a"]
+    assert store.pending_with_id("urn:uuid:none") == []
+    assert store.pending_with_id("urn:uuid:a\x00") == []
+
+
+def names_of(events: list[PreparedEvent]) -> list[str]:
+    return [json.loads(e.body)["name"] for e in events]
 
 
 def test_a_capturers_jobs_are_limited_among_its_own(store: EventStore) -> None:

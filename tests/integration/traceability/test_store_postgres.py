@@ -56,6 +56,7 @@ def test_a_store_of_the_first_schema_is_migrated_and_keeps_its_jobs(pg_dsn: str)
     store.close()
     with psycopg.connect(pg_dsn, autocommit=True) as db:
         db.execute("DROP INDEX epcis_captures_by_capturer")
+        db.execute("DROP INDEX epcis_pending_by_id")
         db.execute("UPDATE epcis_meta SET value = '1' WHERE name = 'schema'")
     store = PostgresEventStore(pg_dsn)
     try:

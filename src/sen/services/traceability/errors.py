@@ -7,7 +7,9 @@
     │   │                          also a ValueError; ``problems`` names each field at fault
     │   ├── DocumentTooLarge       a document with more events (or bytes) than the repository
     │   │                          accepts
-    │   └── NotEntitled            events that speak for GS1 keys the capturer does not hold
+    │   ├── NotEntitled            events that speak for GS1 keys the capturer does not hold,
+    │   │                          or under another capturer's eventID
+    │   └── AlreadyCaptured        events captured already (a document sent again)
     ├── CertificateRefused         a credential the certificate book does not take; ``problems``
     │   │                          names each field at fault
     │   ├── CertificateInvalid     not a verifiable credential about one GS1 key (GTIN, lot,
@@ -35,6 +37,7 @@ from dataclasses import dataclass
 from sen.services.errors import ServiceError
 
 __all__ = [
+    "AlreadyCaptured",
     "ArtifactIntegrityError",
     "CertificateInvalid",
     "CertificateNotVerified",
@@ -127,8 +130,18 @@ class NotEntitled(EpcisInvalid):
     is not granted on chain (``docs/spec/traceability.md`` §3): nothing is stored."""
 
     summary = (
-        "a valid document, but its events speak for GS1 keys this token's DID does not hold "
-        "(each place or new identity must be under one of its prefixes)"
+        "a valid document, but it says what this token's DID may not: events for GS1 keys it "
+        "does not hold (each place or new identity must be under one of its prefixes), or "
+        "under another capturer's eventID"
+    )
+
+
+class AlreadyCaptured(EpcisInvalid):
+    """Events this repository holds already (a retried document): nothing is stored twice."""
+
+    summary = (
+        "events already captured (a document sent again?); nothing was stored twice (an "
+        "error declaration may reuse the eventID of the event it corrects)"
     )
 
 

@@ -75,14 +75,46 @@ def follow(repository: Repository, key: str) -> Journey:
                     return journey
                 doc = event.document()
                 journey.events.setdefault(event.seq, (event, doc, journey.related[current]))
-                for relation, other in _links(doc, current):
-                    if other not in journey.related and len(journey.related) < MAX_KEYS:
+                for link, other in _links(doc, current):
+                    relation = _composed(journey.related[current], link)
+                    if relation is None or other in journey.related:
+                        continue
+                    if len(journey.related) < MAX_KEYS:
                         journey.related[other] = relation
                         found.append(other)
         if not found or len(journey.events) >= MAX_EVENTS:
             break
         frontier = found
     return journey
+
+
+def _composed(base: str, link: str) -> str | None:
+    """What a key linked (``link``) to a key of relation ``base`` is to the scanned one, or
+    None when it is not on its journey: a container's container holds it too; an
+    ingredient's container and ingredients are its ingredient's journey ("made-from"); what
+    was made from it is made into something else too; but another product made from its
+    ingredient (a sibling), or another ingredient of what it was made into, is not."""
+    if base == "self":
+        return link
+    if base == "container":
+        return "container" if link == "container" else None
+    if link == "container" or link == base:
+        return base
+    return None
+
+
+def _sold(doc: Mapping[str, Any]) -> bool:
+    return (
+        cbv_short("bizStep", str(doc.get("bizStep", ""))) in SOLD
+        or cbv_short("disposition", str(doc.get("disposition", ""))) in SOLD_DISPOSITIONS
+    )
+
+
+def was_sold(repository: Repository, key: str) -> bool:
+    """Whether a recorded event sells ``key`` (a serial): only then is a scan of its page
+    logged, so openings of made-up or unsold serials never fill the scan log."""
+    where = EventFilter(identifiers=((("epc",), (key,)),))
+    return any(_sold(e.document()) for e in repository.store.query(where, 0, MAX_EVENTS))
 
 
 def _links(doc: Mapping[str, Any], key: str) -> Iterable[tuple[str, str]]:
@@ -121,16 +153,15 @@ def signals(repository: Repository, catalog: Catalog, journey: Journey) -> list[
     """What looks wrong about the scanned key, each with its evidence."""
     own = [(e, d) for e, d, relation in journey.events.values() if relation == "self"]
     found: list[dict[str, Any]] = []
-    sales = [
-        (e, d) for e, d in own
-        if cbv_short("bizStep", str(d.get("bizStep", ""))) in SOLD
-        or cbv_short("disposition", str(d.get("disposition", ""))) in SOLD_DISPOSITIONS
-    ]  # fmt: skip
-    places = {_place(d) for _, d in sales}
+    sales = [(e, d) for e, d in own if _sold(d)]
+    # only places that are GS1 locations count: their holders are known, and a capturer
+    # records only at its own (§3); a sale at no place, or at a private URI, claims nothing
+    placed = [(e, d) for e, d in sales if _place(d).startswith("414/")]
+    places = {_place(d) for _, d in placed}
     if journey.key.startswith("01/") and "/21/" in journey.key and len(places) > 1:
         found.append({
             "kind": "sold-twice", "severity": "danger",
-            "evidence": [e.event_id for e, _ in sales],
+            "evidence": [e.event_id for e, _ in placed],
             "detail": f"this serial was sold at {len(places)} different places",
             "places": sorted(places),
         })  # fmt: skip

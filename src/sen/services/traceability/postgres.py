@@ -36,6 +36,7 @@ transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -132,6 +133,7 @@ CREATE INDEX epcis_identifiers_by_value ON epcis_identifiers (value, role, seq);
 """,
     2: """
 CREATE INDEX epcis_captures_by_capturer ON epcis_captures (capturer, created_ms DESC, added);
+CREATE INDEX epcis_pending_by_id ON epcis_pending (event_id);
 """,
 }
 """The statements that take the schema from the version before to this one."""
@@ -312,7 +314,20 @@ class PostgresEventStore:
 
     def events_with_id(self, event_id: str) -> list[StoredEvent]:
         """Every event with this eventID, oldest first (an event, then its error declaration)."""
+        if "\x00" in event_id:  # no text PostgreSQL holds has one (it would refuse the query)
+            return []
         return self._events("WHERE event_id = %s ORDER BY seq", event_id)
+
+    def pending_with_id(self, event_id: str) -> list[tuple[bytes, PreparedEvent]]:
+        if "\x00" in event_id:  # no text PostgreSQL holds has one
+            return []
+        with self.pool.connection() as db:
+            rows = db.execute(
+                f"SELECT capture, {_INDEXED_COLUMNS}, identifier_roles, identifier_values, body "
+                "FROM epcis_pending WHERE event_id = %s ORDER BY capture, leaf",
+                (event_id,),
+            ).fetchall()
+        return [(bytes(row[0]), _from_pending(row[1:])) for row in rows]
 
     def events_with_hash(self, event_hash: bytes) -> list[StoredEvent]:
         return self._events("WHERE hash = %s ORDER BY seq", event_hash)
@@ -328,7 +343,10 @@ class PostgresEventStore:
 
     def query(self, where: EventFilter, after: int, limit: int) -> list[StoredEvent]:
         """Events matching ``where`` with ``seq > after``, in capture order, at most ``limit``."""
-        sql, params = _select(where, after, limit)
+        held = _holdable(where)
+        if held is None:
+            return []
+        sql, params = _select(held, after, limit)
         with self.pool.connection() as db:
             rows = db.execute(sql, params).fetchall()
         return [StoredEvent(*row) for row in rows]
@@ -347,6 +365,26 @@ class PostgresEventStore:
                 f"SELECT {_EVENT_COLUMNS} FROM epcis_events {condition}", (value,)
             ).fetchall()
         return [StoredEvent(*row) for row in rows]
+
+
+def _holdable(where: EventFilter) -> EventFilter | None:
+    """``where`` without the alternatives no stored text can match (a value with NUL, which
+    PostgreSQL text never holds and refuses in a query); None if a condition keeps none."""
+    changes: dict[str, Any] = {}
+    for name in _COLUMNS:
+        values = getattr(where, name)
+        kept = tuple(v for v in values if "\x00" not in v)
+        if values and not kept:
+            return None
+        if kept != values:
+            changes[name] = kept
+    identifiers = []
+    for roles, values in where.identifiers:
+        kept = tuple(v for v in values if "\x00" not in v)
+        if values and not kept:
+            return None
+        identifiers.append((roles, kept))
+    return dataclasses.replace(where, identifiers=tuple(identifiers), **changes)
 
 
 def _select(where: EventFilter, after: int, limit: int) -> tuple[str, list[Any]]:

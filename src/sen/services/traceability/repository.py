@@ -46,6 +46,7 @@ from sen.light.gs1_keys import canonical_key, claimed_keys, key_readings
 from sen.services.traceability.catalog import Catalog
 from sen.services.traceability.chain import CaptureRefused, ChainPort
 from sen.services.traceability.errors import (
+    AlreadyCaptured,
     ChainUnavailable,
     DocumentTooLarge,
     EpcisInvalid,
@@ -263,6 +264,7 @@ class Repository:
         self.max_bytes = max_bytes
         self._last_ms = 0
         self._clock_lock = threading.Lock()
+        self._capture_lock = threading.Lock()
 
     # -- capture --------------------------------------------------------------------
 
@@ -282,7 +284,9 @@ class Repository:
         prepared, problems, prefixes = [], [], set()
         holders: dict[str, PrefixGrant | None] = {}
         seen_events: set[tuple[str, str]] = set()
+        checked: list[tuple[str, Mapping[str, Any], str]] = []  # (pointer, event, hash)
         denied = 0  # problems that are what the capturer may not say (403, not 400)
+        again = 0  # problems that are events captured already (409)
         for pointer, identifier in _master_data_ids(document):
             for digits in key_readings(identifier, reading_prefixes({}, context)):
                 grant = self._holder(digits, holders)
@@ -303,24 +307,15 @@ class Repository:
                     continue
                 problems.append(_not_held(at + claim.pointer, claim.identifier, grant, capturer))
                 denied += 1
-            taken = self._event_id_of_another(event, hashed, capturer)
-            if taken is not None:
-                expected = "an eventID no other capturer's event has"
-                problems.append(Problem(f"{at}/eventID", expected, taken))
-                denied += 1
-            again = self._captured_before(event, hashed, seen_events)
-            if again is not None:
-                problems.append(
-                    Problem(
-                        f"{at}/eventID",
-                        "an event not captured before (an error declaration may reuse its eventID)",
-                        again,
-                    )
-                )
-                continue
-            prepared.append(self._prepare(event, context, hashed, record_ms))
+            taken, twice = self._id_problems(at, event, hashed, capturer, seen_events)
+            problems += taken + twice
+            denied += len(taken)
+            again += len(twice)
+            if not twice:
+                prepared.append(self._prepare(event, context, hashed, record_ms))
+                checked.append((at, event, hashed))
         if problems:
-            raise (NotEntitled if denied == len(problems) else EpcisInvalid)(problems)
+            raise _refusal(problems, denied, again)
         if len(prefixes) > MAX_CAPTURE_PREFIXES:
             raise EpcisInvalid(
                 [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
@@ -335,17 +330,58 @@ class Repository:
             root=hash_from_byte_slices(leaves),
             prefixes=tuple(sorted(prefixes)),
         )
-        self.store.add_job(job, prepared)
+        with self._capture_lock:  # checked again with the store as it is now: no two
+            # captures of one event, nor two capturers of one eventID, pass together
+            seen_events.clear()
+            for at, event, hashed in checked:
+                taken, twice = self._id_problems(at, event, hashed, capturer, seen_events)
+                problems += taken + twice
+                denied += len(taken)
+                again += len(twice)
+            if problems:
+                raise _refusal(problems, denied, again)
+            self.store.add_job(job, prepared)
         if self.catalog is not None:  # master data, declared by the capturer (catalog.py)
             self.catalog.absorb(document, capturer, record_ms, capture)
         return job
 
+    def _id_problems(
+        self, at: str, event: Mapping[str, Any], hashed: str, capturer: str,
+        seen: set[tuple[str, str]],
+    ) -> tuple[list[Problem], list[Problem]]:  # fmt: skip
+        """What is wrong with the event's eventID: (taken: another capturer's, captured
+        twice: this very event again), each checked against recorded and pending events."""
+        taken, twice = [], []
+        owner = self._event_id_of_another(event, hashed, capturer)
+        if owner is not None:
+            taken.append(
+                Problem(f"{at}/eventID", "an eventID no other capturer's event has", owner)
+            )
+        again = self._captured_before(event, hashed, seen, capturer)
+        if again is not None:
+            expected = "an event not captured before (an error declaration may reuse its eventID)"
+            twice.append(Problem(f"{at}/eventID", expected, again))
+        return taken, twice
+
+    def _same_id(self, event_id: str) -> list[tuple[bytes, bytes, bool]]:
+        """Every event, recorded or pending, with this eventID: (its job, its hash, whether
+        it is an error declaration)."""
+        found = [
+            (e.capture, e.hash, "errorDeclaration" in e.document())
+            for e in self.store.events_with_id(event_id)
+        ]
+        for capture, pending in self.store.pending_with_id(event_id):
+            declared = "errorDeclaration" in json.loads(pending.body)
+            found.append((capture, pending.indexed.hash, declared))
+        return found
+
     def _captured_before(
-        self, event: Mapping[str, Any], hashed: str, seen: set[tuple[str, str]]
+        self, event: Mapping[str, Any], hashed: str, seen: set[tuple[str, str]], capturer: str
     ) -> str | None:
         """Why this event was captured already (the same eventID and the same content, earlier
-        in the document or stored), or None: a retried capture must not store it twice. An
-        error declaration is a new event that reuses the eventID of the one it corrects."""
+        in the document or stored, recorded or still pending), or None: a retried capture
+        must not store it twice. An error declaration is a new event that reuses the eventID
+        of the one it corrects. Another capturer's job is not named."""
         if "errorDeclaration" in event:
             return None
         event_id = str(event.get("eventID", hashed))
@@ -353,23 +389,28 @@ class Repository:
             return f"{event_id}, earlier in this document"
         seen.add((event_id, hashed))
         digest = bytes.fromhex(hashed[len(HASH_PREFIX) : -len(HASH_SUFFIX)])
-        for stored in self.store.events_with_id(event_id):
-            if stored.hash == digest and "errorDeclaration" not in stored.document():
-                return f"{event_id}, captured in job {stored.capture.hex()}"
+        for capture, stored_hash, declared in self._same_id(event_id):
+            if stored_hash == digest and not declared:
+                job = self.store.job(capture)
+                if job is not None and job.capturer == capturer:
+                    return f"{event_id}, captured in job {capture.hex()}"
+                return f"{event_id}, captured by another capturer"
         return None
 
     def _event_id_of_another(
         self, event: Mapping[str, Any], hashed: str, capturer: str
     ) -> str | None:
-        """Whose event already has this event's explicit eventID, if another capturer's: the
-        consumer page shows the events sharing an eventID as one event and its error
-        declarations, so no one may add an event, or declare an error, under another's."""
-        event_id = event.get("eventID")
+        """Whose event already has this event's eventID, if another capturer's: the consumer
+        page shows the events sharing an eventID as one event and its error declarations,
+        so no one may add an event, or declare an error, under another's. The eventID is
+        the one the event will be stored under: its own, or else its hash (which leaves out
+        an error declaration, so a declaration without one takes its event's id)."""
+        event_id = event.get("eventID", hashed)
         own = event_id == hashed and "errorDeclaration" not in event
         if not isinstance(event_id, str) or own:
-            return None  # none, or its own hash: the id of this very content
-        for stored in self.store.events_with_id(event_id):
-            job = self.store.job(stored.capture)
+            return None  # its own hash: the id of this very content
+        for capture, _, _ in self._same_id(event_id):
+            job = self.store.job(capture)
             if job is not None and job.capturer != capturer:
                 return f"{event_id}, the eventID of {job.capturer}'s event"
         return None
@@ -543,6 +584,16 @@ def _not_held(pointer: str, identifier: str, grant: PrefixGrant | None, capturer
     )
 
 
+def _refusal(problems: list[Problem], denied: int, again: int) -> EpcisInvalid:
+    """The refusal for ``problems``: 403 if any is what the capturer may not say, else 409
+    if all are events captured already, else 400."""
+    if denied:
+        return NotEntitled(problems)
+    if again == len(problems):
+        return AlreadyCaptured(problems)
+    return EpcisInvalid(problems)
+
+
 def _master_data_ids(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The id of each master data element of ``document``'s header, with its pointer: what
     the consumer page names a product or a place after (GS1's schema has checked the shape)."""
@@ -571,6 +622,14 @@ def _leaf(event: PreparedEvent, capture: bytes, capturer: str) -> bytes:
 def _prepared(event: StoredEvent) -> PreparedEvent:
     indexed = Indexed(event.event_id, event.hash, "", None, 0, None, None, None, None, ())
     return PreparedEvent(event.body, event.record_time_ms, indexed)
+
+
+def names_a_product(event: StoredEvent) -> bool:
+    """Whether ``event`` names a GTIN (with its lot or serial) or an SSCC among its
+    identifiers: whether it can be on a product's journey, which is public."""
+    hashed = HASH_PREFIX + event.hash.hex() + HASH_SUFFIX
+    indexed = _indexed(event.document(), hashed)
+    return any(value.startswith(("01/", "00/")) for _, value in indexed.identifiers)
 
 
 def _indexed(event: Mapping[str, Any], hashed: str) -> Indexed:

@@ -46,8 +46,8 @@ from sen.services.traceability.errors import (
     ReceiptNotReady,
     UnknownEvent,
 )
-from sen.services.traceability.journey import view
-from sen.services.traceability.repository import Repository
+from sen.services.traceability.journey import view, was_sold
+from sen.services.traceability.repository import Repository, names_a_product
 from sen.services.traceability.store import StoredEvent
 
 PagePicker = Callable[[Request, str], Response]
@@ -55,6 +55,16 @@ LINKSET = "application/linkset+json"
 GS1 = "https://gs1.org/voc/"
 QR_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 VARY = {"Vary": "Accept"}  # one address, three answers: caches must tell them apart
+
+
+CS82 = frozenset(
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+"""GS1's character set 82: what a lot (AI 10) or a serial (AI 21) is written in."""
+
+
+def _gs1_text(value: str) -> bool:
+    return 1 <= len(value) <= 20 and all(c in CS82 for c in value)
 
 
 def resolvable_key(path: str) -> str:
@@ -80,6 +90,12 @@ def resolvable_key(path: str) -> str:
         ok = parts[1][-1] == check_digit(parts[1][:-1])
     if len(path.strip("/").split("/")) != len(parts):  # a dangling qualifier, a query part
         ok = False
+    if ok and len(parts) == 4 and not _gs1_text(parts[3]):  # a lot or serial GS1 allows
+        raise UnknownEvent(
+            f"/{path[:80]}: a lot or serial is 1 to 20 characters of GS1's character set 82",
+            "path", expected="a lot or serial of 1 to 20 characters (A-Z a-z 0-9 and "
+            "!\"%&'()*+,-./:;<=>?_)", got=f"{parts[3][:40]!r} ({len(parts[3])} characters)",
+        )  # fmt: skip
     if key is None or not ok:
         raise UnknownEvent(
             f"/{path[:80]} is not a GS1 Digital Link this resolver knows",
@@ -170,11 +186,14 @@ def add_resolver(
     genesis: Genesis | None = None,
     clock: Callable[[], float] = time.time,
     certificates: CertificateBook | None = None,
+    public_queries: bool = False,
 ) -> None:
     """Add the resolver's routes to ``app`` (the repository's service); with ``genesis``,
     every event the journey shows comes with its proof status, checked here; with
     ``certificates``, the journey shows the certificates of the product, its producer and
-    its places, each verified when shown (:mod:`.certificates`)."""
+    its places, each verified when shown (:mod:`.certificates`). Receipts are public for the
+    events a product's journey can show (they name a GTIN or an SSCC), for every event only
+    with ``public_queries`` (as the EPCIS query API is)."""
     prove = None if genesis is None else ReceiptProver(repository, genesis)
 
     def resolve(path: str, request: Request) -> Response:
@@ -191,7 +210,7 @@ def add_resolver(
                 raise UnknownEvent(f"no {link_type} link for {key}", "linkType")
             return RedirectResponse(found[0]["href"], status_code=307)
         if "text/html" in accept and page is not None:
-            if "/21/" in key:
+            if "/21/" in key and was_sold(repository, key):
                 catalog.scanned(key, int(clock() * 1000))
             return page(request, key)
         return JSONResponse(view(repository, catalog, key, prove, certificates), headers=VARY)
@@ -211,7 +230,11 @@ def add_resolver(
     @app.get("/trace/v1/receipts", summary="An event's receipts, to check offline")
     def receipts(eventID: str) -> list[dict[str, Any]]:
         """Public as the journey is: what the consumer page offers to download."""
-        return [repository.receipt(e) for e in repository.events(eventID)]
+        found = repository.events(eventID)
+        shown = found if public_queries else [e for e in found if names_a_product(e)]
+        if not shown:
+            raise UnknownEvent(f"no event {eventID[:200]} on a product's journey here", "eventID")
+        return [repository.receipt(e) for e in shown]
 
     @app.get("/trace/v1/qr/{path:path}", summary="A print-ready QR code of a product's link")
     def qr(path: str) -> Response:

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sen.light.event_receipt import epcis_time
 from sen.services.traceability.errors import (
+    AlreadyCaptured,
     ChainUnavailable,
     DocumentTooLarge,
     EpcisInvalid,
@@ -202,6 +203,8 @@ def create_epcis_app(
     async def refused(_: Request, exc: TraceabilityError) -> JSONResponse:
         if isinstance(exc, NotEntitled):
             return _invalid(exc, 403, "not-entitled")
+        if isinstance(exc, AlreadyCaptured):
+            return _invalid(exc, 409, "already-captured")
         if isinstance(exc, DocumentTooLarge):
             return _too_large(exc, repository)
         if isinstance(exc, EpcisInvalid):

@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS pending (
     body BLOB NOT NULL,
     PRIMARY KEY (capture, leaf)
 );
+CREATE TABLE IF NOT EXISTS pending_ids (
+    event_id TEXT NOT NULL,
+    capture BLOB NOT NULL,
+    leaf INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pending_ids_by_id ON pending_ids(event_id);
+CREATE INDEX IF NOT EXISTS pending_ids_by_capture ON pending_ids(capture);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY,
     event_id TEXT NOT NULL,
@@ -220,6 +227,10 @@ class EventStore(Protocol):
         after the event it corrects)."""
         ...
 
+    def pending_with_id(self, event_id: str) -> list[tuple[bytes, PreparedEvent]]:
+        """Every pending event (of a running job) with this eventID: (its job, the event)."""
+        ...
+
     def events_with_hash(self, event_hash: bytes) -> list[StoredEvent]: ...
 
     def leaves(self, capture: bytes) -> list[StoredEvent]:
@@ -284,6 +295,10 @@ class SqliteEventStore:
                 "INSERT INTO pending VALUES (?,?,?)",
                 [(job.capture, leaf, _pending_row(e)) for leaf, e in enumerate(events)],
             )
+            db.executemany(
+                "INSERT INTO pending_ids VALUES (?,?,?)",
+                [(e.indexed.event_id, job.capture, leaf) for leaf, e in enumerate(events)],
+            )
 
     def job(self, capture: bytes) -> CaptureJob | None:
         with self._lock:
@@ -336,6 +351,7 @@ class SqliteEventStore:
                     [(value, role, seq) for role, value in x.identifiers],
                 )
             db.execute("DELETE FROM pending WHERE capture=?", (capture,))
+            db.execute("DELETE FROM pending_ids WHERE capture=?", (capture,))
             db.execute(
                 "UPDATE captures SET status=?, finished_ms=?, height=?, tx_hash=? WHERE capture=?",
                 (SUCCESS, finished_ms, height, tx_hash, capture),
@@ -345,6 +361,7 @@ class SqliteEventStore:
         """The chain refused the job: none of its events is kept."""
         with self._transaction() as db:
             db.execute("DELETE FROM pending WHERE capture=?", (capture,))
+            db.execute("DELETE FROM pending_ids WHERE capture=?", (capture,))
             db.execute(
                 "UPDATE captures SET status=?, finished_ms=?, errors=? WHERE capture=? "
                 "AND status=?",
@@ -360,6 +377,16 @@ class SqliteEventStore:
                 f"SELECT {_EVENT_COLUMNS} FROM events WHERE event_id=? ORDER BY seq", (event_id,)
             ).fetchall()
         return [StoredEvent(*row) for row in rows]
+
+    def pending_with_id(self, event_id: str) -> list[tuple[bytes, PreparedEvent]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT p.capture, p.body FROM pending_ids i JOIN pending p "
+                "ON p.capture = i.capture AND p.leaf = i.leaf WHERE i.event_id=? "
+                "ORDER BY i.rowid",
+                (event_id,),
+            ).fetchall()
+        return [(bytes(capture), _from_pending(raw)) for capture, raw in rows]
 
     def events_with_hash(self, event_hash: bytes) -> list[StoredEvent]:
         with self._lock:
