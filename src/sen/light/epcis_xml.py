@@ -35,7 +35,10 @@ from dataclasses import dataclass, field
 from sen.light.epcis_hash import EVENT_TYPES
 from sen.light.errors import EventHashError
 
-__all__ = ["EPCIS_CONTEXT", "MAX_DEPTH", "events_from_xml"]
+__all__ = [
+    "EPCIS_CONTEXT", "MAX_DEPTH", "XSI", "XmlDocument", "XmlElement", "event_elements",
+    "events_from_xml", "events_of", "parse_xml", "unwrapped",
+]  # fmt: skip
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 MAX_DEPTH = 64
@@ -59,44 +62,70 @@ _TYPED_LISTS = {
 
 
 @dataclass(slots=True)
-class _Element:
+class XmlElement:
+    """An element as read: its namespace (``""``: none), local name, attributes, children
+    and text (``value``: the text joined and stripped)."""
+
     namespace: str
     name: str
     attributes: list[tuple[str, str, str]]  # (namespace, name, value)
-    children: list[_Element] = field(default_factory=list)
+    children: list[XmlElement] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
 
     @property
     def value(self) -> str:
         return "".join(self.text).strip()
 
+    def attribute(self, name: str) -> str | None:
+        """The value of the unqualified attribute ``name``, if the element has one."""
+        for namespace, each, value in self.attributes:
+            if each == name and not namespace:
+                return value
+        return None
+
 
 Event = dict[str, object]
 
 
+@dataclass(frozen=True, slots=True)
+class XmlDocument:
+    """A parsed XML document: its root element and the namespace each prefix was first
+    declared for (``""``: the default namespace)."""
+
+    root: XmlElement
+    namespaces: dict[str, str]
+
+
 def events_from_xml(document: bytes | str) -> list[tuple[Event, list[object]]]:
     """Each event of an EPCIS XML document, as (the event in JSON form, its @context)."""
-    root, declared = _parse(document)
+    return events_of(parse_xml(document))
+
+
+def events_of(document: XmlDocument) -> list[tuple[Event, list[object]]]:
+    """Each event of a parsed EPCIS XML document, as :func:`events_from_xml` gives them."""
     context: list[object] = [EPCIS_CONTEXT]
     prefixes = {
         prefix: uri
-        for prefix, uri in declared.items()
+        for prefix, uri in document.namespaces.items()
         if prefix and not uri.startswith("urn:epcglobal:") and "w3.org" not in uri
     }
     if prefixes:
         context.append(prefixes)
-    events = [_event(element, f"events[{i}]") for i, element in enumerate(_event_elements(root))]
+    elements = event_elements(document.root)
+    events = [_event(element, f"events[{i}]") for i, element in enumerate(elements)]
     return [(event, context) for event in events]
 
 
 # ---------------------------------------------------------------- parsing
 
 
-def _parse(document: bytes | str) -> tuple[_Element, dict[str, str]]:
+def parse_xml(document: bytes | str) -> XmlDocument:
+    """The document's element tree, read as the module docstring says (no entities, no
+    DTDs, at most :data:`MAX_DEPTH` levels); :class:`EventHashError` if it cannot be."""
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     parser.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    stack: list[_Element] = []
-    roots: list[_Element] = []
+    stack: list[XmlElement] = []
+    roots: list[XmlElement] = []
     declared: dict[str, str] = {}
 
     def refuse(what: str) -> None:
@@ -110,7 +139,7 @@ def _parse(document: bytes | str) -> tuple[_Element, dict[str, str]]:
         if len(stack) >= MAX_DEPTH:
             raise EventHashError("xml", f"elements nested at most {MAX_DEPTH} deep", "deeper")
         namespace, name = _split(tag)
-        element = _Element(namespace, name, [(*_split(k), v) for k, v in attributes.items()])
+        element = XmlElement(namespace, name, [(*_split(k), v) for k, v in attributes.items()])
         (stack[-1].children if stack else roots).append(element)
         stack.append(element)
 
@@ -135,7 +164,7 @@ def _parse(document: bytes | str) -> tuple[_Element, dict[str, str]]:
         parser.Parse(document, True)
     except xml.parsers.expat.ExpatError as error:
         raise EventHashError("xml", "a well-formed XML document", str(error)) from None
-    return roots[0], declared
+    return XmlDocument(roots[0], declared)
 
 
 def _split(tag: str) -> tuple[str, str]:
@@ -143,14 +172,14 @@ def _split(tag: str) -> tuple[str, str]:
     return namespace, name
 
 
-def _event_elements(root: _Element) -> list[_Element]:
+def event_elements(root: XmlElement) -> list[XmlElement]:
     """The events of every EventList in the document, in document order."""
-    events: list[_Element] = []
+    events: list[XmlElement] = []
     pending = [root]
     while pending:
         element = pending.pop()
         if element.name == "EventList" and not element.namespace:
-            events += [e for e in _unwrapped(element.children) if e.name in EVENT_TYPES]
+            events += [e for e in unwrapped(element.children) if e.name in EVENT_TYPES]
         else:
             pending += reversed(element.children)
     if not events:
@@ -158,15 +187,15 @@ def _event_elements(root: _Element) -> list[_Element]:
     return events
 
 
-def _unwrapped(children: list[_Element]) -> list[_Element]:
+def unwrapped(children: list[XmlElement]) -> list[XmlElement]:
     """``children`` with EPCIS 1.2's extension wrappers replaced by their contents, and
     without the elements ``xsi:nil`` says are absent."""
-    result: list[_Element] = []
+    result: list[XmlElement] = []
     for child in children:
         if (XSI, "nil", "true") in child.attributes:
             continue
         if child.name in _WRAPPERS and not child.namespace:
-            result += _unwrapped(child.children)
+            result += unwrapped(child.children)
         else:
             result.append(child)
     return result
@@ -175,9 +204,9 @@ def _unwrapped(children: list[_Element]) -> list[_Element]:
 # ---------------------------------------------------------------- mapping
 
 
-def _event(element: _Element, path: str) -> Event:
+def _event(element: XmlElement, path: str) -> Event:
     event: Event = {"type": element.name}
-    for child in _unwrapped(element.children):
+    for child in unwrapped(element.children):
         at = f"{path}.{child.name}"
         if child.namespace:
             _add(event, _key(child.namespace, child.name), _extension(child))
@@ -232,27 +261,27 @@ def _key(namespace: str, name: str) -> str:
     return f"{prefix}:{name}" if prefix else "{" + namespace + "}" + name
 
 
-def _named(element: _Element, name: str, path: str) -> list[_Element]:
-    children = _unwrapped(element.children)
+def _named(element: XmlElement, name: str, path: str) -> list[XmlElement]:
+    children = unwrapped(element.children)
     for child in children:
         if child.name != name or child.namespace:
             raise EventHashError(f"{path}.{child.name}", f"only {name} elements", repr(child.name))
     return children
 
 
-def _quantity(element: _Element, path: str) -> Event:
+def _quantity(element: XmlElement, path: str) -> Event:
     return {child.name: child.value for child in _named_any(element, path)}
 
 
-def _named_any(element: _Element, path: str) -> list[_Element]:
-    children = _unwrapped(element.children)
+def _named_any(element: XmlElement, path: str) -> list[XmlElement]:
+    children = unwrapped(element.children)
     for child in children:
         if child.namespace:
             raise EventHashError(f"{path}.{child.name}", "a standard field", repr(child.name))
     return children
 
 
-def _typed(element: _Element, kind: str, path: str) -> list[Event]:
+def _typed(element: XmlElement, kind: str, path: str) -> list[Event]:
     items: list[Event] = []
     for child in _named(element, kind, path):
         item: Event = {}
@@ -264,13 +293,13 @@ def _typed(element: _Element, kind: str, path: str) -> list[Event]:
     return items
 
 
-def _object(element: _Element, path: str, lists: tuple[str, ...] = ()) -> Event:
+def _object(element: XmlElement, path: str, lists: tuple[str, ...] = ()) -> Event:
     """A standard object: attributes and child elements become keys (repeated: lists)."""
     result: Event = {}
     for namespace, name, value in element.attributes:
         if namespace != XSI:
             _add(result, _key(namespace, name) if namespace else name, value)
-    for child in _unwrapped(element.children):
+    for child in unwrapped(element.children):
         if child.namespace:
             _add(result, _key(child.namespace, child.name), _extension(child))
         elif child.name in lists:
@@ -283,10 +312,10 @@ def _object(element: _Element, path: str, lists: tuple[str, ...] = ()) -> Event:
     return result
 
 
-def _sensor_element(element: _Element, path: str) -> Event:
+def _sensor_element(element: XmlElement, path: str) -> Event:
     result: Event = {}
     reports: list[Event] = []
-    for child in _unwrapped(element.children):
+    for child in unwrapped(element.children):
         at = f"{path}.{child.name}"
         if child.namespace:
             _add(result, _key(child.namespace, child.name), _extension(child))
@@ -302,11 +331,11 @@ def _sensor_element(element: _Element, path: str) -> Event:
     return result
 
 
-def _extension(element: _Element) -> object:
+def _extension(element: XmlElement) -> object:
     """A user extension's value: its text; or, if it has attributes or children, an object
     of them, with its text (if any) under ``#text``."""
     members = [(ns, name, value) for ns, name, value in element.attributes if ns != XSI]
-    children = _unwrapped(element.children)
+    children = unwrapped(element.children)
     if not members and not children:
         return element.value
     result: Event = {}
