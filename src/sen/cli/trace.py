@@ -242,6 +242,7 @@ def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
     import httpx
 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers.update(kwargs.pop("headers", {}))
     try:
         answer = httpx.request(method, url, headers=headers, timeout=60, **kwargs)
     except httpx.HTTPError as exc:
@@ -253,7 +254,9 @@ def _call(method: str, url: str, token: str | None, **kwargs: Any) -> Any:
 @app.command("capture")
 def capture(
     ctx: typer.Context,
-    document: Annotated[Path, typer.Argument(help="An EPCIS 2.0 JSON-LD document.")],
+    document: Annotated[
+        Path, typer.Argument(help="An EPCIS 2.0 document: JSON-LD, or XML (a .xml file).")
+    ],
     repo: RepoUrl,
     token_file: TokenFile,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the job.")] = 60,
@@ -265,7 +268,9 @@ def capture(
         raise UsageProblem(f"{document}: no such file")
     token = read_staff_token(token_file)
     base = repo.rstrip("/")
-    answer = _call("POST", f"{base}/epcis/capture", token, content=document.read_bytes())
+    syntax = "application/xml" if document.suffix.lower() == ".xml" else "application/ld+json"
+    answer = _call("POST", f"{base}/epcis/capture", token, content=document.read_bytes(),
+                   headers={"Content-Type": syntax})  # fmt: skip
     location = answer.headers.get("Location", "")
     job = answer.json()
     err.print(f"capture job {job['captureID']}: {job['sen']['events']} event(s), recording...",

@@ -2,7 +2,8 @@
 queries, and write event receipts (``docs/spec/traceability.md``, ADR 0015).
 
 A capture (:meth:`Repository.capture`) reads and checks the whole document before keeping
-anything: GS1's schema (:mod:`.validation`), each event's CBV 2.0 hash
+anything (an XML document is first converted to the JSON-LD one it means,
+:mod:`.xml_documents`): GS1's schema (:mod:`.validation`), each event's CBV 2.0 hash
 (:func:`sen.light.epcis_hash.event_hash`), and the GS1 keys each event speaks for against
 the prefixes the chain grants the capturing DID (:func:`sen.light.gs1_keys.claimed_keys`).
 Then, in one store transaction, the job is kept ``running`` with its prepared events, each
@@ -71,6 +72,7 @@ from sen.services.traceability.validation import (
     MAX_PROBLEMS,
     validate_document,
 )
+from sen.services.traceability.xml_documents import document_from_xml
 
 log = logging.getLogger("sen.traceability")
 
@@ -268,14 +270,20 @@ class Repository:
 
     # -- capture --------------------------------------------------------------------
 
-    def capture(self, body: bytes, capturer: str | None = None) -> CaptureJob:
-        """Check ``body`` (an EPCISDocument) and keep it as a running capture job of
-        ``capturer`` (default: the first), or raise :class:`EpcisInvalid`
-        (:class:`NotEntitled`) naming every problem; nothing is kept."""
+    def capture(self, body: bytes, capturer: str | None = None, *, xml: bool = False) -> CaptureJob:
+        """Check ``body`` (an EPCISDocument: JSON-LD, or ``xml``, converted to the JSON-LD
+        document it means by :func:`.xml_documents.document_from_xml`) and keep it as a
+        running capture job of ``capturer`` (default: the first), or raise
+        :class:`EpcisInvalid` (:class:`NotEntitled`) naming every problem; nothing is kept."""
         capturer = capturer or self.capturer
         if capturer not in self.capturers:
             raise ValueError(f"this repository does not capture as {capturer}")
-        document = read_document(body, self.max_bytes)
+        if len(body) > self.max_bytes:
+            raise DocumentTooLarge("", len(body), self.max_bytes, unit="bytes")
+        if xml:
+            document = document_from_xml(body, max_events=self.max_events)
+        else:
+            document = read_document(body, self.max_bytes)
         validate_document(document, max_events=self.max_events)
         context = document.get("@context", [])
         events = document["epcisBody"]["eventList"]

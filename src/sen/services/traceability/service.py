@@ -2,7 +2,9 @@
 (``docs/spec/traceability.md`` §4, ``sen trace serve``).
 
 ``GET /epcis`` the discovery root; ``GET /epcis/eventTypes``;
-``POST /epcis/capture`` an EPCISDocument: 202 and the capture job's address (staff token);
+``POST /epcis/capture`` an EPCISDocument (JSON-LD, or XML: ``Content-Type:
+application/xml`` or ``text/xml``; any other type is a 415): 202 and the capture job's
+address (staff token);
 ``GET /epcis/capture`` recent jobs and ``GET /epcis/capture/{captureID}`` one job's status;
 ``GET /epcis/events`` the query language (:mod:`.query`), pages linked by
 ``nextPageToken``; ``GET /epcis/events/{eventID}`` an event (and its error declaration,
@@ -94,6 +96,21 @@ def _too_large(exc: DocumentTooLarge, repository: Repository) -> JSONResponse:
     answer.headers["GS1-EPCIS-Capture-Limit"] = str(repository.max_events)
     answer.headers["GS1-EPCIS-Capture-File-Size-Limit"] = str(repository.max_bytes)
     return answer
+
+
+CAPTURE_MEDIA_TYPES = "application/ld+json, application/json or application/xml"
+_SYNTAXES = {
+    "application/ld+json": "json", "application/json": "json",
+    "application/xml": "xml", "text/xml": "xml",
+}  # fmt: skip
+
+
+def _syntax(content_type: str | None) -> str | None:
+    """``json`` or ``xml`` for a capture's Content-Type (its parameters, such as charset,
+    aside; none at all is read as JSON, as before XML was taken), None for any other."""
+    if content_type is None:
+        return "json"
+    return _SYNTAXES.get(content_type.split(";")[0].strip().lower())
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -257,8 +274,14 @@ def create_epcis_app(
     @app.post("/epcis/capture", status_code=202, summary="Capture an EPCISDocument")
     async def capture(request: Request) -> JSONResponse:
         capturer = staff(request)
+        given = request.headers.get("content-type")
+        syntax = _syntax(given)
+        if syntax is None:
+            return _problem(415, "a capture is an EPCISDocument in JSON-LD or XML",
+                            field="Content-Type", expected=CAPTURE_MEDIA_TYPES,
+                            got=str(given)[:80], kind="unsupported-media-type")  # fmt: skip
         body = await _read_body(request, repository.max_bytes)
-        job = repository.capture(body, capturer)
+        job = repository.capture(body, capturer, xml=syntax == "xml")
         wake()
         location = f"/epcis/capture/{job.capture.hex()}"
         return JSONResponse(
