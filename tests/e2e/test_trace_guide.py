@@ -115,9 +115,13 @@ def test_the_guides_mango_travels_from_son_la_to_ha_noi_verified(node: str, tmp_
         genesis = tmp_path / "home" / "config" / "genesis.json"
         verified = _sen(tmp_path, node, "verify", str(saved), "--genesis", str(genesis))
         assert "VALID" in verified.stdout, verified.stdout
-        tampered = json.loads(saved.read_text())
-        tampered["event"] = tampered["event"].replace("500", "600")
-        saved.write_text(json.dumps(tampered))
-        refused = _sen(tmp_path, node, "verify", str(saved), "--genesis", str(genesis),
-                       check=False)  # fmt: skip
+        # the guide's own command changes 500 to 600 in the receipt's event
+        tampered = tmp_path / "da-sua.receipt.json"
+        sed = (GUIDE.parent / "traceability.md").read_text().split("\nsed '")[1].split("'")[0]
+        changed = subprocess.run(["sed", sed, str(saved)], check=True, capture_output=True)
+        tampered.write_bytes(changed.stdout)
+        assert json.loads(tampered.read_text())["event"] != json.loads(saved.read_text())["event"]
+        refused = _sen(tmp_path, node, "verify", str(tampered), "--genesis", str(genesis),
+                       "--lang", "vi", check=False)  # fmt: skip
         assert refused.returncode == 1
+        assert "sự kiện EPCIS và giá trị băm của nó" in refused.stdout, refused.stdout

@@ -76,6 +76,10 @@ def test_a_repository_captures_records_and_proves_beside_a_node(node: str, tmp_p
         })  # fmt: skip
     held = _sen(tmp_path, node, "trace", "holder", "https://id.gs1.org/01/18935678012347/10/L1")
     assert f"prefix 8935678, held by {COOP}" in held.stdout
+    mistyped = _sen(tmp_path, node, "trace", "holder", "https://id.gs1.org/01/18935678012348",
+                    check=False)  # fmt: skip
+    assert mistyped.returncode == 2 and "check digit of 18935678012348" in mistyped.stderr
+    assert "18935678012347" in mistyped.stderr
     port = free_port()
     env = {**os.environ, "SEN_KEYRING": str(tmp_path / "keys"), "SEN_PASSPHRASE": PASSPHRASE}
     repo = f"http://127.0.0.1:{port}"
@@ -113,6 +117,10 @@ def test_a_repository_captures_records_and_proves_beside_a_node(node: str, tmp_p
                        "--token-file", str(token), check=False)  # fmt: skip
         assert refused.returncode != 0 and "403" in refused.stderr, refused.stderr
         assert "/epcisBody/eventList/0/quantityList/0/epcClass" in refused.stderr
+        assert refused.stderr.count("/epcisBody/eventList/0/quantityList/0/epcClass") == 1
+        empty = _sen(tmp_path, node, "trace", "receipt", " ", "--repo", repo, "--save",
+                     str(tmp_path / "x.json"), check=False)  # fmt: skip
+        assert empty.returncode == 2 and "the eventID is empty" in empty.stderr, empty.stderr
 
 
 def test_a_key_that_does_not_control_the_capturer_is_a_clear_error(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,7 +36,7 @@ from sen.ledger.crypto import address_of
 from sen.ledger.errors import LedgerError
 from sen.ledger.modules.trust.parsing import require_controller
 from sen.light.genesis import Genesis
-from sen.light.gs1_keys import key_digits
+from sen.light.gs1_keys import check_digit, key_digits
 from sen.node.config import ApiSettings, NodeConfig
 from sen.sdk.client import Client
 from sen.sdk.errors import NotFound, SenError
@@ -338,6 +339,13 @@ def uncertify(
     out.print(f"[green]removed[/]: certificate {escape(certificate)}")
 
 
+def _keyed_number(identifier: str) -> str | None:
+    """The GTIN, SSCC or GLN a Digital Link writes with its check digit (an EPC URI has
+    none), or None."""
+    found = re.search(r"/(?:01|00|414|417)/(\d{13,18})(?:/|$)", identifier)
+    return found.group(1) if found else None
+
+
 @app.command("receipt")
 def receipt(
     ctx: typer.Context,
@@ -348,13 +356,16 @@ def receipt(
         Path | None,
         typer.Option(
             "--token-file",
-            help="A staff token: not needed, receipts are public (the resolver's); with it, "
-            "the repository's own /epcis/receipts is asked.",
+            help="A staff token: not needed for an event on a product's journey (its "
+            "receipts are public, the resolver's); with it, the repository's own "
+            "/epcis/receipts is asked, for any event.",
         ),
     ] = None,
 ) -> None:
     """Save an event's receipt; `sen verify FILE --genesis genesis.json` checks it offline."""
     settings(ctx)
+    if not event_id.strip():
+        raise UsageProblem("the eventID is empty: give the event's eventID (ni:///sha-256;...)")
     wanted = quote(event_id, safe="")
     if token_file is None:
         receipts = _call("GET", f"{repo.rstrip('/')}/trace/v1/receipts?eventID={wanted}", None)
@@ -403,6 +414,12 @@ def holder(
     if digits is None:
         raise UsageProblem(
             f"{identifier!r} is not a GS1 identifier (urn:epc:... or https://.../01/<GTIN>...)"
+        )
+    number = _keyed_number(identifier)
+    if number is not None and number[-1] != check_digit(number[:-1]):
+        raise UsageProblem(
+            f"{identifier}: the check digit of {number} is wrong (expected "
+            f"{number[:-1]}{check_digit(number[:-1])}): a mistyped or copied number"
         )
     try:
         with config.client() as client:

@@ -213,11 +213,12 @@ def refuse_problem(answer: Any, service: str) -> None:
         return
     try:
         problem = answer.json()
-        said = (
-            f"{problem.get('title')}; field {problem.get('field')}; expected "
-            f"{problem.get('expected')}; got {problem.get('got')}"
-        )
-    except ValueError:
+        said = str(problem.get("title"))
+        field = problem.get("field")
+        if not (field and str(field) in said):  # the title names the fault already
+            named = [(n, problem.get(n)) for n in ("field", "expected", "got")]
+            said += "".join(f"; {name} {value}" for name, value in named if value)
+    except (ValueError, AttributeError):
         said = answer.text[:300]
     raise CliError(f"{service} refused ({answer.status_code}): {said}")
 

@@ -154,6 +154,7 @@ def test_queries_and_captures_need_the_token(world: World) -> None:
     assert world.api.get("/epcis/events").status_code == 401
     bad = world.api.get("/epcis/events", params={"EQ_colour": "red"}, headers=world.auth)
     assert bad.status_code == 400 and bad.json()["field"] == "?EQ_colour"
+    assert bad.json()["title"].startswith("not a valid EPCIS query: ?EQ_colour")
 
 
 def test_an_error_declaration_shares_the_eventid_and_overwrites_nothing(world: World) -> None:
@@ -247,6 +248,14 @@ def test_capturing_the_same_event_again_is_refused_not_stored_twice(world: World
     twice = world.capture(document(harvest(minute=5), harvest(minute=5)))
     assert twice.status_code == 409 and twice.json()["field"] == "/epcisBody/eventList/1/eventID"
     assert world.store.count() == 1
+
+
+def test_a_document_without_events_is_refused_naming_its_event_list(world: World) -> None:
+    answer = world.capture(document())
+    assert answer.status_code == 400, answer.text
+    body = answer.json()
+    assert (body["field"], body["expected"]) == ("/epcisBody/eventList", "at least one event")
+    assert world.store.jobs() == []
 
 
 def test_a_document_sent_again_while_its_job_runs_is_not_captured_twice(world: World) -> None:

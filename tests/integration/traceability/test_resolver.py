@@ -130,6 +130,18 @@ def test_an_ingredients_containers_are_the_ingredients_and_its_siblings_are_not_
     ]  # fmt: skip
 
 
+def test_a_head_request_answers_as_a_get_and_a_missing_parameter_is_a_problem(
+    world: World, resolver: Catalog
+) -> None:
+    _capture(world, harvest())
+    assert world.api.head(f"/{LOT_PATH}").status_code == 200
+    assert world.api.head(f"/{LOT_PATH}", headers={"Accept": "text/html"}).status_code == 200
+    missing = world.api.get("/trace/v1/receipts")
+    assert missing.status_code == 400, missing.text
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert (missing.json()["field"], missing.json()["got"]) == ("?eventID", "nothing")
+
+
 def test_a_linkset_for_machines_and_a_redirect_per_link_type(
     world: World, resolver: Catalog
 ) -> None:

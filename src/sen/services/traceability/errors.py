@@ -9,7 +9,8 @@
     │   │                          accepts
     │   ├── NotEntitled            events that speak for GS1 keys the capturer does not hold,
     │   │                          or under another capturer's eventID
-    │   └── AlreadyCaptured        events captured already (a document sent again)
+    │   ├── AlreadyCaptured        events captured already (a document sent again)
+    │   └── QueryInvalid           a query's parameter the repository does not take
     ├── CertificateRefused         a credential the certificate book does not take; ``problems``
     │   │                          names each field at fault
     │   ├── CertificateInvalid     not a verifiable credential about one GS1 key (GTIN, lot,
@@ -49,6 +50,7 @@ __all__ = [
     "EventStoreError",
     "NotEntitled",
     "Problem",
+    "QueryInvalid",
     "ReceiptNotReady",
     "TraceabilityError",
     "UnknownEvent",
@@ -134,6 +136,13 @@ class NotEntitled(EpcisInvalid):
         "does not hold (each place or new identity must be under one of its prefixes), or "
         "under another capturer's eventID"
     )
+
+
+class QueryInvalid(EpcisInvalid):
+    """A query (``GET /epcis/events``) the repository does not take: each parameter at fault
+    is named ``?<parameter>``."""
+
+    summary = "not a valid EPCIS query"
 
 
 class AlreadyCaptured(EpcisInvalid):

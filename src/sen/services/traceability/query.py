@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from sen.light.event_receipt import epcis_time_ms
 from sen.light.gs1_keys import canonical_key, check_digit
-from sen.services.traceability.errors import EpcisInvalid, Problem
+from sen.services.traceability.errors import EpcisInvalid, Problem, QueryInvalid
 from sen.services.traceability.repository import cbv_short, indexed_identifier
 from sen.services.traceability.store import EventFilter
 
@@ -70,7 +70,7 @@ class Query:
 
 
 def _bad(name: str, expected: str, got: str) -> EpcisInvalid:
-    return EpcisInvalid([Problem(f"?{name}", expected, got[:100])])
+    return QueryInvalid([Problem(f"?{name}", expected, got[:100])])
 
 
 def parse_query(params: Sequence[tuple[str, str]]) -> Query:

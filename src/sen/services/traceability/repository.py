@@ -287,6 +287,8 @@ class Repository:
         validate_document(document, max_events=self.max_events)
         context = document.get("@context", [])
         events = document["epcisBody"]["eventList"]
+        if not events:  # GS1's schema allows it; a capture job records 1 or more events
+            raise EpcisInvalid([Problem(EVENT_LIST, "at least one event", "an empty list")])
         record_ms = self._now_ms()
         capture = os.urandom(16)
         prepared, problems, prefixes = [], [], set()

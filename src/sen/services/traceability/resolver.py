@@ -210,16 +210,18 @@ def add_resolver(
                 raise UnknownEvent(f"no {link_type} link for {key}", "linkType")
             return RedirectResponse(found[0]["href"], status_code=307)
         if "text/html" in accept and page is not None:
-            if "/21/" in key and was_sold(repository, key):
+            if request.method == "GET" and "/21/" in key and was_sold(repository, key):
                 catalog.scanned(key, int(clock() * 1000))
             return page(request, key)
         return JSONResponse(view(repository, catalog, key, prove, certificates), headers=VARY)
 
-    @app.get("/01/{rest:path}", summary="GS1 Digital Link: a GTIN, its lot or its serial")
+    @app.api_route("/01/{rest:path}", methods=["GET", "HEAD"],
+                   summary="GS1 Digital Link: a GTIN, its lot or its serial")  # fmt: skip
     def gtin(rest: str, request: Request) -> Response:
         return resolve("01/" + rest, request)
 
-    @app.get("/00/{rest:path}", summary="GS1 Digital Link: an SSCC")
+    @app.api_route("/00/{rest:path}", methods=["GET", "HEAD"],
+                   summary="GS1 Digital Link: an SSCC")  # fmt: skip
     def sscc(rest: str, request: Request) -> Response:
         return resolve("00/" + rest, request)
 

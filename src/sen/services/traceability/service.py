@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -215,6 +216,18 @@ def create_epcis_app(
         said = "no such call" if exc.status_code == 404 else str(exc.detail)
         return _problem(exc.status_code, said, field="path", expected="a call of /epcis",
                         got=f"{request.method} {request.url.path}"[:80])  # fmt: skip
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(_: Request, exc: RequestValidationError) -> JSONResponse:
+        """A parameter a route declares, missing or of the wrong form: 400 naming it."""
+        first = exc.errors()[0] if exc.errors() else {}
+        where = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        name = where[0] if where else ""
+        got = first.get("input")
+        said = f"?{name}: {first.get('msg', 'not valid')}"
+        return _problem(400, said, field=f"?{name}", expected=str(first.get("msg", "")),
+                        got="nothing" if got is None else repr(got)[:80],
+                        kind="invalid")  # fmt: skip
 
     @app.exception_handler(TraceabilityError)
     async def refused(_: Request, exc: TraceabilityError) -> JSONResponse:
