@@ -11,17 +11,12 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi import Request
-from fastapi.responses import HTMLResponse
+from attack_support import PUBLIC, Shared, event_at, page, shared_repository, unique
 from fastapi.testclient import TestClient
-from trace_world import open_world
 
-from conftest import COOPERATIVE, PACKER, World, document, harvest
+from conftest import COOPERATIVE, PACKER, document, harvest
 from sen.api.inprocess import in_process_client
 from sen.services.traceability import catalog as catalog_module
 from sen.services.traceability.catalog import SCAN_WINDOW_MS, Catalog
@@ -29,76 +24,31 @@ from sen.services.traceability.chain import RemoteChain
 from sen.services.traceability.repository import Repository
 from sen.services.traceability.resolver import add_resolver
 from sen.services.traceability.service import create_epcis_app
-from sen.services.traceability.store import SqliteEventStore, StoredEvent
 
-PUBLIC = "https://xoai.example.vn"
 SHOP = "urn:epc:id:sgln:893999.000002.0"  # the packer's own place
 FARM = "urn:epc:id:sgln:8935678.00001.0"  # the cooperative's farm
 GTIN = "18935678012347"  # the cooperative's GTIN (prefix 8935678)
 EVENTS = "/epcisBody/eventList"
 
 
-@dataclass
-class Shared:
-    world: World
-    repository: Repository
-    store: SqliteEventStore
-    catalog: Catalog
-    api: TestClient
-    tokens: dict[str, str]
-    tmp: Path
-
-    def auth(self, did: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[did]}"}
-
-    def capture(self, did: str, doc: dict[str, Any]) -> Any:
-        return self.api.post("/epcis/capture", json=doc, headers=self.auth(did))
-
-    def recorded(self, did: str, *events: dict[str, Any]) -> list[StoredEvent]:
-        answer = self.capture(did, document(*events))
-        assert answer.status_code == 202, answer.text
-        self.repository.anchor_running()
-        capture = bytes.fromhex(answer.json()["captureID"])
-        job = self.store.job(capture)
-        assert job is not None and job.status == "success", job
-        return self.store.leaves(capture)
-
-
-def _page(request: Request, key: str) -> HTMLResponse:
-    return HTMLResponse("<html><body>page</body></html>")
-
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
-    tmp = tmp_path_factory.mktemp("attacks2")
-    with open_world(tmp) as world:
-        keys = {COOPERATIVE: world.keys["cooperative"], PACKER: world.keys["packer"]}
-        chain = RemoteChain(lambda: in_process_client(world.node), keys)
-        store = SqliteEventStore(tmp / "shared.db")
-        catalog = Catalog(tmp / "catalog.db")
-        repository = Repository(store, chain, [COOPERATIVE, PACKER], catalog=catalog)
-        tokens = {COOPERATIVE: secrets.token_hex(24), PACKER: secrets.token_hex(24)}
-        app = create_epcis_app(repository, tokens={t: d for d, t in tokens.items()})
-        add_resolver(app, repository, catalog, public_url=PUBLIC, page=_page,
-                     genesis=world.genesis)  # fmt: skip
-        api = TestClient(app, raise_server_exceptions=False)
-        try:
-            yield Shared(world, repository, store, catalog, api, tokens, tmp)
-        finally:
-            api.close()
-            catalog.close()
-            store.close()
+    with shared_repository(tmp_path_factory.mktemp("attacks2")) as made:
+        yield made
 
 
-def _event(kind: str = "ObjectEvent", minute: int = 0, **fields: Any) -> dict[str, Any]:
-    return {
-        "type": kind, "eventTime": f"2026-06-06T08:{minute:02d}:00.000+07:00",
-        "eventTimeZoneOffset": "+07:00", **fields,
-    }  # fmt: skip
-
-
-def _unique() -> str:
-    return secrets.token_hex(4).upper()
+def _made_and_sold(shared: Shared, letter: str) -> tuple[str, str]:
+    """A serial of the cooperative's, commissioned at its farm and sold there: (its EPC
+    URI, the tag that makes it unique)."""
+    tag = unique()
+    serial = f"urn:epc:id:sgtin:8935678.101234.{letter}{tag}"
+    made = event_at(action="ADD", bizStep="commissioning", epcList=[serial],
+                    readPoint={"id": FARM})  # fmt: skip
+    sold = event_at(minute=9, action="OBSERVE", bizStep="retail_selling",
+                    disposition="retail_sold", epcList=[serial],
+                    readPoint={"id": FARM})  # fmt: skip
+    shared.recorded(COOPERATIVE, made, sold)
+    return serial, tag
 
 
 # -- (a) a capturer against the others: checks that look only at recorded events ------------
@@ -110,7 +60,7 @@ def test_a_document_sent_again_while_its_job_runs_is_not_captured_twice(shared: 
     client that retries a POST whose 202 was lost (the guide's "flaky network" case) while
     the first job waits for its block gets a second job: both are recorded and the lot's
     journey shows the harvest twice (so 1000 kg produced instead of 500)."""
-    tag = _unique()
+    tag = unique()
     doc = document(harvest(lot=f"urn:epc:class:lgtin:8935678.101234.D{tag}"))
     first = shared.capture(COOPERATIVE, doc)
     assert first.status_code == 202, first.text
@@ -131,14 +81,14 @@ def test_a_custom_eventid_in_a_running_job_is_not_taken_by_another_capturer(
     captures an error declaration under the same eventID: both jobs are recorded, and the
     consumer page (which groups events by eventID) shows the cooperative's event as
     corrected by the packer."""
-    tag = _unique()
+    tag = unique()
     serial = f"urn:epc:id:sgtin:8935678.101234.E{tag}"
     event_id = f"urn:uuid:{secrets.token_hex(4)}-0000-4000-8000-{secrets.token_hex(6)}"
-    made = _event(action="ADD", bizStep="commissioning", epcList=[serial],
+    made = event_at(action="ADD", bizStep="commissioning", epcList=[serial],
                   readPoint={"id": FARM}, eventID=event_id)  # fmt: skip
     first = shared.capture(COOPERATIVE, document(made))
     assert first.status_code == 202, first.text
-    declared = _event(minute=1, action="OBSERVE", epcList=[serial], readPoint={"id": SHOP},
+    declared = event_at(minute=1, action="OBSERVE", epcList=[serial], readPoint={"id": SHOP},
                       eventID=event_id, errorDeclaration={
                           "declarationTime": "2026-06-06T10:00:00.000+07:00",
                           "reason": "incorrect_data"})  # fmt: skip
@@ -160,12 +110,12 @@ def test_an_error_declaration_without_an_eventid_cannot_correct_anothers_event(
     under the cooperative's eventID, and the consumer page shows the cooperative's event
     as "corrected". Works for any event that claims none of the victim's keys (an OBSERVE
     without a place, or at a private place: a truck, a geo URI)."""
-    tag = _unique()
+    tag = unique()
     serial = f"urn:epc:id:sgtin:8935678.101234.G{tag}"
-    shared.recorded(COOPERATIVE, _event(action="ADD", bizStep="commissioning",
+    shared.recorded(COOPERATIVE, event_at(action="ADD", bizStep="commissioning",
                                         epcList=[serial], readPoint={"id": FARM}))  # fmt: skip
     (inspected,) = shared.recorded(
-        COOPERATIVE, _event(minute=5, action="OBSERVE", bizStep="inspecting", epcList=[serial])
+        COOPERATIVE, event_at(minute=5, action="OBSERVE", bizStep="inspecting", epcList=[serial])
     )
     # what anyone reads on the public journey
     view = shared.api.get(f"/trace/v1/view/01/{GTIN}/21/G{tag}").json()
@@ -189,18 +139,11 @@ def test_a_sale_at_no_place_does_not_make_a_genuine_serial_sold_twice(shared: Sh
     as one more place, so any capturer of the shared repository (here the packer, who
     never handled this box) turns a genuine serial's page into a danger alert "the one in
     your hands may be a fake" with one placeless sale."""
-    tag = _unique()
-    serial = f"urn:epc:id:sgtin:8935678.101234.P{tag}"
-    shared.recorded(COOPERATIVE,
-                    _event(action="ADD", bizStep="commissioning", epcList=[serial],
-                           readPoint={"id": FARM}),
-                    _event(minute=9, action="OBSERVE", bizStep="retail_selling",
-                           disposition="retail_sold", epcList=[serial],
-                           readPoint={"id": FARM}))  # fmt: skip
+    serial, tag = _made_and_sold(shared, "P")
     path = f"/trace/v1/view/01/{GTIN}/21/P{tag}"
     assert shared.api.get(path).json()["signals"] == []
-    placeless = _event(minute=20, action="OBSERVE", bizStep="retail_selling",
-                       disposition="retail_sold", epcList=[serial])  # fmt: skip
+    placeless = event_at(minute=20, action="OBSERVE", bizStep="retail_selling",
+                         disposition="retail_sold", epcList=[serial])  # fmt: skip
     answer = shared.capture(PACKER, document(placeless))
     shared.repository.anchor_running()
     kinds = [s["kind"] for s in shared.api.get(path).json()["signals"]]
@@ -219,8 +162,8 @@ def test_the_public_receipts_call_shows_no_event_outside_a_keys_journey(shared: 
     only private identifiers and a purchase order, which GET /epcis/events/{id} refuses
     (401) to the same anonymous caller. Custom eventIDs (the guide's "event-0042") can be
     enumerated."""
-    tag = _unique()
-    internal = _event(action="OBSERVE", bizStep="inspecting", readPoint={"id": FARM},
+    tag = unique()
+    internal = event_at(action="OBSERVE", bizStep="inspecting", readPoint={"id": FARM},
                       epcList=[f"urn:x:htx:vat:{tag}"], eventID=f"urn:x:htx:su-kien-{tag}",
                       bizTransactionList=[
                           {"type": "po", "bizTransaction": f"urn:x:htx:po:GIA-MUA-{tag}"}
@@ -239,7 +182,7 @@ def scans(shared: Shared) -> Iterator[tuple[TestClient, Catalog, list[float]]]:
     catalog = Catalog(shared.tmp / "scans.db")
     now = [time.time() + 60]
     app = create_epcis_app(shared.repository, tokens={t: d for d, t in shared.tokens.items()})
-    add_resolver(app, shared.repository, catalog, public_url=PUBLIC, page=_page,
+    add_resolver(app, shared.repository, catalog, public_url=PUBLIC, page=page,
                  clock=lambda: now[0])  # fmt: skip
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client, catalog, now
@@ -261,14 +204,7 @@ def test_anonymous_openings_of_unknown_serials_do_not_flush_the_scan_log(
     scan, so the "scanned-after-sale" signal of a copied label disappears. Shown here with
     the bound set to 20."""
     client, catalog, now = scans
-    tag = _unique()
-    serial = f"urn:epc:id:sgtin:8935678.101234.S{tag}"
-    shared.recorded(COOPERATIVE,
-                    _event(action="ADD", bizStep="commissioning", epcList=[serial],
-                           readPoint={"id": FARM}),
-                    _event(minute=9, action="OBSERVE", bizStep="retail_selling",
-                           disposition="retail_sold", epcList=[serial],
-                           readPoint={"id": FARM}))  # fmt: skip
+    _, tag = _made_and_sold(shared, "S")
     path = f"/01/{GTIN}/21/S{tag}"
     for _ in range(7):  # the copied label, scanned in seven separate ten-minute periods
         now[0] += SCAN_WINDOW_MS / 1000 + 1
@@ -299,7 +235,7 @@ def test_a_serial_longer_than_gs1_allows_is_not_resolved_nor_logged(
     client, catalog, now = scans
     now[0] += 1
     before = len(_scan_rows(catalog))
-    serial = "A" * 8000 + _unique()
+    serial = "A" * 8000 + unique()
     answer = client.get(f"/01/{GTIN}/21/{serial}", headers={"Accept": "text/html"})
     rows = _scan_rows(catalog)
     assert all(len(k) < 200 for k, _ in rows), max(len(k) for k, _ in rows)
@@ -318,11 +254,11 @@ def on_postgres(shared: Shared, pg_dsn: str) -> Iterator[TestClient]:
     store = PostgresEventStore(pg_dsn, pool_size=2)
     keys = {COOPERATIVE: shared.world.keys["cooperative"], PACKER: shared.world.keys["packer"]}
     chain = RemoteChain(lambda: in_process_client(shared.world.node), keys)
-    catalog = Catalog(shared.tmp / f"pg-catalog-{_unique()}.db")
+    catalog = Catalog(shared.tmp / f"pg-catalog-{unique()}.db")
     repository = Repository(store, chain, [COOPERATIVE, PACKER], catalog=catalog)
     app = create_epcis_app(repository, tokens={t: d for d, t in shared.tokens.items()},
                            public_queries=True)  # fmt: skip
-    add_resolver(app, repository, catalog, public_url=PUBLIC, page=_page,
+    add_resolver(app, repository, catalog, public_url=PUBLIC, page=page,
                  genesis=shared.world.genesis)  # fmt: skip
     with TestClient(app, raise_server_exceptions=False) as client:
         yield client

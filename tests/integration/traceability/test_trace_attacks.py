@@ -15,18 +15,15 @@ import secrets
 import sqlite3
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi import Request
-from fastapi.responses import HTMLResponse
+from attack_support import PUBLIC, Shared, event_at, shared_repository, unique
 from fastapi.testclient import TestClient
 from trace_world import open_world
 
-from conftest import COOPERATIVE, PACKER, PACKER_PREFIX, World, document, harvest
+from conftest import COOPERATIVE, PACKER, PACKER_PREFIX, document, harvest
 from sen.api.app import create_app
-from sen.api.inprocess import in_process_client
 from sen.ledger.light.merkle import proof_from_byte_slices
 from sen.ledger.modules.trace import capture_leaf
 from sen.light.epcis_hash import event_hash
@@ -39,87 +36,19 @@ from sen.light.event_receipt import (
     verify_event_receipt,
 )
 from sen.sdk.errors import Rejected
-from sen.services.traceability.catalog import Catalog
-from sen.services.traceability.chain import RemoteChain
-from sen.services.traceability.repository import Repository
 from sen.services.traceability.resolver import add_resolver
 from sen.services.traceability.service import create_epcis_app
-from sen.services.traceability.store import EventFilter, SqliteEventStore, StoredEvent
+from sen.services.traceability.store import EventFilter, StoredEvent
 
-PUBLIC = "https://xoai.example.vn"
 SHOP = "urn:epc:id:sgln:893999.000002.0"  # the packer's own place
 GTIN = "18935678012347"  # the cooperative's GTIN (prefix 8935678)
 EVENTS = "/epcisBody/eventList"
 
 
-@dataclass
-class Shared:
-    """A value chain's repository: the cooperative and the packer, each with its token."""
-
-    world: World
-    repository: Repository
-    store: SqliteEventStore
-    catalog: Catalog
-    api: TestClient
-    tokens: dict[str, str]
-
-    def auth(self, did: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[did]}"}
-
-    def capture(self, did: str, doc: dict[str, Any]) -> Any:
-        return self.api.post("/epcis/capture", json=doc, headers=self.auth(did))
-
-    def recorded(self, did: str, *events: dict[str, Any]) -> list[StoredEvent]:
-        """Capture ``events`` as ``did``, record the job on chain; its stored events."""
-        answer = self.capture(did, document(*events))
-        assert answer.status_code == 202, answer.text
-        self.repository.anchor_running()
-        capture = bytes.fromhex(answer.json()["captureID"])
-        job = self.store.job(capture)
-        assert job is not None and job.status == "success", job
-        return self.store.leaves(capture)
-
-    def receipt(self, event: StoredEvent) -> dict[str, Any]:
-        job = self.store.job(event.capture)
-        assert job is not None and job.height is not None
-        self.world.wait_for_block_after(job.height)
-        return json.loads(json.dumps(self.repository.receipt(event)))
-
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
-    tmp = tmp_path_factory.mktemp("attacks")
-    with open_world(tmp) as world:
-        keys = {COOPERATIVE: world.keys["cooperative"], PACKER: world.keys["packer"]}
-        chain = RemoteChain(lambda: in_process_client(world.node), keys)
-        store = SqliteEventStore(tmp / "shared.db")
-        catalog = Catalog(tmp / "catalog.db")
-        repository = Repository(store, chain, [COOPERATIVE, PACKER], catalog=catalog)
-        tokens = {COOPERATIVE: secrets.token_hex(24), PACKER: secrets.token_hex(24)}
-        app = create_epcis_app(repository, tokens={t: d for d, t in tokens.items()})
-
-        def page(request: Request, key: str) -> HTMLResponse:
-            return HTMLResponse("<html><body>page</body></html>")
-
-        add_resolver(app, repository, catalog, public_url=PUBLIC, page=page, genesis=world.genesis)
-        api = TestClient(app, raise_server_exceptions=False)
-        try:
-            yield Shared(world, repository, store, catalog, api, tokens)
-        finally:
-            api.close()
-            catalog.close()
-            store.close()
-
-
-def _event(kind: str = "ObjectEvent", minute: int = 0, **fields: Any) -> dict[str, Any]:
-    return {
-        "type": kind, "eventTime": f"2026-06-06T08:{minute:02d}:00.000+07:00",
-        "eventTimeZoneOffset": "+07:00", **fields,
-    }  # fmt: skip
-
-
-def _unique() -> str:
-    return secrets.token_hex(4).upper()
+    with shared_repository(tmp_path_factory.mktemp("attacks")) as made:
+        yield made
 
 
 # -- 1. event receipts ------------------------------------------------------------------------
@@ -128,7 +57,7 @@ def _unique() -> str:
 @pytest.fixture(scope="module")
 def proven(shared: Shared) -> tuple[StoredEvent, dict[str, Any]]:
     """One recorded harvest of the cooperative (in a job of three events) and its receipt."""
-    lot = f"urn:epc:class:lgtin:8935678.101234.R{_unique()}"
+    lot = f"urn:epc:class:lgtin:8935678.101234.R{unique()}"
     events = shared.recorded(
         COOPERATIVE, harvest(lot=lot), harvest(lot=lot, minute=1), harvest(lot=lot, minute=2)
     )
@@ -393,7 +322,7 @@ def test_a_receipt_of_an_event_creating_anothers_key_fails_entitlement(
 ) -> None:
     """The chain cannot see events: the packer may record a root over an event that
     commissions the cooperative's serial, naming its own prefix. The receipt shows it."""
-    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    made = event_at(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
     receipt = _direct_receipt(shared, made, [PACKER_PREFIX])
     with pytest.raises(ReceiptInvalid) as refused:
         verify_event_receipt(receipt, shared.world.genesis)
@@ -418,7 +347,7 @@ CURIE_CONTEXT = [document()["@context"][0], {"dl": "https://id.gs1.org/"}]
 def test_a_receipt_of_an_event_creating_a_disguised_key_fails_entitlement(
     shared: Shared, epc: str
 ) -> None:
-    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    made = event_at(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
     made["@context"] = CURIE_CONTEXT
     receipt = _direct_receipt(shared, made, [PACKER_PREFIX])
     with pytest.raises(ReceiptInvalid) as refused:
@@ -480,7 +409,7 @@ CONTAINERS = [
 def test_the_repository_refuses_commissioning_anothers_serial_however_spelt(
     shared: Shared, epc: str
 ) -> None:
-    made = _event(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
+    made = event_at(action="ADD", bizStep="commissioning", epcList=[epc], readPoint={"id": SHOP})
     body = _refused(shared, made, context=CURIE_CONTEXT)
     assert body["field"] == f"{EVENTS}/0/epcList/0", body
     assert "granted to did:sen:htx-xoai-son-la" in body["got"]
@@ -489,11 +418,11 @@ def test_the_repository_refuses_commissioning_anothers_serial_however_spelt(
 @pytest.mark.parametrize("lot", LOTS)
 def test_the_repository_refuses_making_anothers_lot_however_spelt(shared: Shared, lot: str) -> None:
     quantity = [{"epcClass": lot, "quantity": 1, "uom": "KGM"}]
-    made = _event(action="ADD", quantityList=quantity, readPoint={"id": SHOP})
+    made = event_at(action="ADD", quantityList=quantity, readPoint={"id": SHOP})
     body = _refused(shared, made, context=CURIE_CONTEXT)
     assert body["field"] == f"{EVENTS}/0/quantityList/0/epcClass", body
     mine = [{"epcClass": "urn:epc:class:lgtin:893999.100077.P1", "quantity": 1}]
-    output = _event("TransformationEvent", inputQuantityList=mine, outputQuantityList=quantity,
+    output = event_at("TransformationEvent", inputQuantityList=mine, outputQuantityList=quantity,
                     readPoint={"id": SHOP})  # fmt: skip
     body = _refused(shared, output, context=CURIE_CONTEXT)
     assert body["field"] == f"{EVENTS}/0/outputQuantityList/0/epcClass", body
@@ -503,7 +432,7 @@ def test_the_repository_refuses_making_anothers_lot_however_spelt(shared: Shared
 def test_the_repository_refuses_an_event_at_anothers_place_however_spelt(
     shared: Shared, place: str
 ) -> None:
-    seen = _event(action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.1"])
+    seen = event_at(action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.1"])
     body = _refused(shared, {**seen, "readPoint": {"id": place}}, context=CURIE_CONTEXT)
     assert body["field"] == f"{EVENTS}/0/readPoint/id", body
     body = _refused(shared, {**seen, "bizLocation": {"id": place}}, context=CURIE_CONTEXT)
@@ -515,16 +444,16 @@ def test_the_repository_refuses_packing_into_anothers_container(
     shared: Shared, parent: str
 ) -> None:
     for kind in ("AggregationEvent", "AssociationEvent"):
-        packed = _event(kind, action="ADD", parentID=parent, readPoint={"id": SHOP},
+        packed = event_at(kind, action="ADD", parentID=parent, readPoint={"id": SHOP},
                         childEPCs=["urn:epc:id:sgtin:893999.100077.2"])  # fmt: skip
         body = _refused(shared, packed)
         assert body["field"] == f"{EVENTS}/0/parentID", body
 
 
 def test_one_refused_event_refuses_the_whole_document(shared: Shared) -> None:
-    mine = [_event(minute=m, action="ADD", epcList=[f"urn:epc:id:sgtin:893999.100077.{m}"],
+    mine = [event_at(minute=m, action="ADD", epcList=[f"urn:epc:id:sgtin:893999.100077.{m}"],
                    readPoint={"id": SHOP}) for m in (3, 4)]  # fmt: skip
-    theirs = _event(action="ADD", epcList=[SERIALS[0]], readPoint={"id": SHOP})
+    theirs = event_at(action="ADD", epcList=[SERIALS[0]], readPoint={"id": SHOP})
     body = _refused(shared, *mine, theirs)
     assert [p["field"] for p in body["problems"]] == [f"{EVENTS}/2/epcList/0"]
 
@@ -532,8 +461,8 @@ def test_one_refused_event_refuses_the_whole_document(shared: Shared) -> None:
 @pytest.fixture(scope="module")
 def cooperative_serial(shared: Shared) -> tuple[str, StoredEvent]:
     """A serial of the cooperative's, commissioned at its farm and recorded: (path, event)."""
-    serial = f"urn:epc:id:sgtin:8935678.101234.C{_unique()}"
-    made = _event(minute=30, action="ADD", bizStep="commissioning", epcList=[serial],
+    serial = f"urn:epc:id:sgtin:8935678.101234.C{unique()}"
+    made = event_at(minute=30, action="ADD", bizStep="commissioning", epcList=[serial],
                   readPoint={"id": "urn:epc:id:sgln:8935678.00001.0"})  # fmt: skip
     (event,) = shared.recorded(COOPERATIVE, made)
     return "01/" + GTIN + "/21/" + serial.rsplit(".", 1)[1], event
@@ -547,7 +476,7 @@ def test_another_capturer_cannot_take_over_an_events_id(
     cooperative's event is wrong, under the cooperative's eventID."""
     path, theirs = cooperative_serial
     serial = "urn:epc:id:sgtin:8935678.101234." + path.rsplit("/", 1)[1]
-    seen = _event(minute=1, action="OBSERVE", bizStep="inspecting", epcList=[serial],
+    seen = event_at(minute=1, action="OBSERVE", bizStep="inspecting", epcList=[serial],
                   readPoint={"id": SHOP}, eventID=theirs.event_id)  # fmt: skip
     body = _refused(shared, seen)
     assert body["field"] == f"{EVENTS}/0/eventID", body
@@ -570,7 +499,7 @@ def test_master_data_for_anothers_product_or_place_is_refused(
     """The page's title is the product's declared name: the packer must not rename the
     cooperative's product, nor its farm."""
     path, _ = cooperative_serial
-    seen = _event(minute=2, action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.9"],
+    seen = event_at(minute=2, action="OBSERVE", epcList=["urn:epc:id:sgtin:893999.100077.9"],
                   readPoint={"id": SHOP})  # fmt: skip
     for vocabulary, element in (
         ("EPCClass", f"https://id.gs1.org/01/{GTIN}"),
@@ -664,7 +593,7 @@ def test_a_job_recorded_on_chain_by_another_capturer_does_not_complete_it(
     """A job found already recorded (the process died between recording and completing) is
     completed only if the record is this job's: its root, count and capturer. A packer who
     learnt a cooperative job's id and root must not make it complete under its own record."""
-    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}X{_unique()}")))
+    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}X{unique()}")))
     assert answer.status_code == 202, answer.text
     capture = bytes.fromhex(answer.json()["captureID"])
     job = shared.store.job(capture)
@@ -679,7 +608,7 @@ def test_a_job_recorded_on_chain_by_another_capturer_does_not_complete_it(
 
 
 def test_tenants_see_and_touch_only_their_own_jobs(shared: Shared) -> None:
-    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}T{_unique()}")))
+    answer = shared.capture(COOPERATIVE, document(harvest(lot=f"{LOTS[0]}T{unique()}")))
     location = answer.headers["Location"]
     assert shared.api.get(location, headers=shared.auth(COOPERATIVE)).status_code == 200
     theirs = shared.api.get(location, headers=shared.auth(PACKER))
@@ -703,14 +632,14 @@ def test_a_journey_never_holds_more_than_its_bound_of_events(
     checked against the chain) stays within MAX_EVENTS, however wide the journey fans out."""
     from sen.services.traceability import journey
 
-    tag = _unique()
+    tag = unique()
     lot = f"urn:epc:class:lgtin:8935678.101234.F{tag}"
     outputs = [f"urn:epc:class:lgtin:8935678.201234.F{tag}{i}" for i in range(3)]
-    made = _event("TransformationEvent", 1, readPoint={"id": "urn:epc:id:sgln:8935678.00001.0"},
+    made = event_at("TransformationEvent", 1, readPoint={"id": "urn:epc:id:sgln:8935678.00001.0"},
                   inputQuantityList=[{"epcClass": lot, "quantity": 1}],
                   outputQuantityList=[{"epcClass": o, "quantity": 1} for o in outputs])  # fmt: skip
     seen = [
-        _event(minute=10 + 3 * i + n, action="OBSERVE", epcList=[], quantityList=[
+        event_at(minute=10 + 3 * i + n, action="OBSERVE", epcList=[], quantityList=[
             {"epcClass": o, "quantity": 1}], readPoint={"id": SHOP})
         for i, o in enumerate(outputs) for n in range(3)
     ]  # fmt: skip
@@ -723,12 +652,12 @@ def test_a_journey_never_holds_more_than_its_bound_of_events(
 
 
 def test_a_negative_quantity_does_not_hide_more_shipped_than_produced(shared: Shared) -> None:
-    tag = _unique()
+    tag = unique()
     lot = f"urn:epc:class:lgtin:8935678.101234.N{tag}"
     shared.recorded(COOPERATIVE, harvest(lot=lot, kg=500))
 
     def shipped(kg: int, minute: int) -> dict[str, Any]:
-        return _event(minute=minute, action="OBSERVE", bizStep="shipping", epcList=[],
+        return event_at(minute=minute, action="OBSERVE", bizStep="shipping", epcList=[],
                       quantityList=[{"epcClass": lot, "quantity": kg, "uom": "KGM"}],
                       readPoint={"id": SHOP})  # fmt: skip
 
@@ -746,7 +675,7 @@ def _deep(levels: int) -> str:
 
 
 def _doc_with(**changes: Any) -> bytes:
-    doc = document(harvest(lot=f"urn:epc:class:lgtin:8935678.101234.Z{_unique()}"))
+    doc = document(harvest(lot=f"urn:epc:class:lgtin:8935678.101234.Z{unique()}"))
     event = doc["epcisBody"]["eventList"][0]
     for path, value in changes.items():
         target: Any = doc if not path.startswith("event_") else event
@@ -884,7 +813,7 @@ def test_no_certificate_upload_makes_a_server_error(
 def test_only_a_members_token_attaches_certificates(shared: Shared, certified: TestClient) -> None:
     """What is trusted is the credential (verified against the chain), not who brings it:
     any member's token attaches one; no token, or another, attaches nothing."""
-    body = json.dumps(_credential(f"https://id.gs1.org/01/{GTIN}/10/T{_unique()}"))
+    body = json.dumps(_credential(f"https://id.gs1.org/01/{GTIN}/10/T{unique()}"))
     token = shared.tokens[PACKER]
     other = "Bearer " + token[:-1] + ("1" if token[-1] == "0" else "0")
     for headers in ({"Authorization": other}, {"Authorization": "Bearer"}, {}):
@@ -899,7 +828,7 @@ def test_only_a_members_token_attaches_certificates(shared: Shared, certified: T
 def test_only_the_member_who_attached_a_certificate_removes_it(
     shared: Shared, certified: TestClient
 ) -> None:
-    key = f"01/{GTIN}/10/R{_unique()}"
+    key = f"01/{GTIN}/10/R{unique()}"
     body = json.dumps(_credential(f"https://id.gs1.org/{key}"))
     attached = certified.post("/trace/v1/certificates", content=body,
                               headers=shared.auth(PACKER))  # fmt: skip
@@ -930,21 +859,23 @@ def test_no_certificate_query_makes_a_server_error(certified: TestClient, key: s
 
 
 def test_a_cycle_of_containers_and_transformations_ends(shared: Shared) -> None:
-    tag = str(int(_unique(), 16) % 10**8).rjust(8, "0")
+    tag = str(int(unique(), 16) % 10**8).rjust(8, "0")
     one, two = (f"urn:epc:id:sscc:8935678.{digit}0{tag}" for digit in "12")
     lot = f"urn:epc:class:lgtin:8935678.101234.Y{tag}"
     other = f"urn:epc:class:lgtin:8935678.201234.Y{tag}"
     farm = {"id": "urn:epc:id:sgln:8935678.00001.0"}
     shared.recorded(
         COOPERATIVE,
-        _event("AggregationEvent", 1, action="ADD", parentID=one, childEPCs=[two], readPoint=farm),
-        _event("AggregationEvent", 2, action="ADD", parentID=two, childEPCs=[one], readPoint=farm),
-        _event("AggregationEvent", 3, action="ADD", parentID=one, readPoint=farm,
+        event_at("AggregationEvent", 1, action="ADD", parentID=one, childEPCs=[two],
+                 readPoint=farm),
+        event_at("AggregationEvent", 2, action="ADD", parentID=two, childEPCs=[one],
+                 readPoint=farm),
+        event_at("AggregationEvent", 3, action="ADD", parentID=one, readPoint=farm,
                childQuantityList=[{"epcClass": lot, "quantity": 1}]),
-        _event("TransformationEvent", 4, readPoint=farm,
+        event_at("TransformationEvent", 4, readPoint=farm,
                inputQuantityList=[{"epcClass": lot, "quantity": 1}],
                outputQuantityList=[{"epcClass": other, "quantity": 1}]),
-        _event("TransformationEvent", 5, readPoint=farm,
+        event_at("TransformationEvent", 5, readPoint=farm,
                inputQuantityList=[{"epcClass": other, "quantity": 1}],
                outputQuantityList=[{"epcClass": lot, "quantity": 1}]),
     )  # fmt: skip
@@ -955,7 +886,7 @@ def test_a_cycle_of_containers_and_transformations_ends(shared: Shared) -> None:
 def test_an_event_with_its_own_context_is_proven_as_captured(shared: Shared) -> None:
     """An event's own @context adds to its document's: its receipt, read with the event
     alone, must hash it as the repository did (else an honest event shows 'failed')."""
-    made = {**harvest(lot=f"urn:epc:class:lgtin:8935678.101234.K{_unique()}"), "ex:lot": "A",
+    made = {**harvest(lot=f"urn:epc:class:lgtin:8935678.101234.K{unique()}"), "ex:lot": "A",
             "@context": [{"foo": "https://foo.example/"}]}  # fmt: skip
     doc = document(made)
     doc["@context"] = [*doc["@context"], {"ex": "https://ns.example/"}]
@@ -982,7 +913,7 @@ def test_a_field_written_as_its_epcis_iri_is_claimed(
 ) -> None:
     """An extension whose name expands to an EPCIS field's IRI is that field to a JSON-LD
     reader, though the event hash reads it as an extension: it claims as the field does."""
-    made = _event(epcList=[], readPoint={"id": SHOP}, **fields)
+    made = event_at(epcList=[], readPoint={"id": SHOP}, **fields)
     body = _refused(shared, made, context=ALIAS_CONTEXT)
     assert body["field"].startswith(f"{EVENTS}/0/"), body
     assert "granted to did:sen:htx-xoai-son-la" in body["got"]
@@ -1013,7 +944,7 @@ def test_declared_text_and_a_scanned_path_never_become_markup(
     """Master data and keys reach the page as JSON, which the page writes as text; the page
     itself is a file with no inline script allowed, whatever the address scanned."""
     script = "<script>alert(1)</script><img src=x onerror=alert(1)>"
-    tag = _unique()
+    tag = unique()
     lot = f"urn:epc:class:lgtin:8935678.101234.H{tag}"
     doc = document(harvest(lot=lot))
     doc["epcisHeader"] = {"epcisMasterData": {"vocabularyList": [
@@ -1051,7 +982,7 @@ def test_a_redirect_never_carries_a_header_from_the_scanned_path(consumer: TestC
 def test_an_event_changed_in_the_store_is_never_shown_verified(shared: Shared) -> None:
     """Someone with the database changes a recorded event (500 kg become 5000): its receipt
     is not handed out, and the page does not show it verified, even if it was before."""
-    tag = _unique()
+    tag = unique()
     (event,) = shared.recorded(
         COOPERATIVE, harvest(lot=f"urn:epc:class:lgtin:8935678.101234.V{tag}")
     )
@@ -1075,7 +1006,7 @@ def test_an_event_changed_in_the_store_is_never_shown_verified(shared: Shared) -
 @pytest.mark.parametrize("where", ["in its job, past its leaves", "in no job"])
 def test_an_event_added_to_the_store_is_never_shown_verified(shared: Shared, where: str) -> None:
     """Someone with the database adds an event no recorded root covers."""
-    tag = _unique()
+    tag = unique()
     (event,) = shared.recorded(
         COOPERATIVE, harvest(lot=f"urn:epc:class:lgtin:8935678.101234.W{tag}")
     )
