@@ -37,6 +37,9 @@ class CaptureAnchorer:
                     log.info("%d capture job(s) recorded on chain", finished)
             except (TraceabilityError, OSError) as exc:  # try again next round
                 log.warning("capture anchoring: %s", exc)
+            except Exception:  # the store or the driver failed unexpectedly: a loop that
+                # died would leave every later job running, unseen; log it, try next round
+                log.exception("capture anchoring failed; trying again in %s s", self._poll)
             self._wake.wait(self._poll)
 
     def start(self) -> None:
