@@ -350,9 +350,15 @@ class Repository:
                 again += len(twice)
             if problems:
                 raise _refusal(problems, denied, again)
-            self.store.add_job(job, prepared)
-        if self.catalog is not None:  # master data, declared by the capturer (catalog.py)
-            self.catalog.absorb(document, capturer, record_ms, capture)
+            if self.catalog is not None:  # master data, held before its job is written: the
+                # anchoring loop can then never finish the job before its master data waits
+                self.catalog.absorb(document, capturer, record_ms, capture)
+            try:
+                self.store.add_job(job, prepared)
+            except BaseException:
+                if self.catalog is not None:
+                    self.catalog.drop(capture)
+                raise
         return job
 
     def _id_problems(
