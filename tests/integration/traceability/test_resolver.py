@@ -3,6 +3,7 @@ linksets and redirects, QR codes, master data, and the signals that name their e
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -304,6 +305,24 @@ def test_a_serial_sold_in_two_shops_and_scanned_again_is_flagged(
     assert kinds["sold-twice"]["places"] == sorted(canonical_key(s) for s in (SHOP_1, SHOP_2))
     assert "6 scans" in kinds["scanned-after-sale"]["evidence"]
     assert kinds["scanned-after-sale"]["scans"] == 6
+
+
+def test_master_data_held_by_a_capture_is_not_taken_for_an_orphans(
+    world: World, resolver: Catalog
+) -> None:
+    """The anchoring loop settles orphaned master data under the capture lock, so a capture
+    that holds its master data, then writes its job, is never cut in between."""
+    world.repository.catalog = resolver
+    capture = b"\x07" * 16
+    with world.repository._capture_lock:  # a capture, between holding and writing
+        resolver.absorb(_declared(), "did:sen:htx-xoai-son-la", 1, capture)
+        settling = threading.Thread(target=world.repository.anchor_running)
+        settling.start()
+        settling.join(timeout=0.5)
+        assert settling.is_alive()  # it waits for the capture
+        assert resolver.waiting() == [capture]
+    settling.join(timeout=30)
+    assert resolver.waiting() == []  # no job was written: an orphan's, dropped once free
 
 
 def test_the_scan_log_counts_periods_and_stays_bounded(tmp_path: Path) -> None:

@@ -504,13 +504,16 @@ class Repository:
                 self.catalog.drop(capture)
 
     def _settle_master_data(self) -> None:
-        """Master data held for jobs that finished while the process died in between."""
+        """Master data held for jobs that finished while the process died in between. Under
+        the capture lock: a capture holds its master data just before writing its job, and
+        that master data must not be taken for an orphan's in between."""
         if self.catalog is None:
             return
-        for capture in self.catalog.waiting():
-            job = self.store.job(capture)
-            if job is None or job.status != RUNNING:
-                self._master_data(capture, kept=job is not None and job.status == SUCCESS)
+        with self._capture_lock:
+            for capture in self.catalog.waiting():
+                job = self.store.job(capture)
+                if job is None or job.status != RUNNING:
+                    self._master_data(capture, kept=job is not None and job.status == SUCCESS)
 
     # -- reading --------------------------------------------------------------------
 
