@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from node_process import SEN, running_node
+from node_process import SEN, running_node, stop
 
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity.multikey import encode_multikey
@@ -85,15 +84,6 @@ def _serve(url: str, tmp_path: Path, *extra: str) -> tuple[subprocess.Popen[str]
         time.sleep(0.1)
     process.kill()
     pytest.fail(f"sen vault serve did not answer: {log.read_text()}")
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _presentation(vault: str, key: SigningKey, holder: str, method: str) -> dict[str, Any]:
@@ -190,7 +180,7 @@ def test_the_vault_serves_beside_a_node_and_anchors_its_log(node: str, tmp_path:
             })  # fmt: skip
             assert gone.status_code == 410, gone.text
         finally:
-            _stop(process)
+            stop(process)
         assert "keys software" in log.read_text() and "VN-HN" in log.read_text()
     finally:
         client.close()

@@ -48,6 +48,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "diploma"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # node_process, for mango_chain too
+import diploma_chain  # shared with tests/e2e/diploma
 from console_support import (
     AXE,
     BATCH_ORGANISATION,
@@ -73,6 +77,7 @@ from mango_chain import (
     serving_repository,
 )
 from mango_chain import init_home as init_mango_home
+from node_process import running_node
 from personal_data_chain import (
     SHIFT,
     SHIFT_ENV,
@@ -84,11 +89,6 @@ from personal_data_chain import (
 from personal_data_chain import write_home as write_privacy_home
 
 from sen.sdk import generate_key
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "diploma"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import diploma_chain  # shared with tests/e2e/diploma
-from node_process import running_node
 
 
 @pytest.fixture(scope="package")

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -40,6 +39,7 @@ from typing import Any
 
 import httpx
 from console_support import SEN, free_port
+from node_process import stop
 
 from sen.ledger.crypto import SigningKey, get_suite
 from sen.ledger.modules.identity.multikey import encode_multikey
@@ -335,12 +335,7 @@ def serving_repository(root: Path, node: str, home: Path) -> Iterator[MangoRepos
             _wait_answering(url, process, log)
             yield MangoRepository(url=url, node=node, genesis=genesis, log=log, root=root)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def _wait_answering(url: str, process: subprocess.Popen[str], log: Path) -> None:
