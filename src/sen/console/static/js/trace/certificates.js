@@ -7,7 +7,7 @@
 import { h } from '../dom.js';
 import { t, num } from '../i18n.js';
 import { describeKey, glnOf } from './gs1.js';
-import { attributeText, textWith, vietnamDate, vietnamTime } from './format.js';
+import { attributeText, facts, textWith, vietnamDate, vietnamTime } from './format.js';
 
 const KINDS = { OCOPCertificate: 'ocop', VietGAPCertificate: 'vietgap', OrganicCertificate: 'organic' };
 const STATUSES = new Set(['verified', 'revoked', 'suspended', 'not-accredited', 'expired', 'not-yet-valid', 'invalid', 'unknown']);
@@ -103,15 +103,6 @@ function validity(certificate) {
   if (from) return textWith('trace.cert.validFrom', { from: vietnamDate(from) });
   if (until) return textWith('trace.cert.validUntil', { until: vietnamDate(until) });
   return null;
-}
-
-function facts(rows) {
-  const list = h('dl', { class: 'facts' });
-  for (const [label, value] of rows) {
-    if (value === null || value === undefined || value === '') continue;
-    list.append(h('dt', {}, label), h('dd', {}, value));
-  }
-  return list;
 }
 
 function claimRows(certificate) {

@@ -125,3 +125,13 @@ export function placeCoordinates(place) {
   if (latitude === undefined || longitude === undefined) return '';
   return t('trace.origin.coordinatesText', { latitude: String(latitude), longitude: String(longitude) });
 }
+
+/** Label–value rows as a definition list; a row without a value is left out. */
+export function facts(rows) {
+  const list = h('dl', { class: 'facts' });
+  for (const [label, value] of rows) {
+    if (value === null || value === undefined || value === '') continue;
+    list.append(h('dt', {}, label), h('dd', {}, value));
+  }
+  return list;
+}

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { describeKey } from './gs1.js';
 import {
-  attributeLabel, attributeText, eventTime, placeAddress, placeCoordinates, placeName, placeOf, textWith,
+  attributeLabel, attributeText, eventTime, facts, placeAddress, placeCoordinates, placeName, placeOf, textWith,
 } from './format.js';
 
 const NAMES = ['cbvmda:descriptionShort', 'cbvmda:regulatedProductName', 'cbvmda:labelDescription',
@@ -26,15 +26,6 @@ export function productName(view) {
 export function keyText(key) {
   const described = describeKey(key);
   return t(`trace.key.${described.kind}`, described);
-}
-
-function facts(rows) {
-  const list = h('dl', { class: 'facts' });
-  for (const [label, value] of rows) {
-    if (value === null || value === undefined || value === '') continue;
-    list.append(h('dt', {}, label), h('dd', {}, value));
-  }
-  return list;
 }
 
 function declaredBy(did) {
