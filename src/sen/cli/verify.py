@@ -127,21 +127,14 @@ def _verify_packet(
             }
         )
     else:
-        for check in report.checks:
-            mark = "[green]✓[/]" if check.ok else "[red]✗[/]"
-            out.print(f"{mark} {check_name(config.lang, check.name)}: {escape(check.detail)}")
-        if failure is not None:
-            name = check_name(config.lang, failure.check)
-            line = config.text("receipt_invalid", check=name, reason=escape(failure.reason))
-            out.print("[bold red]" + line + "[/]")
-        else:
-            line = config.text(
-                "packet_receipt_valid",
-                sequence=report.sequence,
-                source=report.source_chain,
-                destination=report.destination_chain,
-            )
-            out.print("[bold green]" + escape(line) + "[/]")
+        valid = config.text(
+            "packet_receipt_valid",
+            sequence=report.sequence,
+            source=report.source_chain,
+            destination=report.destination_chain,
+        )
+        _print_checks(config, list(report.checks), failure, valid)
+        if failure is None:
             for port, ack in zip(report.ports, report.acknowledgements, strict=True):
                 readable = _readable(bytes.fromhex(ack))
                 out.print(escape(config.text("packet_acknowledgement", port=port, ack=readable)))
