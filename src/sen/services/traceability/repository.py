@@ -293,8 +293,8 @@ class Repository:
         capture = os.urandom(16)
         prepared, problems, prefixes = [], [], set()
         holders: dict[str, PrefixGrant | None] = {}
-        seen_events: set[tuple[str, str]] = set()
-        checked: list[tuple[str, Mapping[str, Any], str]] = []  # (pointer, event, hash)
+        # each event: its pointer, the event, its hash (None if it has none), its problems
+        read: list[tuple[str, Mapping[str, Any], str | None, list[Problem]]] = []
         denied = 0  # problems that are what the capturer may not say (403, not 400)
         again = 0  # problems that are events captured already (409)
         for pointer, identifier in _master_data_ids(document):
@@ -308,48 +308,46 @@ class Repository:
             try:
                 hashed = event_hash(event, context)
             except EventHashError as exc:
-                problems.append(Problem(f"{at}/{exc.field}".rstrip("/"), exc.expected, exc.got))
+                fault = Problem(f"{at}/{exc.field}".rstrip("/"), exc.expected, exc.got)
+                read.append((at, event, None, [fault]))
                 continue
+            claims: list[Problem] = []
             for claim in claimed_keys(event, context):
                 grant = self._holder(claim.digits, holders)
                 if grant is not None and grant.holder == capturer:
                     prefixes.add(grant.prefix)
                     continue
-                problems.append(_not_held(at + claim.pointer, claim.identifier, grant, capturer))
+                claims.append(_not_held(at + claim.pointer, claim.identifier, grant, capturer))
                 denied += 1
-            taken, twice = self._id_problems(at, event, hashed, capturer, seen_events)
-            problems += taken + twice
-            denied += len(taken)
-            again += len(twice)
-            if not twice:
-                prepared.append(self._prepare(event, context, hashed, record_ms))
-                checked.append((at, event, hashed))
-        if problems:
-            raise _refusal(problems, denied, again)
-        if len(prefixes) > MAX_CAPTURE_PREFIXES:
-            raise EpcisInvalid(
-                [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
-                         f"{len(prefixes)} prefixes")]
-            )  # fmt: skip
-        leaves = [_leaf(p, capture, capturer) for p in prepared]
-        job = CaptureJob(
-            capture=capture,
-            capturer=capturer,
-            created_ms=record_ms,
-            count=len(prepared),
-            root=hash_from_byte_slices(leaves),
-            prefixes=tuple(sorted(prefixes)),
-        )
-        with self._capture_lock:  # checked again with the store as it is now: no two
-            # captures of one event, nor two capturers of one eventID, pass together
-            seen_events.clear()
-            for at, event, hashed in checked:
-                taken, twice = self._id_problems(at, event, hashed, capturer, seen_events)
+            read.append((at, event, hashed, claims))
+            prepared.append(self._prepare(event, context, hashed, record_ms))
+        with self._capture_lock:  # eventIDs checked with the store as it is when the job is
+            # written: no two captures of one event, nor two capturers of one eventID, pass
+            seen_events: set[tuple[str, str]] = set()
+            for at, event, its_hash, own in read:
+                problems += own
+                if its_hash is None:
+                    continue
+                taken, twice = self._id_problems(at, event, its_hash, capturer, seen_events)
                 problems += taken + twice
                 denied += len(taken)
                 again += len(twice)
             if problems:
                 raise _refusal(problems, denied, again)
+            if len(prefixes) > MAX_CAPTURE_PREFIXES:
+                raise EpcisInvalid(
+                    [Problem(EVENT_LIST, f"events under at most {MAX_CAPTURE_PREFIXES} prefixes",
+                             f"{len(prefixes)} prefixes")]
+                )  # fmt: skip
+            leaves = [_leaf(p, capture, capturer) for p in prepared]
+            job = CaptureJob(
+                capture=capture,
+                capturer=capturer,
+                created_ms=record_ms,
+                count=len(prepared),
+                root=hash_from_byte_slices(leaves),
+                prefixes=tuple(sorted(prefixes)),
+            )
             if self.catalog is not None:  # master data, held before its job is written: the
                 # anchoring loop can then never finish the job before its master data waits
                 self.catalog.absorb(document, capturer, record_ms, capture)
